@@ -1,0 +1,37 @@
+# Kindred: `make run` to serve the demo site, `make test` to run the whole test suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test test-sqlite test-postgres lint venv clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: venv
+	$(BIN)/flask --app forum db upgrade
+	$(BIN)/flask --app forum seed-demo --if-empty
+	@echo "Kindred is starting on http://$(HOST):$(PORT) (Ctrl+C stops it)"
+	$(BIN)/flask --app forum run --host $(HOST) --port $(PORT)
+
+# The whole suite on SQLite, then on PostgreSQL too when FORUM_TEST_DATABASE_URL is set.
+test: venv
+	FORUM_TEST_DATABASE_URL= $(BIN)/python -m pytest -n 2 -q
+	@if [ -n "$$FORUM_TEST_DATABASE_URL" ]; then \
+		echo "== again on $$FORUM_TEST_DATABASE_URL =="; \
+		$(BIN)/python -m pytest -n 2 -q || exit 1; \
+	fi
+
+lint: venv
+	$(BIN)/ruff check forum tests bench wsgi.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

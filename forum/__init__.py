@@ -1,0 +1,58 @@
+"""Kindred: a peer-support forum. ``create_app`` builds the Flask application."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from forum import config as settings
+from forum.extensions import csrf, db, limiter, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: settings from ``FORUM_*`` variables, then ``config`` on top (tests)."""
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    instance_path = Path(app.instance_path)
+    instance_path.mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(settings.from_environment(instance_path))
+    if config:
+        app.config.update(config)
+
+    from forum import models  # noqa: F401 - registers the tables with SQLAlchemy
+
+    db.init_app(app)
+    from forum.database import render_migration_item
+
+    migrate.init_app(
+        app,
+        db,
+        directory=str(PROJECT_ROOT / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        render_item=render_migration_item,
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    from forum import database
+
+    database.configure_engine(app)
+
+    from forum.web import register_web
+
+    register_web(app)
+
+    from forum.cli import register_cli
+
+    register_cli(app)
+    return app

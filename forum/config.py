@@ -1,0 +1,94 @@
+"""Settings from ``FORUM_*`` environment variables, with safe defaults.
+
+Every setting has a default that works on a fresh clone: SQLite in ``instance/``, a secret key
+generated once and kept in ``instance/secret_key`` (never in the repository), and e-mail written
+to ``instance/outbox/`` instead of being sent.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
+def env_str(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def env_int(name: str, default: int) -> int:
+    value = env_str(name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise RuntimeError(f"{name} must be a whole number, not {value!r}") from exc
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = env_str(name)
+    return default if value is None else value.strip().lower() in TRUE_WORDS
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the ``postgres://`` and ``postgresql://`` spellings and use psycopg 3 for them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def load_secret_key(instance_path: Path) -> str:
+    """FORUM_SECRET_KEY, else a key generated on first start and kept in instance/."""
+    configured = env_str("FORUM_SECRET_KEY")
+    if configured:
+        return configured
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    key_file.touch(mode=0o600)
+    key_file.write_text(key)
+    return key
+
+
+def from_environment(instance_path: Path) -> dict[str, Any]:
+    database_url = env_str("FORUM_DATABASE_URL") or f"sqlite:///{instance_path / 'kindred.db'}"
+    return {
+        "SECRET_KEY": load_secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SITE_NAME": env_str("FORUM_SITE_NAME", "Kindred"),
+        "SERVER_NAME": env_str("FORUM_SERVER_NAME"),
+        "PREFERRED_URL_SCHEME": env_str("FORUM_URL_SCHEME", "http"),
+        "SESSION_COOKIE_SECURE": env_bool("FORUM_SECURE_COOKIES", False),
+        "REMEMBER_COOKIE_SECURE": env_bool("FORUM_SECURE_COOKIES", False),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": env_int("FORUM_CSRF_TIME_LIMIT", 3600 * 8),
+        "MAIL_SERVER": env_str("FORUM_MAIL_SERVER"),
+        "MAIL_PORT": env_int("FORUM_MAIL_PORT", 587),
+        "MAIL_USERNAME": env_str("FORUM_MAIL_USERNAME"),
+        "MAIL_PASSWORD": env_str("FORUM_MAIL_PASSWORD"),
+        "MAIL_USE_TLS": env_bool("FORUM_MAIL_USE_TLS", True),
+        "MAIL_SENDER": env_str("FORUM_MAIL_SENDER", "Kindred <no-reply@localhost>"),
+        "MAIL_OUTBOX": Path(env_str("FORUM_MAIL_OUTBOX", str(instance_path / "outbox"))),
+        "PASSWORD_RESET_MAX_AGE": env_int("FORUM_PASSWORD_RESET_MAX_AGE", 3600),
+        "POSTS_PER_PAGE": env_int("FORUM_POSTS_PER_PAGE", 20),
+        "THREADS_PER_PAGE": env_int("FORUM_THREADS_PER_PAGE", 25),
+        "MAX_REPLY_DEPTH": env_int("FORUM_MAX_REPLY_DEPTH", 4),
+        "RATELIMIT_ENABLED": env_bool("FORUM_RATELIMIT_ENABLED", True),
+        "RATELIMIT_STORAGE_URI": env_str("FORUM_RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "GUIDELINES_VERSION": env_str("FORUM_GUIDELINES_VERSION", "2026-11"),
+        "PRIVACY_VERSION": env_str("FORUM_PRIVACY_VERSION", "2026-11"),
+        "SQLITE_BUSY_TIMEOUT_MS": env_int("FORUM_SQLITE_BUSY_TIMEOUT_MS", 5000),
+    }

@@ -1,0 +1,55 @@
+"""Engine tuning per database: SQLite gets WAL, a busy timeout and enforced foreign keys."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from forum.extensions import db
+
+
+def configure_engine(app: Flask) -> None:
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name == "sqlite":
+        busy_timeout_ms = int(app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        _tune_sqlite(engine, busy_timeout_ms)
+
+
+def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    in_memory = engine.url.database in (None, "", ":memory:")
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, connection_record):  # noqa: ANN001, ARG001
+        # Let SQLAlchemy, not pysqlite, open transactions, so BEGIN IMMEDIATE below applies.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms:d}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):  # noqa: ANN001
+        # Take the write lock at the start: a reader that later writes would otherwise fail with
+        # "database is locked" instead of waiting for the busy timeout.
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _writes_expected() else "BEGIN")
+
+
+def _writes_expected() -> bool:
+    from flask import has_request_context, request
+
+    return not has_request_context() or request.method not in ("GET", "HEAD", "OPTIONS")
+
+
+def render_migration_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+    """Write our column types into migrations as plain SQLAlchemy types, so that a migration
+    never imports application code that may change after it was written."""
+    from forum.models.types import UTCDateTime
+
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False

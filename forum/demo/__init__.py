@@ -1,0 +1,1 @@
+"""The demo community that `make run` loads on first start."""

@@ -1,0 +1,20 @@
+"""The database model, one module per domain. Importing this package registers every table."""
+
+from forum.models.boards import Board, BoardMembership, Category, JoinPolicy, Visibility
+from forum.models.posts import Post, PostRevision, PostStatus, Thread
+from forum.models.users import Consent, SiteRole, User
+
+__all__ = [
+    "Board",
+    "BoardMembership",
+    "Category",
+    "Consent",
+    "JoinPolicy",
+    "Post",
+    "PostRevision",
+    "PostStatus",
+    "SiteRole",
+    "Thread",
+    "User",
+    "Visibility",
+]

@@ -1,0 +1,106 @@
+"""Categories, boards and who belongs to a board."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum.extensions import db
+from forum.models.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from forum.models.posts import Thread
+    from forum.models.users import User
+
+NAME_MAX = 80
+DESCRIPTION_MAX = 500
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    return Enum(cls, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+
+
+class Visibility(enum.StrEnum):
+    """Who may see a board and read it (DESIGN §3)."""
+
+    PUBLIC = "public"
+    MEMBERS = "members"
+    PRIVATE = "private"
+    HIDDEN = "hidden"
+
+
+class JoinPolicy(enum.StrEnum):
+    OPEN = "open"
+    REQUEST = "request"
+    INVITE = "invite"
+
+
+class MembershipStatus(enum.StrEnum):
+    REQUESTED = "requested"
+    MEMBER = "member"
+    BANNED = "banned"
+
+
+class MembershipRole(enum.StrEnum):
+    MEMBER = "member"
+    FACILITATOR = "facilitator"
+
+
+class Category(db.Model):
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX), unique=True)
+    description: Mapped[str] = mapped_column(String(DESCRIPTION_MAX), default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    boards: Mapped[list[Board]] = relationship(back_populates="category", order_by="Board.position")
+
+
+class Board(db.Model):
+    __tablename__ = "boards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX), unique=True)
+    description: Mapped[str] = mapped_column(String(DESCRIPTION_MAX), default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    visibility: Mapped[Visibility] = mapped_column(_enum(Visibility), default=Visibility.PUBLIC)
+    join_policy: Mapped[JoinPolicy] = mapped_column(_enum(JoinPolicy), default=JoinPolicy.OPEN)
+    guidelines: Mapped[str] = mapped_column(Text, default="")
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    thread_count: Mapped[int] = mapped_column(Integer, default=0)
+    post_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_post_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_thread_id: Mapped[int | None] = mapped_column(
+        ForeignKey("threads.id", use_alter=True, ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    category: Mapped[Category] = relationship(back_populates="boards")
+    last_thread: Mapped[Thread | None] = relationship(foreign_keys=[last_thread_id])
+
+
+class BoardMembership(db.Model):
+    __tablename__ = "board_memberships"
+    __table_args__ = (UniqueConstraint("board_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    status: Mapped[MembershipStatus] = mapped_column(
+        _enum(MembershipStatus), default=MembershipStatus.MEMBER
+    )
+    role: Mapped[MembershipRole] = mapped_column(
+        _enum(MembershipRole), default=MembershipRole.MEMBER
+    )
+    guidelines_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    board: Mapped[Board] = relationship()
+    user: Mapped[User] = relationship()

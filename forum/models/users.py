@@ -1,0 +1,96 @@
+"""Members, their consents and their site role."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Enum, ForeignKey, Index, Integer, String, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from forum.extensions import db
+from forum.models.types import UTCDateTime, utcnow
+
+USERNAME_MAX = 30
+DISPLAY_NAME_MAX = 60
+
+
+class SiteRole(enum.StrEnum):
+    MEMBER = "member"
+    ADMIN = "admin"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        Index("uq_users_username_lower", func.lower("username"), unique=True),
+        Index("uq_users_email_lower", func.lower("email"), unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(USERNAME_MAX))
+    email: Mapped[str] = mapped_column(String(254))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str | None] = mapped_column(String(DISPLAY_NAME_MAX))
+    site_role: Mapped[SiteRole] = mapped_column(
+        Enum(
+            SiteRole, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]
+        ),
+        default=SiteRole.MEMBER,
+    )
+    locale: Mapped[str] = mapped_column(String(16), default="en")
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    post_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    consents: Mapped[list[Consent]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="Consent.accepted_at"
+    )
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        """Flask-Login's session key: the id and the session version.
+
+        Bumping ``session_version`` (password change, sign out everywhere) makes every other
+        session's key stale, so those sessions end on their next request.
+        """
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def is_admin(self) -> bool:
+        return self.site_role == SiteRole.ADMIN
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"
+
+
+class Consent(db.Model):
+    """One consent a member gave: what (kind), which version of the text, and when."""
+
+    __tablename__ = "consents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    version: Mapped[str] = mapped_column(String(32))
+    accepted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="consents")
+
+
+class ConsentKind:
+    HEALTH_DATA = "health_data"
+    GUIDELINES = "guidelines"

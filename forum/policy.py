@@ -1,0 +1,258 @@
+"""Who may see and do what: the one place the confidentiality rules live (DESIGN §3).
+
+Each rule exists twice — as a check on one object (``can``) and as a SQL filter
+(``readable_boards``, ``listed_boards``, ``visible_posts``) — and the test suite holds the two in
+agreement. Nothing here reads Flask's request state; the web layer builds a :class:`Viewer`.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from flask import abort
+from sqlalchemy import ColumnElement, and_, or_, select, true
+
+from forum.extensions import db
+from forum.models import Board, BoardMembership, Post, PostStatus, Thread, User, Visibility
+from forum.models.boards import MembershipRole, MembershipStatus
+
+OPEN_TO_SIGNED_IN = (Visibility.PUBLIC, Visibility.MEMBERS)
+LISTED_TO_SIGNED_IN = (Visibility.PUBLIC, Visibility.MEMBERS, Visibility.PRIVATE)
+SHOWN_STATUSES = (PostStatus.VISIBLE, PostStatus.DELETED, PostStatus.HIDDEN)
+
+
+class Action(enum.Enum):
+    READ = "read"
+    LIST = "list"
+    START_THREAD = "start_thread"
+    REPLY = "reply"
+    EDIT = "edit"
+    DELETE = "delete"
+    VIEW_HISTORY = "view_history"
+    MODERATE = "moderate"
+    ADMINISTER = "administer"
+
+
+@dataclass
+class Viewer:
+    """The person looking: a signed-in member, or a guest (``user is None``).
+
+    Board memberships are loaded once, on first need, and kept for the request.
+    """
+
+    user: User | None = None
+    _memberships: dict[int, BoardMembership] | None = field(default=None, repr=False)
+
+    @classmethod
+    def guest(cls) -> Viewer:
+        return cls(None)
+
+    @property
+    def is_guest(self) -> bool:
+        return self.user is None
+
+    @property
+    def id(self) -> int | None:
+        return self.user.id if self.user else None
+
+    @property
+    def is_admin(self) -> bool:
+        return bool(self.user and self.user.is_admin)
+
+    def memberships(self) -> dict[int, BoardMembership]:
+        if self._memberships is None:
+            if self.user is None:
+                self._memberships = {}
+            else:
+                rows = db.session.scalars(
+                    select(BoardMembership).where(BoardMembership.user_id == self.user.id)
+                )
+                self._memberships = {m.board_id: m for m in rows}
+        return self._memberships
+
+    def is_member_of(self, board: Board) -> bool:
+        membership = self.memberships().get(board.id)
+        return membership is not None and membership.status == MembershipStatus.MEMBER
+
+    def is_banned_from(self, board: Board) -> bool:
+        membership = self.memberships().get(board.id)
+        return membership is not None and membership.status == MembershipStatus.BANNED
+
+    def facilitates(self, board: Board) -> bool:
+        membership = self.memberships().get(board.id)
+        return (
+            membership is not None
+            and membership.status == MembershipStatus.MEMBER
+            and membership.role == MembershipRole.FACILITATOR
+        )
+
+
+# --- query filters -------------------------------------------------------------------------
+
+
+def _member_board_ids(viewer: Viewer):  # noqa: ANN202 - a scalar subquery
+    return (
+        select(BoardMembership.board_id)
+        .where(
+            BoardMembership.user_id == viewer.id,
+            BoardMembership.status == MembershipStatus.MEMBER,
+        )
+        .scalar_subquery()
+    )
+
+
+def readable_boards(viewer: Viewer) -> ColumnElement[bool]:
+    """WHERE clause on :class:`Board`: the boards whose content ``viewer`` may read."""
+    if viewer.is_admin:
+        return true()
+    if viewer.is_guest:
+        return Board.visibility == Visibility.PUBLIC
+    banned = select(BoardMembership.board_id).where(
+        BoardMembership.user_id == viewer.id, BoardMembership.status == MembershipStatus.BANNED
+    )
+    return or_(
+        and_(Board.visibility.in_(OPEN_TO_SIGNED_IN), Board.id.not_in(banned)),
+        Board.id.in_(_member_board_ids(viewer)),
+    )
+
+
+def listed_boards(viewer: Viewer) -> ColumnElement[bool]:
+    """WHERE clause on :class:`Board`: the boards ``viewer`` sees in lists (not always readable)."""
+    if viewer.is_admin:
+        return true()
+    if viewer.is_guest:
+        return Board.visibility == Visibility.PUBLIC
+    return or_(Board.visibility.in_(LISTED_TO_SIGNED_IN), Board.id.in_(_member_board_ids(viewer)))
+
+
+def visible_posts(viewer: Viewer) -> ColumnElement[bool]:
+    """WHERE clause on :class:`Post` (within readable boards): posts shown to ``viewer``.
+
+    Removed and hidden posts keep their place as a placeholder; a post waiting for approval is
+    shown only to its author and to site admins (facilitators get it in their queue).
+    """
+    if viewer.is_admin:
+        return true()
+    shown = Post.status.in_(SHOWN_STATUSES)
+    if viewer.is_guest:
+        return shown
+    return or_(shown, Post.author_id == viewer.id)
+
+
+def readable_threads(viewer: Viewer) -> ColumnElement[bool]:
+    """WHERE clause on :class:`Thread` joined to its :class:`Board`."""
+    return readable_boards(viewer)
+
+
+# --- single-object checks -------------------------------------------------------------------
+
+
+def can_read_board(viewer: Viewer, board: Board) -> bool:
+    if viewer.is_admin:
+        return True
+    if viewer.is_guest:
+        return board.visibility == Visibility.PUBLIC
+    if viewer.is_member_of(board):
+        return True
+    return board.visibility in OPEN_TO_SIGNED_IN and not viewer.is_banned_from(board)
+
+
+def can_list_board(viewer: Viewer, board: Board) -> bool:
+    if viewer.is_admin:
+        return True
+    if viewer.is_guest:
+        return board.visibility == Visibility.PUBLIC
+    return board.visibility in LISTED_TO_SIGNED_IN or viewer.is_member_of(board)
+
+
+def can_see_post(viewer: Viewer, post: Post) -> bool:
+    if not can_read_board(viewer, post.thread.board):
+        return False
+    if viewer.is_admin or post.status in SHOWN_STATUSES:
+        return True
+    return viewer.id is not None and post.author_id == viewer.id
+
+
+def can_moderate(viewer: Viewer, board: Board) -> bool:
+    return viewer.is_admin or viewer.facilitates(board)
+
+
+def can_post_in(viewer: Viewer, board: Board) -> bool:
+    """Start a thread or reply: signed in, may read, board open, and a member of a closed board."""
+    if viewer.is_guest or board.archived or board.category.archived:
+        return False
+    if not can_read_board(viewer, board):
+        return False
+    if board.visibility in OPEN_TO_SIGNED_IN:
+        return True
+    return viewer.is_member_of(board) or viewer.is_admin
+
+
+def can(viewer: Viewer, action: Action, target: Board | Thread | Post | None = None) -> bool:
+    """May ``viewer`` do ``action`` to ``target``? The Guardian of DESIGN §7."""
+    if action is Action.ADMINISTER:
+        return viewer.is_admin
+    if isinstance(target, Board):
+        board, thread, post = target, None, None
+    elif isinstance(target, Thread):
+        board, thread, post = target.board, target, None
+    elif isinstance(target, Post):
+        board, thread, post = target.thread.board, target.thread, target
+    else:
+        raise TypeError(f"no rule for {action} on {target!r}")
+
+    if action is Action.LIST:
+        return can_list_board(viewer, board)
+    if post is not None and not can_see_post(viewer, post):
+        return False
+    if action is Action.READ:
+        return can_read_board(viewer, board)
+    if action is Action.MODERATE:
+        return can_read_board(viewer, board) and can_moderate(viewer, board)
+    if action is Action.START_THREAD:
+        return can_post_in(viewer, board)
+    if action is Action.REPLY:
+        if not can_post_in(viewer, board):
+            return False
+        if post is not None and post.status != PostStatus.VISIBLE:
+            return False
+        return thread is None or not thread.locked or can_moderate(viewer, board)
+    if post is None:
+        raise TypeError(f"{action} needs a post")
+    is_author = viewer.id is not None and post.author_id == viewer.id
+    if action is Action.EDIT:
+        if post.status == PostStatus.DELETED:
+            return False
+        if can_moderate(viewer, board):
+            return True
+        return is_author and can_post_in(viewer, board) and not thread.locked
+    if action is Action.DELETE:
+        return is_author and post.status != PostStatus.DELETED and can_post_in(viewer, board)
+    if action is Action.VIEW_HISTORY:
+        return post.edit_count > 0 and (is_author or can_moderate(viewer, board))
+    raise TypeError(f"no rule for {action}")
+
+
+def require(viewer: Viewer, action: Action, target: Board | Thread | Post | None = None) -> None:
+    """Abort with 404 when the target may not even be read, 403 when only the action is refused."""
+    if action is Action.ADMINISTER:
+        if not viewer.is_admin:
+            abort(404 if viewer.is_guest else 403)
+        return
+    if action is not Action.READ and not can(viewer, Action.READ, target):
+        abort(404)
+    if not can(viewer, action, target):
+        abort(404 if action is Action.READ else 403)
+
+
+def author_shown_to(viewer: Viewer, post: Post | Thread) -> User | None:
+    """The author ``viewer`` may see, or None for "Anonymous member" (and for former members)."""
+    if post.anonymous and not (viewer.is_admin or (viewer.id and post.author_id == viewer.id)):
+        return None
+    return post.author
+
+
+def can_see_profile_of(viewer: Viewer, user: User) -> bool:
+    """Profiles are visible to everyone; what they show is filtered per viewer by queries."""
+    return True

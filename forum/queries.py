@@ -1,0 +1,251 @@
+"""Every read of user content, each built on a filter from :mod:`forum.policy`.
+
+Views call these and nothing else to load boards, threads and posts, so no page can forget a
+confidentiality rule. Each page costs a fixed number of queries whatever the data size.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from flask import abort
+from sqlalchemy import Select, and_, func, literal, select
+from sqlalchemy.orm import aliased, contains_eager, joinedload
+
+from forum.extensions import db
+from forum.models import Board, Category, Post, PostRevision, PostStatus, Thread, User
+from forum.policy import Viewer, listed_boards, readable_boards, visible_posts
+
+T = TypeVar("T")
+
+NESTED = "nested"
+FLAT = "flat"
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    number: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+def clamp_page(page: int, total: int, per_page: int) -> int:
+    return min(max(page, 1), max(1, math.ceil(total / per_page)))
+
+
+# --- boards -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    board: Board
+    readable: bool
+    last_thread: Thread | None
+
+
+def board_index(viewer: Viewer) -> list[tuple[Category, list[BoardRow]]]:
+    """Categories with the boards the viewer may see listed, in admin order, in one query.
+
+    Counts and the last thread are only given for boards the viewer may read.
+    """
+    readable = readable_boards(viewer)
+    last = aliased(Thread)
+    rows = db.session.execute(
+        select(Board, Category, readable.label("readable"), last)
+        .join(Category, Board.category_id == Category.id)
+        .outerjoin(last, and_(last.id == Board.last_thread_id, readable))
+        .where(listed_boards(viewer), Board.archived.is_(False), Category.archived.is_(False))
+        .order_by(Category.position, Category.id, Board.position, Board.id)
+    ).all()
+    grouped: dict[int, tuple[Category, list[BoardRow]]] = {}
+    for board, category, is_readable, last_thread in rows:
+        grouped.setdefault(category.id, (category, []))[1].append(
+            BoardRow(board, bool(is_readable), last_thread)
+        )
+    return list(grouped.values())
+
+
+def get_board_or_404(viewer: Viewer, board_id: int) -> Board:
+    """A board the viewer may see listed (readable or not: the view decides what to show)."""
+    board = db.session.scalars(
+        select(Board)
+        .options(joinedload(Board.category))
+        .where(Board.id == board_id, listed_boards(viewer))
+    ).first()
+    if board is None:
+        abort(404)
+    return board
+
+
+def board_threads(viewer: Viewer, board: Board, page: int, per_page: int) -> Page[Thread]:
+    """A readable board's threads: pinned first, then by last activity."""
+    if not db.session.scalar(
+        select(literal(True)).where(Board.id == board.id, readable_boards(viewer))
+    ):
+        abort(404)
+    total = board.thread_count
+    page = clamp_page(page, total, per_page)
+    threads = db.session.scalars(
+        select(Thread)
+        .options(joinedload(Thread.author))
+        .where(Thread.board_id == board.id)
+        .order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return Page(list(threads), page, per_page, total)
+
+
+def readable_boards_for_select(viewer: Viewer) -> list[Board]:
+    """Boards the viewer may read, for forms that pick a board (admin pages, moving threads)."""
+    return list(
+        db.session.scalars(
+            select(Board)
+            .join(Category)
+            .where(readable_boards(viewer))
+            .order_by(Category.position, Board.position, Board.id)
+        )
+    )
+
+
+def all_categories() -> list[Category]:
+    """Every category with its boards, archived ones too: for the admin pages only."""
+    return list(
+        db.session.scalars(
+            select(Category)
+            .options(joinedload(Category.boards))
+            .order_by(Category.position, Category.id)
+        ).unique()
+    )
+
+
+# --- threads and posts ----------------------------------------------------------------------
+
+
+def _thread_select(viewer: Viewer) -> Select[Any]:
+    return (
+        select(Thread)
+        .join(Thread.board)
+        .options(contains_eager(Thread.board).joinedload(Board.category))
+        .where(readable_boards(viewer))
+    )
+
+
+def get_thread_or_404(viewer: Viewer, thread_id: int) -> Thread:
+    thread = db.session.scalars(_thread_select(viewer).where(Thread.id == thread_id)).first()
+    if thread is None:
+        abort(404)
+    return thread
+
+
+def _post_select(viewer: Viewer) -> Select[Any]:
+    return (
+        select(Post)
+        .join(Post.thread)
+        .join(Thread.board)
+        .options(
+            contains_eager(Post.thread).contains_eager(Thread.board).joinedload(Board.category),
+            joinedload(Post.author),
+        )
+        .where(readable_boards(viewer), visible_posts(viewer))
+    )
+
+
+def find_post(viewer: Viewer, post_id: int) -> Post | None:
+    return db.session.scalars(_post_select(viewer).where(Post.id == post_id)).first()
+
+
+def get_post_or_404(viewer: Viewer, post_id: int) -> Post:
+    post = find_post(viewer, post_id)
+    if post is None:
+        abort(404)
+    return post
+
+
+def _order(view: str):  # noqa: ANN202
+    return Post.path if view == NESTED else Post.number
+
+
+def thread_posts(
+    viewer: Viewer, thread: Thread, page: int, per_page: int, view: str = NESTED
+) -> Page[Post]:
+    """One page of a thread the viewer may read, nested (by path) or flat (by time)."""
+    condition = and_(Post.thread_id == thread.id, visible_posts(viewer))
+    total = db.session.scalar(select(func.count()).select_from(Post).where(condition)) or 0
+    page = clamp_page(page, total, per_page)
+    posts = db.session.scalars(
+        select(Post)
+        .options(joinedload(Post.author))
+        .where(condition)
+        .order_by(_order(view))
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return Page(list(posts), page, per_page, total)
+
+
+def page_of_post(viewer: Viewer, post: Post, per_page: int, view: str = NESTED) -> int:
+    """The page of its thread that shows ``post`` in the given view."""
+    before = Post.path < post.path if view == NESTED else Post.number < post.number
+    earlier = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Post)
+            .where(Post.thread_id == post.thread_id, visible_posts(viewer), before)
+        )
+        or 0
+    )
+    return earlier // per_page + 1
+
+
+def post_revisions(post: Post) -> list[PostRevision]:
+    """A post's earlier versions, newest first. Callers check ``Action.VIEW_HISTORY`` first."""
+    return list(
+        db.session.scalars(
+            select(PostRevision)
+            .options(joinedload(PostRevision.editor))
+            .where(PostRevision.post_id == post.id)
+            .order_by(PostRevision.created_at.desc(), PostRevision.id.desc())
+        )
+    )
+
+
+# --- people ---------------------------------------------------------------------------------
+
+
+def get_user_by_username_or_404(username: str) -> User:
+    user = db.session.scalars(
+        select(User).where(func.lower(User.username) == username.lower())
+    ).first()
+    if user is None:
+        abort(404)
+    return user
+
+
+def recent_posts_by(viewer: Viewer, author: User, limit: int = 20) -> list[Post]:
+    """An author's latest posts that the viewer may read, never their anonymous ones (unless the
+    viewer is the author or an admin)."""
+    query = (
+        _post_select(viewer)
+        .where(Post.author_id == author.id, Post.status == PostStatus.VISIBLE)
+        .order_by(Post.created_at.desc(), Post.id.desc())
+        .limit(limit)
+    )
+    if not (viewer.is_admin or viewer.id == author.id):
+        query = query.where(Post.anonymous.is_(False))
+    return list(db.session.scalars(query))

@@ -1,0 +1,197 @@
+"""Registration, signing in, passwords and personal settings."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from functools import cache
+from zoneinfo import available_timezones
+
+from flask import current_app, url_for
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, or_, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from forum.extensions import db
+from forum.models import Consent, SiteRole, User
+from forum.models.types import utcnow
+from forum.models.users import DISPLAY_NAME_MAX, USERNAME_MAX, ConsentKind
+from forum.services import ServiceError, mail
+
+USERNAME_PATTERN = re.compile(rf"^[A-Za-z0-9_]{{3,{USERNAME_MAX}}}$")
+PASSWORD_MIN = 10
+PASSWORD_MAX = 128
+LOCALES = {"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español"}
+RESET_SALT = "kindred.password-reset"
+
+
+def check_username(username: str) -> str:
+    username = username.strip()
+    if not USERNAME_PATTERN.match(username):
+        raise ServiceError(
+            f"Usernames are 3 to {USERNAME_MAX} letters, digits or underscores.", "username"
+        )
+    return username
+
+
+def check_password(password: str) -> str:
+    if len(password) < PASSWORD_MIN:
+        raise ServiceError(f"Passwords need at least {PASSWORD_MIN} characters.", "password")
+    if len(password) > PASSWORD_MAX:
+        raise ServiceError(f"Passwords can be at most {PASSWORD_MAX} characters.", "password")
+    return password
+
+
+def find_by_login(login: str) -> User | None:
+    """The account whose username or e-mail address is ``login`` (case-insensitive)."""
+    login = login.strip().lower()
+    return db.session.scalars(
+        select(User).where(or_(func.lower(User.username) == login, func.lower(User.email) == login))
+    ).first()
+
+
+def create_user(
+    username: str,
+    email: str,
+    password: str,
+    *,
+    admin: bool = False,
+    display_name: str | None = None,
+    consents: tuple[str, ...] = (),
+) -> User:
+    """Create an account; ``consents`` are the kinds agreed to now, at the current versions."""
+    username = check_username(username)
+    email = email.strip()
+    if "@" not in email or len(email) > 254:
+        raise ServiceError("Please enter a valid e-mail address.", "email")
+    check_password(password)
+    taken = db.session.scalars(
+        select(User).where(
+            or_(
+                func.lower(User.username) == username.lower(),
+                func.lower(User.email) == email.lower(),
+            )
+        )
+    ).first()
+    if taken is not None:
+        field = "username" if taken.username.lower() == username.lower() else "email"
+        raise ServiceError(
+            "That username is taken; please choose another."
+            if field == "username"
+            else "An account already uses that e-mail address. Sign in or reset your password.",
+            field,
+        )
+    user = User(
+        username=username,
+        email=email,
+        display_name=(display_name or "").strip()[:DISPLAY_NAME_MAX] or None,
+        site_role=SiteRole.ADMIN if admin else SiteRole.MEMBER,
+    )
+    user.set_password(password)
+    now = utcnow()
+    versions = {
+        ConsentKind.HEALTH_DATA: current_app.config["PRIVACY_VERSION"],
+        ConsentKind.GUIDELINES: current_app.config["GUIDELINES_VERSION"],
+    }
+    for kind in consents:
+        user.consents.append(Consent(kind=kind, version=versions[kind], accepted_at=now))
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def register(username: str, email: str, password: str) -> User:
+    """A newcomer's own registration: both consents are required by the form and recorded."""
+    return create_user(
+        username, email, password, consents=(ConsentKind.HEALTH_DATA, ConsentKind.GUIDELINES)
+    )
+
+
+def authenticate(login: str, password: str) -> User | None:
+    user = find_by_login(login)
+    if user is None:
+        # Spend the same time as a real check so that timing does not tell which accounts exist.
+        check_password_hash(_dummy_hash(), password)
+        return None
+    return user if user.check_password(password) else None
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not user.check_password(current):
+        raise ServiceError("Your current password is not right.", "current_password")
+    set_password(user, new)
+
+
+def set_password(user: User, new: str) -> None:
+    """Set a new password and end every other session (their session version goes stale)."""
+    check_password(new)
+    user.set_password(new)
+    user.session_version = user.session_version + 1
+    db.session.commit()
+
+
+def update_settings(user: User, display_name: str, locale: str, timezone: str) -> None:
+    display_name = " ".join(display_name.split())
+    if len(display_name) > DISPLAY_NAME_MAX:
+        raise ServiceError(
+            f"Display names can be at most {DISPLAY_NAME_MAX} characters.", "display_name"
+        )
+    if locale not in LOCALES:
+        raise ServiceError("Please choose one of the languages offered.", "locale")
+    if timezone not in available_timezones():
+        raise ServiceError("Please choose a time zone from the list.", "timezone")
+    user.display_name = display_name or None
+    user.locale = locale
+    user.timezone = timezone
+    db.session.commit()
+
+
+# --- password reset -------------------------------------------------------------------------
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
+
+
+def _password_fingerprint(user: User) -> str:
+    """Changes whenever the password does, so a reset link works once."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:20]
+
+
+def reset_token(user: User) -> str:
+    return _serializer().dumps({"uid": user.id, "pw": _password_fingerprint(user)})
+
+
+def send_password_reset(login: str) -> None:
+    """E-mail a reset link if an account matches; say nothing either way (no enumeration)."""
+    user = find_by_login(login)
+    if user is None:
+        return
+    link = url_for("auth.reset_password", token=reset_token(user), _external=True)
+    minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
+    mail.send(
+        user.email,
+        f"Reset your {current_app.config['SITE_NAME']} password",
+        f"Hello {user.name},\n\n"
+        f"Someone (we hope you) asked to reset the password of your account '{user.username}'.\n"
+        f"Open this link within {minutes} minutes to choose a new password:\n\n{link}\n\n"
+        "The link works once. If you did not ask for this, ignore this e-mail: your password "
+        "stays as it is.\n",
+    )
+
+
+def user_for_reset_token(token: str) -> User | None:
+    try:
+        data = _serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
+    except (SignatureExpired, BadSignature):
+        return None
+    user = db.session.get(User, data.get("uid")) if isinstance(data, dict) else None
+    if user is None or data.get("pw") != _password_fingerprint(user):
+        return None
+    return user
+
+
+@cache
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_hex(16))

@@ -1,0 +1,173 @@
+"""Creating, editing, ordering and archiving categories and boards (admins)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from forum.extensions import db
+from forum.models import Board, BoardMembership, Category, JoinPolicy, User, Visibility
+from forum.models.boards import DESCRIPTION_MAX, NAME_MAX, MembershipRole, MembershipStatus
+from forum.models.types import utcnow
+from forum.services import ServiceError
+
+
+def _clean_name(name: str, what: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise ServiceError(f"Please give the {what} a name.", "name")
+    if len(name) > NAME_MAX:
+        raise ServiceError(f"Names can be at most {NAME_MAX} characters.", "name")
+    return name
+
+
+def _clean_description(description: str) -> str:
+    description = description.strip()
+    if len(description) > DESCRIPTION_MAX:
+        raise ServiceError(
+            f"Descriptions can be at most {DESCRIPTION_MAX} characters.", "description"
+        )
+    return description
+
+
+def _name_taken(model: type[Category] | type[Board], name: str, exclude_id: int | None) -> bool:
+    query = select(model.id).where(func.lower(model.name) == name.lower())
+    if exclude_id is not None:
+        query = query.where(model.id != exclude_id)
+    return db.session.scalar(query) is not None
+
+
+def _next_position(model: type[Category] | type[Board], **filters: int) -> int:
+    query = select(func.max(model.position))
+    for column, value in filters.items():
+        query = query.where(getattr(model, column) == value)
+    return (db.session.scalar(query) or 0) + 1
+
+
+def find_category(name: str) -> Category | None:
+    return db.session.scalars(
+        select(Category).where(func.lower(Category.name) == name.strip().lower())
+    ).first()
+
+
+def find_board(name: str) -> Board | None:
+    return db.session.scalars(
+        select(Board).where(func.lower(Board.name) == name.strip().lower())
+    ).first()
+
+
+def create_category(name: str, description: str = "") -> Category:
+    name = _clean_name(name, "category")
+    if _name_taken(Category, name, None):
+        raise ServiceError(f"A category called '{name}' already exists.", "name")
+    category = Category(
+        name=name, description=_clean_description(description), position=_next_position(Category)
+    )
+    db.session.add(category)
+    db.session.commit()
+    return category
+
+
+def update_category(category: Category, name: str, description: str, archived: bool) -> None:
+    name = _clean_name(name, "category")
+    if _name_taken(Category, name, category.id):
+        raise ServiceError(f"A category called '{name}' already exists.", "name")
+    category.name = name
+    category.description = _clean_description(description)
+    category.archived = archived
+    db.session.commit()
+
+
+def parse_visibility(value: str) -> Visibility:
+    try:
+        return Visibility(value)
+    except ValueError:
+        choices = ", ".join(v.value for v in Visibility)
+        raise ServiceError(f"Visibility must be one of: {choices}.", "visibility") from None
+
+
+def create_board(
+    name: str,
+    category: Category,
+    visibility: Visibility = Visibility.PUBLIC,
+    description: str = "",
+    join_policy: JoinPolicy | None = None,
+    guidelines: str = "",
+) -> Board:
+    name = _clean_name(name, "board")
+    if _name_taken(Board, name, None):
+        raise ServiceError(f"A board called '{name}' already exists.", "name")
+    if join_policy is None:
+        join_policy = {
+            Visibility.PRIVATE: JoinPolicy.REQUEST,
+            Visibility.HIDDEN: JoinPolicy.INVITE,
+        }.get(visibility, JoinPolicy.OPEN)
+    board = Board(
+        name=name,
+        category_id=category.id,
+        visibility=visibility,
+        join_policy=join_policy,
+        description=_clean_description(description),
+        guidelines=guidelines.strip(),
+        position=_next_position(Board, category_id=category.id),
+    )
+    db.session.add(board)
+    db.session.commit()
+    return board
+
+
+def update_board(
+    board: Board,
+    name: str,
+    description: str,
+    category: Category,
+    visibility: Visibility,
+    archived: bool,
+) -> None:
+    name = _clean_name(name, "board")
+    if _name_taken(Board, name, board.id):
+        raise ServiceError(f"A board called '{name}' already exists.", "name")
+    if category.id != board.category_id:
+        board.position = _next_position(Board, category_id=category.id)
+    board.name = name
+    board.description = _clean_description(description)
+    board.category_id = category.id
+    board.visibility = visibility
+    board.archived = archived
+    db.session.commit()
+
+
+def move(item: Category | Board, direction: int) -> None:
+    """Swap ``item`` with its neighbour above (-1) or below (+1) in the admin order."""
+    model = type(item)
+    siblings = select(model)
+    if isinstance(item, Board):
+        siblings = siblings.where(Board.category_id == item.category_id)
+    ordered = list(db.session.scalars(siblings.order_by(model.position, model.id)))
+    for position, sibling in enumerate(ordered, start=1):
+        sibling.position = position
+    index = ordered.index(item)
+    other = index + direction
+    if 0 <= other < len(ordered):
+        ordered[index].position, ordered[other].position = (
+            ordered[other].position,
+            ordered[index].position,
+        )
+    db.session.commit()
+
+
+def add_member(board: Board, user: User, facilitator: bool = False) -> BoardMembership:
+    """Make ``user`` a member (or facilitator) of ``board``, accepting its guidelines now."""
+    membership = db.session.scalars(
+        select(BoardMembership).where(
+            BoardMembership.board_id == board.id, BoardMembership.user_id == user.id
+        )
+    ).first()
+    if membership is None:
+        membership = BoardMembership(board_id=board.id, user_id=user.id)
+        db.session.add(membership)
+    membership.status = MembershipStatus.MEMBER
+    if facilitator:
+        membership.role = MembershipRole.FACILITATOR
+    membership.guidelines_accepted_at = utcnow()
+    db.session.commit()
+    return membership

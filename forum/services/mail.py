@@ -1,0 +1,48 @@
+"""Sending e-mail: by SMTP when ``FORUM_MAIL_SERVER`` is set, else into ``instance/outbox/``."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+
+from flask import current_app
+
+from forum.models.types import utcnow
+
+log = logging.getLogger(__name__)
+
+
+def send(to: str, subject: str, body: str) -> EmailMessage:
+    config = current_app.config
+    message = EmailMessage()
+    message["From"] = config["MAIL_SENDER"]
+    message["To"] = to
+    message["Subject"] = subject
+    message["Message-ID"] = make_msgid(domain="kindred.local")
+    message.set_content(body)
+    if config.get("MAIL_SERVER"):
+        _send_smtp(message)
+    else:
+        _write_outbox(Path(config["MAIL_OUTBOX"]), message)
+    return message
+
+
+def _send_smtp(message: EmailMessage) -> None:
+    config = current_app.config
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        smtp.send_message(message)
+
+
+def _write_outbox(outbox: Path, message: EmailMessage) -> None:
+    outbox.mkdir(parents=True, exist_ok=True)
+    stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
+    path = outbox / f"{stamp}-{message['Message-ID'].strip('<>').split('@')[0]}.eml"
+    path.write_bytes(message.as_bytes())
+    log.info("E-mail to %s, %r, written to %s", message["To"], message["Subject"], path)

@@ -1,0 +1,188 @@
+"""Starting threads, replying, editing and removing posts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+
+from forum.extensions import db
+from forum.models import Board, Post, PostRevision, PostStatus, Thread, User
+from forum.models.posts import BODY_MAX, PATH_MAX, TITLE_MAX
+from forum.models.types import utcnow
+from forum.services import ServiceError
+from forum.text import render_markdown
+
+
+def clean_title(title: str) -> str:
+    title = " ".join(title.split())
+    if not title:
+        raise ServiceError("Please give your thread a title.", "title")
+    if len(title) > TITLE_MAX:
+        raise ServiceError(
+            f"Titles can be at most {TITLE_MAX} characters; yours has {len(title)}.", "title"
+        )
+    return title
+
+
+def clean_body(body: str) -> str:
+    body = body.replace("\r\n", "\n").strip()
+    if not body:
+        raise ServiceError("Please write something before posting.", "body")
+    if len(body) > BODY_MAX:
+        raise ServiceError(
+            f"Posts can be at most {BODY_MAX:,} characters; yours has {len(body):,}.", "body"
+        )
+    return body
+
+
+def _check_board_open(board: Board) -> None:
+    if board.archived or board.category.archived:
+        raise ServiceError("This board is archived: it can be read but no longer takes new posts.")
+
+
+def _next_number(thread: Thread, when: datetime, counts_as_reply: bool) -> int:
+    """Take the thread's next post number atomically (the row lock orders concurrent replies)."""
+    values: dict = {"post_counter": Thread.post_counter + 1}
+    if counts_as_reply:
+        values |= {"reply_count": Thread.reply_count + 1, "last_post_at": when}
+    number = db.session.execute(
+        update(Thread).where(Thread.id == thread.id).values(**values).returning(Thread.post_counter)
+    ).scalar_one()
+    return number
+
+
+def _count_post(
+    board_id: int, author: User, when: datetime, thread_id: int, new_thread: bool
+) -> None:
+    board_values: dict = {
+        "post_count": Board.post_count + 1,
+        "last_post_at": when,
+        "last_thread_id": thread_id,
+    }
+    if new_thread:
+        board_values["thread_count"] = Board.thread_count + 1
+    db.session.execute(update(Board).where(Board.id == board_id).values(**board_values))
+    db.session.execute(
+        update(User).where(User.id == author.id).values(post_count=User.post_count + 1)
+    )
+
+
+def start_thread(
+    author: User, board: Board, title: str, body: str, anonymous: bool = False
+) -> Thread:
+    """Create a thread and its opening post. The caller has checked ``Action.START_THREAD``."""
+    _check_board_open(board)
+    title, body = clean_title(title), clean_body(body)
+    now = utcnow()
+    thread = Thread(
+        board_id=board.id,
+        author_id=author.id,
+        title=title,
+        anonymous=anonymous,
+        created_at=now,
+        last_post_at=now,
+        post_counter=1,
+        reply_count=0,
+    )
+    db.session.add(thread)
+    db.session.flush()
+    post = Post(
+        thread_id=thread.id,
+        author_id=author.id,
+        number=1,
+        path=Post.make_path(None, 1),
+        source=body,
+        html=render_markdown(body),
+        anonymous=anonymous,
+        created_at=now,
+    )
+    db.session.add(post)
+    db.session.flush()
+    thread.last_post_id = post.id
+    _count_post(board.id, author, now, thread.id, new_thread=True)
+    db.session.commit()
+    return thread
+
+
+def reply(
+    author: User,
+    thread: Thread,
+    body: str,
+    parent: Post | None = None,
+    anonymous: bool = False,
+) -> Post:
+    """Add a reply to ``thread``, or under ``parent`` when it answers a specific post."""
+    _check_board_open(thread.board)
+    if thread.locked:
+        raise ServiceError("This thread is locked: it can be read but takes no new replies.")
+    if parent is not None and parent.thread_id != thread.id:
+        raise ServiceError("That post is in another thread; reply to it from its own page.")
+    if parent is not None and parent.status != PostStatus.VISIBLE:
+        raise ServiceError("That post was removed, so it can no longer be replied to.")
+    body = clean_body(body)
+    parent_path = parent.path if parent is not None and not parent.is_opening else None
+    if parent_path is not None and len(parent_path) + 8 > PATH_MAX:
+        parent_path = None
+    now = utcnow()
+    number = _next_number(thread, now, counts_as_reply=True)
+    post = Post(
+        thread_id=thread.id,
+        author_id=author.id,
+        parent_id=parent.id if parent is not None else None,
+        number=number,
+        path=Post.make_path(parent_path, number),
+        source=body,
+        html=render_markdown(body),
+        anonymous=anonymous,
+        created_at=now,
+    )
+    db.session.add(post)
+    db.session.flush()
+    db.session.execute(update(Thread).where(Thread.id == thread.id).values(last_post_id=post.id))
+    _count_post(thread.board_id, author, now, thread.id, new_thread=False)
+    db.session.commit()
+    return post
+
+
+def edit(editor: User, post: Post, body: str, title: str | None = None) -> Post:
+    """Replace a post's text, keeping the earlier version. The caller checked ``Action.EDIT``."""
+    if post.status == PostStatus.DELETED:
+        raise ServiceError("This post was removed and can no longer be edited.")
+    body = clean_body(body)
+    thread = post.thread
+    new_title = clean_title(title) if title is not None and post.is_opening else None
+    if body == post.source and (new_title is None or new_title == thread.title):
+        return post
+    db.session.add(
+        PostRevision(
+            post_id=post.id,
+            editor_id=editor.id,
+            title=thread.title if post.is_opening else None,
+            source=post.source,
+            html=post.html,
+            created_at=post.edited_at or post.created_at,
+        )
+    )
+    post.source = body
+    post.html = render_markdown(body)
+    post.edited_at = utcnow()
+    post.edit_count = post.edit_count + 1
+    if new_title is not None:
+        thread.title = new_title
+    db.session.commit()
+    return post
+
+
+def remove_own(author: User, post: Post) -> Post:
+    """The author removes a post: its words and revisions go; its place and replies stay."""
+    if post.author_id != author.id:
+        raise ServiceError("Only the author can remove this post.")
+    if post.status == PostStatus.DELETED:
+        return post
+    post.status = PostStatus.DELETED
+    post.source = ""
+    post.html = ""
+    post.revisions.clear()
+    db.session.commit()
+    return post

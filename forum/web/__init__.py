@@ -1,0 +1,115 @@
+"""The web layer: blueprints, the signed-in viewer, error pages and response headers."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from flask import Flask, g, render_template, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from forum import policy
+from forum.extensions import db, login_manager
+from forum.models import User
+from forum.policy import Action, Viewer
+from forum.text import excerpt
+from forum.web.drafts import kept_fields
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+def current_viewer() -> Viewer:
+    """The :class:`~forum.policy.Viewer` for this request, built once."""
+    if "viewer" not in g:
+        g.viewer = Viewer(current_user) if current_user.is_authenticated else Viewer.guest()
+    return g.viewer
+
+
+@login_manager.user_loader
+def load_user(session_key: str) -> User | None:
+    user_id, _, version = session_key.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version):
+        return None
+    return user
+
+
+def local_time(value, fmt: str = "%-d %b %Y, %H:%M") -> str:  # noqa: ANN001
+    """A UTC datetime shown in the viewer's time zone."""
+    if value is None:
+        return ""
+    zone = "UTC"
+    if current_user.is_authenticated:
+        zone = current_user.timezone or "UTC"
+    return value.astimezone(ZoneInfo(zone)).strftime(fmt)
+
+
+def register_web(app: Flask) -> None:
+    from forum.web.account.views import bp as account_bp
+    from forum.web.admin.views import bp as admin_bp
+    from forum.web.auth.views import bp as auth_bp
+    from forum.web.boards.views import bp as boards_bp
+    from forum.web.health.views import bp as health_bp
+    from forum.web.profiles.views import bp as profiles_bp
+    from forum.web.threads.views import bp as threads_bp
+
+    for blueprint in (boards_bp, threads_bp, auth_bp, account_bp, profiles_bp, admin_bp, health_bp):
+        app.register_blueprint(blueprint)
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    app.jinja_env.globals.update(
+        viewer=current_viewer,
+        can=lambda action, target=None: policy.can(current_viewer(), Action[action], target),
+        shown_author=lambda post: policy.author_shown_to(current_viewer(), post),
+        site_name=app.config["SITE_NAME"],
+    )
+    app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["excerpt"] = excerpt
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.after_request
+    def security_headers(response):  # noqa: ANN001, ANN202
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if current_user.is_authenticated:
+            response.headers["Cache-Control"] = "no-store"
+        if request.is_secure:
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
+        return response
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):  # noqa: ANN202
+        reason = "This form was open for a long time, so it expired for your safety."
+        return render_template(
+            "resubmit.html", fields=kept_fields(request.form), action=request.path, reason=reason
+        ), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):  # noqa: ANN202
+        template = {403: "errors/403.html", 404: "errors/404.html"}.get(
+            error.code or 500, "errors/generic.html"
+        )
+        return render_template(template, error=error), error.code
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception):  # noqa: ANN202
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        return render_template("errors/500.html"), 500

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import EqualTo, InputRequired, Length
+
+from forum.models.users import DISPLAY_NAME_MAX
+from forum.web.auth.forms import PASSWORD_RULE
+
+
+class SettingsForm(FlaskForm):
+    display_name = StringField(
+        "Display name",
+        description="The name shown on your posts. Leave it empty to show your username.",
+        validators=[Length(max=DISPLAY_NAME_MAX)],
+    )
+    locale = SelectField("Language")
+    timezone = SelectField("Time zone", description="Times on the site are shown in this zone.")
+    submit = SubmitField("Save settings")
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password", validators=[InputRequired("Please enter your current password.")]
+    )
+    new_password = PasswordField(
+        "New password", validators=[InputRequired("Please choose a new password."), PASSWORD_RULE]
+    )
+    confirm = PasswordField(
+        "New password again",
+        validators=[
+            InputRequired("Please type the new password again."),
+            EqualTo("new_password", "The two new passwords differ."),
+        ],
+    )
+    submit = SubmitField("Change password")

@@ -1,0 +1,59 @@
+"""A member's own settings: name, language, time zone, password."""
+
+from __future__ import annotations
+
+from functools import cache
+from zoneinfo import available_timezones
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required, login_user
+
+from forum.services import ServiceError, accounts
+from forum.web.account.forms import ChangePasswordForm, SettingsForm
+from forum.web.forms import show_service_error
+
+bp = Blueprint("account", __name__, url_prefix="/settings")
+
+
+@cache
+def timezone_choices() -> list[tuple[str, str]]:
+    return [(zone, zone.replace("_", " ")) for zone in sorted(available_timezones())]
+
+
+@bp.route("", methods=["GET", "POST"])
+@login_required
+def settings():  # noqa: ANN201
+    form = SettingsForm(obj=current_user)
+    form.locale.choices = list(accounts.LOCALES.items())
+    form.timezone.choices = timezone_choices()
+    if form.validate_on_submit():
+        try:
+            accounts.update_settings(
+                current_user, form.display_name.data or "", form.locale.data, form.timezone.data
+            )
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            flash("Your settings are saved.", "success")
+            return redirect(url_for("account.settings"))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("account/settings.html", form=form), status
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():  # noqa: ANN201
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(
+                current_user, form.current_password.data, form.new_password.data
+            )
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            login_user(current_user._get_current_object())  # this session carries on
+            flash("Your password is changed. Other devices have been signed out.", "success")
+            return redirect(url_for("account.settings"))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("account/password.html", form=form), status

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from forum.models import Visibility
+from forum.models.boards import DESCRIPTION_MAX, NAME_MAX
+
+VISIBILITY_CHOICES = [
+    (Visibility.PUBLIC.value, "Public: anyone can read, members post"),
+    (Visibility.MEMBERS.value, "Members: only signed-in members can read and post"),
+    (Visibility.PRIVATE.value, "Private: listed, readable by the board's members only"),
+    (Visibility.HIDDEN.value, "Hidden: only the board's members know it exists"),
+]
+
+
+class CategoryForm(FlaskForm):
+    name = StringField(
+        "Name", validators=[InputRequired("Please give the category a name."), Length(max=NAME_MAX)]
+    )
+    description = TextAreaField("Description", validators=[Length(max=DESCRIPTION_MAX)])
+    archived = BooleanField("Archived (hidden from the board index)")
+    submit = SubmitField("Save category")
+
+
+class BoardForm(FlaskForm):
+    name = StringField(
+        "Name", validators=[InputRequired("Please give the board a name."), Length(max=NAME_MAX)]
+    )
+    description = TextAreaField("Description", validators=[Length(max=DESCRIPTION_MAX)])
+    category_id = SelectField("Category", coerce=int)
+    visibility = SelectField("Who can see it", choices=VISIBILITY_CHOICES)
+    archived = BooleanField("Archived (readable, but takes no new posts)")
+    submit = SubmitField("Save board")
+
+
+class MoveForm(FlaskForm):
+    """Up/down buttons: CSRF only; the direction comes from which button was pressed."""

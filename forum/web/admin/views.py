@@ -1,0 +1,128 @@
+"""Admin pages: categories and boards."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from forum import policy, queries
+from forum.extensions import db
+from forum.models import Board, Category, Visibility
+from forum.policy import Action
+from forum.services import ServiceError, boards
+from forum.web import current_viewer
+from forum.web.admin.forms import BoardForm, CategoryForm, MoveForm
+from forum.web.forms import show_service_error
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+@login_required
+def admins_only():  # noqa: ANN201
+    policy.require(current_viewer(), Action.ADMINISTER)
+
+
+def _status(form) -> int:  # noqa: ANN001
+    return 422 if form.errors or form.form_errors else 200
+
+
+@bp.get("/")
+def dashboard():  # noqa: ANN201
+    return render_template(
+        "admin/dashboard.html", categories=queries.all_categories(), move_form=MoveForm()
+    )
+
+
+@bp.route("/categories/new", methods=["GET", "POST"])
+def new_category():  # noqa: ANN201
+    form = CategoryForm()
+    if form.validate_on_submit():
+        try:
+            category = boards.create_category(form.name.data, form.description.data or "")
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            flash(f"Category '{category.name}' created.", "success")
+            return redirect(url_for("admin.dashboard"))
+    return render_template("admin/category_form.html", form=form, category=None), _status(form)
+
+
+@bp.route("/categories/<int:category_id>", methods=["GET", "POST"])
+def edit_category(category_id: int):  # noqa: ANN201
+    category = db.get_or_404(Category, category_id)
+    form = CategoryForm(obj=category)
+    if form.validate_on_submit():
+        try:
+            boards.update_category(
+                category, form.name.data, form.description.data or "", form.archived.data
+            )
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            flash(f"Category '{category.name}' saved.", "success")
+            return redirect(url_for("admin.dashboard"))
+    return render_template("admin/category_form.html", form=form, category=category), _status(form)
+
+
+def _board_form(board: Board | None) -> BoardForm:
+    form = BoardForm(obj=board)
+    form.category_id.choices = [(c.id, c.name) for c in queries.all_categories()]
+    if board is not None and request.method == "GET":
+        form.visibility.data = board.visibility.value
+    return form
+
+
+@bp.route("/boards/new", methods=["GET", "POST"])
+def new_board():  # noqa: ANN201
+    form = _board_form(None)
+    if request.method == "GET" and request.args.get("category", type=int):
+        form.category_id.data = request.args.get("category", type=int)
+    if form.validate_on_submit():
+        try:
+            board = boards.create_board(
+                form.name.data,
+                db.get_or_404(Category, form.category_id.data),
+                Visibility(form.visibility.data),
+                form.description.data or "",
+            )
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            flash(f"Board '{board.name}' created.", "success")
+            return redirect(url_for("admin.dashboard"))
+    return render_template("admin/board_form.html", form=form, board=None), _status(form)
+
+
+@bp.route("/boards/<int:board_id>", methods=["GET", "POST"])
+def edit_board(board_id: int):  # noqa: ANN201
+    board = db.get_or_404(Board, board_id)
+    form = _board_form(board)
+    if form.validate_on_submit():
+        try:
+            boards.update_board(
+                board,
+                form.name.data,
+                form.description.data or "",
+                db.get_or_404(Category, form.category_id.data),
+                Visibility(form.visibility.data),
+                form.archived.data,
+            )
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            flash(f"Board '{board.name}' saved.", "success")
+            return redirect(url_for("admin.dashboard"))
+    return render_template("admin/board_form.html", form=form, board=board), _status(form)
+
+
+@bp.post("/<kind>/<int:item_id>/move")
+def move(kind: str, item_id: int):  # noqa: ANN201
+    model = {"categories": Category, "boards": Board}.get(kind)
+    if model is None or not MoveForm().validate_on_submit():
+        abort(404 if model is None else 400)
+    direction = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
+    if direction is None:
+        abort(400)
+    boards.move(db.get_or_404(model, item_id), direction)
+    return redirect(url_for("admin.dashboard", _anchor=f"{kind}-{item_id}"))

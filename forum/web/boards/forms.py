@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from forum.models.posts import BODY_MAX, TITLE_MAX
+
+
+class NewThreadForm(FlaskForm):
+    title = StringField(
+        "Title",
+        validators=[
+            InputRequired("Please give your thread a title."),
+            Length(max=TITLE_MAX, message=f"Titles can be at most {TITLE_MAX} characters."),
+        ],
+    )
+    body = TextAreaField(
+        "Your message",
+        description="Markdown works: **bold**, *italic*, lists, > quotes and links.",
+        validators=[
+            InputRequired("Please write something before posting."),
+            Length(max=BODY_MAX, message=f"Posts can be at most {BODY_MAX:,} characters."),
+        ],
+    )
+    preview = SubmitField("Preview")
+    submit = SubmitField("Post thread")

@@ -1,0 +1,57 @@
+"""The board index, a board's threads, and starting a thread."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from forum import policy, queries
+from forum.policy import Action
+from forum.services import ServiceError, posting
+from forum.text import render_markdown
+from forum.web import current_viewer
+from forum.web.boards.forms import NewThreadForm
+from forum.web.forms import show_service_error
+
+bp = Blueprint("boards", __name__)
+
+
+@bp.get("/")
+def index():  # noqa: ANN201
+    return render_template("boards/index.html", categories=queries.board_index(current_viewer()))
+
+
+@bp.get("/b/<int:board_id>")
+def board(board_id: int):  # noqa: ANN201
+    viewer = current_viewer()
+    board = queries.get_board_or_404(viewer, board_id)
+    if not policy.can(viewer, Action.READ, board):
+        return render_template("boards/closed.html", board=board)
+    page = queries.board_threads(
+        viewer, board, request.args.get("page", 1, type=int), current_app.config["THREADS_PER_PAGE"]
+    )
+    return render_template("boards/board.html", board=board, page=page)
+
+
+@bp.route("/b/<int:board_id>/new", methods=["GET", "POST"])
+@login_required
+def new_thread(board_id: int):  # noqa: ANN201
+    viewer = current_viewer()
+    board = queries.get_board_or_404(viewer, board_id)
+    policy.require(viewer, Action.START_THREAD, board)
+    form = NewThreadForm()
+    preview = None
+    if form.validate_on_submit():
+        if form.preview.data:
+            preview = render_markdown(form.body.data)
+        else:
+            try:
+                thread = posting.start_thread(current_user, board, form.title.data, form.body.data)
+            except ServiceError as error:
+                show_service_error(form, error)
+            else:
+                return redirect(url_for("threads.thread", thread_id=thread.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template(
+        "boards/new_thread.html", board=board, form=form, preview=preview
+    ), status

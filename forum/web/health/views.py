@@ -1,0 +1,22 @@
+"""GET /healthz: is the app up and does its database answer?"""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from forum.extensions import db, limiter
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/healthz")
+@limiter.exempt
+def healthz():  # noqa: ANN201
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return jsonify(status="unavailable", database="unreachable"), 503
+    return jsonify(status="ok", database="ok"), 200

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from forum.models.posts import BODY_MAX, TITLE_MAX
+
+BODY_VALIDATORS = [
+    InputRequired("Please write something before posting."),
+    Length(max=BODY_MAX, message=f"Posts can be at most {BODY_MAX:,} characters."),
+]
+
+
+class ReplyForm(FlaskForm):
+    body = TextAreaField(
+        "Your reply",
+        description="Markdown works: **bold**, *italic*, lists, > quotes and links.",
+        validators=BODY_VALIDATORS,
+    )
+    parent_id = HiddenField()
+    preview = SubmitField("Preview")
+    submit = SubmitField("Post reply")
+
+
+class EditPostForm(FlaskForm):
+    title = StringField(
+        "Title",
+        validators=[
+            Optional(),
+            Length(max=TITLE_MAX, message=f"Titles can be at most {TITLE_MAX} characters."),
+        ],
+    )
+    body = TextAreaField("Your message", validators=BODY_VALIDATORS)
+    preview = SubmitField("Preview")
+    submit = SubmitField("Save changes")
+
+
+class ConfirmForm(FlaskForm):
+    submit = SubmitField("Remove my post")

@@ -1,0 +1,163 @@
+"""Reading a thread, replying, quoting, editing and removing posts."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from forum import policy, queries
+from forum.models import Post, Thread
+from forum.policy import Action
+from forum.services import ServiceError, posting
+from forum.text import quote_markdown, render_markdown
+from forum.web import current_viewer
+from forum.web.forms import show_service_error
+from forum.web.threads.forms import ConfirmForm, EditPostForm, ReplyForm
+
+bp = Blueprint("threads", __name__)
+
+
+def _view_mode() -> str:
+    return queries.FLAT if request.args.get("view") == queries.FLAT else queries.NESTED
+
+
+def _per_page() -> int:
+    return current_app.config["POSTS_PER_PAGE"]
+
+
+def post_url(post: Post, view: str = queries.NESTED) -> str:
+    """Where ``post`` is shown: the right page of its thread, scrolled to the post."""
+    page = queries.page_of_post(current_viewer(), post, _per_page(), view)
+    args = {"page": page} if page > 1 else {}
+    if view == queries.FLAT:
+        args["view"] = view
+    return url_for("threads.thread", thread_id=post.thread_id, **args, _anchor=f"post-{post.id}")
+
+
+@bp.get("/t/<int:thread_id>")
+def thread(thread_id: int):  # noqa: ANN201
+    viewer = current_viewer()
+    thread = queries.get_thread_or_404(viewer, thread_id)
+    view = _view_mode()
+    page = queries.thread_posts(
+        viewer, thread, request.args.get("page", 1, type=int), _per_page(), view
+    )
+    form = ReplyForm() if policy.can(viewer, Action.REPLY, thread) else None
+    return render_template(
+        "threads/thread.html",
+        thread=thread,
+        board=thread.board,
+        page=page,
+        view=view,
+        form=form,
+        max_depth=current_app.config["MAX_REPLY_DEPTH"],
+    )
+
+
+@bp.get("/p/<int:post_id>")
+def permalink(post_id: int):  # noqa: ANN201
+    post = queries.get_post_or_404(current_viewer(), post_id)
+    return redirect(post_url(post, _view_mode()))
+
+
+def _reply_target(thread: Thread, parent_id: str | int | None) -> Post | None:
+    """The post being answered, which must be readable and in this thread."""
+    if parent_id in (None, ""):
+        return None
+    post_id = str(parent_id)
+    post = queries.find_post(current_viewer(), int(post_id)) if post_id.isdigit() else None
+    if post is None or post.thread_id != thread.id:
+        raise ServiceError("That post is in another thread; reply to it from its own page.")
+    return post
+
+
+@bp.route("/t/<int:thread_id>/reply", methods=["GET", "POST"])
+@login_required
+def reply(thread_id: int):  # noqa: ANN201
+    viewer = current_viewer()
+    thread = queries.get_thread_or_404(viewer, thread_id)
+    policy.require(viewer, Action.REPLY, thread)
+    form = ReplyForm()
+    preview, parent = None, None
+    try:
+        parent = _reply_target(thread, form.parent_id.data or request.args.get("to"))
+        if parent is not None:
+            policy.require(viewer, Action.REPLY, parent)
+            form.parent_id.data = str(parent.id)
+    except ServiceError as error:
+        show_service_error(form, error)
+        return render_template("threads/reply.html", thread=thread, form=form, parent=None), 422
+    if request.method == "GET" and parent is not None and request.args.get("quote"):
+        author = policy.author_shown_to(viewer, parent)
+        form.body.data = quote_markdown(
+            parent.source, author.name if author else "Anonymous member"
+        )
+    if form.validate_on_submit():
+        if form.preview.data:
+            preview = render_markdown(form.body.data)
+        else:
+            try:
+                post = posting.reply(current_user, thread, form.body.data, parent=parent)
+            except ServiceError as error:
+                show_service_error(form, error)
+            else:
+                return redirect(post_url(post, _view_mode()))
+    status = 422 if form.errors or form.form_errors else 200
+    return (
+        render_template(
+            "threads/reply.html", thread=thread, form=form, parent=parent, preview=preview
+        ),
+        status,
+    )
+
+
+@bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(post_id: int):  # noqa: ANN201
+    viewer = current_viewer()
+    post = queries.get_post_or_404(viewer, post_id)
+    policy.require(viewer, Action.EDIT, post)
+    form = EditPostForm()
+    if request.method == "GET":
+        form.body.data = post.source
+        form.title.data = post.thread.title if post.is_opening else None
+    preview = None
+    if form.validate_on_submit():
+        if form.preview.data:
+            preview = render_markdown(form.body.data)
+        else:
+            try:
+                title = form.title.data if post.is_opening else None
+                posting.edit(current_user, post, form.body.data, title=title)
+            except ServiceError as error:
+                show_service_error(form, error)
+            else:
+                flash("Your changes are saved.", "success")
+                return redirect(post_url(post))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("threads/edit.html", post=post, form=form, preview=preview), status
+
+
+@bp.route("/p/<int:post_id>/remove", methods=["GET", "POST"])
+@login_required
+def remove(post_id: int):  # noqa: ANN201
+    viewer = current_viewer()
+    post = queries.get_post_or_404(viewer, post_id)
+    policy.require(viewer, Action.DELETE, post)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        posting.remove_own(current_user, post)
+        flash("Your post was removed. Replies to it stay in the thread.", "success")
+        return redirect(post_url(post))
+    return render_template("threads/remove.html", post=post, form=form)
+
+
+@bp.get("/p/<int:post_id>/history")
+@login_required
+def history(post_id: int):  # noqa: ANN201
+    viewer = current_viewer()
+    post = queries.get_post_or_404(viewer, post_id)
+    policy.require(viewer, Action.VIEW_HISTORY, post)
+    return render_template(
+        "threads/history.html", post=post, revisions=queries.post_revisions(post)
+    )
