@@ -83,12 +83,13 @@ def create_board(name: str, category_name: str, visibility: str, description: st
 @with_appcontext
 def seed_demo(if_empty: bool) -> None:
     """Load the demo community (people, boards and conversations) and print the logins."""
-    from forum.demo.loader import load_demo, print_logins, site_is_empty
+    from forum.demo.loader import demo_is_loaded, load_demo, print_logins, site_is_empty
 
     if not site_is_empty():
         if if_empty:
             click.echo("The site already has data; the demo community was not loaded again.")
-            print_logins()
+            if demo_is_loaded():
+                print_logins()
             return
         _fail("The site already has data. Seed the demo only into an empty database.")
     load_demo()

@@ -90,5 +90,6 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_HEADERS_ENABLED": False,
         "GUIDELINES_VERSION": env_str("FORUM_GUIDELINES_VERSION", "2026-11"),
         "PRIVACY_VERSION": env_str("FORUM_PRIVACY_VERSION", "2026-11"),
+        "PASSWORD_HASH_METHOD": env_str("FORUM_PASSWORD_HASH_METHOD", "scrypt"),
         "SQLITE_BUSY_TIMEOUT_MS": env_int("FORUM_SQLITE_BUSY_TIMEOUT_MS", 5000),
     }

@@ -90,12 +90,15 @@ def app_config(tmp_path: Path) -> dict:
         "MAIL_SERVER": None,
         "MAIL_OUTBOX": tmp_path / "outbox",
         "SERVER_NAME": "kindred.test",
+        # A deliberately cheap hash: tests create hundreds of accounts.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
 
 
 @pytest.fixture
 def app(_schema: str, app_config: dict) -> Iterator[Flask]:
     app = create_app({"SQLALCHEMY_DATABASE_URI": _schema, **app_config})
+    app.test_client_class = RequestIsolatedClient
     with app.app_context():
         try:
             yield app
@@ -105,6 +108,23 @@ def app(_schema: str, app_config: dict) -> Iterator[Flask]:
             _empty_all_tables()
             db.session.remove()
             db.engine.dispose()
+
+
+class RequestIsolatedClient(FlaskClient):
+    """Each request gets its own app context, database session and ``g``, as in production.
+
+    The ``app`` fixture keeps an app context open for the test's own setup code; without this,
+    Flask would reuse it for every request and cache users and objects between requests.
+    The test's own transaction is committed first (releasing SQLite's lock) and afterwards its
+    session forgets what it had loaded, so it reads fresh values.
+    """
+
+    def open(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        db.session.commit()  # end the test's own transaction, as a finished request would
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()
+        return response
 
 
 @pytest.fixture

@@ -8,13 +8,26 @@ import click
 from sqlalchemy import func, select
 
 from forum.extensions import db
-from forum.models import Post, Thread, User, Visibility
+from forum.models import Category, Post, Thread, User, Visibility
 from forum.models.users import ConsentKind
 from forum.services import accounts, boards, posting
 
 
 def site_is_empty() -> bool:
-    return not db.session.scalar(select(func.count()).select_from(User))
+    """No accounts and no categories: nothing an admin made would be mixed with the demo."""
+    return not any(
+        db.session.scalar(select(func.count()).select_from(model)) for model in (User, Category)
+    )
+
+
+def demo_is_loaded() -> bool:
+    from forum.demo.content import USERS
+
+    names = [spec["username"].lower() for spec in USERS]
+    found = db.session.scalar(
+        select(func.count()).select_from(User).where(func.lower(User.username).in_(names))
+    )
+    return found == len(names)
 
 
 def _add_replies(

@@ -24,10 +24,6 @@ class SiteRole(enum.StrEnum):
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
-    __table_args__ = (
-        Index("uq_users_username_lower", func.lower("username"), unique=True),
-        Index("uq_users_email_lower", func.lower("email"), unique=True),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(USERNAME_MAX))
@@ -51,8 +47,8 @@ class User(UserMixin, db.Model):
         back_populates="user", cascade="all, delete-orphan", order_by="Consent.accepted_at"
     )
 
-    def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+    def set_password(self, password: str, method: str = "scrypt") -> None:
+        self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -75,6 +71,11 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+
+# Usernames and e-mail addresses are unique whatever their case.
+Index("uq_users_username_lower", func.lower(User.username), unique=True)
+Index("uq_users_email_lower", func.lower(User.email), unique=True)
 
 
 class Consent(db.Model):

@@ -88,7 +88,7 @@ def create_user(
         display_name=(display_name or "").strip()[:DISPLAY_NAME_MAX] or None,
         site_role=SiteRole.ADMIN if admin else SiteRole.MEMBER,
     )
-    user.set_password(password)
+    user.set_password(password, _hash_method())
     now = utcnow()
     versions = {
         ConsentKind.HEALTH_DATA: current_app.config["PRIVACY_VERSION"],
@@ -112,7 +112,7 @@ def authenticate(login: str, password: str) -> User | None:
     user = find_by_login(login)
     if user is None:
         # Spend the same time as a real check so that timing does not tell which accounts exist.
-        check_password_hash(_dummy_hash(), password)
+        check_password_hash(_dummy_hash(_hash_method()), password)
         return None
     return user if user.check_password(password) else None
 
@@ -126,7 +126,7 @@ def change_password(user: User, current: str, new: str) -> None:
 def set_password(user: User, new: str) -> None:
     """Set a new password and end every other session (their session version goes stale)."""
     check_password(new)
-    user.set_password(new)
+    user.set_password(new, _hash_method())
     user.session_version = user.session_version + 1
     db.session.commit()
 
@@ -193,5 +193,9 @@ def user_for_reset_token(token: str) -> User | None:
 
 
 @cache
-def _dummy_hash() -> str:
-    return generate_password_hash(secrets.token_hex(16))
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_hex(16), method=method)
+
+
+def _hash_method() -> str:
+    return current_app.config["PASSWORD_HASH_METHOD"]

@@ -13,6 +13,9 @@ from forum.models.types import utcnow
 from forum.services import ServiceError
 from forum.text import render_markdown
 
+#: Counter updates are plain SQL; the commit that follows expires the objects they touch.
+_NO_SYNC = {"synchronize_session": False}
+
 
 def clean_title(title: str) -> str:
     title = " ".join(title.split())
@@ -47,7 +50,11 @@ def _next_number(thread: Thread, when: datetime, counts_as_reply: bool) -> int:
     if counts_as_reply:
         values |= {"reply_count": Thread.reply_count + 1, "last_post_at": when}
     number = db.session.execute(
-        update(Thread).where(Thread.id == thread.id).values(**values).returning(Thread.post_counter)
+        update(Thread)
+        .where(Thread.id == thread.id)
+        .values(**values)
+        .returning(Thread.post_counter),
+        execution_options=_NO_SYNC,
     ).scalar_one()
     return number
 
@@ -62,9 +69,12 @@ def _count_post(
     }
     if new_thread:
         board_values["thread_count"] = Board.thread_count + 1
-    db.session.execute(update(Board).where(Board.id == board_id).values(**board_values))
     db.session.execute(
-        update(User).where(User.id == author.id).values(post_count=User.post_count + 1)
+        update(Board).where(Board.id == board_id).values(**board_values), execution_options=_NO_SYNC
+    )
+    db.session.execute(
+        update(User).where(User.id == author.id).values(post_count=User.post_count + 1),
+        execution_options=_NO_SYNC,
     )
 
 
@@ -139,7 +149,10 @@ def reply(
     )
     db.session.add(post)
     db.session.flush()
-    db.session.execute(update(Thread).where(Thread.id == thread.id).values(last_post_id=post.id))
+    db.session.execute(
+        update(Thread).where(Thread.id == thread.id).values(last_post_id=post.id),
+        execution_options=_NO_SYNC,
+    )
     _count_post(thread.board_id, author, now, thread.id, new_thread=False)
     db.session.commit()
     return post

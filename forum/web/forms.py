@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from wtforms.validators import InputRequired, Length
 
 from forum.services import ServiceError
 
@@ -14,3 +15,15 @@ def show_service_error(form: FlaskForm, error: ServiceError) -> None:
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+def normalise_newlines(text: str | None) -> str | None:
+    """Browsers send line breaks as CRLF; count and store them as one character, as shown."""
+    return text.replace("\r\n", "\n") if text is not None else None
+
+
+def body_validators(max_length: int) -> list:
+    return [
+        InputRequired("Please write something before posting."),
+        Length(max=max_length, message=f"Posts can be at most {max_length:,} characters."),
+    ]

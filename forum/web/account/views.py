@@ -7,6 +7,7 @@ from zoneinfo import available_timezones
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, login_user
+from wtforms.fields.choices import SelectChoice
 
 from forum.services import ServiceError, accounts
 from forum.web.account.forms import ChangePasswordForm, SettingsForm
@@ -16,15 +17,15 @@ bp = Blueprint("account", __name__, url_prefix="/settings")
 
 
 @cache
-def timezone_choices() -> list[tuple[str, str]]:
-    return [(zone, zone.replace("_", " ")) for zone in sorted(available_timezones())]
+def timezone_choices() -> list[SelectChoice]:
+    return [SelectChoice(zone, zone.replace("_", " ")) for zone in sorted(available_timezones())]
 
 
 @bp.route("", methods=["GET", "POST"])
 @login_required
 def settings():  # noqa: ANN201
     form = SettingsForm(obj=current_user)
-    form.locale.choices = list(accounts.LOCALES.items())
+    form.locale.choices = [SelectChoice(code, name) for code, name in accounts.LOCALES.items()]
     form.timezone.choices = timezone_choices()
     if form.validate_on_submit():
         try:

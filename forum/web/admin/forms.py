@@ -2,16 +2,17 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from forum.models import Visibility
 from forum.models.boards import DESCRIPTION_MAX, NAME_MAX
 
 VISIBILITY_CHOICES = [
-    (Visibility.PUBLIC.value, "Public: anyone can read, members post"),
-    (Visibility.MEMBERS.value, "Members: only signed-in members can read and post"),
-    (Visibility.PRIVATE.value, "Private: listed, readable by the board's members only"),
-    (Visibility.HIDDEN.value, "Hidden: only the board's members know it exists"),
+    SelectChoice(Visibility.PUBLIC.value, "Public: anyone can read, members post"),
+    SelectChoice(Visibility.MEMBERS.value, "Members: only signed-in members can read and post"),
+    SelectChoice(Visibility.PRIVATE.value, "Private: listed, readable by the board's members only"),
+    SelectChoice(Visibility.HIDDEN.value, "Hidden: only the board's members know it exists"),
 ]
 
 

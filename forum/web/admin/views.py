@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
+from wtforms.fields.choices import SelectChoice
 
 from forum import policy, queries
 from forum.extensions import db
@@ -67,7 +68,7 @@ def edit_category(category_id: int):  # noqa: ANN201
 
 def _board_form(board: Board | None) -> BoardForm:
     form = BoardForm(obj=board)
-    form.category_id.choices = [(c.id, c.name) for c in queries.all_categories()]
+    form.category_id.choices = [SelectChoice(c.id, c.name) for c in queries.all_categories()]
     if board is not None and request.method == "GET":
         form.visibility.data = board.visibility.value
     return form
@@ -96,7 +97,7 @@ def new_board():  # noqa: ANN201
 
 @bp.route("/boards/<int:board_id>", methods=["GET", "POST"])
 def edit_board(board_id: int):  # noqa: ANN201
-    board = db.get_or_404(Board, board_id)
+    board = queries.get_board_or_404(current_viewer(), board_id)
     form = _board_form(board)
     if form.validate_on_submit():
         try:
@@ -124,5 +125,10 @@ def move(kind: str, item_id: int):  # noqa: ANN201
     direction = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
     if direction is None:
         abort(400)
-    boards.move(db.get_or_404(model, item_id), direction)
+    item = (
+        queries.get_board_or_404(current_viewer(), item_id)
+        if model is Board
+        else db.get_or_404(Category, item_id)
+    )
+    boards.move(item, direction)
     return redirect(url_for("admin.dashboard", _anchor=f"{kind}-{item_id}"))

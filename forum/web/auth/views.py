@@ -108,8 +108,8 @@ def login():  # noqa: ANN201
 def logout():  # noqa: ANN201
     if not LogoutForm().validate_on_submit():
         abort(400)
-    logout_user()
     session.clear()
+    logout_user()  # after clear(): it leaves the note that deletes the remember-me cookie
     flash("You are signed out. Take care.", "success")
     return redirect(url_for("boards.index"))
 

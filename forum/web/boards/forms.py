@@ -5,6 +5,7 @@ from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from forum.models.posts import BODY_MAX, TITLE_MAX
+from forum.web.forms import body_validators, normalise_newlines
 
 
 class NewThreadForm(FlaskForm):
@@ -18,10 +19,8 @@ class NewThreadForm(FlaskForm):
     body = TextAreaField(
         "Your message",
         description="Markdown works: **bold**, *italic*, lists, > quotes and links.",
-        validators=[
-            InputRequired("Please write something before posting."),
-            Length(max=BODY_MAX, message=f"Posts can be at most {BODY_MAX:,} characters."),
-        ],
+        validators=body_validators(BODY_MAX),
+        filters=[normalise_newlines],
     )
     preview = SubmitField("Preview")
     submit = SubmitField("Post thread")

@@ -2,14 +2,13 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import Length, Optional
 
 from forum.models.posts import BODY_MAX, TITLE_MAX
+from forum.web.forms import body_validators, normalise_newlines
 
-BODY_VALIDATORS = [
-    InputRequired("Please write something before posting."),
-    Length(max=BODY_MAX, message=f"Posts can be at most {BODY_MAX:,} characters."),
-]
+BODY_VALIDATORS = body_validators(BODY_MAX)
+BODY_FILTERS = [normalise_newlines]
 
 
 class ReplyForm(FlaskForm):
@@ -17,6 +16,7 @@ class ReplyForm(FlaskForm):
         "Your reply",
         description="Markdown works: **bold**, *italic*, lists, > quotes and links.",
         validators=BODY_VALIDATORS,
+        filters=BODY_FILTERS,
     )
     parent_id = HiddenField()
     preview = SubmitField("Preview")
@@ -31,7 +31,7 @@ class EditPostForm(FlaskForm):
             Length(max=TITLE_MAX, message=f"Titles can be at most {TITLE_MAX} characters."),
         ],
     )
-    body = TextAreaField("Your message", validators=BODY_VALIDATORS)
+    body = TextAreaField("Your message", validators=BODY_VALIDATORS, filters=BODY_FILTERS)
     preview = SubmitField("Preview")
     submit = SubmitField("Save changes")
 

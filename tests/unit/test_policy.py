@@ -1,0 +1,203 @@
+"""The confidentiality rules hold the same whether asked of one object or of the database.
+
+DESIGN §3: every rule exists as a single-object check and as a query filter; this matrix keeps
+the two in agreement for every kind of board and every kind of viewer.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from sqlalchemy import select
+
+from forum import policy
+from forum.extensions import db
+from forum.models import Board, Post, PostStatus, Thread, Visibility
+from forum.models.boards import MembershipStatus
+from forum.policy import Action, Viewer
+from forum.services import boards, posting
+
+VIEWER_KINDS = [
+    "guest",
+    "signed_in",
+    "requester",
+    "member",
+    "banned",
+    "facilitator_elsewhere",
+    "facilitator",
+    "admin",
+]
+
+
+@pytest.fixture
+def world(make_user, make_board):
+    """One board of each visibility, plus people in every relation to them."""
+    by_visibility = {v: make_board(f"{v.value} board", v) for v in Visibility}
+    other = make_board("Another group", Visibility.PRIVATE)
+    people = {
+        "signed_in": make_user("stranger"),
+        "requester": make_user("requester"),
+        "member": make_user("insider"),
+        "banned": make_user("banned"),
+        "facilitator_elsewhere": make_user("elsewhere"),
+        "facilitator": make_user("facilitator"),
+        "admin": make_user("admin", admin=True),
+    }
+    for board in by_visibility.values():
+        boards.add_member(board, people["member"])
+        boards.add_member(board, people["facilitator"], facilitator=True)
+        boards.add_member(board, people["requester"]).status = MembershipStatus.REQUESTED
+        boards.add_member(board, people["banned"]).status = MembershipStatus.BANNED
+    boards.add_member(other, people["facilitator_elsewhere"], facilitator=True)
+    db.session.commit()
+    return by_visibility, other, people
+
+
+def viewer_for(kind: str, people) -> Viewer:
+    return Viewer.guest() if kind == "guest" else Viewer(people[kind])
+
+
+def test_board_checks_and_filters_agree_for_every_viewer(world):
+    by_visibility, other, people = world
+    all_boards = [*by_visibility.values(), other]
+    for kind in VIEWER_KINDS:
+        viewer = viewer_for(kind, people)
+        readable = set(db.session.scalars(select(Board.id).where(policy.readable_boards(viewer))))
+        listed = set(db.session.scalars(select(Board.id).where(policy.listed_boards(viewer))))
+        for board in all_boards:
+            assert policy.can(viewer, Action.READ, board) == (board.id in readable), (
+                kind,
+                board.name,
+            )
+            assert policy.can(viewer, Action.LIST, board) == (board.id in listed), (
+                kind,
+                board.name,
+            )
+
+
+EXPECTED_READ = {
+    # viewer kind: visibilities whose content they may read
+    "guest": {Visibility.PUBLIC},
+    "signed_in": {Visibility.PUBLIC, Visibility.MEMBERS},
+    "requester": {Visibility.PUBLIC, Visibility.MEMBERS},
+    "member": set(Visibility),
+    "banned": set(),
+    "facilitator_elsewhere": {Visibility.PUBLIC, Visibility.MEMBERS},
+    "facilitator": set(Visibility),
+    "admin": set(Visibility),
+}
+
+
+@pytest.mark.parametrize("kind", VIEWER_KINDS)
+def test_who_reads_which_board(world, kind):
+    by_visibility, _, people = world
+    viewer = viewer_for(kind, people)
+    readable = {v for v, board in by_visibility.items() if policy.can(viewer, Action.READ, board)}
+    assert readable == EXPECTED_READ[kind]
+
+
+def test_hidden_boards_are_listed_only_to_their_members(world):
+    by_visibility, _, people = world
+    hidden = by_visibility[Visibility.HIDDEN]
+    private = by_visibility[Visibility.PRIVATE]
+    assert not policy.can(Viewer(people["signed_in"]), Action.LIST, hidden)
+    assert policy.can(Viewer(people["signed_in"]), Action.LIST, private)
+    assert policy.can(Viewer(people["member"]), Action.LIST, hidden)
+    assert not policy.can(Viewer.guest(), Action.LIST, private)
+
+
+def test_post_checks_and_filters_agree_for_every_status_and_viewer(world):
+    by_visibility, _, people = world
+    board = by_visibility[Visibility.PUBLIC]
+    author = people["member"]
+    thread = posting.start_thread(author, board, "Statuses", "opening")
+    posts = {}
+    for status in PostStatus:
+        post = posting.reply(author, thread, f"a {status.value} post")
+        post.status = status
+        posts[status] = post
+    db.session.commit()
+    for kind in VIEWER_KINDS:
+        viewer = viewer_for(kind, people)
+        shown = set(
+            db.session.scalars(
+                select(Post.id)
+                .join(Post.thread)
+                .join(Thread.board)
+                .where(Post.thread_id == thread.id, policy.visible_posts(viewer))
+                .where(policy.readable_boards(viewer))
+            )
+        )
+        for status, post in posts.items():
+            assert policy.can_see_post(viewer, post) == (post.id in shown), (kind, status)
+
+
+def test_a_post_waiting_for_approval_is_shown_only_to_its_author_and_admins(world):
+    by_visibility, _, people = world
+    thread = posting.start_thread(people["member"], by_visibility[Visibility.PUBLIC], "T", "x")
+    pending = posting.reply(people["member"], thread, "please approve me")
+    pending.status = PostStatus.PENDING
+    db.session.commit()
+    assert policy.can_see_post(Viewer(people["member"]), pending)
+    assert policy.can_see_post(Viewer(people["admin"]), pending)
+    assert not policy.can_see_post(Viewer(people["signed_in"]), pending)
+    assert not policy.can_see_post(Viewer.guest(), pending)
+
+
+def test_only_the_author_edits_and_removes_and_facilitators_may_edit(world):
+    by_visibility, _, people = world
+    board = by_visibility[Visibility.PRIVATE]
+    thread = posting.start_thread(people["member"], board, "Mine", "my words")
+    post = thread_opening = db.session.scalars(
+        select(Post).where(Post.thread_id == thread.id)
+    ).one()
+    assert thread_opening.is_opening
+    rules = {
+        "member": (True, True),
+        "facilitator": (True, False),
+        "admin": (True, False),
+        "signed_in": (False, False),
+        "facilitator_elsewhere": (False, False),
+        "guest": (False, False),
+    }
+    for kind, (may_edit, may_remove) in rules.items():
+        viewer = viewer_for(kind, people)
+        assert policy.can(viewer, Action.EDIT, post) == may_edit, kind
+        assert policy.can(viewer, Action.DELETE, post) == may_remove, kind
+
+
+def test_guests_never_post_and_archived_boards_take_no_posts(world):
+    by_visibility, _, people = world
+    public = by_visibility[Visibility.PUBLIC]
+    assert not policy.can(Viewer.guest(), Action.START_THREAD, public)
+    assert policy.can(Viewer(people["signed_in"]), Action.START_THREAD, public)
+    public.archived = True
+    db.session.commit()
+    for kind in ("signed_in", "member", "admin"):
+        assert not policy.can(viewer_for(kind, people), Action.START_THREAD, public), kind
+        assert policy.can(viewer_for(kind, people), Action.READ, public), kind
+
+
+def test_private_boards_take_posts_only_from_their_members(world):
+    by_visibility, _, people = world
+    for visibility, kind in itertools.product(
+        (Visibility.PRIVATE, Visibility.HIDDEN), ("signed_in", "requester", "banned")
+    ):
+        assert not policy.can(
+            viewer_for(kind, people), Action.START_THREAD, by_visibility[visibility]
+        )
+    assert policy.can(
+        Viewer(people["member"]), Action.START_THREAD, by_visibility[Visibility.HIDDEN]
+    )
+
+
+def test_anonymous_authors_are_shown_only_to_themselves_and_admins(world):
+    by_visibility, _, people = world
+    thread = posting.start_thread(
+        people["member"], by_visibility[Visibility.PUBLIC], "Hard to say", "x", anonymous=True
+    )
+    assert policy.author_shown_to(Viewer(people["member"]), thread) == people["member"]
+    assert policy.author_shown_to(Viewer(people["admin"]), thread) == people["member"]
+    for kind in ("guest", "signed_in", "facilitator"):
+        assert policy.author_shown_to(viewer_for(kind, people), thread) is None, kind
