@@ -8,6 +8,9 @@ from sqlalchemy.engine import Engine
 
 from forum.extensions import db
 
+#: Turned off only while migrations rebuild tables (see migrations/env.py).
+enforce_sqlite_foreign_keys = True
+
 
 def configure_engine(app: Flask) -> None:
     with app.app_context():
@@ -28,7 +31,7 @@ def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         if not in_memory:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms:d}")
-        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if enforce_sqlite_foreign_keys else 'OFF'}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 

@@ -14,7 +14,16 @@ from flask import abort
 from sqlalchemy import ColumnElement, and_, or_, select, true
 
 from forum.extensions import db
-from forum.models import Board, BoardMembership, Post, PostStatus, Thread, User, Visibility
+from forum.models import (
+    Board,
+    BoardMembership,
+    JoinPolicy,
+    Post,
+    PostStatus,
+    Thread,
+    User,
+    Visibility,
+)
 from forum.models.boards import MembershipRole, MembershipStatus
 
 OPEN_TO_SIGNED_IN = (Visibility.PUBLIC, Visibility.MEMBERS)
@@ -31,6 +40,9 @@ class Action(enum.Enum):
     DELETE = "delete"
     VIEW_HISTORY = "view_history"
     MODERATE = "moderate"
+    JOIN = "join"
+    REVEAL_AUTHOR = "reveal_author"
+    MESSAGE_AUTHOR = "message_author"
     ADMINISTER = "administer"
 
 
@@ -75,9 +87,24 @@ class Viewer:
         membership = self.memberships().get(board.id)
         return membership is not None and membership.status == MembershipStatus.MEMBER
 
+    def is_invited_to(self, board: Board) -> bool:
+        membership = self.memberships().get(board.id)
+        return membership is not None and membership.status == MembershipStatus.INVITED
+
+    def has_requested(self, board: Board) -> bool:
+        membership = self.memberships().get(board.id)
+        return membership is not None and membership.status == MembershipStatus.REQUESTED
+
     def is_banned_from(self, board: Board) -> bool:
         membership = self.memberships().get(board.id)
         return membership is not None and membership.status == MembershipStatus.BANNED
+
+    def facilitated_board_ids(self) -> list[int]:
+        return [
+            m.board_id
+            for m in self.memberships().values()
+            if m.status == MembershipStatus.MEMBER and m.role == MembershipRole.FACILITATOR
+        ]
 
     def facilitates(self, board: Board) -> bool:
         membership = self.memberships().get(board.id)
@@ -91,12 +118,12 @@ class Viewer:
 # --- query filters -------------------------------------------------------------------------
 
 
-def _member_board_ids(viewer: Viewer):  # noqa: ANN202 - a scalar subquery
+def _member_board_ids(viewer: Viewer, *statuses: MembershipStatus):  # noqa: ANN202
     return (
         select(BoardMembership.board_id)
         .where(
             BoardMembership.user_id == viewer.id,
-            BoardMembership.status == MembershipStatus.MEMBER,
+            BoardMembership.status.in_(statuses or (MembershipStatus.MEMBER,)),
         )
         .scalar_subquery()
     )
@@ -123,7 +150,10 @@ def listed_boards(viewer: Viewer) -> ColumnElement[bool]:
         return true()
     if viewer.is_guest:
         return Board.visibility == Visibility.PUBLIC
-    return or_(Board.visibility.in_(LISTED_TO_SIGNED_IN), Board.id.in_(_member_board_ids(viewer)))
+    return or_(
+        Board.visibility.in_(LISTED_TO_SIGNED_IN),
+        Board.id.in_(_member_board_ids(viewer, MembershipStatus.MEMBER, MembershipStatus.INVITED)),
+    )
 
 
 def visible_posts(viewer: Viewer) -> ColumnElement[bool]:
@@ -141,8 +171,15 @@ def visible_posts(viewer: Viewer) -> ColumnElement[bool]:
 
 
 def readable_threads(viewer: Viewer) -> ColumnElement[bool]:
-    """WHERE clause on :class:`Thread` joined to its :class:`Board`."""
-    return readable_boards(viewer)
+    """WHERE clause on :class:`Thread` joined to its :class:`Board`: threads in readable boards,
+    except those still waiting for approval (shown only to their author and admins)."""
+    if viewer.is_admin:
+        return true()
+    if viewer.is_guest:
+        return and_(readable_boards(viewer), Thread.approved.is_(True))
+    return and_(
+        readable_boards(viewer), or_(Thread.approved.is_(True), Thread.author_id == viewer.id)
+    )
 
 
 # --- single-object checks -------------------------------------------------------------------
@@ -163,11 +200,46 @@ def can_list_board(viewer: Viewer, board: Board) -> bool:
         return True
     if viewer.is_guest:
         return board.visibility == Visibility.PUBLIC
-    return board.visibility in LISTED_TO_SIGNED_IN or viewer.is_member_of(board)
+    return (
+        board.visibility in LISTED_TO_SIGNED_IN
+        or viewer.is_member_of(board)
+        or viewer.is_invited_to(board)
+    )
+
+
+def can_read_thread(viewer: Viewer, thread: Thread) -> bool:
+    if not can_read_board(viewer, thread.board):
+        return False
+    return (
+        thread.approved
+        or viewer.is_admin
+        or (viewer.id is not None and thread.author_id == viewer.id)
+    )
+
+
+def can_join(viewer: Viewer, board: Board) -> bool:
+    """May ask to join (or accept an invitation to) a closed board."""
+    if viewer.is_guest or board.visibility in OPEN_TO_SIGNED_IN:
+        return False
+    if viewer.is_member_of(board) or viewer.is_banned_from(board):
+        return False
+    if viewer.is_invited_to(board):
+        return True
+    return board.visibility == Visibility.PRIVATE and board.join_policy != JoinPolicy.INVITE
+
+
+def must_accept_guidelines(viewer: Viewer, board: Board) -> bool:
+    """A member of a closed board whose agreement changed since they last accepted it."""
+    if viewer.is_guest or viewer.is_admin or not board.guidelines:
+        return False
+    membership = viewer.memberships().get(board.id)
+    if membership is None or membership.status != MembershipStatus.MEMBER:
+        return False
+    return membership.guidelines_version != board.guidelines_version
 
 
 def can_see_post(viewer: Viewer, post: Post) -> bool:
-    if not can_read_board(viewer, post.thread.board):
+    if not can_read_thread(viewer, post.thread):
         return False
     if viewer.is_admin or post.status in SHOWN_STATUSES:
         return True
@@ -204,6 +276,10 @@ def can(viewer: Viewer, action: Action, target: Board | Thread | Post | None = N
 
     if action is Action.LIST:
         return can_list_board(viewer, board)
+    if action is Action.JOIN:
+        return can_join(viewer, board)
+    if thread is not None and not can_read_thread(viewer, thread):
+        return False
     if post is not None and not can_see_post(viewer, post):
         return False
     if action is Action.READ:
@@ -231,6 +307,10 @@ def can(viewer: Viewer, action: Action, target: Board | Thread | Post | None = N
         return is_author and post.status != PostStatus.DELETED and can_post_in(viewer, board)
     if action is Action.VIEW_HISTORY:
         return post.edit_count > 0 and (is_author or can_moderate(viewer, board))
+    if action is Action.REVEAL_AUTHOR:
+        return post.anonymous and viewer.is_admin
+    if action is Action.MESSAGE_AUTHOR:
+        return post.anonymous and can_moderate(viewer, board) and not is_author
     raise TypeError(f"no rule for {action}")
 
 
@@ -256,3 +336,13 @@ def author_shown_to(viewer: Viewer, post: Post | Thread) -> User | None:
 def can_see_profile_of(viewer: Viewer, user: User) -> bool:
     """Profiles are visible to everyone; what they show is filtered per viewer by queries."""
     return True
+
+
+def may_flow(source: Board, target: Board) -> bool:
+    """May words from ``source`` appear on ``target`` without reaching anyone who could not read
+    them where they were written? (Quoting, moving threads.)"""
+    if source.id == target.id or source.visibility == Visibility.PUBLIC:
+        return True
+    if source.visibility == Visibility.MEMBERS:
+        return target.visibility != Visibility.PUBLIC
+    return False

@@ -11,12 +11,32 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from flask import abort
-from sqlalchemy import Select, and_, func, literal, select
+from sqlalchemy import Select, and_, func, literal, or_, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from forum.extensions import db
-from forum.models import Board, Category, Post, PostRevision, PostStatus, Thread, User
-from forum.policy import Viewer, listed_boards, readable_boards, visible_posts
+from forum.models import (
+    Board,
+    BoardMembership,
+    Category,
+    MembershipRole,
+    MembershipStatus,
+    ModerationAction,
+    Notification,
+    Post,
+    PostRevision,
+    PostStatus,
+    Thread,
+    User,
+)
+from forum.policy import (
+    Viewer,
+    can_moderate,
+    listed_boards,
+    readable_boards,
+    readable_threads,
+    visible_posts,
+)
 
 T = TypeVar("T")
 
@@ -102,8 +122,9 @@ def board_threads(viewer: Viewer, board: Board, page: int, per_page: int) -> Pag
     page = clamp_page(page, total, per_page)
     threads = db.session.scalars(
         select(Thread)
+        .join(Thread.board)
         .options(joinedload(Thread.author))
-        .where(Thread.board_id == board.id)
+        .where(Thread.board_id == board.id, readable_threads(viewer))
         .order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
         .offset((page - 1) * per_page)
         .limit(per_page)
@@ -142,7 +163,7 @@ def _thread_select(viewer: Viewer) -> Select[Any]:
         select(Thread)
         .join(Thread.board)
         .options(contains_eager(Thread.board).joinedload(Board.category))
-        .where(readable_boards(viewer))
+        .where(readable_threads(viewer))
     )
 
 
@@ -162,7 +183,7 @@ def _post_select(viewer: Viewer) -> Select[Any]:
             contains_eager(Post.thread).contains_eager(Thread.board).joinedload(Board.category),
             joinedload(Post.author),
         )
-        .where(readable_boards(viewer), visible_posts(viewer))
+        .where(readable_threads(viewer), visible_posts(viewer))
     )
 
 
@@ -173,6 +194,20 @@ def find_post(viewer: Viewer, post_id: int) -> Post | None:
 def get_post_or_404(viewer: Viewer, post_id: int) -> Post:
     post = find_post(viewer, post_id)
     if post is None:
+        abort(404)
+    return post
+
+
+def get_moderated_post_or_404(viewer: Viewer, post_id: int) -> Post:
+    """A post, whatever its status, on a board ``viewer`` moderates; else 404."""
+    post = db.session.scalars(
+        select(Post)
+        .join(Post.thread)
+        .join(Thread.board)
+        .options(contains_eager(Post.thread).contains_eager(Thread.board))
+        .where(Post.id == post_id, readable_boards(viewer))
+    ).first()
+    if post is None or not can_moderate(viewer, post.thread.board):
         abort(404)
     return post
 
@@ -228,10 +263,21 @@ def post_revisions(post: Post) -> list[PostRevision]:
 # --- people ---------------------------------------------------------------------------------
 
 
-def get_user_by_username_or_404(username: str) -> User:
-    user = db.session.scalars(
+def find_user_by_username(username: str) -> User | None:
+    return db.session.scalars(
         select(User).where(func.lower(User.username) == username.lower())
     ).first()
+
+
+def get_user_by_username_or_404(username: str) -> User:
+    user = find_user_by_username(username)
+    if user is None:
+        abort(404)
+    return user
+
+
+def get_user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
     if user is None:
         abort(404)
     return user
@@ -249,3 +295,92 @@ def recent_posts_by(viewer: Viewer, author: User, limit: int = 20) -> list[Post]
     if not (viewer.is_admin or viewer.id == author.id):
         query = query.where(Post.anonymous.is_(False))
     return list(db.session.scalars(query))
+
+
+# --- notifications, queues and the moderation log ----------------------------------------------
+
+
+def _notification_select(viewer: Viewer) -> Select[Any]:
+    """A member's notifications, leaving out those about posts they can no longer read."""
+    return (
+        select(Notification)
+        .outerjoin(Post, Notification.post_id == Post.id)
+        .outerjoin(Thread, Post.thread_id == Thread.id)
+        .outerjoin(Board, Thread.board_id == Board.id)
+        .where(
+            Notification.user_id == viewer.id,
+            or_(
+                Notification.post_id.is_(None),
+                and_(readable_threads(viewer), visible_posts(viewer)),
+            ),
+        )
+    )
+
+
+def notifications_for(viewer: Viewer, limit: int = 50) -> list[Notification]:
+    if viewer.is_guest:
+        return []
+    return list(
+        db.session.scalars(
+            _notification_select(viewer)
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def unread_notification_count(viewer: Viewer) -> int:
+    if viewer.is_guest:
+        return 0
+    query = _notification_select(viewer).where(Notification.read_at.is_(None))
+    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def pending_posts(board: Board) -> list[Post]:
+    """Posts on ``board`` waiting for approval, oldest first. Callers check MODERATE first."""
+    return list(
+        db.session.scalars(
+            select(Post)
+            .join(Post.thread)
+            .options(contains_eager(Post.thread), joinedload(Post.author))
+            .where(Thread.board_id == board.id, Post.status == PostStatus.PENDING)
+            .order_by(Post.created_at)
+        )
+    )
+
+
+def moderation_log(viewer: Viewer, limit: int = 200) -> list[ModerationAction]:
+    """Admins see every entry; facilitators see the entries of the boards they facilitate."""
+    query = select(ModerationAction).options(
+        joinedload(ModerationAction.actor), joinedload(ModerationAction.target_user)
+    )
+    if not viewer.is_admin:
+        query = query.where(ModerationAction.board_id.in_(viewer.facilitated_board_ids()))
+    return list(
+        db.session.scalars(
+            query.order_by(ModerationAction.created_at.desc(), ModerationAction.id.desc()).limit(
+                limit
+            )
+        )
+    )
+
+
+def boards_for_move(viewer: Viewer, thread: Thread) -> list[Board]:
+    """Boards a thread could be moved to by ``viewer``: those they moderate (admins: all)."""
+    boards = readable_boards_for_select(viewer)
+    return [
+        b for b in boards if b.id != thread.board_id and (viewer.is_admin or viewer.facilitates(b))
+    ]
+
+
+def facilitator_ids(board: Board) -> list[int]:
+    """The board's facilitators, for their badge on posts."""
+    return list(
+        db.session.scalars(
+            select(BoardMembership.user_id).where(
+                BoardMembership.board_id == board.id,
+                BoardMembership.role == MembershipRole.FACILITATOR,
+                BoardMembership.status == MembershipStatus.MEMBER,
+            )
+        )
+    )

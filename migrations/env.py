@@ -91,6 +91,16 @@ def run_migrations_online():
 
     connectable = get_engine()
 
+    # SQLite rebuilds a table to alter it ("batch" mode); with foreign keys enforced, dropping
+    # the old copy of a table that others reference fails. Turn enforcement off for the run
+    # (PRAGMA foreign_keys only works outside a transaction), then check nothing was broken.
+    sqlite = connectable.dialect.name == "sqlite"
+    if sqlite:
+        from forum import database
+
+        database.enforce_sqlite_foreign_keys = False
+        connectable.dispose()
+
     with connectable.connect() as connection:
         context.configure(
             connection=connection,
@@ -100,6 +110,15 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"Migration left rows with broken foreign keys: {broken[:5]}")
+
+    if sqlite:
+        database.enforce_sqlite_foreign_keys = True
+        connectable.dispose()
 
 
 if context.is_offline_mode():

@@ -1,6 +1,16 @@
 """The database model, one module per domain. Importing this package registers every table."""
 
-from forum.models.boards import Board, BoardMembership, Category, JoinPolicy, Visibility
+from forum.models.boards import (
+    Board,
+    BoardMembership,
+    Category,
+    JoinPolicy,
+    MembershipRole,
+    MembershipStatus,
+    Visibility,
+)
+from forum.models.moderation import ModerationAction
+from forum.models.notifications import Notification
 from forum.models.posts import Post, PostRevision, PostStatus, Thread
 from forum.models.users import Consent, SiteRole, User
 
@@ -10,6 +20,10 @@ __all__ = [
     "Category",
     "Consent",
     "JoinPolicy",
+    "MembershipRole",
+    "MembershipStatus",
+    "ModerationAction",
+    "Notification",
     "Post",
     "PostRevision",
     "PostStatus",

@@ -41,6 +41,7 @@ class JoinPolicy(enum.StrEnum):
 
 class MembershipStatus(enum.StrEnum):
     REQUESTED = "requested"
+    INVITED = "invited"
     MEMBER = "member"
     BANNED = "banned"
 
@@ -73,6 +74,17 @@ class Board(db.Model):
     visibility: Mapped[Visibility] = mapped_column(_enum(Visibility), default=Visibility.PUBLIC)
     join_policy: Mapped[JoinPolicy] = mapped_column(_enum(JoinPolicy), default=JoinPolicy.OPEN)
     guidelines: Mapped[str] = mapped_column(Text, default="")
+    #: Bumped whenever the guidelines' text changes: members accept the new version again.
+    guidelines_version: Mapped[int] = mapped_column(Integer, default=1)
+    anonymous_allowed: Mapped[bool] = mapped_column(Boolean, default=False)
+    professionally_led: Mapped[bool] = mapped_column(Boolean, default=False)
+    exclude_from_search: Mapped[bool] = mapped_column(Boolean, default=False)
+    email_without_text: Mapped[bool] = mapped_column(Boolean, default=False)
+    noindex: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Posts older than this many days are removed by ``flask --app forum purge``.
+    retention_days: Mapped[int | None] = mapped_column(Integer)
+    #: A new member's first N posts here wait for a facilitator's approval (0: never).
+    premoderate_posts: Mapped[int] = mapped_column(Integer, default=0)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     thread_count: Mapped[int] = mapped_column(Integer, default=0)
     post_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -100,7 +112,15 @@ class BoardMembership(db.Model):
         _enum(MembershipRole), default=MembershipRole.MEMBER
     )
     guidelines_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    guidelines_version: Mapped[int | None] = mapped_column(Integer)
+    #: The requester's note to the facilitators, or the facilitator's note with an invitation.
+    note: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     board: Mapped[Board] = relationship()
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    def has_accepted_current_guidelines(self) -> bool:
+        return not self.board.guidelines or self.guidelines_version == self.board.guidelines_version

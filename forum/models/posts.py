@@ -49,6 +49,8 @@ class Thread(db.Model):
     )
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: False while the opening post waits for a facilitator's approval.
+    approved: Mapped[bool] = mapped_column(Boolean, default=True)
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

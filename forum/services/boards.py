@@ -8,7 +8,7 @@ from forum.extensions import db
 from forum.models import Board, BoardMembership, Category, JoinPolicy, User, Visibility
 from forum.models.boards import DESCRIPTION_MAX, NAME_MAX, MembershipRole, MembershipStatus
 from forum.models.types import utcnow
-from forum.services import ServiceError
+from forum.services import ServiceError, modlog
 
 
 def _clean_name(name: str, what: str) -> str:
@@ -85,6 +85,40 @@ def parse_visibility(value: str) -> Visibility:
         raise ServiceError(f"Visibility must be one of: {choices}.", "visibility") from None
 
 
+CLOSED = (Visibility.PRIVATE, Visibility.HIDDEN)
+RETENTION_MAX_DAYS = 36_500
+PREMODERATE_MAX = 100
+
+
+def default_join_policy(visibility: Visibility) -> JoinPolicy:
+    return {Visibility.PRIVATE: JoinPolicy.REQUEST, Visibility.HIDDEN: JoinPolicy.INVITE}.get(
+        visibility, JoinPolicy.OPEN
+    )
+
+
+def check_settings(
+    visibility: Visibility,
+    join_policy: JoinPolicy,
+    retention_days: int | None,
+    premoderate_posts: int,
+) -> None:
+    if visibility == Visibility.HIDDEN and join_policy != JoinPolicy.INVITE:
+        raise ServiceError(
+            "A hidden board can only be joined by invitation: no one else knows it exists.",
+            "join_policy",
+        )
+    if retention_days is not None and not 1 <= retention_days <= RETENTION_MAX_DAYS:
+        raise ServiceError(
+            f"Retention is a number of days from 1 to {RETENTION_MAX_DAYS} (empty keeps posts).",
+            "retention_days",
+        )
+    if not 0 <= premoderate_posts <= PREMODERATE_MAX:
+        raise ServiceError(
+            f"Approval of first posts takes a number from 0 (off) to {PREMODERATE_MAX}.",
+            "premoderate_posts",
+        )
+
+
 def create_board(
     name: str,
     category: Category,
@@ -92,15 +126,22 @@ def create_board(
     description: str = "",
     join_policy: JoinPolicy | None = None,
     guidelines: str = "",
+    *,
+    anonymous_allowed: bool = False,
+    exclude_from_search: bool = False,
+    email_without_text: bool | None = None,
+    noindex: bool | None = None,
+    retention_days: int | None = None,
+    premoderate_posts: int = 0,
+    professionally_led: bool = False,
 ) -> Board:
+    """Create a board. Closed boards default to e-mails without post text, and every board but a
+    public one to being hidden from search engines."""
     name = _clean_name(name, "board")
     if _name_taken(Board, name, None):
         raise ServiceError(f"A board called '{name}' already exists.", "name")
-    if join_policy is None:
-        join_policy = {
-            Visibility.PRIVATE: JoinPolicy.REQUEST,
-            Visibility.HIDDEN: JoinPolicy.INVITE,
-        }.get(visibility, JoinPolicy.OPEN)
+    join_policy = join_policy or default_join_policy(visibility)
+    check_settings(visibility, join_policy, retention_days, premoderate_posts)
     board = Board(
         name=name,
         category_id=category.id,
@@ -109,10 +150,43 @@ def create_board(
         description=_clean_description(description),
         guidelines=guidelines.strip(),
         position=_next_position(Board, category_id=category.id),
+        anonymous_allowed=anonymous_allowed,
+        professionally_led=professionally_led,
+        exclude_from_search=exclude_from_search,
+        email_without_text=visibility in CLOSED
+        if email_without_text is None
+        else email_without_text,
+        noindex=visibility != Visibility.PUBLIC if noindex is None else noindex,
+        retention_days=retention_days,
+        premoderate_posts=premoderate_posts,
     )
     db.session.add(board)
     db.session.commit()
     return board
+
+
+def update_settings(actor: User, board: Board, **settings: object) -> None:
+    """Change a board's confidentiality settings (by an admin or the board's facilitator).
+
+    A change to the guidelines' text makes members accept them again. Each change is logged.
+    """
+    visibility = settings.get("visibility", board.visibility)
+    join_policy = settings.get("join_policy", board.join_policy)
+    retention = settings.get("retention_days", board.retention_days)
+    premoderate = settings.get("premoderate_posts", board.premoderate_posts)
+    check_settings(visibility, join_policy, retention, premoderate)  # type: ignore[arg-type]
+    changed = []
+    for key, value in settings.items():
+        if key == "guidelines":
+            value = str(value).strip()
+        if getattr(board, key) != value:
+            changed.append(key)
+            setattr(board, key, value)
+    if "guidelines" in changed:
+        board.guidelines_version = board.guidelines_version + 1
+    if changed:
+        modlog.record(actor, "board_settings", board=board, reason="Changed: " + ", ".join(changed))
+    db.session.commit()
 
 
 def update_board(
@@ -169,5 +243,6 @@ def add_member(board: Board, user: User, facilitator: bool = False) -> BoardMemb
     if facilitator:
         membership.role = MembershipRole.FACILITATOR
     membership.guidelines_accepted_at = utcnow()
+    membership.guidelines_version = board.guidelines_version
     db.session.commit()
     return membership

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from forum.extensions import db
-from forum.models import Board, Post, PostRevision, PostStatus, Thread, User
+from forum.models import (
+    Board,
+    BoardMembership,
+    MembershipRole,
+    MembershipStatus,
+    Post,
+    PostRevision,
+    PostStatus,
+    Thread,
+    User,
+)
 from forum.models.posts import BODY_MAX, PATH_MAX, TITLE_MAX
 from forum.models.types import utcnow
 from forum.services import ServiceError
@@ -42,6 +52,38 @@ def clean_body(body: str) -> str:
 def _check_board_open(board: Board) -> None:
     if board.archived or board.category.archived:
         raise ServiceError("This board is archived: it can be read but no longer takes new posts.")
+
+
+def _check_anonymous(board: Board, anonymous: bool) -> None:
+    if anonymous and not board.anonymous_allowed:
+        raise ServiceError("This board does not allow anonymous posts.", "anonymous")
+
+
+def needs_approval(author: User, board: Board) -> bool:
+    """A new member's first posts on a premoderated board wait for a facilitator."""
+    if board.premoderate_posts <= 0 or author.is_admin:
+        return False
+    facilitator = db.session.scalar(
+        select(BoardMembership.id).where(
+            BoardMembership.board_id == board.id,
+            BoardMembership.user_id == author.id,
+            BoardMembership.role == MembershipRole.FACILITATOR,
+            BoardMembership.status == MembershipStatus.MEMBER,
+        )
+    )
+    if facilitator is not None:
+        return False
+    approved = db.session.scalar(
+        select(func.count())
+        .select_from(Post)
+        .join(Thread, Post.thread_id == Thread.id)
+        .where(
+            Thread.board_id == board.id,
+            Post.author_id == author.id,
+            Post.status == PostStatus.VISIBLE,
+        )
+    )
+    return (approved or 0) < board.premoderate_posts
 
 
 def _next_number(thread: Thread, when: datetime, counts_as_reply: bool) -> int:
@@ -81,9 +123,14 @@ def _count_post(
 def start_thread(
     author: User, board: Board, title: str, body: str, anonymous: bool = False
 ) -> Thread:
-    """Create a thread and its opening post. The caller has checked ``Action.START_THREAD``."""
+    """Create a thread and its opening post. The caller has checked ``Action.START_THREAD``.
+
+    On a premoderated board a new member's thread waits, unseen by others, for approval.
+    """
     _check_board_open(board)
+    _check_anonymous(board, anonymous)
     title, body = clean_title(title), clean_body(body)
+    held = needs_approval(author, board)
     now = utcnow()
     thread = Thread(
         board_id=board.id,
@@ -94,6 +141,7 @@ def start_thread(
         last_post_at=now,
         post_counter=1,
         reply_count=0,
+        approved=not held,
     )
     db.session.add(thread)
     db.session.flush()
@@ -105,12 +153,14 @@ def start_thread(
         source=body,
         html=render_markdown(body),
         anonymous=anonymous,
+        status=PostStatus.PENDING if held else PostStatus.VISIBLE,
         created_at=now,
     )
     db.session.add(post)
     db.session.flush()
     thread.last_post_id = post.id
-    _count_post(board.id, author, now, thread.id, new_thread=True)
+    if not held:
+        _count_post(board.id, author, now, thread.id, new_thread=True)
     db.session.commit()
     return thread
 
@@ -130,12 +180,14 @@ def reply(
         raise ServiceError("That post is in another thread; reply to it from its own page.")
     if parent is not None and parent.status != PostStatus.VISIBLE:
         raise ServiceError("That post was removed, so it can no longer be replied to.")
+    _check_anonymous(thread.board, anonymous)
     body = clean_body(body)
     parent_path = parent.path if parent is not None and not parent.is_opening else None
     if parent_path is not None and len(parent_path) + 8 > PATH_MAX:
         parent_path = None
+    held = needs_approval(author, thread.board)
     now = utcnow()
-    number = _next_number(thread, now, counts_as_reply=True)
+    number = _next_number(thread, now, counts_as_reply=not held)
     post = Post(
         thread_id=thread.id,
         author_id=author.id,
@@ -145,17 +197,48 @@ def reply(
         source=body,
         html=render_markdown(body),
         anonymous=anonymous,
+        status=PostStatus.PENDING if held else PostStatus.VISIBLE,
         created_at=now,
     )
     db.session.add(post)
     db.session.flush()
+    if not held:
+        _record_reply(thread, post, author, now)
+    db.session.commit()
+    return post
+
+
+def _record_reply(thread: Thread, post: Post, author: User, when: datetime) -> None:
     db.session.execute(
         update(Thread).where(Thread.id == thread.id).values(last_post_id=post.id),
         execution_options=_NO_SYNC,
     )
-    _count_post(thread.board_id, author, now, thread.id, new_thread=False)
-    db.session.commit()
-    return post
+    _count_post(thread.board_id, author, when, thread.id, new_thread=False)
+
+
+def approve(post: Post) -> None:
+    """Make a post that waited for approval visible and count it (the caller logs and commits)."""
+    if post.status != PostStatus.PENDING:
+        raise ServiceError("That post is no longer waiting for approval.")
+    now = utcnow()
+    post.status = PostStatus.VISIBLE
+    thread = post.thread
+    author = post.author
+    if post.is_opening:
+        thread.approved = True
+        thread.last_post_at = now
+        db.session.flush()
+        if author is not None:
+            _count_post(thread.board_id, author, now, thread.id, new_thread=True)
+        return
+    db.session.execute(
+        update(Thread)
+        .where(Thread.id == thread.id)
+        .values(reply_count=Thread.reply_count + 1, last_post_at=now),
+        execution_options=_NO_SYNC,
+    )
+    if author is not None:
+        _record_reply(thread, post, author, now)
 
 
 def edit(editor: User, post: Post, body: str, title: str | None = None) -> Post:

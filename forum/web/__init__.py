@@ -9,7 +9,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from forum import policy
+from forum import policy, queries
 from forum.extensions import db, login_manager
 from forum.models import User
 from forum.policy import Action, Viewer
@@ -55,11 +55,25 @@ def register_web(app: Flask) -> None:
     from forum.web.admin.views import bp as admin_bp
     from forum.web.auth.views import bp as auth_bp
     from forum.web.boards.views import bp as boards_bp
+    from forum.web.groups.views import bp as groups_bp
     from forum.web.health.views import bp as health_bp
+    from forum.web.moderation.views import bp as moderation_bp
+    from forum.web.notifications.views import bp as notifications_bp
     from forum.web.profiles.views import bp as profiles_bp
     from forum.web.threads.views import bp as threads_bp
 
-    for blueprint in (boards_bp, threads_bp, auth_bp, account_bp, profiles_bp, admin_bp, health_bp):
+    for blueprint in (
+        boards_bp,
+        threads_bp,
+        groups_bp,
+        moderation_bp,
+        notifications_bp,
+        auth_bp,
+        account_bp,
+        profiles_bp,
+        admin_bp,
+        health_bp,
+    ):
         app.register_blueprint(blueprint)
 
     login_manager.login_view = "auth.login"
@@ -72,6 +86,7 @@ def register_web(app: Flask) -> None:
         can=lambda action, target=None: policy.can(current_viewer(), Action[action], target),
         shown_author=lambda post: policy.author_shown_to(current_viewer(), post),
         site_name=app.config["SITE_NAME"],
+        unread_notifications=lambda: queries.unread_notification_count(current_viewer()),
     )
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["excerpt"] = excerpt

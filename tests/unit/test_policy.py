@@ -194,6 +194,8 @@ def test_private_boards_take_posts_only_from_their_members(world):
 
 def test_anonymous_authors_are_shown_only_to_themselves_and_admins(world):
     by_visibility, _, people = world
+    by_visibility[Visibility.PUBLIC].anonymous_allowed = True
+    db.session.commit()
     thread = posting.start_thread(
         people["member"], by_visibility[Visibility.PUBLIC], "Hard to say", "x", anonymous=True
     )

@@ -6,28 +6,12 @@ import html
 import re
 
 import pytest
-from flask import g
 from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.models import Board, Category, Thread, Visibility
 from forum.services import boards
 from tests.conftest import PASSWORD, login
-
-
-@pytest.fixture(autouse=True)
-def _fresh_globals_per_request(app):
-    """Give every request its own ``g``, as in production.
-
-    conftest's ``app`` fixture keeps one app context open for the whole test, and Flask reuses it
-    for each test-client request, so ``g`` (where Flask-Login and ``current_viewer`` remember who
-    is signed in) would otherwise carry one person's identity into the next request or client.
-    """
-
-    @app.before_request
-    def forget_the_previous_request():
-        g.pop("viewer", None)
-        g.pop("_login_user", None)
 
 
 @pytest.fixture

@@ -7,26 +7,10 @@ import re
 from datetime import UTC
 
 import pytest
-from flask import g
 
 from forum.models import Visibility
 from forum.services import boards, posting
 from tests.conftest import login
-
-
-@pytest.fixture(autouse=True)
-def _fresh_globals_per_request(app):
-    """Give every request its own ``g``, as in production.
-
-    conftest's ``app`` fixture keeps one app context open for the whole test, and Flask reuses it
-    for each test-client request, so ``g`` (where Flask-Login and ``current_viewer`` remember who
-    is signed in) would otherwise carry one person's identity into the next request or client.
-    """
-
-    @app.before_request
-    def forget_the_previous_request():
-        g.pop("viewer", None)
-        g.pop("_login_user", None)
 
 
 def text(response) -> str:
@@ -124,8 +108,9 @@ def test_private_board_posts_are_shown_only_to_the_boards_members(
 
 
 def test_anonymous_posts_are_left_off_the_profile_for_everyone_but_their_author(
-    app, client, member, board, make_user
+    app, client, member, category, make_user
 ):
+    board = boards.create_board("Hard to say", category, anonymous_allowed=True)
     posting.start_thread(member, board, "Something I can't say at home", "Secret.", anonymous=True)
     posting.start_thread(member, board, "Named thread", "Said openly.")
 

@@ -14,8 +14,11 @@ class SettingsForm(FlaskForm):
         description="The name shown on your posts. Leave it empty to show your username.",
         validators=[Length(max=DISPLAY_NAME_MAX)],
     )
-    locale = SelectField("Language")
-    timezone = SelectField("Time zone", description="Times on the site are shown in this zone.")
+    # The service checks the choice and explains a wrong one in plain words.
+    locale = SelectField("Language", validate_choice=False)
+    timezone = SelectField(
+        "Time zone", description="Times on the site are shown in this zone.", validate_choice=False
+    )
     submit = SubmitField("Save settings")
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from functools import cache
 from zoneinfo import available_timezones
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
+from flask_login.config import COOKIE_NAME
 from wtforms.fields.choices import SelectChoice
 
 from forum.services import ServiceError, accounts
@@ -53,7 +54,10 @@ def change_password():  # noqa: ANN201
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            login_user(current_user._get_current_object())  # this session carries on
+            # This device carries on, remembered as before; every other session has ended.
+            cookie = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME)
+            remembered = cookie in request.cookies
+            login_user(current_user._get_current_object(), remember=remembered)
             flash("Your password is changed. Other devices have been signed out.", "success")
             return redirect(url_for("account.settings"))
     status = 422 if form.errors or form.form_errors else 200

@@ -138,4 +138,5 @@ def reset_password(token: str):  # noqa: ANN201
         else:
             flash("Your password is changed. Please sign in with it.", "success")
             return redirect(url_for("auth.login"))
-    return render_template("auth/reset_password.html", form=form, token=token)
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("auth/reset_password.html", form=form, token=token), status

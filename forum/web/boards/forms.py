@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from forum.models.posts import BODY_MAX, TITLE_MAX
@@ -21,6 +21,10 @@ class NewThreadForm(FlaskForm):
         description="Markdown works: **bold**, *italic*, lists, > quotes and links.",
         validators=body_validators(BODY_MAX),
         filters=[normalise_newlines],
+    )
+    anonymous = BooleanField(
+        "Post anonymously",
+        description="Others see “Anonymous member”. Site admins can still see it is you.",
     )
     preview = SubmitField("Preview")
     submit = SubmitField("Post thread")

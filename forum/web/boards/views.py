@@ -12,6 +12,8 @@ from forum.text import render_markdown
 from forum.web import current_viewer
 from forum.web.boards.forms import NewThreadForm
 from forum.web.forms import show_service_error
+from forum.web.groups.forms import JoinForm, LeaveForm
+from forum.web.pages import agreement_redirect, board_page
 
 bp = Blueprint("boards", __name__)
 
@@ -26,11 +28,19 @@ def board(board_id: int):  # noqa: ANN201
     viewer = current_viewer()
     board = queries.get_board_or_404(viewer, board_id)
     if not policy.can(viewer, Action.READ, board):
-        return render_template("boards/closed.html", board=board)
+        join_form = JoinForm() if policy.can(viewer, Action.JOIN, board) else None
+        return board_page(
+            board, render_template("boards/closed.html", board=board, join_form=join_form)
+        )
+    if gate := agreement_redirect(board):
+        return gate
     page = queries.board_threads(
         viewer, board, request.args.get("page", 1, type=int), current_app.config["THREADS_PER_PAGE"]
     )
-    return render_template("boards/board.html", board=board, page=page)
+    return board_page(
+        board,
+        render_template("boards/board.html", board=board, page=page, leave_form=LeaveForm()),
+    )
 
 
 @bp.route("/b/<int:board_id>/new", methods=["GET", "POST"])
@@ -39,6 +49,8 @@ def new_thread(board_id: int):  # noqa: ANN201
     viewer = current_viewer()
     board = queries.get_board_or_404(viewer, board_id)
     policy.require(viewer, Action.START_THREAD, board)
+    if gate := agreement_redirect(board):
+        return gate
     form = NewThreadForm()
     preview = None
     if form.validate_on_submit():
@@ -46,12 +58,20 @@ def new_thread(board_id: int):  # noqa: ANN201
             preview = render_markdown(form.body.data)
         else:
             try:
-                thread = posting.start_thread(current_user, board, form.title.data, form.body.data)
+                thread = posting.start_thread(
+                    current_user,
+                    board,
+                    form.title.data,
+                    form.body.data,
+                    anonymous=bool(form.anonymous.data),
+                )
             except ServiceError as error:
                 show_service_error(form, error)
             else:
                 return redirect(url_for("threads.thread", thread_id=thread.id))
     status = 422 if form.errors or form.form_errors else 200
-    return render_template(
-        "boards/new_thread.html", board=board, form=form, preview=preview
-    ), status
+    return board_page(
+        board,
+        render_template("boards/new_thread.html", board=board, form=form, preview=preview),
+        status,
+    )

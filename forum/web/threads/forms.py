@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from forum.models.posts import BODY_MAX, TITLE_MAX
@@ -19,6 +19,11 @@ class ReplyForm(FlaskForm):
         filters=BODY_FILTERS,
     )
     parent_id = HiddenField()
+    quoted_id = HiddenField()
+    anonymous = BooleanField(
+        "Post anonymously",
+        description="Others see “Anonymous member”. Site admins can still see it is you.",
+    )
     preview = SubmitField("Preview")
     submit = SubmitField("Post reply")
 

@@ -6,12 +6,13 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required
 
 from forum import policy, queries
-from forum.models import Post, Thread
+from forum.models import Post, PostStatus, Thread
 from forum.policy import Action
 from forum.services import ServiceError, posting
 from forum.text import quote_markdown, render_markdown
 from forum.web import current_viewer
 from forum.web.forms import show_service_error
+from forum.web.pages import agreement_redirect, board_page
 from forum.web.threads.forms import ConfirmForm, EditPostForm, ReplyForm
 
 bp = Blueprint("threads", __name__)
@@ -38,19 +39,25 @@ def post_url(post: Post, view: str = queries.NESTED) -> str:
 def thread(thread_id: int):  # noqa: ANN201
     viewer = current_viewer()
     thread = queries.get_thread_or_404(viewer, thread_id)
+    if gate := agreement_redirect(thread.board):
+        return gate
     view = _view_mode()
     page = queries.thread_posts(
         viewer, thread, request.args.get("page", 1, type=int), _per_page(), view
     )
     form = ReplyForm() if policy.can(viewer, Action.REPLY, thread) else None
-    return render_template(
-        "threads/thread.html",
-        thread=thread,
-        board=thread.board,
-        page=page,
-        view=view,
-        form=form,
-        max_depth=current_app.config["MAX_REPLY_DEPTH"],
+    return board_page(
+        thread.board,
+        render_template(
+            "threads/thread.html",
+            thread=thread,
+            board=thread.board,
+            page=page,
+            view=view,
+            form=form,
+            max_depth=current_app.config["MAX_REPLY_DEPTH"],
+            facilitators=set(queries.facilitator_ids(thread.board)),
+        ),
     )
 
 
@@ -58,6 +65,22 @@ def thread(thread_id: int):  # noqa: ANN201
 def permalink(post_id: int):  # noqa: ANN201
     post = queries.get_post_or_404(current_viewer(), post_id)
     return redirect(post_url(post, _view_mode()))
+
+
+def _quoted_post(thread: Thread, quoted_id: str | None) -> Post | None:
+    """The post being quoted, which may not carry words into a less confidential board."""
+    if not quoted_id or not str(quoted_id).isdigit():
+        return None
+    post = queries.find_post(current_viewer(), int(quoted_id))
+    if post is None or post.status != PostStatus.VISIBLE:
+        raise ServiceError("That post can't be quoted: it was removed or you can't read it.")
+    if not policy.may_flow(post.thread.board, thread.board):
+        raise ServiceError(
+            f"That post was written in “{post.thread.board.name}”, which fewer people can read "
+            f"than “{thread.board.name}”. Quoting it here would share it beyond its group, so it "
+            "was not quoted."
+        )
+    return post
 
 
 def _reply_target(thread: Thread, parent_id: str | int | None) -> Post | None:
@@ -77,6 +100,8 @@ def reply(thread_id: int):  # noqa: ANN201
     viewer = current_viewer()
     thread = queries.get_thread_or_404(viewer, thread_id)
     policy.require(viewer, Action.REPLY, thread)
+    if gate := agreement_redirect(thread.board):
+        return gate
     form = ReplyForm()
     preview, parent = None, None
     try:
@@ -84,20 +109,32 @@ def reply(thread_id: int):  # noqa: ANN201
         if parent is not None:
             policy.require(viewer, Action.REPLY, parent)
             form.parent_id.data = str(parent.id)
+        quote_arg = request.args.get("quote")
+        if quote_arg == "1" and parent is not None:
+            quote_arg = str(parent.id)
+        quoted = _quoted_post(thread, form.quoted_id.data or quote_arg)
+        if quoted is not None:
+            form.quoted_id.data = str(quoted.id)
     except ServiceError as error:
         show_service_error(form, error)
-        return render_template("threads/reply.html", thread=thread, form=form, parent=None), 422
-    if request.method == "GET" and parent is not None and request.args.get("quote"):
-        author = policy.author_shown_to(viewer, parent)
+        return render_template("threads/reply.html", thread=thread, form=form, parent=parent), 422
+    if request.method == "GET" and quoted is not None:
+        author = policy.author_shown_to(viewer, quoted)
         form.body.data = quote_markdown(
-            parent.source, author.name if author else "Anonymous member"
+            quoted.source, author.name if author else "Anonymous member"
         )
     if form.validate_on_submit():
         if form.preview.data:
             preview = render_markdown(form.body.data)
         else:
             try:
-                post = posting.reply(current_user, thread, form.body.data, parent=parent)
+                post = posting.reply(
+                    current_user,
+                    thread,
+                    form.body.data,
+                    parent=parent,
+                    anonymous=bool(form.anonymous.data),
+                )
             except ServiceError as error:
                 show_service_error(form, error)
             else:
@@ -117,6 +154,8 @@ def edit(post_id: int):  # noqa: ANN201
     viewer = current_viewer()
     post = queries.get_post_or_404(viewer, post_id)
     policy.require(viewer, Action.EDIT, post)
+    if gate := agreement_redirect(post.thread.board):
+        return gate
     form = EditPostForm()
     if request.method == "GET":
         form.body.data = post.source

@@ -1,0 +1,251 @@
+"""Joining and leaving boards, requests, invitations, removals and bans, and guidelines."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from forum import queries
+from forum.extensions import db
+from forum.models import (
+    Board,
+    BoardMembership,
+    JoinPolicy,
+    MembershipRole,
+    MembershipStatus,
+    User,
+    Visibility,
+)
+from forum.models.types import utcnow
+from forum.services import ServiceError, modlog
+from forum.services.notify import notify
+
+NOTE_MAX = 1000
+
+
+def find(board: Board, user: User) -> BoardMembership | None:
+    return db.session.scalars(
+        select(BoardMembership).where(
+            BoardMembership.board_id == board.id, BoardMembership.user_id == user.id
+        )
+    ).first()
+
+
+def _clean_note(note: str) -> str:
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise ServiceError(f"Notes can be at most {NOTE_MAX} characters.", "note")
+    return note
+
+
+def _accept(membership: BoardMembership, board: Board) -> None:
+    membership.guidelines_accepted_at = utcnow()
+    membership.guidelines_version = board.guidelines_version
+
+
+def _require_guidelines(board: Board, accepted: bool) -> None:
+    if board.guidelines and not accepted:
+        raise ServiceError(
+            "Please read the group's agreement and tick the box to accept it.", "accept"
+        )
+
+
+def request_to_join(
+    user: User, board: Board, note: str, accepted_guidelines: bool
+) -> BoardMembership:
+    """Ask to join a private board (or join at once where joining is open)."""
+    if board.visibility in (Visibility.PUBLIC, Visibility.MEMBERS):
+        raise ServiceError("This board is open to every member: there is nothing to join.")
+    membership = find(board, user)
+    if membership is not None and membership.status == MembershipStatus.BANNED:
+        raise ServiceError("You can't join this group.")
+    if membership is not None and membership.status == MembershipStatus.MEMBER:
+        raise ServiceError("You are already a member of this group.")
+    if membership is not None and membership.status == MembershipStatus.INVITED:
+        return accept_invitation(user, board, accepted_guidelines)
+    if board.join_policy == JoinPolicy.INVITE:
+        raise ServiceError("This group takes new members by invitation from its facilitators.")
+    _require_guidelines(board, accepted_guidelines)
+    note = _clean_note(note)
+    if membership is None:
+        membership = BoardMembership(board_id=board.id, user_id=user.id)
+        db.session.add(membership)
+    membership.note = note
+    _accept(membership, board)
+    if board.join_policy == JoinPolicy.OPEN:
+        membership.status = MembershipStatus.MEMBER
+    else:
+        membership.status = MembershipStatus.REQUESTED
+        for facilitator_id in queries.facilitator_ids(board):
+            notify(
+                facilitator_id,
+                "membership_request",
+                f"{user.name} asked to join {board.name}.",
+                board_id=board.id,
+            )
+    db.session.commit()
+    return membership
+
+
+def pending_requests(board: Board) -> list[BoardMembership]:
+    return list(
+        db.session.scalars(
+            select(BoardMembership)
+            .where(
+                BoardMembership.board_id == board.id,
+                BoardMembership.status == MembershipStatus.REQUESTED,
+            )
+            .order_by(BoardMembership.created_at)
+        )
+    )
+
+
+def members(board: Board) -> list[BoardMembership]:
+    return list(
+        db.session.scalars(
+            select(BoardMembership)
+            .join(BoardMembership.user)
+            .where(
+                BoardMembership.board_id == board.id,
+                BoardMembership.status.in_(
+                    (MembershipStatus.MEMBER, MembershipStatus.INVITED, MembershipStatus.BANNED)
+                ),
+            )
+            .order_by(BoardMembership.role.desc(), User.username)
+        )
+    )
+
+
+def _get_request(board: Board, membership_id: int) -> BoardMembership:
+    membership = db.session.get(BoardMembership, membership_id)
+    if (
+        membership is None
+        or membership.board_id != board.id
+        or membership.status != MembershipStatus.REQUESTED
+    ):
+        raise ServiceError("That request was already answered or withdrawn.")
+    return membership
+
+
+def decide_request(
+    facilitator: User, board: Board, membership_id: int, approve: bool, message: str = ""
+) -> BoardMembership:
+    """Approve or decline a request to join; the requester is told, with the optional message."""
+    membership = _get_request(board, membership_id)
+    message = _clean_note(message)
+    requester = membership.user
+    suffix = f' The facilitator wrote: "{message}"' if message else ""
+    if approve:
+        membership.status = MembershipStatus.MEMBER
+        membership.decided_by_id = facilitator.id
+        membership.decided_at = utcnow()
+        notify(
+            requester.id,
+            "membership_approved",
+            f"Welcome: your request to join {board.name} was approved.{suffix}",
+            board_id=board.id,
+        )
+        modlog.record(facilitator, "approve_member", board=board, target_user=requester)
+    else:
+        db.session.delete(membership)
+        notify(
+            requester.id,
+            "membership_declined",
+            f"Your request to join {board.name} was declined.{suffix}",
+            board_id=board.id,
+        )
+        modlog.record(
+            facilitator, "decline_member", board=board, target_user=requester, reason=message
+        )
+    db.session.commit()
+    return membership
+
+
+def invite(facilitator: User, board: Board, user: User, note: str = "") -> BoardMembership:
+    membership = find(board, user)
+    if membership is not None and membership.status == MembershipStatus.MEMBER:
+        raise ServiceError(f"{user.name} is already a member.", "username")
+    if membership is not None and membership.status == MembershipStatus.BANNED:
+        raise ServiceError(
+            f"{user.name} is banned from this group; lift the ban first.", "username"
+        )
+    if membership is None:
+        membership = BoardMembership(board_id=board.id, user_id=user.id)
+        db.session.add(membership)
+    membership.status = MembershipStatus.INVITED
+    membership.note = _clean_note(note)
+    membership.decided_by_id = facilitator.id
+    membership.decided_at = utcnow()
+    notify(
+        user.id, "membership_invited", f"You are invited to join {board.name}.", board_id=board.id
+    )
+    modlog.record(facilitator, "invite_member", board=board, target_user=user)
+    db.session.commit()
+    return membership
+
+
+def accept_invitation(user: User, board: Board, accepted_guidelines: bool) -> BoardMembership:
+    membership = find(board, user)
+    if membership is None or membership.status != MembershipStatus.INVITED:
+        raise ServiceError("There is no invitation to accept for this group.")
+    _require_guidelines(board, accepted_guidelines)
+    membership.status = MembershipStatus.MEMBER
+    _accept(membership, board)
+    db.session.commit()
+    return membership
+
+
+def accept_guidelines(user: User, board: Board, accepted: bool) -> None:
+    membership = find(board, user)
+    if membership is None or membership.status != MembershipStatus.MEMBER:
+        raise ServiceError("Only members accept a group's agreement.")
+    _require_guidelines(board, accepted)
+    _accept(membership, board)
+    db.session.commit()
+
+
+def leave(user: User, board: Board) -> None:
+    membership = find(board, user)
+    if membership is None or membership.status not in (
+        MembershipStatus.MEMBER,
+        MembershipStatus.INVITED,
+        MembershipStatus.REQUESTED,
+    ):
+        raise ServiceError("You are not a member of this group.")
+    db.session.delete(membership)
+    db.session.commit()
+
+
+def remove(facilitator: User, board: Board, user: User, ban: bool, reason: str = "") -> None:
+    """Remove a member, or ban them so they cannot ask again. Takes effect on their next request."""
+    if user.id == facilitator.id:
+        raise ServiceError("You can't remove yourself; leave the group instead.")
+    membership = find(board, user)
+    if ban:
+        if membership is None:
+            membership = BoardMembership(board_id=board.id, user_id=user.id)
+            db.session.add(membership)
+        membership.status = MembershipStatus.BANNED
+        membership.role = MembershipRole.MEMBER
+        membership.decided_by_id = facilitator.id
+        membership.decided_at = utcnow()
+    elif membership is None:
+        raise ServiceError(f"{user.name} is not a member of this group.")
+    else:
+        db.session.delete(membership)
+    modlog.record(
+        facilitator,
+        "ban_member" if ban else "remove_member",
+        board=board,
+        target_user=user,
+        reason=_clean_note(reason),
+    )
+    db.session.commit()
+
+
+def lift_ban(facilitator: User, board: Board, user: User) -> None:
+    membership = find(board, user)
+    if membership is None or membership.status != MembershipStatus.BANNED:
+        raise ServiceError(f"{user.name} is not banned from this group.")
+    db.session.delete(membership)
+    modlog.record(facilitator, "lift_ban", board=board, target_user=user)
+    db.session.commit()

@@ -1,0 +1,33 @@
+"""Writing the append-only moderation log, in the same transaction as the action it records."""
+
+from __future__ import annotations
+
+from forum.extensions import db
+from forum.models import Board, ModerationAction, Post, Thread, User
+
+
+def record(
+    actor: User,
+    action: str,
+    *,
+    board: Board | None = None,
+    thread: Thread | None = None,
+    post: Post | None = None,
+    target_user: User | None = None,
+    reason: str = "",
+) -> ModerationAction:
+    if post is not None and thread is None:
+        thread = post.thread
+    if thread is not None and board is None:
+        board = thread.board
+    entry = ModerationAction(
+        actor_id=actor.id,
+        action=action,
+        board_id=board.id if board else None,
+        thread_id=thread.id if thread else None,
+        post_id=post.id if post else None,
+        target_user_id=target_user.id if target_user else None,
+        reason=reason.strip(),
+    )
+    db.session.add(entry)
+    return entry

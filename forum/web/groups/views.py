@@ -1,0 +1,249 @@
+"""Closed groups: joining, invitations, the agreement, requests, members and board settings."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from forum import policy, queries
+from forum.models import Board, JoinPolicy, Visibility
+from forum.policy import Action
+from forum.services import ServiceError, boards, membership, moderation
+from forum.web import current_viewer
+from forum.web.forms import show_service_error
+from forum.web.groups.forms import (
+    AcceptForm,
+    BoardSettingsForm,
+    DecisionForm,
+    InviteForm,
+    JoinForm,
+    LeaveForm,
+    RemoveForm,
+    SimpleForm,
+)
+
+bp = Blueprint("groups", __name__)
+
+
+def _status(form) -> int:  # noqa: ANN001
+    return 422 if form.errors or form.form_errors else 200
+
+
+def _moderated_board(board_id: int) -> Board:
+    viewer = current_viewer()
+    board = queries.get_board_or_404(viewer, board_id)
+    policy.require(viewer, Action.MODERATE, board)
+    return board
+
+
+def _user_or_error(username: str):  # noqa: ANN202
+    user = queries.find_user_by_username(username.strip())
+    if user is None:
+        raise ServiceError(f"No member is called '{username.strip()}'.", "username")
+    return user
+
+
+@bp.post("/b/<int:board_id>/join")
+@login_required
+def join(board_id: int):  # noqa: ANN201
+    viewer = current_viewer()
+    board = queries.get_board_or_404(viewer, board_id)
+    policy.require(viewer, Action.JOIN, board)
+    form = JoinForm()
+    if form.validate_on_submit():
+        try:
+            result = membership.request_to_join(
+                current_user, board, form.note.data or "", bool(form.accept.data)
+            )
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            if result.status.value == "member":
+                flash(f"Welcome to {board.name}.", "success")
+            else:
+                flash("Your request is sent. A facilitator will answer it soon.", "success")
+            return redirect(url_for("boards.board", board_id=board.id))
+    return render_template("boards/closed.html", board=board, join_form=form), 422
+
+
+@bp.route("/b/<int:board_id>/agreement", methods=["GET", "POST"])
+@login_required
+def agreement(board_id: int):  # noqa: ANN201
+    """Members accept the group's agreement again after it changed."""
+    viewer = current_viewer()
+    board = queries.get_board_or_404(viewer, board_id)
+    form = AcceptForm()
+    if form.validate_on_submit():
+        try:
+            membership.accept_guidelines(current_user, board, bool(form.accept.data))
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            flash("Thank you. Welcome back.", "success")
+            return redirect(url_for("boards.board", board_id=board.id))
+    return render_template("groups/agreement.html", board=board, form=form), _status(form)
+
+
+@bp.post("/b/<int:board_id>/leave")
+@login_required
+def leave(board_id: int):  # noqa: ANN201
+    board = queries.get_board_or_404(current_viewer(), board_id)
+    if not LeaveForm().validate_on_submit():
+        abort(400)
+    try:
+        membership.leave(current_user, board)
+    except ServiceError as error:
+        flash(error.message, "error")
+    else:
+        flash(f"You left {board.name}.", "success")
+    return redirect(url_for("boards.index"))
+
+
+@bp.get("/b/<int:board_id>/requests")
+@login_required
+def requests(board_id: int):  # noqa: ANN201
+    board = _moderated_board(board_id)
+    return render_template(
+        "groups/requests.html",
+        board=board,
+        requests=membership.pending_requests(board),
+        form=DecisionForm(),
+    )
+
+
+@bp.post("/b/<int:board_id>/requests/<int:membership_id>")
+@login_required
+def decide(board_id: int, membership_id: int):  # noqa: ANN201
+    board = _moderated_board(board_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        decided = membership.decide_request(
+            current_user, board, membership_id, bool(form.approve.data), form.message.data or ""
+        )
+    except ServiceError as error:
+        flash(error.message, "error")
+    else:
+        verb = "approved" if form.approve.data else "declined"
+        flash(f"You {verb} {decided.user.name}'s request. They have been told.", "success")
+    return redirect(url_for("groups.requests", board_id=board.id))
+
+
+@bp.route("/b/<int:board_id>/members", methods=["GET", "POST"])
+@login_required
+def members(board_id: int):  # noqa: ANN201
+    board = _moderated_board(board_id)
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            invited = membership.invite(
+                current_user, board, _user_or_error(form.username.data), form.note.data or ""
+            )
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            flash(f"{invited.user.name} is invited.", "success")
+            return redirect(url_for("groups.members", board_id=board.id))
+    return render_template(
+        "groups/members.html",
+        board=board,
+        memberships=membership.members(board),
+        form=form,
+        remove_form=RemoveForm(),
+        simple_form=SimpleForm(),
+    ), _status(form)
+
+
+@bp.post("/b/<int:board_id>/members/<int:user_id>/remove")
+@login_required
+def remove(board_id: int, user_id: int):  # noqa: ANN201
+    board = _moderated_board(board_id)
+    form = RemoveForm()
+    if not form.validate_on_submit():
+        abort(400)
+    user = queries.get_user_or_404(user_id)
+    try:
+        membership.remove(
+            current_user, board, user, ban=bool(form.ban.data), reason=form.reason.data or ""
+        )
+    except ServiceError as error:
+        flash(error.message, "error")
+    else:
+        flash(f"{user.name} was {'banned' if form.ban.data else 'removed'}.", "success")
+    return redirect(url_for("groups.members", board_id=board.id))
+
+
+@bp.post("/b/<int:board_id>/members/<int:user_id>/unban")
+@login_required
+def unban(board_id: int, user_id: int):  # noqa: ANN201
+    board = _moderated_board(board_id)
+    if not SimpleForm().validate_on_submit():
+        abort(400)
+    user = queries.get_user_or_404(user_id)
+    try:
+        membership.lift_ban(current_user, board, user)
+    except ServiceError as error:
+        flash(error.message, "error")
+    else:
+        flash(f"{user.name}'s ban is lifted.", "success")
+    return redirect(url_for("groups.members", board_id=board.id))
+
+
+@bp.route("/b/<int:board_id>/settings", methods=["GET", "POST"])
+@login_required
+def settings(board_id: int):  # noqa: ANN201
+    board = _moderated_board(board_id)
+    form = BoardSettingsForm(obj=board)
+    if request.method == "GET":
+        form.visibility.data = board.visibility.value
+        form.join_policy.data = board.join_policy.value
+    if form.validate_on_submit():
+        try:
+            boards.update_settings(
+                current_user,
+                board,
+                visibility=Visibility(form.visibility.data),
+                join_policy=JoinPolicy(form.join_policy.data),
+                guidelines=form.guidelines.data or "",
+                anonymous_allowed=bool(form.anonymous_allowed.data),
+                professionally_led=bool(form.professionally_led.data),
+                exclude_from_search=bool(form.exclude_from_search.data),
+                email_without_text=bool(form.email_without_text.data),
+                noindex=bool(form.noindex.data),
+                retention_days=form.retention_days.data,
+                premoderate_posts=form.premoderate_posts.data,
+            )
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            flash("The board's settings are saved.", "success")
+            return redirect(url_for("groups.settings", board_id=board.id))
+    return render_template("groups/settings.html", board=board, form=form), _status(form)
+
+
+@bp.get("/b/<int:board_id>/queue")
+@login_required
+def queue(board_id: int):  # noqa: ANN201
+    board = _moderated_board(board_id)
+    return render_template(
+        "groups/queue.html", board=board, posts=queries.pending_posts(board), form=SimpleForm()
+    )
+
+
+@bp.post("/p/<int:post_id>/approve")
+@login_required
+def approve(post_id: int):  # noqa: ANN201
+    post = queries.get_moderated_post_or_404(current_viewer(), post_id)
+    if not SimpleForm().validate_on_submit():
+        abort(400)
+    try:
+        if request.form.get("decision") == "reject":
+            moderation.reject_post(current_user, post, request.form.get("reason", ""))
+            flash("The post was not approved; its author has been told.", "success")
+        else:
+            moderation.approve_post(current_user, post)
+            flash("The post is approved and visible.", "success")
+    except ServiceError as error:
+        flash(error.message, "error")
+    return redirect(url_for("groups.queue", board_id=post.thread.board_id))

@@ -1,0 +1,26 @@
+"""Helpers every page that shows a board's content uses."""
+
+from __future__ import annotations
+
+from flask import Response, make_response, redirect, url_for
+
+from forum import policy
+from forum.models import Board
+from forum.web import current_viewer
+
+ROBOTS_NOINDEX = "noindex, nofollow, noarchive"
+
+
+def agreement_redirect(board: Board) -> Response | None:
+    """Send a member whose group agreement changed to accept it again before going on."""
+    if policy.must_accept_guidelines(current_viewer(), board):
+        return redirect(url_for("groups.agreement", board_id=board.id))
+    return None
+
+
+def board_page(board: Board, body: str, status: int = 200) -> Response:
+    """A response showing ``board``'s content, telling search engines to stay away if asked."""
+    response = make_response(body, status)
+    if board.noindex:
+        response.headers["X-Robots-Tag"] = ROBOTS_NOINDEX
+    return response
