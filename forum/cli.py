@@ -9,7 +9,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from forum.models import Visibility
+from forum.models import JoinPolicy, Visibility
 from forum.services import ServiceError, accounts, boards
 
 
@@ -62,19 +62,93 @@ def create_category(name: str, description: str) -> None:
     help="Who can see and read the board.",
 )
 @click.option("--description", default="", help="Shown under the board's name.")
+@click.option(
+    "--join",
+    "join_policy",
+    type=click.Choice([j.value for j in JoinPolicy]),
+    default=None,
+    help="How people join: open, request (private default) or invite (hidden default).",
+)
+@click.option("--anonymous", is_flag=True, help="Allow anonymous posts.")
+@click.option("--no-search", is_flag=True, help="Leave the board out of site-wide search.")
+@click.option("--no-email-text", is_flag=True, help="E-mails carry no post text.")
+@click.option(
+    "--retention-days", type=click.IntRange(min=1), default=None, help="Purge older posts."
+)
+@click.option(
+    "--premoderate",
+    type=click.IntRange(min=0),
+    default=0,
+    help="A new member's first N posts wait for approval.",
+)
+@click.option("--guidelines", default="", help="The group's agreement, accepted before joining.")
 @with_appcontext
-def create_board(name: str, category_name: str, visibility: str, description: str) -> None:
+def create_board(
+    name: str,
+    category_name: str,
+    visibility: str,
+    description: str,
+    join_policy: str | None,
+    anonymous: bool,
+    no_search: bool,
+    no_email_text: bool,
+    retention_days: int | None,
+    premoderate: int,
+    guidelines: str,
+) -> None:
     """Create a board in a category."""
     category = boards.find_category(category_name)
     if category is None:
         _fail(f"No category called '{category_name}'. Create it first with create-category.")
     try:
-        board = boards.create_board(name, category, Visibility(visibility), description)
+        board = boards.create_board(
+            name,
+            category,
+            Visibility(visibility),
+            description,
+            JoinPolicy(join_policy) if join_policy else None,
+            guidelines,
+            anonymous_allowed=anonymous,
+            exclude_from_search=no_search,
+            email_without_text=True if no_email_text else None,
+            retention_days=retention_days,
+            premoderate_posts=premoderate,
+        )
     except ServiceError as error:
         _fail(error.message)
     click.echo(
         f"Created {board.visibility.value} board '{board.name}' (id {board.id}) "
-        f"in '{category.name}'."
+        f"in '{category.name}', joined {board.join_policy.value}."
+    )
+
+
+@click.command("add-member")
+@click.argument("board_name")
+@click.argument("username")
+@click.option("--facilitator", is_flag=True, help="Make them a facilitator of the board.")
+@with_appcontext
+def add_member(board_name: str, username: str, facilitator: bool) -> None:
+    """Make a member (or facilitator) of a board, as if they had accepted its agreement."""
+    board = boards.find_board(board_name)
+    if board is None:
+        _fail(f"No board called '{board_name}'.")
+    user = accounts.find_by_login(username)
+    if user is None or user.username.lower() != username.strip().lower():
+        _fail(f"No member is called '{username}'.")
+    membership = boards.add_member(board, user, facilitator=facilitator)
+    click.echo(f"{user.username} is now a {membership.role.value} of '{board.name}'.")
+
+
+@click.command("purge")
+@with_appcontext
+def purge() -> None:
+    """Remove posts older than each board's retention period (run it daily from cron)."""
+    from forum.services.retention import purge as run_purge
+
+    report = run_purge()
+    click.echo(
+        f"Checked {report.boards} board(s) with a retention period: deleted "
+        f"{report.threads_deleted} thread(s) and erased {report.posts_erased} older post(s)."
     )
 
 
@@ -97,5 +171,5 @@ def seed_demo(if_empty: bool) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    for command in (create_user, create_category, create_board, seed_demo):
+    for command in (create_user, create_category, create_board, add_member, purge, seed_demo):
         app.cli.add_command(command)

@@ -975,6 +975,7 @@ _YOUNG_ADULTS_THREADS: list[dict] = [
         "replies": [
             {
                 "author": "priya_k",
+                "anonymous": True,
                 "body": (
                     "Hardest: round three of chemo knocked me flat. I slept most of Saturday "
                     'and felt guilty the whole time that I wasn\'t "doing" anything. Also, '
@@ -1560,6 +1561,8 @@ CATEGORIES: list[dict] = [
                 "facilitators": ["maria_facilitator"],
                 "members": ["priya_k", "noor_h", "jen_survivor"],
                 "guidelines": _CONFIDENTIALITY_YOUNG_ADULTS,
+                "anonymous_allowed": True,
+                "professionally_led": False,
                 "threads": _YOUNG_ADULTS_THREADS,
             },
         ],
@@ -1593,6 +1596,8 @@ CATEGORIES: list[dict] = [
                 "facilitators": ["kwame_facilitator"],
                 "members": ["grace_m", "tom_b"],
                 "guidelines": _CONFIDENTIALITY_BEREAVEMENT,
+                "anonymous_allowed": True,
+                "professionally_led": True,
                 "threads": _BEREAVEMENT_THREADS,
             },
         ],

@@ -34,7 +34,13 @@ def _add_replies(
     users: dict[str, User], thread: Thread, parent: Post | None, replies: list[dict[str, Any]]
 ) -> None:
     for item in replies:
-        post = posting.reply(users[item["author"]], thread, item["body"], parent=parent)
+        post = posting.reply(
+            users[item["author"]],
+            thread,
+            item["body"],
+            parent=parent,
+            anonymous=bool(item.get("anonymous")),
+        )
         _add_replies(users, thread, post, item.get("replies", []))
 
 
@@ -62,6 +68,8 @@ def load_demo() -> None:
                 Visibility(board_spec["visibility"]),
                 board_spec.get("description", ""),
                 guidelines=board_spec.get("guidelines", ""),
+                anonymous_allowed=bool(board_spec.get("anonymous_allowed")),
+                professionally_led=bool(board_spec.get("professionally_led")),
             )
             for username in board_spec.get("facilitators", []):
                 boards.add_member(board, users[username], facilitator=True)
@@ -69,7 +77,11 @@ def load_demo() -> None:
                 boards.add_member(board, users[username])
             for thread_spec in board_spec.get("threads", []):
                 thread = posting.start_thread(
-                    users[thread_spec["author"]], board, thread_spec["title"], thread_spec["body"]
+                    users[thread_spec["author"]],
+                    board,
+                    thread_spec["title"],
+                    thread_spec["body"],
+                    anonymous=bool(thread_spec.get("anonymous")),
                 )
                 _add_replies(users, thread, None, thread_spec.get("replies", []))
                 thread.pinned = bool(thread_spec.get("pinned"))
