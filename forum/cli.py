@@ -23,19 +23,25 @@ def _fail(message: str) -> None:
 @click.option("--password", required=True, help="At least 10 characters.")
 @click.option("--admin", is_flag=True, help="Make the account a site admin.")
 @click.option("--display-name", default=None, help="The name shown on posts.")
+@click.option(
+    "--trusted",
+    is_flag=True,
+    help="Past the limits on new accounts (for communities moving in, and for tests).",
+)
 @with_appcontext
 def create_user(
-    username: str, email: str, password: str, admin: bool, display_name: str | None
+    username: str, email: str, password: str, admin: bool, display_name: str | None, trusted: bool
 ) -> None:
     """Create an account."""
     try:
         user = accounts.create_user(
-            username, email, password, admin=admin, display_name=display_name
+            username, email, password, admin=admin, display_name=display_name, trusted=trusted
         )
     except ServiceError as error:
         _fail(error.message)
     role = "admin" if user.is_admin else "member"
-    click.echo(f"Created {role} '{user.username}' (id {user.id}).")
+    trust = ", trusted" if user.trusted else ""
+    click.echo(f"Created {role} '{user.username}' (id {user.id}{trust}).")
 
 
 @click.command("create-category")

@@ -11,13 +11,17 @@ import enum
 from dataclasses import dataclass, field
 
 from flask import abort
-from sqlalchemy import ColumnElement, and_, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from forum.extensions import db
 from forum.models import (
+    Block,
     Board,
     BoardMembership,
+    Conversation,
     JoinPolicy,
+    MessagePolicy,
+    Participant,
     Post,
     PostStatus,
     Thread,
@@ -55,6 +59,7 @@ class Viewer:
 
     user: User | None = None
     _memberships: dict[int, BoardMembership] | None = field(default=None, repr=False)
+    _blocked: frozenset[int] | None = field(default=None, repr=False)
 
     @classmethod
     def guest(cls) -> Viewer:
@@ -98,6 +103,18 @@ class Viewer:
     def is_banned_from(self, board: Board) -> bool:
         membership = self.memberships().get(board.id)
         return membership is not None and membership.status == MembershipStatus.BANNED
+
+    def blocked_ids(self) -> frozenset[int]:
+        """The people this viewer has blocked (their posts are collapsed for them)."""
+        if self._blocked is None:
+            self._blocked = frozenset(
+                ()
+                if self.user is None
+                else db.session.scalars(
+                    select(Block.blocked_id).where(Block.blocker_id == self.user.id)
+                )
+            )
+        return self._blocked
 
     def facilitated_board_ids(self) -> list[int]:
         return [
@@ -320,10 +337,12 @@ def require(viewer: Viewer, action: Action, target: Board | Thread | Post | None
         if not viewer.is_admin:
             abort(404 if viewer.is_guest else 403)
         return
-    if action is not Action.READ and not can(viewer, Action.READ, target):
+    # Joining needs only to see the board listed; everything else needs to read it.
+    seen = Action.LIST if action is Action.JOIN else Action.READ
+    if action is not seen and not can(viewer, seen, target):
         abort(404)
     if not can(viewer, action, target):
-        abort(404 if action is Action.READ else 403)
+        abort(404 if action in (Action.READ, Action.LIST) else 403)
 
 
 def author_shown_to(viewer: Viewer, post: Post | Thread) -> User | None:
@@ -346,3 +365,93 @@ def may_flow(source: Board, target: Board) -> bool:
     if source.visibility == Visibility.MEMBERS:
         return target.visibility != Visibility.PUBLIC
     return False
+
+
+# --- private messages -----------------------------------------------------------------------
+
+
+def conversations_of(viewer: Viewer) -> ColumnElement[bool]:
+    """WHERE clause on :class:`Conversation`: the ones ``viewer`` takes part in (and has not
+    left). Nobody else — no facilitator, no admin — reads a conversation."""
+    if viewer.is_guest:
+        return false()
+    return Conversation.id.in_(
+        select(Participant.conversation_id).where(
+            Participant.user_id == viewer.id, Participant.left_at.is_(None)
+        )
+    )
+
+
+def can_read_conversation(viewer: Viewer, conversation: Conversation) -> bool:
+    return any(p.user_id == viewer.id and p.left_at is None for p in conversation.participants)
+
+
+def is_staff(user: User) -> bool:
+    """Admins and facilitators can always reach a member about moderation."""
+    if user.is_admin:
+        return True
+    return (
+        db.session.scalar(
+            select(BoardMembership.id)
+            .where(
+                BoardMembership.user_id == user.id,
+                BoardMembership.role == MembershipRole.FACILITATOR,
+                BoardMembership.status == MembershipStatus.MEMBER,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def blocks_between(user_ids: list[int]) -> list[tuple[int, int]]:
+    """Every (blocker, blocked) pair among these people."""
+    if len(user_ids) < 2:
+        return []
+    rows = db.session.execute(
+        select(Block.blocker_id, Block.blocked_id).where(
+            Block.blocker_id.in_(user_ids), Block.blocked_id.in_(user_ids)
+        )
+    )
+    return [(row[0], row[1]) for row in rows]
+
+
+def already_talk(a: User, b: User) -> bool:
+    """Have these two people an active conversation together?"""
+    mine = select(Participant.conversation_id).where(
+        Participant.user_id == a.id, Participant.left_at.is_(None)
+    )
+    return (
+        db.session.scalar(
+            select(Participant.id)
+            .where(
+                Participant.user_id == b.id,
+                Participant.left_at.is_(None),
+                Participant.conversation_id.in_(mine),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def message_refusal(sender: User, recipient: User) -> str | None:
+    """Why ``sender`` may not start a conversation with ``recipient`` (None: they may).
+
+    The answer never tells the sender more about the recipient than that it is not possible:
+    a block and a "nobody" setting read the same.
+    """
+    if sender.id == recipient.id:
+        return "You can't send a message to yourself."
+    if any(pair == (sender.id, recipient.id) for pair in blocks_between([sender.id, recipient.id])):
+        return f"You have blocked {recipient.name}. Unblock them in your settings to write to them."
+    if is_staff(sender):
+        return None
+    not_possible = f"{recipient.name} is not taking messages from you at the moment."
+    if blocks_between([sender.id, recipient.id]):
+        return not_possible
+    if recipient.message_policy == MessagePolicy.NOBODY:
+        return not_possible
+    if recipient.message_policy == MessagePolicy.KNOWN and not already_talk(sender, recipient):
+        return not_possible
+    return None

@@ -11,27 +11,35 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from flask import abort
-from sqlalchemy import Select, and_, func, literal, or_, select
-from sqlalchemy.orm import aliased, contains_eager, joinedload
+from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from forum.extensions import db
 from forum.models import (
+    Block,
     Board,
     BoardMembership,
     Category,
+    Conversation,
     MembershipRole,
     MembershipStatus,
+    Message,
     ModerationAction,
     Notification,
+    Participant,
     Post,
     PostRevision,
     PostStatus,
+    Report,
+    ReportReason,
+    ReportStatus,
     Thread,
     User,
 )
 from forum.policy import (
     Viewer,
     can_moderate,
+    conversations_of,
     listed_boards,
     readable_boards,
     readable_threads,
@@ -313,6 +321,12 @@ def _notification_select(viewer: Viewer) -> Select[Any]:
                 Notification.post_id.is_(None),
                 and_(readable_threads(viewer), visible_posts(viewer)),
             ),
+            or_(
+                Notification.conversation_id.is_(None),
+                Notification.conversation_id.in_(
+                    select(Conversation.id).where(conversations_of(viewer))
+                ),
+            ),
         )
     )
 
@@ -382,5 +396,142 @@ def facilitator_ids(board: Board) -> list[int]:
                 BoardMembership.role == MembershipRole.FACILITATOR,
                 BoardMembership.status == MembershipStatus.MEMBER,
             )
+        )
+    )
+
+
+# --- private messages -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    conversation: Conversation
+    participant: Participant
+
+    @property
+    def unread(self) -> bool:
+        read = self.participant.last_read_at
+        return read is None or self.conversation.last_message_at > read
+
+
+def _inbox_condition(viewer: Viewer, archived: bool) -> ColumnElement[bool]:
+    return and_(
+        Participant.user_id == viewer.id,
+        Participant.left_at.is_(None),
+        Participant.archived.is_(archived),
+    )
+
+
+def inbox(viewer: Viewer, page: int, per_page: int, archived: bool = False) -> Page[InboxRow]:
+    """The viewer's conversations, latest activity first, with who is in each (3 queries)."""
+    condition = _inbox_condition(viewer, archived)
+    total = db.session.scalar(select(func.count()).select_from(Participant).where(condition)) or 0
+    page = clamp_page(page, total, per_page)
+    rows = db.session.execute(
+        select(Conversation, Participant)
+        .join(Participant, Participant.conversation_id == Conversation.id)
+        .options(selectinload(Conversation.participants).joinedload(Participant.user))
+        .where(condition)
+        .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return Page([InboxRow(c, p) for c, p in rows], page, per_page, total)
+
+
+def unread_conversation_count(viewer: Viewer) -> int:
+    if viewer.is_guest:
+        return 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Participant)
+            .join(Conversation, Participant.conversation_id == Conversation.id)
+            .where(
+                _inbox_condition(viewer, False),
+                Participant.muted.is_(False),
+                or_(
+                    Participant.last_read_at.is_(None),
+                    Conversation.last_message_at > Participant.last_read_at,
+                ),
+            )
+        )
+        or 0
+    )
+
+
+def get_conversation_or_404(viewer: Viewer, conversation_id: int) -> Conversation:
+    """A conversation the viewer takes part in; anyone else, admins included, gets 404."""
+    conversation = db.session.scalars(
+        select(Conversation)
+        .options(selectinload(Conversation.participants).joinedload(Participant.user))
+        .where(Conversation.id == conversation_id, conversations_of(viewer))
+    ).first()
+    if conversation is None:
+        abort(404)
+    return conversation
+
+
+def _messages_shown_to(viewer: Viewer, conversation: Conversation) -> ColumnElement[bool]:
+    """A conversation's messages, without those sent by someone the viewer blocked after the
+    block began (their messages no longer arrive)."""
+    blocked_later = (
+        select(Block.id)
+        .where(
+            Block.blocker_id == viewer.id,
+            Block.blocked_id == Message.author_id,
+            Block.created_at < Message.created_at,
+        )
+        .exists()
+    )
+    return and_(Message.conversation_id == conversation.id, ~blocked_later)
+
+
+def conversation_messages(
+    viewer: Viewer, conversation: Conversation, page: int | None, per_page: int
+) -> Page[Message]:
+    """One page of a conversation, oldest first; without a page, the latest page."""
+    condition = _messages_shown_to(viewer, conversation)
+    total = db.session.scalar(select(func.count()).select_from(Message).where(condition)) or 0
+    last = max(1, math.ceil(total / per_page))
+    number = clamp_page(page if page is not None else last, total, per_page)
+    messages = db.session.scalars(
+        select(Message)
+        .options(joinedload(Message.author))
+        .where(condition)
+        .order_by(Message.created_at, Message.id)
+        .offset((number - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return Page(list(messages), number, per_page, total)
+
+
+def get_message_in(conversation: Conversation, message_id: int) -> Message:
+    message = db.session.get(Message, message_id)
+    if message is None or message.conversation_id != conversation.id or message.is_event:
+        abort(404)
+    return message
+
+
+def blocked_users(viewer: Viewer) -> list[Block]:
+    return list(
+        db.session.scalars(
+            select(Block)
+            .options(joinedload(Block.blocked))
+            .where(Block.blocker_id == viewer.id)
+            .order_by(Block.created_at.desc())
+        )
+    )
+
+
+def open_reports(limit: int = 200) -> list[Report]:
+    """Reports waiting for an admin, oldest first, "worried about this person" first of all."""
+    return list(
+        db.session.scalars(
+            select(Report)
+            .options(joinedload(Report.reporter), joinedload(Report.reported_user))
+            .where(Report.status == ReportStatus.OPEN)
+            .order_by((Report.reason == ReportReason.AT_RISK).desc(), Report.created_at)
+            .limit(limit)
         )
     )

@@ -9,12 +9,21 @@ from forum.models.boards import (
     MembershipStatus,
     Visibility,
 )
-from forum.models.moderation import ModerationAction
+from forum.models.messages import Block, Conversation, Message, Participant
+from forum.models.moderation import ModerationAction, Report, ReportReason, ReportStatus
 from forum.models.notifications import Notification
 from forum.models.posts import Post, PostRevision, PostStatus, Thread
-from forum.models.users import Consent, SiteRole, User
+from forum.models.users import Consent, MessagePolicy, SiteRole, User
 
 __all__ = [
+    "Block",
+    "Conversation",
+    "Message",
+    "MessagePolicy",
+    "Participant",
+    "Report",
+    "ReportReason",
+    "ReportStatus",
     "Board",
     "BoardMembership",
     "Category",

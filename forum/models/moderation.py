@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, event
+from sqlalchemy import Enum, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
@@ -28,6 +29,76 @@ class ModerationAction(db.Model):
 
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
     target_user: Mapped[User | None] = relationship(foreign_keys=[target_user_id])
+
+
+class ReportReason(enum.StrEnum):
+    AT_RISK = "at_risk"
+    HARASSMENT = "harassment"
+    MISINFORMATION = "misinformation"
+    PRIVACY = "privacy"
+    SPAM = "spam"
+    OTHER = "other"
+
+
+REPORT_REASON_LABELS = {
+    ReportReason.AT_RISK: "I'm worried about this person",
+    ReportReason.HARASSMENT: "Harassment or unkindness",
+    ReportReason.MISINFORMATION: "Medical misinformation or an unproven treatment",
+    ReportReason.PRIVACY: "Someone's personal details",
+    ReportReason.SPAM: "Spam or selling",
+    ReportReason.OTHER: "Something else",
+}
+
+
+class ReportStatus(enum.StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+    DISMISSED = "dismissed"
+
+
+class Report(db.Model):
+    """A member's report, with a snapshot of what they reported as it was then.
+
+    For a private message, the snapshot is all that admins ever see of the conversation.
+    """
+
+    __tablename__ = "reports"
+    __table_args__ = (Index("ix_reports_status_created", "status", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[ReportReason] = mapped_column(
+        Enum(
+            ReportReason,
+            native_enum=False,
+            length=20,
+            values_callable=lambda e: [m.value for m in e],
+        )
+    )
+    note: Mapped[str] = mapped_column(Text, default="")
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"))
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
+    reported_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    board_id: Mapped[int | None] = mapped_column(ForeignKey("boards.id", ondelete="SET NULL"))
+    #: JSON: the reported words (and, for a message, the few before it) as they were.
+    snapshot: Mapped[str] = mapped_column(Text, default="[]")
+    status: Mapped[ReportStatus] = mapped_column(
+        Enum(
+            ReportStatus,
+            native_enum=False,
+            length=16,
+            values_callable=lambda e: [m.value for m in e],
+        ),
+        default=ReportStatus.OPEN,
+    )
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    resolution: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
+    reported_user: Mapped[User | None] = relationship(foreign_keys=[reported_user_id])
 
 
 class AppendOnlyError(RuntimeError):

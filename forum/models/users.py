@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, Index, Integer, String, func
+from sqlalchemy import Boolean, Enum, ForeignKey, Index, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -15,6 +15,14 @@ from forum.models.types import UTCDateTime, utcnow
 
 USERNAME_MAX = 30
 DISPLAY_NAME_MAX = 60
+
+
+class MessagePolicy(enum.StrEnum):
+    """Who may start a conversation with a member (facilitators and admins always can)."""
+
+    EVERYONE = "everyone"
+    KNOWN = "known"
+    NOBODY = "nobody"
 
 
 class SiteRole(enum.StrEnum):
@@ -42,6 +50,19 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     post_count: Mapped[int] = mapped_column(Integer, default=0)
+    message_policy: Mapped[MessagePolicy] = mapped_column(
+        Enum(
+            MessagePolicy,
+            native_enum=False,
+            length=16,
+            values_callable=lambda e: [m.value for m in e],
+        ),
+        default=MessagePolicy.EVERYONE,
+    )
+    #: E-mail me when someone sends me a message (the e-mail never carries the text).
+    email_on_message: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Past the limits that protect people from new accounts (set by an admin or --trusted).
+    trusted: Mapped[bool] = mapped_column(Boolean, default=False)
 
     consents: Mapped[list[Consent]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="Consent.accepted_at"

@@ -14,7 +14,7 @@ from sqlalchemy import func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.extensions import db
-from forum.models import Consent, SiteRole, User
+from forum.models import Consent, MessagePolicy, SiteRole, User
 from forum.models.types import utcnow
 from forum.models.users import DISPLAY_NAME_MAX, USERNAME_MAX, ConsentKind
 from forum.services import ServiceError, mail
@@ -59,6 +59,7 @@ def create_user(
     admin: bool = False,
     display_name: str | None = None,
     consents: tuple[str, ...] = (),
+    trusted: bool = False,
 ) -> User:
     """Create an account; ``consents`` are the kinds agreed to now, at the current versions."""
     username = check_username(username)
@@ -87,6 +88,7 @@ def create_user(
         email=email,
         display_name=(display_name or "").strip()[:DISPLAY_NAME_MAX] or None,
         site_role=SiteRole.ADMIN if admin else SiteRole.MEMBER,
+        trusted=trusted,
     )
     user.set_password(password, _hash_method())
     now = utcnow()
@@ -144,6 +146,18 @@ def update_settings(user: User, display_name: str, locale: str, timezone: str) -
     user.display_name = display_name or None
     user.locale = locale
     user.timezone = timezone
+    db.session.commit()
+
+
+def update_message_settings(user: User, policy: MessagePolicy, email_on_message: bool) -> None:
+    user.message_policy = policy
+    user.email_on_message = email_on_message
+    db.session.commit()
+
+
+def set_trusted(user: User, trusted: bool) -> None:
+    """Let an account past (or back under) the limits that protect members from new accounts."""
+    user.trusted = trusted
     db.session.commit()
 
 

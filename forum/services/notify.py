@@ -16,6 +16,7 @@ def notify(
     *,
     board_id: int | None = None,
     post_id: int | None = None,
+    conversation_id: int | None = None,
     about_content: bool = False,
 ) -> Notification:
     notification = Notification(
@@ -24,6 +25,7 @@ def notify(
         text=text,
         board_id=board_id,
         post_id=post_id,
+        conversation_id=conversation_id,
         about_content=about_content,
     )
     db.session.add(notification)

@@ -56,7 +56,7 @@ def _check_board_open(board: Board) -> None:
 
 def _check_anonymous(board: Board, anonymous: bool) -> None:
     if anonymous and not board.anonymous_allowed:
-        raise ServiceError("This board does not allow anonymous posts.", "anonymous")
+        raise ServiceError("This board does not allow anonymous posts.")
 
 
 def needs_approval(author: User, board: Board) -> bool:

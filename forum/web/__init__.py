@@ -57,6 +57,7 @@ def register_web(app: Flask) -> None:
     from forum.web.boards.views import bp as boards_bp
     from forum.web.groups.views import bp as groups_bp
     from forum.web.health.views import bp as health_bp
+    from forum.web.messages.views import bp as messages_bp
     from forum.web.moderation.views import bp as moderation_bp
     from forum.web.notifications.views import bp as notifications_bp
     from forum.web.profiles.views import bp as profiles_bp
@@ -68,6 +69,7 @@ def register_web(app: Flask) -> None:
         groups_bp,
         moderation_bp,
         notifications_bp,
+        messages_bp,
         auth_bp,
         account_bp,
         profiles_bp,
@@ -87,6 +89,7 @@ def register_web(app: Flask) -> None:
         shown_author=lambda post: policy.author_shown_to(current_viewer(), post),
         site_name=app.config["SITE_NAME"],
         unread_notifications=lambda: queries.unread_notification_count(current_viewer()),
+        unread_conversations=lambda: queries.unread_conversation_count(current_viewer()),
     )
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["excerpt"] = excerpt

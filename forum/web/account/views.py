@@ -10,9 +10,13 @@ from flask_login import current_user, login_required, login_user
 from flask_login.config import COOKIE_NAME
 from wtforms.fields.choices import SelectChoice
 
+from forum import queries
+from forum.models import MessagePolicy
 from forum.services import ServiceError, accounts
+from forum.web import current_viewer
 from forum.web.account.forms import ChangePasswordForm, SettingsForm
 from forum.web.forms import show_service_error
+from forum.web.messages.forms import ButtonForm, MessageSettingsForm
 
 bp = Blueprint("account", __name__, url_prefix="/settings")
 
@@ -62,3 +66,23 @@ def change_password():  # noqa: ANN201
             return redirect(url_for("account.settings"))
     status = 422 if form.errors or form.form_errors else 200
     return render_template("account/password.html", form=form), status
+
+
+@bp.route("/messages", methods=["GET", "POST"])
+@login_required
+def message_settings():  # noqa: ANN201
+    form = MessageSettingsForm(obj=current_user)
+    if request.method == "GET":
+        form.message_policy.data = current_user.message_policy.value
+    if form.validate_on_submit():
+        accounts.update_message_settings(
+            current_user, MessagePolicy(form.message_policy.data), bool(form.email_on_message.data)
+        )
+        flash("Your message settings are saved.", "success")
+        return redirect(url_for("account.message_settings"))
+    return render_template(
+        "account/messages.html",
+        form=form,
+        blocks=queries.blocked_users(current_viewer()),
+        button_form=ButtonForm(),
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
@@ -9,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from forum import policy, queries
 from forum.extensions import db
 from forum.models import Board, Category, Visibility
+from forum.models.moderation import REPORT_REASON_LABELS
 from forum.policy import Action
 from forum.services import ServiceError, boards
 from forum.web import current_viewer
@@ -132,3 +135,10 @@ def move(kind: str, item_id: int):  # noqa: ANN201
     )
     boards.move(item, direction)
     return redirect(url_for("admin.dashboard", _anchor=f"{kind}-{item_id}"))
+
+
+@bp.get("/reports")
+def reports():  # noqa: ANN201
+    """Open reports. For a private message, the stored snapshot is all an admin can read."""
+    entries = [(report, json.loads(report.snapshot or "{}")) for report in queries.open_reports()]
+    return render_template("admin/reports.html", entries=entries, labels=REPORT_REASON_LABELS)

@@ -1,0 +1,386 @@
+"""Private conversations: starting, replying, adding people, leaving, filing, blocking, reporting.
+
+Every entry point checks the same rules (forum.policy.message_refusal, blocks) and the limits
+that protect members from new accounts.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app, url_for
+from sqlalchemy import delete, func, select, update
+
+from forum import policy
+from forum.extensions import db
+from forum.models import (
+    Block,
+    Conversation,
+    Message,
+    Participant,
+    Report,
+    ReportReason,
+    User,
+)
+from forum.models.messages import MESSAGE_MAX, PARTICIPANTS_MAX, SUBJECT_MAX
+from forum.models.types import utcnow
+from forum.services import ServiceError, mail
+from forum.services.notify import notify
+from forum.text import render_markdown
+
+NOTE_MAX = 1000
+SNAPSHOT_CONTEXT = 3
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Protections for new, untrusted accounts (FORUM_NEW_ACCOUNT_* settings)."""
+
+    new_account_days: int
+    quiet_hours: int
+    per_hour: int
+
+    @classmethod
+    def from_config(cls) -> Limits:
+        config = current_app.config
+        return cls(
+            config["NEW_ACCOUNT_DAYS"],
+            config["NEW_ACCOUNT_QUIET_HOURS"],
+            config["NEW_ACCOUNT_MESSAGES_PER_HOUR"],
+        )
+
+
+def _clean_subject(subject: str) -> str:
+    subject = " ".join((subject or "").split())
+    if not subject:
+        raise ServiceError("Please give your message a subject.", "subject")
+    if len(subject) > SUBJECT_MAX:
+        raise ServiceError(f"Subjects can be at most {SUBJECT_MAX} characters.", "subject")
+    return subject
+
+
+def _clean_body(body: str) -> str:
+    body = (body or "").replace("\r\n", "\n").strip()
+    if not body:
+        raise ServiceError("Please write a message.", "body")
+    if len(body) > MESSAGE_MAX:
+        raise ServiceError(f"Messages can be at most {MESSAGE_MAX:,} characters.", "body")
+    return body
+
+
+def _is_new(user: User, limits: Limits) -> bool:
+    return (
+        not user.trusted
+        and not user.is_admin
+        and (utcnow() - user.created_at < timedelta(days=limits.new_account_days))
+    )
+
+
+def _wrote_to(author: User, reader: User) -> bool:
+    """Has ``author`` sent a message in a conversation ``reader`` takes part in?"""
+    theirs = select(Participant.conversation_id).where(Participant.user_id == reader.id)
+    return (
+        db.session.scalar(
+            select(Message.id)
+            .where(
+                Message.author_id == author.id,
+                Message.is_event.is_(False),
+                Message.conversation_id.in_(theirs),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def check_new_account_limits(sender: User, recipients: list[User]) -> None:
+    """New accounts first only answer people who wrote to them, then send a few an hour."""
+    limits = Limits.from_config()
+    if not _is_new(sender, limits) or policy.is_staff(sender):
+        return
+    if utcnow() - sender.created_at < timedelta(hours=limits.quiet_hours):
+        for recipient in recipients:
+            if not _wrote_to(recipient, sender) and not policy.is_staff(recipient):
+                raise ServiceError(
+                    f"New accounts can only answer people who wrote to them during their first "
+                    f"{limits.quiet_hours} hours. This keeps everyone here safe; thank you for "
+                    "your patience. Your message is kept below."
+                )
+    sent = db.session.scalar(
+        select(func.count())
+        .select_from(Message)
+        .where(
+            Message.author_id == sender.id,
+            Message.is_event.is_(False),
+            Message.created_at > utcnow() - timedelta(hours=1),
+        )
+    )
+    if (sent or 0) >= limits.per_hour:
+        raise ServiceError(
+            f"New accounts can send {limits.per_hour} messages an hour. Please try again a "
+            "little later; your message is kept below."
+        )
+
+
+def _add_message(
+    conversation: Conversation, author: User | None, body: str, event: bool
+) -> Message:
+    now = utcnow()
+    message = Message(
+        conversation_id=conversation.id,
+        author_id=author.id if author else None,
+        source=body,
+        html=render_markdown(body) if not event else "",
+        is_event=event,
+        created_at=now,
+    )
+    db.session.add(message)
+    db.session.execute(
+        update(Conversation)
+        .where(Conversation.id == conversation.id)
+        .values(message_count=Conversation.message_count + 1, last_message_at=now),
+        execution_options={"synchronize_session": False},
+    )
+    return message
+
+
+def _tell_recipients(conversation: Conversation, sender: User, message: Message) -> None:
+    """Notify the other active participants who have not muted it or blocked the sender."""
+    active = [p for p in conversation.participants if p.left_at is None and p.user_id != sender.id]
+    blocked_by = {
+        blocker
+        for blocker, blocked in policy.blocks_between([sender.id, *(p.user_id for p in active)])
+        if blocked == sender.id
+    }
+    for participant in active:
+        if participant.user_id in blocked_by:
+            continue
+        if participant.archived:
+            participant.archived = False
+        if participant.muted:
+            continue
+        notify(
+            participant.user_id,
+            "message",
+            f"{sender.name} sent you a message: “{conversation.subject}”",
+            conversation_id=conversation.id,
+        )
+        recipient = participant.user
+        if recipient.email_on_message:
+            link = url_for("messages.conversation", conversation_id=conversation.id, _external=True)
+            mail.send(
+                recipient.email,
+                f"New message on {current_app.config['SITE_NAME']}",
+                f"Hello {recipient.name},\n\n{sender.name} sent you a private message. "
+                f"For your privacy this e-mail does not include it; read it here:\n\n{link}\n",
+            )
+
+
+def start(sender: User, recipients: list[User], subject: str, body: str) -> Conversation:
+    subject, body = _clean_subject(subject), _clean_body(body)
+    unique = {r.id: r for r in recipients if r.id != sender.id}
+    if not unique:
+        raise ServiceError("Please choose who to write to.", "recipients")
+    if len(unique) + 1 > PARTICIPANTS_MAX:
+        raise ServiceError(
+            f"A conversation can have at most {PARTICIPANTS_MAX} people, you included.",
+            "recipients",
+        )
+    for recipient in unique.values():
+        if refusal := policy.message_refusal(sender, recipient):
+            raise ServiceError(refusal, "recipients")
+    check_new_account_limits(sender, list(unique.values()))
+    now = utcnow()
+    conversation = Conversation(
+        subject=subject, created_by_id=sender.id, created_at=now, last_message_at=now
+    )
+    db.session.add(conversation)
+    db.session.flush()
+    for user_id in (sender.id, *unique):
+        db.session.add(
+            Participant(
+                conversation_id=conversation.id,
+                user_id=user_id,
+                joined_at=now,
+                last_read_at=now if user_id == sender.id else None,
+            )
+        )
+    db.session.flush()
+    message = _add_message(conversation, sender, body, event=False)
+    db.session.refresh(conversation)
+    _tell_recipients(conversation, sender, message)
+    db.session.commit()
+    return conversation
+
+
+def _active_participant(conversation: Conversation, user: User) -> Participant:
+    for participant in conversation.participants:
+        if participant.user_id == user.id and participant.left_at is None:
+            return participant
+    raise ServiceError("You are no longer in this conversation.")
+
+
+def _closed_to(sender: User, conversation: Conversation) -> bool:
+    """A conversation is closed to someone every other remaining participant has blocked."""
+    others = [
+        p.user_id for p in conversation.participants if p.left_at is None and p.user_id != sender.id
+    ]
+    if not others:
+        return True
+    blockers = {
+        b for b, blocked in policy.blocks_between([sender.id, *others]) if blocked == sender.id
+    }
+    return set(others) <= blockers
+
+
+def reply(sender: User, conversation: Conversation, body: str) -> Message:
+    participant = _active_participant(conversation, sender)
+    body = _clean_body(body)
+    if _closed_to(sender, conversation) and not policy.is_staff(sender):
+        raise ServiceError("This conversation is closed: no one else can read new messages in it.")
+    others = [
+        p.user for p in conversation.participants if p.left_at is None and p.user_id != sender.id
+    ]
+    check_new_account_limits(sender, others)
+    message = _add_message(conversation, sender, body, event=False)
+    participant.last_read_at = utcnow()
+    _tell_recipients(conversation, sender, message)
+    db.session.commit()
+    return message
+
+
+def add_participant(adder: User, conversation: Conversation, user: User) -> None:
+    _active_participant(conversation, adder)
+    active = [p for p in conversation.participants if p.left_at is None]
+    if any(p.user_id == user.id for p in active):
+        raise ServiceError(f"{user.name} is already in this conversation.", "username")
+    if len(active) >= PARTICIPANTS_MAX:
+        raise ServiceError(
+            f"A conversation can have at most {PARTICIPANTS_MAX} people.", "username"
+        )
+    if refusal := policy.message_refusal(adder, user):
+        raise ServiceError(refusal, "username")
+    if not policy.is_staff(adder) and policy.blocks_between(
+        [user.id, *(p.user_id for p in active)]
+    ):
+        raise ServiceError(f"{user.name} can't be added to this conversation.", "username")
+    check_new_account_limits(adder, [user])
+    existing = next((p for p in conversation.participants if p.user_id == user.id), None)
+    now = utcnow()
+    if existing is not None:
+        existing.left_at = None
+        existing.joined_at = now
+    else:
+        db.session.add(Participant(conversation_id=conversation.id, user_id=user.id, joined_at=now))
+    _add_message(
+        conversation, None, f"{adder.name} added {user.name} to the conversation.", event=True
+    )
+    notify(
+        user.id,
+        "message",
+        f"{adder.name} added you to a conversation: “{conversation.subject}”",
+        conversation_id=conversation.id,
+    )
+    db.session.commit()
+
+
+def leave(user: User, conversation: Conversation) -> None:
+    participant = _active_participant(conversation, user)
+    participant.left_at = utcnow()
+    _add_message(conversation, None, f"{user.name} left the conversation.", event=True)
+    db.session.commit()
+
+
+def set_flag(user: User, conversation: Conversation, flag: str, value: bool) -> None:
+    if flag not in ("muted", "archived"):
+        raise ValueError(flag)
+    setattr(_active_participant(conversation, user), flag, value)
+    db.session.commit()
+
+
+def mark_read(user: User, conversation: Conversation) -> None:
+    """Remember how far ``user`` has read (updated when they open the conversation)."""
+    db.session.execute(
+        update(Participant)
+        .where(Participant.conversation_id == conversation.id, Participant.user_id == user.id)
+        .values(last_read_at=utcnow()),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.commit()
+
+
+# --- blocking -------------------------------------------------------------------------------
+
+
+def block(blocker: User, blocked: User) -> None:
+    """Stop ``blocked`` reaching ``blocker``. The blocked member is not told."""
+    if blocker.id == blocked.id:
+        raise ServiceError("You can't block yourself.")
+    exists = db.session.scalar(
+        select(Block.id).where(Block.blocker_id == blocker.id, Block.blocked_id == blocked.id)
+    )
+    if exists is None:
+        db.session.add(Block(blocker_id=blocker.id, blocked_id=blocked.id))
+    db.session.commit()
+
+
+def unblock(blocker: User, blocked: User) -> None:
+    db.session.execute(
+        delete(Block).where(Block.blocker_id == blocker.id, Block.blocked_id == blocked.id)
+    )
+    db.session.commit()
+
+
+# --- reporting ------------------------------------------------------------------------------
+
+
+def report(
+    reporter: User, conversation: Conversation, message: Message, reason: str, note: str
+) -> Report:
+    """Report a message to the site admins, with a copy of it and the few messages before it:
+    the only part of a conversation anyone outside it ever sees."""
+    _active_participant(conversation, reporter)
+    if message.conversation_id != conversation.id or message.is_event:
+        raise ServiceError("That message can't be reported.")
+    try:
+        reason_value = ReportReason(reason)
+    except ValueError:
+        raise ServiceError("Please choose a reason.", "reason") from None
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise ServiceError(f"Notes can be at most {NOTE_MAX} characters.", "note")
+    earlier = list(
+        db.session.scalars(
+            select(Message)
+            .where(
+                Message.conversation_id == conversation.id,
+                Message.is_event.is_(False),
+                Message.created_at <= message.created_at,
+                Message.id != message.id,
+            )
+            .order_by(Message.created_at.desc(), Message.id.desc())
+            .limit(SNAPSHOT_CONTEXT)
+        )
+    )
+    snapshot = [
+        {
+            "author": m.author.username if m.author else None,
+            "created_at": m.created_at.isoformat(),
+            "text": m.source,
+            "reported": m.id == message.id,
+        }
+        for m in [*reversed(earlier), message]
+    ]
+    entry = Report(
+        reporter_id=reporter.id,
+        reason=reason_value,
+        note=note,
+        message_id=message.id,
+        reported_user_id=message.author_id,
+        snapshot=json.dumps({"subject": conversation.subject, "messages": snapshot}),
+    )
+    db.session.add(entry)
+    db.session.commit()
+    return entry

@@ -1,0 +1,184 @@
+"""Private messages: inbox, conversations, replies, filing, reporting; blocking members."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from forum import queries
+from forum.extensions import limiter
+from forum.models import Conversation, User
+from forum.services import ServiceError, messaging
+from forum.web import current_viewer
+from forum.web.forms import show_service_error
+from forum.web.messages.forms import (
+    AddPersonForm,
+    ButtonForm,
+    NewConversationForm,
+    ReplyForm,
+    ReportForm,
+)
+
+bp = Blueprint("messages", __name__, url_prefix="/messages")
+
+
+def _status(form) -> int:  # noqa: ANN001
+    return 422 if form.errors or form.form_errors else 200
+
+
+def _people(usernames: str) -> list[User]:
+    names = [name.strip().lstrip("@") for name in usernames.replace(";", ",").split(",")]
+    people = []
+    for name in filter(None, names):
+        user = queries.find_user_by_username(name)
+        if user is None:
+            raise ServiceError(f"No member is called '{name}'.", "recipients")
+        people.append(user)
+    return people
+
+
+def _conversation_page(conversation: Conversation, reply_form: ReplyForm, status: int = 200):  # noqa: ANN202
+    viewer = current_viewer()
+    page = queries.conversation_messages(
+        viewer,
+        conversation,
+        request.args.get("page", type=int),
+        current_app.config["MESSAGES_PER_PAGE"],
+    )
+    me = next(p for p in conversation.participants if p.user_id == viewer.id)
+    return render_template(
+        "messages/conversation.html",
+        conversation=conversation,
+        page=page,
+        me=me,
+        form=reply_form,
+        add_form=AddPersonForm(),
+        button_form=ButtonForm(),
+    ), status
+
+
+@bp.get("")
+@login_required
+def inbox():  # noqa: ANN201
+    archived = request.args.get("archived") == "1"
+    page = queries.inbox(
+        current_viewer(),
+        request.args.get("page", 1, type=int),
+        current_app.config["CONVERSATIONS_PER_PAGE"],
+        archived=archived,
+    )
+    return render_template("messages/inbox.html", page=page, archived=archived)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+@limiter.limit("30 per hour", methods=["POST"], key_func=lambda: str(current_user.get_id()))
+def new():  # noqa: ANN201
+    form = NewConversationForm()
+    if request.method == "GET" and request.args.get("to"):
+        form.recipients.data = request.args["to"]
+    if form.validate_on_submit():
+        try:
+            conversation = messaging.start(
+                current_user, _people(form.recipients.data), form.subject.data, form.body.data
+            )
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            flash("Your message is sent.", "success")
+            return redirect(url_for("messages.conversation", conversation_id=conversation.id))
+    return render_template("messages/new.html", form=form), _status(form)
+
+
+@bp.get("/<int:conversation_id>")
+@login_required
+def conversation(conversation_id: int):  # noqa: ANN201
+    conversation = queries.get_conversation_or_404(current_viewer(), conversation_id)
+    # Opening a conversation updates how far you have read: a read marker, not content.
+    messaging.mark_read(current_user, conversation)
+    return _conversation_page(conversation, ReplyForm())
+
+
+@bp.post("/<int:conversation_id>/reply")
+@login_required
+@limiter.limit("60 per hour", key_func=lambda: str(current_user.get_id()))
+def reply(conversation_id: int):  # noqa: ANN201
+    conversation = queries.get_conversation_or_404(current_viewer(), conversation_id)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        try:
+            messaging.reply(current_user, conversation, form.body.data)
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            return redirect(
+                url_for("messages.conversation", conversation_id=conversation.id, _anchor="latest")
+            )
+    return _conversation_page(conversation, form, 422)
+
+
+@bp.post("/<int:conversation_id>/people")
+@login_required
+def add_person(conversation_id: int):  # noqa: ANN201
+    conversation = queries.get_conversation_or_404(current_viewer(), conversation_id)
+    form = AddPersonForm()
+    if form.validate_on_submit():
+        try:
+            user = queries.find_user_by_username(form.username.data.strip().lstrip("@"))
+            if user is None:
+                raise ServiceError(
+                    f"No member is called '{form.username.data.strip()}'.", "username"
+                )
+            messaging.add_participant(current_user, conversation, user)
+        except ServiceError as error:
+            flash(error.message, "error")
+        else:
+            flash(f"{user.name} is now in the conversation.", "success")
+    return redirect(url_for("messages.conversation", conversation_id=conversation.id))
+
+
+@bp.post("/<int:conversation_id>/<action>")
+@login_required
+def file(conversation_id: int, action: str):  # noqa: ANN201
+    """Leave, mute, unmute, archive or unarchive a conversation."""
+    conversation = queries.get_conversation_or_404(current_viewer(), conversation_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    if action == "leave":
+        messaging.leave(current_user, conversation)
+        flash("You left the conversation. The others see that you left.", "success")
+        return redirect(url_for("messages.inbox"))
+    flags = {
+        "mute": ("muted", True, "Muted: you won't be notified of new messages."),
+        "unmute": ("muted", False, "Unmuted."),
+        "archive": ("archived", True, "Archived. It comes back when someone writes."),
+        "unarchive": ("archived", False, "Moved back to your inbox."),
+    }
+    if action not in flags:
+        abort(404)
+    flag, value, message = flags[action]
+    messaging.set_flag(current_user, conversation, flag, value)
+    flash(message, "success")
+    return redirect(url_for("messages.conversation", conversation_id=conversation.id))
+
+
+@bp.route("/<int:conversation_id>/m/<int:message_id>/report", methods=["GET", "POST"])
+@login_required
+@limiter.limit("20 per hour", methods=["POST"], key_func=lambda: str(current_user.get_id()))
+def report(conversation_id: int, message_id: int):  # noqa: ANN201
+    conversation = queries.get_conversation_or_404(current_viewer(), conversation_id)
+    message = queries.get_message_in(conversation, message_id)
+    form = ReportForm()
+    if form.validate_on_submit():
+        try:
+            messaging.report(
+                current_user, conversation, message, form.reason.data, form.note.data or ""
+            )
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            flash("Thank you. The site admins will look at your report.", "success")
+            return redirect(url_for("messages.conversation", conversation_id=conversation.id))
+    return render_template(
+        "messages/report.html", conversation=conversation, message=message, form=form
+    ), _status(form)

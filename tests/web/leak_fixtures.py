@@ -1,0 +1,465 @@
+"""The world and the route table behind tests/web/test_leak_matrix.py (DESIGN §3).
+
+One board of each visibility holds a thread full of unique marker strings: a title and body that
+were edited (so earlier versions exist), a reply and a nested reply, an anonymous reply, a reply
+waiting for approval, a reply a facilitator did not approve, an anonymous thread and a thread
+waiting for approval. Around it: notifications about its posts sent to every viewer, a message
+relayed to the anonymous author, and moderation log entries. Every person stands in one relation
+to every board (guest, stranger, pending requester, member, banned, former member, facilitator of
+another board, the board's facilitator, site admin).
+
+The expectations here are written out by hand from DESIGN §3, not derived from forum.policy, so
+that the test can disagree with the code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from forum.extensions import db
+from forum.models import Category, Post, PostStatus, Thread, Visibility
+from forum.models.boards import MembershipStatus
+from forum.services import boards, membership, moderation, notify, posting
+
+TAG = "7f3a"
+FAKE_ID = 999999
+
+PUBLIC, MEMBERS, PRIVATE, HIDDEN = (
+    Visibility.PUBLIC,
+    Visibility.MEMBERS,
+    Visibility.PRIVATE,
+    Visibility.HIDDEN,
+)
+ALL_VISIBILITIES = frozenset(Visibility)
+
+VIEWERS = [
+    "guest",
+    "signed_in",
+    "requester",
+    "member",
+    "banned",
+    "former_member",
+    "facilitator_elsewhere",
+    "facilitator",
+    "admin",
+]
+
+#: The account behind each kind of viewer (the guest has none).
+VIEWER_USERNAMES = {
+    "signed_in": "stranger",
+    "requester": "requester",
+    "member": "insider",
+    "banned": "outcast",
+    "former_member": "leaver",
+    "facilitator_elsewhere": "elsewhere",
+    "facilitator": "facilitator",
+    "admin": "admin",
+}
+WRITER = "penfriend"
+#: The author of every anonymous post and thread; writes nothing under their own name.
+ANON_USERNAME = f"anonauthor_{TAG}"
+ANON_DISPLAY_NAME = "Marigold Wren"
+NEWCOMER = "newcomer"
+
+#: Which boards' content each viewer may read (DESIGN §3's table; bans apply to open boards too).
+EXPECTED_READ: dict[str, frozenset[Visibility]] = {
+    "guest": frozenset({PUBLIC}),
+    "signed_in": frozenset({PUBLIC, MEMBERS}),
+    "requester": frozenset({PUBLIC, MEMBERS}),
+    "member": ALL_VISIBILITIES,
+    "banned": frozenset(),
+    "former_member": frozenset({PUBLIC, MEMBERS}),
+    "facilitator_elsewhere": frozenset({PUBLIC, MEMBERS}),
+    "facilitator": ALL_VISIBILITIES,
+    "admin": ALL_VISIBILITIES,
+}
+#: Which boards each viewer sees listed (name, description, agreement): private boards are listed
+#: to every signed-in user, hidden ones only to their members.
+EXPECTED_LIST: dict[str, frozenset[Visibility]] = {
+    "guest": frozenset({PUBLIC}),
+    "signed_in": frozenset({PUBLIC, MEMBERS, PRIVATE}),
+    "requester": frozenset({PUBLIC, MEMBERS, PRIVATE}),
+    "member": ALL_VISIBILITIES,
+    "banned": frozenset({PUBLIC, MEMBERS, PRIVATE}),
+    "former_member": frozenset({PUBLIC, MEMBERS, PRIVATE}),
+    "facilitator_elsewhere": frozenset({PUBLIC, MEMBERS, PRIVATE}),
+    "facilitator": ALL_VISIBILITIES,
+    "admin": ALL_VISIBILITIES,
+}
+MODERATORS = frozenset({"facilitator", "admin"})
+
+
+def marker(vis: Visibility | str, kind: str) -> str:
+    return f"MARKER-{Visibility(vis).value}-{kind}-{TAG}"
+
+
+ELSEWHERE_MARKER = f"MARKER-elsewhere-banreason-{TAG}"
+
+
+def _listed(viewer: str, vis: Visibility) -> bool:
+    return vis in EXPECTED_LIST[viewer]
+
+
+def _reads(viewer: str, vis: Visibility) -> bool:
+    return vis in EXPECTED_READ[viewer]
+
+
+def _moderates(viewer: str, vis: Visibility) -> bool:
+    return viewer in MODERATORS and _reads(viewer, vis)
+
+
+#: Every marker of a board, and who may meet it anywhere on the site.
+MARKER_RULES: dict[str, Callable[[str, Visibility], bool]] = {
+    # what the board is: shown wherever the board is listed
+    "boardname": _listed,
+    "boarddesc": _listed,
+    "guidelines": _listed,
+    # its content: shown to whoever may read the board
+    "title": _reads,
+    "body": _reads,
+    "reply": _reads,
+    "nested": _reads,
+    "anon": _reads,
+    "anonthread": _reads,
+    "anonthreadbody": _reads,
+    "notif": lambda viewer, vis: viewer != "guest" and _reads(viewer, vis),
+    # earlier versions: only in the history, for the author and the board's moderators
+    "oldtitle": _moderates,
+    "origbody": _moderates,
+    # waiting for approval: the author, admins, and facilitators in their queue
+    "pending": _moderates,
+    "pendingthread": _moderates,
+    "pendingthreadbody": _moderates,
+    # a notification about a post waiting for approval: only admins may see that post
+    "notifpending": lambda viewer, vis: viewer == "admin",
+    # a post a facilitator did not approve: its author (the former member) and moderators
+    "rejected": lambda viewer, vis: (
+        _reads(viewer, vis) and viewer in MODERATORS | {"former_member"}
+    ),
+    # the moderation log: the board's facilitators and admins
+    "banreason": _moderates,
+    # a facilitator's message to the anonymous author: the author alone
+    "relay": lambda viewer, vis: False,
+}
+
+MAIN_POSTS = ("opening", "reply", "nested", "anon", "pending", "rejected")
+ALL_POSTS = (*MAIN_POSTS, "anonthread", "pendingthread")
+THREADS = ("main", "anon", "pending")
+
+
+def may_see_thread(viewer: str, vis: Visibility, thread: str) -> bool:
+    """A thread waiting for approval is shown only to its author and admins."""
+    return _reads(viewer, vis) and (thread != "pending" or viewer == "admin")
+
+
+def may_see_post(viewer: str, vis: Visibility, post: str) -> bool:
+    """Posts waiting for approval are shown only to their author and admins; removed and hidden
+    ones keep their place."""
+    return _reads(viewer, vis) and (post not in ("pending", "pendingthread") or viewer == "admin")
+
+
+def forbidden_markers(viewer: str, effective: dict[Visibility, Visibility]) -> list[str]:
+    """Every marker ``viewer`` must not meet anywhere. ``effective`` maps each board (by the
+    visibility it was built with) to its visibility now."""
+    found = [
+        marker(built, kind)
+        for built, now in effective.items()
+        for kind, allowed in MARKER_RULES.items()
+        if not allowed(viewer, now)
+    ]
+    if viewer not in ("facilitator_elsewhere", "admin"):
+        found.append(ELSEWHERE_MARKER)
+    return found
+
+
+# --- the world ----------------------------------------------------------------------------------
+
+
+@dataclass
+class BoardWorld:
+    vis: Visibility
+    board_id: int
+    threads: dict[str, int]
+    posts: dict[str, int]
+
+    def marker(self, kind: str) -> str:
+        return marker(self.vis, kind)
+
+
+@dataclass
+class World:
+    boards: dict[Visibility, BoardWorld]
+    usernames: dict[str, str]
+    user_ids: dict[str, int]
+    category_id: int
+    elsewhere_board_id: int
+    all_usernames: list[str] = field(default_factory=list)
+
+
+def _build_board(vis: Visibility, category: Category, people: dict, authors: dict) -> BoardWorld:
+    def m(kind: str) -> str:
+        return marker(vis, kind)
+
+    board = boards.create_board(
+        m("boardname"),
+        category,
+        vis,
+        m("boarddesc"),
+        guidelines=m("guidelines"),
+        anonymous_allowed=True,
+    )
+    writer, anon_author, newcomer = authors["writer"], authors["anon"], authors["newcomer"]
+    facilitator = people["facilitator"]
+    for user in (writer, anon_author, newcomer, people["former_member"], people["member"]):
+        boards.add_member(board, user)
+    boards.add_member(board, people["banned"])
+    boards.add_member(board, facilitator, facilitator=True)
+    boards.add_member(board, people["requester"]).status = MembershipStatus.REQUESTED
+    db.session.commit()
+
+    anon_thread = posting.start_thread(
+        anon_author, board, m("anonthread"), m("anonthreadbody"), anonymous=True
+    )
+    thread = posting.start_thread(writer, board, m("oldtitle"), m("origbody"))
+    opening = db.session.get(Post, thread.last_post_id)
+    posting.edit(writer, opening, m("body"), title=m("title"))
+    reply = posting.reply(writer, thread, m("reply"))
+    nested = posting.reply(writer, thread, m("nested"), parent=reply)
+    anon = posting.reply(anon_author, thread, m("anon"), anonymous=True)
+
+    board.premoderate_posts = 3
+    db.session.commit()
+    pending = posting.reply(newcomer, thread, m("pending"))
+    pending_thread = posting.start_thread(
+        newcomer, board, m("pendingthread"), m("pendingthreadbody")
+    )
+    rejected = posting.reply(people["former_member"], thread, m("rejected"))
+    assert pending.status == PostStatus.PENDING, "the world needs a post waiting for approval"
+    assert not pending_thread.approved, "the world needs a thread waiting for approval"
+    assert rejected.status == PostStatus.PENDING
+    moderation.reject_post(facilitator, rejected, "")
+    moderation.relay_to_author(facilitator, anon, m("relay"))
+    membership.remove(facilitator, board, people["banned"], ban=True, reason=m("banreason"))
+    membership.leave(people["former_member"], board)
+
+    ids = {
+        "opening": opening.id,
+        "reply": reply.id,
+        "nested": nested.id,
+        "anon": anon.id,
+        "pending": pending.id,
+        "rejected": rejected.id,
+        "anonthread": anon_thread.last_post_id,
+        "pendingthread": pending_thread.last_post_id,
+    }
+    threads = {"main": thread.id, "anon": anon_thread.id, "pending": pending_thread.id}
+    for user in people.values():
+        notify.notify(user.id, "reply", f"New reply: {m('notif')}", post_id=ids["reply"])
+        notify.notify(
+            user.id, "mention", f"You were mentioned: {m('notifpending')}", post_id=ids["pending"]
+        )
+    db.session.commit()
+    assert db.session.get(Thread, thread.id).title == m("title")
+    return BoardWorld(vis, board.id, threads, ids)
+
+
+def build_world(make_user, category: Category) -> World:
+    people = {
+        kind: make_user(name, admin=kind == "admin") for kind, name in VIEWER_USERNAMES.items()
+    }
+    authors = {
+        "writer": make_user(WRITER, display_name="Pen Friend"),
+        "anon": make_user(ANON_USERNAME, display_name=ANON_DISPLAY_NAME),
+        "newcomer": make_user(NEWCOMER),
+    }
+    elsewhere = boards.create_board(
+        "Another group entirely", category, Visibility.PRIVATE, "Elsewhere"
+    )
+    boards.add_member(elsewhere, people["facilitator_elsewhere"], facilitator=True)
+    boards.add_member(elsewhere, authors["newcomer"])
+    membership.remove(
+        people["facilitator_elsewhere"],
+        elsewhere,
+        authors["newcomer"],
+        ban=True,
+        reason=ELSEWHERE_MARKER,
+    )
+    built = {vis: _build_board(vis, category, people, authors) for vis in Visibility}
+    usernames = {kind: user.username for kind, user in people.items()}
+    return World(
+        boards=built,
+        usernames=usernames,
+        user_ids={kind: user.id for kind, user in people.items()},
+        category_id=category.id,
+        elsewhere_board_id=elsewhere.id,
+        all_usernames=[*usernames.values(), WRITER, ANON_USERNAME, NEWCOMER],
+    )
+
+
+# --- the route table ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One GET request. ``fake`` is the same request about an id that does not exist; ``scope``
+    says whose visibility decides whether the real one must be indistinguishable from it:
+    ("board", vis) — the board is listed; ("thread", vis, name); ("post", vis, name)."""
+
+    endpoint: str
+    url: str
+    fake: str | None = None
+    scope: tuple = ()
+
+
+def may_see_scope(viewer: str, scope: tuple) -> bool:
+    kind, vis, *rest = scope
+    if kind == "board":
+        return _listed(viewer, vis)
+    if kind == "thread":
+        return may_see_thread(viewer, vis, rest[0])
+    return may_see_post(viewer, vis, rest[0])
+
+
+Builder = Callable[[World, Visibility], list[Probe]]
+
+
+def _fixed(endpoint: str, *urls: str) -> Builder:
+    return lambda world, vis: [Probe(endpoint, url) for url in urls]
+
+
+def _board_route(endpoint: str, *suffixes: str, prefix: str = "/b/") -> Builder:
+    def build(world: World, vis: Visibility) -> list[Probe]:
+        board_id = world.boards[vis].board_id
+        return [
+            Probe(endpoint, f"{prefix}{board_id}{s}", f"{prefix}{FAKE_ID}{s}", ("board", vis))
+            for s in suffixes
+        ]
+
+    return build
+
+
+def _thread_route(endpoint: str, *suffixes: str) -> Builder:
+    def build(world: World, vis: Visibility) -> list[Probe]:
+        threads = world.boards[vis].threads
+        return [
+            Probe(endpoint, f"/t/{tid}{s}", f"/t/{FAKE_ID}{s}", ("thread", vis, name))
+            for name, tid in threads.items()
+            for s in suffixes
+        ]
+
+    return build
+
+
+def _post_route(endpoint: str, *suffixes: str) -> Builder:
+    def build(world: World, vis: Visibility) -> list[Probe]:
+        posts = world.boards[vis].posts
+        return [
+            Probe(endpoint, f"/p/{pid}{s}", f"/p/{FAKE_ID}{s}", ("post", vis, name))
+            for name, pid in posts.items()
+            for s in suffixes
+        ]
+
+    return build
+
+
+def _reply_routes(world: World, vis: Visibility) -> list[Probe]:
+    """Reply pages of this board's threads, answering and quoting each of its posts, and quoting
+    its posts from the threads of every other board (the quote must not carry words across)."""
+    here = world.boards[vis]
+    probes = _thread_route("threads.reply", "")(world, vis)
+    main = here.threads["main"]
+    for name, pid in here.posts.items():
+        scope = ("post", vis, name)
+        for arg in ("to", "quote"):
+            probes.append(
+                Probe(
+                    "threads.reply",
+                    f"/t/{main}/reply?{arg}={pid}",
+                    f"/t/{main}/reply?{arg}={FAKE_ID}",
+                    scope,
+                )
+            )
+        for other in world.boards.values():
+            if other.vis != vis:
+                elsewhere = other.threads["main"]
+                probes.append(
+                    Probe(
+                        "threads.reply",
+                        f"/t/{elsewhere}/reply?quote={pid}",
+                        f"/t/{elsewhere}/reply?quote={FAKE_ID}",
+                        scope,
+                    )
+                )
+    return probes
+
+
+def _profiles(world: World, vis: Visibility) -> list[Probe]:
+    return [
+        Probe("profiles.profile", f"/u/{name}")
+        for name in [*world.all_usernames, "nobody_by_that_name"]
+    ]
+
+
+def _edit_category(world: World, vis: Visibility) -> list[Probe]:
+    return [Probe("admin.edit_category", f"/admin/categories/{world.category_id}")]
+
+
+@dataclass(frozen=True)
+class Route:
+    #: "content": shows board content or depends on it; "account": the viewer's own pages, forms
+    #: and error pages with no board content; "not content": assets and the health check. Every
+    #: route is fetched and scanned all the same.
+    kind: str
+    build: Builder
+
+
+ROUTES: dict[str, Route] = {
+    "boards.index": Route("content", _fixed("boards.index", "/")),
+    "boards.board": Route("content", _board_route("boards.board", "", "?page=2")),
+    "boards.new_thread": Route("content", _board_route("boards.new_thread", "/new")),
+    "groups.agreement": Route("content", _board_route("groups.agreement", "/agreement")),
+    "groups.members": Route("content", _board_route("groups.members", "/members")),
+    "groups.requests": Route("content", _board_route("groups.requests", "/requests")),
+    "groups.settings": Route("content", _board_route("groups.settings", "/settings")),
+    "groups.queue": Route("content", _board_route("groups.queue", "/queue")),
+    "threads.thread": Route(
+        "content", _thread_route("threads.thread", "", "?view=flat", "?page=2")
+    ),
+    "threads.reply": Route("content", _reply_routes),
+    "threads.permalink": Route("content", _post_route("threads.permalink", "", "?view=flat")),
+    "threads.edit": Route("content", _post_route("threads.edit", "/edit")),
+    "threads.remove": Route("content", _post_route("threads.remove", "/remove")),
+    "threads.history": Route("content", _post_route("threads.history", "/history")),
+    "moderation.reveal": Route("content", _post_route("moderation.reveal", "/reveal")),
+    "moderation.message_author": Route(
+        "content", _post_route("moderation.message_author", "/message-author")
+    ),
+    "moderation.move": Route("content", _thread_route("moderation.move", "/move")),
+    "moderation.log": Route("content", _fixed("moderation.log", "/moderation/log")),
+    "notifications.index": Route("content", _fixed("notifications.index", "/notifications")),
+    "profiles.profile": Route("content", _profiles),
+    "admin.dashboard": Route("content", _fixed("admin.dashboard", "/admin/")),
+    "admin.edit_board": Route(
+        "content", _board_route("admin.edit_board", "", prefix="/admin/boards/")
+    ),
+    "admin.new_board": Route("content", _fixed("admin.new_board", "/admin/boards/new")),
+    "admin.new_category": Route("account", _fixed("admin.new_category", "/admin/categories/new")),
+    "admin.edit_category": Route("account", _edit_category),
+    "account.settings": Route("account", _fixed("account.settings", "/settings")),
+    "account.change_password": Route(
+        "account", _fixed("account.change_password", "/settings/password")
+    ),
+    "auth.login": Route("account", _fixed("auth.login", "/login")),
+    "auth.register": Route("account", _fixed("auth.register", "/register")),
+    "auth.request_reset": Route("account", _fixed("auth.request_reset", "/reset")),
+    "auth.reset_password": Route(
+        "account", _fixed("auth.reset_password", "/reset/not-a-real-token")
+    ),
+    "health.healthz": Route("not content", _fixed("health.healthz", "/healthz")),
+    "static": Route("not content", _fixed("static", "/static/css/kindred.css")),
+}
+
+
+def probes_for(world: World, vis: Visibility) -> list[Probe]:
+    return [probe for route in ROUTES.values() for probe in route.build(world, vis)]

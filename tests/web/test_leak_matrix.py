@@ -1,0 +1,557 @@
+"""The confidentiality leak matrix (DESIGN §3): every GET route × every board visibility × every
+kind of viewer.
+
+For each visibility and viewer the world of tests/web/leak_fixtures.py is built once and every
+GET route of the app is fetched for it. No response body or header may carry a marker the viewer
+must not meet; readers must meet the markers (so the test can see them); a board, thread or post
+the viewer may not see answers exactly as one that does not exist; anonymous authors stay
+anonymous; and the query filters of forum.policy agree with its single-object checks.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import unquote
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from forum import policy
+from forum.extensions import db
+from forum.models import Board, Post, Thread, User, Visibility
+from forum.policy import Action, Viewer
+from forum.services import boards
+from tests.conftest import login
+from tests.web.leak_fixtures import (
+    ANON_DISPLAY_NAME,
+    ANON_USERNAME,
+    ELSEWHERE_MARKER,
+    EXPECTED_LIST,
+    EXPECTED_READ,
+    FAKE_ID,
+    MARKER_RULES,
+    MODERATORS,
+    ROUTES,
+    VIEWERS,
+    WRITER,
+    Probe,
+    World,
+    build_world,
+    forbidden_markers,
+    may_see_post,
+    may_see_scope,
+    may_see_thread,
+    probes_for,
+)
+
+MAX_REPORTED = 60
+
+
+@pytest.fixture
+def world(make_user, category) -> World:
+    return build_world(make_user, category)
+
+
+def client_for(app, world: World, viewer: str) -> FlaskClient:
+    client = app.test_client()
+    if viewer != "guest":
+        response = login(client, world.usernames[viewer])
+        assert response.status_code == 302, f"{viewer} could not sign in"
+    return client
+
+
+def full_text(response) -> str:
+    headers = "\n".join(f"{name}: {value}" for name, value in response.headers.items())
+    return f"{headers}\n\n{response.get_data(as_text=True)}"
+
+
+CSRF = re.compile(r'(name="csrf_token"[^>]*value=")[^"]*"|(value=")[^"]*("[^>]*name="csrf_token")')
+FLASHES = re.compile(r'<div class="flashes".*?</div>', re.S)
+
+
+def comparable(response, url: str, fake: str) -> tuple[int, str, str]:
+    """A response as it would read had it been about the id that does not exist."""
+
+    def clean(text: str) -> str:
+        text = html.unescape(unquote(text)).replace(url, fake)
+        text = CSRF.sub("csrf", text)
+        return FLASHES.sub("", text)
+
+    return (
+        response.status_code,
+        clean(response.headers.get("Location", "")),
+        clean(response.get_data(as_text=True)),
+    )
+
+
+def board_card(index_html: str, board_name: str) -> str | None:
+    for card in re.findall(r'<li class="board-card">.*?</li>', index_html, re.S):
+        if board_name in card:
+            return card
+    return None
+
+
+def article(page: str, post_id: int) -> str | None:
+    found = re.search(rf'<article[^>]*id="post-{post_id}"[^>]*>.*?</article>', page, re.S)
+    return found.group(0) if found else None
+
+
+COUNTS = re.compile(r"\d+\s+(threads?|posts?)\b")
+
+
+class Matrix:
+    """Fetches probes for one viewer and collects every failure with its context."""
+
+    def __init__(self, client: FlaskClient, viewer: str, label: str) -> None:
+        self.client = client
+        self.viewer = viewer
+        self.label = label
+        self.failures: list[str] = []
+        self.responses: dict[str, object] = {}
+        self._fakes: dict[str, tuple[int, str, str]] = {}
+
+    def fail(self, message: str) -> None:
+        self.failures.append(f"[{self.label}] {message}")
+
+    def get(self, url: str):  # noqa: ANN201
+        if url not in self.responses:
+            self.responses[url] = self.client.get(url)
+        return self.responses[url]
+
+    def text(self, url: str) -> str:
+        return self.get(url).get_data(as_text=True)
+
+    def scan(self, probes: list[Probe], forbidden: list[str]) -> int:
+        """Fetch every probe; no forbidden marker may appear in its headers or body. Returns the
+        number of marker checks made."""
+        checks = 0
+        for probe in probes:
+            text = full_text(self.get(probe.url))
+            for found in forbidden:
+                checks += 1
+                if found in text:
+                    self.fail(f"{probe.url} ({probe.endpoint}) shows {found}")
+            if self.viewer != "admin" and self._names_anonymous_author(probe):
+                for name in (ANON_USERNAME, ANON_DISPLAY_NAME):
+                    checks += 1
+                    if name in text:
+                        self.fail(
+                            f"{probe.url} ({probe.endpoint}) names the anonymous author ({name})"
+                        )
+        return checks
+
+    @staticmethod
+    def _names_anonymous_author(probe: Probe) -> bool:
+        """The anonymous author writes only anonymously: their name may appear on their own
+        profile and in a facilitator's member list, nowhere else."""
+        return probe.url != f"/u/{ANON_USERNAME}" and probe.endpoint not in (
+            "groups.members",
+            "groups.requests",
+        )
+
+    def same_as_missing(self, probes: list[Probe]) -> int:
+        """What the viewer may not see answers exactly as what does not exist."""
+        checks = 0
+        for probe in probes:
+            if probe.fake is None or may_see_scope(self.viewer, probe.scope):
+                continue
+            if probe.fake not in self._fakes:
+                self._fakes[probe.fake] = comparable(self.client.get(probe.fake), "", "")
+            checks += 1
+            real = comparable(self.get(probe.url), probe.url, probe.fake)
+            if real != self._fakes[probe.fake]:
+                self.fail(
+                    f"{probe.url} ({probe.endpoint}) answers {real[0]} unlike {probe.fake} "
+                    f"({self._fakes[probe.fake][0]}): it confirms that {probe.scope} exists"
+                )
+        return checks
+
+
+def expect(matrix: Matrix, condition: bool, message: str) -> int:
+    if not condition:
+        matrix.fail(message)
+    return 1
+
+
+def check_board(matrix: Matrix, world: World, vis: Visibility) -> int:
+    """Readers meet the board's markers where they belong; others get the closed page or 404;
+    the index shows counts and the latest thread only to readers."""
+    viewer, here = matrix.viewer, world.boards[vis]
+    reads, listed = vis in EXPECTED_READ[viewer], vis in EXPECTED_LIST[viewer]
+    m = here.marker
+    threads, posts = here.threads, here.posts
+    checks = 0
+
+    board_url, thread_url = f"/b/{here.board_id}", f"/t/{threads['main']}"
+    board_page, thread_page = matrix.get(board_url), matrix.get(thread_url)
+    if reads:
+        checks += expect(matrix, board_page.status_code == 200, f"{board_url} is not readable")
+        for kind in ("title", "anonthread"):
+            checks += expect(
+                matrix,
+                m(kind) in board_page.get_data(as_text=True),
+                f"{board_url} does not list {m(kind)}",
+            )
+        checks += expect(matrix, thread_page.status_code == 200, f"{thread_url} is not readable")
+        page = thread_page.get_data(as_text=True)
+        for kind in ("title", "body", "reply", "nested", "anon"):
+            checks += expect(matrix, m(kind) in page, f"{thread_url} does not show {m(kind)}")
+        checks += expect(
+            matrix,
+            (m("pending") in page) == (viewer == "admin"),
+            f"{thread_url}: {m('pending')} shown={m('pending') in page}, expected only to admins",
+        )
+        rejected_shown = viewer in MODERATORS | {"former_member"}
+        checks += expect(
+            matrix,
+            (m("rejected") in page) == rejected_shown,
+            f"{thread_url}: the post not approved shown={m('rejected') in page}, "
+            f"expected {rejected_shown}",
+        )
+        anon_page = matrix.text(f"/t/{threads['anon']}")
+        for kind in ("anonthread", "anonthreadbody"):
+            checks += expect(matrix, m(kind) in anon_page, f"anonymous thread lacks {m(kind)}")
+        checks += check_anonymous_articles(matrix, page, posts["anon"], thread_url)
+        checks += check_anonymous_articles(
+            matrix, anon_page, posts["anonthread"], f"/t/{threads['anon']}"
+        )
+    elif listed:
+        text = board_page.get_data(as_text=True)
+        checks += expect(
+            matrix,
+            board_page.status_code == 200,
+            f"{board_url} answers {board_page.status_code}, not the closed page",
+        )
+        checks += expect(
+            matrix,
+            m("boardname") in text and "only its members can read" in text,
+            f"{board_url} is not the closed page of {m('boardname')}",
+        )
+    if not listed:
+        checks += expect(
+            matrix,
+            board_page.status_code == 404,
+            f"{board_url} answers {board_page.status_code} instead of 404",
+        )
+    if not reads:
+        checks += expect(
+            matrix,
+            thread_page.status_code == 404,
+            f"{thread_url} answers {thread_page.status_code} instead of 404",
+        )
+
+    # the board index: counts and the latest thread only for readable boards
+    card = board_card(matrix.text("/"), m("boardname"))
+    checks += expect(
+        matrix,
+        (card is not None) == listed,
+        f"the index lists {m('boardname')}: {card is not None}, expected {listed}",
+    )
+    if card is not None:
+        checks += expect(
+            matrix,
+            bool(COUNTS.search(card)) == reads,
+            f"the index shows counts for {m('boardname')}: "
+            f"{COUNTS.search(card)!r}, expected {reads}",
+        )
+        checks += expect(
+            matrix,
+            (m("title") in card) == reads,
+            f"the index names the latest thread of {m('boardname')}: "
+            f"{m('title') in card}, expected {reads}",
+        )
+
+    # permalinks and threads: the primary views answer for those who may see them
+    for name, pid in posts.items():
+        response = matrix.get(f"/p/{pid}")
+        if may_see_post(viewer, vis, name):
+            checks += expect(
+                matrix,
+                response.status_code == 302,
+                f"/p/{pid} ({name}) answers {response.status_code}, not a redirect",
+            )
+    for name, tid in threads.items():
+        response = matrix.get(f"/t/{tid}")
+        if may_see_thread(viewer, vis, name):
+            checks += expect(
+                matrix,
+                response.status_code == 200,
+                f"/t/{tid} ({name}) answers {response.status_code}",
+            )
+
+    # readers' other pages
+    profile = matrix.text(f"/u/{WRITER}")
+    checks += expect(
+        matrix,
+        (m("reply") in profile) == reads,
+        f"/u/{WRITER} shows {m('reply')}: {m('reply') in profile}, expected {reads}",
+    )
+    anon_profile = matrix.text(f"/u/{ANON_USERNAME}")
+    for kind in ("anon", "anonthread", "anonthreadbody"):
+        shown = viewer == "admin"
+        checks += expect(
+            matrix,
+            (m(kind) in anon_profile) == shown,
+            f"/u/{ANON_USERNAME} lists the anonymous post {m(kind)}: "
+            f"{m(kind) in anon_profile}, expected {shown}",
+        )
+    if reads and viewer != "guest":
+        notifications = matrix.text("/notifications")
+        checks += expect(
+            matrix, m("notif") in notifications, f"/notifications lacks the readable {m('notif')}"
+        )
+        checks += expect(
+            matrix,
+            (m("notifpending") in notifications) == (viewer == "admin"),
+            f"/notifications shows {m('notifpending')} to {viewer}",
+        )
+        quote = matrix.get(f"/t/{threads['main']}/reply?quote={posts['reply']}")
+        checks += expect(
+            matrix,
+            quote.status_code == 200 and m("reply") in quote.get_data(as_text=True),
+            f"quoting {m('reply')} gives {quote.status_code} without it",
+        )
+        anon_quote = matrix.text(f"/t/{threads['main']}/reply?quote={posts['anon']}")
+        if viewer != "admin":
+            checks += expect(
+                matrix,
+                "Anonymous member wrote:" in anon_quote,
+                "quoting the anonymous post does not credit 'Anonymous member'",
+            )
+    if viewer in MODERATORS:
+        log = matrix.text("/moderation/log")
+        checks += expect(matrix, m("banreason") in log, f"/moderation/log lacks {m('banreason')}")
+        history = matrix.text(f"/p/{posts['opening']}/history")
+        for kind in ("oldtitle", "origbody", "body"):
+            checks += expect(matrix, m(kind) in history, f"the history lacks {m(kind)}")
+        queue = matrix.text(f"/b/{here.board_id}/queue")
+        for kind in ("pending", "pendingthread", "pendingthreadbody"):
+            checks += expect(matrix, m(kind) in queue, f"the approval queue lacks {m(kind)}")
+    elif reads and viewer != "guest":
+        history = matrix.get(f"/p/{posts['opening']}/history")
+        checks += expect(
+            matrix,
+            history.status_code == 403,
+            f"the history answers {history.status_code} to a reader, not 403",
+        )
+    if viewer == "facilitator_elsewhere":
+        checks += expect(
+            matrix,
+            ELSEWHERE_MARKER in matrix.text("/moderation/log"),
+            "/moderation/log lacks the entry of the board they facilitate",
+        )
+
+    # search engines are told to stay away from boards that ask it
+    if vis != Visibility.PUBLIC and listed:
+        urls = [board_url, thread_url] if reads else [board_url]
+        for url in urls:
+            response = matrix.get(url)
+            robots = response.headers.get("X-Robots-Tag", "")
+            checks += expect(
+                matrix, "noindex" in robots, f"{url} sends X-Robots-Tag {robots!r}, without noindex"
+            )
+            checks += expect(
+                matrix,
+                '<meta name="robots" content="noindex' in response.get_data(as_text=True),
+                f'{url} has no <meta name="robots" content="noindex...">',
+            )
+    return checks
+
+
+def check_anonymous_articles(matrix: Matrix, page: str, post_id: int, url: str) -> int:
+    """An anonymous post's <article> names its author only to admins (and the author)."""
+    found = article(page, post_id)
+    if found is None:
+        matrix.fail(f'{url} has no <article id="post-{post_id}">')
+        return 1
+    checks = 0
+    names = (ANON_USERNAME, ANON_DISPLAY_NAME, f"/u/{ANON_USERNAME}")
+    if matrix.viewer == "admin":
+        checks += expect(
+            matrix,
+            f"/u/{ANON_USERNAME}" in found,
+            f"{url}: the admin is not shown who wrote post {post_id}",
+        )
+    else:
+        for name in names:
+            checks += expect(
+                matrix,
+                name not in found,
+                f"{url}: the anonymous post {post_id} names its author ({name})",
+            )
+        checks += expect(
+            matrix,
+            "Anonymous member" in found,
+            f"{url}: the anonymous post {post_id} is not 'Anonymous member'",
+        )
+    return checks
+
+
+# --- the matrix ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+@pytest.mark.parametrize("vis", list(Visibility), ids=lambda v: v.value)
+def test_no_route_leaks_a_board_to_a_viewer_who_may_not_read_it(app, world, vis, viewer):
+    matrix = Matrix(client_for(app, world, viewer), viewer, f"{viewer} × {vis.value}")
+    probes = probes_for(world, vis)
+    forbidden = forbidden_markers(viewer, {v: v for v in Visibility})
+    checks = matrix.scan(probes, forbidden)
+    checks += matrix.same_as_missing(probes)
+    checks += check_board(matrix, world, vis)
+    assert checks > len(probes), "the matrix made no checks"
+    assert not matrix.failures, (
+        f"{len(matrix.failures)} of {checks} checks failed over {len(probes)} requests:\n"
+        + "\n".join(matrix.failures[:MAX_REPORTED])
+    )
+
+
+def test_every_get_route_is_classified_and_probed(app, world):
+    """A new page fails here until the route table says how to fetch it."""
+    get_endpoints = {
+        rule.endpoint for rule in app.url_map.iter_rules() if "GET" in (rule.methods or ())
+    }
+    missing = sorted(get_endpoints - ROUTES.keys())
+    stale = sorted(ROUTES.keys() - get_endpoints)
+    assert not missing, f"GET routes missing from the leak matrix's ROUTES table: {missing}"
+    assert not stale, f"ROUTES names endpoints that are not GET routes: {stale}"
+    for model in (Board, Thread, Post):
+        assert db.session.get(model, FAKE_ID) is None, f"{model.__name__} {FAKE_ID} exists"
+    adapter = app.url_map.bind("kindred.test")
+    for vis in Visibility:
+        probed = set()
+        for probe in probes_for(world, vis):
+            endpoint, _ = adapter.match(probe.url.split("?")[0], method="GET")
+            assert endpoint == probe.endpoint, f"{probe.url} is {endpoint}, not {probe.endpoint}"
+            if probe.fake is not None:
+                fake_endpoint, _ = adapter.match(probe.fake.split("?")[0], method="GET")
+                assert fake_endpoint == probe.endpoint, f"{probe.fake} is {fake_endpoint}"
+            probed.add(endpoint)
+        assert probed == get_endpoints, f"never probed for {vis}: {get_endpoints - probed}"
+
+
+# --- the rules agree with themselves -------------------------------------------------------------
+
+
+def test_policy_checks_agree_with_query_filters_over_the_matrix(world):
+    """DESIGN §3: each rule exists as a check on one object and as a query filter; both agree,
+    and both say what the design says, for every viewer, board, thread and post."""
+    all_boards = list(db.session.scalars(select(Board).order_by(Board.id)))
+    all_threads = list(db.session.scalars(select(Thread).order_by(Thread.id)))
+    all_posts = list(db.session.scalars(select(Post).order_by(Post.id)))
+    by_id = {here.board_id: here.vis for here in world.boards.values()}
+    disagreements = []
+    for kind in VIEWERS:
+        viewer = (
+            Viewer.guest()
+            if kind == "guest"
+            else Viewer(db.session.get(User, world.user_ids[kind]))
+        )
+        readable = set(db.session.scalars(select(Board.id).where(policy.readable_boards(viewer))))
+        listed = set(db.session.scalars(select(Board.id).where(policy.listed_boards(viewer))))
+        threads = set(
+            db.session.scalars(
+                select(Thread.id).join(Thread.board).where(policy.readable_threads(viewer))
+            )
+        )
+        posts = set(
+            db.session.scalars(
+                select(Post.id)
+                .join(Post.thread)
+                .join(Thread.board)
+                .where(policy.readable_threads(viewer), policy.visible_posts(viewer))
+            )
+        )
+        for board in all_boards:
+            can_read = policy.can(viewer, Action.READ, board)
+            if can_read != (board.id in readable):
+                disagreements.append(f"{kind}: READ {board.name}: can={can_read}, query differs")
+            can_list = policy.can(viewer, Action.LIST, board)
+            if can_list != (board.id in listed):
+                disagreements.append(f"{kind}: LIST {board.name}: can={can_list}, query differs")
+            if board.id in by_id:
+                vis = by_id[board.id]
+                if can_read != (vis in EXPECTED_READ[kind]):
+                    disagreements.append(f"{kind}: READ {vis}: policy says {can_read}")
+                if can_list != (vis in EXPECTED_LIST[kind]):
+                    disagreements.append(f"{kind}: LIST {vis}: policy says {can_list}")
+        for thread in all_threads:
+            if policy.can_read_thread(viewer, thread) != (thread.id in threads):
+                disagreements.append(f"{kind}: thread {thread.title}: check and query differ")
+        for post in all_posts:
+            if policy.can_see_post(viewer, post) != (post.id in posts):
+                disagreements.append(f"{kind}: post {post.id} ({post.status}): differ")
+    checks = len(VIEWERS) * (2 * len(all_boards) + len(all_threads) + len(all_posts))
+    assert checks > 100
+    assert not disagreements, "\n".join(disagreements)
+
+
+def test_the_marker_rules_cover_every_marker_and_viewer():
+    """Guard the table itself: every viewer has a rule for every marker."""
+    for viewer in VIEWERS:
+        for vis in Visibility:
+            rules = {kind: rule(viewer, vis) for kind, rule in MARKER_RULES.items()}
+            assert rules["title"] == (vis in EXPECTED_READ[viewer]), (viewer, vis)
+            assert rules["boardname"] == (vis in EXPECTED_LIST[viewer]), (viewer, vis)
+            assert not rules["relay"], (viewer, vis)
+
+
+# --- changes take effect at once -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("viewer", ["guest", "signed_in"])
+def test_making_a_public_board_private_hides_it_everywhere_at_once(app, world, viewer):
+    public = world.boards[Visibility.PUBLIC]
+    client = client_for(app, world, viewer)
+    before = client.get(f"/t/{public.threads['main']}").get_data(as_text=True)
+    assert public.marker("title") in before, f"{viewer} cannot read the public board to begin"
+    assert public.marker("notif") in client.get("/notifications").get_data(as_text=True) or (
+        viewer == "guest"
+    ), f"{viewer} is not notified of the public post to begin"
+
+    admin = db.session.get(User, world.user_ids["admin"])
+    board = db.session.get(Board, public.board_id)
+    boards.update_settings(admin, board, visibility=Visibility.PRIVATE)
+
+    matrix = Matrix(client, viewer, f"{viewer} after public → private")
+    effective = {v: v for v in Visibility} | {Visibility.PUBLIC: Visibility.PRIVATE}
+    forbidden = forbidden_markers(viewer, effective)
+    assert public.marker("title") in forbidden
+    probes = probes_for(world, Visibility.PUBLIC)
+    checks = matrix.scan(probes, forbidden)
+    board_page = matrix.get(f"/b/{public.board_id}")
+    expected_status = 404 if viewer == "guest" else 200
+    checks += expect(
+        matrix,
+        board_page.status_code == expected_status,
+        f"/b/{public.board_id} answers {board_page.status_code}",
+    )
+    for name, pid in public.posts.items():
+        response = matrix.get(f"/p/{pid}")
+        checks += expect(
+            matrix,
+            response.status_code == 404,
+            f"/p/{pid} ({name}) answers {response.status_code} instead of 404",
+        )
+    assert not matrix.failures, f"{len(matrix.failures)} of {checks} checks failed:\n" + "\n".join(
+        matrix.failures[:MAX_REPORTED]
+    )
+
+
+def test_a_public_board_that_asks_not_to_be_indexed_says_so(app, world):
+    """noindex is its own setting: a public board may ask search engines to stay away too."""
+    public = world.boards[Visibility.PUBLIC]
+    admin = db.session.get(User, world.user_ids["admin"])
+    boards.update_settings(admin, db.session.get(Board, public.board_id), noindex=True)
+    client = app.test_client()
+    for url in (f"/b/{public.board_id}", f"/t/{public.threads['main']}"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "noindex" in response.headers.get("X-Robots-Tag", ""), (
+            f"{url}: X-Robots-Tag is {response.headers.get('X-Robots-Tag')!r}"
+        )
+        assert '<meta name="robots" content="noindex' in response.get_data(as_text=True), (
+            f'{url}: no <meta name="robots" content="noindex..."> although the board asks it'
+        )
