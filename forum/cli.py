@@ -177,5 +177,15 @@ def seed_demo(if_empty: bool) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    for command in (create_user, create_category, create_board, add_member, purge, seed_demo):
+    from forum.benchseed import bench_seed
+
+    for command in (
+        create_user,
+        create_category,
+        create_board,
+        add_member,
+        purge,
+        seed_demo,
+        bench_seed,
+    ):
         app.cli.add_command(command)

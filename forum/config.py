@@ -96,5 +96,7 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "NEW_ACCOUNT_DAYS": env_int("FORUM_NEW_ACCOUNT_DAYS", 7),
         "NEW_ACCOUNT_QUIET_HOURS": env_int("FORUM_NEW_ACCOUNT_QUIET_HOURS", 24),
         "NEW_ACCOUNT_MESSAGES_PER_HOUR": env_int("FORUM_NEW_ACCOUNT_MESSAGES_PER_HOUR", 5),
+        "UNANSWERED_AFTER_HOURS": env_int("FORUM_UNANSWERED_AFTER_HOURS", 12),
+        "NEWER_MEMBER_DAYS": env_int("FORUM_NEWER_MEMBER_DAYS", 30),
         "SQLITE_BUSY_TIMEOUT_MS": env_int("FORUM_SQLITE_BUSY_TIMEOUT_MS", 5000),
     }

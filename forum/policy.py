@@ -24,11 +24,14 @@ from forum.models import (
     Participant,
     Post,
     PostStatus,
+    Sanction,
+    SanctionKind,
     Thread,
     User,
     Visibility,
 )
-from forum.models.boards import MembershipRole, MembershipStatus
+from forum.models.boards import FACILITATOR_ROLES, MembershipRole, MembershipStatus
+from forum.models.types import utcnow
 
 OPEN_TO_SIGNED_IN = (Visibility.PUBLIC, Visibility.MEMBERS)
 LISTED_TO_SIGNED_IN = (Visibility.PUBLIC, Visibility.MEMBERS, Visibility.PRIVATE)
@@ -45,6 +48,8 @@ class Action(enum.Enum):
     VIEW_HISTORY = "view_history"
     MODERATE = "moderate"
     JOIN = "join"
+    REPORT = "report"
+    APPOINT = "appoint"
     REVEAL_AUTHOR = "reveal_author"
     MESSAGE_AUTHOR = "message_author"
     ADMINISTER = "administer"
@@ -60,6 +65,7 @@ class Viewer:
     user: User | None = None
     _memberships: dict[int, BoardMembership] | None = field(default=None, repr=False)
     _blocked: frozenset[int] | None = field(default=None, repr=False)
+    _sanctions: list[Sanction] | None = field(default=None, repr=False)
 
     @classmethod
     def guest(cls) -> Viewer:
@@ -104,6 +110,26 @@ class Viewer:
         membership = self.memberships().get(board.id)
         return membership is not None and membership.status == MembershipStatus.BANNED
 
+    def sanctions(self) -> list[Sanction]:
+        """The viewer's sanctions in force now (warnings are never "in force")."""
+        if self._sanctions is None:
+            self._sanctions = [] if self.user is None else active_sanctions(self.user.id)
+        return self._sanctions
+
+    @property
+    def suspension(self) -> Sanction | None:
+        return next((s for s in self.sanctions() if s.kind == SanctionKind.SUSPENSION), None)
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspension is not None
+
+    def mute_on(self, board: Board) -> Sanction | None:
+        return next(
+            (s for s in self.sanctions() if s.kind == SanctionKind.MUTE and s.board_id == board.id),
+            None,
+        )
+
     def blocked_ids(self) -> frozenset[int]:
         """The people this viewer has blocked (their posts are collapsed for them)."""
         if self._blocked is None:
@@ -120,7 +146,7 @@ class Viewer:
         return [
             m.board_id
             for m in self.memberships().values()
-            if m.status == MembershipStatus.MEMBER and m.role == MembershipRole.FACILITATOR
+            if m.status == MembershipStatus.MEMBER and m.role in FACILITATOR_ROLES
         ]
 
     def facilitates(self, board: Board) -> bool:
@@ -128,7 +154,7 @@ class Viewer:
         return (
             membership is not None
             and membership.status == MembershipStatus.MEMBER
-            and membership.role == MembershipRole.FACILITATOR
+            and membership.role in FACILITATOR_ROLES
         )
 
 
@@ -263,15 +289,40 @@ def can_see_post(viewer: Viewer, post: Post) -> bool:
     return viewer.id is not None and post.author_id == viewer.id
 
 
+def active_sanctions(user_id: int) -> list[Sanction]:
+    now = utcnow()
+    return list(
+        db.session.scalars(
+            select(Sanction).where(
+                Sanction.user_id == user_id,
+                Sanction.kind != SanctionKind.WARNING,
+                Sanction.lifted_at.is_(None),
+                or_(Sanction.expires_at.is_(None), Sanction.expires_at > now),
+            )
+        )
+    )
+
+
 def can_moderate(viewer: Viewer, board: Board) -> bool:
+    """Admins everywhere; facilitators on their own boards; no one while suspended."""
+    if viewer.is_guest or viewer.is_suspended:
+        return False
     return viewer.is_admin or viewer.facilitates(board)
+
+
+def can_appoint(viewer: Viewer, board: Board) -> bool:
+    """Appoint or remove a board's facilitators: admins, and the board's lead facilitator."""
+    if not can_moderate(viewer, board):
+        return False
+    membership = viewer.memberships().get(board.id)
+    return viewer.is_admin or (membership is not None and membership.role == MembershipRole.LEAD)
 
 
 def can_post_in(viewer: Viewer, board: Board) -> bool:
     """Start a thread or reply: signed in, may read, board open, and a member of a closed board."""
     if viewer.is_guest or board.archived or board.category.archived:
         return False
-    if not can_read_board(viewer, board):
+    if not can_read_board(viewer, board) or viewer.is_suspended or viewer.mute_on(board):
         return False
     if board.visibility in OPEN_TO_SIGNED_IN:
         return True
@@ -303,6 +354,10 @@ def can(viewer: Viewer, action: Action, target: Board | Thread | Post | None = N
         return can_read_board(viewer, board)
     if action is Action.MODERATE:
         return can_read_board(viewer, board) and can_moderate(viewer, board)
+    if action is Action.APPOINT:
+        return can_read_board(viewer, board) and can_appoint(viewer, board)
+    if action is Action.REPORT:
+        return not viewer.is_guest and can_read_board(viewer, board)
     if action is Action.START_THREAD:
         return can_post_in(viewer, board)
     if action is Action.REPLY:
@@ -395,7 +450,7 @@ def is_staff(user: User) -> bool:
             select(BoardMembership.id)
             .where(
                 BoardMembership.user_id == user.id,
-                BoardMembership.role == MembershipRole.FACILITATOR,
+                BoardMembership.role.in_(FACILITATOR_ROLES),
                 BoardMembership.status == MembershipStatus.MEMBER,
             )
             .limit(1)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Generic, TypeVar
 
 from flask import abort
-from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, true
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from forum.extensions import db
@@ -21,7 +22,8 @@ from forum.models import (
     BoardMembership,
     Category,
     Conversation,
-    MembershipRole,
+    CrisisResource,
+    MemberNote,
     MembershipStatus,
     Message,
     ModerationAction,
@@ -33,9 +35,13 @@ from forum.models import (
     Report,
     ReportReason,
     ReportStatus,
+    Sanction,
     Thread,
     User,
+    WatchedWord,
 )
+from forum.models.boards import FACILITATOR_ROLES
+from forum.models.types import utcnow
 from forum.policy import (
     Viewer,
     can_moderate,
@@ -120,6 +126,13 @@ def get_board_or_404(viewer: Viewer, board_id: int) -> Board:
     return board
 
 
+def _warned_filter(viewer: Viewer) -> ColumnElement[bool]:
+    """Members who asked not to see threads with a content warning in board lists."""
+    if viewer.user is not None and viewer.user.hide_warned_threads:
+        return Thread.content_warning.is_(None)
+    return true()
+
+
 def board_threads(viewer: Viewer, board: Board, page: int, per_page: int) -> Page[Thread]:
     """A readable board's threads: pinned first, then by last activity."""
     if not db.session.scalar(
@@ -132,7 +145,7 @@ def board_threads(viewer: Viewer, board: Board, page: int, per_page: int) -> Pag
         select(Thread)
         .join(Thread.board)
         .options(joinedload(Thread.author))
-        .where(Thread.board_id == board.id, readable_threads(viewer))
+        .where(Thread.board_id == board.id, readable_threads(viewer), _warned_filter(viewer))
         .order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
         .offset((page - 1) * per_page)
         .limit(per_page)
@@ -393,7 +406,7 @@ def facilitator_ids(board: Board) -> list[int]:
         db.session.scalars(
             select(BoardMembership.user_id).where(
                 BoardMembership.board_id == board.id,
-                BoardMembership.role == MembershipRole.FACILITATOR,
+                BoardMembership.role.in_(FACILITATOR_ROLES),
                 BoardMembership.status == MembershipStatus.MEMBER,
             )
         )
@@ -535,3 +548,196 @@ def open_reports(limit: int = 200) -> list[Report]:
             .limit(limit)
         )
     )
+
+
+# --- the facilitators' dashboard -----------------------------------------------------------
+
+
+def _moderated_board_filter(viewer: Viewer, column):  # noqa: ANN001, ANN202
+    """Rows whose board the viewer moderates (admins: every board, and rows with none)."""
+    if viewer.is_admin:
+        return true()
+    return column.in_(viewer.facilitated_board_ids())
+
+
+def dashboard_reports(viewer: Viewer, limit: int = 100) -> list[Report]:
+    """Open reports the viewer handles: "worried about this person" first, then oldest first.
+
+    Reports about messages and profiles have no board and go to site admins only.
+    """
+    return list(
+        db.session.scalars(
+            select(Report)
+            .options(
+                joinedload(Report.reporter),
+                joinedload(Report.reported_user),
+                joinedload(Report.handled_by),
+            )
+            .where(
+                Report.status == ReportStatus.OPEN, _moderated_board_filter(viewer, Report.board_id)
+            )
+            .order_by((Report.reason == ReportReason.AT_RISK).desc(), Report.created_at, Report.id)
+            .limit(limit)
+        )
+    )
+
+
+def get_report_or_404(viewer: Viewer, report_id: int) -> Report:
+    report = db.session.scalars(
+        select(Report).where(
+            Report.id == report_id, _moderated_board_filter(viewer, Report.board_id)
+        )
+    ).first()
+    if report is None:
+        abort(404)
+    return report
+
+
+def dashboard_pending_posts(viewer: Viewer, limit: int = 100) -> list[Post]:
+    return list(
+        db.session.scalars(
+            select(Post)
+            .join(Post.thread)
+            .join(Thread.board)
+            .options(
+                contains_eager(Post.thread).contains_eager(Thread.board), joinedload(Post.author)
+            )
+            .where(
+                Post.status == PostStatus.PENDING, _moderated_board_filter(viewer, Thread.board_id)
+            )
+            .order_by(Post.created_at)
+            .limit(limit)
+        )
+    )
+
+
+def dashboard_requests(viewer: Viewer, limit: int = 100) -> list[BoardMembership]:
+    return list(
+        db.session.scalars(
+            select(BoardMembership)
+            .options(joinedload(BoardMembership.user), joinedload(BoardMembership.board))
+            .where(
+                BoardMembership.status == MembershipStatus.REQUESTED,
+                _moderated_board_filter(viewer, BoardMembership.board_id),
+            )
+            .order_by(BoardMembership.created_at)
+            .limit(limit)
+        )
+    )
+
+
+def unanswered_threads(
+    viewer: Viewer, older_than_hours: int, newer_member_days: int, limit: int = 50
+) -> list[Thread]:
+    """Threads started by newer members that no one has answered for a while: a person
+    reaching out should not be left alone."""
+    now = utcnow()
+    return list(
+        db.session.scalars(
+            select(Thread)
+            .join(Thread.board)
+            .join(User, Thread.author_id == User.id)
+            .options(contains_eager(Thread.board), contains_eager(Thread.author))
+            .where(
+                Thread.reply_count == 0,
+                Thread.approved.is_(True),
+                Thread.created_at < now - timedelta(hours=older_than_hours),
+                User.created_at > now - timedelta(days=newer_member_days),
+                _moderated_board_filter(viewer, Thread.board_id),
+            )
+            .order_by(Thread.created_at)
+            .limit(limit)
+        )
+    )
+
+
+def member_record(user: User) -> tuple[list[Sanction], list[MemberNote]]:
+    """A member's sanctions and the notes about them: for facilitators and admins only."""
+    sanctions = list(
+        db.session.scalars(
+            select(Sanction)
+            .options(joinedload(Sanction.created_by))
+            .where(Sanction.user_id == user.id)
+            .order_by(Sanction.created_at.desc())
+        )
+    )
+    notes = list(
+        db.session.scalars(
+            select(MemberNote)
+            .options(joinedload(MemberNote.author))
+            .where(MemberNote.user_id == user.id)
+            .order_by(MemberNote.created_at.desc())
+        )
+    )
+    return sanctions, notes
+
+
+def moderated_boards(viewer: Viewer) -> list[Board]:
+    return list(
+        db.session.scalars(
+            select(Board).where(_moderated_board_filter(viewer, Board.id)).order_by(Board.name)
+        )
+    )
+
+
+def watched_words() -> list[WatchedWord]:
+    return list(db.session.scalars(select(WatchedWord).order_by(WatchedWord.pattern)))
+
+
+def crisis_resources() -> list[CrisisResource]:
+    return list(db.session.scalars(select(CrisisResource).order_by(CrisisResource.country)))
+
+
+def crisis_text_for(country: str | None) -> str | None:
+    rows = {
+        r.country: r.text
+        for r in db.session.scalars(
+            select(CrisisResource).where(CrisisResource.country.in_([country or "", "*"]))
+        )
+    }
+    return rows.get(country or "") or rows.get("*")
+
+
+def thread_choices_for_merge(viewer: Viewer, thread: Thread, limit: int = 50) -> list[Thread]:
+    """Recent threads on boards the viewer moderates, to merge ``thread`` into."""
+    return list(
+        db.session.scalars(
+            select(Thread)
+            .join(Thread.board)
+            .options(contains_eager(Thread.board))
+            .where(Thread.id != thread.id, _moderated_board_filter(viewer, Thread.board_id))
+            .order_by(Thread.last_post_at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def opening_post(viewer: Viewer, thread: Thread) -> Post:
+    post = db.session.scalars(
+        _post_select(viewer).where(Post.thread_id == thread.id, Post.number == 1)
+    ).first()
+    if post is None:
+        abort(404)
+    return post
+
+
+def all_thread_posts(viewer: Viewer, thread: Thread) -> list[Post]:
+    """Every post of a thread in nested order (for moderators choosing replies to split)."""
+    return list(
+        db.session.scalars(
+            select(Post)
+            .options(joinedload(Post.author))
+            .where(Post.thread_id == thread.id, visible_posts(viewer))
+            .order_by(Post.path)
+        )
+    )
+
+
+def get_sanction_or_404(viewer: Viewer, sanction_id: int) -> Sanction:
+    """A sanction the viewer may lift: admins any; facilitators the mutes on their boards."""
+    sanction = db.session.get(Sanction, sanction_id)
+    if sanction is None:
+        abort(404)
+    if not viewer.is_admin and sanction.board_id not in viewer.facilitated_board_ids():
+        abort(404)
+    return sanction

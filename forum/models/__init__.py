@@ -10,12 +10,29 @@ from forum.models.boards import (
     Visibility,
 )
 from forum.models.messages import Block, Conversation, Message, Participant
-from forum.models.moderation import ModerationAction, Report, ReportReason, ReportStatus
+from forum.models.moderation import (
+    CrisisResource,
+    MemberNote,
+    ModerationAction,
+    Report,
+    ReportReason,
+    ReportStatus,
+    Sanction,
+    SanctionKind,
+    WatchedWord,
+    WatchedWordAction,
+)
 from forum.models.notifications import Notification
 from forum.models.posts import Post, PostRevision, PostStatus, Thread
 from forum.models.users import Consent, MessagePolicy, SiteRole, User
 
 __all__ = [
+    "CrisisResource",
+    "MemberNote",
+    "Sanction",
+    "SanctionKind",
+    "WatchedWord",
+    "WatchedWordAction",
     "Block",
     "Conversation",
     "Message",

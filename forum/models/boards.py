@@ -49,6 +49,11 @@ class MembershipStatus(enum.StrEnum):
 class MembershipRole(enum.StrEnum):
     MEMBER = "member"
     FACILITATOR = "facilitator"
+    #: A facilitator who may also appoint the board's other facilitators.
+    LEAD = "lead"
+
+
+FACILITATOR_ROLES = (MembershipRole.FACILITATOR, MembershipRole.LEAD)
 
 
 class Category(db.Model):

@@ -81,6 +81,7 @@ class Report(db.Model):
     reported_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )
+    thread_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id", ondelete="SET NULL"))
     board_id: Mapped[int | None] = mapped_column(ForeignKey("boards.id", ondelete="SET NULL"))
     #: JSON: the reported words (and, for a message, the few before it) as they were.
     snapshot: Mapped[str] = mapped_column(Text, default="[]")
@@ -94,11 +95,18 @@ class Report(db.Model):
         default=ReportStatus.OPEN,
     )
     handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolution: Mapped[str] = mapped_column(Text, default="")
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
     reported_user: Mapped[User | None] = relationship(foreign_keys=[reported_user_id])
+    handled_by: Mapped[User | None] = relationship(foreign_keys=[handled_by_id])
+
+    @property
+    def at_risk(self) -> bool:
+        return self.reason == ReportReason.AT_RISK
 
 
 class AppendOnlyError(RuntimeError):
@@ -113,3 +121,88 @@ def _refuse_update(mapper, connection, target) -> None:  # noqa: ANN001
 @event.listens_for(ModerationAction, "before_delete")
 def _refuse_delete(mapper, connection, target) -> None:  # noqa: ANN001
     raise AppendOnlyError("The moderation log is append-only: entries cannot be deleted.")
+
+
+class SanctionKind(enum.StrEnum):
+    WARNING = "warning"
+    MUTE = "mute"
+    SUSPENSION = "suspension"
+
+
+class Sanction(db.Model):
+    """A warning, a board mute (read-only there) or a site suspension, each with an expiry."""
+
+    __tablename__ = "sanctions"
+    __table_args__ = (Index("ix_sanctions_user_kind", "user_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[SanctionKind] = mapped_column(
+        Enum(
+            SanctionKind,
+            native_enum=False,
+            length=16,
+            values_callable=lambda e: [m.value for m in e],
+        )
+    )
+    board_id: Mapped[int | None] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+    def active_at(self, when: datetime) -> bool:
+        return self.lifted_at is None and (self.expires_at is None or self.expires_at > when)
+
+
+class MemberNote(db.Model):
+    """A note about a member, seen only by facilitators and admins."""
+
+    __tablename__ = "member_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+
+
+class WatchedWordAction(enum.StrEnum):
+    BLOCK = "block"
+    HOLD = "hold"
+    FLAG = "flag"
+    AT_RISK = "at_risk"
+
+
+class WatchedWord(db.Model):
+    """A word or phrase admins watch for in posts; ``*`` matches any letters."""
+
+    __tablename__ = "watched_words"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pattern: Mapped[str] = mapped_column(String(200), unique=True)
+    action: Mapped[WatchedWordAction] = mapped_column(
+        Enum(
+            WatchedWordAction,
+            native_enum=False,
+            length=16,
+            values_callable=lambda e: [m.value for m in e],
+        )
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CrisisResource(db.Model):
+    """Where to get help now, per country (ISO code; "*" for everywhere else)."""
+
+    __tablename__ = "crisis_resources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    country: Mapped[str] = mapped_column(String(8), unique=True)
+    text: Mapped[str] = mapped_column(Text)

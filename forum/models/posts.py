@@ -29,6 +29,7 @@ TITLE_MAX = 150
 BODY_MAX = 50_000
 PATH_SEGMENT_WIDTH = 7
 PATH_MAX = 512
+CONTENT_WARNING_MAX = 200
 
 
 class PostStatus(enum.StrEnum):
@@ -53,6 +54,8 @@ class Thread(db.Model):
     approved: Mapped[bool] = mapped_column(Boolean, default=True)
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: When set, the thread opens collapsed until the reader chooses to read it.
+    content_warning: Mapped[str | None] = mapped_column(String(CONTENT_WARNING_MAX))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_post_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     reply_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -64,6 +67,9 @@ class Thread(db.Model):
 
     board: Mapped[Board] = relationship(foreign_keys=[board_id])
     author: Mapped[User | None] = relationship()
+
+    #: Set (not stored) when the opening post was just screened by the watched words.
+    screening = None
 
 
 class Post(db.Model):
@@ -97,9 +103,16 @@ class Post(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     edit_count: Mapped[int] = mapped_column(Integer, default=0)
+    #: Why a facilitator hid the post (shown to its author).
+    hidden_reason: Mapped[str | None] = mapped_column(Text)
+    #: A facilitator's note shown under the post, e.g. context on a misleading medical claim.
+    facilitator_note: Mapped[str | None] = mapped_column(Text)
 
     thread: Mapped[Thread] = relationship(foreign_keys=[thread_id])
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    #: Set (not stored) when the post was just screened by the watched words.
+    screening = None
+
     revisions: Mapped[list[PostRevision]] = relationship(
         back_populates="post",
         cascade="all, delete-orphan",

@@ -46,6 +46,8 @@ class User(UserMixin, db.Model):
     )
     locale: Mapped[str] = mapped_column(String(16), default="en")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    #: ISO 3166 code, for the crisis resources shown to this member.
+    country: Mapped[str | None] = mapped_column(String(2))
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -63,6 +65,10 @@ class User(UserMixin, db.Model):
     email_on_message: Mapped[bool] = mapped_column(Boolean, default=False)
     #: Past the limits that protect people from new accounts (set by an admin or --trusted).
     trusted: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Verified by an admin as a licensed professional (shown on professionally led boards).
+    verified_professional: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Leave threads with a content warning out of board lists for me.
+    hide_warned_threads: Mapped[bool] = mapped_column(Boolean, default=False)
 
     consents: Mapped[list[Consent]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="Consent.accepted_at"

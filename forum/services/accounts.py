@@ -13,6 +13,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from forum.countries import COUNTRIES
 from forum.extensions import db
 from forum.models import Consent, MessagePolicy, SiteRole, User
 from forum.models.types import utcnow
@@ -133,7 +134,15 @@ def set_password(user: User, new: str) -> None:
     db.session.commit()
 
 
-def update_settings(user: User, display_name: str, locale: str, timezone: str) -> None:
+def update_settings(
+    user: User,
+    display_name: str,
+    locale: str,
+    timezone: str,
+    *,
+    country: str | None = None,
+    hide_warned_threads: bool | None = None,
+) -> None:
     display_name = " ".join(display_name.split())
     if len(display_name) > DISPLAY_NAME_MAX:
         raise ServiceError(
@@ -143,9 +152,14 @@ def update_settings(user: User, display_name: str, locale: str, timezone: str) -
         raise ServiceError("Please choose one of the languages offered.", "locale")
     if timezone not in available_timezones():
         raise ServiceError("Please choose a time zone from the list.", "timezone")
+    if country is not None and country not in COUNTRIES:
+        raise ServiceError("Please choose a country from the list.", "country")
     user.display_name = display_name or None
     user.locale = locale
     user.timezone = timezone
+    user.country = country
+    if hide_warned_threads is not None:
+        user.hide_warned_threads = hide_warned_threads
     db.session.commit()
 
 
@@ -158,6 +172,17 @@ def update_message_settings(user: User, policy: MessagePolicy, email_on_message:
 def set_trusted(user: User, trusted: bool) -> None:
     """Let an account past (or back under) the limits that protect members from new accounts."""
     user.trusted = trusted
+    db.session.commit()
+
+
+def set_verified_professional(admin: User, user: User, verified: bool) -> None:
+    """An admin confirms (or withdraws) that a facilitator is a licensed professional."""
+    from forum.services import modlog
+
+    user.verified_professional = verified
+    modlog.record(
+        admin, "verify_professional" if verified else "unverify_professional", target_user=user
+    )
     db.session.commit()
 
 

@@ -249,3 +249,24 @@ def lift_ban(facilitator: User, board: Board, user: User) -> None:
     db.session.delete(membership)
     modlog.record(facilitator, "lift_ban", board=board, target_user=user)
     db.session.commit()
+
+
+def set_role(actor: User, board: Board, user: User, role: MembershipRole) -> None:
+    """Appoint a member as facilitator (or lead), or return them to member. The caller checks
+    ``Action.APPOINT``; only site admins name a lead facilitator."""
+    if role == MembershipRole.LEAD and not actor.is_admin:
+        raise ServiceError("Only site admins appoint a lead facilitator.")
+    membership = find(board, user)
+    if membership is None or membership.status != MembershipStatus.MEMBER:
+        raise ServiceError(f"{user.name} must be a member of the group first.")
+    if membership.role == MembershipRole.LEAD and not actor.is_admin:
+        raise ServiceError("Only site admins change a lead facilitator's role.")
+    membership.role = role
+    modlog.record(actor, f"make_{role.value}", board=board, target_user=user)
+    notify(
+        user.id,
+        "membership_role",
+        f"You are now a {role.value} of {board.name}.",
+        board_id=board.id,
+    )
+    db.session.commit()

@@ -7,6 +7,7 @@ from sqlalchemy import func, select, update
 
 from forum.extensions import db
 from forum.models import Board, Post, PostStatus, Thread, User
+from forum.models.posts import CONTENT_WARNING_MAX
 from forum.policy import may_flow
 from forum.services import ServiceError, modlog, posting
 from forum.services.notify import notify
@@ -147,4 +148,202 @@ def reject_post(facilitator: User, post: Post, reason: str) -> None:
             board_id=post.thread.board_id,
         )
     modlog.record(facilitator, "reject_post", post=post, reason=reason)
+    db.session.commit()
+
+
+# --- posts ----------------------------------------------------------------------------------
+
+
+def hide_post(actor: User, post: Post, reason: str) -> None:
+    """Hide a post: others see "hidden by a facilitator"; its author sees why."""
+    if post.status not in (PostStatus.VISIBLE,):
+        raise ServiceError("Only a visible post can be hidden.")
+    reason = _clean(reason, "a reason for the author", REASON_MAX, "reason")
+    post.status = PostStatus.HIDDEN
+    post.hidden_reason = reason
+    if post.author_id is not None:
+        notify(
+            post.author_id,
+            "post_hidden",
+            f'A facilitator hid your post in "{post.thread.title}". Their reason: {reason}',
+            post_id=post.id,
+            about_content=True,
+        )
+    modlog.record(actor, "hide_post", post=post, reason=reason)
+    db.session.commit()
+
+
+def restore_post(actor: User, post: Post) -> None:
+    if post.status != PostStatus.HIDDEN:
+        raise ServiceError("That post is not hidden.")
+    post.status = PostStatus.VISIBLE
+    post.hidden_reason = None
+    if post.author_id is not None:
+        notify(
+            post.author_id,
+            "post_restored",
+            f'A facilitator restored your post in "{post.thread.title}".',
+            post_id=post.id,
+            about_content=True,
+        )
+    modlog.record(actor, "restore_post", post=post)
+    db.session.commit()
+
+
+def set_note(actor: User, post: Post, note: str) -> None:
+    """A facilitator's note under a post (empty removes it)."""
+    note = _clean(note, "a note", MESSAGE_MAX, "note", required=False)
+    post.facilitator_note = note or None
+    modlog.record(actor, "set_note" if note else "remove_note", post=post, reason=note)
+    db.session.commit()
+
+
+# --- threads --------------------------------------------------------------------------------
+
+THREAD_STATES = {
+    "lock": ("locked", True),
+    "unlock": ("locked", False),
+    "pin": ("pinned", True),
+    "unpin": ("pinned", False),
+}
+
+
+def set_thread_state(actor: User, thread: Thread, action: str) -> None:
+    if action not in THREAD_STATES:
+        raise ServiceError("Unknown action.")
+    attribute, value = THREAD_STATES[action]
+    setattr(thread, attribute, value)
+    modlog.record(actor, f"{action}_thread", thread=thread)
+    db.session.commit()
+
+
+def set_content_warning(actor: User, thread: Thread, warning: str) -> None:
+    warning = " ".join((warning or "").split())
+    if len(warning) > CONTENT_WARNING_MAX:
+        raise ServiceError(
+            f"A content warning can be at most {CONTENT_WARNING_MAX} characters.", "warning"
+        )
+    thread.content_warning = warning or None
+    modlog.record(
+        actor,
+        "set_content_warning" if warning else "clear_content_warning",
+        thread=thread,
+        reason=warning,
+    )
+    db.session.commit()
+
+
+def _renumber(posts: list[Post], thread: Thread, start: int, openings: set[int]) -> None:
+    """Give ``posts`` numbers from ``start`` in ``thread``, oldest first, and rebuild their
+    paths. A post stays nested under a parent that moves with it; a reply to an opening post,
+    or to a post left behind, becomes a reply to the thread."""
+    paths: dict[int, str] = {}
+    for offset, post in enumerate(sorted(posts, key=lambda p: (p.created_at, p.id))):
+        number = start + offset
+        parent_path = paths.get(post.parent_id) if post.parent_id not in openings else None
+        if post.parent_id not in paths:
+            post.parent_id = None
+        post.thread_id = thread.id
+        post.number = number
+        post.path = Post.make_path(parent_path, number)
+        paths[post.id] = post.path
+
+
+def _recount_thread(thread: Thread) -> None:
+    counts = db.session.execute(
+        select(func.count(Post.id), func.max(Post.number), func.max(Post.created_at)).where(
+            Post.thread_id == thread.id, Post.status != PostStatus.PENDING
+        )
+    ).one()
+    last = db.session.scalar(
+        select(Post.id)
+        .where(Post.thread_id == thread.id, Post.status != PostStatus.PENDING)
+        .order_by(Post.created_at.desc(), Post.id.desc())
+        .limit(1)
+    )
+    top = db.session.scalar(select(func.max(Post.number)).where(Post.thread_id == thread.id))
+    thread.reply_count = max((counts[0] or 1) - 1, 0)
+    thread.post_counter = top or 0
+    thread.last_post_id = last
+    if counts[2] is not None:
+        thread.last_post_at = counts[2]
+
+
+def split(actor: User, thread: Thread, posts: list[Post], title: str) -> Thread:
+    """Move the chosen replies (with replies to them) into a new thread on the same board."""
+    title = posting.clean_title(title)
+    chosen = {p.id for p in posts if p.thread_id == thread.id and not p.is_opening}
+    if not chosen:
+        raise ServiceError("Please choose at least one reply to move.", "posts")
+    every = list(db.session.scalars(select(Post).where(Post.thread_id == thread.id)))
+    by_id = {p.id: p for p in every}
+    moving = [p for p in every if p.id in chosen or _descends_from(p, chosen, by_id)]
+    first = min(moving, key=lambda p: (p.created_at, p.id))
+    new = Thread(
+        board_id=thread.board_id,
+        author_id=first.author_id,
+        title=title,
+        anonymous=first.anonymous,
+        created_at=first.created_at,
+        last_post_at=first.created_at,
+    )
+    db.session.add(new)
+    db.session.flush()
+    for post in moving:
+        post.number = -post.id  # free the numbers before renumbering (unique per thread)
+    db.session.flush()
+    _renumber(moving, new, 1, openings={first.id})
+    db.session.flush()
+    _recount_thread(new)
+    _recount_thread(thread)
+    _recount(thread.board)
+    modlog.record(
+        actor, "split_thread", thread=thread, reason=f"{len(moving)} post(s) to “{title}”"
+    )
+    db.session.commit()
+    return new
+
+
+def _descends_from(post: Post, ancestors: set[int], by_id: dict[int, Post]) -> bool:
+    parent = by_id.get(post.parent_id) if post.parent_id else None
+    while parent is not None:
+        if parent.id in ancestors:
+            return True
+        parent = by_id.get(parent.parent_id) if parent.parent_id else None
+    return False
+
+
+def merge(actor: User, source: Thread, target: Thread) -> None:
+    """Append every post of ``source`` to ``target`` (keeping their nesting) and remove it."""
+    if source.id == target.id:
+        raise ServiceError("Choose another thread to merge into.", "target")
+    if not may_flow(source.board, target.board):
+        raise ServiceError(
+            "That thread is on a board more people can read; merging would widen who reads "
+            "these posts.",
+            "target",
+        )
+    moving = list(db.session.scalars(select(Post).where(Post.thread_id == source.id)))
+    openings = {p.id for p in moving if p.is_opening}
+    for post in moving:
+        post.number = -post.id
+    db.session.flush()
+    _renumber(moving, target, target.post_counter + 1, openings=openings)
+    db.session.flush()
+    _recount_thread(target)
+    source_board = source.board
+    modlog.record(
+        actor,
+        "merge_thread",
+        thread=target,
+        reason=f"“{source.title}” merged into “{target.title}”",
+    )
+    db.session.execute(
+        update(Board).where(Board.last_thread_id == source.id).values(last_thread_id=None),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.delete(source)
+    db.session.flush()
+    _recount(source_board)
+    _recount(target.board)
     db.session.commit()

@@ -15,6 +15,7 @@ def record(
     post: Post | None = None,
     target_user: User | None = None,
     reason: str = "",
+    board_id: int | None = None,
 ) -> ModerationAction:
     if post is not None and thread is None:
         thread = post.thread
@@ -23,7 +24,7 @@ def record(
     entry = ModerationAction(
         actor_id=actor.id,
         action=action,
-        board_id=board.id if board else None,
+        board_id=board.id if board else board_id,
         thread_id=thread.id if thread else None,
         post_id=post.id if post else None,
         target_user_id=target_user.id if target_user else None,

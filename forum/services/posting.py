@@ -10,17 +10,19 @@ from forum.extensions import db
 from forum.models import (
     Board,
     BoardMembership,
-    MembershipRole,
     MembershipStatus,
     Post,
     PostRevision,
     PostStatus,
+    ReportReason,
     Thread,
     User,
+    WatchedWordAction,
 )
+from forum.models.boards import FACILITATOR_ROLES
 from forum.models.posts import BODY_MAX, PATH_MAX, TITLE_MAX
 from forum.models.types import utcnow
-from forum.services import ServiceError
+from forum.services import ServiceError, modlog, reports, watchwords
 from forum.text import render_markdown
 
 #: Counter updates are plain SQL; the commit that follows expires the objects they touch.
@@ -67,7 +69,7 @@ def needs_approval(author: User, board: Board) -> bool:
         select(BoardMembership.id).where(
             BoardMembership.board_id == board.id,
             BoardMembership.user_id == author.id,
-            BoardMembership.role == MembershipRole.FACILITATOR,
+            BoardMembership.role.in_(FACILITATOR_ROLES),
             BoardMembership.status == MembershipStatus.MEMBER,
         )
     )
@@ -130,7 +132,9 @@ def start_thread(
     _check_board_open(board)
     _check_anonymous(board, anonymous)
     title, body = clean_title(title), clean_body(body)
-    held = needs_approval(author, board)
+    screening = watchwords.screen(title, body)
+    watchwords.refuse_if_blocked(screening)
+    held = needs_approval(author, board) or screening.held
     now = utcnow()
     thread = Thread(
         board_id=board.id,
@@ -162,6 +166,8 @@ def start_thread(
     if not held:
         _count_post(board.id, author, now, thread.id, new_thread=True)
     db.session.commit()
+    _report_matches(post, screening)
+    thread.screening = screening
     return thread
 
 
@@ -182,10 +188,12 @@ def reply(
         raise ServiceError("That post was removed, so it can no longer be replied to.")
     _check_anonymous(thread.board, anonymous)
     body = clean_body(body)
+    screening = watchwords.screen(body)
+    watchwords.refuse_if_blocked(screening)
     parent_path = parent.path if parent is not None and not parent.is_opening else None
     if parent_path is not None and len(parent_path) + 8 > PATH_MAX:
         parent_path = None
-    held = needs_approval(author, thread.board)
+    held = needs_approval(author, thread.board) or screening.held
     now = utcnow()
     number = _next_number(thread, now, counts_as_reply=not held)
     post = Post(
@@ -205,7 +213,28 @@ def reply(
     if not held:
         _record_reply(thread, post, author, now)
     db.session.commit()
+    _report_matches(post, screening)
     return post
+
+
+def _report_matches(post: Post, screening: watchwords.Screening) -> None:
+    """Flag a post to its facilitators, or raise a top-priority "at risk" report."""
+    post.screening = screening
+    if screening.at_risk:
+        reports.report_post(
+            None,
+            post,
+            ReportReason.AT_RISK.value,
+            "Watched words suggest this person may be at risk: "
+            + screening.words(WatchedWordAction.AT_RISK),
+        )
+    if screening.flagged:
+        reports.report_post(
+            None,
+            post,
+            ReportReason.OTHER.value,
+            f"Matched watched words: {screening.words(WatchedWordAction.FLAG)}",
+        )
 
 
 def _record_reply(thread: Thread, post: Post, author: User, when: datetime) -> None:
@@ -248,6 +277,8 @@ def edit(editor: User, post: Post, body: str, title: str | None = None) -> Post:
     body = clean_body(body)
     thread = post.thread
     new_title = clean_title(title) if title is not None and post.is_opening else None
+    screening = watchwords.screen(new_title or "", body)
+    watchwords.refuse_if_blocked(screening)
     if body == post.source and (new_title is None or new_title == thread.title):
         return post
     db.session.add(
@@ -266,7 +297,10 @@ def edit(editor: User, post: Post, body: str, title: str | None = None) -> Post:
     post.edit_count = post.edit_count + 1
     if new_title is not None:
         thread.title = new_title
+    if editor.id != post.author_id:
+        modlog.record(editor, "edit_post", post=post)
     db.session.commit()
+    _report_matches(post, screening)
     return post
 
 

@@ -22,6 +22,21 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+SUSPENDED_MAY_USE = frozenset(
+    {
+        "static",
+        "health.healthz",
+        "auth.logout",
+        "auth.login",
+        "messages.inbox",
+        "messages.conversation",
+        "notifications.index",
+        "notifications.mark_all_read",
+        "moderation.crisis",
+    }
+)
+
+
 def current_viewer() -> Viewer:
     """The :class:`~forum.policy.Viewer` for this request, built once."""
     if "viewer" not in g:
@@ -95,6 +110,16 @@ def register_web(app: Flask) -> None:
     app.jinja_env.filters["excerpt"] = excerpt
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+
+    @app.before_request
+    def suspended_members_only_read_their_messages():  # noqa: ANN202
+        """A suspended member can sign in only to read why, and their messages."""
+        if not current_user.is_authenticated or request.endpoint in SUSPENDED_MAY_USE:
+            return None
+        suspension = current_viewer().suspension
+        if suspension is None:
+            return None
+        return render_template("moderation/suspended.html", suspension=suspension), 403
 
     @app.after_request
     def security_headers(response):  # noqa: ANN001, ANN202

@@ -24,3 +24,11 @@ def board_page(board: Board, body: str, status: int = 200) -> Response:
     if board.noindex:
         response.headers["X-Robots-Tag"] = ROBOTS_NOINDEX
     return response
+
+
+def crisis_or(destination: str, screening: object | None) -> Response:
+    """After posting: straight to the post, or first to a calm page of crisis resources when
+    the words suggest the writer may be at risk."""
+    if screening is not None and getattr(screening, "at_risk", False):
+        return redirect(url_for("moderation.crisis", next=destination))
+    return redirect(destination)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from forum.extensions import db
 from forum.models import Category, Post, PostStatus, Thread, Visibility
 from forum.models.boards import MembershipStatus
-from forum.services import boards, membership, moderation, notify, posting
+from forum.services import boards, membership, moderation, notify, posting, reports
 
 TAG = "7f3a"
 FAKE_ID = 999999
@@ -137,8 +137,9 @@ MARKER_RULES: dict[str, Callable[[str, Visibility], bool]] = {
     "rejected": lambda viewer, vis: (
         _reads(viewer, vis) and viewer in MODERATORS | {"former_member"}
     ),
-    # the moderation log: the board's facilitators and admins
+    # the moderation log and the reports queue: the board's facilitators and admins
     "banreason": _moderates,
+    "reportnote": _moderates,
     # a facilitator's message to the anonymous author: the author alone
     "relay": lambda viewer, vis: False,
 }
@@ -240,6 +241,7 @@ def _build_board(vis: Visibility, category: Category, people: dict, authors: dic
     assert rejected.status == PostStatus.PENDING
     moderation.reject_post(facilitator, rejected, "")
     moderation.relay_to_author(facilitator, anon, m("relay"))
+    reports.report_post(people["member"], anon, "other", m("reportnote"))
     membership.remove(facilitator, board, people["banned"], ban=True, reason=m("banreason"))
     membership.leave(people["former_member"], board)
 
@@ -339,39 +341,51 @@ def _board_route(endpoint: str, *suffixes: str, prefix: str = "/b/") -> Builder:
     return build
 
 
-def _thread_route(endpoint: str, *suffixes: str) -> Builder:
+def _thread_route(endpoint: str, *suffixes: str, main_only: tuple[str, ...] = ()) -> Builder:
+    """``main_only``: further variants asked of the main thread alone."""
+
     def build(world: World, vis: Visibility) -> list[Probe]:
         threads = world.boards[vis].threads
         return [
             Probe(endpoint, f"/t/{tid}{s}", f"/t/{FAKE_ID}{s}", ("thread", vis, name))
             for name, tid in threads.items()
-            for s in suffixes
+            for s in (*suffixes, *(main_only if name == "main" else ()))
         ]
 
     return build
 
 
-def _post_route(endpoint: str, *suffixes: str) -> Builder:
+def _post_route(endpoint: str, suffix: str, names: tuple[str, ...] = ALL_POSTS) -> Builder:
+    """``names``: the posts worth asking about on this page (to keep the matrix fast, pages that
+    only make sense for some posts are asked about those, and a post of each status)."""
+
     def build(world: World, vis: Visibility) -> list[Probe]:
         posts = world.boards[vis].posts
         return [
-            Probe(endpoint, f"/p/{pid}{s}", f"/p/{FAKE_ID}{s}", ("post", vis, name))
-            for name, pid in posts.items()
-            for s in suffixes
+            Probe(
+                endpoint, f"/p/{posts[name]}{suffix}", f"/p/{FAKE_ID}{suffix}", ("post", vis, name)
+            )
+            for name in names
         ]
 
     return build
+
+
+def _permalinks(world: World, vis: Visibility) -> list[Probe]:
+    flat = _post_route("threads.permalink", "?view=flat", ("nested",))(world, vis)
+    return _post_route("threads.permalink", "")(world, vis) + flat
 
 
 def _reply_routes(world: World, vis: Visibility) -> list[Probe]:
     """Reply pages of this board's threads, answering and quoting each of its posts, and quoting
     its posts from the threads of every other board (the quote must not carry words across)."""
     here = world.boards[vis]
-    probes = _thread_route("threads.reply", "")(world, vis)
+    probes = _thread_route("threads.reply", "/reply")(world, vis)
     main = here.threads["main"]
     for name, pid in here.posts.items():
         scope = ("post", vis, name)
-        for arg in ("to", "quote"):
+        args = ("to", "quote") if name in ("reply", "pending", "anonthread") else ("quote",)
+        for arg in args:
             probes.append(
                 Probe(
                     "threads.reply",
@@ -380,6 +394,8 @@ def _reply_routes(world: World, vis: Visibility) -> list[Probe]:
                     scope,
                 )
             )
+        if name not in ("reply", "anon", "pending"):
+            continue
         for other in world.boards.values():
             if other.vis != vis:
                 elsewhere = other.threads["main"]
@@ -408,14 +424,23 @@ def _edit_category(world: World, vis: Visibility) -> list[Probe]:
 @dataclass(frozen=True)
 class Route:
     #: "content": shows board content or depends on it; "account": the viewer's own pages, forms
-    #: and error pages with no board content; "not content": assets and the health check. Every
-    #: route is fetched and scanned all the same.
+    #: and error pages with no board content; "messages": private messages, which hold no board
+    #: content; "not content": assets and the health check. Every route is fetched and scanned
+    #: all the same.
     kind: str
     build: Builder
+    #: The same pages whatever the board (site-wide lists, the viewer's own pages): fetched once
+    #: per viewer and scanned for the markers of every board.
+    site_wide: bool = False
+
+
+def _site(kind: str, endpoint: str, *urls: str) -> Route:
+    return Route(kind, _fixed(endpoint, *urls), site_wide=True)
 
 
 ROUTES: dict[str, Route] = {
-    "boards.index": Route("content", _fixed("boards.index", "/")),
+    # boards and their group pages
+    "boards.index": _site("content", "boards.index", "/"),
     "boards.board": Route("content", _board_route("boards.board", "", "?page=2")),
     "boards.new_thread": Route("content", _board_route("boards.new_thread", "/new")),
     "groups.agreement": Route("content", _board_route("groups.agreement", "/agreement")),
@@ -423,43 +448,71 @@ ROUTES: dict[str, Route] = {
     "groups.requests": Route("content", _board_route("groups.requests", "/requests")),
     "groups.settings": Route("content", _board_route("groups.settings", "/settings")),
     "groups.queue": Route("content", _board_route("groups.queue", "/queue")),
+    # threads and posts
     "threads.thread": Route(
-        "content", _thread_route("threads.thread", "", "?view=flat", "?page=2")
+        "content", _thread_route("threads.thread", "", main_only=("?view=flat", "?page=2"))
     ),
     "threads.reply": Route("content", _reply_routes),
-    "threads.permalink": Route("content", _post_route("threads.permalink", "", "?view=flat")),
+    "threads.permalink": Route("content", _permalinks),
     "threads.edit": Route("content", _post_route("threads.edit", "/edit")),
-    "threads.remove": Route("content", _post_route("threads.remove", "/remove")),
-    "threads.history": Route("content", _post_route("threads.history", "/history")),
-    "moderation.reveal": Route("content", _post_route("moderation.reveal", "/reveal")),
+    "threads.remove": Route(
+        "content",
+        _post_route("threads.remove", "/remove", ("opening", "anon", "pending", "rejected")),
+    ),
+    "threads.history": Route(
+        "content",
+        _post_route("threads.history", "/history", ("opening", "reply", "pending", "rejected")),
+    ),
+    "moderation.reveal": Route(
+        "content",
+        _post_route("moderation.reveal", "/reveal", ("anon", "anonthread", "pending", "reply")),
+    ),
     "moderation.message_author": Route(
-        "content", _post_route("moderation.message_author", "/message-author")
+        "content",
+        _post_route(
+            "moderation.message_author",
+            "/message-author",
+            ("anon", "anonthread", "pending", "reply"),
+        ),
     ),
     "moderation.move": Route("content", _thread_route("moderation.move", "/move")),
-    "moderation.log": Route("content", _fixed("moderation.log", "/moderation/log")),
-    "notifications.index": Route("content", _fixed("notifications.index", "/notifications")),
-    "profiles.profile": Route("content", _profiles),
-    "admin.dashboard": Route("content", _fixed("admin.dashboard", "/admin/")),
+    # site-wide pages built from content
+    "moderation.log": _site("content", "moderation.log", "/moderation/log"),
+    "notifications.index": _site("content", "notifications.index", "/notifications"),
+    "profiles.profile": Route("content", _profiles, site_wide=True),
+    "admin.dashboard": _site("content", "admin.dashboard", "/admin/"),
+    "admin.reports": _site("content", "admin.reports", "/admin/reports"),
     "admin.edit_board": Route(
         "content", _board_route("admin.edit_board", "", prefix="/admin/boards/")
     ),
-    "admin.new_board": Route("content", _fixed("admin.new_board", "/admin/boards/new")),
-    "admin.new_category": Route("account", _fixed("admin.new_category", "/admin/categories/new")),
-    "admin.edit_category": Route("account", _edit_category),
-    "account.settings": Route("account", _fixed("account.settings", "/settings")),
-    "account.change_password": Route(
-        "account", _fixed("account.change_password", "/settings/password")
+    "admin.new_board": _site("content", "admin.new_board", "/admin/boards/new"),
+    # the viewer's own pages, forms and messages: no board content
+    "admin.new_category": _site("account", "admin.new_category", "/admin/categories/new"),
+    "admin.edit_category": Route("account", _edit_category, site_wide=True),
+    "account.settings": _site("account", "account.settings", "/settings"),
+    "account.change_password": _site("account", "account.change_password", "/settings/password"),
+    "account.message_settings": _site("account", "account.message_settings", "/settings/messages"),
+    "auth.login": _site("account", "auth.login", "/login"),
+    "auth.register": _site("account", "auth.register", "/register"),
+    "auth.request_reset": _site("account", "auth.request_reset", "/reset"),
+    "auth.reset_password": _site("account", "auth.reset_password", "/reset/not-a-real-token"),
+    "messages.inbox": _site("messages", "messages.inbox", "/messages", "/messages?archived=1"),
+    "messages.new": _site("messages", "messages.new", "/messages/new"),
+    "messages.conversation": _site("messages", "messages.conversation", f"/messages/{FAKE_ID}"),
+    "messages.report": _site(
+        "messages", "messages.report", f"/messages/{FAKE_ID}/m/{FAKE_ID}/report"
     ),
-    "auth.login": Route("account", _fixed("auth.login", "/login")),
-    "auth.register": Route("account", _fixed("auth.register", "/register")),
-    "auth.request_reset": Route("account", _fixed("auth.request_reset", "/reset")),
-    "auth.reset_password": Route(
-        "account", _fixed("auth.reset_password", "/reset/not-a-real-token")
-    ),
-    "health.healthz": Route("not content", _fixed("health.healthz", "/healthz")),
-    "static": Route("not content", _fixed("static", "/static/css/kindred.css")),
+    # not content at all
+    "health.healthz": _site("not content", "health.healthz", "/healthz"),
+    "static": _site("not content", "static", "/static/css/kindred.css"),
 }
 
 
-def probes_for(world: World, vis: Visibility) -> list[Probe]:
-    return [probe for route in ROUTES.values() for probe in route.build(world, vis)]
+def probes_for(world: World, vis: Visibility, site_wide: bool = True) -> list[Probe]:
+    """Every probe of ``vis``'s board; with ``site_wide``, the board-independent pages too."""
+    return [
+        probe
+        for route in ROUTES.values()
+        if site_wide or not route.site_wide
+        for probe in route.build(world, vis)
+    ]

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import EqualTo, InputRequired, Length
 
 from forum.models.users import DISPLAY_NAME_MAX
@@ -19,6 +19,12 @@ class SettingsForm(FlaskForm):
     timezone = SelectField(
         "Time zone", description="Times on the site are shown in this zone.", validate_choice=False
     )
+    country = SelectField(
+        "Country",
+        description="Used to show you the right emergency and support numbers.",
+        validate_choice=False,
+    )
+    hide_warned_threads = BooleanField("Leave threads with a content warning out of board lists")
     submit = SubmitField("Save settings")
 
 

@@ -11,6 +11,7 @@ from flask_login.config import COOKIE_NAME
 from wtforms.fields.choices import SelectChoice
 
 from forum import queries
+from forum.countries import COUNTRIES
 from forum.models import MessagePolicy
 from forum.services import ServiceError, accounts
 from forum.web import current_viewer
@@ -32,10 +33,18 @@ def settings():  # noqa: ANN201
     form = SettingsForm(obj=current_user)
     form.locale.choices = [SelectChoice(code, name) for code, name in accounts.LOCALES.items()]
     form.timezone.choices = timezone_choices()
+    form.country.choices = [SelectChoice("", "Not set")] + [
+        SelectChoice(code, name) for code, name in COUNTRIES.items()
+    ]
     if form.validate_on_submit():
         try:
             accounts.update_settings(
-                current_user, form.display_name.data or "", form.locale.data, form.timezone.data
+                current_user,
+                form.display_name.data or "",
+                form.locale.data,
+                form.timezone.data,
+                country=form.country.data or None,
+                hide_warned_threads=bool(form.hide_warned_threads.data),
             )
         except ServiceError as error:
             show_service_error(form, error)

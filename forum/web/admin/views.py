@@ -9,13 +9,20 @@ from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
 from forum import policy, queries
+from forum.countries import COUNTRIES
 from forum.extensions import db
-from forum.models import Board, Category, Visibility
+from forum.models import Board, Category, Visibility, WatchedWord, WatchedWordAction
 from forum.models.moderation import REPORT_REASON_LABELS
 from forum.policy import Action
-from forum.services import ServiceError, boards
+from forum.services import ServiceError, boards, crisis, watchwords
 from forum.web import current_viewer
-from forum.web.admin.forms import BoardForm, CategoryForm, MoveForm
+from forum.web.admin.forms import (
+    BoardForm,
+    CategoryForm,
+    CrisisResourceForm,
+    MoveForm,
+    WatchedWordForm,
+)
 from forum.web.forms import show_service_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -142,3 +149,47 @@ def reports():  # noqa: ANN201
     """Open reports. For a private message, the stored snapshot is all an admin can read."""
     entries = [(report, json.loads(report.snapshot or "{}")) for report in queries.open_reports()]
     return render_template("admin/reports.html", entries=entries, labels=REPORT_REASON_LABELS)
+
+
+@bp.route("/watched-words", methods=["GET", "POST"])
+def watched_words():  # noqa: ANN201
+    form = WatchedWordForm()
+    if form.validate_on_submit():
+        try:
+            word = watchwords.add(form.pattern.data, WatchedWordAction(form.action.data))
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            flash(f"“{word.pattern}” is watched.", "success")
+            return redirect(url_for("admin.watched_words"))
+    return render_template(
+        "admin/watched_words.html", form=form, words=queries.watched_words(), button_form=MoveForm()
+    ), _status(form)
+
+
+@bp.post("/watched-words/<int:word_id>/delete")
+def delete_watched_word(word_id: int):  # noqa: ANN201
+    if not MoveForm().validate_on_submit():
+        abort(400)
+    watchwords.remove(db.get_or_404(WatchedWord, word_id))
+    flash("No longer watched.", "success")
+    return redirect(url_for("admin.watched_words"))
+
+
+@bp.route("/crisis", methods=["GET", "POST"])
+def crisis_resources():  # noqa: ANN201
+    form = CrisisResourceForm()
+    form.country.choices = [SelectChoice("*", "Everywhere else (default)")] + [
+        SelectChoice(code, name) for code, name in COUNTRIES.items()
+    ]
+    if form.validate_on_submit():
+        try:
+            crisis.save(form.country.data, form.text.data)
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            flash("Crisis resources saved.", "success")
+            return redirect(url_for("admin.crisis_resources"))
+    return render_template(
+        "admin/crisis.html", form=form, resources=queries.crisis_resources(), countries=COUNTRIES
+    ), _status(form)

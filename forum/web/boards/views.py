@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from forum import policy, queries
@@ -13,7 +13,7 @@ from forum.web import current_viewer
 from forum.web.boards.forms import NewThreadForm
 from forum.web.forms import show_service_error
 from forum.web.groups.forms import JoinForm, LeaveForm
-from forum.web.pages import agreement_redirect, board_page
+from forum.web.pages import agreement_redirect, board_page, crisis_or
 
 bp = Blueprint("boards", __name__)
 
@@ -68,7 +68,8 @@ def new_thread(board_id: int):  # noqa: ANN201
             except ServiceError as error:
                 show_service_error(form, error)
             else:
-                return redirect(url_for("threads.thread", thread_id=thread.id))
+                destination = url_for("threads.thread", thread_id=thread.id)
+                return crisis_or(destination, thread.screening)
     status = 422 if form.errors or form.form_errors else 200
     return board_page(
         board,

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from forum import policy, queries
-from forum.models import Board, JoinPolicy, Visibility
+from forum.models import Board, JoinPolicy, MembershipRole, Visibility
 from forum.policy import Action
 from forum.services import ServiceError, boards, membership, moderation
 from forum.web import current_viewer
@@ -247,3 +247,25 @@ def approve(post_id: int):  # noqa: ANN201
     except ServiceError as error:
         flash(error.message, "error")
     return redirect(url_for("groups.queue", board_id=post.thread.board_id))
+
+
+@bp.post("/b/<int:board_id>/members/<int:user_id>/role")
+@login_required
+def set_role(board_id: int, user_id: int):  # noqa: ANN201
+    viewer = current_viewer()
+    board = queries.get_board_or_404(viewer, board_id)
+    policy.require(viewer, Action.APPOINT, board)
+    if not SimpleForm().validate_on_submit():
+        abort(400)
+    try:
+        role = MembershipRole(request.form.get("role", ""))
+    except ValueError:
+        abort(400)
+    user = queries.get_user_or_404(user_id)
+    try:
+        membership.set_role(current_user, board, user, role)
+    except ServiceError as error:
+        flash(error.message, "error")
+    else:
+        flash(f"{user.name} is now a {role.value}.", "success")
+    return redirect(url_for("groups.members", board_id=board.id))

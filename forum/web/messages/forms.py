@@ -56,7 +56,7 @@ class ButtonForm(FlaskForm):
 
 class ReportForm(FlaskForm):
     reason = RadioField(
-        "Why are you reporting this message?",
+        "Why are you reporting it?",
         choices=[
             SelectChoice(reason.value, label) for reason, label in REPORT_REASON_LABELS.items()
         ],

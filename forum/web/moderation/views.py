@@ -2,16 +2,39 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+import json
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from forum import policy, queries
-from forum.policy import Action
-from forum.services import ServiceError, moderation
+from forum.extensions import limiter
+from forum.models.moderation import REPORT_REASON_LABELS
+from forum.models.types import utcnow
+from forum.policy import Action, Viewer
+from forum.services import ServiceError, moderation, reports, sanctions
+from forum.services import crisis as crisis_service
 from forum.web import current_viewer
+from forum.web.auth.views import safe_next as auth_safe_next
 from forum.web.forms import show_service_error
-from forum.web.moderation.forms import MessageAuthorForm, MoveThreadForm, RevealForm
+from forum.web.messages.forms import ReportForm
+from forum.web.moderation.forms import (
+    ButtonOnlyForm,
+    CloseReportForm,
+    HideForm,
+    MemberNoteForm,
+    MergeForm,
+    MessageAuthorForm,
+    MoveThreadForm,
+    MuteForm,
+    NoteForm,
+    RevealForm,
+    SplitForm,
+    SuspendForm,
+    WarnForm,
+    WarningForm,
+)
 
 bp = Blueprint("moderation", __name__)
 
@@ -80,7 +103,390 @@ def move(thread_id: int):  # noqa: ANN201
 @bp.get("/moderation/log")
 @login_required
 def log():  # noqa: ANN201
-    viewer = current_viewer()
-    if not (viewer.is_admin or viewer.facilitated_board_ids()):
-        policy.require(viewer, Action.ADMINISTER)
+    viewer = _require_some_moderation()
     return render_template("moderation/log.html", entries=queries.moderation_log(viewer))
+
+
+# --- the dashboard and reports --------------------------------------------------------------
+
+
+def _require_some_moderation() -> Viewer:
+    viewer = current_viewer()
+    if viewer.is_suspended or not (viewer.is_admin or viewer.facilitated_board_ids()):
+        abort(403)
+    return viewer
+
+
+@bp.get("/moderation")
+@login_required
+def dashboard():  # noqa: ANN201
+    viewer = _require_some_moderation()
+    config = current_app.config
+    return render_template(
+        "moderation/dashboard.html",
+        reports=queries.dashboard_reports(viewer),
+        pending=queries.dashboard_pending_posts(viewer),
+        requests=queries.dashboard_requests(viewer),
+        unanswered=queries.unanswered_threads(
+            viewer, config["UNANSWERED_AFTER_HOURS"], config["NEWER_MEMBER_DAYS"]
+        ),
+        now=utcnow(),
+        labels=REPORT_REASON_LABELS,
+        form=ButtonOnlyForm(),
+    )
+
+
+@bp.route("/moderation/reports/<int:report_id>", methods=["GET", "POST"])
+@login_required
+def report_detail(report_id: int):  # noqa: ANN201
+    viewer = _require_some_moderation()
+    report = queries.get_report_or_404(viewer, report_id)
+    form = CloseReportForm()
+    if form.validate_on_submit():
+        try:
+            reports.close(current_user, report, bool(form.dismiss.data), form.note.data or "")
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            flash("The report is closed and the reporter has been told.", "success")
+            return redirect(url_for("moderation.dashboard"))
+    return render_template(
+        "moderation/report.html",
+        report=report,
+        snapshot=json.loads(report.snapshot or "{}"),
+        labels=REPORT_REASON_LABELS,
+        form=form,
+        claim_form=ButtonOnlyForm(),
+    ), _status(form)
+
+
+@bp.post("/moderation/reports/<int:report_id>/claim")
+@login_required
+def claim(report_id: int):  # noqa: ANN201
+    viewer = _require_some_moderation()
+    report = queries.get_report_or_404(viewer, report_id)
+    if not ButtonOnlyForm().validate_on_submit():
+        abort(400)
+    try:
+        reports.claim(current_user, report)
+    except ServiceError as error:
+        flash(error.message, "error")
+    else:
+        flash("You are handling this report.", "success")
+    return redirect(url_for("moderation.report_detail", report_id=report.id))
+
+
+def _report_page(target_label: str, action_url: str, preview_html: str | None, form: ReportForm):  # noqa: ANN202
+    return render_template(
+        "moderation/report_form.html",
+        target_label=target_label,
+        action_url=action_url,
+        preview_html=preview_html,
+        form=form,
+    ), _status(form)
+
+
+@bp.route("/p/<int:post_id>/report", methods=["GET", "POST"])
+@login_required
+@limiter.limit("20 per hour", methods=["POST"], key_func=lambda: str(current_user.get_id()))
+def report_post(post_id: int):  # noqa: ANN201
+    viewer = current_viewer()
+    post = queries.get_post_or_404(viewer, post_id)
+    policy.require(viewer, Action.REPORT, post)
+    form = ReportForm()
+    if form.validate_on_submit():
+        try:
+            reports.report_post(current_user, post, form.reason.data, form.note.data or "")
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            flash(
+                "Thank you. The facilitators will look at it, and you will hear the outcome.",
+                "success",
+            )
+            return redirect(url_for("threads.permalink", post_id=post.id))
+    return _report_page(
+        "this post", url_for("moderation.report_post", post_id=post.id), post.html, form
+    )
+
+
+@bp.route("/t/<int:thread_id>/report", methods=["GET", "POST"])
+@login_required
+@limiter.limit("20 per hour", methods=["POST"], key_func=lambda: str(current_user.get_id()))
+def report_thread(thread_id: int):  # noqa: ANN201
+    viewer = current_viewer()
+    thread = queries.get_thread_or_404(viewer, thread_id)
+    policy.require(viewer, Action.REPORT, thread)
+    opening = queries.opening_post(viewer, thread)
+    form = ReportForm()
+    if form.validate_on_submit():
+        try:
+            reports.report_thread(
+                current_user, thread, opening, form.reason.data, form.note.data or ""
+            )
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            flash(
+                "Thank you. The facilitators will look at it, and you will hear the outcome.",
+                "success",
+            )
+            return redirect(url_for("threads.thread", thread_id=thread.id))
+    return _report_page(
+        f"the thread “{thread.title}”",
+        url_for("moderation.report_thread", thread_id=thread.id),
+        opening.html,
+        form,
+    )
+
+
+@bp.route("/u/<username>/report", methods=["GET", "POST"])
+@login_required
+@limiter.limit("20 per hour", methods=["POST"], key_func=lambda: str(current_user.get_id()))
+def report_user(username: str):  # noqa: ANN201
+    user = queries.get_user_by_username_or_404(username)
+    form = ReportForm()
+    if form.validate_on_submit():
+        try:
+            reports.report_user(current_user, user, form.reason.data, form.note.data or "")
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            flash("Thank you. The site admins will look at it.", "success")
+            return redirect(url_for("profiles.profile", username=user.username))
+    return _report_page(
+        f"the profile of {user.name}",
+        url_for("moderation.report_user", username=user.username),
+        None,
+        form,
+    )
+
+
+# --- actions on posts and threads ---------------------------------------------------------
+
+
+@bp.route("/p/<int:post_id>/hide", methods=["GET", "POST"])
+@login_required
+def hide(post_id: int):  # noqa: ANN201
+    viewer = current_viewer()
+    post = queries.get_post_or_404(viewer, post_id)
+    policy.require(viewer, Action.MODERATE, post)
+    form = HideForm()
+    if form.validate_on_submit():
+        try:
+            moderation.hide_post(current_user, post, form.reason.data)
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            flash("The post is hidden; its author has been told why.", "success")
+            return redirect(url_for("threads.permalink", post_id=post.id))
+    return render_template("moderation/hide.html", post=post, form=form), _status(form)
+
+
+@bp.post("/p/<int:post_id>/restore")
+@login_required
+def restore(post_id: int):  # noqa: ANN201
+    viewer = current_viewer()
+    post = queries.get_post_or_404(viewer, post_id)
+    policy.require(viewer, Action.MODERATE, post)
+    if not ButtonOnlyForm().validate_on_submit():
+        abort(400)
+    try:
+        moderation.restore_post(current_user, post)
+    except ServiceError as error:
+        flash(error.message, "error")
+    else:
+        flash("The post is visible again.", "success")
+    return redirect(url_for("threads.permalink", post_id=post.id))
+
+
+@bp.route("/p/<int:post_id>/note", methods=["GET", "POST"])
+@login_required
+def note(post_id: int):  # noqa: ANN201
+    viewer = current_viewer()
+    post = queries.get_post_or_404(viewer, post_id)
+    policy.require(viewer, Action.MODERATE, post)
+    form = NoteForm()
+    if request.method == "GET":
+        form.note.data = post.facilitator_note or ""
+    if form.validate_on_submit():
+        try:
+            moderation.set_note(current_user, post, form.note.data or "")
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            flash("The note is saved.", "success")
+            return redirect(url_for("threads.permalink", post_id=post.id))
+    return render_template("moderation/note.html", post=post, form=form), _status(form)
+
+
+THREAD_STATE_DONE = {
+    "lock": "The thread is locked: no new replies.",
+    "unlock": "The thread is open for replies again.",
+    "pin": "The thread is pinned to the top of its board.",
+    "unpin": "The thread is no longer pinned.",
+}
+
+
+@bp.post("/t/<int:thread_id>/state")
+@login_required
+def thread_state(thread_id: int):  # noqa: ANN201
+    viewer = current_viewer()
+    thread = queries.get_thread_or_404(viewer, thread_id)
+    policy.require(viewer, Action.MODERATE, thread)
+    if not ButtonOnlyForm().validate_on_submit():
+        abort(400)
+    action = request.form.get("action", "")
+    if action not in moderation.THREAD_STATES:
+        abort(400)
+    moderation.set_thread_state(current_user, thread, action)
+    flash(THREAD_STATE_DONE[action], "success")
+    return redirect(url_for("threads.thread", thread_id=thread.id))
+
+
+@bp.route("/t/<int:thread_id>/warning", methods=["GET", "POST"])
+@login_required
+def content_warning(thread_id: int):  # noqa: ANN201
+    viewer = current_viewer()
+    thread = queries.get_thread_or_404(viewer, thread_id)
+    policy.require(viewer, Action.MODERATE, thread)
+    form = WarningForm()
+    if request.method == "GET":
+        form.warning.data = thread.content_warning or ""
+    if form.validate_on_submit():
+        try:
+            moderation.set_content_warning(current_user, thread, form.warning.data or "")
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            flash("The content warning is saved.", "success")
+            return redirect(url_for("threads.thread", thread_id=thread.id))
+    return render_template("moderation/warning.html", thread=thread, form=form), _status(form)
+
+
+@bp.route("/t/<int:thread_id>/split", methods=["GET", "POST"])
+@login_required
+def split(thread_id: int):  # noqa: ANN201
+    viewer = current_viewer()
+    thread = queries.get_thread_or_404(viewer, thread_id)
+    policy.require(viewer, Action.MODERATE, thread)
+    form = SplitForm()
+    posts = queries.all_thread_posts(viewer, thread)
+    form.posts.choices = [(p.id, f"#{p.number}") for p in posts if not p.is_opening]
+    if form.validate_on_submit():
+        chosen = [p for p in posts if p.id in set(form.posts.data or [])]
+        try:
+            new = moderation.split(current_user, thread, chosen, form.title.data)
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            flash("The replies are now a thread of their own.", "success")
+            return redirect(url_for("threads.thread", thread_id=new.id))
+    return render_template("moderation/split.html", thread=thread, posts=posts, form=form), _status(
+        form
+    )
+
+
+@bp.route("/t/<int:thread_id>/merge", methods=["GET", "POST"])
+@login_required
+def merge(thread_id: int):  # noqa: ANN201
+    viewer = current_viewer()
+    thread = queries.get_thread_or_404(viewer, thread_id)
+    policy.require(viewer, Action.MODERATE, thread)
+    form = MergeForm()
+    targets = queries.thread_choices_for_merge(viewer, thread)
+    form.target.choices = [(t.id, f"{t.title} ({t.board.name})") for t in targets]
+    if form.validate_on_submit():
+        target = next((t for t in targets if t.id == form.target.data), None)
+        try:
+            if target is None:
+                raise ServiceError("Choose a thread on a board you facilitate.", "target")
+            moderation.merge(current_user, thread, target)
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            flash(f"The posts are now part of “{target.title}”.", "success")
+            return redirect(url_for("threads.thread", thread_id=target.id))
+    return render_template("moderation/merge.html", thread=thread, form=form), _status(form)
+
+
+# --- members ------------------------------------------------------------------------------
+
+
+@bp.route("/u/<username>/moderation", methods=["GET", "POST"])
+@login_required
+def member(username: str):  # noqa: ANN201
+    """Sanctions and notes for one member: facilitators (on their boards) and admins."""
+    viewer = _require_some_moderation()
+    user = queries.get_user_by_username_or_404(username)
+    boards = queries.moderated_boards(viewer)
+    forms = {
+        "warn": WarnForm(prefix="warn"),
+        "mute": MuteForm(prefix="mute"),
+        "suspend": SuspendForm(prefix="suspend"),
+        "note": MemberNoteForm(prefix="note"),
+    }
+    forms["mute"].board.choices = [(b.id, b.name) for b in boards]
+    which = request.form.get("which")
+    if request.method == "POST" and which in forms and forms[which].validate_on_submit():
+        form = forms[which]
+        try:
+            if which == "warn":
+                sanctions.warn(current_user, user, form.reason.data)
+                flash(f"{user.name} has been sent the warning.", "success")
+            elif which == "mute":
+                board = next((b for b in boards if b.id == form.board.data), None)
+                if board is None:
+                    raise ServiceError("Choose a board you facilitate.", "board")
+                sanctions.mute(current_user, user, board, form.days.data, form.reason.data)
+                flash(f"{user.name} is muted on {board.name}.", "success")
+            elif which == "suspend":
+                policy.require(viewer, Action.ADMINISTER)
+                sanctions.suspend(current_user, user, form.days.data, form.reason.data)
+                flash(f"{user.name} is suspended.", "success")
+            else:
+                sanctions.add_note(current_user, user, form.text.data)
+                flash("The note is added.", "success")
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            return redirect(url_for("moderation.member", username=user.username))
+    record, notes = queries.member_record(user)
+    status = 422 if any(f.errors or f.form_errors for f in forms.values()) else 200
+    return render_template(
+        "moderation/member.html",
+        user=user,
+        sanctions=record,
+        notes=notes,
+        forms=forms,
+        lift_form=ButtonOnlyForm(),
+        now=utcnow(),
+    ), status
+
+
+@bp.post("/sanctions/<int:sanction_id>/lift")
+@login_required
+def lift(sanction_id: int):  # noqa: ANN201
+    viewer = _require_some_moderation()
+    sanction = queries.get_sanction_or_404(viewer, sanction_id)
+    if not ButtonOnlyForm().validate_on_submit():
+        abort(400)
+    try:
+        sanctions.lift(current_user, sanction)
+    except ServiceError as error:
+        flash(error.message, "error")
+    else:
+        flash("Lifted.", "success")
+    return redirect(url_for("moderation.member", username=sanction.user.username))
+
+
+@bp.get("/crisis")
+def crisis():  # noqa: ANN201
+    """Calm help for someone who may be at risk, for their country (112 across Europe)."""
+    country = current_user.country if current_user.is_authenticated else None
+    return render_template(
+        "moderation/crisis.html",
+        resources=queries.crisis_text_for(country),
+        default_crisis_text=crisis_service.DEFAULT_TEXT,
+        next_url=auth_safe_next(request.args.get("next")),
+    )

@@ -38,6 +38,11 @@ def relationship(username: str, action: str):  # noqa: ANN201
         policy.require(current_viewer(), Action.ADMINISTER)
         accounts.set_trusted(user, action == "trust")
         flash(f"{user.name} is {'now' if user.trusted else 'no longer'} trusted.", "success")
+    elif action in ("verify", "unverify"):
+        policy.require(current_viewer(), Action.ADMINISTER)
+        accounts.set_verified_professional(current_user, user, action == "verify")
+        state = "a verified professional" if user.verified_professional else "not verified"
+        flash(f"{user.name} is {state}.", "success")
     elif action == "block":
         try:
             messaging.block(current_user, user)

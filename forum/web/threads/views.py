@@ -12,7 +12,8 @@ from forum.services import ServiceError, posting
 from forum.text import quote_markdown, render_markdown
 from forum.web import current_viewer
 from forum.web.forms import show_service_error
-from forum.web.pages import agreement_redirect, board_page
+from forum.web.moderation.forms import ButtonOnlyForm
+from forum.web.pages import agreement_redirect, board_page, crisis_or
 from forum.web.threads.forms import ConfirmForm, EditPostForm, ReplyForm
 
 bp = Blueprint("threads", __name__)
@@ -57,6 +58,8 @@ def thread(thread_id: int):  # noqa: ANN201
             form=form,
             max_depth=current_app.config["MAX_REPLY_DEPTH"],
             facilitators=set(queries.facilitator_ids(thread.board)),
+            warned=bool(thread.content_warning) and request.args.get("read") != "1",
+            state_form=ButtonOnlyForm(),
         ),
     )
 
@@ -138,7 +141,7 @@ def reply(thread_id: int):  # noqa: ANN201
             except ServiceError as error:
                 show_service_error(form, error)
             else:
-                return redirect(post_url(post, _view_mode()))
+                return crisis_or(post_url(post, _view_mode()), post.screening)
     status = 422 if form.errors or form.form_errors else 200
     return (
         render_template(
@@ -172,7 +175,7 @@ def edit(post_id: int):  # noqa: ANN201
                 show_service_error(form, error)
             else:
                 flash("Your changes are saved.", "success")
-                return redirect(post_url(post))
+                return crisis_or(post_url(post), post.screening)
     status = 422 if form.errors or form.form_errors else 200
     return render_template("threads/edit.html", post=post, form=form, preview=preview), status
 

@@ -1,0 +1,85 @@
+"""Profile one page of a seeded site in-process, through Flask's test client.
+
+    FORUM_DATABASE_URL=… .venv/bin/python bench/profile_page.py /t/8?page=100 [--login NAME]
+        [--password PW] [--requests 200] [--top 25] [--sort cumulative]
+
+Prints the SQL statements one request sends (with their time), the mean time per request, and
+cProfile's top functions over ``--requests`` requests (after two warm-up requests).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("FORUM_RATELIMIT_ENABLED", "false")
+
+from sqlalchemy import event  # noqa: E402
+
+from forum import create_app  # noqa: E402
+from forum.extensions import db  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("path")
+    parser.add_argument("--login")
+    parser.add_argument("--password", default="kindred-bench-2026")
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--sort", default="cumulative")
+    args = parser.parse_args()
+
+    app = create_app({"WTF_CSRF_ENABLED": False})
+    client = app.test_client()
+    if args.login:
+        response = client.post("/login", data={"login": args.login, "password": args.password})
+        if response.status_code != 302:
+            raise SystemExit(f"signing in answered {response.status_code}")
+    for _ in range(2):
+        status = client.get(args.path).status_code
+    print(f"GET {args.path} -> {status}")
+
+    statements: list[tuple[str, float]] = []
+    started: dict[int, float] = {}
+
+    def before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        started[id(cursor)] = time.perf_counter()
+
+    def after(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        elapsed = time.perf_counter() - started.pop(id(cursor), time.perf_counter())
+        statements.append((" ".join(statement.split())[:160], elapsed * 1e3))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    client.get(args.path)
+    event.remove(engine, "before_cursor_execute", before)
+    event.remove(engine, "after_cursor_execute", after)
+    print(f"{len(statements)} SQL statements, {sum(ms for _, ms in statements):.2f} ms in the DB:")
+    for sql, ms in statements:
+        print(f"  {ms:7.2f} ms  {sql}")
+
+    profiler = cProfile.Profile()
+    begin = time.perf_counter()
+    profiler.enable()
+    for _ in range(args.requests):
+        client.get(args.path)
+    profiler.disable()
+    per_request = (time.perf_counter() - begin) * 1e3 / args.requests
+    print(f"\n{per_request:.2f} ms per request in-process (under cProfile, which slows it)")
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.top)
+    print(out.getvalue())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+"""Reports from members: filing them, claiming them, and closing them with an outcome."""
+
+from __future__ import annotations
+
+import json
+
+from forum.extensions import db
+from forum.models import Post, Report, ReportReason, ReportStatus, Thread, User
+from forum.models.types import utcnow
+from forum.services import ServiceError, modlog
+from forum.services.notify import notify
+
+NOTE_MAX = 1000
+
+
+def _reason(reason: str) -> ReportReason:
+    try:
+        return ReportReason(reason)
+    except ValueError:
+        raise ServiceError("Please choose a reason.", "reason") from None
+
+
+def _note(note: str) -> str:
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise ServiceError(f"Notes can be at most {NOTE_MAX} characters.", "note")
+    return note
+
+
+def _post_snapshot(post: Post) -> str:
+    return json.dumps(
+        {
+            "title": post.thread.title,
+            "messages": [
+                {
+                    "author": post.author.username if post.author else None,
+                    "created_at": post.created_at.isoformat(),
+                    "text": post.source,
+                    "reported": True,
+                }
+            ],
+        }
+    )
+
+
+def report_post(reporter: User | None, post: Post, reason: str, note: str) -> Report:
+    """Report a post (``reporter`` None: raised by the watched words)."""
+    report = Report(
+        reporter_id=reporter.id if reporter else None,
+        reason=_reason(reason),
+        note=_note(note),
+        post_id=post.id,
+        thread_id=post.thread_id,
+        board_id=post.thread.board_id,
+        reported_user_id=post.author_id,
+        snapshot=_post_snapshot(post),
+    )
+    db.session.add(report)
+    db.session.commit()
+    return report
+
+
+def report_thread(reporter: User, thread: Thread, opening: Post, reason: str, note: str) -> Report:
+    report = Report(
+        reporter_id=reporter.id,
+        reason=_reason(reason),
+        note=_note(note),
+        thread_id=thread.id,
+        post_id=opening.id,
+        board_id=thread.board_id,
+        reported_user_id=thread.author_id,
+        snapshot=_post_snapshot(opening),
+    )
+    db.session.add(report)
+    db.session.commit()
+    return report
+
+
+def report_user(reporter: User, user: User, reason: str, note: str) -> Report:
+    if reporter.id == user.id:
+        raise ServiceError("You can't report yourself.")
+    report = Report(
+        reporter_id=reporter.id,
+        reason=_reason(reason),
+        note=_note(note),
+        reported_user_id=user.id,
+        snapshot=json.dumps({"profile": {"username": user.username, "name": user.name}}),
+    )
+    db.session.add(report)
+    db.session.commit()
+    return report
+
+
+def claim(actor: User, report: Report) -> None:
+    if report.status != ReportStatus.OPEN:
+        raise ServiceError("This report is already closed.")
+    report.handled_by_id = actor.id
+    report.claimed_at = utcnow()
+    modlog.record(actor, "claim_report", board_id=report.board_id, reason=f"Report #{report.id}")
+    db.session.commit()
+
+
+def close(actor: User, report: Report, dismiss: bool, note: str) -> None:
+    """Resolve or dismiss a report; the reporter is told the outcome."""
+    if report.status != ReportStatus.OPEN:
+        raise ServiceError("This report is already closed.")
+    note = _note(note)
+    report.status = ReportStatus.DISMISSED if dismiss else ReportStatus.RESOLVED
+    report.handled_by_id = actor.id
+    report.resolution = note
+    report.resolved_at = utcnow()
+    if report.reporter_id is not None:
+        outcome = "no action was needed" if dismiss else "a facilitator took care of it"
+        notify(
+            report.reporter_id,
+            "report_outcome",
+            f"Thank you for your report: {outcome}." + (f" They wrote: {note}" if note else ""),
+        )
+    modlog.record(
+        actor,
+        "dismiss_report" if dismiss else "resolve_report",
+        reason=f"Report #{report.id}" + (f": {note}" if note else ""),
+        board_id=report.board_id,
+    )
+    db.session.commit()
