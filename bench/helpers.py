@@ -5,7 +5,8 @@ python bench/helpers.py cookie JAR                "name=value; …" from a curl 
 python bench/helpers.py get FILE.json a.b.c       one value from a JSON file
 python bench/helpers.py lua OUT.lua BODY          a wrk script that POSTs BODY as a form
                                                   (reads BENCH_COOKIE and BENCH_UA)
-python bench/helpers.py ticks PID                 utime+stime of PID and its children (ticks)
+python bench/helpers.py ticks PID [PID…]         utime+stime of PID and its children (ticks),
+                                                  or of exactly the PIDs given
 python bench/helpers.py busy                      busy and steal ticks of all CPUs
 """
 
@@ -83,9 +84,11 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def ticks(pid: str) -> str:
+def ticks(pid: str, *more: str) -> str:
+    """utime+stime of ``pid`` and its children; with more pids, of exactly those pids."""
+    pids = [int(p) for p in (pid, *more)] if more else [int(pid), *_children(int(pid))]
     total = 0
-    for each in [int(pid), *_children(int(pid))]:
+    for each in pids:
         try:
             fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:

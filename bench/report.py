@@ -39,6 +39,8 @@ LABELS = {
 #: FlaskBB 2.2.0, 2 sync workers, from ../shared/bench/flaskbb/README.md (2026-11-26): the middle
 #: of each measured range. Used when PEER=1 did not run.
 FLASKBB_README = {"hello": 4550.5, "index": 196.0, "forum": 105.5, "topic": 28.5}
+#: Its server CPU per request (ms), the steadiest figure on a shared machine (same README).
+FLASKBB_README_CPU = {"hello": 0.28, "index": 9.7, "forum": 17.7, "topic": 47.5}
 FLASKBB_MATCH = {
     "hello": "hello",
     "home": "index",
@@ -86,20 +88,27 @@ def parse_cpu(path: Path, requests: int) -> dict:
     }
 
 
-def flaskbb_figures(res: Path) -> tuple[dict[str, float], str]:
+def flaskbb_figures(res: Path) -> tuple[dict[str, float], dict[str, float], str]:
+    """FlaskBB's req/s and server CPU ms per request, by FlaskBB target name."""
     peer = res / "peer_summary.json"
     if peer.exists():
-        rows = json.loads(peer.read_text())
-        figures = {
-            r["target"]: r["rps"]
-            for r in rows
+        rows = [
+            r
+            for r in json.loads(peer.read_text())
             if r.get("mode") == "sync2" and r.get("python") == "py3.12"
-        }
-        if figures:
-            return figures, "FlaskBB measured in this run (PEER=1, 2 sync workers)"
-    return FLASKBB_README, (
-        "FlaskBB figures from ../shared/bench/flaskbb/README.md (2026-11-26, middle of each "
-        "range: home 196, board 105.5, topic 28.5 req/s)"
+        ]
+        if rows:
+            return (
+                {r["target"]: r["rps"] for r in rows},
+                {r["target"]: r.get("srv_ms_per_req", NAN) for r in rows},
+                "FlaskBB 2.2.0 measured in this run (PEER=1, 2 sync workers)",
+            )
+    return (
+        FLASKBB_README,
+        FLASKBB_README_CPU,
+        "FlaskBB 2.2.0 figures from ../shared/bench/flaskbb/README.md (2026-11-26; req/s: the "
+        "middle of each range, hello 4,550, home 196, board 105.5, topic 28.5; CPU ms/req: "
+        "hello 0.28, home 9.7, board 17.7, topic 47.5)",
     )
 
 
@@ -114,9 +123,17 @@ def main(res: Path) -> None:
     for name, _path, _note in targets:
         result = parse_wrk(res / f"wrk__{name}.txt")
         result.update(parse_cpu(res / f"cpu__{name}.txt", result["requests"]))
+        db_ticks = res / f"dbticks__{name}.txt"
+        result["db_ms"] = NAN
+        if db_ticks.exists() and result["requests"] and meta.get("db") == "postgresql":
+            clk = int(meta.get("clk_tck", 100))
+            result["db_ms"] = int(db_ticks.read_text().strip() or 0) * 1e3 / clk
+            result["db_ms"] /= result["requests"]
+        logged = res / f"logged__{name}.txt"
+        result["logged"] = int(logged.read_text().strip() or 0) if logged.exists() else 0
         rows[name] = result
     hello = rows.get("hello", {}).get("rps", NAN)
-    flaskbb, flaskbb_source = flaskbb_figures(res)
+    flaskbb, flaskbb_cpu, flaskbb_source = flaskbb_figures(res)
 
     if meta:
         print(
@@ -128,28 +145,48 @@ def main(res: Path) -> None:
         )
         print()
     print(
-        "| page | path | req/s | p50 ms | p99 ms | server CPU ms/req | × hello | × FlaskBB "
-        "| errors | other procs CPU % |"
+        "| page | path | req/s | p50 ms | p99 ms | server CPU ms/req | PostgreSQL CPU ms/req "
+        "| × hello | × FlaskBB "
+        "| × FlaskBB, hello-normalised | FlaskBB CPU ms/req | errors | 500s logged "
+        "| other procs CPU % |"
     )
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    peer_hello = flaskbb.get("hello", NAN)
     for name, path, note in targets:
         label = LABELS.get(name, name)
         if note.startswith("n/a"):
-            print(f"| {label} | {path or '–'} | n/a | | | | | | | {note[4:].strip()} |")
+            print(f"| {label} | {path or '–'} | n/a |" + " |" * 10 + f" {note[4:].strip()} |")
             continue
         r = rows[name]
-        peer_name = FLASKBB_MATCH.get(name)
-        peer_rps = flaskbb.get(peer_name, NAN) if peer_name else NAN
+        peer_name = FLASKBB_MATCH.get(name, "")
+        peer_rps = flaskbb.get(peer_name, NAN)
         versus = fmt(r["rps"] / peer_rps, 2) if peer_rps == peer_rps else "n/a"
+        normalised = "n/a"
+        if peer_rps == peer_rps:
+            normalised = fmt((r["rps"] / hello) / (peer_rps / peer_hello), 2)
+        peer_cpu = fmt(flaskbb_cpu.get(peer_name, NAN), 2) if peer_name else "n/a"
         errors = r["bad"] + r["sockerr"]
         print(
             f"| {label} | `{path}` | {fmt(r['rps'])} | {fmt(r['p50'], 1)} | {fmt(r['p99'], 1)} "
-            f"| {fmt(r['cpu_ms'], 2)} | {fmt(r['rps'] / hello, 3)} | {versus} | {errors} "
-            f"| {fmt(r['other'])} |"
+            f"| {fmt(r['cpu_ms'], 2)} | {fmt(r['db_ms'], 2)} | {fmt(r['rps'] / hello, 3)} "
+            f"| {versus} | {normalised} "
+            f"| {peer_cpu} | {errors} | {r['logged']} | {fmt(r['other'])} |"
         )
     print()
-    print(f"× hello = req/s over hello-world's req/s in this run; × FlaskBB: {flaskbb_source}.")
-    print("errors = non-2xx/3xx responses + socket errors reported by wrk.")
+    print(
+        "× hello = req/s over hello-world's req/s in this run; × FlaskBB = req/s over FlaskBB's "
+        "matching page (home: index, board: forum, thread: its 200-post topic); "
+        "hello-normalised = (× hello) over FlaskBB's own page/hello ratio, which cancels most of "
+        f"the machine's load; {flaskbb_source}."
+    )
+    print(
+        "server CPU = gunicorn master and workers (on SQLite the database work is in there); "
+        "PostgreSQL CPU = the backends serving the two workers (PostgreSQL runs only)."
+    )
+    print(
+        "errors = non-2xx/3xx responses + socket errors reported by wrk; 500s logged = "
+        "unhandled errors in gunicorn's log during the row's warm-up and run."
+    )
     seed = res / "seed.json"
     if seed.exists():
         summary = json.loads(seed.read_text())

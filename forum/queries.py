@@ -416,6 +416,21 @@ def facilitator_ids(board: Board) -> list[int]:
 # --- private messages -----------------------------------------------------------------------
 
 
+def _is_unread(participant: Participant) -> bool:
+    seen, activity = participant.last_read_at, participant.last_activity_at
+    return activity is not None and (seen is None or activity > seen)
+
+
+def _unread_condition() -> ColumnElement[bool]:
+    return and_(
+        Participant.last_activity_at.is_not(None),
+        or_(
+            Participant.last_read_at.is_(None),
+            Participant.last_activity_at > Participant.last_read_at,
+        ),
+    )
+
+
 @dataclass(frozen=True)
 class InboxRow:
     conversation: Conversation
@@ -423,8 +438,7 @@ class InboxRow:
 
     @property
     def unread(self) -> bool:
-        read = self.participant.last_read_at
-        return read is None or self.conversation.last_message_at > read
+        return _is_unread(self.participant)
 
 
 def _inbox_condition(viewer: Viewer, archived: bool) -> ColumnElement[bool]:
@@ -445,7 +459,7 @@ def inbox(viewer: Viewer, page: int, per_page: int, archived: bool = False) -> P
         .join(Participant, Participant.conversation_id == Conversation.id)
         .options(selectinload(Conversation.participants).joinedload(Participant.user))
         .where(condition)
-        .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
+        .order_by(Participant.last_activity_at.desc(), Conversation.id.desc())
         .offset((page - 1) * per_page)
         .limit(per_page)
     ).all()
@@ -459,14 +473,10 @@ def unread_conversation_count(viewer: Viewer) -> int:
         db.session.scalar(
             select(func.count())
             .select_from(Participant)
-            .join(Conversation, Participant.conversation_id == Conversation.id)
             .where(
                 _inbox_condition(viewer, False),
                 Participant.muted.is_(False),
-                or_(
-                    Participant.last_read_at.is_(None),
-                    Conversation.last_message_at > Participant.last_read_at,
-                ),
+                _unread_condition(),
             )
         )
         or 0

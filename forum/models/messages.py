@@ -40,7 +40,7 @@ class Participant(db.Model):
     __tablename__ = "participants"
     __table_args__ = (
         UniqueConstraint("conversation_id", "user_id"),
-        Index("ix_participants_user_inbox", "user_id", "archived", "left_at"),
+        Index("ix_participants_user_inbox", "user_id", "archived", "last_activity_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -48,6 +48,8 @@ class Participant(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: When this participant last had something new to see (blocked senders excluded).
+    last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     muted: Mapped[bool] = mapped_column(Boolean, default=False)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)

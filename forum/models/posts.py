@@ -37,6 +37,8 @@ class PostStatus(enum.StrEnum):
     PENDING = "pending"
     HIDDEN = "hidden"
     DELETED = "deleted"
+    #: Held for approval and not approved: only its author (and admins) ever see it.
+    REJECTED = "rejected"
 
 
 class Thread(db.Model):

@@ -96,6 +96,20 @@ def default_join_policy(visibility: Visibility) -> JoinPolicy:
     )
 
 
+AUDIENCE_RANK = {
+    Visibility.PUBLIC: 0,
+    Visibility.MEMBERS: 1,
+    Visibility.PRIVATE: 2,
+    Visibility.HIDDEN: 2,
+}
+
+
+def widens_audience(old: Visibility, new: Visibility) -> bool:
+    """Would changing a board from ``old`` to ``new`` let more people read what is on it?
+    (Private and hidden boards have the same readers: their members.)"""
+    return AUDIENCE_RANK[new] < AUDIENCE_RANK[old]
+
+
 def check_settings(
     visibility: Visibility,
     join_policy: JoinPolicy,
@@ -170,8 +184,21 @@ def update_settings(actor: User, board: Board, **settings: object) -> None:
 
     A change to the guidelines' text makes members accept them again. Each change is logged.
     """
+    confirmed = bool(settings.pop("confirm_widening", False))
     visibility = settings.get("visibility", board.visibility)
     join_policy = settings.get("join_policy", board.join_policy)
+    if visibility != board.visibility and widens_audience(board.visibility, visibility):
+        if not actor.is_admin:
+            raise ServiceError(
+                "Letting more people read this board's past posts needs a site admin.",
+                "visibility",
+            )
+        if not confirmed:
+            raise ServiceError(
+                "More people will be able to read everything ever written here. Tick the box "
+                "to confirm that the members would accept that.",
+                "confirm_widening",
+            )
     retention = settings.get("retention_days", board.retention_days)
     premoderate = settings.get("premoderate_posts", board.premoderate_posts)
     check_settings(visibility, join_policy, retention, premoderate)  # type: ignore[arg-type]
@@ -184,6 +211,14 @@ def update_settings(actor: User, board: Board, **settings: object) -> None:
             setattr(board, key, value)
     if "guidelines" in changed:
         board.guidelines_version = board.guidelines_version + 1
+        own = db.session.scalars(
+            select(BoardMembership).where(
+                BoardMembership.board_id == board.id, BoardMembership.user_id == actor.id
+            )
+        ).first()
+        if own is not None:  # whoever wrote the new text has accepted it
+            own.guidelines_version = board.guidelines_version
+            own.guidelines_accepted_at = utcnow()
     if changed:
         modlog.record(actor, "board_settings", board=board, reason="Changed: " + ", ".join(changed))
     db.session.commit()

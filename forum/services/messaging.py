@@ -143,6 +143,17 @@ def _add_message(
         .values(message_count=Conversation.message_count + 1, last_message_at=now),
         execution_options={"synchronize_session": False},
     )
+    # Each participant's own "latest activity": what they can see. A message from someone
+    # they blocked never arrives, so it neither shows as unread nor lifts the conversation.
+    blocked_by: set[int] = set()
+    if author is not None:
+        ids = [p.user_id for p in conversation.participants]
+        blocked_by = {b for b, blocked in policy.blocks_between(ids) if blocked == author.id}
+    for participant in conversation.participants:
+        if participant.left_at is None and participant.user_id not in blocked_by:
+            participant.last_activity_at = now
+            if author is not None and participant.user_id == author.id:
+                participant.last_read_at = now
     return message
 
 
@@ -191,6 +202,12 @@ def start(sender: User, recipients: list[User], subject: str, body: str) -> Conv
     for recipient in unique.values():
         if refusal := policy.message_refusal(sender, recipient):
             raise ServiceError(refusal, "recipients")
+    if len(unique) > 1 and policy.blocks_between(list(unique)):
+        raise ServiceError(
+            "Some of these people can't be in one conversation together. Please write to them "
+            "separately.",
+            "recipients",
+        )
     check_new_account_limits(sender, list(unique.values()))
     now = utcnow()
     conversation = Conversation(
@@ -199,17 +216,10 @@ def start(sender: User, recipients: list[User], subject: str, body: str) -> Conv
     db.session.add(conversation)
     db.session.flush()
     for user_id in (sender.id, *unique):
-        db.session.add(
-            Participant(
-                conversation_id=conversation.id,
-                user_id=user_id,
-                joined_at=now,
-                last_read_at=now if user_id == sender.id else None,
-            )
-        )
+        db.session.add(Participant(conversation_id=conversation.id, user_id=user_id, joined_at=now))
     db.session.flush()
-    message = _add_message(conversation, sender, body, event=False)
     db.session.refresh(conversation)
+    message = _add_message(conversation, sender, body, event=False)
     _tell_recipients(conversation, sender, message)
     db.session.commit()
     return conversation
@@ -236,7 +246,7 @@ def _closed_to(sender: User, conversation: Conversation) -> bool:
 
 
 def reply(sender: User, conversation: Conversation, body: str) -> Message:
-    participant = _active_participant(conversation, sender)
+    _active_participant(conversation, sender)
     body = _clean_body(body)
     if _closed_to(sender, conversation) and not policy.is_staff(sender):
         raise ServiceError("This conversation is closed: no one else can read new messages in it.")
@@ -245,7 +255,6 @@ def reply(sender: User, conversation: Conversation, body: str) -> Message:
     ]
     check_new_account_limits(sender, others)
     message = _add_message(conversation, sender, body, event=False)
-    participant.last_read_at = utcnow()
     _tell_recipients(conversation, sender, message)
     db.session.commit()
     return message
@@ -262,9 +271,8 @@ def add_participant(adder: User, conversation: Conversation, user: User) -> None
         )
     if refusal := policy.message_refusal(adder, user):
         raise ServiceError(refusal, "username")
-    if not policy.is_staff(adder) and policy.blocks_between(
-        [user.id, *(p.user_id for p in active)]
-    ):
+    pairs = policy.blocks_between([user.id, *(p.user_id for p in active)])
+    if not policy.is_staff(adder) and any(user.id in pair for pair in pairs):
         raise ServiceError(f"{user.name} can't be added to this conversation.", "username")
     check_new_account_limits(adder, [user])
     existing = next((p for p in conversation.participants if p.user_id == user.id), None)

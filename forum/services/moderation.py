@@ -138,7 +138,8 @@ def reject_post(facilitator: User, post: Post, reason: str) -> None:
     if post.status != PostStatus.PENDING:
         raise ServiceError("That post is no longer waiting for approval.")
     reason = _clean(reason, "a reason", REASON_MAX, "reason", required=False)
-    post.status = PostStatus.HIDDEN
+    post.status = PostStatus.REJECTED
+    post.hidden_reason = reason or None
     if post.author_id is not None:
         notify(
             post.author_id,

@@ -12,6 +12,9 @@ from forum.models import Board, Post, PostRevision, PostStatus, Thread
 from forum.models.types import utcnow
 from forum.services.moderation import _recount
 
+#: Marks a post erased by the retention period rather than by its author.
+RETENTION = "retention"
+
 
 @dataclass
 class PurgeReport:
@@ -57,7 +60,7 @@ def purge(now: datetime | None = None) -> PurgeReport:
             report.posts_erased += db.session.execute(
                 update(Post)
                 .where(Post.id.in_(old_ids))
-                .values(status=PostStatus.DELETED, source="", html=""),
+                .values(status=PostStatus.DELETED, source="", html="", hidden_reason=RETENTION),
                 execution_options={"synchronize_session": False},
             ).rowcount
         _recount(board)

@@ -123,5 +123,6 @@ def add_note(actor: User, user: User, text: str) -> MemberNote:
         raise ServiceError(f"Notes can be at most {REASON_MAX} characters.", "text")
     note = MemberNote(user_id=user.id, author_id=actor.id, text=text)
     db.session.add(note)
+    modlog.record(actor, "add_member_note", target_user=user)
     db.session.commit()
     return note

@@ -63,6 +63,7 @@ def upgrade():
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('joined_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('last_read_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('last_activity_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('left_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('muted', sa.Boolean(), nullable=False),
     sa.Column('archived', sa.Boolean(), nullable=False),
@@ -72,7 +73,7 @@ def upgrade():
     sa.UniqueConstraint('conversation_id', 'user_id', name=op.f('uq_participants_conversation_id'))
     )
     with op.batch_alter_table('participants', schema=None) as batch_op:
-        batch_op.create_index('ix_participants_user_inbox', ['user_id', 'archived', 'left_at'], unique=False)
+        batch_op.create_index('ix_participants_user_inbox', ['user_id', 'archived', 'last_activity_at'], unique=False)
 
     op.create_table('reports',
     sa.Column('id', sa.Integer(), nullable=False),

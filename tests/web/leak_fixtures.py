@@ -2,11 +2,12 @@
 
 One board of each visibility holds a thread full of unique marker strings: a title and body that
 were edited (so earlier versions exist), a reply and a nested reply, an anonymous reply, a reply
-waiting for approval, a reply a facilitator did not approve, an anonymous thread and a thread
-waiting for approval. Around it: notifications about its posts sent to every viewer, a message
-relayed to the anonymous author, and moderation log entries. Every person stands in one relation
-to every board (guest, stranger, pending requester, member, banned, former member, facilitator of
-another board, the board's facilitator, site admin).
+a facilitator hid, a reply waiting for approval, a reply a facilitator did not approve, an
+anonymous thread and a thread waiting for approval. Around it: notifications about its posts sent
+to every viewer (and the "not approved" notice to its author, who then left the board), a message
+relayed to the anonymous author, a report about the anonymous reply, and moderation log entries.
+Every person stands in one relation to every board (guest, stranger, pending requester, member,
+banned, former member, facilitator of another board, the board's facilitator, site admin).
 
 The expectations here are written out by hand from DESIGN §3, not derived from forum.policy, so
 that the test can disagree with the code.
@@ -133,10 +134,11 @@ MARKER_RULES: dict[str, Callable[[str, Visibility], bool]] = {
     "pendingthreadbody": _moderates,
     # a notification about a post waiting for approval: only admins may see that post
     "notifpending": lambda viewer, vis: viewer == "admin",
-    # a post a facilitator did not approve: its author (the former member) and moderators
-    "rejected": lambda viewer, vis: (
-        _reads(viewer, vis) and viewer in MODERATORS | {"former_member"}
-    ),
+    # a post a facilitator did not approve: its author (the former member) and admins
+    "rejected": lambda viewer, vis: _reads(viewer, vis) and viewer in ("admin", "former_member"),
+    # a post a facilitator hid, and why: others see a placeholder
+    "hidden": _moderates,
+    "hidereason": _moderates,
     # the moderation log and the reports queue: the board's facilitators and admins
     "banreason": _moderates,
     "reportnote": _moderates,
@@ -144,9 +146,12 @@ MARKER_RULES: dict[str, Callable[[str, Visibility], bool]] = {
     "relay": lambda viewer, vis: False,
 }
 
-MAIN_POSTS = ("opening", "reply", "nested", "anon", "pending", "rejected")
+MAIN_POSTS = ("opening", "reply", "nested", "anon", "hidden", "pending", "rejected")
 ALL_POSTS = (*MAIN_POSTS, "anonthread", "pendingthread")
 THREADS = ("main", "anon", "pending")
+#: For pages that treat posts or threads alike, one of each status is enough (keeps it fast).
+SOME_POSTS = ("anon", "hidden", "rejected")
+SOME_THREADS = ("main", "pending")
 
 
 def may_see_thread(viewer: str, vis: Visibility, thread: str) -> bool:
@@ -155,9 +160,15 @@ def may_see_thread(viewer: str, vis: Visibility, thread: str) -> bool:
 
 
 def may_see_post(viewer: str, vis: Visibility, post: str) -> bool:
-    """Posts waiting for approval are shown only to their author and admins; removed and hidden
-    ones keep their place."""
-    return _reads(viewer, vis) and (post not in ("pending", "pendingthread") or viewer == "admin")
+    """Posts waiting for approval, or not approved, are shown only to their author and admins;
+    removed and hidden ones keep their place."""
+    if not _reads(viewer, vis):
+        return False
+    if post in ("pending", "pendingthread"):
+        return viewer == "admin"
+    if post == "rejected":
+        return viewer in ("admin", "former_member")
+    return True
 
 
 def forbidden_markers(viewer: str, effective: dict[Visibility, Visibility]) -> list[str]:
@@ -183,6 +194,7 @@ class BoardWorld:
     board_id: int
     threads: dict[str, int]
     posts: dict[str, int]
+    report_id: int
 
     def marker(self, kind: str) -> str:
         return marker(self.vis, kind)
@@ -228,6 +240,8 @@ def _build_board(vis: Visibility, category: Category, people: dict, authors: dic
     reply = posting.reply(writer, thread, m("reply"))
     nested = posting.reply(writer, thread, m("nested"), parent=reply)
     anon = posting.reply(anon_author, thread, m("anon"), anonymous=True)
+    hidden = posting.reply(writer, thread, m("hidden"))
+    moderation.hide_post(facilitator, hidden, m("hidereason"))
 
     board.premoderate_posts = 3
     db.session.commit()
@@ -240,8 +254,9 @@ def _build_board(vis: Visibility, category: Category, people: dict, authors: dic
     assert not pending_thread.approved, "the world needs a thread waiting for approval"
     assert rejected.status == PostStatus.PENDING
     moderation.reject_post(facilitator, rejected, "")
+    assert rejected.status != PostStatus.VISIBLE
     moderation.relay_to_author(facilitator, anon, m("relay"))
-    reports.report_post(people["member"], anon, "other", m("reportnote"))
+    report = reports.report_post(people["member"], anon, "other", m("reportnote"))
     membership.remove(facilitator, board, people["banned"], ban=True, reason=m("banreason"))
     membership.leave(people["former_member"], board)
 
@@ -250,6 +265,7 @@ def _build_board(vis: Visibility, category: Category, people: dict, authors: dic
         "reply": reply.id,
         "nested": nested.id,
         "anon": anon.id,
+        "hidden": hidden.id,
         "pending": pending.id,
         "rejected": rejected.id,
         "anonthread": anon_thread.last_post_id,
@@ -263,7 +279,7 @@ def _build_board(vis: Visibility, category: Category, people: dict, authors: dic
         )
     db.session.commit()
     assert db.session.get(Thread, thread.id).title == m("title")
-    return BoardWorld(vis, board.id, threads, ids)
+    return BoardWorld(vis, board.id, threads, ids, report.id)
 
 
 def build_world(make_user, category: Category) -> World:
@@ -306,7 +322,8 @@ def build_world(make_user, category: Category) -> World:
 class Probe:
     """One GET request. ``fake`` is the same request about an id that does not exist; ``scope``
     says whose visibility decides whether the real one must be indistinguishable from it:
-    ("board", vis) — the board is listed; ("thread", vis, name); ("post", vis, name)."""
+    ("board", vis) — the board is listed; ("thread", vis, name); ("post", vis, name);
+    ("report", vis) — a report about the board's content, for its moderators."""
 
     endpoint: str
     url: str
@@ -320,6 +337,8 @@ def may_see_scope(viewer: str, scope: tuple) -> bool:
         return _listed(viewer, vis)
     if kind == "thread":
         return may_see_thread(viewer, vis, rest[0])
+    if kind == "report":
+        return _moderates(viewer, vis)
     return may_see_post(viewer, vis, rest[0])
 
 
@@ -341,18 +360,33 @@ def _board_route(endpoint: str, *suffixes: str, prefix: str = "/b/") -> Builder:
     return build
 
 
-def _thread_route(endpoint: str, *suffixes: str, main_only: tuple[str, ...] = ()) -> Builder:
-    """``main_only``: further variants asked of the main thread alone."""
+def _thread_route(
+    endpoint: str, *suffixes: str, main_only: tuple[str, ...] = (), names: tuple[str, ...] = THREADS
+) -> Builder:
+    """``main_only``: further variants asked of the main thread alone; ``names``: the threads
+    asked about."""
 
     def build(world: World, vis: Visibility) -> list[Probe]:
         threads = world.boards[vis].threads
         return [
-            Probe(endpoint, f"/t/{tid}{s}", f"/t/{FAKE_ID}{s}", ("thread", vis, name))
-            for name, tid in threads.items()
+            Probe(endpoint, f"/t/{threads[name]}{s}", f"/t/{FAKE_ID}{s}", ("thread", vis, name))
+            for name in names
             for s in (*suffixes, *(main_only if name == "main" else ()))
         ]
 
     return build
+
+
+def _report_detail(world: World, vis: Visibility) -> list[Probe]:
+    report_id = world.boards[vis].report_id
+    return [
+        Probe(
+            "moderation.report_detail",
+            f"/moderation/reports/{report_id}",
+            f"/moderation/reports/{FAKE_ID}",
+            ("report", vis),
+        )
+    ]
 
 
 def _post_route(endpoint: str, suffix: str, names: tuple[str, ...] = ALL_POSTS) -> Builder:
@@ -457,11 +491,11 @@ ROUTES: dict[str, Route] = {
     "threads.edit": Route("content", _post_route("threads.edit", "/edit")),
     "threads.remove": Route(
         "content",
-        _post_route("threads.remove", "/remove", ("opening", "anon", "pending", "rejected")),
+        _post_route("threads.remove", "/remove", ("opening", "hidden", "pending", "rejected")),
     ),
     "threads.history": Route(
         "content",
-        _post_route("threads.history", "/history", ("opening", "reply", "pending", "rejected")),
+        _post_route("threads.history", "/history", ("opening", "hidden", "pending", "rejected")),
     ),
     "moderation.reveal": Route(
         "content",
@@ -476,6 +510,34 @@ ROUTES: dict[str, Route] = {
         ),
     ),
     "moderation.move": Route("content", _thread_route("moderation.move", "/move")),
+    "moderation.hide": Route("content", _post_route("moderation.hide", "/hide", SOME_POSTS)),
+    "moderation.note": Route("content", _post_route("moderation.note", "/note", SOME_POSTS)),
+    "moderation.report_post": Route(
+        "content", _post_route("moderation.report_post", "/report", SOME_POSTS)
+    ),
+    "moderation.report_thread": Route(
+        "content", _thread_route("moderation.report_thread", "/report", names=SOME_THREADS)
+    ),
+    "moderation.split": Route(
+        "content", _thread_route("moderation.split", "/split", names=SOME_THREADS)
+    ),
+    "moderation.merge": Route(
+        "content", _thread_route("moderation.merge", "/merge", names=SOME_THREADS)
+    ),
+    "moderation.content_warning": Route(
+        "content", _thread_route("moderation.content_warning", "/warning", names=SOME_THREADS)
+    ),
+    "moderation.report_detail": Route("content", _report_detail),
+    "moderation.dashboard": _site("content", "moderation.dashboard", "/moderation"),
+    "moderation.member": _site(
+        "content",
+        "moderation.member",
+        f"/u/{ANON_USERNAME}/moderation",
+        f"/u/{WRITER}/moderation",
+    ),
+    "moderation.report_user": _site(
+        "content", "moderation.report_user", f"/u/{ANON_USERNAME}/report", f"/u/{WRITER}/report"
+    ),
     # site-wide pages built from content
     "moderation.log": _site("content", "moderation.log", "/moderation/log"),
     "notifications.index": _site("content", "notifications.index", "/notifications"),
@@ -486,6 +548,8 @@ ROUTES: dict[str, Route] = {
         "content", _board_route("admin.edit_board", "", prefix="/admin/boards/")
     ),
     "admin.new_board": _site("content", "admin.new_board", "/admin/boards/new"),
+    "admin.watched_words": _site("content", "admin.watched_words", "/admin/watched-words"),
+    "admin.crisis_resources": _site("account", "admin.crisis_resources", "/admin/crisis"),
     # the viewer's own pages, forms and messages: no board content
     "admin.new_category": _site("account", "admin.new_category", "/admin/categories/new"),
     "admin.edit_category": Route("account", _edit_category, site_wide=True),
@@ -503,6 +567,7 @@ ROUTES: dict[str, Route] = {
         "messages", "messages.report", f"/messages/{FAKE_ID}/m/{FAKE_ID}/report"
     ),
     # not content at all
+    "moderation.crisis": _site("not content", "moderation.crisis", "/crisis"),
     "health.healthz": _site("not content", "health.healthz", "/healthz"),
     "static": _site("not content", "static", "/static/css/kindred.css"),
 }

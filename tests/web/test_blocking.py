@@ -166,6 +166,24 @@ def test_a_blocked_members_new_message_does_not_show_as_unread_for_the_blocker(
     assert "Unread" not in row_for(inbox_rows(inbox), "Our trio")
 
 
+def test_a_blocked_members_message_does_not_mark_the_others_messages_as_read(
+    app, alice, bob, carol
+):
+    """Bob has not yet read what Alice wrote; Carol (blocked) writing after her changes nothing."""
+    as_alice, as_bob, as_carol = browser(app, alice), browser(app, bob), browser(app, carol)
+    group = send(as_alice, "bob, carol", "Our trio", "Alice opens the group")
+    as_bob.get(f"/messages/{group}")
+    block(app, bob, carol)
+    assert answer(as_alice, group, "Alice-unread-by-Bob").status_code == 302
+    assert answer(as_carol, group, "Carol-after-the-block").status_code == 302
+
+    inbox = as_bob.get("/messages")
+    assert unread_header(inbox) == "1"
+    assert "Unread" in row_for(inbox_rows(inbox), "Our trio")
+    assert "Alice-unread-by-Bob" in text(as_bob.get(f"/messages/{group}"))
+    assert unread_header(as_bob.get("/messages")) is None
+
+
 def test_a_one_to_one_conversation_is_closed_to_the_blocked_member(app, bob, carol):
     as_carol = browser(app, carol)
     conversation = send(as_carol, "bob", "Hello", "Carol writes first")
@@ -173,9 +191,8 @@ def test_a_one_to_one_conversation_is_closed_to_the_blocked_member(app, bob, car
 
     response = answer(as_carol, conversation, "Carol tries again")
     kept(response, "Carol tries again")
-    assert (
-        "This conversation is closed: no one else can read new messages in it."
-        in refusal(response)
+    assert "This conversation is closed: no one else can read new messages in it." in refusal(
+        response
     )
     assert count(Message, Message.source == "Carol tries again") == 0
     assert count(Notification, Notification.user_id == bob.id) == 1
@@ -250,6 +267,7 @@ def test_no_one_can_start_a_group_with_both_the_blocker_and_the_blocked_member(
     block(app, bob, carol)
     refused = write(browser(app, alice), "bob, carol", "All of us", "Let's all talk")
     kept(refused, "All of us", "Let's all talk")
+    assert "block" not in refusal(refused).lower()  # without saying who blocked whom
     assert count(Participant) == 0 and count(Message) == 0
 
 
@@ -347,9 +365,7 @@ def test_an_anonymous_post_by_the_blocked_member_is_not_folded_or_named(
 # --- unblocking -----------------------------------------------------------------------------------
 
 
-def test_unblocking_from_the_message_settings_restores_everything(
-    app, alice, bob, carol, board
-):
+def test_unblocking_from_the_message_settings_restores_everything(app, alice, bob, carol, board):
     as_alice, as_bob, as_carol = browser(app, alice), browser(app, bob), browser(app, carol)
     one_to_one = send(as_carol, "bob", "Hello", "Carol writes first")
     group = send(as_alice, "bob, carol", "Our trio", "Alice opens the group")

@@ -22,7 +22,7 @@ from forum.models import (
     User,
     Visibility,
 )
-from forum.services import boards, posting
+from forum.services import accounts, boards, posting
 from tests.conftest import login
 
 TAG = re.compile(r"<[^>]+>")
@@ -509,22 +509,28 @@ def test_a_hidden_group_open_to_anyone_is_refused_with_a_reason(fran, group):
 # --- badges and who may use the tools ------------------------------------------------------------
 
 
-def test_professionally_led_groups_badge_their_facilitators_posts(
-    member_client, group, facilitator, member
+def test_professionally_led_groups_badge_their_verified_facilitators_posts(
+    member_client, group, facilitator, member, admin, make_user
 ):
     boards.add_member(group, member)
+    cofacilitator = make_user("cole", display_name="Cole")
+    boards.add_member(group, cofacilitator, facilitator=True)
+    accounts.set_verified_professional(admin, facilitator, True)
     thread_id = db.session.scalar(select(Thread.id).where(Thread.board_id == group.id))
     thread = db.session.get(Thread, thread_id)
     posting.reply(member, thread, "Tired but OK, thanks for asking.")
+    posting.reply(cofacilitator, thread, "Glad you're here, Jen.")
 
-    plain = text(member_client.get(f"/t/{thread_id}"))
-    assert "Fran Facilitator" in plain
-    assert "Professional facilitator" not in plain
+    peer_led = text(member_client.get(f"/t/{thread_id}"))
+    assert "Fran Facilitator" in peer_led
+    assert "Cole Facilitator" in peer_led
+    assert "Professional facilitator" not in peer_led
 
     boards.update_settings(facilitator, group, professionally_led=True)
     page = text(member_client.get(f"/t/{thread_id}"))
+    assert "Led by professionals" in text(member_client.get(f"/b/{group.id}"))
     assert "Fran Professional facilitator" in page
-    assert "Jen Professional facilitator" not in page
+    assert "Cole Facilitator" in page  # a facilitator, but not a verified professional
     assert page.count("Professional facilitator") == 1
 
 

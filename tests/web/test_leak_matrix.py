@@ -150,8 +150,9 @@ class Matrix:
     @staticmethod
     def _may_name_anonymous_author(url: str, endpoint: str) -> bool:
         """The anonymous author writes only anonymously: their name may appear on their own
-        profile and in a facilitator's member list, nowhere else."""
-        return url != f"/u/{ANON_USERNAME}" and endpoint not in (
+        profile (and the pages about them: reporting them, their moderation record) and in a
+        facilitator's member list, nowhere else."""
+        return not url.startswith(f"/u/{ANON_USERNAME}") and endpoint not in (
             "groups.members",
             "groups.requests",
         )
@@ -192,14 +193,29 @@ def check_board(matrix: Matrix, world: World, vis: Visibility) -> int:
     board_url, thread_url = f"/b/{here.board_id}", f"/t/{threads['main']}"
     board_page, thread_page = matrix.get(board_url), matrix.get(thread_url)
     if reads:
-        checks += expect(matrix, board_page.status_code == 200, f"{board_url} is not readable")
+        checks += expect(
+            matrix,
+            board_page.status_code == 200,
+            f"{board_url} answers {board_page.status_code} to a reader",
+        )
         for kind in ("title", "anonthread"):
             checks += expect(
                 matrix,
                 m(kind) in board_page.get_data(as_text=True),
                 f"{board_url} does not list {m(kind)}",
             )
-        checks += expect(matrix, thread_page.status_code == 200, f"{thread_url} is not readable")
+        listing = board_page.get_data(as_text=True)
+        checks += expect(
+            matrix,
+            (m("pendingthread") in listing) == (viewer == "admin"),
+            f"{board_url} lists the thread waiting for approval: "
+            f"{m('pendingthread') in listing}, expected only for admins",
+        )
+        checks += expect(
+            matrix,
+            thread_page.status_code == 200,
+            f"{thread_url} answers {thread_page.status_code} to a reader",
+        )
         page = thread_page.get_data(as_text=True)
         for kind in ("title", "body", "reply", "nested", "anon"):
             checks += expect(matrix, m(kind) in page, f"{thread_url} does not show {m(kind)}")
@@ -208,12 +224,20 @@ def check_board(matrix: Matrix, world: World, vis: Visibility) -> int:
             (m("pending") in page) == (viewer == "admin"),
             f"{thread_url}: {m('pending')} shown={m('pending') in page}, expected only to admins",
         )
-        rejected_shown = viewer in MODERATORS | {"former_member"}
+        for kind, shown_to in (
+            ("rejected", ("admin", "former_member")),
+            ("hidden", MODERATORS),
+            ("hidereason", MODERATORS),
+        ):
+            checks += expect(
+                matrix,
+                (m(kind) in page) == (viewer in shown_to),
+                f"{thread_url}: {m(kind)} shown={m(kind) in page}, expected {viewer in shown_to}",
+            )
         checks += expect(
             matrix,
-            (m("rejected") in page) == rejected_shown,
-            f"{thread_url}: the post not approved shown={m('rejected') in page}, "
-            f"expected {rejected_shown}",
+            "hidden by a facilitator" in page.lower(),
+            f"{thread_url} does not keep the hidden post's place",
         )
         anon_page = matrix.text(f"/t/{threads['anon']}")
         for kind in ("anonthread", "anonthreadbody"):
@@ -302,11 +326,15 @@ def check_board(matrix: Matrix, world: World, vis: Visibility) -> int:
             f"/u/{ANON_USERNAME} lists the anonymous post {m(kind)}: "
             f"{m(kind) in anon_profile}, expected {shown}",
         )
-    if reads and viewer != "guest":
+    if viewer != "guest":
+        # fetched in every column, so that a leak is reported under the board it comes from
         notifications = matrix.text("/notifications")
         checks += expect(
-            matrix, m("notif") in notifications, f"/notifications lacks the readable {m('notif')}"
+            matrix,
+            (m("notif") in notifications) == reads,
+            f"/notifications shows {m('notif')}: {m('notif') in notifications}, expected {reads}",
         )
+    if reads and viewer != "guest":
         checks += expect(
             matrix,
             (m("notifpending") in notifications) == (viewer == "admin"),
@@ -325,6 +353,11 @@ def check_board(matrix: Matrix, world: World, vis: Visibility) -> int:
                 "Anonymous member wrote:" in anon_quote,
                 "quoting the anonymous post does not credit 'Anonymous member'",
             )
+    if viewer == "admin":
+        reports = matrix.text("/admin/reports")
+        checks += expect(
+            matrix, m("reportnote") in reports, f"/admin/reports lacks {m('reportnote')}"
+        )
     if viewer in MODERATORS:
         log = matrix.text("/moderation/log")
         checks += expect(matrix, m("banreason") in log, f"/moderation/log lacks {m('banreason')}")

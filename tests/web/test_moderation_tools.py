@@ -193,11 +193,14 @@ def test_a_rejected_post_stays_out_of_sight_and_the_author_hears_why(
     )
 
     assert response.status_code == 302
-    assert fresh(Post, reply.id).status == PostStatus.HIDDEN
+    assert fresh(Post, reply.id).status == PostStatus.REJECTED
     notifications = text(member_client.get("/notifications"))
     assert 'Your post in "Introduce yourself" was not approved.' in notifications
     assert "Please don't name doctors here." in notifications
-    assert "Dr. Smith" not in text(sam.get(f"/t/{welcome_thread.id}"))
+    others_see = text(sam.get(f"/t/{welcome_thread.id}"))
+    assert "Dr. Smith" not in others_see
+    assert "hidden by a facilitator" not in others_see  # a post never approved never existed
+    assert "Only you can see it." in text(member_client.get(f"/t/{welcome_thread.id}"))
     assert "Nothing is waiting." in text(fran.get(f"/b/{watched_board.id}/queue"))
     assert fresh(Thread, welcome_thread.id).reply_count == 0
     assert counters(watched_board) == (1, 1)

@@ -96,4 +96,7 @@ class BoardSettingsForm(FlaskForm):
             NumberRange(min=0, max=PREMODERATE_MAX),
         ],
     )
+    confirm_widening = BooleanField(
+        "I confirm: more people may read everything already written on this board."
+    )
     submit = SubmitField("Save settings")

@@ -213,6 +213,7 @@ def settings(board_id: int):  # noqa: ANN201
                 noindex=bool(form.noindex.data),
                 retention_days=form.retention_days.data,
                 premoderate_posts=form.premoderate_posts.data,
+                confirm_widening=bool(form.confirm_widening.data),
             )
         except ServiceError as error:
             show_service_error(form, error)

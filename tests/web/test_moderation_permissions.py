@@ -1,0 +1,1013 @@
+"""Who may use each moderation tool: every route against every kind of person.
+
+The people: a plain member, a facilitator of the board, a facilitator of another board, a
+verified professional facilitating the (professionally led) board, a site admin, and a
+facilitator of the board who is suspended. For each route only the right people succeed; the
+others get 403 or 404 and nothing at all changes in the database. Every action that succeeds
+writes exactly one entry in the moderation log, in the same transaction as the action.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event, select
+
+from forum.extensions import db
+from forum.models import (
+    Board,
+    BoardMembership,
+    Conversation,
+    MemberNote,
+    MembershipRole,
+    Message,
+    ModerationAction,
+    Notification,
+    Post,
+    PostStatus,
+    Report,
+    ReportStatus,
+    Sanction,
+    SanctionKind,
+    Thread,
+    User,
+    Visibility,
+)
+from forum.models.moderation import AppendOnlyError
+from forum.services import boards, moderation, posting, reports, sanctions
+from tests.conftest import login
+
+TAG = re.compile(r"<[^>]+>")
+
+MEMBER = "member"
+FACILITATOR = "facilitator"
+OTHER_FACILITATOR = "other_facilitator"
+PROFESSIONAL = "professional"
+ADMIN = "admin"
+SUSPENDED = "suspended_facilitator"
+ROLES = (MEMBER, FACILITATOR, OTHER_FACILITATOR, PROFESSIONAL, ADMIN, SUSPENDED)
+
+#: Who may moderate the board's content.
+BOARD_MODERATORS = frozenset({FACILITATOR, PROFESSIONAL, ADMIN})
+#: Who may open the moderation pages at all (anyone facilitating some board, and admins).
+ANY_MODERATOR = frozenset({FACILITATOR, OTHER_FACILITATOR, PROFESSIONAL, ADMIN})
+ADMINS = frozenset({ADMIN})
+
+#: ``Route.logged`` for a page that changes nothing.
+NOTHING = "nothing"
+#: ``Route.logged`` when the log is checked elsewhere.
+NOT_CHECKED = "not checked"
+
+
+def text(response) -> str:  # noqa: ANN001
+    """The page's words as a reader sees them."""
+    return " ".join(html.unescape(TAG.sub(" ", response.get_data(as_text=True))).split())
+
+
+def fresh(model: type, id_: int):  # noqa: ANN201
+    db.session.expire_all()
+    return db.session.get(model, id_)
+
+
+def snapshot() -> dict[str, list]:
+    """Everything a moderation route could change, as the database has it now."""
+    db.session.expire_all()
+
+    def rows(*columns, order) -> list:  # noqa: ANN001
+        return [tuple(r) for r in db.session.execute(select(*columns).order_by(order))]
+
+    return {
+        "posts": rows(
+            Post.id,
+            Post.thread_id,
+            Post.number,
+            Post.path,
+            Post.parent_id,
+            Post.status,
+            Post.hidden_reason,
+            Post.facilitator_note,
+            Post.source,
+            Post.anonymous,
+            order=Post.id,
+        ),
+        "threads": rows(
+            Thread.id,
+            Thread.board_id,
+            Thread.title,
+            Thread.locked,
+            Thread.pinned,
+            Thread.content_warning,
+            Thread.approved,
+            Thread.reply_count,
+            Thread.post_counter,
+            order=Thread.id,
+        ),
+        "boards": rows(
+            Board.id,
+            Board.visibility,
+            Board.join_policy,
+            Board.guidelines,
+            Board.noindex,
+            Board.anonymous_allowed,
+            Board.professionally_led,
+            Board.premoderate_posts,
+            Board.retention_days,
+            Board.thread_count,
+            Board.post_count,
+            order=Board.id,
+        ),
+        "log": rows(
+            ModerationAction.id,
+            ModerationAction.actor_id,
+            ModerationAction.action,
+            ModerationAction.board_id,
+            ModerationAction.target_user_id,
+            ModerationAction.reason,
+            order=ModerationAction.id,
+        ),
+        "sanctions": rows(
+            Sanction.id,
+            Sanction.user_id,
+            Sanction.kind,
+            Sanction.board_id,
+            Sanction.reason,
+            Sanction.expires_at,
+            Sanction.lifted_at,
+            order=Sanction.id,
+        ),
+        "notes": rows(MemberNote.id, MemberNote.user_id, MemberNote.text, order=MemberNote.id),
+        "reports": rows(
+            Report.id,
+            Report.status,
+            Report.handled_by_id,
+            Report.claimed_at,
+            Report.resolution,
+            Report.resolved_at,
+            order=Report.id,
+        ),
+        "memberships": rows(
+            BoardMembership.id,
+            BoardMembership.board_id,
+            BoardMembership.user_id,
+            BoardMembership.role,
+            BoardMembership.status,
+            order=BoardMembership.id,
+        ),
+        "notifications": rows(
+            Notification.id, Notification.user_id, Notification.kind, order=Notification.id
+        ),
+        "conversations": rows(Conversation.id, Conversation.subject, order=Conversation.id),
+        "messages": rows(Message.id, order=Message.id),
+        "users": rows(User.id, User.site_role, User.verified_professional, order=User.id),
+    }
+
+
+def changes(before: dict, after: dict) -> list[str]:
+    return [name for name in before if before[name] != after[name]]
+
+
+# --- the world ------------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    app: Flask
+    board: Board  # professionally led, anonymous posts allowed
+    sister: Board  # another board the facilitators of ``board`` also facilitate
+    other: Board  # facilitated by the "other" facilitator only
+    author: User
+    thread: Thread
+    people: dict[str, User]
+    clients: dict[str, FlaskClient] = field(default_factory=dict)
+    serial: itertools.count = field(default_factory=lambda: itertools.count(1))
+    make_user: Callable[..., User] | None = None
+
+    def newcomer(self) -> User:
+        """A fresh member to act on, so that earlier attempts don't get in the way."""
+        return self.make_user(f"kim{next(self.serial)}")
+
+    def new_thread(self, replies: int = 0) -> tuple[Thread, list[Post]]:
+        n = next(self.serial)
+        thread = posting.start_thread(self.author, self.board, f"Thread {n}", f"Opening {n}")
+        posts = [posting.reply(self.author, thread, f"Reply {n}.{i}") for i in range(replies)]
+        return thread, posts
+
+    def reply(self, anonymous: bool = False) -> Post:
+        return posting.reply(
+            self.author, self.thread, f"A reply ({next(self.serial)})", anonymous=anonymous
+        )
+
+    def report(self) -> Report:
+        return reports.report_post(self.people[MEMBER], self.reply(), "harassment", "Unkind")
+
+
+@pytest.fixture
+def world(app, category, make_user, member, admin) -> World:
+    board = boards.create_board(
+        "Living with cancer",
+        category,
+        description="Day to day",
+        anonymous_allowed=True,
+        professionally_led=True,
+    )
+    sister = boards.create_board("Scan days", category, description="Waiting for results")
+    other = boards.create_board("Carers", category, description="For those who care")
+    people = {
+        MEMBER: make_user("morgan", display_name="Morgan"),
+        FACILITATOR: make_user("fran", display_name="Fran"),
+        OTHER_FACILITATOR: make_user("olga", display_name="Olga"),
+        PROFESSIONAL: make_user("petra", display_name="Dr Petra"),
+        ADMIN: admin,
+        SUSPENDED: make_user("suki", display_name="Suki"),
+    }
+    people[PROFESSIONAL].verified_professional = True
+    for role in (FACILITATOR, PROFESSIONAL, SUSPENDED):
+        boards.add_member(board, people[role], facilitator=True)
+        boards.add_member(sister, people[role], facilitator=True)
+    boards.add_member(other, people[OTHER_FACILITATOR], facilitator=True)
+    sanctions.suspend(admin, people[SUSPENDED], None, "Shared a member's diagnosis elsewhere")
+    thread = posting.start_thread(member, board, "Fatigue after radiotherapy", "How long?")
+    result = World(app, board, sister, other, member, thread, people, make_user=make_user)
+    for role, user in people.items():
+        browser = app.test_client()
+        response = login(browser, user)
+        assert response.status_code == 302, role
+        result.clients[role] = browser
+    return result
+
+
+# --- the routes -----------------------------------------------------------------------------
+
+Context = dict
+Request = tuple[str, str, dict | None]
+
+
+@dataclass(frozen=True)
+class Route:
+    id: str
+    allowed: frozenset[str]
+    prepare: Callable[[World], Context]
+    request: Callable[[World, Context], Request]
+    succeeded: Callable[[World, Context, object, User], None]
+    logged: str = NOTHING
+    ok: int = 302
+    #: A refusal other than 403/404 that is still a refusal: role -> (status, message).
+    refused_otherwise: dict[str, tuple[int, str]] = field(default_factory=dict)
+
+
+def expect(condition: bool) -> None:
+    assert condition
+
+
+def _post_status(post_id: int, status: PostStatus) -> None:
+    assert fresh(Post, post_id).status == status
+
+
+def _hidden_post(w: World) -> Context:
+    post = w.reply()
+    moderation.hide_post(w.people[ADMIN], post, "Names a doctor")
+    return {"post": post.id}
+
+
+def _state_thread(initial: str | None) -> Callable[[World], Context]:
+    def prepare(w: World) -> Context:
+        thread, _ = w.new_thread()
+        if initial:
+            moderation.set_thread_state(w.people[ADMIN], thread, initial)
+        return {"thread": thread.id}
+
+    return prepare
+
+
+def _state_done(attribute: str, value: bool):  # noqa: ANN202
+    def check(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
+        assert getattr(fresh(Thread, ctx["thread"]), attribute) is value
+
+    return check
+
+
+def _split_prepare(w: World) -> Context:
+    thread, replies = w.new_thread(replies=2)
+    return {"thread": thread.id, "post": replies[1].id}
+
+
+def _split_done(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
+    post = fresh(Post, ctx["post"])
+    assert post.thread_id != ctx["thread"]
+    assert post.thread.title == "Split off" and post.thread.board_id == w.board.id
+
+
+def _merge_prepare(w: World) -> Context:
+    source, replies = w.new_thread(replies=1)
+    target, _ = w.new_thread()
+    return {"thread": source.id, "target": target.id, "post": replies[0].id}
+
+
+def _merge_done(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
+    assert fresh(Thread, ctx["thread"]) is None
+    assert fresh(Post, ctx["post"]).thread_id == ctx["target"]
+
+
+def _report_prepare(w: World) -> Context:
+    return {"report": w.report().id}
+
+
+def _report_status(status: ReportStatus):  # noqa: ANN202
+    def check(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
+        report = fresh(Report, ctx["report"])
+        assert report.status == status and report.handled_by_id == user.id
+
+    return check
+
+
+def _claimed(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
+    report = fresh(Report, ctx["report"])
+    assert report.status == ReportStatus.OPEN and report.handled_by_id == user.id
+
+
+def _target(w: World) -> Context:
+    target = w.newcomer()
+    return {"user": target.id, "name": target.username}
+
+
+def _sanction_of(kind: SanctionKind):  # noqa: ANN202
+    def check(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
+        found = db.session.scalars(
+            select(Sanction).where(Sanction.user_id == ctx["user"], Sanction.kind == kind)
+        ).all()
+        assert len(found) == 1 and found[0].created_by_id == user.id
+        if kind == SanctionKind.MUTE:
+            assert found[0].board_id == w.board.id and found[0].expires_at is not None
+        if kind == SanctionKind.WARNING:
+            conversation = db.session.scalars(
+                select(Conversation).where(Conversation.created_by_id == user.id)
+            ).all()[-1]
+            assert ctx["user"] in {p.user_id for p in conversation.participants}
+
+    return check
+
+
+def _note_added(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
+    note = db.session.scalars(select(MemberNote).where(MemberNote.user_id == ctx["user"])).one()
+    assert note.text == "Finding the nights hard" and note.author_id == user.id
+
+
+def _mute_to_lift(w: World) -> Context:
+    target = w.newcomer()
+    mute = sanctions.mute(w.people[ADMIN], target, w.board, None, "Cooling off")
+    return {"sanction": mute.id}
+
+
+def _suspension_to_lift(w: World) -> Context:
+    target = w.newcomer()
+    suspension = sanctions.suspend(w.people[ADMIN], target, None, "Selling supplements")
+    return {"sanction": suspension.id}
+
+
+def _lifted(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
+    assert fresh(Sanction, ctx["sanction"]).lifted_at is not None
+
+
+def _pending_post(w: World) -> Context:
+    post = w.reply()
+    post.status = PostStatus.PENDING
+    db.session.commit()
+    return {"post": post.id}
+
+
+def _member_of_board(role: MembershipRole | None = None) -> Callable[[World], Context]:
+    def prepare(w: World) -> Context:
+        target = w.newcomer()
+        boards.add_member(w.board, target, facilitator=role == MembershipRole.FACILITATOR)
+        return {"user": target.id}
+
+    return prepare
+
+
+def _role_is(role: MembershipRole):  # noqa: ANN202
+    def check(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
+        db.session.expire_all()
+        membership = db.session.scalars(
+            select(BoardMembership).where(
+                BoardMembership.board_id == w.board.id, BoardMembership.user_id == ctx["user"]
+            )
+        ).one()
+        assert membership.role == role
+
+    return check
+
+
+def _settings_prepare(w: World) -> Context:
+    return {"noindex": fresh(Board, w.board.id).noindex}
+
+
+def _settings_request(w: World, ctx: Context) -> Request:
+    data = {
+        "visibility": "public",
+        "join_policy": "open",
+        "guidelines": "",
+        "anonymous_allowed": "y",
+        "professionally_led": "y",
+        "premoderate_posts": "0",
+        "retention_days": "",
+    }
+    if not ctx["noindex"]:
+        data["noindex"] = "y"
+    return "POST", f"/b/{w.board.id}/settings", data
+
+
+def _settings_done(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
+    board = fresh(Board, w.board.id)
+    assert board.noindex is (not ctx["noindex"])
+    assert board.visibility == Visibility.PUBLIC and board.professionally_led
+
+
+def _anonymous_post(w: World) -> Context:
+    return {"post": w.reply(anonymous=True).id}
+
+
+def _revealed(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
+    assert f"This post was written by {w.author.name} ({w.author.username})" in text(response)
+
+
+def _relayed(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
+    notes = db.session.scalars(
+        select(Notification).where(
+            Notification.user_id == w.author.id, Notification.kind == "facilitator_message"
+        )
+    ).all()
+    assert any("Are you safe tonight?" in n.text for n in notes)
+
+
+def _page(words: str):  # noqa: ANN202
+    def check(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
+        assert words in text(response)
+
+    return check
+
+
+def _nothing(w: World) -> Context:
+    return {}
+
+
+ROUTES = [
+    Route(
+        "hide",
+        BOARD_MODERATORS,
+        lambda w: {"post": w.reply().id},
+        lambda w, c: ("POST", f"/p/{c['post']}/hide", {"reason": "Please keep names out"}),
+        lambda w, c, r, u: _post_status(c["post"], PostStatus.HIDDEN),
+        logged="hide_post",
+    ),
+    Route(
+        "restore",
+        BOARD_MODERATORS,
+        _hidden_post,
+        lambda w, c: ("POST", f"/p/{c['post']}/restore", {}),
+        lambda w, c, r, u: _post_status(c["post"], PostStatus.VISIBLE),
+        logged="restore_post",
+    ),
+    Route(
+        "note",
+        BOARD_MODERATORS,
+        lambda w: {"post": w.reply().id},
+        lambda w, c: ("POST", f"/p/{c['post']}/note", {"note": "Ask your oncologist first."}),
+        lambda w, c, r, u: expect(
+            fresh(Post, c["post"]).facilitator_note == "Ask your oncologist first."
+        ),
+        logged="set_note",
+    ),
+    *[
+        Route(
+            f"state-{action}",
+            BOARD_MODERATORS,
+            _state_thread(initial),
+            lambda w, c, action=action: ("POST", f"/t/{c['thread']}/state", {"action": action}),
+            _state_done(attribute, value),
+            logged=f"{action}_thread",
+        )
+        for action, initial, attribute, value in (
+            ("lock", None, "locked", True),
+            ("unlock", "lock", "locked", False),
+            ("pin", None, "pinned", True),
+            ("unpin", "pin", "pinned", False),
+        )
+    ],
+    Route(
+        "warning",
+        BOARD_MODERATORS,
+        _state_thread(None),
+        lambda w, c: ("POST", f"/t/{c['thread']}/warning", {"warning": "Describes a relapse"}),
+        lambda w, c, r, u: expect(
+            fresh(Thread, c["thread"]).content_warning == "Describes a relapse"
+        ),
+        logged="set_content_warning",
+    ),
+    Route(
+        "split",
+        BOARD_MODERATORS,
+        _split_prepare,
+        lambda w, c: (
+            "POST",
+            f"/t/{c['thread']}/split",
+            {"title": "Split off", "posts": [c["post"]]},
+        ),
+        _split_done,
+        logged="split_thread",
+    ),
+    Route(
+        "merge",
+        BOARD_MODERATORS,
+        _merge_prepare,
+        lambda w, c: ("POST", f"/t/{c['thread']}/merge", {"target": c["target"]}),
+        _merge_done,
+        logged="merge_thread",
+    ),
+    Route(
+        "move",
+        BOARD_MODERATORS,
+        _state_thread(None),
+        lambda w, c: ("POST", f"/t/{c['thread']}/move", {"destination": w.sister.id}),
+        lambda w, c, r, u: expect(fresh(Thread, c["thread"]).board_id == w.sister.id),
+        logged="move_thread",
+    ),
+    Route(
+        "dashboard",
+        ANY_MODERATOR,
+        _nothing,
+        lambda w, c: ("GET", "/moderation", None),
+        _page("Open reports"),
+        ok=200,
+    ),
+    Route(
+        "log",
+        ANY_MODERATOR,
+        _nothing,
+        lambda w, c: ("GET", "/moderation/log", None),
+        _page("Moderation log"),
+        ok=200,
+    ),
+    Route(
+        "report-page",
+        BOARD_MODERATORS,
+        _report_prepare,
+        lambda w, c: ("GET", f"/moderation/reports/{c['report']}", None),
+        _page("Harassment or unkindness"),
+        ok=200,
+    ),
+    Route(
+        "report-resolve",
+        BOARD_MODERATORS,
+        _report_prepare,
+        lambda w, c: (
+            "POST",
+            f"/moderation/reports/{c['report']}",
+            {"note": "I talked to them", "resolve": "1"},
+        ),
+        _report_status(ReportStatus.RESOLVED),
+        logged="resolve_report",
+    ),
+    Route(
+        "report-dismiss",
+        BOARD_MODERATORS,
+        _report_prepare,
+        lambda w, c: (
+            "POST",
+            f"/moderation/reports/{c['report']}",
+            {"note": "It reads kindly to me", "dismiss": "1"},
+        ),
+        _report_status(ReportStatus.DISMISSED),
+        logged="dismiss_report",
+    ),
+    Route(
+        "report-claim",
+        BOARD_MODERATORS,
+        _report_prepare,
+        lambda w, c: ("POST", f"/moderation/reports/{c['report']}/claim", {}),
+        _claimed,
+        logged="claim_report",
+    ),
+    Route(
+        "member-page",
+        ANY_MODERATOR,
+        _target,
+        lambda w, c: ("GET", f"/u/{c['name']}/moderation", None),
+        _page("Moderation record of"),
+        ok=200,
+    ),
+    Route(
+        "member-warn",
+        ANY_MODERATOR,
+        _target,
+        lambda w, c: (
+            "POST",
+            f"/u/{c['name']}/moderation",
+            {"which": "warn", "warn-reason": "Please don't give dosage advice"},
+        ),
+        _sanction_of(SanctionKind.WARNING),
+        logged="warn_member",
+    ),
+    Route(
+        "member-mute",
+        BOARD_MODERATORS,
+        _target,
+        lambda w, c: (
+            "POST",
+            f"/u/{c['name']}/moderation",
+            {
+                "which": "mute",
+                "mute-board": str(w.board.id),
+                "mute-days": "7",
+                "mute-reason": "A week to cool off",
+            },
+        ),
+        _sanction_of(SanctionKind.MUTE),
+        logged="mute_member",
+        # The other board's facilitator is offered only their own board: the forged choice is
+        # turned down on the form.
+        refused_otherwise={OTHER_FACILITATOR: (422, "Choose a board you facilitate.")},
+    ),
+    Route(
+        "member-suspend",
+        ADMINS,
+        _target,
+        lambda w, c: (
+            "POST",
+            f"/u/{c['name']}/moderation",
+            {"which": "suspend", "suspend-days": "3", "suspend-reason": "Repeated spam"},
+        ),
+        _sanction_of(SanctionKind.SUSPENSION),
+        logged="suspend_member",
+    ),
+    Route(
+        "member-note",
+        ANY_MODERATOR,
+        _target,
+        lambda w, c: (
+            "POST",
+            f"/u/{c['name']}/moderation",
+            {"which": "note", "note-text": "Finding the nights hard"},
+        ),
+        _note_added,
+        logged=NOT_CHECKED,  # see test_a_note_about_a_member_is_logged_like_every_other_action
+    ),
+    Route(
+        "lift-mute",
+        BOARD_MODERATORS,
+        _mute_to_lift,
+        lambda w, c: ("POST", f"/sanctions/{c['sanction']}/lift", {}),
+        _lifted,
+        logged="lift_mute",
+    ),
+    Route(
+        "lift-suspension",
+        ADMINS,
+        _suspension_to_lift,
+        lambda w, c: ("POST", f"/sanctions/{c['sanction']}/lift", {}),
+        _lifted,
+        logged="lift_suspension",
+    ),
+    Route(
+        "queue",
+        BOARD_MODERATORS,
+        _pending_post,
+        lambda w, c: ("GET", f"/b/{w.board.id}/queue", None),
+        _page("Posts waiting for approval in Living with cancer"),
+        ok=200,
+    ),
+    Route(
+        "approve",
+        BOARD_MODERATORS,
+        _pending_post,
+        lambda w, c: ("POST", f"/p/{c['post']}/approve", {}),
+        lambda w, c, r, u: _post_status(c["post"], PostStatus.VISIBLE),
+        logged="approve_post",
+    ),
+    Route(
+        "requests",
+        BOARD_MODERATORS,
+        _nothing,
+        lambda w, c: ("GET", f"/b/{w.board.id}/requests", None),
+        _page("Requests to join Living with cancer"),
+        ok=200,
+    ),
+    Route(
+        "members",
+        BOARD_MODERATORS,
+        _nothing,
+        lambda w, c: ("GET", f"/b/{w.board.id}/members", None),
+        _page("Members of Living with cancer"),
+        ok=200,
+    ),
+    *[
+        Route(
+            f"role-{role.value}",
+            ADMINS,
+            _member_of_board(MembershipRole.FACILITATOR if role == MembershipRole.MEMBER else None),
+            lambda w, c, role=role: (
+                "POST",
+                f"/b/{w.board.id}/members/{c['user']}/role",
+                {"role": role.value},
+            ),
+            _role_is(role),
+            logged=f"make_{role.value}",
+        )
+        for role in (MembershipRole.FACILITATOR, MembershipRole.MEMBER, MembershipRole.LEAD)
+    ],
+    Route(
+        "settings-page",
+        BOARD_MODERATORS,
+        _nothing,
+        lambda w, c: ("GET", f"/b/{w.board.id}/settings", None),
+        _page("Settings of Living with cancer"),
+        ok=200,
+    ),
+    Route(
+        "settings-save",
+        BOARD_MODERATORS,
+        _settings_prepare,
+        _settings_request,
+        _settings_done,
+        logged="board_settings",
+    ),
+    Route(
+        "reveal",
+        ADMINS,
+        _anonymous_post,
+        lambda w, c: ("POST", f"/p/{c['post']}/reveal", {"reason": "A safeguarding concern"}),
+        _revealed,
+        logged="reveal_author",
+        ok=200,
+    ),
+    Route(
+        "message-author",
+        BOARD_MODERATORS,
+        _anonymous_post,
+        lambda w, c: (
+            "POST",
+            f"/p/{c['post']}/message-author",
+            {"message": "Are you safe tonight?"},
+        ),
+        _relayed,
+        logged="message_anonymous_author",
+    ),
+]
+
+
+def attempt(w: World, role: str, route: Route) -> list[str]:
+    """Try ``route`` as ``role`` on fresh targets; return what went wrong (empty: all well)."""
+    user = w.people[role]
+    ctx = route.prepare(w)
+    method, url, data = route.request(w, ctx)
+    before = snapshot()
+    response = w.clients[role].open(url, method=method, data=data)
+    after = snapshot()
+    label = f"{route.id} as {role} ({method} {url})"
+    if role in route.allowed:
+        if response.status_code != route.ok:
+            return [f"{label}: expected {route.ok}, got {response.status_code}"]
+        try:
+            route.succeeded(w, ctx, response, user)
+        except AssertionError:
+            return [f"{label}: answered {response.status_code} but the change is not there"]
+        new_entries = [row for row in after["log"] if row not in before["log"]]
+        if route.logged == NOTHING and changes(before, after):
+            return [f"{label}: a page changed {changes(before, after)}"]
+        if route.logged not in (NOTHING, NOT_CHECKED) and (
+            len(new_entries) != 1
+            or new_entries[0][2] != route.logged
+            or new_entries[0][1] != user.id
+        ):
+            return [f"{label}: expected one '{route.logged}' log entry, got {new_entries}"]
+        return []
+    problems = []
+    expected = route.refused_otherwise.get(role)
+    if expected is not None:
+        status, message = expected
+        if response.status_code != status or message not in text(response):
+            problems.append(f"{label}: expected a {status} refusal, got {response.status_code}")
+    elif response.status_code not in (403, 404):
+        problems.append(f"{label}: expected 403 or 404, got {response.status_code}")
+    if role == SUSPENDED and "Your account is suspended" not in text(response):
+        problems.append(f"{label}: the suspension page was not shown")
+    if changes(before, after):
+        problems.append(f"{label}: refused, yet changed {changes(before, after)}")
+    return problems
+
+
+def test_the_matrix_lists_every_route_once():
+    ids = [route.id for route in ROUTES]
+    assert len(ids) == len(set(ids)) == 35
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_moderation_route_is_open_only_to_the_right_people(world, role):
+    problems = [problem for route in ROUTES for problem in attempt(world, role, route)]
+    assert not problems, "\n".join(problems)
+
+
+# --- across boards -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def elsewhere(world) -> dict:
+    """Content on the other board, which the board's facilitator does not moderate."""
+    jen = world.author
+    thread = posting.start_thread(jen, world.other, "Caring for my dad", "Long days.")
+    post = posting.reply(jen, thread, "Some days are easier.")
+    pending = posting.reply(jen, thread, "Waiting for approval.")
+    pending.status = PostStatus.PENDING
+    db.session.commit()
+    report = reports.report_post(world.people[MEMBER], post, "spam", "A link to a shop")
+    mute = sanctions.mute(world.people[ADMIN], world.newcomer(), world.other, None, "Spam")
+    return {"thread": thread, "post": post, "pending": pending, "report": report, "mute": mute}
+
+
+def test_a_facilitator_cannot_act_on_another_boards_content(world, elsewhere):
+    fran = world.clients[FACILITATOR]
+    target = world.newcomer()
+    boards.add_member(world.other, target)
+    own, _ = world.new_thread()
+    b_thread, b_post = elsewhere["thread"], elsewhere["post"]
+    attempts = [
+        ("POST", f"/p/{b_post.id}/hide", {"reason": "Not here"}),
+        ("POST", f"/p/{b_post.id}/note", {"note": "Not here"}),
+        ("POST", f"/t/{b_thread.id}/state", {"action": "lock"}),
+        ("POST", f"/t/{b_thread.id}/warning", {"warning": "Grief"}),
+        ("POST", f"/t/{b_thread.id}/split", {"title": "Away", "posts": [b_post.id]}),
+        ("POST", f"/t/{b_thread.id}/merge", {"target": own.id}),
+        ("POST", f"/t/{b_thread.id}/move", {"destination": world.board.id}),
+        ("GET", f"/moderation/reports/{elsewhere['report'].id}", None),
+        ("POST", f"/moderation/reports/{elsewhere['report'].id}", {"note": "x", "resolve": "1"}),
+        ("POST", f"/moderation/reports/{elsewhere['report'].id}", {"note": "x", "dismiss": "1"}),
+        ("POST", f"/moderation/reports/{elsewhere['report'].id}/claim", {}),
+        ("POST", f"/sanctions/{elsewhere['mute'].id}/lift", {}),
+        ("GET", f"/b/{world.other.id}/queue", None),
+        ("POST", f"/p/{elsewhere['pending'].id}/approve", {}),
+        ("GET", f"/b/{world.other.id}/members", None),
+        ("POST", f"/b/{world.other.id}/members/{target.id}/role", {"role": "facilitator"}),
+        ("POST", f"/b/{world.other.id}/settings", {"visibility": "members"}),
+    ]
+    for method, url, data in attempts:
+        before = snapshot()
+        response = fran.open(url, method=method, data=data)
+        assert response.status_code in (403, 404), (method, url, response.status_code)
+        assert changes(before, snapshot()) == [], (method, url)
+    assert fresh(Report, elsewhere["report"].id).status == ReportStatus.OPEN
+
+
+def test_editing_the_form_cannot_reach_another_board(world, elsewhere):
+    """Forged choices: muting on board B, moving a thread to B, merging into a thread on B."""
+    fran = world.clients[FACILITATOR]
+    target = world.newcomer()
+    own, replies = world.new_thread(replies=1)
+
+    before = snapshot()
+    response = fran.post(
+        f"/u/{target.username}/moderation",
+        data={
+            "which": "mute",
+            "mute-board": str(world.other.id),
+            "mute-days": "",
+            "mute-reason": "Forged board",
+        },
+    )
+    assert response.status_code in (403, 404, 422)
+    assert f"{target.name} is muted" not in text(response)
+    assert changes(before, snapshot()) == []
+    assert not db.session.scalars(select(Sanction).where(Sanction.user_id == target.id)).all()
+
+    response = fran.post(f"/t/{own.id}/move", data={"destination": world.other.id})
+    assert response.status_code in (403, 404, 422)
+    assert fresh(Thread, own.id).board_id == world.board.id
+
+    response = fran.post(f"/t/{own.id}/merge", data={"target": elsewhere["thread"].id})
+    assert response.status_code in (403, 404, 422)
+    assert fresh(Thread, own.id) is not None
+    assert fresh(Post, replies[0].id).thread_id == own.id
+    assert changes(before, snapshot()) == []
+
+
+def test_a_facilitator_gets_404_on_a_private_group_they_cannot_read(world, category):
+    jen = world.author
+    group = boards.create_board("Young widows", category, Visibility.PRIVATE, "Closed group")
+    boards.add_member(group, jen)
+    thread = posting.start_thread(jen, group, "The first anniversary", "It's tomorrow.")
+    post = posting.reply(jen, thread, "Thinking of you.")
+    fran = world.clients[FACILITATOR]
+    before = snapshot()
+    for method, url, data in (
+        ("POST", f"/p/{post.id}/hide", {"reason": "x"}),
+        ("POST", f"/t/{thread.id}/state", {"action": "pin"}),
+        ("POST", f"/t/{thread.id}/warning", {"warning": "Loss"}),
+        ("GET", f"/b/{group.id}/queue", None),
+    ):
+        response = fran.open(url, method=method, data=data)
+        assert response.status_code == 404, (url, response.status_code)
+    assert changes(before, snapshot()) == []
+
+
+def test_the_thread_page_offers_the_tools_only_to_the_boards_moderators(world):
+    post = world.reply()
+    url = f"/t/{world.thread.id}"
+    hide_link = f'href="/p/{post.id}/hide"'
+    for role in ROLES:
+        response = world.clients[role].get(url)
+        page = response.get_data(as_text=True)
+        if role in BOARD_MODERATORS:
+            assert "Lock this thread" in text(response) and hide_link in page, role
+        else:
+            assert "Lock this thread" not in text(response), role
+            assert hide_link not in page, role
+
+
+# --- the moderation log ------------------------------------------------------------------------
+
+
+def test_a_note_about_a_member_is_logged_like_every_other_action(world):
+    """The log promises "every action by facilitators and admins"; a note is one."""
+    target = world.newcomer()
+    before = snapshot()
+    response = world.clients[FACILITATOR].post(
+        f"/u/{target.username}/moderation",
+        data={"which": "note", "note-text": "Lost her husband in March"},
+    )
+    assert response.status_code == 302
+    after = snapshot()
+    assert len(after["notes"]) == len(before["notes"]) + 1
+    new_entries = [row for row in after["log"] if row not in before["log"]]
+    assert len(new_entries) == 1
+    assert new_entries[0][1] == world.people[FACILITATOR].id
+    assert new_entries[0][4] == target.id
+
+
+@pytest.fixture
+def failing_log():
+    """Make every attempt to write a moderation log entry fail inside the database flush."""
+
+    def refuse(mapper, connection, target) -> None:  # noqa: ANN001
+        raise RuntimeError("the log is unavailable")
+
+    event.listen(ModerationAction, "before_insert", refuse)
+    yield
+    event.remove(ModerationAction, "before_insert", refuse)
+
+
+@pytest.mark.parametrize(
+    "route_id",
+    [
+        "hide",
+        "restore",
+        "note",
+        "state-lock",
+        "warning",
+        "split",
+        "merge",
+        "move",
+        "report-resolve",
+        "report-claim",
+        "member-warn",
+        "member-mute",
+        "member-suspend",
+        "lift-mute",
+        "approve",
+        "role-facilitator",
+        "settings-save",
+        "message-author",
+    ],
+)
+def test_an_action_is_not_kept_when_its_log_entry_cannot_be_written(world, request, route_id):
+    """The action and its log entry are one transaction: no entry, no action."""
+    route = next(r for r in ROUTES if r.id == route_id)
+    ctx = route.prepare(world)
+    method, url, data = route.request(world, ctx)
+    before = snapshot()
+    request.getfixturevalue("failing_log")
+    response = world.clients[ADMIN].open(url, method=method, data=data)
+    assert response.status_code == 500
+    assert changes(before, snapshot()) == []
+
+
+def test_log_entries_can_be_neither_changed_nor_deleted(world):
+    moderation.set_thread_state(world.people[FACILITATOR], world.thread, "lock")
+    entry = db.session.scalars(
+        select(ModerationAction).where(ModerationAction.action == "lock_thread")
+    ).one()
+    entry.reason = "Rewritten history"
+    with pytest.raises(AppendOnlyError):
+        db.session.flush()
+    db.session.rollback()
+    entry = db.session.get(ModerationAction, entry.id)
+    db.session.delete(entry)
+    with pytest.raises(AppendOnlyError):
+        db.session.flush()
+    db.session.rollback()
+    kept = fresh(ModerationAction, entry.id)
+    assert kept is not None and kept.reason == "" and kept.action == "lock_thread"
