@@ -81,6 +81,8 @@ CONVERSATIONS_T: Table = Conversation.__table__  # type: ignore[assignment]
 PARTICIPANTS_T: Table = Participant.__table__  # type: ignore[assignment]
 MESSAGES_T: Table = Message.__table__  # type: ignore[assignment]
 NOTIFICATIONS_T: Table = Notification.__table__  # type: ignore[assignment]
+#: Newer schemas keep each participant's latest activity (no blocks here: the last message).
+HAS_ACTIVITY = "last_activity_at" in PARTICIPANTS_T.c
 ALL_TABLES = (
     CATEGORIES_T,
     BOARDS_T,
@@ -970,8 +972,10 @@ def _write(
             for person, seen, archived in zip(
                 conversation.people, conversation.read_upto, conversation.archived, strict=True
             ):
+                activity = {"last_activity_at": _utc(last_at)} if HAS_ACTIVITY else {}
                 participant_rows.append(
-                    {
+                    activity
+                    | {
                         "id": ids["participants"] + len(participant_rows),
                         "conversation_id": cid,
                         "user_id": user_id[person],

@@ -14,6 +14,7 @@ from forum.models import (
     BoardMembership,
     Conversation,
     Message,
+    Participant,
     Post,
     PostStatus,
     Thread,
@@ -130,6 +131,14 @@ def _check_counters() -> None:
         stats = per_conversation[conversation.id]
         assert conversation.message_count == stats.messages
         assert conversation.last_message_at == stats.last_at
+    participants_t = Participant.__table__
+    if "last_activity_at" in participants_t.c:  # no blocks here: everyone saw the last message
+        stale = db.session.scalar(
+            select(func.count())
+            .select_from(participants_t.join(conversations_t))
+            .where(participants_t.c.last_activity_at != conversations_t.c.last_message_at)
+        )
+        assert stale == 0
 
 
 def _check_paths() -> None:

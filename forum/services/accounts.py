@@ -169,9 +169,13 @@ def update_message_settings(user: User, policy: MessagePolicy, email_on_message:
     db.session.commit()
 
 
-def set_trusted(user: User, trusted: bool) -> None:
+def set_trusted(user: User, trusted: bool, admin: User | None = None) -> None:
     """Let an account past (or back under) the limits that protect members from new accounts."""
+    from forum.services import modlog
+
     user.trusted = trusted
+    if admin is not None:
+        modlog.record(admin, "trust_member" if trusted else "distrust_member", target_user=user)
     db.session.commit()
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 
+from forum import policy
 from forum.extensions import db
 from forum.models import (
     Board,
@@ -180,7 +181,7 @@ def reply(
 ) -> Post:
     """Add a reply to ``thread``, or under ``parent`` when it answers a specific post."""
     _check_board_open(thread.board)
-    if thread.locked:
+    if thread.locked and not policy.can_moderate(policy.Viewer(author), thread.board):
         raise ServiceError("This thread is locked: it can be read but takes no new replies.")
     if parent is not None and parent.thread_id != thread.id:
         raise ServiceError("That post is in another thread; reply to it from its own page.")
@@ -279,6 +280,11 @@ def edit(editor: User, post: Post, body: str, title: str | None = None) -> Post:
     new_title = clean_title(title) if title is not None and post.is_opening else None
     screening = watchwords.screen(new_title or "", body)
     watchwords.refuse_if_blocked(screening)
+    if screening.held and not policy.can_moderate(policy.Viewer(editor), thread.board):
+        raise ServiceError(
+            "Your change includes words a facilitator must approve before others read them, "
+            "and this post is already visible. Please reword it; your text is kept below."
+        )
     if body == post.source and (new_title is None or new_title == thread.title):
         return post
     db.session.add(

@@ -44,14 +44,18 @@ def warn(actor: User, user: User, reason: str, board: Board | None = None) -> Sa
     db.session.add(sanction)
     modlog.record(actor, "warn_member", board=board, target_user=user, reason=reason)
     where = f" about {board.name}" if board else ""
-    messaging.start(
-        actor,
-        [user],
-        f"A note from the facilitators{where}",
-        f"Hello {user.name},\n\nThis is a formal warning from the facilitators.\n\n> {reason}\n\n"
-        "Please read the community guidelines again. You can reply to this message if you "
-        "want to talk about it.",
-    )
+    try:
+        messaging.start(
+            actor,
+            [user],
+            f"A note from the facilitators{where}",
+            f"Hello {user.name},\n\nThis is a formal warning from the facilitators.\n\n"
+            f"> {reason}\n\nPlease read the community guidelines again. "
+            "You can reply to this message if you want to talk about it.",
+        )
+    except ServiceError:
+        db.session.rollback()  # a warning that could not be sent was not given
+        raise
     return sanction
 
 

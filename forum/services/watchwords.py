@@ -45,7 +45,8 @@ class Screening:
 @lru_cache(maxsize=512)
 def compile_pattern(pattern: str) -> re.Pattern[str]:
     """A word or phrase, case-insensitive, on word boundaries; ``*`` matches any letters."""
-    escaped = re.escape(pattern.strip()).replace(r"\*", r"\w*")
+    words = [re.escape(word).replace(r"\*", r"\w*") for word in pattern.split()]
+    escaped = r"\s+".join(words)
     return re.compile(rf"(?<!\w){escaped}(?!\w)", re.IGNORECASE)
 
 

@@ -26,9 +26,10 @@ def board_page(board: Board, body: str, status: int = 200) -> Response:
     return response
 
 
-def crisis_or(destination: str, screening: object | None) -> Response:
+def crisis_or(destination: str, screening: object | None, held: bool = False) -> Response:
     """After posting: straight to the post, or first to a calm page of crisis resources when
     the words suggest the writer may be at risk."""
     if screening is not None and getattr(screening, "at_risk", False):
-        return redirect(url_for("moderation.crisis", next=destination))
+        args = {"held": 1} if held else {}
+        return redirect(url_for("moderation.crisis", next=destination, **args))
     return redirect(destination)

@@ -25,7 +25,8 @@ DRAFT_PREFIX = "draft-field-"
 
 def safe_next(target: str | None) -> str:
     """Only same-site paths are followed after signing in."""
-    if target:
+    # A backslash or control character lets browsers read "/\\host" as another site.
+    if target and "\\" not in target and not any(ord(c) < 32 for c in target):
         parts = urlsplit(target)
         if (
             not parts.scheme

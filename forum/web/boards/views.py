@@ -69,7 +69,7 @@ def new_thread(board_id: int):  # noqa: ANN201
                 show_service_error(form, error)
             else:
                 destination = url_for("threads.thread", thread_id=thread.id)
-                return crisis_or(destination, thread.screening)
+                return crisis_or(destination, thread.screening, held=not thread.approved)
     status = 422 if form.errors or form.form_errors else 200
     return board_page(
         board,

@@ -489,4 +489,5 @@ def crisis():  # noqa: ANN201
         resources=queries.crisis_text_for(country),
         default_crisis_text=crisis_service.DEFAULT_TEXT,
         next_url=auth_safe_next(request.args.get("next")),
+        held=request.args.get("held") == "1",
     )

@@ -36,7 +36,7 @@ def relationship(username: str, action: str):  # noqa: ANN201
         abort(400)
     if action in ("trust", "distrust"):
         policy.require(current_viewer(), Action.ADMINISTER)
-        accounts.set_trusted(user, action == "trust")
+        accounts.set_trusted(user, action == "trust", admin=current_user)
         flash(f"{user.name} is {'now' if user.trusted else 'no longer'} trusted.", "success")
     elif action in ("verify", "unverify"):
         policy.require(current_viewer(), Action.ADMINISTER)

@@ -141,7 +141,8 @@ def reply(thread_id: int):  # noqa: ANN201
             except ServiceError as error:
                 show_service_error(form, error)
             else:
-                return crisis_or(post_url(post, _view_mode()), post.screening)
+                held = post.status == PostStatus.PENDING
+                return crisis_or(post_url(post, _view_mode()), post.screening, held=held)
     status = 422 if form.errors or form.form_errors else 200
     return (
         render_template(
