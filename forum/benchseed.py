@@ -628,7 +628,8 @@ def _update_many(table: Table, column: str, pairs: list[tuple[int, Any]]) -> Non
 
 
 def _run_tag() -> str:
-    """'' for the first bench community in a database, 'r2_', 'r3_'… for later ones (--force)."""
+    """'r2_', 'r3_'…: names for a bench community added to a database with accounts (--force),
+    so that they meet neither an earlier bench community's nor anyone else's."""
     names = set(
         db.session.scalars(
             select(func.lower(USERS_T.c.username)).where(
@@ -636,8 +637,8 @@ def _run_tag() -> str:
             )
         )
     )
-    for run in range(1, 10_000):
-        tag = "" if run == 1 else f"r{run}_"
+    for run in range(2, 10_000):
+        tag = f"r{run}_"
         if f"{tag}bench_admin" not in names:
             return tag
     raise click.ClickException("Too many bench communities in this database already.")

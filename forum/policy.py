@@ -357,7 +357,8 @@ def can(viewer: Viewer, action: Action, target: Board | Thread | Post | None = N
     if action is Action.APPOINT:
         return can_read_board(viewer, board) and can_appoint(viewer, board)
     if action is Action.REPORT:
-        return not viewer.is_guest and can_read_board(viewer, board)
+        shown = post is None or post.status == PostStatus.VISIBLE
+        return not viewer.is_guest and can_read_board(viewer, board) and shown
     if action is Action.START_THREAD:
         return can_post_in(viewer, board)
     if action is Action.REPLY:

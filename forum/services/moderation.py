@@ -146,7 +146,8 @@ def reject_post(facilitator: User, post: Post, reason: str) -> None:
             "post_rejected",
             f'Your post in "{post.thread.title}" was not approved.'
             + (f" The facilitator wrote: {reason}" if reason else ""),
-            board_id=post.thread.board_id,
+            post_id=post.id,
+            about_content=True,
         )
     modlog.record(facilitator, "reject_post", post=post, reason=reason)
     db.session.commit()

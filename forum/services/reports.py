@@ -28,12 +28,17 @@ def _note(note: str) -> str:
 
 
 def _post_snapshot(post: Post) -> str:
+    """The reported words as they are now; an anonymous author stays anonymous here too (an
+    admin who must know uses the logged "reveal the author")."""
     return json.dumps(
         {
             "title": post.thread.title,
             "messages": [
                 {
-                    "author": post.author.username if post.author else None,
+                    "author": None
+                    if post.anonymous or post.author is None
+                    else post.author.username,
+                    "anonymous": post.anonymous,
                     "created_at": post.created_at.isoformat(),
                     "text": post.source,
                     "reported": True,
@@ -41,6 +46,10 @@ def _post_snapshot(post: Post) -> str:
             ],
         }
     )
+
+
+def _reported_author(post: Post) -> int | None:
+    return None if post.anonymous else post.author_id
 
 
 def report_post(reporter: User | None, post: Post, reason: str, note: str) -> Report:
@@ -52,7 +61,7 @@ def report_post(reporter: User | None, post: Post, reason: str, note: str) -> Re
         post_id=post.id,
         thread_id=post.thread_id,
         board_id=post.thread.board_id,
-        reported_user_id=post.author_id,
+        reported_user_id=_reported_author(post),
         snapshot=_post_snapshot(post),
     )
     db.session.add(report)
@@ -68,7 +77,7 @@ def report_thread(reporter: User, thread: Thread, opening: Post, reason: str, no
         thread_id=thread.id,
         post_id=opening.id,
         board_id=thread.board_id,
-        reported_user_id=thread.author_id,
+        reported_user_id=_reported_author(opening),
         snapshot=_post_snapshot(opening),
     )
     db.session.add(report)

@@ -2,12 +2,13 @@
 
 One board of each visibility holds a thread full of unique marker strings: a title and body that
 were edited (so earlier versions exist), a reply and a nested reply, an anonymous reply, a reply
-a facilitator hid, a reply waiting for approval, a reply a facilitator did not approve, an
-anonymous thread and a thread waiting for approval. Around it: notifications about its posts sent
-to every viewer (and the "not approved" notice to its author, who then left the board), a message
-relayed to the anonymous author, a report about the anonymous reply, and moderation log entries.
-Every person stands in one relation to every board (guest, stranger, pending requester, member,
-banned, former member, facilitator of another board, the board's facilitator, site admin).
+a facilitator hid, a reply its author removed, a reply waiting for approval, a reply a facilitator
+did not approve, an anonymous thread and a thread waiting for approval. Around it: notifications
+about its posts sent to every viewer (and the "not approved" notice to its author, who then left
+the board), a message relayed to the anonymous author, a report about the anonymous reply, and
+moderation log entries. Every person stands in one relation to every board (guest, stranger,
+pending requester, member, banned, former member, facilitator of another board, the board's
+facilitator, site admin).
 
 The expectations here are written out by hand from DESIGN §3, not derived from forum.policy, so
 that the test can disagree with the code.
@@ -144,9 +145,11 @@ MARKER_RULES: dict[str, Callable[[str, Visibility], bool]] = {
     "reportnote": _moderates,
     # a facilitator's message to the anonymous author: the author alone
     "relay": lambda viewer, vis: False,
+    # a post its author removed: its words are gone for everyone
+    "removed": lambda viewer, vis: False,
 }
 
-MAIN_POSTS = ("opening", "reply", "nested", "anon", "hidden", "pending", "rejected")
+MAIN_POSTS = ("opening", "reply", "nested", "anon", "hidden", "removed", "pending", "rejected")
 ALL_POSTS = (*MAIN_POSTS, "anonthread", "pendingthread")
 THREADS = ("main", "anon", "pending")
 #: For pages that treat posts or threads alike, one of each status is enough (keeps it fast).
@@ -242,6 +245,8 @@ def _build_board(vis: Visibility, category: Category, people: dict, authors: dic
     anon = posting.reply(anon_author, thread, m("anon"), anonymous=True)
     hidden = posting.reply(writer, thread, m("hidden"))
     moderation.hide_post(facilitator, hidden, m("hidereason"))
+    removed = posting.reply(writer, thread, m("removed"))
+    posting.remove_own(writer, removed)
 
     board.premoderate_posts = 3
     db.session.commit()
@@ -266,6 +271,7 @@ def _build_board(vis: Visibility, category: Category, people: dict, authors: dic
         "nested": nested.id,
         "anon": anon.id,
         "hidden": hidden.id,
+        "removed": removed.id,
         "pending": pending.id,
         "rejected": rejected.id,
         "anonthread": anon_thread.last_post_id,

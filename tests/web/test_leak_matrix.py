@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from forum import policy
 from forum.extensions import db
-from forum.models import Board, Post, Thread, User, Visibility
+from forum.models import Board, Post, PostStatus, Thread, User, Visibility
 from forum.policy import Action, Viewer
 from forum.services import boards
 from tests.conftest import login
@@ -31,7 +31,6 @@ from tests.web.leak_fixtures import (
     EXPECTED_LIST,
     EXPECTED_READ,
     FAKE_ID,
-    MARKER_RULES,
     MODERATORS,
     ROUTES,
     VIEWERS,
@@ -442,7 +441,6 @@ def test_no_route_leaks_a_board_to_a_viewer_who_may_not_read_it(app, world, vis,
     checks = matrix.same_as_missing(probes)
     checks += check_board(matrix, world, vis)
     checks += matrix.scan(forbidden_markers(viewer, {v: v for v in Visibility}))
-    assert checks > len(probes), "the matrix made no checks"
     assert not matrix.failures, (
         f"{len(matrix.failures)} of {checks} checks failed over {len(probes)} requests:\n"
         + "\n".join(matrix.failures[:MAX_REPORTED])
@@ -524,19 +522,11 @@ def test_policy_checks_agree_with_query_filters_over_the_matrix(world):
         for post in all_posts:
             if policy.can_see_post(viewer, post) != (post.id in posts):
                 disagreements.append(f"{kind}: post {post.id} ({post.status}): differ")
-    checks = len(VIEWERS) * (2 * len(all_boards) + len(all_threads) + len(all_posts))
-    assert checks > 100
+    statuses = {post.status for post in all_posts}
+    assert statuses == set(PostStatus), (
+        f"the world lacks posts of status {set(PostStatus) - statuses}"
+    )
     assert not disagreements, "\n".join(disagreements)
-
-
-def test_the_marker_rules_cover_every_marker_and_viewer():
-    """Guard the table itself: every viewer has a rule for every marker."""
-    for viewer in VIEWERS:
-        for vis in Visibility:
-            rules = {kind: rule(viewer, vis) for kind, rule in MARKER_RULES.items()}
-            assert rules["title"] == (vis in EXPECTED_READ[viewer]), (viewer, vis)
-            assert rules["boardname"] == (vis in EXPECTED_LIST[viewer]), (viewer, vis)
-            assert not rules["relay"], (viewer, vis)
 
 
 # --- changes take effect at once -----------------------------------------------------------------
