@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from forum.services import posting
+from forum.services import boards, posting, reports
 from tests.conftest import count_queries, login
 
 
@@ -67,3 +67,23 @@ def test_a_profile_costs_the_same_with_few_and_many_posts(app, client, board, me
     thread = posting.start_thread(member, board, "Many posts", "hello")
     grow_thread(thread, member, 60)
     assert statements_for(client, "/u/quiet") == statements_for(client, f"/u/{member.username}")
+
+
+def test_the_moderation_dashboard_costs_the_same_with_few_and_many_reports(
+    app, client, board, member, make_user, admin
+):
+    facilitator = make_user("facilitator")
+    boards.add_member(board, facilitator, facilitator=True)
+    thread = posting.start_thread(member, board, "Hard week", "It has been a hard week.")
+    writers = [make_user(f"reporter{n}") for n in range(6)]
+
+    def add_reports(count: int) -> None:
+        for n in range(count):
+            post = posting.reply(member, thread, f"Reply {n} that someone reports")
+            reports.report_post(writers[n % 6], post, "at_risk" if n % 3 == 0 else "spam", "")
+
+    add_reports(2)
+    login(client, facilitator)
+    few = statements_for(client, "/moderation")
+    add_reports(30)
+    assert statements_for(client, "/moderation") == few
