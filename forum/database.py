@@ -30,8 +30,13 @@ def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor = dbapi_connection.cursor()
         if not in_memory:
             cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms:d}")
-        cursor.execute(f"PRAGMA foreign_keys={'ON' if enforce_sqlite_foreign_keys else 'OFF'}")
+        # PRAGMAs take no bound parameters; these values are an int and a fixed word.
+        pragmas = (
+            "PRAGMA busy_timeout=%d" % busy_timeout_ms,  # noqa: UP031
+            "PRAGMA foreign_keys=" + ("ON" if enforce_sqlite_foreign_keys else "OFF"),
+        )
+        for pragma in pragmas:
+            cursor.execute(pragma)
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 

@@ -6,11 +6,11 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
-from forum.models.types import UTCDateTime, utcnow
+from forum.models.types import UTCDateTime, str_enum, utcnow
 
 if TYPE_CHECKING:
     from forum.models.posts import Thread
@@ -18,10 +18,6 @@ if TYPE_CHECKING:
 
 NAME_MAX = 80
 DESCRIPTION_MAX = 500
-
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
 
 
 class Visibility(enum.StrEnum):
@@ -76,8 +72,8 @@ class Board(db.Model):
     name: Mapped[str] = mapped_column(String(NAME_MAX), unique=True)
     description: Mapped[str] = mapped_column(String(DESCRIPTION_MAX), default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
-    visibility: Mapped[Visibility] = mapped_column(_enum(Visibility), default=Visibility.PUBLIC)
-    join_policy: Mapped[JoinPolicy] = mapped_column(_enum(JoinPolicy), default=JoinPolicy.OPEN)
+    visibility: Mapped[Visibility] = mapped_column(str_enum(Visibility), default=Visibility.PUBLIC)
+    join_policy: Mapped[JoinPolicy] = mapped_column(str_enum(JoinPolicy), default=JoinPolicy.OPEN)
     guidelines: Mapped[str] = mapped_column(Text, default="")
     #: Bumped whenever the guidelines' text changes: members accept the new version again.
     guidelines_version: Mapped[int] = mapped_column(Integer, default=1)
@@ -111,10 +107,10 @@ class BoardMembership(db.Model):
     board_id: Mapped[int] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     status: Mapped[MembershipStatus] = mapped_column(
-        _enum(MembershipStatus), default=MembershipStatus.MEMBER
+        str_enum(MembershipStatus), default=MembershipStatus.MEMBER
     )
     role: Mapped[MembershipRole] = mapped_column(
-        _enum(MembershipRole), default=MembershipRole.MEMBER
+        str_enum(MembershipRole), default=MembershipRole.MEMBER
     )
     guidelines_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     guidelines_version: Mapped[int | None] = mapped_column(Integer)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text, event
+from sqlalchemy import ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
-from forum.models.types import UTCDateTime, utcnow
+from forum.models.types import UTCDateTime, str_enum, utcnow
 from forum.models.users import User
 
 
@@ -67,14 +67,7 @@ class Report(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    reason: Mapped[ReportReason] = mapped_column(
-        Enum(
-            ReportReason,
-            native_enum=False,
-            length=20,
-            values_callable=lambda e: [m.value for m in e],
-        )
-    )
+    reason: Mapped[ReportReason] = mapped_column(str_enum(ReportReason, 20))
     note: Mapped[str] = mapped_column(Text, default="")
     post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"))
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
@@ -86,12 +79,7 @@ class Report(db.Model):
     #: JSON: the reported words (and, for a message, the few before it) as they were.
     snapshot: Mapped[str] = mapped_column(Text, default="[]")
     status: Mapped[ReportStatus] = mapped_column(
-        Enum(
-            ReportStatus,
-            native_enum=False,
-            length=16,
-            values_callable=lambda e: [m.value for m in e],
-        ),
+        str_enum(ReportStatus),
         default=ReportStatus.OPEN,
     )
     handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -137,14 +125,7 @@ class Sanction(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    kind: Mapped[SanctionKind] = mapped_column(
-        Enum(
-            SanctionKind,
-            native_enum=False,
-            length=16,
-            values_callable=lambda e: [m.value for m in e],
-        )
-    )
+    kind: Mapped[SanctionKind] = mapped_column(str_enum(SanctionKind))
     board_id: Mapped[int | None] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"))
     reason: Mapped[str] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -187,14 +168,7 @@ class WatchedWord(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pattern: Mapped[str] = mapped_column(String(200), unique=True)
-    action: Mapped[WatchedWordAction] = mapped_column(
-        Enum(
-            WatchedWordAction,
-            native_enum=False,
-            length=16,
-            values_callable=lambda e: [m.value for m in e],
-        )
-    )
+    action: Mapped[WatchedWordAction] = mapped_column(str_enum(WatchedWordAction))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

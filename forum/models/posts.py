@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -19,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
-from forum.models.types import UTCDateTime, utcnow
+from forum.models.types import UTCDateTime, str_enum, utcnow
 
 if TYPE_CHECKING:
     from forum.models.boards import Board
@@ -96,9 +95,7 @@ class Post(db.Model):
     source: Mapped[str] = mapped_column(Text)
     html: Mapped[str] = mapped_column(Text)
     status: Mapped[PostStatus] = mapped_column(
-        Enum(
-            PostStatus, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]
-        ),
+        str_enum(PostStatus),
         default=PostStatus.VISIBLE,
     )
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -6,12 +6,12 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Enum, ForeignKey, Index, Integer, String, func
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.extensions import db
-from forum.models.types import UTCDateTime, utcnow
+from forum.models.types import UTCDateTime, str_enum, utcnow
 
 USERNAME_MAX = 30
 DISPLAY_NAME_MAX = 60
@@ -39,9 +39,7 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     display_name: Mapped[str | None] = mapped_column(String(DISPLAY_NAME_MAX))
     site_role: Mapped[SiteRole] = mapped_column(
-        Enum(
-            SiteRole, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]
-        ),
+        str_enum(SiteRole),
         default=SiteRole.MEMBER,
     )
     locale: Mapped[str] = mapped_column(String(16), default="en")
@@ -53,12 +51,7 @@ class User(UserMixin, db.Model):
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     post_count: Mapped[int] = mapped_column(Integer, default=0)
     message_policy: Mapped[MessagePolicy] = mapped_column(
-        Enum(
-            MessagePolicy,
-            native_enum=False,
-            length=16,
-            values_callable=lambda e: [m.value for m in e],
-        ),
+        str_enum(MessagePolicy),
         default=MessagePolicy.EVERYONE,
     )
     #: E-mail me when someone sends me a message (the e-mail never carries the text).

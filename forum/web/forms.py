@@ -8,6 +8,11 @@ from wtforms.validators import InputRequired, Length
 from forum.services import ServiceError
 
 
+def form_status(*forms: FlaskForm) -> int:
+    """422 when a form came back with errors (so tests and tools can tell), else 200."""
+    return 422 if any(form.errors or form.form_errors for form in forms) else 200
+
+
 def show_service_error(form: FlaskForm, error: ServiceError) -> None:
     """Put a service's refusal next to the field it is about, or at the top of the form."""
     field = getattr(form, error.field, None) if error.field else None

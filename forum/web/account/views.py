@@ -16,7 +16,7 @@ from forum.models import MessagePolicy
 from forum.services import ServiceError, accounts
 from forum.web import current_viewer
 from forum.web.account.forms import ChangePasswordForm, SettingsForm
-from forum.web.forms import show_service_error
+from forum.web.forms import form_status, show_service_error
 from forum.web.messages.forms import ButtonForm, MessageSettingsForm
 
 bp = Blueprint("account", __name__, url_prefix="/settings")
@@ -51,7 +51,7 @@ def settings():  # noqa: ANN201
         else:
             flash("Your settings are saved.", "success")
             return redirect(url_for("account.settings"))
-    status = 422 if form.errors or form.form_errors else 200
+    status = form_status(form)
     return render_template("account/settings.html", form=form), status
 
 
@@ -73,7 +73,7 @@ def change_password():  # noqa: ANN201
             login_user(current_user._get_current_object(), remember=remembered)
             flash("Your password is changed. Other devices have been signed out.", "success")
             return redirect(url_for("account.settings"))
-    status = 422 if form.errors or form.form_errors else 200
+    status = form_status(form)
     return render_template("account/password.html", form=form), status
 
 

@@ -23,7 +23,7 @@ from forum.web.admin.forms import (
     MoveForm,
     WatchedWordForm,
 )
-from forum.web.forms import show_service_error
+from forum.web.forms import form_status, show_service_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -32,10 +32,6 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @login_required
 def admins_only():  # noqa: ANN201
     policy.require(current_viewer(), Action.ADMINISTER)
-
-
-def _status(form) -> int:  # noqa: ANN001
-    return 422 if form.errors or form.form_errors else 200
 
 
 @bp.get("/")
@@ -56,7 +52,7 @@ def new_category():  # noqa: ANN201
         else:
             flash(f"Category '{category.name}' created.", "success")
             return redirect(url_for("admin.dashboard"))
-    return render_template("admin/category_form.html", form=form, category=None), _status(form)
+    return render_template("admin/category_form.html", form=form, category=None), form_status(form)
 
 
 @bp.route("/categories/<int:category_id>", methods=["GET", "POST"])
@@ -73,7 +69,9 @@ def edit_category(category_id: int):  # noqa: ANN201
         else:
             flash(f"Category '{category.name}' saved.", "success")
             return redirect(url_for("admin.dashboard"))
-    return render_template("admin/category_form.html", form=form, category=category), _status(form)
+    return render_template("admin/category_form.html", form=form, category=category), form_status(
+        form
+    )
 
 
 def _board_form(board: Board | None) -> BoardForm:
@@ -102,7 +100,7 @@ def new_board():  # noqa: ANN201
         else:
             flash(f"Board '{board.name}' created.", "success")
             return redirect(url_for("admin.dashboard"))
-    return render_template("admin/board_form.html", form=form, board=None), _status(form)
+    return render_template("admin/board_form.html", form=form, board=None), form_status(form)
 
 
 @bp.route("/boards/<int:board_id>", methods=["GET", "POST"])
@@ -124,7 +122,7 @@ def edit_board(board_id: int):  # noqa: ANN201
         else:
             flash(f"Board '{board.name}' saved.", "success")
             return redirect(url_for("admin.dashboard"))
-    return render_template("admin/board_form.html", form=form, board=board), _status(form)
+    return render_template("admin/board_form.html", form=form, board=board), form_status(form)
 
 
 @bp.post("/<kind>/<int:item_id>/move")
@@ -164,7 +162,7 @@ def watched_words():  # noqa: ANN201
             return redirect(url_for("admin.watched_words"))
     return render_template(
         "admin/watched_words.html", form=form, words=queries.watched_words(), button_form=MoveForm()
-    ), _status(form)
+    ), form_status(form)
 
 
 @bp.post("/watched-words/<int:word_id>/delete")
@@ -192,4 +190,4 @@ def crisis_resources():  # noqa: ANN201
             return redirect(url_for("admin.crisis_resources"))
     return render_template(
         "admin/crisis.html", form=form, resources=queries.crisis_resources(), countries=COUNTRIES
-    ), _status(form)
+    ), form_status(form)

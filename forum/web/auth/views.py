@@ -17,7 +17,7 @@ from forum.web.auth.forms import (
     ResetRequestForm,
 )
 from forum.web.drafts import kept_fields
-from forum.web.forms import show_service_error
+from forum.web.forms import form_status, show_service_error
 
 bp = Blueprint("auth", __name__)
 DRAFT_PREFIX = "draft-field-"
@@ -70,7 +70,7 @@ def register():  # noqa: ANN201
             _start_session(user, remember=False)
             flash(f"Welcome to Kindred, {user.name}. You are signed in.", "success")
             return redirect(url_for("boards.index"))
-    status = 422 if form.errors or form.form_errors else 200
+    status = form_status(form)
     return render_template("auth/register.html", form=form), status
 
 
@@ -98,7 +98,7 @@ def login():  # noqa: ANN201
                 )
             flash(f"Welcome back, {user.name}.", "success")
             return redirect(safe_next(form.next.data))
-    status = 422 if form.errors or form.form_errors else 200
+    status = form_status(form)
     return render_template(
         "auth/login.html", form=form, draft=draft, draft_action=draft_action
     ), status
@@ -139,5 +139,5 @@ def reset_password(token: str):  # noqa: ANN201
         else:
             flash("Your password is changed. Please sign in with it.", "success")
             return redirect(url_for("auth.login"))
-    status = 422 if form.errors or form.form_errors else 200
+    status = form_status(form)
     return render_template("auth/reset_password.html", form=form, token=token), status

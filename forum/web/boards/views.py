@@ -11,7 +11,7 @@ from forum.services import ServiceError, posting
 from forum.text import render_markdown
 from forum.web import current_viewer
 from forum.web.boards.forms import NewThreadForm
-from forum.web.forms import show_service_error
+from forum.web.forms import form_status, show_service_error
 from forum.web.groups.forms import JoinForm, LeaveForm
 from forum.web.pages import agreement_redirect, board_page, crisis_or
 
@@ -70,7 +70,7 @@ def new_thread(board_id: int):  # noqa: ANN201
             else:
                 destination = url_for("threads.thread", thread_id=thread.id)
                 return crisis_or(destination, thread.screening, held=not thread.approved)
-    status = 422 if form.errors or form.form_errors else 200
+    status = form_status(form)
     return board_page(
         board,
         render_template("boards/new_thread.html", board=board, form=form, preview=preview),

@@ -10,7 +10,7 @@ from forum.models import Board, JoinPolicy, MembershipRole, Visibility
 from forum.policy import Action
 from forum.services import ServiceError, boards, membership, moderation
 from forum.web import current_viewer
-from forum.web.forms import show_service_error
+from forum.web.forms import form_status, show_service_error
 from forum.web.groups.forms import (
     AcceptForm,
     BoardSettingsForm,
@@ -23,10 +23,6 @@ from forum.web.groups.forms import (
 )
 
 bp = Blueprint("groups", __name__)
-
-
-def _status(form) -> int:  # noqa: ANN001
-    return 422 if form.errors or form.form_errors else 200
 
 
 def _moderated_board(board_id: int) -> Board:
@@ -81,7 +77,7 @@ def agreement(board_id: int):  # noqa: ANN201
         else:
             flash("Thank you. Welcome back.", "success")
             return redirect(url_for("boards.board", board_id=board.id))
-    return render_template("groups/agreement.html", board=board, form=form), _status(form)
+    return render_template("groups/agreement.html", board=board, form=form), form_status(form)
 
 
 @bp.post("/b/<int:board_id>/leave")
@@ -152,7 +148,7 @@ def members(board_id: int):  # noqa: ANN201
         form=form,
         remove_form=RemoveForm(),
         simple_form=SimpleForm(),
-    ), _status(form)
+    ), form_status(form)
 
 
 @bp.post("/b/<int:board_id>/members/<int:user_id>/remove")
@@ -220,7 +216,7 @@ def settings(board_id: int):  # noqa: ANN201
         else:
             flash("The board's settings are saved.", "success")
             return redirect(url_for("groups.settings", board_id=board.id))
-    return render_template("groups/settings.html", board=board, form=form), _status(form)
+    return render_template("groups/settings.html", board=board, form=form), form_status(form)
 
 
 @bp.get("/b/<int:board_id>/queue")

@@ -10,7 +10,7 @@ from forum.extensions import limiter
 from forum.models import Conversation, User
 from forum.services import ServiceError, messaging
 from forum.web import current_viewer
-from forum.web.forms import show_service_error
+from forum.web.forms import form_status, show_service_error
 from forum.web.messages.forms import (
     AddPersonForm,
     ButtonForm,
@@ -20,10 +20,6 @@ from forum.web.messages.forms import (
 )
 
 bp = Blueprint("messages", __name__, url_prefix="/messages")
-
-
-def _status(form) -> int:  # noqa: ANN001
-    return 422 if form.errors or form.form_errors else 200
 
 
 def _people(usernames: str) -> list[User]:
@@ -87,7 +83,7 @@ def new():  # noqa: ANN201
         else:
             flash("Your message is sent.", "success")
             return redirect(url_for("messages.conversation", conversation_id=conversation.id))
-    return render_template("messages/new.html", form=form), _status(form)
+    return render_template("messages/new.html", form=form), form_status(form)
 
 
 @bp.get("/<int:conversation_id>")
@@ -181,4 +177,4 @@ def report(conversation_id: int, message_id: int):  # noqa: ANN201
             return redirect(url_for("messages.conversation", conversation_id=conversation.id))
     return render_template(
         "messages/report.html", conversation=conversation, message=message, form=form
-    ), _status(form)
+    ), form_status(form)

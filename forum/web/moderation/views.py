@@ -17,7 +17,7 @@ from forum.services import ServiceError, moderation, reports, sanctions
 from forum.services import crisis as crisis_service
 from forum.web import current_viewer
 from forum.web.auth.views import safe_next as auth_safe_next
-from forum.web.forms import show_service_error
+from forum.web.forms import form_status, show_service_error
 from forum.web.messages.forms import ReportForm
 from forum.web.moderation.forms import (
     ButtonOnlyForm,
@@ -39,10 +39,6 @@ from forum.web.moderation.forms import (
 bp = Blueprint("moderation", __name__)
 
 
-def _status(form) -> int:  # noqa: ANN001
-    return 422 if form.errors or form.form_errors else 200
-
-
 @bp.route("/p/<int:post_id>/reveal", methods=["GET", "POST"])
 @login_required
 def reveal(post_id: int):  # noqa: ANN201
@@ -56,9 +52,9 @@ def reveal(post_id: int):  # noqa: ANN201
             author = moderation.reveal_author(current_user, post, form.reason.data)
         except ServiceError as error:
             show_service_error(form, error)
-    return render_template("moderation/reveal.html", post=post, form=form, author=author), _status(
-        form
-    )
+    return render_template(
+        "moderation/reveal.html", post=post, form=form, author=author
+    ), form_status(form)
 
 
 @bp.route("/p/<int:post_id>/message-author", methods=["GET", "POST"])
@@ -76,7 +72,9 @@ def message_author(post_id: int):  # noqa: ANN201
         else:
             flash("Your message was passed to the author. Their name stays private.", "success")
             return redirect(url_for("threads.permalink", post_id=post.id))
-    return render_template("moderation/message_author.html", post=post, form=form), _status(form)
+    return render_template("moderation/message_author.html", post=post, form=form), form_status(
+        form
+    )
 
 
 @bp.route("/t/<int:thread_id>/move", methods=["GET", "POST"])
@@ -97,7 +95,7 @@ def move(thread_id: int):  # noqa: ANN201
         else:
             flash(f"The thread is now in {destination.name}.", "success")
             return redirect(url_for("threads.thread", thread_id=thread.id))
-    return render_template("moderation/move.html", thread=thread, form=form), _status(form)
+    return render_template("moderation/move.html", thread=thread, form=form), form_status(form)
 
 
 @bp.get("/moderation/log")
@@ -157,7 +155,7 @@ def report_detail(report_id: int):  # noqa: ANN201
         labels=REPORT_REASON_LABELS,
         form=form,
         claim_form=ButtonOnlyForm(),
-    ), _status(form)
+    ), form_status(form)
 
 
 @bp.post("/moderation/reports/<int:report_id>/claim")
@@ -183,7 +181,7 @@ def _report_page(target_label: str, action_url: str, preview_html: str | None, f
         action_url=action_url,
         preview_html=preview_html,
         form=form,
-    ), _status(form)
+    ), form_status(form)
 
 
 @bp.route("/p/<int:post_id>/report", methods=["GET", "POST"])
@@ -280,7 +278,7 @@ def hide(post_id: int):  # noqa: ANN201
         else:
             flash("The post is hidden; its author has been told why.", "success")
             return redirect(url_for("threads.permalink", post_id=post.id))
-    return render_template("moderation/hide.html", post=post, form=form), _status(form)
+    return render_template("moderation/hide.html", post=post, form=form), form_status(form)
 
 
 @bp.post("/p/<int:post_id>/restore")
@@ -317,7 +315,7 @@ def note(post_id: int):  # noqa: ANN201
         else:
             flash("The note is saved.", "success")
             return redirect(url_for("threads.permalink", post_id=post.id))
-    return render_template("moderation/note.html", post=post, form=form), _status(form)
+    return render_template("moderation/note.html", post=post, form=form), form_status(form)
 
 
 THREAD_STATE_DONE = {
@@ -361,7 +359,7 @@ def content_warning(thread_id: int):  # noqa: ANN201
         else:
             flash("The content warning is saved.", "success")
             return redirect(url_for("threads.thread", thread_id=thread.id))
-    return render_template("moderation/warning.html", thread=thread, form=form), _status(form)
+    return render_template("moderation/warning.html", thread=thread, form=form), form_status(form)
 
 
 @bp.route("/t/<int:thread_id>/split", methods=["GET", "POST"])
@@ -382,9 +380,9 @@ def split(thread_id: int):  # noqa: ANN201
         else:
             flash("The replies are now a thread of their own.", "success")
             return redirect(url_for("threads.thread", thread_id=new.id))
-    return render_template("moderation/split.html", thread=thread, posts=posts, form=form), _status(
-        form
-    )
+    return render_template(
+        "moderation/split.html", thread=thread, posts=posts, form=form
+    ), form_status(form)
 
 
 @bp.route("/t/<int:thread_id>/merge", methods=["GET", "POST"])
@@ -407,7 +405,7 @@ def merge(thread_id: int):  # noqa: ANN201
         else:
             flash(f"The posts are now part of “{target.title}”.", "success")
             return redirect(url_for("threads.thread", thread_id=target.id))
-    return render_template("moderation/merge.html", thread=thread, form=form), _status(form)
+    return render_template("moderation/merge.html", thread=thread, form=form), form_status(form)
 
 
 # --- members ------------------------------------------------------------------------------

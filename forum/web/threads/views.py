@@ -11,7 +11,7 @@ from forum.policy import Action
 from forum.services import ServiceError, posting
 from forum.text import quote_markdown, render_markdown
 from forum.web import current_viewer
-from forum.web.forms import show_service_error
+from forum.web.forms import form_status, show_service_error
 from forum.web.moderation.forms import ButtonOnlyForm
 from forum.web.pages import agreement_redirect, board_page, crisis_or
 from forum.web.threads.forms import ConfirmForm, EditPostForm, ReplyForm
@@ -143,7 +143,7 @@ def reply(thread_id: int):  # noqa: ANN201
             else:
                 held = post.status == PostStatus.PENDING
                 return crisis_or(post_url(post, _view_mode()), post.screening, held=held)
-    status = 422 if form.errors or form.form_errors else 200
+    status = form_status(form)
     return (
         render_template(
             "threads/reply.html", thread=thread, form=form, parent=parent, preview=preview
@@ -177,7 +177,7 @@ def edit(post_id: int):  # noqa: ANN201
             else:
                 flash("Your changes are saved.", "success")
                 return crisis_or(post_url(post), post.screening)
-    status = 422 if form.errors or form.form_errors else 200
+    status = form_status(form)
     return render_template("threads/edit.html", post=post, form=form, preview=preview), status
 
 
