@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -47,9 +51,26 @@ def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _writes_expected() else "BEGIN")
 
 
+_writing: ContextVar[bool] = ContextVar("kindred_writing", default=False)
+
+
+@contextmanager
+def write_transaction() -> Iterator[None]:
+    """Run a write during a GET (a read marker) in its own short transaction that takes the
+    write lock first, so that it waits its turn instead of failing on SQLite."""
+    db.session.commit()  # end the page's read transaction
+    token = _writing.set(True)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
+
+
 def _writes_expected() -> bool:
     from flask import has_request_context, request
 
+    if _writing.get():
+        return True
     return not has_request_context() or request.method not in ("GET", "HEAD", "OPTIONS")
 
 

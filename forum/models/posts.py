@@ -77,7 +77,10 @@ class Post(db.Model):
     __tablename__ = "posts"
     __table_args__ = (
         UniqueConstraint("thread_id", "number"),
-        Index("ix_posts_thread_path", "thread_id", "path"),
+        # Covers a thread page's filter (status, author for one's own pending posts) so that
+        # counting and paging never read the rows themselves.
+        Index("ix_posts_thread_path", "thread_id", "path", "status", "author_id"),
+        Index("ix_posts_thread_number", "thread_id", "number", "status", "author_id"),
         Index("ix_posts_author_created", "author_id", "created_at"),
     )
 

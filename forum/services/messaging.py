@@ -308,6 +308,13 @@ def set_flag(user: User, conversation: Conversation, flag: str, value: bool) -> 
     db.session.commit()
 
 
+def has_unread(user: User, conversation: Conversation) -> bool:
+    mine = next((p for p in conversation.participants if p.user_id == user.id), None)
+    if mine is None or mine.last_activity_at is None:
+        return False
+    return mine.last_read_at is None or mine.last_read_at < mine.last_activity_at
+
+
 def mark_read(user: User, conversation: Conversation) -> None:
     """Remember how far ``user`` has read (updated when they open the conversation)."""
     db.session.execute(

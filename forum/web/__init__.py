@@ -40,7 +40,8 @@ SUSPENDED_MAY_USE = frozenset(
 def current_viewer() -> Viewer:
     """The :class:`~forum.policy.Viewer` for this request, built once."""
     if "viewer" not in g:
-        g.viewer = Viewer(current_user) if current_user.is_authenticated else Viewer.guest()
+        user = current_user._get_current_object()  # the model itself: no proxy lookups per check
+        g.viewer = Viewer(user) if user.is_authenticated else Viewer.guest()
     return g.viewer
 
 

@@ -138,7 +138,8 @@ def upgrade():
     with op.batch_alter_table('posts', schema=None) as batch_op:
         batch_op.create_index('ix_posts_author_created', ['author_id', 'created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_posts_parent_id'), ['parent_id'], unique=False)
-        batch_op.create_index('ix_posts_thread_path', ['thread_id', 'path'], unique=False)
+        batch_op.create_index('ix_posts_thread_path', ['thread_id', 'path', 'status', 'author_id'], unique=False)
+        batch_op.create_index('ix_posts_thread_number', ['thread_id', 'number', 'status', 'author_id'], unique=False)
 
     op.create_table('post_revisions',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -174,6 +175,7 @@ def downgrade():
 
     op.drop_table('post_revisions')
     with op.batch_alter_table('posts', schema=None) as batch_op:
+        batch_op.drop_index('ix_posts_thread_number')
         batch_op.drop_index('ix_posts_thread_path')
         batch_op.drop_index(batch_op.f('ix_posts_parent_id'))
         batch_op.drop_index('ix_posts_author_created')

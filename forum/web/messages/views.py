@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from forum import queries
+from forum.database import write_transaction
 from forum.extensions import limiter
 from forum.models import Conversation, User
 from forum.services import ServiceError, messaging
@@ -91,7 +92,9 @@ def new():  # noqa: ANN201
 def conversation(conversation_id: int):  # noqa: ANN201
     conversation = queries.get_conversation_or_404(current_viewer(), conversation_id)
     # Opening a conversation updates how far you have read: a read marker, not content.
-    messaging.mark_read(current_user, conversation)
+    if messaging.has_unread(current_user, conversation):
+        with write_transaction():
+            messaging.mark_read(current_user, conversation)
     return _conversation_page(conversation, ReplyForm())
 
 
