@@ -177,6 +177,7 @@ def seed_demo(if_empty: bool) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from forum.backup import backup
     from forum.benchseed import bench_seed
 
     for command in (
@@ -187,5 +188,6 @@ def register_cli(app: Flask) -> None:
         purge,
         seed_demo,
         bench_seed,
+        backup,
     ):
         app.cli.add_command(command)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from forum import queries
 from forum.extensions import db
@@ -104,6 +105,7 @@ def members(board: Board) -> list[BoardMembership]:
         db.session.scalars(
             select(BoardMembership)
             .join(BoardMembership.user)
+            .options(contains_eager(BoardMembership.user))
             .where(
                 BoardMembership.board_id == board.id,
                 BoardMembership.status.in_(

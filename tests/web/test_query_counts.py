@@ -1,10 +1,20 @@
-"""Pages cost a fixed number of SQL statements, whatever the amount of content."""
+"""Pages cost a fixed number of SQL statements, whatever the amount of content.
+
+Every main page type is measured with little and with more data: home, board, thread, permalink,
+new-thread form, profile, notifications, moderation dashboard and log, a board's members and
+approval queue, settings and the admin dashboard. The inbox and a conversation are measured in
+``tests/web/test_messages.py``.
+"""
 
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
-from forum.services import boards, posting, reports
+from forum.extensions import db
+from forum.models import Post, Visibility
+from forum.services import boards, membership, messaging, moderation, posting, reports
+from forum.services.notify import notify
 from tests.conftest import count_queries, login
 
 
@@ -16,10 +26,10 @@ def grow_thread(thread, author, replies: int) -> None:
         parent = post if n % 2 == 0 else None
 
 
-def statements_for(client, url: str) -> int:
+def statements_for(client, url: str, status: int = 200) -> int:
     with count_queries() as counter:
         response = client.get(url)
-    assert response.status_code == 200, url
+    assert response.status_code == status, url
     return counter.count
 
 
@@ -87,3 +97,194 @@ def test_the_moderation_dashboard_costs_the_same_with_few_and_many_reports(
     few = statements_for(client, "/moderation")
     add_reports(30)
     assert statements_for(client, "/moderation") == few
+
+
+@pytest.mark.parametrize("view", ["nested", "flat"])
+def test_a_permalink_costs_the_same_in_a_short_and_a_long_thread(
+    app, client, board, member, make_user, view
+):
+    small = posting.start_thread(member, board, "Small thread", "Opening")
+    large = posting.start_thread(member, board, "Large thread", "Opening")
+    grow_thread(small, member, 3)
+    writers = [make_user(f"writer{n}") for n in range(3)]
+    for n in range(3):
+        grow_thread(large, writers[n], 40)
+    login(client, member)
+    suffix = "?view=flat" if view == "flat" else ""
+    first_reply = db.session.scalar(
+        select(Post.id).where(Post.thread_id == large.id, Post.number == 2)
+    )
+    few = statements_for(client, f"/p/{small.last_post_id}{suffix}", 302)
+    assert statements_for(client, f"/p/{large.last_post_id}{suffix}", 302) == few
+    assert statements_for(client, f"/p/{first_reply}{suffix}", 302) == few
+
+
+def test_the_new_thread_form_costs_the_same_on_a_quiet_and_a_busy_board(
+    app, client, make_board, member, make_user
+):
+    quiet = make_board("Quiet board")
+    busy = make_board("Busy board")
+    posting.start_thread(member, quiet, "Only thread", "hello")
+    writers = [make_user(f"writer{n}") for n in range(5)]
+    for n in range(30):
+        posting.start_thread(writers[n % 5], busy, f"Thread {n}", "hello")
+    login(client, member)
+    assert statements_for(client, f"/b/{quiet.id}/new") == statements_for(
+        client, f"/b/{busy.id}/new"
+    )
+
+
+def test_notifications_cost_the_same_with_3_and_30(app, client, board, member, make_user, admin):
+    writer = make_user("writer")
+    thread = posting.start_thread(member, board, "My thread", "hello")
+
+    def add_notifications(count: int) -> None:
+        """Of every kind the page links differently: a post, a board, a conversation."""
+        for n in range(count):
+            if n % 3 == 0:
+                post = posting.reply(writer, thread, f"Reply {n}")
+                notify(member.id, "reply", f"Writer answered you ({n})", post_id=post.id)
+            elif n % 3 == 1:
+                notify(member.id, "membership", f"About the board ({n})", board_id=board.id)
+            else:  # the service notifies the recipient itself
+                messaging.start(admin, [member], f"A word from the admins ({n})", "Hello")
+        db.session.commit()
+
+    add_notifications(3)
+    login(client, member)
+    few = statements_for(client, "/notifications")
+    add_notifications(27)
+    assert client.get("/notifications").get_data(as_text=True).count("About the board") == 10
+    assert statements_for(client, "/notifications") == few
+
+
+@pytest.mark.parametrize("viewer", ["facilitator", "admin"])
+def test_the_moderation_log_costs_the_same_with_3_and_30_entries(
+    app, client, board, member, make_user, admin, viewer
+):
+    facilitator = make_user("facilitator")
+    boards.add_member(board, facilitator, facilitator=True)
+    thread = posting.start_thread(member, board, "Hard week", "It has been a hard week.")
+    people = [make_user(f"person{n}") for n in range(10)]
+
+    def add_entries(count: int, start: int) -> None:
+        """Entries on a post, on a thread and about a member, as the page shows each."""
+        for n in range(start, start + count):
+            if n % 3 == 0:
+                post = posting.reply(member, thread, f"Reply {n}")
+                moderation.hide_post(facilitator, post, "Please keep it kind")
+            elif n % 3 == 1:
+                moderation.set_thread_state(facilitator, thread, "pin" if n % 2 else "unpin")
+            else:
+                person = people[n % len(people)]
+                ban = membership.find(board, person) is None
+                if ban:
+                    membership.remove(facilitator, board, person, ban=True, reason="Spam")
+                else:
+                    membership.lift_ban(facilitator, board, person)
+
+    add_entries(3, 0)
+    login(client, facilitator if viewer == "facilitator" else admin)
+    few = statements_for(client, "/moderation/log")
+    add_entries(27, 3)
+    assert statements_for(client, "/moderation/log") == few
+
+
+@pytest.mark.parametrize("viewer", ["facilitator", "admin"])
+def test_a_boards_members_page_costs_the_same_with_3_and_30_members(
+    app, client, make_board, make_user, admin, viewer
+):
+    group = make_board("Young adults circle", Visibility.PRIVATE)
+    facilitator = make_user("facilitator")
+    boards.add_member(group, facilitator, facilitator=True)
+
+    def add_people(count: int, start: int) -> None:
+        """Members, invited people and banned people: the page lists all three."""
+        for n in range(start, start + count):
+            person = make_user(f"person{n}")
+            if n % 3 == 0:
+                membership.invite(facilitator, group, person)
+            elif n % 3 == 1:
+                membership.remove(facilitator, group, person, ban=True)
+            else:
+                boards.add_member(group, person)
+
+    add_people(3, 0)
+    login(client, facilitator if viewer == "facilitator" else admin)
+    few = statements_for(client, f"/b/{group.id}/members")
+    add_people(27, 3)
+    page = client.get(f"/b/{group.id}/members").get_data(as_text=True)
+    assert "person29" in page
+    assert statements_for(client, f"/b/{group.id}/members") == few
+
+
+def test_the_approval_queue_costs_the_same_with_3_and_30_pending_posts(
+    app, client, board, make_user, admin
+):
+    facilitator = make_user("facilitator")
+    boards.add_member(board, facilitator, facilitator=True)
+    boards.update_settings(admin, board, premoderate_posts=5)
+    thread = posting.start_thread(facilitator, board, "Welcome", "Say hello here.")
+    newcomers = [make_user(f"newcomer{n}") for n in range(6)]
+
+    def add_pending(count: int, start: int) -> None:
+        """New members' replies and new threads, all waiting for approval."""
+        for n in range(start, start + count):
+            author = newcomers[n % len(newcomers)]
+            if n % 2:
+                posting.reply(author, thread, f"Hello from newcomer, post {n}")
+            else:
+                posting.start_thread(author, board, f"Question {n}", "Is this normal?")
+
+    add_pending(3, 0)
+    login(client, facilitator)
+    few = statements_for(client, f"/b/{board.id}/queue")
+    add_pending(27, 3)
+    page = client.get(f"/b/{board.id}/queue").get_data(as_text=True)
+    assert page.count("Approve this post") == 30
+    assert statements_for(client, f"/b/{board.id}/queue") == few
+
+
+@pytest.mark.parametrize("url", ["/settings", "/settings/messages"])
+def test_settings_cost_the_same_with_little_and_much_behind_them(
+    app, client, make_board, member, make_user, admin, url
+):
+    """Blocked people (listed on the message settings), groups and notifications."""
+    people = [make_user(f"person{n}") for n in range(30)]
+
+    def grow(count: int, start: int) -> None:
+        for n in range(start, start + count):
+            messaging.block(member, people[n])
+            group = make_board(f"Group {n}", Visibility.PRIVATE)
+            boards.add_member(group, member)
+            notify(member.id, "membership", f"Welcome to group {n}", board_id=group.id)
+        messaging.start(admin, [member], f"Hello number {start}", "Welcome")
+        db.session.commit()
+
+    grow(3, 0)
+    login(client, member)
+    few = statements_for(client, url)
+    grow(27, 3)
+    if url == "/settings/messages":
+        assert client.get(url).get_data(as_text=True).count("Unblock person") == 30
+    assert statements_for(client, url) == few
+
+
+def test_the_admin_dashboard_costs_the_same_with_3_and_30_boards(app, client, admin, member):
+    categories = []
+
+    def add_boards(count: int, start: int) -> None:
+        """Boards of every visibility, five to a category, each with a thread."""
+        for n in range(start, start + count):
+            if n % 5 == 0:
+                categories.append(boards.create_category(f"Category {n}", "Boards of every kind"))
+            visibility = list(Visibility)[n % len(Visibility)]
+            board = boards.create_board(f"Board {n}", categories[-1], visibility, f"About {n}")
+            posting.start_thread(member if n % 4 < 2 else admin, board, f"Hello {n}", "hello")
+
+    add_boards(3, 0)
+    login(client, admin)
+    few = statements_for(client, "/admin/")
+    add_boards(27, 3)
+    assert client.get("/admin/").get_data(as_text=True).count("Edit board") == 30
+    assert statements_for(client, "/admin/") == few

@@ -1,0 +1,114 @@
+"""``flask --app forum backup DEST``: a consistent copy of the configured database.
+
+SQLite is copied with SQLite's online backup API (what the ``sqlite3`` shell's ``.backup`` does),
+so the site can keep running; PostgreSQL is dumped with ``pg_dump --format=custom``. Either way
+the copy is written next to DEST first and renamed into place only once it is complete. There is
+no restore command: restores use the database's own tools (see docs/deploy.md).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+from contextlib import closing
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy.engine import URL, make_url
+
+
+def libpq_target(url: str | URL) -> tuple[str, dict[str, str]]:
+    """A SQLAlchemy PostgreSQL URL as the URL libpq tools take (no ``+psycopg`` driver part),
+    and the environment to run them with: the password goes in ``PGPASSWORD``, not argv."""
+    parsed = make_url(url)
+    env = dict(os.environ)
+    if parsed.password is not None:
+        env["PGPASSWORD"] = str(parsed.password)
+    plain = URL.create(
+        "postgresql",
+        username=parsed.username,
+        host=parsed.host,
+        port=parsed.port,
+        database=parsed.database,
+        query=parsed.query,
+    )
+    return plain.render_as_string(hide_password=False), env
+
+
+def _size(path: Path) -> str:
+    size = path.stat().st_size
+    text = f"{size:,} bytes"
+    return text + (f", {size / 2**20:,.1f} MiB" if size >= 2**20 else "")
+
+
+def backup_sqlite(database: str, partial: Path, busy_timeout_ms: int) -> None:
+    source = Path(database)
+    if not source.is_file():
+        raise click.ClickException(f"The SQLite database {source} does not exist.")
+    with (
+        closing(sqlite3.connect(source, timeout=busy_timeout_ms / 1000)) as live,
+        closing(sqlite3.connect(partial)) as copy,
+    ):
+        live.backup(copy)
+        # One self-contained file: the app turns WAL on again when it opens a restored copy.
+        copy.execute("PRAGMA journal_mode=DELETE")
+
+
+def backup_postgresql(url: URL, partial: Path) -> None:
+    pg_dump = shutil.which("pg_dump")
+    if pg_dump is None:
+        raise click.ClickException(
+            "pg_dump was not found on PATH. Install the PostgreSQL client tools "
+            "(the server's major version or newer) and try again."
+        )
+    target, env = libpq_target(url)
+    result = subprocess.run(  # noqa: S603 - a fixed program with our own arguments
+        [pg_dump, "--format=custom", "--file", str(partial), target],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        detail = result.stderr.strip() or f"exit status {result.returncode}"
+        raise click.ClickException(f"pg_dump failed: {detail}")
+
+
+@click.command("backup")
+@click.argument("dest", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace DEST if it already exists.")
+@with_appcontext
+def backup(dest: Path, force: bool) -> None:
+    """Write a consistent backup of the database to DEST (SQLite: a database file;
+    PostgreSQL: a pg_dump custom-format archive, restored with pg_restore)."""
+    url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    if dest.exists() and not force:
+        raise click.ClickException(f"{dest} already exists; pass --force to replace it.")
+    if not dest.parent.is_dir():
+        raise click.ClickException(f"The directory {dest.parent} does not exist.")
+    partial = dest.with_name(dest.name + ".partial")
+    partial.unlink(missing_ok=True)
+    partial.touch(mode=0o600)  # members' words: readable by this account only
+    backend = url.get_backend_name()
+    try:
+        if backend == "sqlite":
+            database = url.database or ""
+            if database in ("", ":memory:") or database.startswith("file:"):
+                raise click.ClickException("Only a SQLite database in a file can be backed up.")
+            if dest.resolve() == Path(database).resolve():
+                raise click.ClickException("DEST is the live database itself; choose another path.")
+            backup_sqlite(database, partial, int(current_app.config["SQLITE_BUSY_TIMEOUT_MS"]))
+            what = f"SQLite database {database}"
+        elif backend == "postgresql":
+            backup_postgresql(url, partial)
+            what = f"PostgreSQL database {url.database} (pg_dump custom format)"
+        else:
+            raise click.ClickException(f"Cannot back up a {backend} database.")
+        partial.replace(dest)
+    finally:
+        partial.unlink(missing_ok=True)
+    click.echo(f"Backed up the {what} to {dest} ({_size(dest)}).")

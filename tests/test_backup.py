@@ -1,0 +1,273 @@
+"""Backups and restore, with a restore tested in CI.
+
+``flask --app forum backup DEST`` copies the configured database; the restore is done the way
+docs/deploy.md tells an operator to do it, with the database's own tools: on SQLite the backup
+file is copied into place as a new database file, on PostgreSQL ``pg_restore`` loads the dump
+into a new, empty database. The restored forum must hold everything that was there at the time
+of the backup (and nothing written after it), be at the head migration, and take new posts.
+
+The test runs in both passes of the suite: on SQLite by default, on PostgreSQL (two throw-away
+databases, dropped at the end) when ``FORUM_TEST_DATABASE_URL`` is set.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from sqlalchemy import func, select
+
+from forum import create_app
+from forum.backup import libpq_target
+from forum.extensions import db
+from forum.models import Board, BoardMembership, Category, Post, Thread, User, Visibility
+from forum.services import accounts, boards, posting
+from tests.conftest import PASSWORD, POSTGRES_URL, _server_url
+from tests.test_migrations import HEAD, upgrade
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+KIND_WORDS = (
+    "Scanxiety is real — I’ll be thinking of you on Tuesday.\n\n"
+    "**You are not alone** in this, and the waiting room is the worst part. 💛"
+)
+
+
+@contextmanager
+def open_app(url: str, tmp_path: Path) -> Iterator[Flask]:
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "TESTING": True,
+            "RATELIMIT_ENABLED": False,
+            "MAIL_SERVER": None,
+            "MAIL_OUTBOX": tmp_path / "outbox",
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        }
+    )
+    with app.app_context():
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+class SQLiteSite:
+    """The live database is a file; a restore copies the backup file into place."""
+
+    backup_name = "kindred-backup.db"
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.tmp_path = tmp_path
+        self.live_url = f"sqlite:///{tmp_path / 'live.db'}"
+
+    def restore(self, backup: Path) -> str:
+        restored = self.tmp_path / "restored" / "kindred.db"
+        restored.parent.mkdir()
+        shutil.copyfile(backup, restored)
+        return f"sqlite:///{restored}"
+
+    def close(self) -> None:
+        pass
+
+
+class PostgresSite:
+    """The live database is a throw-away PostgreSQL database; a restore runs pg_restore into
+    a second new one. Both are dropped at the end."""
+
+    backup_name = "kindred-backup.dump"
+
+    def __init__(self) -> None:
+        self.server = _server_url(POSTGRES_URL)
+        self.admin = sa.create_engine(self.server, isolation_level="AUTOCOMMIT")
+        self.names: list[str] = []
+        self.live_url = self._create_database("live")
+
+    def _create_database(self, role: str) -> str:
+        name = f"kindred_backup_{role}_{uuid.uuid4().hex[:10]}"
+        with self.admin.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        self.names.append(name)
+        return self.server.set(database=name).render_as_string(hide_password=False)
+
+    def restore(self, backup: Path) -> str:
+        url = self._create_database("restored")
+        pg_restore = shutil.which("pg_restore")
+        assert pg_restore, "pg_restore (PostgreSQL client tools) must be installed"
+        target, env = libpq_target(url)
+        result = subprocess.run(  # noqa: S603 - a fixed program with our own arguments
+            [pg_restore, "--no-owner", "--exit-on-error", "--dbname", target, str(backup)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        return url
+
+    def close(self) -> None:
+        with self.admin.connect() as connection:
+            for name in self.names:
+                connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        self.admin.dispose()
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[SQLiteSite | PostgresSite]:
+    site = PostgresSite() if POSTGRES_URL else SQLiteSite(tmp_path)
+    try:
+        yield site
+    finally:
+        site.close()
+
+
+def add_community() -> None:
+    """People, a public and a private board, and a thread with nested replies."""
+    jen = accounts.create_user("jen", "jen@example.org", PASSWORD, display_name="Jen")
+    sam = accounts.create_user("sam", "sam@example.org", PASSWORD)
+    maria = accounts.create_user("maria", "maria@example.org", PASSWORD, admin=True)
+    category = boards.create_category("Living with cancer", "Everyday life")
+    board = boards.create_board("Scans and results", category, Visibility.PUBLIC, "Waiting")
+    private = boards.create_board("Carers", category, Visibility.PRIVATE, "For carers")
+    boards.add_member(private, maria, facilitator=True)
+    boards.add_member(private, sam)
+    thread = posting.start_thread(jen, board, "Scan on Tuesday", "Anyone else dreading it?")
+    answer = posting.reply(sam, thread, KIND_WORDS)
+    posting.reply(jen, thread, "Thank you, that helps.", parent=answer)
+    posting.reply(maria, thread, "Let us know how it goes.")
+
+
+def counts() -> dict[str, int]:
+    db.session.rollback()
+    models = (User, Category, Board, BoardMembership, Thread, Post)
+    return {m.__name__: db.session.scalar(select(func.count()).select_from(m)) for m in models}
+
+
+def post_sources() -> list[str]:
+    return list(db.session.scalars(select(Post.source).order_by(Post.id)))
+
+
+def flask_db_current(url: str, tmp_path: Path) -> str:
+    """``flask --app forum db current`` on a database, as an operator runs it after a restore
+    (a separate process: Alembic prints to the ``sys.stdout`` it saw when it was imported)."""
+    db.session.rollback()  # end the test's transaction: on SQLite it holds the write lock
+    env = {
+        **os.environ,
+        "FORUM_DATABASE_URL": url,
+        "FORUM_SECRET_KEY": "backup-test-secret-key",
+        "FORUM_MAIL_OUTBOX": str(tmp_path / "outbox"),
+    }
+    result = subprocess.run(  # noqa: S603 - our own CLI with fixed arguments
+        [str(Path(sys.executable).parent / "flask"), "--app", "forum", "db", "current"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_a_backup_restores_the_whole_forum_at_the_head_revision(site, tmp_path):
+    dest = tmp_path / site.backup_name
+    with open_app(site.live_url, tmp_path) as app:
+        upgrade()
+        add_community()
+        expected = counts()
+        assert expected == {
+            "User": 3,
+            "Category": 1,
+            "Board": 2,
+            "BoardMembership": 2,
+            "Thread": 1,
+            "Post": 4,
+        }
+        sources = post_sources()
+        runner = app.test_cli_runner()
+
+        result = runner.invoke(args=["backup", str(dest)])
+        assert result.exit_code == 0, result.output
+        assert str(dest) in result.output
+        assert f"{dest.stat().st_size:,} bytes" in result.output
+        assert stat.S_IMODE(dest.stat().st_mode) == 0o600
+
+        first = dest.read_bytes()
+        refused = runner.invoke(args=["backup", str(dest)])
+        assert refused.exit_code == 1
+        assert "already exists; pass --force" in refused.output
+        assert dest.read_bytes() == first
+
+        forced = runner.invoke(args=["backup", "--force", str(dest)])
+        assert forced.exit_code == 0, forced.output
+        assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("kindred-")) == [
+            dest.name
+        ]
+
+        # Written after the backup: the restored forum must not have it.
+        jen = accounts.find_by_login("jen")
+        thread = db.session.scalars(select(Thread)).one()
+        posting.reply(jen, thread, "Written after the backup.")
+
+    restored_url = site.restore(dest)
+    with open_app(restored_url, tmp_path) as app:
+        assert counts() == expected
+        assert post_sources() == sources
+        kind = db.session.scalars(select(Post).where(Post.source == KIND_WORDS)).one()
+        assert kind.author.username == "sam"
+        assert "<strong>You are not alone</strong>" in kind.html
+        thread = db.session.scalars(select(Thread)).one()
+        assert thread.title == "Scan on Tuesday"
+        assert thread.reply_count == 3
+        private = boards.find_board("Carers")
+        assert private.visibility == Visibility.PRIVATE
+
+        assert flask_db_current(restored_url, tmp_path).split() == [HEAD, "(head)"]
+
+        # The restored database takes new posts (on PostgreSQL: its sequences came back too).
+        posting.reply(accounts.find_by_login("maria"), thread, "Back after the restore.")
+        assert counts()["Post"] == expected["Post"] + 1
+
+
+def test_pg_dump_missing_or_failing_is_a_clear_error(tmp_path, monkeypatch):
+    """Runs in both passes: the app points at a PostgreSQL URL that nothing serves, and PATH
+    holds either no pg_dump or a stand-in that fails and reports what it was given."""
+    url = "postgresql://kindred:s3cret@127.0.0.1:1/kindred"
+    dest = tmp_path / "kindred.dump"
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    with open_app(url, tmp_path) as app:
+        runner = app.test_cli_runner()
+
+        monkeypatch.setenv("PATH", str(empty))
+        missing = runner.invoke(args=["backup", str(dest)])
+        assert missing.exit_code == 1
+        assert "pg_dump was not found on PATH" in missing.output
+
+        fake_bin = tmp_path / "fake-bin"
+        fake_bin.mkdir()
+        fake = fake_bin / "pg_dump"
+        fake.write_text('#!/bin/sh\necho "given: $* password=$PGPASSWORD" >&2\nexit 3\n')
+        fake.chmod(0o755)
+        monkeypatch.setenv("PATH", str(fake_bin))
+        failed = runner.invoke(args=["backup", str(dest)])
+
+    assert failed.exit_code == 1
+    assert "pg_dump failed: given: --format=custom --file" in failed.output
+    assert "postgresql://kindred@127.0.0.1:1/kindred" in failed.output
+    assert "password=s3cret" in failed.output  # in the environment, not on the command line
+    assert "s3cret@" not in failed.output and "+psycopg" not in failed.output
+    assert sorted(os.listdir(tmp_path)) == ["empty-bin", "fake-bin"]
