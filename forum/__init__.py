@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from forum import config as settings
 from forum.extensions import csrf, db, limiter, login_manager, migrate
@@ -26,6 +27,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(settings.from_environment(instance_path))
     if config:
         app.config.update(config)
+    if app.config["PROXY_COUNT"]:
+        # Behind nginx: the client's own address (for rate limits) and scheme (for cookies).
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
 
     from forum import models  # noqa: F401 - registers the tables with SQLAlchemy
 

@@ -88,6 +88,11 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_ENABLED": env_bool("FORUM_RATELIMIT_ENABLED", True),
         "RATELIMIT_STORAGE_URI": env_str("FORUM_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": False,
+        # If Redis is unreachable, keep counting in memory rather than failing sign-ins.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        #: How many reverse proxies stand in front (their X-Forwarded-* headers are trusted).
+        "PROXY_COUNT": env_int("FORUM_PROXY_COUNT", 0),
         "GUIDELINES_VERSION": env_str("FORUM_GUIDELINES_VERSION", "2026-11"),
         "PRIVACY_VERSION": env_str("FORUM_PRIVACY_VERSION", "2026-11"),
         "PASSWORD_HASH_METHOD": env_str("FORUM_PASSWORD_HASH_METHOD", "scrypt"),

@@ -24,7 +24,11 @@ def send(to: str, subject: str, body: str) -> EmailMessage:
     message["Message-ID"] = make_msgid(domain="kindred.local")
     message.set_content(body)
     if config.get("MAIL_SERVER"):
-        _send_smtp(message)
+        try:
+            _send_smtp(message)
+        except (OSError, smtplib.SMTPException):
+            # A member's action never fails because the mail server does; the log says why.
+            log.exception("Could not send e-mail %r to %s", message["Subject"], message["To"])
     else:
         _write_outbox(Path(config["MAIL_OUTBOX"]), message)
     return message

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, literal, or_, select, update
 
 from forum import policy
 from forum.extensions import db
@@ -89,28 +89,40 @@ def needs_approval(author: User, board: Board) -> bool:
     return (approved or 0) < board.premoderate_posts
 
 
-def _next_number(thread: Thread, when: datetime, counts_as_reply: bool) -> int:
-    """Take the thread's next post number atomically (the row lock orders concurrent replies)."""
-    values: dict = {"post_counter": Thread.post_counter + 1}
-    if counts_as_reply:
-        values |= {"reply_count": Thread.reply_count + 1, "last_post_at": when}
+def _next_number(thread: Thread, counts_as_reply: bool) -> tuple[int, datetime]:
+    """Take the thread's next post number, and the time of the post.
+
+    The UPDATE locks the thread's row until commit, so concurrent replies to one thread queue
+    here; the time is read only once the lock is held, so numbers and times agree.
+    """
     number = db.session.execute(
         update(Thread)
         .where(Thread.id == thread.id)
-        .values(**values)
+        .values(post_counter=Thread.post_counter + 1)
         .returning(Thread.post_counter),
         execution_options=_NO_SYNC,
     ).scalar_one()
-    return number
+    when = utcnow()
+    if counts_as_reply:
+        db.session.execute(
+            update(Thread)
+            .where(Thread.id == thread.id)
+            .values(reply_count=Thread.reply_count + 1, last_post_at=when),
+            execution_options=_NO_SYNC,
+        )
+    return number, when
 
 
 def _count_post(
     board_id: int, author: User, when: datetime, thread_id: int, new_thread: bool
 ) -> None:
+    # Replies in different threads commit in any order: only a newer post moves "latest".
+    at = literal(when, type_=Board.last_post_at.type)
+    newer = or_(Board.last_post_at.is_(None), Board.last_post_at <= at)
     board_values: dict = {
         "post_count": Board.post_count + 1,
-        "last_post_at": when,
-        "last_thread_id": thread_id,
+        "last_post_at": case((newer, at), else_=Board.last_post_at),
+        "last_thread_id": case((newer, thread_id), else_=Board.last_thread_id),
     }
     if new_thread:
         board_values["thread_count"] = Board.thread_count + 1
@@ -195,8 +207,7 @@ def reply(
     if parent_path is not None and len(parent_path) + 8 > PATH_MAX:
         parent_path = None
     held = needs_approval(author, thread.board) or screening.held
-    now = utcnow()
-    number = _next_number(thread, now, counts_as_reply=not held)
+    number, now = _next_number(thread, counts_as_reply=not held)
     post = Post(
         thread_id=thread.id,
         author_id=author.id,
