@@ -10,12 +10,17 @@ well over a minute on a 2-core CI machine without proving more.
 Afterwards, in-process against the same database: every accepted reply is stored exactly once,
 under the post id its redirect named; there are no other rows; every thread's counters
 (``reply_count``, ``post_counter``, ``last_post_id``, ``last_post_at``), every board's
-(``thread_count``, ``post_count``) and every member's ``post_count`` are exact; no response was
-a 500 and no server logged an error ("database is locked" included).
+(``thread_count``, ``post_count``, ``last_post_at``, ``last_thread_id``) and every member's
+``post_count`` are exact, as ``tests/test_benchseed.py`` defines exact; no response was a 500
+and no server logged an error ("database is locked" included).
 
 Rate limits hold across servers: with Redis storage, 20 failed sign-ins from one address spread
 over both servers (PostgreSQL) or over several workers of one server (SQLite) use up the
 "20 per 15 minutes" limit, and the 21st sign-in is refused with 429 by every server.
+
+Two in-process tests then replay, in a fixed interleaving, the races that can make the "last
+post" counters wrong: a reply held up just before it locks its thread, or just before it
+updates its board, while another reply is written.
 
 Nothing here is skipped: without Redis on 127.0.0.1:6379 the test fails and says so.
 """
