@@ -1048,10 +1048,10 @@ def _advance_sequences() -> None:
     if db.engine.dialect.name != "postgresql":
         return
     for table in ALL_TABLES:
-        next_id = f"(SELECT coalesce(max(id), 0) + 1 FROM {table.name})"  # noqa: S608
+        next_id = db.session.scalar(select(func.coalesce(func.max(table.c.id), 0) + 1))
         db.session.execute(
-            text(f"SELECT setval(pg_get_serial_sequence(:table, 'id'), {next_id}, false)"),
-            {"table": table.name},
+            text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :next_id, false)"),
+            {"table": table.name, "next_id": next_id},
         )
     db.session.commit()
 
