@@ -10,6 +10,7 @@ from forum.policy import Action
 from forum.services import ServiceError, posting
 from forum.text import render_markdown
 from forum.web import current_viewer
+from forum.web.access import board_for
 from forum.web.boards.forms import NewThreadForm
 from forum.web.forms import form_status, show_service_error
 from forum.web.groups.forms import JoinForm, LeaveForm
@@ -46,9 +47,7 @@ def board(board_id: int):  # noqa: ANN201
 @bp.route("/b/<int:board_id>/new", methods=["GET", "POST"])
 @login_required
 def new_thread(board_id: int):  # noqa: ANN201
-    viewer = current_viewer()
-    board = queries.get_board_or_404(viewer, board_id)
-    policy.require(viewer, Action.START_THREAD, board)
+    board = board_for(Action.START_THREAD, board_id)
     if gate := agreement_redirect(board):
         return gate
     form = NewThreadForm()

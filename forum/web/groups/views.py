@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from forum import policy, queries
-from forum.models import Board, JoinPolicy, MembershipRole, Visibility
+from forum import queries
+from forum.models import JoinPolicy, MembershipRole, Visibility
 from forum.policy import Action
 from forum.services import ServiceError, boards, membership, moderation
 from forum.web import current_viewer
+from forum.web.access import board_for
 from forum.web.forms import form_status, show_service_error
 from forum.web.groups.forms import (
     AcceptForm,
@@ -25,13 +26,6 @@ from forum.web.groups.forms import (
 bp = Blueprint("groups", __name__)
 
 
-def _moderated_board(board_id: int) -> Board:
-    viewer = current_viewer()
-    board = queries.get_board_or_404(viewer, board_id)
-    policy.require(viewer, Action.MODERATE, board)
-    return board
-
-
 def _user_or_error(username: str):  # noqa: ANN202
     user = queries.find_user_by_username(username.strip())
     if user is None:
@@ -42,9 +36,7 @@ def _user_or_error(username: str):  # noqa: ANN202
 @bp.post("/b/<int:board_id>/join")
 @login_required
 def join(board_id: int):  # noqa: ANN201
-    viewer = current_viewer()
-    board = queries.get_board_or_404(viewer, board_id)
-    policy.require(viewer, Action.JOIN, board)
+    board = board_for(Action.JOIN, board_id)
     form = JoinForm()
     if form.validate_on_submit():
         try:
@@ -98,7 +90,7 @@ def leave(board_id: int):  # noqa: ANN201
 @bp.get("/b/<int:board_id>/requests")
 @login_required
 def requests(board_id: int):  # noqa: ANN201
-    board = _moderated_board(board_id)
+    board = board_for(Action.MODERATE, board_id)
     return render_template(
         "groups/requests.html",
         board=board,
@@ -110,7 +102,7 @@ def requests(board_id: int):  # noqa: ANN201
 @bp.post("/b/<int:board_id>/requests/<int:membership_id>")
 @login_required
 def decide(board_id: int, membership_id: int):  # noqa: ANN201
-    board = _moderated_board(board_id)
+    board = board_for(Action.MODERATE, board_id)
     form = DecisionForm()
     if not form.validate_on_submit():
         abort(400)
@@ -129,7 +121,7 @@ def decide(board_id: int, membership_id: int):  # noqa: ANN201
 @bp.route("/b/<int:board_id>/members", methods=["GET", "POST"])
 @login_required
 def members(board_id: int):  # noqa: ANN201
-    board = _moderated_board(board_id)
+    board = board_for(Action.MODERATE, board_id)
     form = InviteForm()
     if form.validate_on_submit():
         try:
@@ -154,7 +146,7 @@ def members(board_id: int):  # noqa: ANN201
 @bp.post("/b/<int:board_id>/members/<int:user_id>/remove")
 @login_required
 def remove(board_id: int, user_id: int):  # noqa: ANN201
-    board = _moderated_board(board_id)
+    board = board_for(Action.MODERATE, board_id)
     form = RemoveForm()
     if not form.validate_on_submit():
         abort(400)
@@ -173,7 +165,7 @@ def remove(board_id: int, user_id: int):  # noqa: ANN201
 @bp.post("/b/<int:board_id>/members/<int:user_id>/unban")
 @login_required
 def unban(board_id: int, user_id: int):  # noqa: ANN201
-    board = _moderated_board(board_id)
+    board = board_for(Action.MODERATE, board_id)
     if not SimpleForm().validate_on_submit():
         abort(400)
     user = queries.get_user_or_404(user_id)
@@ -189,7 +181,7 @@ def unban(board_id: int, user_id: int):  # noqa: ANN201
 @bp.route("/b/<int:board_id>/settings", methods=["GET", "POST"])
 @login_required
 def settings(board_id: int):  # noqa: ANN201
-    board = _moderated_board(board_id)
+    board = board_for(Action.MODERATE, board_id)
     form = BoardSettingsForm(obj=board)
     if request.method == "GET":
         form.visibility.data = board.visibility.value
@@ -222,7 +214,7 @@ def settings(board_id: int):  # noqa: ANN201
 @bp.get("/b/<int:board_id>/queue")
 @login_required
 def queue(board_id: int):  # noqa: ANN201
-    board = _moderated_board(board_id)
+    board = board_for(Action.MODERATE, board_id)
     return render_template(
         "groups/queue.html", board=board, posts=queries.pending_posts(board), form=SimpleForm()
     )
@@ -249,9 +241,7 @@ def approve(post_id: int):  # noqa: ANN201
 @bp.post("/b/<int:board_id>/members/<int:user_id>/role")
 @login_required
 def set_role(board_id: int, user_id: int):  # noqa: ANN201
-    viewer = current_viewer()
-    board = queries.get_board_or_404(viewer, board_id)
-    policy.require(viewer, Action.APPOINT, board)
+    board = board_for(Action.APPOINT, board_id)
     if not SimpleForm().validate_on_submit():
         abort(400)
     try:

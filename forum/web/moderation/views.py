@@ -16,6 +16,7 @@ from forum.policy import Action, Viewer
 from forum.services import ServiceError, moderation, reports, sanctions
 from forum.services import crisis as crisis_service
 from forum.web import current_viewer
+from forum.web.access import post_for, thread_for
 from forum.web.auth.views import safe_next as auth_safe_next
 from forum.web.forms import form_status, show_service_error
 from forum.web.messages.forms import ReportForm
@@ -42,9 +43,7 @@ bp = Blueprint("moderation", __name__)
 @bp.route("/p/<int:post_id>/reveal", methods=["GET", "POST"])
 @login_required
 def reveal(post_id: int):  # noqa: ANN201
-    viewer = current_viewer()
-    post = queries.get_post_or_404(viewer, post_id)
-    policy.require(viewer, Action.REVEAL_AUTHOR, post)
+    post = post_for(Action.REVEAL_AUTHOR, post_id)
     form = RevealForm()
     author = None
     if form.validate_on_submit():
@@ -60,9 +59,7 @@ def reveal(post_id: int):  # noqa: ANN201
 @bp.route("/p/<int:post_id>/message-author", methods=["GET", "POST"])
 @login_required
 def message_author(post_id: int):  # noqa: ANN201
-    viewer = current_viewer()
-    post = queries.get_post_or_404(viewer, post_id)
-    policy.require(viewer, Action.MESSAGE_AUTHOR, post)
+    post = post_for(Action.MESSAGE_AUTHOR, post_id)
     form = MessageAuthorForm()
     if form.validate_on_submit():
         try:
@@ -81,8 +78,7 @@ def message_author(post_id: int):  # noqa: ANN201
 @login_required
 def move(thread_id: int):  # noqa: ANN201
     viewer = current_viewer()
-    thread = queries.get_thread_or_404(viewer, thread_id)
-    policy.require(viewer, Action.MODERATE, thread.board)
+    thread = thread_for(Action.MODERATE, thread_id)
     form = MoveThreadForm()
     destinations = queries.boards_for_move(viewer, thread)
     form.destination.choices = [SelectChoice(b.id, b.name) for b in destinations]
@@ -188,9 +184,7 @@ def _report_page(target_label: str, action_url: str, preview_html: str | None, f
 @login_required
 @limiter.limit("20 per hour", methods=["POST"], key_func=lambda: str(current_user.get_id()))
 def report_post(post_id: int):  # noqa: ANN201
-    viewer = current_viewer()
-    post = queries.get_post_or_404(viewer, post_id)
-    policy.require(viewer, Action.REPORT, post)
+    post = post_for(Action.REPORT, post_id)
     form = ReportForm()
     if form.validate_on_submit():
         try:
@@ -213,8 +207,7 @@ def report_post(post_id: int):  # noqa: ANN201
 @limiter.limit("20 per hour", methods=["POST"], key_func=lambda: str(current_user.get_id()))
 def report_thread(thread_id: int):  # noqa: ANN201
     viewer = current_viewer()
-    thread = queries.get_thread_or_404(viewer, thread_id)
-    policy.require(viewer, Action.REPORT, thread)
+    thread = thread_for(Action.REPORT, thread_id)
     opening = queries.opening_post(viewer, thread)
     form = ReportForm()
     if form.validate_on_submit():
@@ -266,9 +259,7 @@ def report_user(username: str):  # noqa: ANN201
 @bp.route("/p/<int:post_id>/hide", methods=["GET", "POST"])
 @login_required
 def hide(post_id: int):  # noqa: ANN201
-    viewer = current_viewer()
-    post = queries.get_post_or_404(viewer, post_id)
-    policy.require(viewer, Action.MODERATE, post)
+    post = post_for(Action.MODERATE, post_id)
     form = HideForm()
     if form.validate_on_submit():
         try:
@@ -284,9 +275,7 @@ def hide(post_id: int):  # noqa: ANN201
 @bp.post("/p/<int:post_id>/restore")
 @login_required
 def restore(post_id: int):  # noqa: ANN201
-    viewer = current_viewer()
-    post = queries.get_post_or_404(viewer, post_id)
-    policy.require(viewer, Action.MODERATE, post)
+    post = post_for(Action.MODERATE, post_id)
     if not ButtonOnlyForm().validate_on_submit():
         abort(400)
     try:
@@ -301,9 +290,7 @@ def restore(post_id: int):  # noqa: ANN201
 @bp.route("/p/<int:post_id>/note", methods=["GET", "POST"])
 @login_required
 def note(post_id: int):  # noqa: ANN201
-    viewer = current_viewer()
-    post = queries.get_post_or_404(viewer, post_id)
-    policy.require(viewer, Action.MODERATE, post)
+    post = post_for(Action.MODERATE, post_id)
     form = NoteForm()
     if request.method == "GET":
         form.note.data = post.facilitator_note or ""
@@ -329,9 +316,7 @@ THREAD_STATE_DONE = {
 @bp.post("/t/<int:thread_id>/state")
 @login_required
 def thread_state(thread_id: int):  # noqa: ANN201
-    viewer = current_viewer()
-    thread = queries.get_thread_or_404(viewer, thread_id)
-    policy.require(viewer, Action.MODERATE, thread)
+    thread = thread_for(Action.MODERATE, thread_id)
     if not ButtonOnlyForm().validate_on_submit():
         abort(400)
     action = request.form.get("action", "")
@@ -345,9 +330,7 @@ def thread_state(thread_id: int):  # noqa: ANN201
 @bp.route("/t/<int:thread_id>/warning", methods=["GET", "POST"])
 @login_required
 def content_warning(thread_id: int):  # noqa: ANN201
-    viewer = current_viewer()
-    thread = queries.get_thread_or_404(viewer, thread_id)
-    policy.require(viewer, Action.MODERATE, thread)
+    thread = thread_for(Action.MODERATE, thread_id)
     form = WarningForm()
     if request.method == "GET":
         form.warning.data = thread.content_warning or ""
@@ -366,8 +349,7 @@ def content_warning(thread_id: int):  # noqa: ANN201
 @login_required
 def split(thread_id: int):  # noqa: ANN201
     viewer = current_viewer()
-    thread = queries.get_thread_or_404(viewer, thread_id)
-    policy.require(viewer, Action.MODERATE, thread)
+    thread = thread_for(Action.MODERATE, thread_id)
     form = SplitForm()
     posts = queries.all_thread_posts(viewer, thread)
     form.posts.choices = [(p.id, f"#{p.number}") for p in posts if not p.is_opening]
@@ -389,8 +371,7 @@ def split(thread_id: int):  # noqa: ANN201
 @login_required
 def merge(thread_id: int):  # noqa: ANN201
     viewer = current_viewer()
-    thread = queries.get_thread_or_404(viewer, thread_id)
-    policy.require(viewer, Action.MODERATE, thread)
+    thread = thread_for(Action.MODERATE, thread_id)
     form = MergeForm()
     targets = queries.thread_choices_for_merge(viewer, thread)
     form.target.choices = [(t.id, f"{t.title} ({t.board.name})") for t in targets]

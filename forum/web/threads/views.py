@@ -11,6 +11,7 @@ from forum.policy import Action
 from forum.services import ServiceError, posting
 from forum.text import quote_markdown, render_markdown
 from forum.web import current_viewer
+from forum.web.access import post_for, thread_for
 from forum.web.forms import form_status, show_service_error
 from forum.web.moderation.forms import ButtonOnlyForm
 from forum.web.pages import agreement_redirect, board_page, crisis_or
@@ -101,8 +102,7 @@ def _reply_target(thread: Thread, parent_id: str | int | None) -> Post | None:
 @login_required
 def reply(thread_id: int):  # noqa: ANN201
     viewer = current_viewer()
-    thread = queries.get_thread_or_404(viewer, thread_id)
-    policy.require(viewer, Action.REPLY, thread)
+    thread = thread_for(Action.REPLY, thread_id)
     if gate := agreement_redirect(thread.board):
         return gate
     form = ReplyForm()
@@ -155,9 +155,7 @@ def reply(thread_id: int):  # noqa: ANN201
 @bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(post_id: int):  # noqa: ANN201
-    viewer = current_viewer()
-    post = queries.get_post_or_404(viewer, post_id)
-    policy.require(viewer, Action.EDIT, post)
+    post = post_for(Action.EDIT, post_id)
     if gate := agreement_redirect(post.thread.board):
         return gate
     form = EditPostForm()
@@ -184,9 +182,7 @@ def edit(post_id: int):  # noqa: ANN201
 @bp.route("/p/<int:post_id>/remove", methods=["GET", "POST"])
 @login_required
 def remove(post_id: int):  # noqa: ANN201
-    viewer = current_viewer()
-    post = queries.get_post_or_404(viewer, post_id)
-    policy.require(viewer, Action.DELETE, post)
+    post = post_for(Action.DELETE, post_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         posting.remove_own(current_user, post)
@@ -198,9 +194,7 @@ def remove(post_id: int):  # noqa: ANN201
 @bp.get("/p/<int:post_id>/history")
 @login_required
 def history(post_id: int):  # noqa: ANN201
-    viewer = current_viewer()
-    post = queries.get_post_or_404(viewer, post_id)
-    policy.require(viewer, Action.VIEW_HISTORY, post)
+    post = post_for(Action.VIEW_HISTORY, post_id)
     return render_template(
         "threads/history.html", post=post, revisions=queries.post_revisions(post)
     )
