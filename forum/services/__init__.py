@@ -8,3 +8,19 @@ class ServiceError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+def clean_text(
+    text: str | None, *, what: str, limit: int, field: str, required: str | None = None
+) -> str:
+    """Trim free text a person typed and check its length.
+
+    ``what`` names it in the message ("Notes can be at most 1,000 characters."); ``required`` is
+    the message when it may not be empty.
+    """
+    text = (text or "").strip()
+    if required and not text:
+        raise ServiceError(required, field)
+    if len(text) > limit:
+        raise ServiceError(f"{what} can be at most {limit:,} characters.", field)
+    return text

@@ -8,7 +8,7 @@ from forum.extensions import db
 from forum.models import Board, BoardMembership, Category, JoinPolicy, User, Visibility
 from forum.models.boards import DESCRIPTION_MAX, NAME_MAX, MembershipRole, MembershipStatus
 from forum.models.types import utcnow
-from forum.services import ServiceError, modlog
+from forum.services import ServiceError, clean_text, modlog
 
 
 def _clean_name(name: str, what: str) -> str:
@@ -21,12 +21,7 @@ def _clean_name(name: str, what: str) -> str:
 
 
 def _clean_description(description: str) -> str:
-    description = description.strip()
-    if len(description) > DESCRIPTION_MAX:
-        raise ServiceError(
-            f"Descriptions can be at most {DESCRIPTION_MAX} characters.", "description"
-        )
-    return description
+    return clean_text(description, what="Descriptions", limit=DESCRIPTION_MAX, field="description")
 
 
 def _name_taken(model: type[Category] | type[Board], name: str, exclude_id: int | None) -> bool:

@@ -17,7 +17,7 @@ from forum.models import (
     Visibility,
 )
 from forum.models.types import utcnow
-from forum.services import ServiceError, modlog
+from forum.services import ServiceError, clean_text, modlog
 from forum.services.notify import notify
 
 NOTE_MAX = 1000
@@ -32,10 +32,7 @@ def find(board: Board, user: User) -> BoardMembership | None:
 
 
 def _clean_note(note: str) -> str:
-    note = (note or "").strip()
-    if len(note) > NOTE_MAX:
-        raise ServiceError(f"Notes can be at most {NOTE_MAX} characters.", "note")
-    return note
+    return clean_text(note, what="Notes", limit=NOTE_MAX, field="note")
 
 
 def _accept(membership: BoardMembership, board: Board) -> None:

@@ -21,16 +21,14 @@ from forum.models import (
     Message,
     Participant,
     Report,
-    ReportReason,
     User,
 )
 from forum.models.messages import MESSAGE_MAX, PARTICIPANTS_MAX, SUBJECT_MAX
 from forum.models.types import utcnow
-from forum.services import ServiceError, mail
+from forum.services import ServiceError, mail, reports
 from forum.services.notify import notify
 from forum.text import render_markdown
 
-NOTE_MAX = 1000
 SNAPSHOT_CONTEXT = 3
 
 
@@ -359,13 +357,8 @@ def report(
     _active_participant(conversation, reporter)
     if message.conversation_id != conversation.id or message.is_event:
         raise ServiceError("That message can't be reported.")
-    try:
-        reason_value = ReportReason(reason)
-    except ValueError:
-        raise ServiceError("Please choose a reason.", "reason") from None
-    note = (note or "").strip()
-    if len(note) > NOTE_MAX:
-        raise ServiceError(f"Notes can be at most {NOTE_MAX} characters.", "note")
+    reason_value = reports.parse_reason(reason)
+    note = reports.clean_note(note)
     earlier = list(
         db.session.scalars(
             select(Message)

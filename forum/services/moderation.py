@@ -9,7 +9,7 @@ from forum.extensions import db
 from forum.models import Board, Post, PostStatus, Thread, User
 from forum.models.posts import CONTENT_WARNING_MAX
 from forum.policy import may_flow
-from forum.services import ServiceError, modlog, posting
+from forum.services import ServiceError, clean_text, modlog, posting
 from forum.services.notify import notify
 
 REASON_MAX = 1000
@@ -17,12 +17,13 @@ MESSAGE_MAX = 5000
 
 
 def _clean(text: str, what: str, limit: int, field: str, required: bool = True) -> str:
-    text = (text or "").strip()
-    if required and not text:
-        raise ServiceError(f"Please write {what}.", field)
-    if len(text) > limit:
-        raise ServiceError(f"That can be at most {limit:,} characters.", field)
-    return text
+    return clean_text(
+        text,
+        what="That",
+        limit=limit,
+        field=field,
+        required=f"Please write {what}." if required else None,
+    )
 
 
 def reveal_author(admin: User, post: Post, reason: str) -> User | None:

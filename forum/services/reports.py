@@ -7,24 +7,21 @@ import json
 from forum.extensions import db
 from forum.models import Post, Report, ReportReason, ReportStatus, Thread, User
 from forum.models.types import utcnow
-from forum.services import ServiceError, modlog
+from forum.services import ServiceError, clean_text, modlog
 from forum.services.notify import notify
 
 NOTE_MAX = 1000
 
 
-def _reason(reason: str) -> ReportReason:
+def parse_reason(reason: str) -> ReportReason:
     try:
         return ReportReason(reason)
     except ValueError:
         raise ServiceError("Please choose a reason.", "reason") from None
 
 
-def _note(note: str) -> str:
-    note = (note or "").strip()
-    if len(note) > NOTE_MAX:
-        raise ServiceError(f"Notes can be at most {NOTE_MAX} characters.", "note")
-    return note
+def clean_note(note: str) -> str:
+    return clean_text(note, what="Notes", limit=NOTE_MAX, field="note")
 
 
 def _post_snapshot(post: Post) -> str:
@@ -56,8 +53,8 @@ def report_post(reporter: User | None, post: Post, reason: str, note: str) -> Re
     """Report a post (``reporter`` None: raised by the watched words)."""
     report = Report(
         reporter_id=reporter.id if reporter else None,
-        reason=_reason(reason),
-        note=_note(note),
+        reason=parse_reason(reason),
+        note=clean_note(note),
         post_id=post.id,
         thread_id=post.thread_id,
         board_id=post.thread.board_id,
@@ -72,8 +69,8 @@ def report_post(reporter: User | None, post: Post, reason: str, note: str) -> Re
 def report_thread(reporter: User, thread: Thread, opening: Post, reason: str, note: str) -> Report:
     report = Report(
         reporter_id=reporter.id,
-        reason=_reason(reason),
-        note=_note(note),
+        reason=parse_reason(reason),
+        note=clean_note(note),
         thread_id=thread.id,
         post_id=opening.id,
         board_id=thread.board_id,
@@ -90,8 +87,8 @@ def report_user(reporter: User, user: User, reason: str, note: str) -> Report:
         raise ServiceError("You can't report yourself.")
     report = Report(
         reporter_id=reporter.id,
-        reason=_reason(reason),
-        note=_note(note),
+        reason=parse_reason(reason),
+        note=clean_note(note),
         reported_user_id=user.id,
         snapshot=json.dumps({"profile": {"username": user.username, "name": user.name}}),
     )
@@ -113,7 +110,7 @@ def close(actor: User, report: Report, dismiss: bool, note: str) -> None:
     """Resolve or dismiss a report; the reporter is told the outcome."""
     if report.status != ReportStatus.OPEN:
         raise ServiceError("This report is already closed.")
-    note = _note(note)
+    note = clean_note(note)
     report.status = ReportStatus.DISMISSED if dismiss else ReportStatus.RESOLVED
     report.handled_by_id = actor.id
     report.resolution = note

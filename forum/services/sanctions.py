@@ -7,7 +7,7 @@ from datetime import timedelta
 from forum.extensions import db
 from forum.models import Board, MemberNote, Sanction, SanctionKind, User
 from forum.models.types import utcnow
-from forum.services import ServiceError, messaging, modlog
+from forum.services import ServiceError, clean_text, messaging, modlog
 from forum.services.notify import notify
 
 REASON_MAX = 2000
@@ -15,12 +15,13 @@ DAYS_MAX = 3650
 
 
 def _reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError("Please give a reason: the member will read it.", "reason")
-    if len(reason) > REASON_MAX:
-        raise ServiceError(f"Reasons can be at most {REASON_MAX} characters.", "reason")
-    return reason
+    return clean_text(
+        reason,
+        what="Reasons",
+        limit=REASON_MAX,
+        field="reason",
+        required="Please give a reason: the member will read it.",
+    )
 
 
 def _expiry(days: int | None):  # noqa: ANN202
@@ -120,11 +121,9 @@ def lift(actor: User, sanction: Sanction) -> None:
 
 
 def add_note(actor: User, user: User, text: str) -> MemberNote:
-    text = (text or "").strip()
-    if not text:
-        raise ServiceError("Please write the note.", "text")
-    if len(text) > REASON_MAX:
-        raise ServiceError(f"Notes can be at most {REASON_MAX} characters.", "text")
+    text = clean_text(
+        text, what="Notes", limit=REASON_MAX, field="text", required="Please write the note."
+    )
     note = MemberNote(user_id=user.id, author_id=actor.id, text=text)
     db.session.add(note)
     modlog.record(actor, "add_member_note", target_user=user)

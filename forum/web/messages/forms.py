@@ -8,7 +8,7 @@ from wtforms.validators import InputRequired, Length
 from forum.models import MessagePolicy
 from forum.models.messages import MESSAGE_MAX, SUBJECT_MAX
 from forum.models.moderation import REPORT_REASON_LABELS
-from forum.services.messaging import NOTE_MAX
+from forum.services.reports import NOTE_MAX
 from forum.web.forms import normalise_newlines
 
 BODY_HELP = "Markdown works: **bold**, *italic*, lists and links."
