@@ -261,18 +261,15 @@ def move(item: Category | Board, direction: int) -> None:
 
 def add_member(board: Board, user: User, facilitator: bool = False) -> BoardMembership:
     """Make ``user`` a member (or facilitator) of ``board``, accepting its guidelines now."""
-    membership = db.session.scalars(
-        select(BoardMembership).where(
-            BoardMembership.board_id == board.id, BoardMembership.user_id == user.id
-        )
-    ).first()
-    if membership is None:
-        membership = BoardMembership(board_id=board.id, user_id=user.id)
-        db.session.add(membership)
-    membership.status = MembershipStatus.MEMBER
+    from forum.services import membership as memberships
+
+    row = memberships.find(board, user)
+    if row is None:
+        row = BoardMembership(board_id=board.id, user_id=user.id)
+        db.session.add(row)
+    row.status = MembershipStatus.MEMBER
     if facilitator:
-        membership.role = MembershipRole.FACILITATOR
-    membership.guidelines_accepted_at = utcnow()
-    membership.guidelines_version = board.guidelines_version
+        row.role = MembershipRole.FACILITATOR
+    memberships.record_acceptance(row, board)
     db.session.commit()
-    return membership
+    return row

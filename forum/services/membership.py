@@ -35,7 +35,8 @@ def _clean_note(note: str) -> str:
     return clean_text(note, what="Notes", limit=NOTE_MAX, field="note")
 
 
-def _accept(membership: BoardMembership, board: Board) -> None:
+def record_acceptance(membership: BoardMembership, board: Board) -> None:
+    """The member accepted the board's agreement, in its current version, now."""
     membership.guidelines_accepted_at = utcnow()
     membership.guidelines_version = board.guidelines_version
 
@@ -68,7 +69,7 @@ def request_to_join(
         membership = BoardMembership(board_id=board.id, user_id=user.id)
         db.session.add(membership)
     membership.note = note
-    _accept(membership, board)
+    record_acceptance(membership, board)
     if board.join_policy == JoinPolicy.OPEN:
         membership.status = MembershipStatus.MEMBER
     else:
@@ -188,7 +189,7 @@ def accept_invitation(user: User, board: Board, accepted_guidelines: bool) -> Bo
         raise ServiceError("There is no invitation to accept for this group.")
     _require_guidelines(board, accepted_guidelines)
     membership.status = MembershipStatus.MEMBER
-    _accept(membership, board)
+    record_acceptance(membership, board)
     db.session.commit()
     return membership
 
@@ -198,7 +199,7 @@ def accept_guidelines(user: User, board: Board, accepted: bool) -> None:
     if membership is None or membership.status != MembershipStatus.MEMBER:
         raise ServiceError("Only members accept a group's agreement.")
     _require_guidelines(board, accepted)
-    _accept(membership, board)
+    record_acceptance(membership, board)
     db.session.commit()
 
 

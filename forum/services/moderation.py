@@ -83,8 +83,8 @@ def move_thread(actor: User, thread: Thread, destination: Board, confirmed: bool
         )
     thread.board_id = destination.id
     db.session.flush()
-    _recount(source)
-    _recount(destination)
+    recount_board(source)
+    recount_board(destination)
     modlog.record(
         actor,
         "move_thread",
@@ -95,8 +95,8 @@ def move_thread(actor: User, thread: Thread, destination: Board, confirmed: bool
     db.session.commit()
 
 
-def _recount(board: Board) -> None:
-    """Recompute a board's denormalised counters from its threads."""
+def recount_board(board: Board) -> None:
+    """Recompute a board's denormalised counters from its threads (after moves and purges)."""
     counts = db.session.execute(
         select(func.count(Thread.id), func.coalesce(func.sum(Thread.reply_count + 1), 0)).where(
             Thread.board_id == board.id, Thread.approved.is_(True)
@@ -252,7 +252,7 @@ def _renumber(posts: list[Post], thread: Thread, start: int, openings: set[int])
         paths[post.id] = post.path
 
 
-def _recount_thread(thread: Thread) -> None:
+def recount_thread(thread: Thread) -> None:
     counts = db.session.execute(
         select(func.count(Post.id), func.max(Post.number), func.max(Post.created_at)).where(
             Post.thread_id == thread.id, Post.status != PostStatus.PENDING
@@ -297,9 +297,9 @@ def split(actor: User, thread: Thread, posts: list[Post], title: str) -> Thread:
     db.session.flush()
     _renumber(moving, new, 1, openings={first.id})
     db.session.flush()
-    _recount_thread(new)
-    _recount_thread(thread)
-    _recount(thread.board)
+    recount_thread(new)
+    recount_thread(thread)
+    recount_board(thread.board)
     modlog.record(
         actor, "split_thread", thread=thread, reason=f"{len(moving)} post(s) to “{title}”"
     )
@@ -333,7 +333,7 @@ def merge(actor: User, source: Thread, target: Thread) -> None:
     db.session.flush()
     _renumber(moving, target, target.post_counter + 1, openings=openings)
     db.session.flush()
-    _recount_thread(target)
+    recount_thread(target)
     source_board = source.board
     modlog.record(
         actor,
@@ -347,6 +347,6 @@ def merge(actor: User, source: Thread, target: Thread) -> None:
     )
     db.session.delete(source)
     db.session.flush()
-    _recount(source_board)
-    _recount(target.board)
+    recount_board(source_board)
+    recount_board(target.board)
     db.session.commit()

@@ -10,8 +10,6 @@ from forum import policy
 from forum.extensions import db
 from forum.models import (
     Board,
-    BoardMembership,
-    MembershipStatus,
     Post,
     PostRevision,
     PostStatus,
@@ -20,7 +18,6 @@ from forum.models import (
     User,
     WatchedWordAction,
 )
-from forum.models.boards import FACILITATOR_ROLES
 from forum.models.posts import BODY_MAX, PATH_MAX, TITLE_MAX
 from forum.models.types import utcnow
 from forum.services import ServiceError, modlog, reports, watchwords
@@ -66,15 +63,7 @@ def needs_approval(author: User, board: Board) -> bool:
     """A new member's first posts on a premoderated board wait for a facilitator."""
     if board.premoderate_posts <= 0 or author.is_admin:
         return False
-    facilitator = db.session.scalar(
-        select(BoardMembership.id).where(
-            BoardMembership.board_id == board.id,
-            BoardMembership.user_id == author.id,
-            BoardMembership.role.in_(FACILITATOR_ROLES),
-            BoardMembership.status == MembershipStatus.MEMBER,
-        )
-    )
-    if facilitator is not None:
+    if policy.Viewer(author).facilitates(board):
         return False
     approved = db.session.scalar(
         select(func.count())

@@ -10,7 +10,7 @@ from sqlalchemy import delete, select, update
 from forum.extensions import db
 from forum.models import Board, Post, PostRevision, PostStatus, Thread
 from forum.models.types import utcnow
-from forum.services.moderation import _recount
+from forum.services.moderation import recount_board
 
 #: Marks a post erased by the retention period rather than by its author.
 RETENTION = "retention"
@@ -63,7 +63,7 @@ def purge(now: datetime | None = None) -> PurgeReport:
                 .values(status=PostStatus.DELETED, source="", html="", hidden_reason=RETENTION),
                 execution_options={"synchronize_session": False},
             ).rowcount
-        _recount(board)
+        recount_board(board)
     db.session.commit()
     db.session.expire_all()
     return report
