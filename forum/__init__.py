@@ -32,10 +32,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
 
-    from forum import models  # noqa: F401 - registers the tables with SQLAlchemy
+    # Importing registers the tables, and the search index built with them, with SQLAlchemy.
+    from forum import models, search  # noqa: F401
 
     db.init_app(app)
-    from forum.database import render_migration_item
+    from forum.database import include_in_migrations, render_migration_item
 
     migrate.init_app(
         app,
@@ -44,6 +45,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         render_as_batch=True,
         compare_type=True,
         render_item=render_migration_item,
+        include_name=include_in_migrations,
     )
     csrf.init_app(app)
     limiter.init_app(app)

@@ -158,6 +158,24 @@ def purge() -> None:
     )
 
 
+@click.command("send-digests")
+@with_appcontext
+def send_digests() -> None:
+    """Send the daily digests and any notification e-mail still waiting (run it from cron: the
+    digests hourly or daily, it sends each member at most one a day)."""
+    from flask import current_app
+
+    from forum.services import outbox
+
+    app = current_app._get_current_object()
+    # Links in e-mail need the site's address: FORUM_SERVER_NAME (and FORUM_URL_SCHEME).
+    base_url = f"{app.config['PREFERRED_URL_SCHEME']}://{app.config['SERVER_NAME'] or 'localhost'}"
+    with app.test_request_context("/", base_url=base_url):
+        digests = outbox.send_digests()
+        sent = outbox.deliver_pending(limit=10_000)
+    click.echo(f"Queued {digests} digest(s); sent {sent} e-mail(s).")
+
+
 @click.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the site already has accounts.")
 @with_appcontext
@@ -186,6 +204,7 @@ def register_cli(app: Flask) -> None:
         create_board,
         add_member,
         purge,
+        send_digests,
         seed_demo,
         bench_seed,
         backup,

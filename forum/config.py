@@ -65,6 +65,8 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SITE_NAME": env_str("FORUM_SITE_NAME", "Kindred"),
+        # Refuse larger requests before reading them (avatars are the only uploads).
+        "MAX_CONTENT_LENGTH": env_int("FORUM_MAX_REQUEST_BYTES", 8 * 1024 * 1024),
         "SERVER_NAME": env_str("FORUM_SERVER_NAME"),
         "PREFERRED_URL_SCHEME": env_str("FORUM_URL_SCHEME", "http"),
         "SESSION_COOKIE_SECURE": env_bool("FORUM_SECURE_COOKIES", False),
@@ -104,4 +106,7 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "UNANSWERED_AFTER_HOURS": env_int("FORUM_UNANSWERED_AFTER_HOURS", 12),
         "NEWER_MEMBER_DAYS": env_int("FORUM_NEWER_MEMBER_DAYS", 30),
         "SQLITE_BUSY_TIMEOUT_MS": env_int("FORUM_SQLITE_BUSY_TIMEOUT_MS", 5000),
+        #: Where members' pictures are kept (re-encoded, under avatars/).
+        "UPLOAD_FOLDER": Path(env_str("FORUM_UPLOAD_FOLDER", str(instance_path / "uploads"))),
+        "AVATAR_MAX_BYTES": env_int("FORUM_AVATAR_MAX_BYTES", 2 * 1024 * 1024),
     }

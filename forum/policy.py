@@ -225,6 +225,47 @@ def readable_threads(viewer: Viewer) -> ColumnElement[bool]:
     )
 
 
+def posts_worth_news(viewer: Viewer) -> ColumnElement[bool]:
+    """WHERE clause on :class:`Post` (within readable threads): posts a notification may still
+    speak of. Hidden and removed posts keep a placeholder in their thread, but news of them goes;
+    authors keep hearing what became of their own posts; admins read everything."""
+    if viewer.is_admin:
+        return true()
+    return or_(Post.status == PostStatus.VISIBLE, Post.author_id == viewer.id)
+
+
+def searchable_posts(viewer: Viewer, inside: Board | None = None) -> ColumnElement[bool]:
+    """WHERE clause on :class:`Post` joined to its thread and board: the posts a search by
+    ``viewer`` may return, count or hint at.
+
+    Only visible posts in readable threads. Boards excluded from search are left out of
+    site-wide search; they are searched only from inside (``inside``), by their members and
+    admins. Posts of members the viewer blocked are left out (anonymous ones are not: a block
+    never applies to them, or leaving them out would hint at who wrote them).
+    """
+    rules = [readable_threads(viewer), Post.status == PostStatus.VISIBLE]
+    if inside is not None:
+        rules.append(Thread.board_id == inside.id)
+        if inside.exclude_from_search and not (viewer.is_admin or viewer.is_member_of(inside)):
+            rules.append(false())
+    else:
+        rules.append(Board.exclude_from_search.is_(False))
+    blocked = viewer.blocked_ids()
+    if blocked:
+        rules.append(or_(Post.anonymous.is_(True), Post.author_id.not_in(blocked)))
+    return and_(*rules)
+
+
+def searchable_author(viewer: Viewer, author: User) -> ColumnElement[bool]:
+    """WHERE clause on :class:`Post`: written by ``author`` as far as ``viewer`` may know, so a
+    search by author never finds their anonymous posts (unless it is their own search, or an
+    admin's)."""
+    rule = Post.author_id == author.id
+    if viewer.is_admin or viewer.id == author.id:
+        return rule
+    return and_(rule, Post.anonymous.is_(False))
+
+
 # --- single-object checks -------------------------------------------------------------------
 
 

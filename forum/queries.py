@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from flask import abort
-from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, true
+from markupsafe import Markup
+from sqlalchemy import ColumnElement, Select, and_, false, func, literal, or_, select, true
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
+from forum import search
 from forum.extensions import db
 from forum.models import (
     Block,
@@ -47,8 +49,11 @@ from forum.policy import (
     can_moderate,
     conversations_of,
     listed_boards,
+    posts_worth_news,
     readable_boards,
     readable_threads,
+    searchable_author,
+    searchable_posts,
     visible_posts,
 )
 
@@ -160,6 +165,22 @@ def readable_boards_for_select(viewer: Viewer) -> list[Board]:
             select(Board)
             .join(Category)
             .where(readable_boards(viewer))
+            .order_by(Category.position, Board.position, Board.id)
+        )
+    )
+
+
+def searchable_boards(viewer: Viewer, inside: Board | None = None) -> list[Board]:
+    """Boards to offer in the search form: readable ones in site-wide search, and ``inside``
+    (the board searched from) even when it is kept out of site-wide search."""
+    rule = readable_boards(viewer) & Board.exclude_from_search.is_(False)
+    if inside is not None:
+        rule = rule | (Board.id == inside.id)
+    return list(
+        db.session.scalars(
+            select(Board)
+            .join(Category)
+            .where(rule)
             .order_by(Category.position, Board.position, Board.id)
         )
     )
@@ -332,7 +353,7 @@ def _notification_select(viewer: Viewer) -> Select[Any]:
             Notification.user_id == viewer.id,
             or_(
                 Notification.post_id.is_(None),
-                and_(readable_threads(viewer), visible_posts(viewer)),
+                and_(readable_threads(viewer), posts_worth_news(viewer)),
             ),
             or_(
                 Notification.conversation_id.is_(None),
@@ -354,6 +375,16 @@ def notifications_for(viewer: Viewer, limit: int = 50) -> list[Notification]:
             .limit(limit)
         )
     )
+
+
+def get_notification_or_404(viewer: Viewer, notification_id: int) -> Notification:
+    """One of the viewer's notifications that is still about something they may read."""
+    notification = db.session.scalars(
+        _notification_select(viewer).where(Notification.id == notification_id)
+    ).first()
+    if notification is None:
+        abort(404)
+    return notification
 
 
 def unread_notification_count(viewer: Viewer) -> int:
@@ -751,3 +782,76 @@ def get_sanction_or_404(viewer: Viewer, sanction_id: int) -> Sanction:
     if not viewer.is_admin and sanction.board_id not in viewer.facilitated_board_ids():
         abort(404)
     return sanction
+
+
+# --- search --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    post: Post
+    title: Markup
+    snippet: Markup
+
+
+def search_posts(
+    viewer: Viewer,
+    words: list[str],
+    *,
+    board: Board | None = None,
+    author: User | None = None,
+    since: datetime | None = None,
+    before: datetime | None = None,
+    page: int = 1,
+    per_page: int = 20,
+) -> Page[SearchHit]:
+    """Posts with every word (in their text or, for an opening post, the thread's title) that
+    ``viewer`` may find: newest first, with highlighted snippets. Counts cover only those."""
+    if not words:
+        return Page([], 1, per_page, 0)
+    # The posts that have the words and pass the filters on posts alone are worked out first
+    # (materialised), so that the planner starts from the full-text index and reaches threads
+    # and boards by key. Left to itself, PostgreSQL may misjudge a date range as a few rows and
+    # rescan the matches once per post of the site.
+    candidates = select(Post.id, Post.created_at).where(
+        Post.id.in_(search.matching_post_ids(words)), Post.status == PostStatus.VISIBLE
+    )
+    if author is not None:
+        candidates = candidates.where(searchable_author(viewer, author))
+    if since is not None:
+        candidates = candidates.where(Post.created_at >= since)
+    if before is not None:
+        candidates = candidates.where(Post.created_at < before)
+    found = candidates.cte("search_candidates").prefix_with("MATERIALIZED")
+    query = (
+        select(Post.id)
+        .join(found, found.c.id == Post.id)
+        .join(Post.thread)
+        .join(Thread.board)
+        .where(searchable_posts(viewer, board))
+    )
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = clamp_page(page, total, per_page)
+    ids = list(
+        db.session.scalars(
+            query.order_by(found.c.created_at.desc(), found.c.id.desc())
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        )
+    )
+    posts = {
+        post.id: post
+        for post in db.session.scalars(
+            _post_select(viewer).where(Post.id.in_(ids)) if ids else select(Post).where(false())
+        )
+    }
+    hits = [
+        SearchHit(
+            post=posts[post_id],
+            title=search.highlight(posts[post_id].thread.title, words),
+            snippet=search.snippet(posts[post_id].html, words).text,
+        )
+        for post_id in ids
+        if post_id in posts
+    ]
+    return Page(hits, page, per_page, total)

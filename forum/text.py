@@ -82,9 +82,14 @@ _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 
 
+def plain_text(html: str) -> str:
+    """The words of stored (sanitised) HTML, without tags, on one line."""
+    return _SPACE.sub(" ", html_lib.unescape(_TAG.sub(" ", html))).strip()
+
+
 def excerpt(html: str, length: int = 200) -> str:
     """Plain text of stored HTML, cut at a word boundary: for lists and page descriptions."""
-    text = _SPACE.sub(" ", html_lib.unescape(_TAG.sub(" ", html))).strip()
+    text = plain_text(html)
     if len(text) <= length:
         return text
     cut = text[:length].rsplit(" ", 1)[0]

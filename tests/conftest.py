@@ -123,6 +123,10 @@ class RequestIsolatedClient(FlaskClient):
         db.session.commit()  # end the test's own transaction, as a finished request would
         with self.application.app_context():
             response = super().open(*args, **kwargs)
+        # A server closes each response once sent, which runs its after-response work (sending
+        # queued e-mail); the body is read first so the test can still look at it.
+        response.get_data()
+        response.close()
         db.session.expire_all()
         return response
 

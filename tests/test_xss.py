@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -27,6 +28,12 @@ BAD_URL = re.compile(r"^\s*(javascript|data|vbscript)\s*:", re.I)
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "background", "poster"}
 #: Elements the site's own templates use around user content.
 SITE_TAGS = {
+    # the search page: its filters and the highlighted words of results
+    "details",
+    "summary",
+    "select",
+    "option",
+    "mark",
     "dl",
     "dt",
     "dd",
@@ -178,11 +185,15 @@ def test_payloads_are_stored_and_rendered_inert(app, client, board, member, inde
         "flat thread": f"/t/{holder.id}?view=flat",
         "home": "/",
         "profile": f"/u/{member.username}",
+        "search results": "/search?q=alert",
+        "search for a payload": f"/search?q={quote(payloads[0][:150])}",
     }
     for name, url in pages.items():
         response = client.get(url)
         assert response.status_code == 200, name
         assert_page_is_inert(name, response.get_data(as_text=True))
+        if name == "search results":  # the payloads were found and shown as snippets
+            assert response.get_data(as_text=True).count("<mark>") > 5, name
 
 
 def test_a_sample_posted_through_the_web_forms_comes_back_inert(member_client, board):

@@ -18,7 +18,21 @@ USERS: list[dict] = [
         "role": "facilitator",
     },
     # Breast cancer survivor, diagnosed at 35, four years out, back at work.
-    {"username": "jen_survivor", "display_name": "Jen", "role": "member"},
+    {
+        "username": "jen_survivor",
+        "display_name": "Jen",
+        "role": "member",
+        # Shown on her profile and on "Find peers" (the country stays hidden).
+        "profile": {
+            "about": "Diagnosed at 35, four years out now and back at work.\nHappy to talk about going back to work, scanxiety, or just how the week is going.",
+            "journey_role": "survivor",
+            "cancer_types": ["breast"],
+            "treatment_stage": "remission",
+            "languages": ["en", "es"],
+            "country": "GB",
+            "shown": ["journey_role", "cancer_types", "treatment_stage", "languages"],
+        },
+    },
     # 32, recently diagnosed with breast cancer, now in chemo.
     {"username": "priya_k", "display_name": "Priya", "role": "member"},
     # 30, finished breast cancer treatment last year, returning to work.
@@ -26,7 +40,20 @@ USERS: list[dict] = [
     # 58, bowel cancer, in chemo, dealing with neuropathy and fatigue.
     {"username": "dave_r", "display_name": "Dave", "role": "member"},
     # Dave's wife and main caregiver.
-    {"username": "linda_caregiver", "display_name": "Linda", "role": "member"},
+    {
+        "username": "linda_caregiver",
+        "display_name": "Linda",
+        "role": "member",
+        "profile": {
+            "about": "Looking after my husband Dave through chemo for bowel cancer. Always glad to hear from other carers.",
+            "journey_role": "caregiver",
+            "cancer_types": ["colorectal"],
+            "treatment_stage": "treatment",
+            "languages": ["en"],
+            "country": "IE",
+            "shown": ["journey_role", "cancer_types", "treatment_stage", "languages", "country"],
+        },
+    },
     # Daughter supporting her mum (ovarian cancer) from two hours away.
     {"username": "sam_daughter", "display_name": "Sam", "role": "member"},
     # Bereaved parent: her son Leo died of sarcoma at 19, three years ago.
@@ -1601,5 +1628,79 @@ CATEGORIES: list[dict] = [
                 "threads": _BEREAVEMENT_THREADS,
             },
         ],
+    },
+]
+
+#: The "Find groups" directory: made-up groups outside the forum (websites on example.org).
+SUPPORT_GROUPS: list[dict] = [
+    {
+        "name": "Riverside breast cancer coffee morning",
+        "description": (
+            "An informal coffee morning on the first Saturday of each month for anyone living "
+            "with or after breast cancer. Partners welcome. Step-free access."
+        ),
+        "meeting_format": "in_person",
+        "led_by": "peers",
+        "country": "GB",
+        "city": "Bristol",
+        "languages": ["en"],
+        "cancer_types": ["breast"],
+        "website": "https://riverside-coffee.example.org/",
+    },
+    {
+        "name": "Young adults with cancer: online evenings",
+        "description": (
+            "Video meetings every other Wednesday evening for people aged 18 to 39, during or "
+            "after treatment. Cameras optional. Run by a youth worker and two peer volunteers."
+        ),
+        "meeting_format": "online",
+        "led_by": "both",
+        "country": None,
+        "city": None,
+        "languages": ["en"],
+        "cancer_types": [],
+        "website": "https://young-adults-evenings.example.org/",
+    },
+    {
+        "name": "Groupe de parole des aidants",
+        "description": (
+            "Un groupe pour les proches de personnes atteintes d'un cancer, animé par une "
+            "psychologue. Deux rencontres par mois, sur place ou en visioconférence."
+        ),
+        "meeting_format": "both",
+        "led_by": "professionals",
+        "country": "FR",
+        "city": "Lyon",
+        "languages": ["fr"],
+        "cancer_types": [],
+        "website": "https://aidants-lyon.example.org/",
+    },
+    {
+        "name": "Prostate cancer walking group",
+        "description": (
+            "A gentle 5 km walk every Sunday morning, followed by tea. Men with prostate "
+            "cancer and their families. No need to book."
+        ),
+        "meeting_format": "in_person",
+        "led_by": "peers",
+        "country": "IE",
+        "city": "Galway",
+        "languages": ["en", "ga"],
+        "cancer_types": ["prostate"],
+        "website": None,
+    },
+    {
+        "name": "Blood cancer patient circle (Deutsch / English)",
+        "description": (
+            "Monthly online circle for people living with leukaemia, lymphoma or myeloma, "
+            "with a haematology nurse answering general questions (no personal medical advice)."
+        ),
+        "meeting_format": "online",
+        "led_by": "professionals",
+        "country": "DE",
+        "city": None,
+        "languages": ["de", "en"],
+        "cancer_types": ["blood"],
+        "website": "https://blutkrebs-kreis.example.org/",
     },
 ]

@@ -8,9 +8,9 @@ import click
 from sqlalchemy import func, select
 
 from forum.extensions import db
-from forum.models import Category, Post, Thread, User, Visibility
+from forum.models import Category, Post, SupportGroup, Thread, User, Visibility
 from forum.models.users import ConsentKind
-from forum.services import accounts, boards, posting
+from forum.services import accounts, boards, directory, posting, profiles
 
 
 def site_is_empty() -> bool:
@@ -44,6 +44,40 @@ def _add_replies(
         _add_replies(users, thread, post, item.get("replies", []))
 
 
+def add_support_groups() -> int:
+    """The demo's "Find groups" directory; groups already listed (by name) are left alone."""
+    from forum.demo.content import SUPPORT_GROUPS
+
+    listed = set(db.session.scalars(select(func.lower(SupportGroup.name))))
+    added = 0
+    for spec in SUPPORT_GROUPS:
+        if spec["name"].lower() not in listed:
+            directory.create(directory.GroupDetails(**spec))
+            added += 1
+    return added
+
+
+def _fill_profile(user: User, spec: dict[str, Any]) -> None:
+    """Journey details, shown to members as the spec says, and listed on "Find peers"."""
+    shown = set(spec["shown"])
+    profiles.update_profile(
+        user,
+        user.display_name,
+        spec["about"],
+        spec["journey_role"],
+        spec["cancer_types"],
+        spec["treatment_stage"],
+        spec["languages"],
+        spec["country"],
+        show_journey_role="journey_role" in shown,
+        show_cancer_types="cancer_types" in shown,
+        show_treatment_stage="treatment_stage" in shown,
+        show_languages="languages" in shown,
+        show_country="country" in shown,
+        findable=True,
+    )
+
+
 def load_demo() -> None:
     from forum.demo.content import CATEGORIES, DEMO_PASSWORD, USERS
 
@@ -57,6 +91,8 @@ def load_demo() -> None:
             display_name=spec.get("display_name"),
             consents=(ConsentKind.HEALTH_DATA, ConsentKind.GUIDELINES),
         )
+        if "profile" in spec:
+            _fill_profile(users[spec["username"]], spec["profile"])
     for category_spec in CATEGORIES:
         category = boards.create_category(
             category_spec["name"], category_spec.get("description", "")
@@ -87,9 +123,11 @@ def load_demo() -> None:
                 thread.pinned = bool(thread_spec.get("pinned"))
                 thread.locked = bool(thread_spec.get("locked"))
                 db.session.commit()
+    groups = add_support_groups()
     click.echo(
         f"Loaded the demo community: {len(USERS)} people, "
-        f"{sum(len(c['boards']) for c in CATEGORIES)} boards in {len(CATEGORIES)} categories."
+        f"{sum(len(c['boards']) for c in CATEGORIES)} boards in {len(CATEGORIES)} categories, "
+        f"{groups} support groups in the directory."
     )
 
 

@@ -9,6 +9,7 @@ from forum.models.boards import (
     MembershipStatus,
     Visibility,
 )
+from forum.models.directory import LedBy, MeetingFormat, SupportGroup
 from forum.models.messages import Block, Conversation, Message, Participant
 from forum.models.moderation import (
     CrisisResource,
@@ -23,10 +24,24 @@ from forum.models.moderation import (
     WatchedWordAction,
 )
 from forum.models.notifications import Notification
+from forum.models.outbox import OutgoingMail
 from forum.models.posts import Post, PostRevision, PostStatus, Thread
-from forum.models.users import Consent, MessagePolicy, SiteRole, User
+from forum.models.reactions import REACTION_LABELS, Reaction, ReactionKind
+from forum.models.subscriptions import BoardSubscription, ThreadSubscription, WatchLevel
+from forum.models.users import Consent, EmailFrequency, MessagePolicy, SiteRole, User
 
 __all__ = [
+    "BoardSubscription",
+    "EmailFrequency",
+    "LedBy",
+    "MeetingFormat",
+    "OutgoingMail",
+    "REACTION_LABELS",
+    "Reaction",
+    "ReactionKind",
+    "SupportGroup",
+    "ThreadSubscription",
+    "WatchLevel",
     "CrisisResource",
     "MemberNote",
     "Sanction",

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, func
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -23,6 +23,14 @@ class MessagePolicy(enum.StrEnum):
     EVERYONE = "everyone"
     KNOWN = "known"
     NOBODY = "nobody"
+
+
+class EmailFrequency(enum.StrEnum):
+    """How a member wants to hear of their notifications by e-mail."""
+
+    NEVER = "never"
+    IMMEDIATE = "immediate"
+    DAILY = "daily"
 
 
 class SiteRole(enum.StrEnum):
@@ -54,14 +62,34 @@ class User(UserMixin, db.Model):
         str_enum(MessagePolicy),
         default=MessagePolicy.EVERYONE,
     )
-    #: E-mail me when someone sends me a message (the e-mail never carries the text).
-    email_on_message: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: E-mail for notifications (messages included; a message's text is never e-mailed).
+    email_notifications: Mapped[EmailFrequency] = mapped_column(
+        str_enum(EmailFrequency), default=EmailFrequency.NEVER
+    )
+    #: Until when the daily digest has covered this member's notifications.
+    digest_sent_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: Past the limits that protect people from new accounts (set by an admin or --trusted).
     trusted: Mapped[bool] = mapped_column(Boolean, default=False)
     #: Verified by an admin as a licensed professional (shown on professionally led boards).
     verified_professional: Mapped[bool] = mapped_column(Boolean, default=False)
     #: Leave threads with a content warning out of board lists for me.
     hide_warned_threads: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    # --- profile: each journey detail is shown to members only when its ``show_*`` is set ---
+    about: Mapped[str | None] = mapped_column(Text)
+    #: The random name of the re-encoded avatar under ``FORUM_UPLOAD_FOLDER``; None: initials.
+    avatar_key: Mapped[str | None] = mapped_column(String(64))
+    journey_role: Mapped[str | None] = mapped_column(String(20))
+    cancer_types: Mapped[str | None] = mapped_column(String(400))
+    treatment_stage: Mapped[str | None] = mapped_column(String(20))
+    languages: Mapped[str | None] = mapped_column(String(200))
+    show_journey_role: Mapped[bool] = mapped_column(Boolean, default=False)
+    show_cancer_types: Mapped[bool] = mapped_column(Boolean, default=False)
+    show_treatment_stage: Mapped[bool] = mapped_column(Boolean, default=False)
+    show_languages: Mapped[bool] = mapped_column(Boolean, default=False)
+    show_country: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Opted in to be found by other members on the "Find peers" page.
+    findable: Mapped[bool] = mapped_column(Boolean, default=False)
 
     consents: Mapped[list[Consent]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="Consent.accepted_at"

@@ -15,7 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.countries import COUNTRIES
 from forum.extensions import db
-from forum.models import Consent, MessagePolicy, SiteRole, User
+from forum.models import Consent, EmailFrequency, MessagePolicy, SiteRole, User
 from forum.models.types import utcnow
 from forum.models.users import DISPLAY_NAME_MAX, USERNAME_MAX, ConsentKind
 from forum.services import ServiceError, mail
@@ -163,9 +163,15 @@ def update_settings(
     db.session.commit()
 
 
-def update_message_settings(user: User, policy: MessagePolicy, email_on_message: bool) -> None:
+def update_message_settings(user: User, policy: MessagePolicy) -> None:
     user.message_policy = policy
-    user.email_on_message = email_on_message
+    db.session.commit()
+
+
+def update_email_frequency(user: User, frequency: EmailFrequency) -> None:
+    if user.email_notifications != frequency and frequency == EmailFrequency.DAILY:
+        user.digest_sent_until = utcnow()  # the first digest covers what happens from now on
+    user.email_notifications = frequency
     db.session.commit()
 
 

@@ -15,22 +15,39 @@ from forum.models.types import utcnow
 log = logging.getLogger(__name__)
 
 
-def send(to: str, subject: str, body: str) -> EmailMessage:
-    config = current_app.config
+def compose(to: str, subject: str, body: str, unsubscribe_url: str | None = None) -> EmailMessage:
     message = EmailMessage()
-    message["From"] = config["MAIL_SENDER"]
+    message["From"] = current_app.config["MAIL_SENDER"]
     message["To"] = to
     message["Subject"] = subject
     message["Message-ID"] = make_msgid(domain="kindred.local")
+    if unsubscribe_url:
+        # RFC 8058: mail programs offer their own "Unsubscribe" button, which POSTs here.
+        message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(body)
+    return message
+
+
+def deliver(message: EmailMessage) -> bool:
+    """Send by SMTP, or write to the outbox folder; False when the mail server failed."""
+    config = current_app.config
     if config.get("MAIL_SERVER"):
         try:
             _send_smtp(message)
         except (OSError, smtplib.SMTPException):
             # A member's action never fails because the mail server does; the log says why.
             log.exception("Could not send e-mail %r to %s", message["Subject"], message["To"])
+            return False
     else:
         _write_outbox(Path(config["MAIL_OUTBOX"]), message)
+    return True
+
+
+def send(to: str, subject: str, body: str) -> EmailMessage:
+    """Send now, within the request: only for mail the member is waiting for (a reset link)."""
+    message = compose(to, subject, body)
+    deliver(message)
     return message
 
 

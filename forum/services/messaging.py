@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import delete, func, select, update
 
 from forum import policy
@@ -25,7 +25,7 @@ from forum.models import (
 )
 from forum.models.messages import MESSAGE_MAX, PARTICIPANTS_MAX, SUBJECT_MAX
 from forum.models.types import utcnow
-from forum.services import ServiceError, mail, reports
+from forum.services import ServiceError, reports
 from forum.services.notify import notify
 from forum.text import render_markdown
 
@@ -175,16 +175,9 @@ def _tell_recipients(conversation: Conversation, sender: User, message: Message)
             "message",
             f"{sender.name} sent you a message: “{conversation.subject}”",
             conversation_id=conversation.id,
+            email_text=f"{sender.name} sent you a private message. "
+            "For your privacy this e-mail does not include it.",
         )
-        recipient = participant.user
-        if recipient.email_on_message:
-            link = url_for("messages.conversation", conversation_id=conversation.id, _external=True)
-            mail.send(
-                recipient.email,
-                f"New message on {current_app.config['SITE_NAME']}",
-                f"Hello {recipient.name},\n\n{sender.name} sent you a private message. "
-                f"For your privacy this e-mail does not include it; read it here:\n\n{link}\n",
-            )
 
 
 def start(sender: User, recipients: list[User], subject: str, body: str) -> Conversation:

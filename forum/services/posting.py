@@ -20,7 +20,7 @@ from forum.models import (
 )
 from forum.models.posts import BODY_MAX, PATH_MAX, TITLE_MAX
 from forum.models.types import utcnow
-from forum.services import ServiceError, modlog, reports, watchwords
+from forum.services import ServiceError, activity, modlog, reports, watchwords
 from forum.text import render_markdown
 
 #: Counter updates are plain SQL; the commit that follows expires the objects they touch.
@@ -167,6 +167,7 @@ def start_thread(
     thread.last_post_id = post.id
     if not held:
         _count_post(board.id, author, now, thread.id, new_thread=True)
+        activity.announce(post)
     db.session.commit()
     _report_matches(post, screening)
     thread.screening = screening
@@ -213,6 +214,7 @@ def reply(
     db.session.flush()
     if not held:
         _record_reply(thread, post, author, now)
+        activity.announce(post)
     db.session.commit()
     _report_matches(post, screening)
     return post
@@ -260,6 +262,7 @@ def approve(post: Post) -> None:
         db.session.flush()
         if author is not None:
             _count_post(thread.board_id, author, now, thread.id, new_thread=True)
+        activity.announce(post)
         return
     db.session.execute(
         update(Thread)
@@ -269,6 +272,7 @@ def approve(post: Post) -> None:
     )
     if author is not None:
         _record_reply(thread, post, author, now)
+    activity.announce(post)
 
 
 def edit(editor: User, post: Post, body: str, title: str | None = None) -> Post:

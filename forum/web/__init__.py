@@ -11,10 +11,11 @@ from werkzeug.exceptions import HTTPException
 
 from forum import policy, queries
 from forum.extensions import db, login_manager
-from forum.models import User
+from forum.models import Board, Thread, User, WatchLevel
 from forum.policy import Action, Viewer
 from forum.text import excerpt
 from forum.web.drafts import kept_fields
+from forum.web.notifications.forms import WatchForm
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
@@ -32,6 +33,9 @@ SUSPENDED_MAY_USE = frozenset(
         "messages.conversation",
         "notifications.index",
         "notifications.mark_all_read",
+        "notifications.unsubscribe_page",
+        "notifications.unsubscribe",
+        "account.notifications",
         "moderation.crisis",
     }
 )
@@ -66,17 +70,31 @@ def local_time(value, fmt: str = "%-d %b %Y, %H:%M") -> str:  # noqa: ANN001
     return value.astimezone(ZoneInfo(zone)).strftime(fmt)
 
 
+def watch_level(target: Thread | Board) -> str:
+    """How closely the signed-in member follows a thread or board, for its watch buttons."""
+    from forum.services import subscriptions
+
+    if not current_user.is_authenticated:
+        return "normal"
+    if isinstance(target, Thread):
+        return subscriptions.effective_thread_level(current_user, target).value
+    return (subscriptions.board_level(current_user, target) or WatchLevel.NORMAL).value
+
+
 def register_web(app: Flask) -> None:
     from forum.web.account.views import bp as account_bp
     from forum.web.admin.views import bp as admin_bp
     from forum.web.auth.views import bp as auth_bp
     from forum.web.boards.views import bp as boards_bp
+    from forum.web.directory.views import bp as directory_bp
     from forum.web.groups.views import bp as groups_bp
     from forum.web.health.views import bp as health_bp
     from forum.web.messages.views import bp as messages_bp
     from forum.web.moderation.views import bp as moderation_bp
     from forum.web.notifications.views import bp as notifications_bp
     from forum.web.profiles.views import bp as profiles_bp
+    from forum.web.reactions.views import bp as reactions_bp
+    from forum.web.search.views import bp as search_bp
     from forum.web.threads.views import bp as threads_bp
 
     for blueprint in (
@@ -91,6 +109,9 @@ def register_web(app: Flask) -> None:
         profiles_bp,
         admin_bp,
         health_bp,
+        reactions_bp,
+        directory_bp,
+        search_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -106,6 +127,8 @@ def register_web(app: Flask) -> None:
         site_name=app.config["SITE_NAME"],
         unread_notifications=lambda: queries.unread_notification_count(current_viewer()),
         unread_conversations=lambda: queries.unread_conversation_count(current_viewer()),
+        watch_level=watch_level,
+        watch_form=WatchForm,
     )
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["excerpt"] = excerpt
@@ -121,6 +144,16 @@ def register_web(app: Flask) -> None:
         if suspension is None:
             return None
         return render_template("moderation/suspended.html", suspension=suspension), 403
+
+    @app.after_request
+    def send_queued_mail_after_the_response(response):  # noqa: ANN001, ANN202
+        """Notification e-mail queued by this request goes once the member has their page."""
+        if g.get("mail_queued"):
+            from forum.services.outbox import deliver_after_response
+
+            app_object = app
+            response.call_on_close(lambda: deliver_after_response(app_object))
+        return response
 
     @app.after_request
     def security_headers(response):  # noqa: ANN001, ANN202

@@ -457,6 +457,25 @@ def _profiles(world: World, vis: Visibility) -> list[Probe]:
     ]
 
 
+def _searches(world: World, vis: Visibility) -> list[Probe]:
+    """Search for the words every marker of this board shares: site-wide, inside the board, and
+    by author (the writer, and the anonymous author, whose posts must never be found by name)."""
+    words = f"q=marker+{vis.value}+{TAG}"
+    board_id = world.boards[vis].board_id
+    return [
+        Probe("search.results", f"/search?{words}"),
+        Probe("search.results", f"/search?{words}&page=2"),
+        Probe("search.results", f"/search?{words}&author={WRITER}"),
+        Probe("search.results", f"/search?{words}&author={ANON_USERNAME}"),
+        Probe(
+            "search.results",
+            f"/search?{words}&board={board_id}",
+            f"/search?{words}&board={FAKE_ID}",
+            ("board", vis),
+        ),
+    ]
+
+
 def _edit_category(world: World, vis: Visibility) -> list[Probe]:
     return [Probe("admin.edit_category", f"/admin/categories/{world.category_id}")]
 
@@ -547,6 +566,7 @@ ROUTES: dict[str, Route] = {
     # site-wide pages built from content
     "moderation.log": _site("content", "moderation.log", "/moderation/log"),
     "notifications.index": _site("content", "notifications.index", "/notifications"),
+    "search.results": Route("content", _searches),
     "profiles.profile": Route("content", _profiles, site_wide=True),
     "admin.dashboard": _site("content", "admin.dashboard", "/admin/"),
     "admin.reports": _site("content", "admin.reports", "/admin/reports"),
@@ -559,9 +579,26 @@ ROUTES: dict[str, Route] = {
     # the viewer's own pages, forms and messages: no board content
     "admin.new_category": _site("account", "admin.new_category", "/admin/categories/new"),
     "admin.edit_category": Route("account", _edit_category, site_wide=True),
+    # the "Find groups" directory: public information kept by admins, no board content
+    "directory.index": _site(
+        "account", "directory.index", "/groups", "/groups?q=group&meeting_format=online&page=2"
+    ),
+    "directory.admin_list": _site("account", "directory.admin_list", "/admin/groups"),
+    "directory.new_group": _site("account", "directory.new_group", "/admin/groups/new"),
+    "directory.edit_group": _site(
+        "account", "directory.edit_group", f"/admin/groups/{FAKE_ID}/edit"
+    ),
     "account.settings": _site("account", "account.settings", "/settings"),
     "account.change_password": _site("account", "account.change_password", "/settings/password"),
     "account.message_settings": _site("account", "account.message_settings", "/settings/messages"),
+    "account.notifications": _site("account", "account.notifications", "/settings/notifications"),
+    "notifications.unsubscribe_page": _site(
+        "account", "notifications.unsubscribe_page", "/unsubscribe/not-a-real-token"
+    ),
+    "profiles.edit_profile": _site("account", "profiles.edit_profile", "/settings/profile"),
+    "profiles.find_peers": _site(
+        "account", "profiles.find_peers", "/peers", "/peers?role=patient&cancer_type=breast"
+    ),
     "auth.login": _site("account", "auth.login", "/login"),
     "auth.register": _site("account", "auth.register", "/register"),
     "auth.request_reset": _site("account", "auth.request_reset", "/reset"),
@@ -576,6 +613,7 @@ ROUTES: dict[str, Route] = {
     "moderation.crisis": _site("not content", "moderation.crisis", "/crisis"),
     "health.healthz": _site("not content", "health.healthz", "/healthz"),
     "static": _site("not content", "static", "/static/css/kindred.css"),
+    "profiles.avatar": _site("not content", "profiles.avatar", f"/avatars/{'A' * 32}.png"),
 }
 
 

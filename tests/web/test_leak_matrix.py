@@ -150,7 +150,10 @@ class Matrix:
     def _may_name_anonymous_author(url: str, endpoint: str) -> bool:
         """The anonymous author writes only anonymously: their name may appear on their own
         profile (and the pages about them: reporting them, their moderation record) and in a
-        facilitator's member list, nowhere else."""
+        facilitator's member list, nowhere else. A search by their username shows the name the
+        searcher typed (and none of their anonymous posts: the scan checks that)."""
+        if endpoint == "search.results" and f"author={ANON_USERNAME}" in url:
+            return False
         return not url.startswith(f"/u/{ANON_USERNAME}") and endpoint not in (
             "groups.members",
             "groups.requests",

@@ -84,11 +84,11 @@ def press(client: FlaskClient, conversation: int, action: str):  # noqa: ANN201
 
 
 def set_message_policy(client: FlaskClient, policy: str, email: bool = False) -> None:
-    data = {"message_policy": policy}
-    if email:
-        data["email_on_message"] = "y"
-    response = client.post("/settings/messages", data=data)
+    response = client.post("/settings/messages", data={"message_policy": policy})
     assert response.status_code == 302, text(response)[:1500]
+    if email:
+        response = client.post("/settings/notifications", data={"email_notifications": "immediate"})
+        assert response.status_code == 302, text(response)[:1500]
 
 
 def kept(response, *typed: str) -> None:  # noqa: ANN001
@@ -421,12 +421,12 @@ def test_the_message_settings_page_saves_who_may_write_and_e_mail(app, bob):
     assert "Who can start a conversation with me" in text(page)
     set_message_policy(as_bob, "known", email=True)
     db.session.refresh(bob)
-    assert bob.message_policy.value == "known" and bob.email_on_message is True
+    assert bob.message_policy.value == "known" and bob.email_notifications.value == "immediate"
     markup = as_bob.get("/settings/messages").get_data(as_text=True)
     assert re.search(r'<option selected value="known">|<option value="known" selected', markup)
     set_message_policy(as_bob, "everyone")
     db.session.refresh(bob)
-    assert bob.message_policy.value == "everyone" and bob.email_on_message is False
+    assert bob.message_policy.value == "everyone"
 
 
 def test_nobody_means_no_new_conversations_with_a_plain_refusal(app, alice, bob):

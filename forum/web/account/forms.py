@@ -1,7 +1,15 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo, InputRequired, Length
 
 from forum.models.users import DISPLAY_NAME_MAX
@@ -43,3 +51,16 @@ class ChangePasswordForm(FlaskForm):
         ],
     )
     submit = SubmitField("Change password")
+
+
+class NotificationSettingsForm(FlaskForm):
+    email_notifications = RadioField(
+        "E-mail me about my notifications",
+        choices=[
+            SelectChoice("never", "Never: I will look on the site"),
+            SelectChoice("immediate", "At once, one e-mail for each notification"),
+            SelectChoice("daily", "Once a day, in one e-mail (if anything happened)"),
+        ],
+        validators=[InputRequired(message="Please choose how often we may e-mail you.")],
+    )
+    submit = SubmitField("Save notification settings")

@@ -12,10 +12,10 @@ from wtforms.fields.choices import SelectChoice
 
 from forum import queries
 from forum.countries import COUNTRIES
-from forum.models import MessagePolicy
+from forum.models import EmailFrequency, MessagePolicy
 from forum.services import ServiceError, accounts
 from forum.web import current_viewer
-from forum.web.account.forms import ChangePasswordForm, SettingsForm
+from forum.web.account.forms import ChangePasswordForm, NotificationSettingsForm, SettingsForm
 from forum.web.forms import form_status, show_service_error
 from forum.web.messages.forms import ButtonForm, MessageSettingsForm
 
@@ -84,9 +84,7 @@ def message_settings():  # noqa: ANN201
     if request.method == "GET":
         form.message_policy.data = current_user.message_policy.value
     if form.validate_on_submit():
-        accounts.update_message_settings(
-            current_user, MessagePolicy(form.message_policy.data), bool(form.email_on_message.data)
-        )
+        accounts.update_message_settings(current_user, MessagePolicy(form.message_policy.data))
         flash("Your message settings are saved.", "success")
         return redirect(url_for("account.message_settings"))
     return render_template(
@@ -95,3 +93,16 @@ def message_settings():  # noqa: ANN201
         blocks=queries.blocked_users(current_viewer()),
         button_form=ButtonForm(),
     )
+
+
+@bp.route("/notifications", methods=["GET", "POST"])
+@login_required
+def notifications():  # noqa: ANN201
+    form = NotificationSettingsForm()
+    if request.method == "GET":
+        form.email_notifications.data = current_user.email_notifications.value
+    if form.validate_on_submit():
+        accounts.update_email_frequency(current_user, EmailFrequency(form.email_notifications.data))
+        flash("Your notification settings are saved.", "success")
+        return redirect(url_for("account.notifications"))
+    return render_template("account/notifications.html", form=form), form_status(form)

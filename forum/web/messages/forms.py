@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
@@ -80,5 +80,4 @@ class MessageSettingsForm(FlaskForm):
             SelectChoice(MessagePolicy.NOBODY.value, "Nobody"),
         ],
     )
-    email_on_message = BooleanField("E-mail me when I get a message (the e-mail never includes it)")
     submit = SubmitField("Save message settings")

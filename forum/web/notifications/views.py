@@ -1,19 +1,30 @@
-"""A member's notifications."""
+"""A member's notifications, how closely they follow threads and boards, and unsubscribing."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from forum import queries
-from forum.services import notify
+from forum.extensions import csrf
+from forum.models import WatchLevel
+from forum.policy import Action
+from forum.services import notify, outbox, subscriptions
 from forum.web import current_viewer
+from forum.web.access import board_for, thread_for
 from forum.web.groups.forms import SimpleForm
+from forum.web.notifications.forms import WatchForm
 
-bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+bp = Blueprint("notifications", __name__)
+
+LEVEL_SAID = {
+    WatchLevel.WATCH: "You will hear of every new post in {}.",
+    WatchLevel.NORMAL: "You will hear of replies to you and mentions of you in {}.",
+    WatchLevel.MUTE: "{} is muted: you will hear nothing from it.",
+}
 
 
-@bp.get("")
+@bp.get("/notifications")
 @login_required
 def index():  # noqa: ANN201
     return render_template(
@@ -23,10 +34,72 @@ def index():  # noqa: ANN201
     )
 
 
-@bp.post("/read")
+@bp.post("/notifications/read")
 @login_required
 def mark_all_read():  # noqa: ANN201
     if not SimpleForm().validate_on_submit():
         abort(400)
     notify.mark_all_read(current_user)
     return redirect(url_for("notifications.index"))
+
+
+@bp.post("/notifications/<int:notification_id>/open")
+@login_required
+def open_notification(notification_id: int):  # noqa: ANN201
+    """Mark one notification read and go to what it is about."""
+    if not SimpleForm().validate_on_submit():
+        abort(400)
+    notification = queries.get_notification_or_404(current_viewer(), notification_id)
+    notify.mark_read(current_user, notification.id)
+    return redirect(notify.target_url(notification))
+
+
+def _chosen_level() -> WatchLevel:
+    form = WatchForm()
+    level = form.chosen_level() if form.validate_on_submit() else None
+    if level is None:
+        abort(400)
+    return level
+
+
+@bp.post("/t/<int:thread_id>/watch")
+@login_required
+def watch_thread(thread_id: int):  # noqa: ANN201
+    thread = thread_for(Action.READ, thread_id)
+    level = _chosen_level()
+    subscriptions.set_thread_level(current_user, thread, level)
+    flash(LEVEL_SAID[level].format(f"“{thread.title}”"), "success")
+    return redirect(url_for("threads.thread", thread_id=thread.id))
+
+
+@bp.post("/b/<int:board_id>/watch")
+@login_required
+def watch_board(board_id: int):  # noqa: ANN201
+    board = board_for(Action.READ, board_id)
+    level = _chosen_level()
+    subscriptions.set_board_level(current_user, board, level)
+    flash(LEVEL_SAID[level].format(board.name), "success")
+    return redirect(url_for("boards.board", board_id=board.id))
+
+
+@bp.get("/unsubscribe/<token>")
+def unsubscribe_page(token: str):  # noqa: ANN201
+    """The link in every e-mail: asks before it changes anything (a GET never does)."""
+    user = outbox.user_for_token(token)
+    if user is None:
+        return render_template("notifications/unsubscribe.html", user=None), 404
+    return render_template(
+        "notifications/unsubscribe.html", user=user, token=token, form=SimpleForm()
+    )
+
+
+@bp.post("/unsubscribe/<token>")
+@csrf.exempt
+def unsubscribe(token: str):  # noqa: ANN201
+    """One click from the e-mail page, or a mail program's own button (RFC 8058), which sends no
+    CSRF token: the signed token is what proves the request came from the member's e-mail."""
+    user = outbox.user_for_token(token)
+    if user is None:
+        return render_template("notifications/unsubscribe.html", user=None), 404
+    outbox.unsubscribe(user)
+    return render_template("notifications/unsubscribe.html", user=user, done=True)

@@ -1,17 +1,42 @@
-"""Member profiles at /u/<username>."""
+"""Member profiles at /u/<username>, editing one's own, pictures, and "Find peers"."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from forum import policy, queries
+from forum.extensions import limiter
 from forum.policy import Action
-from forum.services import ServiceError, accounts, messaging
+from forum.services import ServiceError, accounts, avatars, messaging, profiles
 from forum.web import current_viewer
+from forum.web.forms import form_status, show_service_error
 from forum.web.messages.forms import ButtonForm
+from forum.web.profiles.forms import FindPeersForm, ProfileForm
 
 bp = Blueprint("profiles", __name__)
+
+PEERS_PER_PAGE = 20
+#: Browsers may keep a picture a day: its address changes whenever the picture does.
+AVATAR_MAX_AGE = 24 * 3600
+
+
+@bp.app_template_filter("initials")
+def initials(name: str) -> str:
+    """Up to two letters for a member without a picture: "Jen Kowalski" → "JK"."""
+    words = name.replace("_", " ").replace(".", " ").split()
+    letters = [next((c for c in word if c.isalnum()), "") for word in words]
+    return "".join(letter for letter in letters if letter)[:2].upper() or "?"
 
 
 @bp.get("/u/<username>")
@@ -21,10 +46,101 @@ def profile(username: str):  # noqa: ANN201
     return render_template(
         "profiles/profile.html",
         user=user,
+        details=profiles.journey_details(user, viewer.user),
         posts=queries.recent_posts_by(viewer, user),
         blocked=user.id in viewer.blocked_ids(),
         button_form=ButtonForm(),
     )
+
+
+@bp.route("/settings/profile", methods=["GET", "POST"])
+@login_required
+# Decoding and re-encoding a picture costs real work: enough for any honest editing session.
+@limiter.limit("30 per hour", methods=["POST"], key_func=lambda: str(current_user.get_id()))
+def edit_profile():  # noqa: ANN201
+    form = ProfileForm(data=ProfileForm.initial(current_user))
+    if form.validate_on_submit():
+        try:
+            picture = avatars.prepare(form.avatar.data) if form.avatar.data else None
+            profiles.update_profile(
+                current_user,
+                form.display_name.data,
+                form.about.data,
+                form.journey_role.data,
+                form.cancer_types.data,
+                form.treatment_stage.data,
+                form.languages.data,
+                form.country.data,
+                show_journey_role=form.shown("journey_role"),
+                show_cancer_types=form.shown("cancer_types"),
+                show_treatment_stage=form.shown("treatment_stage"),
+                show_languages=form.shown("languages"),
+                show_country=form.shown("country"),
+                findable=bool(form.findable.data),
+                avatar=picture,
+            )
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            flash("Your profile is saved.", "success")
+            return redirect(url_for("profiles.edit_profile"))
+    return render_template(
+        "profiles/edit.html",
+        form=form,
+        button_form=ButtonForm(),
+        picture_limit=avatars.readable_size(current_app.config["AVATAR_MAX_BYTES"]),
+    ), form_status(form)
+
+
+@bp.post("/settings/profile/avatar/remove")
+@login_required
+def remove_avatar():  # noqa: ANN201
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    avatars.remove_avatar(current_user)
+    flash("Your picture is removed: your initials show instead.", "success")
+    return redirect(url_for("profiles.edit_profile"))
+
+
+@bp.get("/avatars/<key>.png")
+def avatar(key: str):  # noqa: ANN201
+    if not avatars.is_key(key):
+        abort(404)
+    response = send_from_directory(
+        avatars.folder(), avatars.filename(key), mimetype="image/png", max_age=AVATAR_MAX_AGE
+    )
+    response.headers["Content-Disposition"] = "inline"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    # Not for shared caches: a member who removes their picture wants it gone.
+    response.cache_control.public = False
+    response.cache_control.private = True
+    return response
+
+
+@bp.get("/peers")
+@login_required
+def find_peers():  # noqa: ANN201
+    me = current_viewer().user
+    form = FindPeersForm(request.args)
+    filters = {name: form[name].data or None for name in FindPeersForm.FILTERS}
+    try:
+        page = profiles.find_peers(
+            me, **filters, page=request.args.get("page", 1, type=int), per_page=PEERS_PER_PAGE
+        )
+    except ServiceError as error:
+        show_service_error(form, error)
+        page = None
+    members = page.items if page else []
+    return render_template(
+        "profiles/peers.html",
+        form=form,
+        page=page,
+        filters={name: value for name, value in filters.items() if value},
+        details={member.id: profiles.journey_details(member, me) for member in members},
+        # Each person's own message settings decide; a refusal is never explained here.
+        can_message={m.id for m in members if policy.message_refusal(me, m) is None},
+    ), form_status(form)
 
 
 @bp.post("/u/<username>/<action>")

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from forum import policy, queries
 from forum.models import Post, PostStatus, Thread
 from forum.policy import Action
-from forum.services import ServiceError, posting
+from forum.services import ServiceError, posting, reactions
 from forum.text import quote_markdown, render_markdown
 from forum.web import current_viewer
 from forum.web.access import post_for, thread_for
@@ -61,6 +61,7 @@ def thread(thread_id: int):  # noqa: ANN201
             facilitators=set(queries.facilitator_ids(thread.board)),
             warned=bool(thread.content_warning) and request.args.get("read") != "1",
             state_form=ButtonOnlyForm(),
+            reactions=reactions.summaries(viewer, page.items),
         ),
     )
 

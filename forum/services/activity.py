@@ -1,0 +1,89 @@
+"""Who hears of a new post: the person answered, the thread's starter, those it @mentions,
+and those watching the thread or board. Muting silences all of it; a member who blocked the
+author is not told (except of an anonymous post, which no block applies to); nobody is told of a
+post they may not read."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from forum import policy
+from forum.extensions import db
+from forum.models import Post, User, WatchLevel
+from forum.policy import Action, Viewer
+from forum.services import subscriptions
+from forum.services.notify import notify
+from forum.text import excerpt
+
+MENTION = re.compile(r"(?<![\w@/])@([A-Za-z0-9_][A-Za-z0-9_.-]{0,29})")
+MAX_MENTIONS = 20
+ANONYMOUS_NAME = "Anonymous member"
+
+
+def mentioned_usernames(source: str) -> list[str]:
+    names: list[str] = []
+    for name in MENTION.findall(source):
+        name = name.rstrip(".-").lower()
+        if name and name not in names:
+            names.append(name)
+    return names[:MAX_MENTIONS]
+
+
+def announce(post: Post) -> None:
+    """Notify everyone who should hear of ``post``, which has just become visible."""
+    thread = post.thread
+    board = thread.board
+    actor = ANONYMOUS_NAME if post.anonymous else (post.author.name if post.author else "Someone")
+    reasons: dict[int, tuple[str, str]] = {}
+
+    def add(user_id: int | None, kind: str, text: str) -> None:
+        if user_id is not None and user_id != post.author_id and user_id not in reasons:
+            reasons[user_id] = (kind, text)
+
+    title = thread.title
+    if post.source:
+        named = mentioned_usernames(post.source)
+        if named:
+            for user_id in db.session.scalars(
+                select(User.id).where(func.lower(User.username).in_(named))
+            ):
+                add(user_id, "mention", f"{actor} mentioned you in “{title}”")
+    if post.parent_id is not None:
+        parent_author = db.session.scalar(select(Post.author_id).where(Post.id == post.parent_id))
+        add(parent_author, "reply", f"{actor} replied to your post in “{title}”")
+    if not post.is_opening:
+        add(thread.author_id, "reply", f"{actor} replied in your thread “{title}”")
+    levels = subscriptions.levels_for(thread)
+    for user_id, level in levels.items():
+        if level == WatchLevel.WATCH:
+            if post.is_opening:
+                add(user_id, "new_thread", f"{actor} started “{title}” in {board.name}")
+            else:
+                add(user_id, "watched", f"{actor} replied in “{title}”")
+    if not reasons:
+        return
+    blocked_by: set[int] = set()
+    if not post.anonymous and post.author_id is not None:
+        blocked_by = {
+            blocker
+            for blocker, blocked in policy.blocks_between([post.author_id, *reasons])
+            if blocked == post.author_id
+        }
+    words = excerpt(post.html, 300)
+    for user_id, (kind, text) in reasons.items():
+        if levels.get(user_id) == WatchLevel.MUTE or user_id in blocked_by:
+            continue
+        recipient = db.session.get(User, user_id)
+        if recipient is None or not policy.can(Viewer(recipient), Action.READ, post):
+            continue
+        notify(
+            user_id,
+            kind,
+            text,
+            board_id=board.id,
+            post_id=post.id,
+            about_content=True,
+            excerpt=words,
+        )

@@ -1,0 +1,224 @@
+"""The "Find groups" directory: support groups and organisations outside the forum, kept by admins.
+
+It is public information (anyone may search it); only site admins add, change or remove groups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from sqlalchemy import and_, func, or_, select
+
+from forum.countries import COUNTRIES
+from forum.extensions import db
+from forum.models import LedBy, MeetingFormat, SupportGroup
+from forum.queries import Page, clamp_page
+from forum.services import ServiceError, clean_text
+from forum.vocabulary import CANCER_TYPES, LANGUAGES, contains, pack
+
+NAME_MAX = 150
+DESCRIPTION_MAX = 2000
+CITY_MAX = 100
+WEBSITE_MAX = 500
+SEARCH_MAX = 100
+PER_PAGE = 20
+
+MEETING_FORMAT_LABELS: dict[MeetingFormat, str] = {
+    MeetingFormat.ONLINE: "Online",
+    MeetingFormat.IN_PERSON: "In person",
+    MeetingFormat.BOTH: "Online and in person",
+}
+LED_BY_LABELS: dict[LedBy, str] = {
+    LedBy.PEERS: "Peers (people with lived experience)",
+    LedBy.PROFESSIONALS: "Professionals",
+    LedBy.BOTH: "Peers and professionals together",
+}
+#: Groups that meet online may serve people anywhere.
+MEETS_ONLINE = (MeetingFormat.ONLINE, MeetingFormat.BOTH)
+
+
+@dataclass(frozen=True)
+class GroupDetails:
+    """What an admin types about a group, before it is checked."""
+
+    name: str | None
+    meeting_format: str | None
+    led_by: str | None
+    description: str | None = None
+    country: str | None = None
+    city: str | None = None
+    languages: Iterable[str] = ()
+    cancer_types: Iterable[str] = ()
+    website: str | None = None
+
+
+def _choice(value: str | None, enum: type, field: str, message: str):  # noqa: ANN202
+    try:
+        return enum(value)
+    except ValueError:
+        raise ServiceError(message, field) from None
+
+
+def _codes(codes: Iterable[str], allowed: dict[str, str], field: str, what: str) -> str | None:
+    codes = [code for code in codes if code]
+    unknown = [code for code in codes if code not in allowed]
+    if unknown:
+        raise ServiceError(f"Please choose {what} from the list.", field)
+    return pack(codes, allowed)
+
+
+def clean_website(website: str | None) -> str | None:
+    """A full http(s) address, or None. Anything else (``javascript:``, ``data:``, a bare
+    name) is refused: the link is shown to everyone."""
+    website = (website or "").strip()
+    if not website:
+        return None
+    message = "Please give the website as a full address starting with https:// (or http://)."
+    if len(website) > WEBSITE_MAX:
+        raise ServiceError(
+            f"Website addresses can be at most {WEBSITE_MAX:,} characters.", "website"
+        )
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in website):
+        raise ServiceError(message, "website")
+    try:
+        parts = urlsplit(website)
+    except ValueError:
+        raise ServiceError(message, "website") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ServiceError(message, "website")
+    return website
+
+
+def _checked(details: GroupDetails) -> dict:
+    name = clean_text(
+        details.name,
+        what="Names",
+        limit=NAME_MAX,
+        field="name",
+        required="Please give the group's name.",
+    )
+    meeting_format = _choice(
+        details.meeting_format,
+        MeetingFormat,
+        "meeting_format",
+        "Please choose how the group meets.",
+    )
+    led_by = _choice(details.led_by, LedBy, "led_by", "Please choose who leads the group.")
+    country = (details.country or "").strip().upper() or None
+    if country is not None and country not in COUNTRIES:
+        raise ServiceError("Please choose a country from the list.", "country")
+    if country is None and meeting_format == MeetingFormat.IN_PERSON:
+        raise ServiceError(
+            "A group that meets in person needs a country, so that people nearby find it.",
+            "country",
+        )
+    description = clean_text(
+        details.description, what="Descriptions", limit=DESCRIPTION_MAX, field="description"
+    )
+    city = clean_text(details.city, what="Town or city names", limit=CITY_MAX, field="city")
+    return {
+        "name": name,
+        "meeting_format": meeting_format,
+        "led_by": led_by,
+        "country": country,
+        "city": city or None,
+        "description": description or None,
+        "languages": _codes(details.languages, LANGUAGES, "languages", "languages"),
+        "cancer_types": _codes(details.cancer_types, CANCER_TYPES, "cancer_types", "cancer types"),
+        "website": clean_website(details.website),
+    }
+
+
+def create(details: GroupDetails) -> SupportGroup:
+    group = SupportGroup(**_checked(details))
+    db.session.add(group)
+    db.session.commit()
+    return group
+
+
+def update(group: SupportGroup, details: GroupDetails) -> SupportGroup:
+    for name, value in _checked(details).items():
+        setattr(group, name, value)
+    db.session.commit()
+    return group
+
+
+def delete(group: SupportGroup) -> None:
+    db.session.delete(group)
+    db.session.commit()
+
+
+def get_or_none(group_id: int) -> SupportGroup | None:
+    return db.session.get(SupportGroup, group_id)
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search(
+    text: str | None = None,
+    meeting_format: str | None = None,
+    led_by: str | None = None,
+    country: str | None = None,
+    language: str | None = None,
+    cancer_type: str | None = None,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> Page[SupportGroup]:
+    """One page of groups matching every filter given (empty filters match everything).
+
+    ``text`` is found in the name, town or description, whatever its case. A format or leader
+    filter also finds groups that do both ("online" finds groups meeting online and in person).
+    A country finds that country's groups and the online groups open to every country.
+    """
+    rules = []
+    text = (text or "").strip()[:SEARCH_MAX]
+    if text:
+        pattern = _like_pattern(text)
+        rules.append(
+            or_(
+                SupportGroup.name.ilike(pattern, escape="\\"),
+                SupportGroup.city.ilike(pattern, escape="\\"),
+                SupportGroup.description.ilike(pattern, escape="\\"),
+            )
+        )
+    if meeting_format:
+        wanted = _choice(meeting_format, MeetingFormat, "meeting_format", "Unknown format.")
+        rules.append(SupportGroup.meeting_format.in_((wanted, MeetingFormat.BOTH)))
+    if led_by:
+        leader = _choice(led_by, LedBy, "led_by", "Unknown leader.")
+        rules.append(SupportGroup.led_by.in_((leader, LedBy.BOTH)))
+    if country:
+        if country not in COUNTRIES:
+            raise ServiceError("Please choose a country from the list.", "country")
+        rules.append(
+            or_(
+                SupportGroup.country == country,
+                and_(SupportGroup.country.is_(None), SupportGroup.meeting_format.in_(MEETS_ONLINE)),
+            )
+        )
+    if language:
+        if language not in LANGUAGES:
+            raise ServiceError("Please choose a language from the list.", "language")
+        rules.append(SupportGroup.languages.like(contains(language)))
+    if cancer_type:
+        if cancer_type not in CANCER_TYPES:
+            raise ServiceError("Please choose a cancer type from the list.", "cancer_type")
+        rules.append(SupportGroup.cancer_types.like(contains(cancer_type)))
+    condition = and_(*rules) if rules else None
+    count = select(func.count()).select_from(SupportGroup)
+    rows = select(SupportGroup)
+    if condition is not None:
+        count, rows = count.where(condition), rows.where(condition)
+    total = db.session.scalar(count) or 0
+    page = clamp_page(page, total, per_page)
+    groups = db.session.scalars(
+        rows.order_by(func.lower(SupportGroup.name), SupportGroup.id)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return Page(list(groups), page, per_page, total)

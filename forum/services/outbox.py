@@ -1,0 +1,182 @@
+"""Notification e-mail: queued with the change that caused it, sent after the response.
+
+A request only adds rows to ``outgoing_mail`` (in its own transaction, so a rolled-back post
+sends nothing). Once the response has gone to the member, :func:`deliver_after_response` sends
+what this request queued; ``flask --app forum send-digests`` (run by cron) sends daily digests
+and retries whatever is still waiting. Posting therefore never waits for a mail server.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from flask import Flask, current_app, g, has_request_context, url_for
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select, update
+
+from forum.extensions import db
+from forum.models import EmailFrequency, Notification, OutgoingMail, User
+from forum.models.types import utcnow
+from forum.services import mail
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+_UNSUBSCRIBE_SALT = "kindred-unsubscribe"
+
+
+# --- unsubscribe tokens ------------------------------------------------------------------------
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_token(user: User) -> str:
+    """A signed token naming the member and their address: it stops working if either changes,
+    and it never expires (an old e-mail's link must still work)."""
+    return _serializer().dumps([user.id, user.email.lower()])
+
+
+def user_for_token(token: str) -> User | None:
+    try:
+        user_id, email = _serializer().loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or user.email.lower() != email:
+        return None
+    return user
+
+
+def unsubscribe(user: User) -> None:
+    user.email_notifications = EmailFrequency.NEVER
+    db.session.commit()
+
+
+def unsubscribe_url(user: User) -> str:
+    return url_for("notifications.unsubscribe", token=unsubscribe_token(user), _external=True)
+
+
+def _footer(user: User) -> str:
+    settings = url_for("account.notifications", _external=True)
+    return (
+        f"\n\n--\nYou get these e-mails because of your notification settings: {settings}\n"
+        f"Stop all e-mail from {current_app.config['SITE_NAME']} with one click: "
+        f"{unsubscribe_url(user)}\n"
+    )
+
+
+# --- queueing ----------------------------------------------------------------------------------
+
+
+def queue(user: User, subject: str, body: str) -> OutgoingMail:
+    """Queue a notification e-mail for ``user`` (the caller commits), with its unsubscribe
+    link, and have it sent once this request's response has gone."""
+    item = OutgoingMail(
+        user_id=user.id,
+        to_address=user.email,
+        subject=subject,
+        body=f"Hello {user.name},\n\n{body}{_footer(user)}",
+        unsubscribe_url=unsubscribe_url(user),
+    )
+    db.session.add(item)
+    if has_request_context():
+        g.mail_queued = True
+    return item
+
+
+def deliver_after_response(app: Flask) -> None:
+    """Called when a response that queued mail has been sent (``Response.call_on_close``)."""
+    with app.app_context():
+        try:
+            deliver_pending()
+        finally:
+            db.session.remove()
+
+
+def deliver_pending(limit: int = 200) -> int:
+    """Send queued mail, oldest first; returns how many were sent. A sent mail's row is deleted.
+
+    Each row is claimed by an UPDATE before it is sent, so two workers never send it twice; a
+    worker that dies while sending loses that one mail rather than sending it twice.
+    """
+    sent = 0
+    ids = list(
+        db.session.scalars(
+            select(OutgoingMail.id)
+            .where(OutgoingMail.sent_at.is_(None), OutgoingMail.attempts < MAX_ATTEMPTS)
+            .order_by(OutgoingMail.id)
+            .limit(limit)
+        )
+    )
+    db.session.rollback()
+    for mail_id in ids:
+        claimed = db.session.execute(
+            update(OutgoingMail)
+            .where(OutgoingMail.id == mail_id, OutgoingMail.sent_at.is_(None))
+            .values(sent_at=utcnow(), attempts=OutgoingMail.attempts + 1),
+            execution_options={"synchronize_session": False},
+        ).rowcount
+        db.session.commit()
+        if not claimed:
+            continue
+        item = db.session.get(OutgoingMail, mail_id)
+        if item is None:
+            continue
+        message = mail.compose(item.to_address, item.subject, item.body, item.unsubscribe_url)
+        if mail.deliver(message):
+            db.session.delete(item)  # no copy of the words is kept once it has gone
+            sent += 1
+        else:
+            item.sent_at = None  # try again next time
+        db.session.commit()
+    return sent
+
+
+# --- daily digests -----------------------------------------------------------------------------
+
+
+DIGEST_INTERVAL = timedelta(hours=23)  # "daily", with room for cron running a little early
+
+
+def send_digests(now: datetime | None = None) -> int:
+    """Queue one digest per member who chose daily e-mail, is due one, and has had news since
+    their last; returns how many were queued. Only notifications the member may still read, and
+    has not read yet, are included."""
+    from forum import queries
+    from forum.policy import Viewer
+    from forum.services.notify import email_line
+
+    now = now or utcnow()
+    queued = 0
+    members = db.session.scalars(
+        select(User).where(User.email_notifications == EmailFrequency.DAILY)
+    ).all()
+    for member in members:
+        if member.digest_sent_until and now - member.digest_sent_until < DIGEST_INTERVAL:
+            continue
+        since = member.digest_sent_until or (now - timedelta(days=1))
+        items = [
+            item
+            for item in queries.notifications_for(Viewer(member), limit=100)
+            if item.read_at is None and since < item.created_at <= now
+        ]
+        member.digest_sent_until = now
+        if items:
+            queue(member, _digest_subject(len(items)), _digest_body(items, email_line))
+            queued += 1
+        db.session.commit()
+    return queued
+
+
+def _digest_subject(count: int) -> str:
+    site = current_app.config["SITE_NAME"]
+    return f"{site}: {count} new notification{'s' if count != 1 else ''} today"
+
+
+def _digest_body(items: list[Notification], line) -> str:  # noqa: ANN001
+    lines = [f"- {line(item)}" for item in reversed(items)]
+    link = url_for("notifications.index", _external=True)
+    return "Here is what happened since yesterday:\n\n" + "\n".join(lines) + f"\n\nSee all: {link}"

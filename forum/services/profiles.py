@@ -1,0 +1,208 @@
+"""A member's profile: who they are, the journey details they choose to show, and "Find peers".
+
+Each journey detail (role, cancer types, treatment stage, languages, country) has its own
+``show_*`` switch: True shows it to signed-in members, False to nobody but the member. Finding
+peers filters only on details a member shows, so a search can never reveal a hidden one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, func, or_, select
+
+from forum import vocabulary
+from forum.countries import COUNTRIES
+from forum.extensions import db
+from forum.models import Block, Sanction, SanctionKind, User
+from forum.models.types import utcnow
+from forum.models.users import DISPLAY_NAME_MAX
+from forum.queries import Page, clamp_page
+from forum.services import ServiceError, avatars, clean_text
+from forum.vocabulary import CANCER_TYPES, JOURNEY_ROLES, LANGUAGES, TREATMENT_STAGES
+
+ABOUT_MAX = 1000
+
+
+@dataclass(frozen=True)
+class Detail:
+    """One journey detail as a viewer sees it; ``only_you``: hidden from everyone else."""
+
+    label: str
+    values: list[str]
+    only_you: bool = False
+
+
+def _choice(code: str | None, allowed: dict[str, str], field: str, message: str) -> str | None:
+    code = (code or "").strip()
+    if not code:
+        return None
+    if code not in allowed:
+        raise ServiceError(message, field)
+    return code
+
+
+def _choices(
+    codes: Iterable[str] | None, allowed: dict[str, str], field: str, message: str
+) -> str | None:
+    codes = [code for code in (codes or ()) if code]
+    if any(code not in allowed for code in codes):
+        raise ServiceError(message, field)
+    return vocabulary.pack(codes, allowed)
+
+
+def update_profile(
+    user: User,
+    display_name: str | None,
+    about: str | None,
+    journey_role: str | None,
+    cancer_types: Iterable[str] | None,
+    treatment_stage: str | None,
+    languages: Iterable[str] | None,
+    country: str | None,
+    *,
+    show_journey_role: bool = False,
+    show_cancer_types: bool = False,
+    show_treatment_stage: bool = False,
+    show_languages: bool = False,
+    show_country: bool = False,
+    findable: bool = False,
+    avatar: bytes | None = None,
+) -> None:
+    """Save a member's profile; ``avatar`` is a picture from :func:`avatars.prepare` that
+    replaces the current one (None keeps it). Nothing is saved if anything is refused."""
+    name = " ".join((display_name or "").split())
+    if len(name) > DISPLAY_NAME_MAX:
+        raise ServiceError(
+            f"Display names can be at most {DISPLAY_NAME_MAX} characters.", "display_name"
+        )
+    about_text = clean_text(
+        about, what="What you write about yourself", limit=ABOUT_MAX, field="about"
+    )
+    role = _choice(
+        journey_role, JOURNEY_ROLES, "journey_role", "Please choose one of the roles offered."
+    )
+    types = _choices(
+        cancer_types, CANCER_TYPES, "cancer_types", "Please choose cancer types from the list."
+    )
+    stage = _choice(
+        treatment_stage,
+        TREATMENT_STAGES,
+        "treatment_stage",
+        "Please choose one of the treatment stages offered.",
+    )
+    spoken = _choices(languages, LANGUAGES, "languages", "Please choose languages from the list.")
+    place = _choice(country, COUNTRIES, "country", "Please choose a country from the list.")
+
+    user.display_name = name or None
+    user.about = about_text or None
+    user.journey_role = role
+    user.cancer_types = types
+    user.treatment_stage = stage
+    user.languages = spoken
+    user.country = place
+    user.show_journey_role = bool(show_journey_role)
+    user.show_cancer_types = bool(show_cancer_types)
+    user.show_treatment_stage = bool(show_treatment_stage)
+    user.show_languages = bool(show_languages)
+    user.show_country = bool(show_country)
+    user.findable = bool(findable)
+    new_key = avatars.write(avatar) if avatar is not None else user.avatar_key
+    avatars.commit_new_key(user, new_key)
+
+
+def journey_details(member: User, viewer: User | None) -> list[Detail]:
+    """The journey details of ``member`` that ``viewer`` (None: a guest) may see.
+
+    Signed-in members see the details ``member`` shows; guests see none; the member sees all of
+    their own, with those hidden from everyone else marked.
+    """
+    if viewer is None:
+        return []
+    own = viewer.id == member.id
+    rows = [
+        ("I am", member.show_journey_role, _label(member.journey_role, JOURNEY_ROLES)),
+        (
+            "Cancer types",
+            member.show_cancer_types,
+            vocabulary.labels(member.cancer_types, CANCER_TYPES),
+        ),
+        (
+            "Treatment stage",
+            member.show_treatment_stage,
+            _label(member.treatment_stage, TREATMENT_STAGES),
+        ),
+        ("Languages", member.show_languages, vocabulary.labels(member.languages, LANGUAGES)),
+        ("Country", member.show_country, _label(member.country, COUNTRIES)),
+    ]
+    return [
+        Detail(label, values, only_you=own and not shown)
+        for label, shown, values in rows
+        if values and (shown or own)
+    ]
+
+
+def _label(code: str | None, allowed: dict[str, str]) -> list[str]:
+    return [allowed[code]] if code in allowed else []
+
+
+# --- find peers -----------------------------------------------------------------------------
+
+
+def _suspended_ids():  # noqa: ANN202
+    now = utcnow()
+    return select(Sanction.user_id).where(
+        Sanction.kind == SanctionKind.SUSPENSION,
+        Sanction.lifted_at.is_(None),
+        or_(Sanction.expires_at.is_(None), Sanction.expires_at > now),
+    )
+
+
+def find_peers(
+    viewer: User,
+    role: str | None = None,
+    cancer_type: str | None = None,
+    stage: str | None = None,
+    language: str | None = None,
+    country: str | None = None,
+    page: int = 1,
+    per_page: int = 20,
+) -> Page[User]:
+    """Members who opted in to be found, matching every filter given on details they show.
+
+    Leaves out the viewer, anyone either of them blocked and suspended accounts. Raises
+    :class:`ServiceError` for a code that is not in the lists.
+    """
+    rules: list[ColumnElement[bool]] = [
+        User.findable.is_(True),
+        User.id != viewer.id,
+        User.id.not_in(select(Block.blocked_id).where(Block.blocker_id == viewer.id)),
+        User.id.not_in(select(Block.blocker_id).where(Block.blocked_id == viewer.id)),
+        User.id.not_in(_suspended_ids()),
+    ]
+    if code := _choice(role, JOURNEY_ROLES, "role", "Please choose a role from the list."):
+        rules += [User.show_journey_role.is_(True), User.journey_role == code]
+    if code := _choice(cancer_type, CANCER_TYPES, "cancer_type", "Please choose a cancer type."):
+        rules += [
+            User.show_cancer_types.is_(True),
+            User.cancer_types.like(vocabulary.contains(code)),
+        ]
+    if code := _choice(stage, TREATMENT_STAGES, "stage", "Please choose a treatment stage."):
+        rules += [User.show_treatment_stage.is_(True), User.treatment_stage == code]
+    if code := _choice(language, LANGUAGES, "language", "Please choose a language."):
+        rules += [User.show_languages.is_(True), User.languages.like(vocabulary.contains(code))]
+    if code := _choice(country, COUNTRIES, "country", "Please choose a country from the list."):
+        rules += [User.show_country.is_(True), User.country == code]
+
+    total = db.session.scalar(select(func.count()).select_from(User).where(*rules)) or 0
+    number = clamp_page(page, total, per_page)
+    name = func.lower(func.coalesce(User.display_name, User.username))
+    members = db.session.scalars(
+        select(User)
+        .where(*rules)
+        .order_by(name, User.id)
+        .offset((number - 1) * per_page)
+        .limit(per_page)
+    )
+    return Page(list(members), number, per_page, total)

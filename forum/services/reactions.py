@@ -1,0 +1,163 @@
+"""Reactions suited to support: a hug, "thinking of you", "thank you", "me too".
+
+A member gives each kind at most once to a post and may take it back. Reactions send no
+notification: they are a quiet way to say "I read this", not a call for attention.
+
+Who reacted is shown with care (DESIGN §3): never on boards that allow anonymous posting nor in
+anonymous threads (a reaction must not tie a person to an anonymous post), never to guests (a
+reaction is a small act; it is not published to the open web), and never the people the viewer
+has blocked — those are only counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from forum import policy
+from forum.extensions import db
+from forum.models import Post, PostStatus, Reaction, ReactionKind, User
+from forum.policy import Action, Viewer
+from forum.services import ServiceError
+
+#: At most this many names of each kind are listed under "Who reacted"; the rest are counted.
+NAMES_SHOWN = 30
+FORMER_MEMBER = "Former member"
+
+
+@dataclass(frozen=True)
+class ReactionSummary:
+    """One kind of reaction to one post, as one viewer may know it."""
+
+    kind: ReactionKind
+    count: int
+    #: The viewer gave this reaction.
+    mine: bool
+    #: Others who gave it that the viewer may see named, in the order they reacted.
+    names: tuple[str, ...] = ()
+    #: Whether names are shown at all (False on anonymous-allowed boards and to guests).
+    named: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.kind.label
+
+    @property
+    def unnamed(self) -> int:
+        """Others who reacted but are not named (blocked people, or past the list's length)."""
+        return self.count - len(self.names) - (1 if self.mine else 0)
+
+    @property
+    def spoken(self) -> str:
+        """The count in words: "3 people, including you"."""
+        if self.count == 0:
+            return "no one yet"
+        if self.mine:
+            return "you" if self.count == 1 else f"{self.count} people, including you"
+        return "1 person" if self.count == 1 else f"{self.count} people"
+
+    @property
+    def who(self) -> str:
+        """The people named, for the "Who reacted" list: "You, Jen and 2 others"."""
+        people = (["You"] if self.mine else []) + list(self.names)
+        if self.unnamed:
+            people.append(f"{self.unnamed} {'other' if self.unnamed == 1 else 'others'}")
+        if len(people) <= 1:
+            return "".join(people)
+        return f"{', '.join(people[:-1])} and {people[-1]}"
+
+
+def parse_kind(kind: str | ReactionKind) -> ReactionKind:
+    try:
+        return ReactionKind(kind)
+    except ValueError:
+        raise ServiceError("Please choose one of the reactions shown.", "kind") from None
+
+
+def toggle(user: User, post: Post, kind: str | ReactionKind) -> bool:
+    """Give ``kind`` to ``post``, or take it back if ``user`` already gave it.
+
+    Returns True when the reaction is now given. The caller has checked that ``user`` may read
+    the post; here the rules of reacting are held: only a visible post, not your own, and only
+    where you could reply (not while suspended, muted on the board or in a locked thread).
+    """
+    kind = parse_kind(kind)
+    if post.status != PostStatus.VISIBLE:
+        raise ServiceError("This post can't take reactions: it was removed or hidden.")
+    if post.author_id == user.id:
+        raise ServiceError("You can't react to your own post.")
+    if not policy.can(Viewer(user), Action.REPLY, post):
+        raise ServiceError(
+            "You can't react to this post at the moment: the thread may be locked, or you "
+            "can't post on this board."
+        )
+    removed = db.session.execute(
+        delete(Reaction).where(
+            Reaction.post_id == post.id, Reaction.user_id == user.id, Reaction.kind == kind
+        )
+    ).rowcount
+    if removed:
+        db.session.commit()
+        return False
+    db.session.add(Reaction(post_id=post.id, user_id=user.id, kind=kind))
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same reaction arrived twice at once (a double click)
+        db.session.rollback()
+    return True
+
+
+def _may_hide_an_author(post: Post) -> bool:
+    """Could naming who reacted here tie someone to an anonymous post? On a board that allows
+    anonymous posting, and in an anonymous thread (whose author may thank those who answer)
+    even after the board stopped allowing it."""
+    return post.thread.board.anonymous_allowed or post.thread.anonymous
+
+
+def summaries(viewer: Viewer, posts: Sequence[Post]) -> dict[int, list[ReactionSummary]]:
+    """Every kind of reaction to each visible post of ``posts``, in one query.
+
+    The posts are already filtered by policy for ``viewer``; a post that is not visible (hidden,
+    removed, waiting for approval) gets no summary: it takes no reactions and shows none.
+    """
+    shown = [post for post in posts if post.status == PostStatus.VISIBLE]
+    if not shown:
+        return {}
+    blocked = viewer.blocked_ids()
+    rows = db.session.execute(
+        select(Reaction.post_id, Reaction.kind, Reaction.user_id, User.display_name, User.username)
+        .outerjoin(User, User.id == Reaction.user_id)
+        .where(Reaction.post_id.in_([post.id for post in shown]))
+        .order_by(Reaction.created_at, Reaction.id)
+    ).all()
+    counts: dict[tuple[int, ReactionKind], int] = {}
+    mine: set[tuple[int, ReactionKind]] = set()
+    names: dict[tuple[int, ReactionKind], list[str]] = {}
+    for post_id, kind, user_id, display_name, username in rows:
+        key = (post_id, kind)
+        counts[key] = counts.get(key, 0) + 1
+        if viewer.id is not None and user_id == viewer.id:
+            mine.add(key)
+            continue
+        if user_id in blocked:
+            continue
+        listed = names.setdefault(key, [])
+        if len(listed) < NAMES_SHOWN:
+            listed.append(display_name or username or FORMER_MEMBER)
+    result: dict[int, list[ReactionSummary]] = {}
+    for post in shown:
+        named = not viewer.is_guest and not _may_hide_an_author(post)
+        result[post.id] = [
+            ReactionSummary(
+                kind=kind,
+                count=counts.get((post.id, kind), 0),
+                mine=(post.id, kind) in mine,
+                names=tuple(names.get((post.id, kind), ())) if named else (),
+                named=named,
+            )
+            for kind in ReactionKind
+        ]
+    return result

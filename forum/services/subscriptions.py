@@ -1,0 +1,70 @@
+"""Watching, following normally, or muting a thread or a whole board."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from forum.extensions import db
+from forum.models import Board, BoardSubscription, Thread, ThreadSubscription, User, WatchLevel
+
+
+def thread_level(user: User, thread: Thread) -> WatchLevel | None:
+    return db.session.scalar(
+        select(ThreadSubscription.level).where(
+            ThreadSubscription.user_id == user.id, ThreadSubscription.thread_id == thread.id
+        )
+    )
+
+
+def board_level(user: User, board: Board) -> WatchLevel | None:
+    return db.session.scalar(
+        select(BoardSubscription.level).where(
+            BoardSubscription.user_id == user.id, BoardSubscription.board_id == board.id
+        )
+    )
+
+
+def set_thread_level(user: User, thread: Thread, level: WatchLevel) -> None:
+    """The caller has checked the member may read the thread. "Normal" is stored too, since it
+    overrides a watched or muted board."""
+    _set(ThreadSubscription, {"user_id": user.id, "thread_id": thread.id}, level, keep_normal=True)
+
+
+def set_board_level(user: User, board: Board, level: WatchLevel) -> None:
+    """The caller has checked the member may read the board."""
+    _set(BoardSubscription, {"user_id": user.id, "board_id": board.id}, level)
+
+
+def effective_thread_level(user: User, thread: Thread) -> WatchLevel:
+    return thread_level(user, thread) or board_level(user, thread.board) or WatchLevel.NORMAL
+
+
+def _set(model: type, key: dict[str, int], level: WatchLevel, keep_normal: bool = False) -> None:
+    row = db.session.scalar(select(model).filter_by(**key))
+    if level == WatchLevel.NORMAL and not keep_normal:
+        if row is not None:
+            db.session.delete(row)
+    elif row is None:
+        db.session.add(model(**key, level=level))
+    else:
+        row.level = level
+    db.session.commit()
+
+
+def levels_for(thread: Thread) -> dict[int, WatchLevel]:
+    """Each subscribed member's level for ``thread``: its own setting, else its board's."""
+    levels = {
+        user_id: level
+        for user_id, level in db.session.execute(
+            select(BoardSubscription.user_id, BoardSubscription.level).where(
+                BoardSubscription.board_id == thread.board_id
+            )
+        )
+    }
+    for user_id, level in db.session.execute(
+        select(ThreadSubscription.user_id, ThreadSubscription.level).where(
+            ThreadSubscription.thread_id == thread.id
+        )
+    ):
+        levels[user_id] = level
+    return levels

@@ -1,0 +1,146 @@
+"""The "Find groups" directory: public search, and the admins' pages that keep it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from forum import policy
+from forum.countries import COUNTRIES
+from forum.models import SupportGroup
+from forum.policy import Action
+from forum.services import ServiceError, directory
+from forum.vocabulary import CANCER_TYPES, LANGUAGES, labels, unpack
+from forum.web import current_viewer
+from forum.web.directory.forms import DeleteGroupForm, GroupFilterForm, SupportGroupForm
+from forum.web.forms import form_status, show_service_error
+
+bp = Blueprint("directory", __name__)
+
+FILTERS = ("q", "meeting_format", "led_by", "country", "language", "cancer_type")
+#: What the templates need to show a group's codes as words.
+LABELS = {
+    "formats": directory.MEETING_FORMAT_LABELS,
+    "leaders": directory.LED_BY_LABELS,
+    "countries": COUNTRIES,
+    "languages": LANGUAGES,
+    "cancer_types": CANCER_TYPES,
+    "listed": labels,
+}
+
+
+def admins_only(view: Callable) -> Callable:
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        policy.require(current_viewer(), Action.ADMINISTER)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@bp.get("/groups")
+def index():  # noqa: ANN201
+    form = GroupFilterForm(formdata=request.args)
+    filters = {name: request.args[name] for name in FILTERS if request.args.get(name)}
+    page = None
+    if form.validate():
+        try:
+            page = directory.search(
+                form.q.data,
+                form.meeting_format.data,
+                form.led_by.data,
+                form.country.data,
+                form.language.data,
+                form.cancer_type.data,
+                page=request.args.get("page", 1, type=int),
+            )
+        except ServiceError as error:
+            show_service_error(form, error)
+    return render_template(
+        "directory/index.html", form=form, page=page, filters=filters, **LABELS
+    ), form_status(form)
+
+
+@bp.get("/admin/groups")
+@admins_only
+def admin_list():  # noqa: ANN201
+    page = directory.search(page=request.args.get("page", 1, type=int), per_page=50)
+    return render_template(
+        "directory/admin_list.html", page=page, delete_form=DeleteGroupForm(), **LABELS
+    )
+
+
+def _details(form: SupportGroupForm) -> directory.GroupDetails:
+    return directory.GroupDetails(
+        name=form.name.data,
+        description=form.description.data,
+        meeting_format=form.meeting_format.data,
+        led_by=form.led_by.data,
+        country=form.country.data,
+        city=form.city.data,
+        languages=form.languages.data or [],
+        cancer_types=form.cancer_types.data or [],
+        website=form.website.data,
+    )
+
+
+def _group_or_404(group_id: int) -> SupportGroup:
+    group = directory.get_or_none(group_id)
+    if group is None:
+        abort(404)
+    return group
+
+
+@bp.route("/admin/groups/new", methods=["GET", "POST"])
+@admins_only
+def new_group():  # noqa: ANN201
+    form = SupportGroupForm()
+    if form.validate_on_submit():
+        try:
+            group = directory.create(_details(form))
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            flash(f"“{group.name}” was added to the directory.", "success")
+            return redirect(url_for("directory.admin_list"))
+    return render_template("directory/group_form.html", form=form, group=None), form_status(form)
+
+
+@bp.route("/admin/groups/<int:group_id>/edit", methods=["GET", "POST"])
+@admins_only
+def edit_group(group_id: int):  # noqa: ANN201
+    group = _group_or_404(group_id)
+    form = SupportGroupForm(obj=group)
+    if request.method == "GET":
+        form.meeting_format.data = group.meeting_format.value
+        form.led_by.data = group.led_by.value
+        form.country.data = group.country or ""
+        form.languages.data = unpack(group.languages)
+        form.cancer_types.data = unpack(group.cancer_types)
+    if form.validate_on_submit():
+        try:
+            directory.update(group, _details(form))
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            flash(f"“{group.name}” was saved.", "success")
+            return redirect(url_for("directory.admin_list"))
+    return render_template(
+        "directory/group_form.html", form=form, group=group, delete_form=DeleteGroupForm()
+    ), form_status(form)
+
+
+@bp.post("/admin/groups/<int:group_id>/delete")
+@admins_only
+def delete_group(group_id: int):  # noqa: ANN201
+    group = _group_or_404(group_id)
+    if not DeleteGroupForm().validate_on_submit():
+        abort(400)
+    name = group.name
+    directory.delete(group)
+    flash(f"“{name}” was removed from the directory.", "success")
+    return redirect(url_for("directory.admin_list"))

@@ -1,0 +1,36 @@
+"""Giving and taking back a reaction to a post (no JavaScript needed)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_login import current_user, login_required
+
+from forum.models import ReactionKind
+from forum.policy import Action
+from forum.services import ServiceError, reactions
+from forum.web.access import post_for
+from forum.web.pages import agreement_redirect
+from forum.web.reactions.forms import ReactionForm
+
+bp = Blueprint("reactions", __name__)
+
+
+@bp.post("/p/<int:post_id>/react")
+@login_required
+def react(post_id: int):  # noqa: ANN201
+    """404 for a post the viewer may not read; 403 where they may not reply (muted, locked)."""
+    post = post_for(Action.REPLY, post_id)
+    if gate := agreement_redirect(post.thread.board):
+        return gate
+    form = ReactionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        given = reactions.toggle(current_user, post, form.kind.data)
+    except ServiceError as error:
+        flash(error.message, "error")
+    else:
+        label = ReactionKind(form.kind.data).label
+        flash(f"You reacted “{label}”." if given else f"You took back your “{label}”.", "success")
+    view = {"view": "flat"} if request.args.get("view") == "flat" else {}
+    return redirect(url_for("threads.permalink", post_id=post.id, **view))

@@ -1,0 +1,70 @@
+"""Full-text search of what the member may read: site-wide, or inside one board."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from forum import queries, search
+from forum.extensions import limiter
+from forum.web import current_viewer
+from forum.web.search.forms import SearchForm
+
+bp = Blueprint("search", __name__)
+PER_PAGE = 20
+
+
+def _start_of(day, zone: ZoneInfo) -> datetime:  # noqa: ANN001
+    return datetime.combine(day, time.min, tzinfo=zone)
+
+
+@bp.get("/search")
+@limiter.limit("60 per minute")
+def results():  # noqa: ANN201
+    viewer = current_viewer()
+    form = SearchForm(request.args)
+    board = None
+    board_id = request.args.get("board", "")
+    if board_id.isdigit():
+        board = queries.get_board_or_404(viewer, int(board_id))
+    form.board.choices = [SelectChoice("", "All boards")] + [
+        SelectChoice(str(b.id), b.name) for b in queries.searchable_boards(viewer, board)
+    ]
+    valid = form.validate() if request.args else True
+    author = None
+    if valid and form.author.data:
+        author = queries.find_user_by_username(form.author.data.lstrip("@"))
+        if author is None:
+            form.author.errors.append(f"No member is called “{form.author.data}”.")
+            valid = False
+    if valid and form.since.data and form.until.data and form.since.data > form.until.data:
+        form.until.errors.append("The “to” date is before the “from” date.")
+        valid = False
+    words = search.terms(form.q.data or "") if valid else []
+    page = None
+    if words:
+        zone = ZoneInfo(current_user.timezone if viewer.user is not None else "UTC")
+        since, until = form.since.data, form.until.data
+        page = queries.search_posts(
+            viewer,
+            words,
+            board=board,
+            author=author,
+            since=_start_of(since, zone) if since else None,
+            before=_start_of(until + timedelta(days=1), zone) if until else None,
+            page=request.args.get("page", 1, type=int),
+            per_page=PER_PAGE,
+        )
+    status = 200 if valid else 422
+    return render_template(
+        "search/results.html",
+        form=form,
+        board=board,
+        words=words,
+        page=page,
+        query_args={k: v for k, v in request.args.items() if k != "page" and v},
+    ), status
