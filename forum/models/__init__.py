@@ -25,12 +25,17 @@ from forum.models.moderation import (
 )
 from forum.models.notifications import Notification
 from forum.models.outbox import OutgoingMail
-from forum.models.posts import Post, PostRevision, PostStatus, Thread
+from forum.models.posts import Post, PostQuote, PostRevision, PostStatus, Thread
 from forum.models.reactions import REACTION_LABELS, Reaction, ReactionKind
+from forum.models.security import RecoveryCode, SecurityEvent, SiteSetting
 from forum.models.subscriptions import BoardSubscription, ThreadSubscription, WatchLevel
 from forum.models.users import Consent, EmailFrequency, MessagePolicy, SiteRole, User
 
 __all__ = [
+    "PostQuote",
+    "RecoveryCode",
+    "SecurityEvent",
+    "SiteSetting",
     "BoardSubscription",
     "EmailFrequency",
     "LedBy",

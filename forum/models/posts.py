@@ -155,3 +155,17 @@ class PostRevision(db.Model):
 
     post: Mapped[Post] = relationship(back_populates="revisions")
     editor: Mapped[User | None] = relationship()
+
+
+class PostQuote(db.Model):
+    """A post that quoted another through the forum's "Quote" button, so that erasing the quoted
+    author's words also reaches the copies the forum made of them."""
+
+    __tablename__ = "post_quotes"
+    __table_args__ = (UniqueConstraint("post_id", "quoted_post_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    quoted_post_id: Mapped[int] = mapped_column(
+        ForeignKey("posts.id", ondelete="CASCADE"), index=True
+    )

@@ -91,6 +91,10 @@ class User(UserMixin, db.Model):
     #: Opted in to be found by other members on the "Find peers" page.
     findable: Mapped[bool] = mapped_column(Boolean, default=False)
 
+    # --- two-factor sign-in (TOTP): the secret is set while enrolling, in use once confirmed ---
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    two_factor_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
     consents: Mapped[list[Consent]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="Consent.accepted_at"
     )
