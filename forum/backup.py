@@ -2,8 +2,10 @@
 
 SQLite is copied with SQLite's online backup API (what the ``sqlite3`` shell's ``.backup`` does),
 so the site can keep running; PostgreSQL is dumped with ``pg_dump --format=custom``. Either way
-the copy is written next to DEST first and renamed into place only once it is complete. There is
-no restore command: restores use the database's own tools (see docs/deploy.md).
+the copy is written next to DEST first and renamed into place only once it is complete. Members'
+uploaded pictures (``FORUM_UPLOAD_FOLDER``), when there are any, go into ``DEST.uploads.tar``
+beside it. There is no restore command: restores use the database's own tools and ``tar`` (see
+docs/deploy.md).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tarfile
 from contextlib import closing
 from pathlib import Path
 
@@ -78,6 +81,25 @@ def backup_postgresql(url: URL, partial: Path) -> None:
         raise click.ClickException(f"pg_dump failed: {detail}")
 
 
+def backup_uploads(folder: Path, dest: Path) -> int:
+    """Archive the upload folder into ``dest`` (written aside, then renamed); returns the number
+    of files, 0 (and no archive) when there are none."""
+    files = sorted(path for path in folder.rglob("*") if path.is_file()) if folder.is_dir() else []
+    if not files:
+        return 0
+    partial = dest.with_name(dest.name + ".partial")
+    partial.unlink(missing_ok=True)
+    partial.touch(mode=0o600)
+    try:
+        with tarfile.open(partial, "w") as archive:
+            for path in files:
+                archive.add(path, arcname=str(path.relative_to(folder)))
+        partial.replace(dest)
+    finally:
+        partial.unlink(missing_ok=True)
+    return len(files)
+
+
 @click.command("backup")
 @click.argument("dest", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Replace DEST if it already exists.")
@@ -112,3 +134,7 @@ def backup(dest: Path, force: bool) -> None:
     finally:
         partial.unlink(missing_ok=True)
     click.echo(f"Backed up the {what} to {dest} ({_size(dest)}).")
+    uploads = dest.with_name(dest.name + ".uploads.tar")
+    count = backup_uploads(Path(current_app.config["UPLOAD_FOLDER"]), uploads)
+    if count:
+        click.echo(f"Backed up {count} uploaded picture(s) to {uploads} ({_size(uploads)}).")

@@ -271,3 +271,28 @@ def test_pg_dump_missing_or_failing_is_a_clear_error(tmp_path, monkeypatch):
     assert "password=s3cret" in failed.output  # in the environment, not on the command line
     assert "s3cret@" not in failed.output and "+psycopg" not in failed.output
     assert sorted(os.listdir(tmp_path)) == ["empty-bin", "fake-bin"]
+
+
+def test_uploaded_pictures_are_backed_up_beside_the_database(app, tmp_path):
+    """A restore that lost members' pictures would leave broken profiles: the backup archives
+    the upload folder next to the database copy (and writes no archive when it is empty)."""
+    import tarfile
+
+    folder = tmp_path / "uploads"
+    app.config["UPLOAD_FOLDER"] = folder
+    runner = app.test_cli_runner()
+    empty = runner.invoke(args=["backup", str(tmp_path / "first.db")])
+    assert empty.exit_code == 0, empty.output
+    assert not (tmp_path / "first.db.uploads.tar").exists()
+    assert "uploaded picture" not in empty.output
+
+    (folder / "avatars").mkdir(parents=True)
+    (folder / "avatars" / "abc.png").write_bytes(b"\x89PNG picture bytes")
+    result = runner.invoke(args=["backup", str(tmp_path / "second.db")])
+    assert result.exit_code == 0, result.output
+    archive = tmp_path / "second.db.uploads.tar"
+    assert "Backed up 1 uploaded picture(s)" in result.output
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+    with tarfile.open(archive) as tar:
+        assert tar.getnames() == ["avatars/abc.png"]
+        assert tar.extractfile("avatars/abc.png").read() == b"\x89PNG picture bytes"
