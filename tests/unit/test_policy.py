@@ -203,3 +203,38 @@ def test_anonymous_authors_are_shown_only_to_themselves_and_admins(world):
     assert policy.author_shown_to(Viewer(people["admin"]), thread) == people["member"]
     for kind in ("guest", "signed_in", "facilitator"):
         assert policy.author_shown_to(viewer_for(kind, people), thread) is None, kind
+
+
+def test_the_batched_message_rule_agrees_with_the_single_one(make_user, board):
+    """``may_message`` (a page of "Find peers") answers as ``message_refusal`` for each person:
+    every message setting, blocks both ways, people already talking, and a facilitator sender."""
+    from forum.models import MessagePolicy
+    from forum.services import messaging
+
+    sender = make_user("sender")
+    everyone = make_user("everyone")
+    nobody = make_user("nobody")
+    known_talking = make_user("talking")
+    known_stranger = make_user("stranger")
+    blocked_by_sender = make_user("blockedbysender")
+    blocker_of_sender = make_user("blocksender")
+    nobody.message_policy = MessagePolicy.NOBODY
+    known_talking.message_policy = MessagePolicy.KNOWN
+    known_stranger.message_policy = MessagePolicy.KNOWN
+    known_talking.trusted = True  # past the limits on new accounts, so it may write first
+    db.session.commit()
+    messaging.start(known_talking, [sender], "Hello", "We talk already")
+    messaging.block(sender, blocked_by_sender)
+    messaging.block(blocker_of_sender, sender)
+    people = [
+        everyone, nobody, known_talking, known_stranger, blocked_by_sender, blocker_of_sender,
+        sender,
+    ]
+
+    def single(who):  # noqa: ANN001, ANN202
+        return {p.id for p in people if p.id != who.id and policy.message_refusal(who, p) is None}
+
+    assert policy.may_message(sender, people) == single(sender) == {everyone.id, known_talking.id}
+    boards.add_member(board, sender, facilitator=True)
+    assert policy.may_message(sender, people) == single(sender)
+    assert blocked_by_sender.id not in single(sender) and nobody.id in single(sender)

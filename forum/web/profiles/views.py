@@ -139,7 +139,7 @@ def find_peers():  # noqa: ANN201
         filters={name: value for name, value in filters.items() if value},
         details={member.id: profiles.journey_details(member, me) for member in members},
         # Each person's own message settings decide; a refusal is never explained here.
-        can_message={m.id for m in members if policy.message_refusal(me, m) is None},
+        can_message=policy.may_message(me, list(members)),
     ), form_status(form)
 
 
