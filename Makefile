@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-sqlite test-postgres lint venv clean
+.PHONY: run test test-sqlite test-postgres lint venv browser clean
 
 venv: $(STAMP)
 
@@ -16,6 +16,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The browser tests drive Debian's Chromium (packages chromium and chromium-driver); install them
+# when missing (as root, or through sudo).
+browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+		echo "Installing Debian's chromium and chromium-driver for the browser tests"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	fi
+
 run: venv
 	$(BIN)/flask --app forum db upgrade
 	$(BIN)/flask --app forum seed-demo --if-empty
@@ -23,7 +33,7 @@ run: venv
 	$(BIN)/flask --app forum run --host $(HOST) --port $(PORT)
 
 # The whole suite on SQLite, then on PostgreSQL too when FORUM_TEST_DATABASE_URL is set.
-test: venv
+test: venv browser
 	FORUM_TEST_DATABASE_URL= $(BIN)/python -m pytest -n 2 -q
 	@if [ -n "$$FORUM_TEST_DATABASE_URL" ]; then \
 		echo "== again on $$FORUM_TEST_DATABASE_URL =="; \

@@ -1,0 +1,125 @@
+"""Browser tests: Debian's Chromium, driven by Playwright, against a live Kindred.
+
+Each test gets the suite's database (SQLite or PostgreSQL, emptied afterwards by the ``app``
+fixture) and a real server for it on a free port in a thread of this process, with CSRF and
+everything else as in production. The browser is Chromium from Debian's ``chromium`` package
+(``make test`` installs it when missing), started with the flags the issue names.
+Screenshots go to ``tests/browser/screenshots/`` (not committed).
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from forum import create_app
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError("Chromium is missing: `make test` installs the chromium package")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_config() -> dict:
+    """Settings a test module may change for its server (override this fixture)."""
+    return {}
+
+
+@pytest.fixture
+def live_server(app: Flask, _schema: str, tmp_path: Path, live_config: dict) -> Iterator[str]:
+    """A real server for the test's database, as production runs it (CSRF on, limits off)."""
+    served = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": _schema,
+            "TESTING": False,
+            "RATELIMIT_ENABLED": False,
+            "MAIL_SERVER": None,
+            "MAIL_OUTBOX": tmp_path / "outbox",
+            "UPLOAD_FOLDER": tmp_path / "uploads",
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            **live_config,
+        }
+    )
+    server = make_server("127.0.0.1", 0, served, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        with served.app_context():
+            from forum.extensions import db
+
+            db.session.remove()
+            db.engine.dispose()
+
+
+class Page:
+    """A browser tab that records what must never happen: dialogs (alert, confirm, prompt) and
+    uncaught script errors."""
+
+    def __init__(self, context, base: str) -> None:  # noqa: ANN001
+        self.context = context
+        self.base = base
+        self.page = context.new_page()
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("dialog", self._dialog)
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def _dialog(self, dialog) -> None:  # noqa: ANN001
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def go(self, path: str):  # noqa: ANN201
+        return self.page.goto(self.base + path)
+
+    def shot(self, name: str) -> None:
+        SCREENSHOTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def open_page(browser, live_server):  # noqa: ANN001, ANN201
+    """``open_page(javascript=True, viewport=DESKTOP)`` → a fresh signed-out tab."""
+    contexts = []
+
+    def open_(javascript: bool = True, viewport: dict | None = None, **options) -> Page:  # noqa: ANN003
+        context = browser.new_context(
+            java_script_enabled=javascript, viewport=viewport or DESKTOP, **options
+        )
+        contexts.append(context)
+        return Page(context, live_server)
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+def sign_in(tab: Page, username: str, password: str) -> None:
+    tab.go("/login")
+    tab.page.get_by_label("Username or e-mail address").fill(username)
+    tab.page.get_by_label("Password", exact=True).fill(password)
+    tab.page.get_by_role("button", name="Sign in").click()
+    tab.page.get_by_role("button", name="Sign out").wait_for()
