@@ -148,13 +148,20 @@ def add_member(board_name: str, username: str, facilitator: bool) -> None:
 @click.command("purge")
 @with_appcontext
 def purge() -> None:
-    """Remove posts older than each board's retention period (run it daily from cron)."""
+    """Remove posts older than each board's retention period, and old client addresses kept
+    for security (run it daily from cron)."""
+    from flask import current_app
+
     from forum.services.retention import purge as run_purge
 
     report = run_purge()
     click.echo(
         f"Checked {report.boards} board(s) with a retention period: deleted "
         f"{report.threads_deleted} thread(s) and erased {report.posts_erased} older post(s)."
+    )
+    click.echo(
+        f"Dropped the client address of {report.addresses_dropped} security event(s) older than "
+        f"{current_app.config['SECURITY_ADDRESS_DAYS']} day(s)."
     )
 
 

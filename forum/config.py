@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,30 @@ def load_secret_key(instance_path: Path) -> str:
     return key
 
 
+def cookie_settings(secure: bool) -> dict[str, Any]:
+    """HttpOnly, SameSite=Lax cookies; over HTTPS also Secure, with the ``__Host-`` prefix
+    (which browsers accept only from HTTPS, for path ``/`` and no domain, so no sibling
+    subdomain can set or overwrite them)."""
+    settings: dict[str, Any] = {
+        "SESSION_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_SECURE": secure,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+    }
+    if secure:
+        settings.update(
+            SESSION_COOKIE_NAME="__Host-kindred_session",
+            SESSION_COOKIE_PATH="/",
+            SESSION_COOKIE_DOMAIN=None,
+            REMEMBER_COOKIE_NAME="__Host-kindred_remember",
+            REMEMBER_COOKIE_PATH="/",
+            REMEMBER_COOKIE_DOMAIN=None,
+        )
+    return settings
+
+
 def from_environment(instance_path: Path) -> dict[str, Any]:
     database_url = env_str("FORUM_DATABASE_URL") or f"sqlite:///{instance_path / 'kindred.db'}"
     return {
@@ -69,12 +94,12 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": env_int("FORUM_MAX_REQUEST_BYTES", 8 * 1024 * 1024),
         "SERVER_NAME": env_str("FORUM_SERVER_NAME"),
         "PREFERRED_URL_SCHEME": env_str("FORUM_URL_SCHEME", "http"),
-        "SESSION_COOKIE_SECURE": env_bool("FORUM_SECURE_COOKIES", False),
-        "REMEMBER_COOKIE_SECURE": env_bool("FORUM_SECURE_COOKIES", False),
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
-        "REMEMBER_COOKIE_HTTPONLY": True,
-        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        #: Signed out after this long without a request (devices kept signed in excepted).
+        "SESSION_IDLE_MINUTES": env_int("FORUM_SESSION_IDLE_MINUTES", 60),
+        #: Signed out this long after signing in, whatever happened since ("keep me signed in" too).
+        "SESSION_MAX_HOURS": env_int("FORUM_SESSION_MAX_HOURS", 12),
+        "REMEMBER_COOKIE_DURATION": timedelta(hours=env_int("FORUM_SESSION_MAX_HOURS", 12)),
+        **cookie_settings(env_bool("FORUM_SECURE_COOKIES", False)),
         "WTF_CSRF_TIME_LIMIT": env_int("FORUM_CSRF_TIME_LIMIT", 3600 * 8),
         "MAIL_SERVER": env_str("FORUM_MAIL_SERVER"),
         "MAIL_PORT": env_int("FORUM_MAIL_PORT", 587),
@@ -109,4 +134,6 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         #: Where members' pictures are kept (re-encoded, under avatars/).
         "UPLOAD_FOLDER": Path(env_str("FORUM_UPLOAD_FOLDER", str(instance_path / "uploads"))),
         "AVATAR_MAX_BYTES": env_int("FORUM_AVATAR_MAX_BYTES", 2 * 1024 * 1024),
+        #: Client addresses and browsers kept with security events are dropped after this many days.
+        "SECURITY_ADDRESS_DAYS": env_int("FORUM_SECURITY_ADDRESS_DAYS", 30),
     }

@@ -188,6 +188,14 @@ def thread(board: Board, member: User):
     return posting.start_thread(member, board, "Scanxiety before my 6-month scan", "Anyone else?")
 
 
+SITE_SCRIPT_TAG = '<script src="/static/js/kindred.js" defer></script>'
+
+
+def without_site_script(markup: str) -> str:
+    """A page without the site's own script element (base.html), which no member can make."""
+    return markup.replace(SITE_SCRIPT_TAG, "", 1)
+
+
 def login(client: FlaskClient, user_or_name: User | str, password: str = PASSWORD):
     name = user_or_name if isinstance(user_or_name, str) else user_or_name.username
     return client.post("/login", data={"login": name, "password": password})

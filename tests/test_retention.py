@@ -185,6 +185,7 @@ def test_the_purge_command_says_what_it_did(runner, history):
     assert result.output == (
         "Checked 1 board(s) with a retention period: deleted 1 thread(s) "
         "and erased 2 older post(s).\n"
+        "Dropped the client address of 0 security event(s) older than 30 day(s).\n"
     )
     assert fresh(Thread, history["quiet"]) is None
 

@@ -36,11 +36,28 @@ def check_username(username: str) -> str:
     return username
 
 
-def check_password(password: str) -> str:
+COMMON_PASSWORD = (
+    "That password is one of the most common passwords, which are the first ones people try. "  # noqa: S105
+    "Please choose another: a few unrelated words you can remember work well."
+)
+PERSONAL_PASSWORD = "Your password cannot be your username or e-mail address."  # noqa: S105
+
+
+def check_password(
+    password: str, *, username: str | None = None, email: str | None = None, field: str = "password"
+) -> str:
+    """Long enough, not too long, not a common password, and not the username or e-mail."""
+    from forum.services import security
+
     if len(password) < PASSWORD_MIN:
-        raise ServiceError(f"Passwords need at least {PASSWORD_MIN} characters.", "password")
+        raise ServiceError(f"Passwords need at least {PASSWORD_MIN} characters.", field)
     if len(password) > PASSWORD_MAX:
-        raise ServiceError(f"Passwords can be at most {PASSWORD_MAX} characters.", "password")
+        raise ServiceError(f"Passwords can be at most {PASSWORD_MAX} characters.", field)
+    lowered = password.strip().lower()
+    if any(lowered == (name or "").strip().lower() for name in (username, email) if name):
+        raise ServiceError(PERSONAL_PASSWORD, field)
+    if security.is_common_password(password):
+        raise ServiceError(COMMON_PASSWORD, field)
     return password
 
 
@@ -67,7 +84,7 @@ def create_user(
     email = email.strip()
     if "@" not in email or len(email) > 254:
         raise ServiceError("Please enter a valid e-mail address.", "email")
-    check_password(password)
+    check_password(password, username=username, email=email)
     taken = db.session.scalars(
         select(User).where(
             or_(
@@ -104,11 +121,50 @@ def create_user(
     return user
 
 
-def register(username: str, email: str, password: str) -> User:
-    """A newcomer's own registration: both consents are required by the form and recorded."""
-    return create_user(
+def register(username: str, email: str, password: str) -> User | None:
+    """A newcomer's own registration: both consents are required by the form and recorded.
+
+    An e-mail address that already has an account is not refused in words anyone could read
+    (that would tell whether someone is a member here): its owner gets an e-mail about it, and
+    None is returned; the page says "check your e-mail" either way. Usernames are public, so a
+    taken username is said.
+    """
+    username = check_username(username)
+    email = email.strip()
+    if "@" not in email or len(email) > 254:
+        raise ServiceError("Please enter a valid e-mail address.", "email")
+    check_password(password, username=username, email=email)
+    if db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
+        raise ServiceError("That username is taken; please choose another.", "username")
+    owner = db.session.scalars(select(User).where(func.lower(User.email) == email.lower())).first()
+    site = current_app.config["SITE_NAME"]
+    if owner is not None:
+        # Spend the time a new account would, so that timing does not tell either.
+        generate_password_hash(password, method=_hash_method())
+        mail.send(
+            owner.email,
+            f"Someone tried to join {site} with your e-mail address",
+            f"Hello {owner.name},\n\n"
+            f"Someone (perhaps you) tried to create a new {site} account with this e-mail "
+            f"address. You already have an account: your username is '{owner.username}'.\n\n"
+            f"To sign in: {url_for('auth.login', _external=True)}\n"
+            f"Forgot your password? {url_for('auth.request_reset', _external=True)}\n\n"
+            "If this was not you, you need do nothing: no account was created.\n",
+        )
+        return None
+    user = create_user(
         username, email, password, consents=(ConsentKind.HEALTH_DATA, ConsentKind.GUIDELINES)
     )
+    mail.send(
+        user.email,
+        f"Welcome to {site}",
+        f"Hello {user.name},\n\n"
+        f"Your {site} account '{user.username}' is ready. Sign in with your username or this "
+        f"e-mail address and the password you chose:\n\n"
+        f"{url_for('auth.login', _external=True)}\n\n"
+        "If you did not create this account, reply to this e-mail and we will remove it.\n",
+    )
+    return user
 
 
 def authenticate(login: str, password: str) -> User | None:
@@ -123,14 +179,19 @@ def authenticate(login: str, password: str) -> User | None:
 def change_password(user: User, current: str, new: str) -> None:
     if not user.check_password(current):
         raise ServiceError("Your current password is not right.", "current_password")
-    set_password(user, new)
+    set_password(user, new, field="new_password", event="password_changed")
 
 
-def set_password(user: User, new: str) -> None:
+def set_password(
+    user: User, new: str, *, field: str = "password", event: str = "password_reset"
+) -> None:
     """Set a new password and end every other session (their session version goes stale)."""
-    check_password(new)
+    from forum.services import security
+
+    check_password(new, username=user.username, email=user.email, field=field)
     user.set_password(new, _hash_method())
     user.session_version = user.session_version + 1
+    security.record(event, user, commit=False)
     db.session.commit()
 
 

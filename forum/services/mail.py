@@ -67,3 +67,20 @@ def _write_outbox(outbox: Path, message: EmailMessage) -> None:
     path = outbox / f"{stamp}-{message['Message-ID'].strip('<>').split('@')[0]}.eml"
     path.write_bytes(message.as_bytes())
     log.info("E-mail to %s, %r, written to %s", message["To"], message["Subject"], path)
+
+
+def forget_outbox_copies(address: str) -> int:
+    """Delete the outbox folder's copies of e-mail to ``address`` (without SMTP, mail is kept
+    there as files); returns how many. With SMTP nothing is kept once sent."""
+    from email import message_from_bytes
+
+    outbox = Path(current_app.config["MAIL_OUTBOX"])
+    if not outbox.is_dir():
+        return 0
+    removed = 0
+    for path in outbox.glob("*.eml"):
+        to = message_from_bytes(path.read_bytes()).get("To", "")
+        if to.strip().lower() == address.strip().lower():
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

@@ -9,7 +9,7 @@ from forum.extensions import db
 from forum.models import Board, Post, PostStatus, Thread, User
 from forum.models.posts import CONTENT_WARNING_MAX
 from forum.policy import may_flow
-from forum.services import ServiceError, clean_text, modlog, posting
+from forum.services import ServiceError, clean_text, modlog, posting, security
 from forum.services.notify import notify
 
 REASON_MAX = 1000
@@ -38,6 +38,7 @@ def reveal_author(admin: User, post: Post, reason: str) -> User | None:
         raise ServiceError("This post is not anonymous.")
     reason = _clean(reason, "why you need to know who wrote this", REASON_MAX, "reason")
     modlog.record(admin, "reveal_author", post=post, reason=reason)
+    security.record("author_revealed", admin, actor=admin, detail=f"post {post.id}", commit=False)
     db.session.commit()
     return post.author
 

@@ -11,6 +11,7 @@ from forum.extensions import db
 from forum.models import (
     Board,
     Post,
+    PostQuote,
     PostRevision,
     PostStatus,
     ReportReason,
@@ -180,8 +181,12 @@ def reply(
     body: str,
     parent: Post | None = None,
     anonymous: bool = False,
+    quoted: Post | None = None,
 ) -> Post:
-    """Add a reply to ``thread``, or under ``parent`` when it answers a specific post."""
+    """Add a reply to ``thread``, or under ``parent`` when it answers a specific post.
+
+    ``quoted`` is the post the reply was started from with the Quote button: the link is kept
+    (``PostQuote``) so that erasing the quoted author's words also reaches the quote."""
     _check_board_open(thread.board)
     if thread.locked and not policy.can_moderate(policy.Viewer(author), thread.board):
         raise ServiceError("This thread is locked: it can be read but takes no new replies.")
@@ -212,6 +217,8 @@ def reply(
     )
     db.session.add(post)
     db.session.flush()
+    if quoted is not None:
+        db.session.add(PostQuote(post_id=post.id, quoted_post_id=quoted.id))
     if not held:
         _record_reply(thread, post, author, now)
         activity.announce(post)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import delete, select, update
 
 from forum.extensions import db
-from forum.models import Board, Post, PostRevision, PostStatus, Thread
+from forum.models import Board, Post, PostRevision, PostStatus, SecurityEvent, Thread
 from forum.models.types import utcnow
 from forum.services.moderation import recount_board
 
@@ -21,6 +22,7 @@ class PurgeReport:
     boards: int = 0
     threads_deleted: int = 0
     posts_erased: int = 0
+    addresses_dropped: int = 0
 
 
 def purge(now: datetime | None = None) -> PurgeReport:
@@ -64,6 +66,23 @@ def purge(now: datetime | None = None) -> PurgeReport:
                 execution_options={"synchronize_session": False},
             ).rowcount
         recount_board(board)
+    report.addresses_dropped = drop_old_addresses(now)
     db.session.commit()
     db.session.expire_all()
     return report
+
+
+def drop_old_addresses(now: datetime | None = None) -> int:
+    """Forget the client address and browser of security events older than
+    ``SECURITY_ADDRESS_DAYS``; the event itself (what, when) is kept. The caller commits."""
+    now = now or utcnow()
+    cutoff = now - timedelta(days=current_app.config["SECURITY_ADDRESS_DAYS"])
+    return db.session.execute(
+        update(SecurityEvent)
+        .where(
+            SecurityEvent.created_at < cutoff,
+            (SecurityEvent.ip_address.is_not(None)) | (SecurityEvent.user_agent.is_not(None)),
+        )
+        .values(ip_address=None, user_agent=None),
+        execution_options={"synchronize_session": False},
+    ).rowcount

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from zoneinfo import ZoneInfo
 
 from flask import Flask, g, render_template, request
@@ -21,6 +22,17 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
+#: Sent with every response (docs/security.md). HSTS is added when the request came over HTTPS.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+}
+HSTS = "max-age=31536000; includeSubDomains"
 
 
 SUSPENDED_MAY_USE = frozenset(
@@ -37,6 +49,11 @@ SUSPENDED_MAY_USE = frozenset(
         "notifications.unsubscribe",
         "account.notifications",
         "moderation.crisis",
+        # A member's data rights hold while suspended: new consents, a copy, deleting the account.
+        "consents.review",
+        "account.data",
+        "account.export_data",
+        "account.delete_account",
     }
 )
 
@@ -70,6 +87,32 @@ def local_time(value, fmt: str = "%-d %b %Y, %H:%M") -> str:  # noqa: ANN001
     return value.astimezone(ZoneInfo(zone)).strftime(fmt)
 
 
+def seconds_to_wait() -> int | None:
+    """Seconds until the limit this request ran into lets the member act again."""
+    from forum.extensions import limiter
+
+    breached = [limit for limit in limiter.current_limits if limit.breached]
+    if not breached:
+        return None
+    try:
+        reset_at = max(limit.reset_at for limit in breached)
+    except Exception:  # noqa: BLE001 - storage gone: say "a little while" instead of failing
+        return None
+    return max(1, int(reset_at - time.time()))
+
+
+def wait_in_words(seconds: int | None) -> str:
+    if seconds is None:
+        return "a little while"
+    if seconds < 60:
+        return "less than a minute"
+    minutes = -(-seconds // 60)
+    if minutes < 60:
+        return "1 minute" if minutes == 1 else f"{minutes} minutes"
+    hours = -(-minutes // 60)
+    return "about an hour" if hours == 1 else f"about {hours} hours"
+
+
 def watch_level(target: Thread | Board) -> str:
     """How closely the signed-in member follows a thread or board, for its watch buttons."""
     from forum.services import subscriptions
@@ -82,6 +125,7 @@ def watch_level(target: Thread | Board) -> str:
 
 
 def register_web(app: Flask) -> None:
+    from forum.web.account.data_views import consents_bp
     from forum.web.account.views import bp as account_bp
     from forum.web.admin.views import bp as admin_bp
     from forum.web.auth.views import bp as auth_bp
@@ -92,6 +136,7 @@ def register_web(app: Flask) -> None:
     from forum.web.messages.views import bp as messages_bp
     from forum.web.moderation.views import bp as moderation_bp
     from forum.web.notifications.views import bp as notifications_bp
+    from forum.web.preview.views import bp as preview_bp
     from forum.web.profiles.views import bp as profiles_bp
     from forum.web.reactions.views import bp as reactions_bp
     from forum.web.search.views import bp as search_bp
@@ -106,12 +151,14 @@ def register_web(app: Flask) -> None:
         messages_bp,
         auth_bp,
         account_bp,
+        consents_bp,
         profiles_bp,
         admin_bp,
         health_bp,
         reactions_bp,
         directory_bp,
         search_bp,
+        preview_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -157,24 +204,39 @@ def register_web(app: Flask) -> None:
 
     @app.after_request
     def security_headers(response):  # noqa: ANN001, ANN202
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
         if current_user.is_authenticated:
             response.headers["Cache-Control"] = "no-store"
         if request.is_secure:
-            response.headers.setdefault(
-                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
-            )
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         return response
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):  # noqa: ANN202
         reason = "This form was open for a long time, so it expired for your safety."
-        return render_template(
+        page = render_template(
             "resubmit.html", fields=kept_fields(request.form), action=request.path, reason=reason
-        ), 400
+        )
+        # What was typed is on the page: no browser or proxy keeps a copy.
+        return page, 400, {"Cache-Control": "no-store"}
+
+    @app.errorhandler(429)
+    def too_many_requests(error: HTTPException):  # noqa: ANN202
+        """A calm page that says how long to wait and gives back what was typed."""
+        wait = seconds_to_wait()
+        fields = kept_fields(request.form) if request.method == "POST" else []
+        page = render_template(
+            "errors/429.html",
+            wait=wait_in_words(wait),
+            fields=fields,
+            action=request.path,
+            is_post=request.method == "POST",
+        )
+        headers = {"Cache-Control": "no-store"}
+        if wait is not None:
+            headers["Retry-After"] = str(wait)
+        return page, 429, headers
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # noqa: ANN202

@@ -592,6 +592,18 @@ ROUTES: dict[str, Route] = {
     "account.change_password": _site("account", "account.change_password", "/settings/password"),
     "account.message_settings": _site("account", "account.message_settings", "/settings/messages"),
     "account.notifications": _site("account", "account.notifications", "/settings/notifications"),
+    "account.data": _site("account", "account.data", "/settings/data"),
+    "account.delete_account": _site("account", "account.delete_account", "/settings/delete"),
+    "account.goodbye": _site("account", "account.goodbye", "/settings/goodbye"),
+    "consents.review": _site("account", "consents.review", "/consents", "/consents?next=/"),
+    "account.security": _site("account", "account.security", "/settings/security"),
+    "admin.security": _site("account", "admin.security", "/admin/security"),
+    "admin.security_events": _site(
+        "account",
+        "admin.security_events",
+        "/admin/security-events",
+        "/admin/security-events?page=2",
+    ),
     "notifications.unsubscribe_page": _site(
         "account", "notifications.unsubscribe_page", "/unsubscribe/not-a-real-token"
     ),
@@ -600,6 +612,7 @@ ROUTES: dict[str, Route] = {
         "account", "profiles.find_peers", "/peers", "/peers?role=patient&cancer_type=breast"
     ),
     "auth.login": _site("account", "auth.login", "/login"),
+    "auth.two_factor": _site("account", "auth.two_factor", "/login/two-factor"),
     "auth.register": _site("account", "auth.register", "/register"),
     "auth.request_reset": _site("account", "auth.request_reset", "/reset"),
     "auth.reset_password": _site("account", "auth.reset_password", "/reset/not-a-real-token"),

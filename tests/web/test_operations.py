@@ -20,10 +20,17 @@ def limited_app(_schema, app_config):
     return build
 
 
+_names = iter(range(10**6))
+
+
 def failed_login(client, address: str | None = None):
+    """A failed sign-in under a new name each time: one name alone meets the per-account limit
+    (10) before the per-address one these tests are about."""
     headers = {"X-Forwarded-For": address} if address else {}
     return client.post(
-        "/login", data={"login": "nobody", "password": "wrong password"}, headers=headers
+        "/login",
+        data={"login": f"nobody{next(_names)}", "password": "wrong password"},
+        headers=headers,
     )
 
 

@@ -64,3 +64,24 @@ class NotificationSettingsForm(FlaskForm):
         validators=[InputRequired(message="Please choose how often we may e-mail you.")],
     )
     submit = SubmitField("Save notification settings")
+
+
+class TwoFactorCodeForm(FlaskForm):
+    code = StringField(
+        "Code from your authenticator app",
+        validators=[InputRequired("Please enter the 6-digit code."), Length(max=32)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+    submit = SubmitField("Confirm")
+
+
+class DisableTwoFactorForm(FlaskForm):
+    password = PasswordField(
+        "Your password", validators=[InputRequired("Please enter your password.")]
+    )
+    code = StringField(
+        "Code from your authenticator app (or a recovery code)",
+        validators=[InputRequired("Please enter a code."), Length(max=32)],
+        render_kw={"autocomplete": "one-time-code"},
+    )
+    submit = SubmitField("Turn off two-step sign-in")

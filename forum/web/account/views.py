@@ -106,3 +106,6 @@ def notifications():  # noqa: ANN201
         flash("Your notification settings are saved.", "success")
         return redirect(url_for("account.notifications"))
     return render_template("account/notifications.html", form=form), form_status(form)
+
+
+from forum.web.account import security_views  # noqa: E402, F401  (routes of this blueprint)

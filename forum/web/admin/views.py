@@ -191,3 +191,6 @@ def crisis_resources():  # noqa: ANN201
     return render_template(
         "admin/crisis.html", form=form, resources=queries.crisis_resources(), countries=COUNTRIES
     ), form_status(form)
+
+
+from forum.web.admin import security_views  # noqa: E402, F401  (routes of this blueprint)

@@ -80,3 +80,13 @@ class ResetPasswordForm(FlaskForm):
         ],
     )
     submit = SubmitField("Set my new password")
+
+
+class TwoFactorForm(FlaskForm):
+    code = StringField(
+        "Code from your authenticator app",
+        description="The 6 digits your app shows now, or one of your recovery codes.",
+        validators=[InputRequired("Please enter the code."), Length(max=32)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True},
+    )
+    submit = SubmitField("Sign in")

@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
+import time
+from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from forum.extensions import limiter, login_manager
-from forum.services import ServiceError, accounts
+from forum.extensions import db, limiter, login_manager
+from forum.models import User
+from forum.services import ServiceError, accounts, security, twofactor
 from forum.web.auth.forms import (
     LoginForm,
     LogoutForm,
     RegisterForm,
     ResetPasswordForm,
     ResetRequestForm,
+    TwoFactorForm,
 )
 from forum.web.drafts import kept_fields
 from forum.web.forms import form_status, show_service_error
@@ -38,9 +54,186 @@ def safe_next(target: str | None) -> str:
     return url_for("boards.index")
 
 
-def _start_session(user, remember: bool) -> None:  # noqa: ANN001
+# --- the signed-in session: when it started, when it was last used ------------------------------
+
+#: Keys this module keeps in the session (Flask-Login keeps its own).
+SIGNED_IN_AT = "signed_in_at"
+LAST_ACTIVE = "last_active"
+REMEMBERED = "remembered"
+MUST_ENROL = "must_enrol_two_factor"
+PENDING = "two_factor_pending"
+#: A signed note of when a "keep me signed in" device signed in, read when the remember cookie
+#: brings the member back in a new browser session, so that the absolute limit holds there too.
+SIGNED_IN_COOKIE = "kindred_signed_in"
+SIGNED_IN_SALT = "kindred.signed-in-at"
+PENDING_SECONDS = 5 * 60
+ACTIVITY_REFRESH_SECONDS = 60
+IDLE_MESSAGE = "You were signed out after a while without activity. Please sign in again."
+MAX_AGE_MESSAGE = (
+    "You were signed out after a while: a sign-in lasts at most {hours} hours. "
+    "Please sign in again."
+)
+LOGIN_FAILED = "That username or e-mail and password do not match an account."
+#: What a member of staff who must still turn on two-step sign-in may open.
+ENROL_MAY_USE = frozenset(
+    {
+        "static",
+        "health.healthz",
+        "auth.logout",
+        "account.security",
+        "account.two_factor_start",
+        "account.two_factor_confirm",
+        "account.sign_out_everywhere",
+    }
+)
+NOT_TRACKED = frozenset({"static", "health.healthz"})
+
+
+def _max_seconds() -> int:
+    return current_app.config["SESSION_MAX_HOURS"] * 3600
+
+
+def _signed_in_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SIGNED_IN_SALT)
+
+
+def _start_session(user: User, remember: bool) -> None:
+    """A fresh session for a member who proved who they are: nothing of the guest's is kept."""
     session.clear()
-    login_user(user, remember=remember)
+    now = time.time()
+    login_user(user, remember=remember, duration=timedelta(seconds=_max_seconds()))
+    session[SIGNED_IN_AT] = now
+    session[LAST_ACTIVE] = now
+    session[REMEMBERED] = remember
+    if remember:
+        g.remember_since = now
+    if _must_enrol(user):
+        session[MUST_ENROL] = True
+    security.record("sign_in", user)
+
+
+def _must_enrol(user: User) -> bool:
+    """Staff without two-step sign-in, while the site requires it of them."""
+    return (
+        not twofactor.is_enabled(user)
+        and security.staff_must_use_two_factor()
+        and security.is_staff(user)
+    )
+
+
+def _after_sign_in(user: User, next_url: str | None, draft: list, draft_action: str | None):  # noqa: ANN202
+    if session.get(MUST_ENROL):
+        flash(
+            "Staff accounts need two-step sign-in. Please turn it on now: it takes a minute "
+            "with an authenticator app on your phone.",
+            "info",
+        )
+        return redirect(url_for("account.security"))
+    if draft and draft_action:
+        return render_template("resubmit.html", fields=draft, action=safe_next(draft_action))
+    flash(f"Welcome back, {user.name}.", "success")
+    return redirect(safe_next(next_url))
+
+
+def _sign_out_now(message: str):  # noqa: ANN202
+    """End the session (and "keep me signed in") and send the member to sign in again."""
+    session.clear()
+    logout_user()  # after clear(): it leaves the note that deletes the remember-me cookie
+    g.forget_signed_in = True
+    flash(message, "info")
+    if request.method == "GET":
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    return unauthorized()
+
+
+def _signed_in_cookie() -> str:
+    """Over HTTPS the note has the ``__Host-`` prefix, like the other cookies."""
+    secure = current_app.config["REMEMBER_COOKIE_SECURE"]
+    return f"__Host-{SIGNED_IN_COOKIE}" if secure else SIGNED_IN_COOKIE
+
+
+def _remembered_since() -> float | None:
+    """When this "keep me signed in" device signed in, if its signed note is still valid."""
+    note = request.cookies.get(_signed_in_cookie())
+    if not note:
+        return None
+    try:
+        data = _signed_in_serializer().loads(note, max_age=_max_seconds())
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("uid") != current_user.id:
+        return None
+    at = data.get("at")
+    return float(at) if isinstance(at, int | float) else None
+
+
+@bp.before_app_request
+def session_time_limits():  # noqa: ANN201
+    """Idle and absolute time-outs, and staff who must turn on two-step sign-in first."""
+    if request.endpoint in NOT_TRACKED or not current_user.is_authenticated:
+        return None
+    now = time.time()
+    started = session.get(SIGNED_IN_AT)
+    if started is None:
+        # Brought back by the remember cookie in a new browser session (or a session from
+        # before these limits): it counts from the sign-in its signed note records.
+        started = _remembered_since()
+        if started is None:
+            return _sign_out_now(IDLE_MESSAGE)
+        session[SIGNED_IN_AT] = started
+        session[LAST_ACTIVE] = now
+        session[REMEMBERED] = True
+        if _must_enrol(current_user._get_current_object()):
+            session[MUST_ENROL] = True
+    if now - started > _max_seconds():
+        return _sign_out_now(MAX_AGE_MESSAGE.format(hours=current_app.config["SESSION_MAX_HOURS"]))
+    last = session.get(LAST_ACTIVE) or now
+    idle_limit = current_app.config["SESSION_IDLE_MINUTES"] * 60
+    if not session.get(REMEMBERED) and now - last > idle_limit:
+        return _sign_out_now(IDLE_MESSAGE)
+    if now - last >= ACTIVITY_REFRESH_SECONDS or LAST_ACTIVE not in session:
+        session[LAST_ACTIVE] = now  # at most once a minute, so most pages leave the cookie be
+    if session.get(MUST_ENROL) and request.endpoint not in ENROL_MAY_USE:
+        flash("Please turn on two-step sign-in before you carry on.", "info")
+        return redirect(url_for("account.security"))
+    return None
+
+
+@bp.after_app_request
+def signed_in_note(response):  # noqa: ANN001, ANN201
+    config = current_app.config
+    if g.get("remember_since") is not None and current_user.is_authenticated:
+        response.set_cookie(
+            _signed_in_cookie(),
+            _signed_in_serializer().dumps({"uid": current_user.id, "at": g.remember_since}),
+            max_age=_max_seconds(),
+            secure=config["REMEMBER_COOKIE_SECURE"],
+            httponly=True,
+            samesite="Lax",
+            path="/",
+        )
+    elif g.get("forget_signed_in") and _signed_in_cookie() in request.cookies:
+        response.delete_cookie(_signed_in_cookie(), path="/")
+    return response
+
+
+# --- throttling sign-in: per client address (the decorators' default) and per account ----------
+
+
+def _login_account_key() -> str:
+    """The account a sign-in names (by id, however it was typed), or the name typed."""
+    typed = (request.form.get("login") or "").strip().lower()[:254]
+    user = accounts.find_by_login(typed) if typed else None
+    return f"account:{user.id}" if user is not None else f"name:{typed}"
+
+
+def _pending_account_key() -> str:
+    pending = session.get(PENDING) or {}
+    return f"two-factor:{pending.get('uid', 'none')}"
+
+
+def _failed(response) -> bool:  # noqa: ANN001
+    return response.status_code in (401, 422)
 
 
 @login_manager.unauthorized_handler
@@ -58,49 +251,105 @@ def unauthorized():  # noqa: ANN201
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
 def register():  # noqa: ANN201
+    """Joining. The page after it is the same whether or not the e-mail address had an account."""
     if current_user.is_authenticated:
         return redirect(url_for("boards.index"))
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = accounts.register(form.username.data, form.email.data, form.password.data)
+            accounts.register(form.username.data, form.email.data, form.password.data)
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            _start_session(user, remember=False)
-            flash(f"Welcome to Kindred, {user.name}. You are signed in.", "success")
-            return redirect(url_for("boards.index"))
+            return render_template("auth/check_email.html")
     status = form_status(form)
     return render_template("auth/register.html", form=form), status
 
 
-@bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("20 per 15 minutes", methods=["POST"])
-def login():  # noqa: ANN201
-    form = LoginForm()
-    if request.method == "GET":
-        form.next.data = request.args.get("next", "")
+def _draft() -> tuple[list[tuple[str, str]], str | None]:
+    """A form sent after the session ended, carried through signing in."""
     draft = [
         (name.removeprefix(DRAFT_PREFIX), value)
         for name, value in request.form.items(multi=True)
         if name.startswith(DRAFT_PREFIX)
     ]
-    draft_action = request.form.get("draft-action")
+    return draft, request.form.get("draft-action")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("20 per 15 minutes", methods=["POST"])
+@limiter.limit(
+    "10 per 15 minutes", key_func=_login_account_key, methods=["POST"], deduct_when=_failed
+)
+def login():  # noqa: ANN201
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    draft, draft_action = _draft()
     if form.validate_on_submit():
         user = accounts.authenticate(form.login.data, form.password.data)
         if user is None:
-            form.form_errors.append("That username or e-mail and password do not match an account.")
+            security.record_failed_sign_in(form.login.data, "password")
+            form.form_errors.append(LOGIN_FAILED)
+        elif twofactor.is_enabled(user):
+            # The password was right; the member is not signed in until the second step.
+            session.clear()
+            session[PENDING] = {
+                "uid": user.id,
+                "at": time.time(),
+                "remember": bool(form.remember.data),
+                "next": form.next.data or "",
+            }
+            return render_template(
+                "auth/two_factor.html",
+                form=TwoFactorForm(formdata=None),
+                draft=draft,
+                draft_action=draft_action,
+            )
         else:
             _start_session(user, remember=bool(form.remember.data))
-            if draft and draft_action:
-                return render_template(
-                    "resubmit.html", fields=draft, action=safe_next(draft_action)
-                )
-            flash(f"Welcome back, {user.name}.", "success")
-            return redirect(safe_next(form.next.data))
+            return _after_sign_in(user, form.next.data, draft, draft_action)
     status = form_status(form)
     return render_template(
         "auth/login.html", form=form, draft=draft, draft_action=draft_action
+    ), status
+
+
+def _pending_user() -> User | None:
+    """The member half-way through signing in, for 5 minutes after their password."""
+    pending = session.get(PENDING)
+    if not isinstance(pending, dict):
+        return None
+    if time.time() - float(pending.get("at", 0)) > PENDING_SECONDS:
+        session.pop(PENDING, None)
+        return None
+    user = db.session.get(User, pending.get("uid"))
+    return user if user is not None and twofactor.is_enabled(user) else None
+
+
+@bp.route("/login/two-factor", methods=["GET", "POST"])
+@limiter.limit("20 per 15 minutes", methods=["POST"])
+@limiter.limit(
+    "10 per 15 minutes", key_func=_pending_account_key, methods=["POST"], deduct_when=_failed
+)
+def two_factor():  # noqa: ANN201
+    """The second step of signing in: a code from the authenticator app, or a recovery code."""
+    user = _pending_user()
+    if user is None:
+        flash("Please sign in again: the sign-in was not finished within 5 minutes.", "info")
+        return redirect(url_for("auth.login"))
+    form = TwoFactorForm()
+    draft, draft_action = _draft()
+    if form.validate_on_submit():
+        if twofactor.verify_sign_in(user, form.code.data):
+            pending = session[PENDING]
+            _start_session(user, remember=bool(pending.get("remember")))
+            return _after_sign_in(user, pending.get("next"), draft, draft_action)
+        security.record("sign_in_failed", user, detail="two-step code")
+        form.code.errors = [*form.code.errors, twofactor.WRONG_CODE]
+    status = form_status(form)
+    return render_template(
+        "auth/two_factor.html", form=form, draft=draft, draft_action=draft_action
     ), status
 
 
@@ -109,8 +358,10 @@ def login():  # noqa: ANN201
 def logout():  # noqa: ANN201
     if not LogoutForm().validate_on_submit():
         abort(400)
+    security.record("sign_out", current_user._get_current_object())
     session.clear()
     logout_user()  # after clear(): it leaves the note that deletes the remember-me cookie
+    g.forget_signed_in = True
     flash("You are signed out. Take care.", "success")
     return redirect(url_for("boards.index"))
 

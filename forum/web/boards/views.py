@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from forum import policy, queries
+from forum.extensions import limiter
 from forum.policy import Action
 from forum.services import ServiceError, posting
 from forum.text import render_markdown
@@ -14,6 +15,7 @@ from forum.web.access import board_for
 from forum.web.boards.forms import NewThreadForm
 from forum.web.forms import form_status, show_service_error
 from forum.web.groups.forms import JoinForm, LeaveForm
+from forum.web.limits import per_member, previewing
 from forum.web.pages import agreement_redirect, board_page, crisis_or
 
 bp = Blueprint("boards", __name__)
@@ -46,6 +48,7 @@ def board(board_id: int):  # noqa: ANN201
 
 @bp.route("/b/<int:board_id>/new", methods=["GET", "POST"])
 @login_required
+@limiter.limit("10 per hour", methods=["POST"], key_func=per_member, exempt_when=previewing)
 def new_thread(board_id: int):  # noqa: ANN201
     board = board_for(Action.START_THREAD, board_id)
     if gate := agreement_redirect(board):

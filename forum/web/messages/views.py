@@ -10,8 +10,9 @@ from forum.database import write_transaction
 from forum.extensions import limiter
 from forum.models import Conversation, User
 from forum.services import ServiceError, messaging
-from forum.web import current_viewer
+from forum.web import current_viewer, limits
 from forum.web.forms import form_status, show_service_error
+from forum.web.limits import per_member
 from forum.web.messages.forms import (
     AddPersonForm,
     ButtonForm,
@@ -69,7 +70,7 @@ def inbox():  # noqa: ANN201
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
-@limiter.limit("30 per hour", methods=["POST"], key_func=lambda: str(current_user.get_id()))
+@limiter.limit("30 per hour", methods=["POST"], key_func=per_member)
 def new():  # noqa: ANN201
     form = NewConversationForm()
     if request.method == "GET" and request.args.get("to"):
@@ -100,7 +101,7 @@ def conversation(conversation_id: int):  # noqa: ANN201
 
 @bp.post("/<int:conversation_id>/reply")
 @login_required
-@limiter.limit("60 per hour", key_func=lambda: str(current_user.get_id()))
+@limiter.limit("60 per hour", key_func=per_member)
 def reply(conversation_id: int):  # noqa: ANN201
     conversation = queries.get_conversation_or_404(current_viewer(), conversation_id)
     form = ReplyForm()
@@ -163,7 +164,7 @@ def file(conversation_id: int, action: str):  # noqa: ANN201
 
 @bp.route("/<int:conversation_id>/m/<int:message_id>/report", methods=["GET", "POST"])
 @login_required
-@limiter.limit("20 per hour", methods=["POST"], key_func=lambda: str(current_user.get_id()))
+@limits.reports
 def report(conversation_id: int, message_id: int):  # noqa: ANN201
     conversation = queries.get_conversation_or_404(current_viewer(), conversation_id)
     message = queries.get_message_in(conversation, message_id)

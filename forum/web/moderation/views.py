@@ -9,13 +9,12 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from forum import policy, queries
-from forum.extensions import limiter
 from forum.models.moderation import REPORT_REASON_LABELS
 from forum.models.types import utcnow
 from forum.policy import Action, Viewer
 from forum.services import ServiceError, moderation, reports, sanctions
 from forum.services import crisis as crisis_service
-from forum.web import current_viewer
+from forum.web import current_viewer, limits
 from forum.web.access import post_for, thread_for
 from forum.web.auth.views import safe_next as auth_safe_next
 from forum.web.forms import form_status, show_service_error
@@ -182,7 +181,7 @@ def _report_page(target_label: str, action_url: str, preview_html: str | None, f
 
 @bp.route("/p/<int:post_id>/report", methods=["GET", "POST"])
 @login_required
-@limiter.limit("20 per hour", methods=["POST"], key_func=lambda: str(current_user.get_id()))
+@limits.reports
 def report_post(post_id: int):  # noqa: ANN201
     post = post_for(Action.REPORT, post_id)
     form = ReportForm()
@@ -204,7 +203,7 @@ def report_post(post_id: int):  # noqa: ANN201
 
 @bp.route("/t/<int:thread_id>/report", methods=["GET", "POST"])
 @login_required
-@limiter.limit("20 per hour", methods=["POST"], key_func=lambda: str(current_user.get_id()))
+@limits.reports
 def report_thread(thread_id: int):  # noqa: ANN201
     viewer = current_viewer()
     thread = thread_for(Action.REPORT, thread_id)
@@ -233,7 +232,7 @@ def report_thread(thread_id: int):  # noqa: ANN201
 
 @bp.route("/u/<username>/report", methods=["GET", "POST"])
 @login_required
-@limiter.limit("20 per hour", methods=["POST"], key_func=lambda: str(current_user.get_id()))
+@limits.reports
 def report_user(username: str):  # noqa: ANN201
     user = queries.get_user_by_username_or_404(username)
     form = ReportForm()

@@ -21,6 +21,7 @@ from forum.policy import Action
 from forum.services import ServiceError, accounts, avatars, messaging, profiles
 from forum.web import current_viewer
 from forum.web.forms import form_status, show_service_error
+from forum.web.limits import per_member
 from forum.web.messages.forms import ButtonForm
 from forum.web.profiles.forms import FindPeersForm, ProfileForm
 
@@ -56,7 +57,7 @@ def profile(username: str):  # noqa: ANN201
 @bp.route("/settings/profile", methods=["GET", "POST"])
 @login_required
 # Decoding and re-encoding a picture costs real work: enough for any honest editing session.
-@limiter.limit("30 per hour", methods=["POST"], key_func=lambda: str(current_user.get_id()))
+@limiter.limit("30 per hour", methods=["POST"], key_func=per_member)
 def edit_profile():  # noqa: ANN201
     form = ProfileForm(data=ProfileForm.initial(current_user))
     if form.validate_on_submit():

@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required
 
 from forum import policy, queries
+from forum.extensions import limiter
 from forum.models import Post, PostStatus, Thread
 from forum.policy import Action
 from forum.services import ServiceError, posting, reactions
@@ -13,6 +14,7 @@ from forum.text import quote_markdown, render_markdown
 from forum.web import current_viewer
 from forum.web.access import post_for, thread_for
 from forum.web.forms import form_status, show_service_error
+from forum.web.limits import per_member, previewing
 from forum.web.moderation.forms import ButtonOnlyForm
 from forum.web.pages import agreement_redirect, board_page, crisis_or
 from forum.web.threads.forms import ConfirmForm, EditPostForm, ReplyForm
@@ -101,6 +103,7 @@ def _reply_target(thread: Thread, parent_id: str | int | None) -> Post | None:
 
 @bp.route("/t/<int:thread_id>/reply", methods=["GET", "POST"])
 @login_required
+@limiter.limit("60 per hour", methods=["POST"], key_func=per_member, exempt_when=previewing)
 def reply(thread_id: int):  # noqa: ANN201
     viewer = current_viewer()
     thread = thread_for(Action.REPLY, thread_id)
@@ -138,6 +141,7 @@ def reply(thread_id: int):  # noqa: ANN201
                     form.body.data,
                     parent=parent,
                     anonymous=bool(form.anonymous.data),
+                    quoted=quoted,
                 )
             except ServiceError as error:
                 show_service_error(form, error)

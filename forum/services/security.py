@@ -1,0 +1,196 @@
+"""Security records and rules: security events, common passwords, site security settings.
+
+``record`` is the one service that reads the request: an event is only useful with the client
+address and browser it came from, and every caller would otherwise have to pass them along.
+Outside a request (the command line) both stay empty.
+"""
+
+from __future__ import annotations
+
+import gzip
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from flask import has_request_context, request
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
+from forum.extensions import db
+from forum.models import User
+from forum.models.security import SecurityEvent, SiteSetting
+
+COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "common-passwords.txt.gz"
+USER_AGENT_MAX = 200
+REQUIRE_STAFF_2FA = "require_two_factor_for_staff"
+EVENTS_PER_PAGE = 50
+
+#: What each kind of event is called on the pages that list them.
+EVENT_LABELS = {
+    "sign_in": "Signed in",
+    "sign_in_failed": "Failed sign-in",
+    "sign_out": "Signed out",
+    "password_changed": "Password changed",
+    "password_reset": "Password reset by e-mail link",
+    "two_factor_enabled": "Two-step sign-in turned on",
+    "two_factor_disabled": "Two-step sign-in turned off",
+    "recovery_codes_regenerated": "New recovery codes made",
+    "recovery_code_used": "Signed in with a recovery code",
+    "signed_out_everywhere": "Signed out everywhere",
+    "author_revealed": "Anonymous author revealed",
+    "staff_two_factor_setting": "Two-step sign-in requirement for staff changed",
+}
+#: Kinds a member does not see in their own list: a failed sign-in may carry the address of
+#: someone else who mistyped their own name.
+ADMIN_ONLY_KINDS = ("sign_in_failed",)
+
+
+# --- passwords ----------------------------------------------------------------------------------
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The 20,000 most common passwords (Django's list), lower-cased, loaded once."""
+    with gzip.open(COMMON_PASSWORDS_FILE, "rt", encoding="utf-8") as lines:
+        return frozenset(line.strip().lower() for line in lines if line.strip())
+
+
+def is_common_password(password: str) -> bool:
+    return password.strip().lower() in common_passwords()
+
+
+# --- events -------------------------------------------------------------------------------------
+
+
+def record(
+    kind: str,
+    user: User | None,
+    actor: User | None = None,
+    detail: str | None = None,
+    *,
+    commit: bool = True,
+) -> SecurityEvent:
+    """Note a security event about ``user`` (None: a sign-in failed for a name that is no account).
+
+    With ``commit=False`` the event joins the caller's transaction.
+    """
+    event = SecurityEvent(
+        user_id=user.id if user is not None else None,
+        actor_id=actor.id if actor is not None else None,
+        kind=kind,
+        detail=detail,
+    )
+    if has_request_context():
+        event.ip_address = (request.remote_addr or "")[:45] or None
+        event.user_agent = (request.user_agent.string or "")[:USER_AGENT_MAX] or None
+    db.session.add(event)
+    if commit:
+        db.session.commit()
+    return event
+
+
+def own_events(user: User, limit: int = 20) -> list[SecurityEvent]:
+    """A member's own recent sign-ins and security changes, newest first."""
+    return list(
+        db.session.scalars(
+            select(SecurityEvent)
+            .where(SecurityEvent.user_id == user.id, SecurityEvent.kind.not_in(ADMIN_ONLY_KINDS))
+            .order_by(SecurityEvent.created_at.desc(), SecurityEvent.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+@dataclass
+class EventPage:
+    rows: list[tuple[SecurityEvent, User | None, User | None]]
+    number: int
+    pages: int
+    total: int
+
+    @property
+    def has_prev(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+def all_events(page: int = 1, username: str | None = None) -> EventPage:
+    """Every security event for admins, newest first, optionally of one member."""
+    subject = aliased(User)
+    actor = aliased(User)
+    where = []
+    if username:
+        where.append(func.lower(subject.username) == username.strip().lower())
+    total = db.session.scalar(
+        select(func.count(SecurityEvent.id))
+        .outerjoin(subject, subject.id == SecurityEvent.user_id)
+        .where(*where)
+    )
+    pages = max(1, -(-(total or 0) // EVENTS_PER_PAGE))
+    page = min(max(page, 1), pages)
+    rows = db.session.execute(
+        select(SecurityEvent, subject, actor)
+        .outerjoin(subject, subject.id == SecurityEvent.user_id)
+        .outerjoin(actor, actor.id == SecurityEvent.actor_id)
+        .where(*where)
+        .order_by(SecurityEvent.created_at.desc(), SecurityEvent.id.desc())
+        .limit(EVENTS_PER_PAGE)
+        .offset((page - 1) * EVENTS_PER_PAGE)
+    ).all()
+    return EventPage([tuple(row) for row in rows], page, pages, total or 0)
+
+
+# --- sessions -----------------------------------------------------------------------------------
+
+
+def sign_out_everywhere(user: User) -> None:
+    """End every session of ``user`` (their session version goes stale)."""
+    user.session_version = user.session_version + 1
+    record("signed_out_everywhere", user, commit=False)
+    db.session.commit()
+
+
+# --- site settings ------------------------------------------------------------------------------
+
+
+def setting(key: str, default: str = "") -> str:
+    row = db.session.get(SiteSetting, key)
+    return row.value if row is not None else default
+
+
+def staff_must_use_two_factor() -> bool:
+    return setting(REQUIRE_STAFF_2FA, "0") == "1"
+
+
+def set_staff_must_use_two_factor(admin: User, required: bool) -> None:
+    row = db.session.get(SiteSetting, REQUIRE_STAFF_2FA)
+    value = "1" if required else "0"
+    if row is None:
+        db.session.add(SiteSetting(key=REQUIRE_STAFF_2FA, value=value))
+    else:
+        row.value = value
+    record(
+        "staff_two_factor_setting",
+        admin,
+        actor=admin,
+        detail="required" if required else "not required",
+        commit=False,
+    )
+    db.session.commit()
+
+
+def is_staff(user: User) -> bool:
+    """Admins and facilitators of any board."""
+    from forum.policy import Viewer
+
+    return user.is_admin or bool(Viewer(user).facilitated_board_ids())
+
+
+def record_failed_sign_in(login: str, detail: str) -> None:
+    """A failed sign-in, tied to the account it named when there is one (admins alone see it)."""
+    from forum.services import accounts
+
+    record("sign_in_failed", accounts.find_by_login(login or ""), detail=detail)

@@ -1,0 +1,54 @@
+"""Admin pages about security: the staff two-step sign-in rule and every member's security events.
+
+Routes of the ``admin`` blueprint (imported at the bottom of ``admin/views.py``), so they sit
+behind its admins-only check.
+"""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SubmitField
+
+from forum.services import security
+from forum.web.admin.views import bp
+
+
+class StaffTwoFactorForm(FlaskForm):
+    require_two_factor_for_staff = BooleanField(
+        "Admins and facilitators must use two-step sign-in",
+        description="Staff without it are sent to set it up when they next sign in, and can use "
+        "nothing else until they have.",
+    )
+    submit = SubmitField("Save")
+
+
+@bp.route("/security", methods=["GET", "POST"], endpoint="security")
+def security_settings():  # noqa: ANN201
+    form = StaffTwoFactorForm()
+    if request.method == "GET":
+        form.require_two_factor_for_staff.data = security.staff_must_use_two_factor()
+    if form.validate_on_submit():
+        required = bool(form.require_two_factor_for_staff.data)
+        security.set_staff_must_use_two_factor(current_user._get_current_object(), required)
+        flash(
+            "Staff must now use two-step sign-in."
+            if required
+            else "Two-step sign-in is no longer required of staff.",
+            "success",
+        )
+        return redirect(url_for("admin.security"))
+    return render_template("admin/security.html", form=form)
+
+
+@bp.get("/security-events")
+def security_events():  # noqa: ANN201
+    username = (request.args.get("username") or "").strip()[:64]
+    page = request.args.get("page", 1, type=int)
+    return render_template(
+        "admin/security_events.html",
+        page=security.all_events(page, username or None),
+        username=username,
+        labels=security.EVENT_LABELS,
+    )

@@ -1,0 +1,353 @@
+"""Two-step sign-in as a member meets it: turning it on with an authenticator app, signing in
+with a code or a recovery code, turning it off, and staff who must use it."""
+
+from __future__ import annotations
+
+import re
+import time
+from urllib.parse import urlsplit
+
+import pyotp
+import pytest
+from sqlalchemy import select
+
+from forum.extensions import db
+from forum.models import User
+from forum.models.security import RecoveryCode, SecurityEvent, SiteSetting
+from forum.services import boards, security, twofactor
+from forum.web.auth.views import PENDING
+from tests.conftest import PASSWORD, login
+
+CODE_PATTERN = re.compile(r"<code>([a-z0-9]{5}-[a-z0-9]{5})</code>")
+
+
+def page(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def location(response) -> str:
+    assert response.status_code in (302, 303), page(response)
+    parts = urlsplit(response.headers["Location"])
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def is_signed_in(client) -> bool:
+    return client.get("/settings").status_code == 200
+
+
+def fresh(user: User) -> User:
+    db.session.expire_all()
+    return db.session.get(User, user.id)
+
+
+def code_for(user: User, offset: int = 0) -> str:
+    totp = pyotp.TOTP(fresh(user).totp_secret)
+    return totp.at(time.time() + offset)
+
+
+def kinds() -> list[str]:
+    return list(db.session.scalars(select(SecurityEvent.kind).order_by(SecurityEvent.id)))
+
+
+def enrol(client, user: User) -> list[str]:
+    """Turn two-step sign-in on through the pages; returns the recovery codes shown."""
+    client.post("/settings/security/two-factor/start")
+    response = client.post("/settings/security/two-factor/confirm", data={"code": code_for(user)})
+    assert response.status_code == 200, page(response)
+    return CODE_PATTERN.findall(page(response))
+
+
+@pytest.fixture
+def enrolled(member):
+    """Jen, with two-step sign-in on; her recovery codes are on ``member.codes``."""
+    twofactor.start_enrolment(member)
+    codes = twofactor.confirm_enrolment(member, code_for(member))
+    member.codes = codes
+    return member
+
+
+# --- turning it on ------------------------------------------------------------------------------
+
+
+def test_a_member_turns_on_two_step_sign_in_with_an_app(member_client, member):
+    start = page(member_client.get("/settings/security"))
+    assert "Two-step sign-in is <strong>off</strong>" in start
+
+    response = member_client.post("/settings/security/two-factor/start")
+    assert response.headers["Location"].endswith("/settings/security#two-factor")
+    setup = page(member_client.get("/settings/security"))
+    secret = fresh(member).totp_secret
+    assert secret and secret in setup
+    assert "<svg" in setup  # the QR code, inline (no script, no data: image)
+    assert "data:image" not in setup
+    assert f"otpauth://totp/Kindred:jen?secret={secret}" in setup.replace("%3A", ":")
+    assert fresh(member).two_factor_enabled_at is None  # not on until a code confirms it
+
+    shown = member_client.post(
+        "/settings/security/two-factor/confirm", data={"code": code_for(member)}
+    )
+    codes = CODE_PATTERN.findall(page(shown))
+    assert len(codes) == 10 and len(set(codes)) == 10
+    assert "We show them only now" in page(shown)
+    assert fresh(member).two_factor_enabled_at is not None
+
+    # Stored only as hashes, and never shown again.
+    hashes = db.session.scalars(select(RecoveryCode.code_hash)).all()
+    assert len(hashes) == 10
+    assert not any(code.replace("-", "") in h for code in codes for h in hashes)
+    later = page(member_client.get("/settings/security"))
+    assert "Two-step sign-in is <strong>on</strong>" in later
+    assert not any(code in later for code in codes)
+    assert "10 unused recovery codes" in later
+    assert "two_factor_enabled" in kinds()
+
+
+def test_a_wrong_confirmation_code_leaves_it_off(member_client, member):
+    member_client.post("/settings/security/two-factor/start")
+    response = member_client.post("/settings/security/two-factor/confirm", data={"code": "000000"})
+    assert response.status_code == 422
+    assert "That code did not work" in page(response)
+    assert fresh(member).two_factor_enabled_at is None
+
+
+# --- signing in ---------------------------------------------------------------------------------
+
+
+def test_signing_in_asks_for_a_code_after_the_password(client, enrolled):
+    response = login(client, enrolled)
+
+    assert response.status_code == 200
+    assert "One more step" in page(response)
+    assert not is_signed_in(client)  # not signed in before the second step
+
+    done = client.post("/login/two-factor", data={"code": code_for(enrolled)})
+    assert location(done) == "/"
+    assert is_signed_in(client)
+    assert kinds()[-1] == "sign_in"
+
+
+def test_the_second_step_keeps_where_the_member_was_going(client, enrolled):
+    client.post("/login", data={"login": "jen", "password": PASSWORD, "next": "/notifications"})
+    done = client.post("/login/two-factor", data={"code": code_for(enrolled)})
+    assert location(done) == "/notifications"
+
+
+def test_a_wrong_code_does_not_sign_in(client, enrolled):
+    login(client, enrolled)
+    response = client.post("/login/two-factor", data={"code": "123456"})
+
+    assert response.status_code == 422
+    assert "That code did not work" in page(response)
+    assert not is_signed_in(client)
+    failed = db.session.scalars(
+        select(SecurityEvent).where(SecurityEvent.kind == "sign_in_failed")
+    ).one()
+    assert failed.user_id == enrolled.id
+
+
+def test_a_recovery_code_signs_in_once(app, enrolled):
+    code = enrolled.codes[3]
+    first = app.test_client()
+    login(first, enrolled)
+    assert location(first.post("/login/two-factor", data={"code": code.upper()})) == "/"
+    assert "recovery_code_used" in kinds()
+
+    second = app.test_client()
+    login(second, enrolled)
+    again = second.post("/login/two-factor", data={"code": code})
+    assert again.status_code == 422
+    assert not is_signed_in(second)
+    assert twofactor.unused_recovery_codes(fresh(enrolled)) == 9
+
+
+def test_the_second_step_must_follow_the_password_within_five_minutes(client, enrolled):
+    login(client, enrolled)
+    with client.session_transaction() as session:
+        pending = dict(session[PENDING])
+        pending["at"] = time.time() - 5 * 60 - 1
+        session[PENDING] = pending
+
+    response = client.post("/login/two-factor", data={"code": code_for(enrolled)})
+
+    assert location(response) == "/login"
+    assert not is_signed_in(client)
+    assert "not finished within 5 minutes" in page(client.get("/login"))
+
+
+def test_the_second_step_cannot_be_opened_without_a_password(client, enrolled):
+    assert location(client.get("/login/two-factor")) == "/login"
+    assert location(client.post("/login/two-factor", data={"code": code_for(enrolled)})) == (
+        "/login"
+    )
+    assert not is_signed_in(client)
+
+
+def test_signing_in_with_two_steps_starts_a_fresh_session(client, enrolled):
+    with client.session_transaction() as session:
+        session["planted"] = "by someone else"
+    login(client, enrolled)
+    with client.session_transaction() as session:
+        assert "planted" not in session
+    client.post("/login/two-factor", data={"code": code_for(enrolled)})
+    with client.session_transaction() as session:
+        assert PENDING not in session
+        assert "planted" not in session
+
+
+class TestThrottling:
+    @pytest.fixture
+    def app_config(self, app_config):
+        return {**app_config, "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"}
+
+    def test_guessing_codes_is_stopped_after_ten_tries(self, app, enrolled):
+        client = app.test_client()
+        for _ in range(10):
+            login(client, enrolled)
+            assert client.post("/login/two-factor", data={"code": "000000"}).status_code == 422
+        login(client, enrolled)
+        assert client.post("/login/two-factor", data={"code": code_for(enrolled)}).status_code == (
+            429
+        )
+
+
+# --- turning it off, new recovery codes ---------------------------------------------------------
+
+
+def signed_in_with_two_steps(app, user: User):
+    client = app.test_client()
+    login(client, user)
+    assert location(client.post("/login/two-factor", data={"code": code_for(user)})) == "/"
+    return client
+
+
+def test_turning_it_off_needs_the_password_and_a_code(app, enrolled):
+    client = signed_in_with_two_steps(app, enrolled)
+
+    wrong_password = client.post(
+        "/settings/security/two-factor/disable",
+        data={"password": "not my password", "code": code_for(enrolled)},
+    )
+    assert wrong_password.status_code == 422
+    wrong_code = client.post(
+        "/settings/security/two-factor/disable", data={"password": PASSWORD, "code": "000000"}
+    )
+    assert wrong_code.status_code == 422
+    assert twofactor.is_enabled(fresh(enrolled))
+
+    done = client.post(
+        "/settings/security/two-factor/disable",
+        data={"password": PASSWORD, "code": code_for(enrolled)},
+    )
+    assert location(done) == "/settings/security"
+    user = fresh(enrolled)
+    assert user.totp_secret is None and user.two_factor_enabled_at is None
+    assert db.session.scalars(select(RecoveryCode)).all() == []
+    assert "two_factor_disabled" in kinds()
+    # The next sign-in is one step again.
+    again = app.test_client()
+    assert location(login(again, enrolled)) == "/"
+
+
+def test_new_recovery_codes_replace_the_old_ones(app, enrolled):
+    client = signed_in_with_two_steps(app, enrolled)
+    response = client.post("/settings/security/recovery-codes", data={"code": code_for(enrolled)})
+    new_codes = CODE_PATTERN.findall(page(response))
+    assert len(new_codes) == 10
+    assert "recovery_codes_regenerated" in kinds()
+
+    old = app.test_client()
+    login(old, enrolled)
+    assert old.post("/login/two-factor", data={"code": enrolled.codes[0]}).status_code == 422
+    assert location(old.post("/login/two-factor", data={"code": new_codes[0]})) == "/"
+
+
+# --- staff must use it when the site says so ----------------------------------------------------
+
+
+@pytest.fixture
+def facilitator(make_user, board):
+    user = make_user("fran")
+    boards.add_member(board, user, facilitator=True)
+    return user
+
+
+def require_for_staff(app, admin) -> None:
+    security.set_staff_must_use_two_factor(admin, True)
+
+
+def test_an_admin_requires_two_step_sign_in_of_staff_on_the_admin_pages(app, admin):
+    client = app.test_client()
+    login(client, admin)
+    form = page(client.get("/admin/security"))
+    assert "Admins and facilitators must use two-step sign-in" in form
+    assert "checked" not in form
+
+    turned_on = client.post("/admin/security", data={"require_two_factor_for_staff": "y"})
+    assert location(turned_on) == "/admin/security"
+    assert security.staff_must_use_two_factor()
+    assert "checked" in page(client.get("/admin/security"))
+    assert db.session.get(SiteSetting, "require_two_factor_for_staff").value == "1"
+
+    client.post("/admin/security", data={})
+    assert not security.staff_must_use_two_factor()
+    assert db.session.get(SiteSetting, "require_two_factor_for_staff").value == "0"
+
+
+def test_a_facilitator_without_it_must_turn_it_on_before_anything_else(
+    app, admin, facilitator, thread
+):
+    require_for_staff(app, admin)
+    client = app.test_client()
+
+    response = login(client, facilitator)
+
+    assert location(response) == "/settings/security"
+    assert "Staff accounts need two-step sign-in" in page(client.get("/settings/security"))
+    assert location(client.get("/")) == "/settings/security"
+    assert location(client.get(f"/t/{thread.id}")) == "/settings/security"
+    assert client.get("/static/css/kindred.css").status_code == 200
+
+    enrol(client, facilitator)
+    assert client.get("/").status_code == 200
+
+
+def test_a_facilitator_may_still_sign_out_before_turning_it_on(app, admin, facilitator):
+    require_for_staff(app, admin)
+    client = app.test_client()
+    login(client, facilitator)
+    assert location(client.post("/logout")) == "/"
+    assert not is_signed_in(client)
+
+
+def test_an_admin_without_it_is_sent_to_turn_it_on_too(app, admin, make_user):
+    other_admin = make_user("second_admin", admin=True)
+    require_for_staff(app, admin)
+    client = app.test_client()
+    assert location(login(client, other_admin)) == "/settings/security"
+    assert location(client.get("/admin/")) == "/settings/security"
+
+
+def test_members_are_not_asked_for_it(app, admin, member):
+    require_for_staff(app, admin)
+    client = app.test_client()
+    assert location(login(client, member)) == "/"
+    assert client.get("/").status_code == 200
+
+
+def test_staff_who_have_it_carry_on_as_usual(app, admin, facilitator):
+    twofactor.start_enrolment(facilitator)
+    twofactor.confirm_enrolment(facilitator, code_for(facilitator))
+    require_for_staff(app, admin)
+    client = app.test_client()
+    login(client, facilitator)
+    assert location(client.post("/login/two-factor", data={"code": code_for(facilitator)})) == "/"
+    assert client.get("/").status_code == 200
+
+
+def test_a_remembered_facilitator_coming_back_must_turn_it_on_too(app, admin, facilitator):
+    client = app.test_client()
+    client.post("/login", data={"login": "fran", "password": PASSWORD, "remember": "y"})
+    require_for_staff(app, admin)
+    client.delete_cookie("session", domain="kindred.test")  # the browser was closed
+
+    assert location(client.get("/")) == "/settings/security"
