@@ -8,7 +8,6 @@ Outside a request (the command line) both stay empty.
 from __future__ import annotations
 
 import gzip
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from sqlalchemy.orm import aliased
 from forum.extensions import db
 from forum.models import User
 from forum.models.security import SecurityEvent, SiteSetting
+from forum.queries import Page, clamp_page
 
 COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "common-passwords.txt.gz"
 USER_AGENT_MAX = 200
@@ -101,23 +101,9 @@ def own_events(user: User, limit: int = 20) -> list[SecurityEvent]:
     )
 
 
-@dataclass
-class EventPage:
-    rows: list[tuple[SecurityEvent, User | None, User | None]]
-    number: int
-    pages: int
-    total: int
-
-    @property
-    def has_prev(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
-
-
-def all_events(page: int = 1, username: str | None = None) -> EventPage:
+def all_events(
+    page: int = 1, username: str | None = None
+) -> Page[tuple[SecurityEvent, User | None, User | None]]:
     """Every security event for admins, newest first, optionally of one member."""
     subject = aliased(User)
     actor = aliased(User)
@@ -129,8 +115,7 @@ def all_events(page: int = 1, username: str | None = None) -> EventPage:
         .outerjoin(subject, subject.id == SecurityEvent.user_id)
         .where(*where)
     )
-    pages = max(1, -(-(total or 0) // EVENTS_PER_PAGE))
-    page = min(max(page, 1), pages)
+    page = clamp_page(page, total or 0, EVENTS_PER_PAGE)
     rows = db.session.execute(
         select(SecurityEvent, subject, actor)
         .outerjoin(subject, subject.id == SecurityEvent.user_id)
@@ -140,7 +125,7 @@ def all_events(page: int = 1, username: str | None = None) -> EventPage:
         .limit(EVENTS_PER_PAGE)
         .offset((page - 1) * EVENTS_PER_PAGE)
     ).all()
-    return EventPage([tuple(row) for row in rows], page, pages, total or 0)
+    return Page([tuple(row) for row in rows], page, EVENTS_PER_PAGE, total or 0)
 
 
 # --- sessions -----------------------------------------------------------------------------------
