@@ -49,6 +49,7 @@ from forum.models.types import utcnow
 from forum.models.users import ConsentKind
 from forum.policy import Viewer
 from forum.services import ServiceError, avatars
+from forum.services.security import ADDRESS_HIDDEN_KINDS
 
 FORMER_MEMBER = "Former member"
 ANONYMOUS_MEMBER = "Anonymous member"
@@ -58,7 +59,6 @@ UNSEEN_BOARD = "(a board you can no longer see)"
 MESSAGE_BATCH = 500
 #: Security events a member is not shown (as on their security page): a failed sign-in may carry
 #: the address of someone else who mistyped their own name.
-HIDDEN_EVENT_KINDS = ("sign_in_failed",)
 
 # --- consents --------------------------------------------------------------------------------
 
@@ -270,14 +270,14 @@ def _blocks(user: User) -> list[dict[str, Any]]:
 def _security_events(user: User) -> list[dict[str, Any]]:
     rows = db.session.scalars(
         select(SecurityEvent)
-        .where(SecurityEvent.user_id == user.id, SecurityEvent.kind.not_in(HIDDEN_EVENT_KINDS))
+        .where(SecurityEvent.user_id == user.id)
         .order_by(SecurityEvent.created_at, SecurityEvent.id)
     )
     return [
         {
             "kind": e.kind,
             "at": _when(e.created_at),
-            "ip_address": e.ip_address,
+            "ip_address": None if e.kind in ADDRESS_HIDDEN_KINDS else e.ip_address,
             "user_agent": e.user_agent,
             "detail": e.detail,
             "by": "you" if e.actor_id in (None, user.id) else "a site administrator",

@@ -40,9 +40,9 @@ EVENT_LABELS = {
     "author_revealed": "Anonymous author revealed",
     "staff_two_factor_setting": "Two-step sign-in requirement for staff changed",
 }
-#: Kinds a member does not see in their own list: a failed sign-in may carry the address of
-#: someone else who mistyped their own name.
-ADMIN_ONLY_KINDS = ("sign_in_failed",)
+#: Kinds a member sees without the client address: a failed sign-in on their account may come
+#: from someone else who mistyped their own name (admins see the address).
+ADDRESS_HIDDEN_KINDS = frozenset({"sign_in_failed"})
 
 
 # --- passwords ----------------------------------------------------------------------------------
@@ -94,7 +94,7 @@ def own_events(user: User, limit: int = 20) -> list[SecurityEvent]:
     return list(
         db.session.scalars(
             select(SecurityEvent)
-            .where(SecurityEvent.user_id == user.id, SecurityEvent.kind.not_in(ADMIN_ONLY_KINDS))
+            .where(SecurityEvent.user_id == user.id)
             .order_by(SecurityEvent.created_at.desc(), SecurityEvent.id.desc())
             .limit(limit)
         )

@@ -35,6 +35,7 @@ def _render(status: int = 200, **forms):  # noqa: ANN003, ANN202
         button_form=ButtonForm(),
         event_rows=[(event, None, None) for event in security.own_events(user)],
         labels=security.EVENT_LABELS,
+        address_hidden=security.ADDRESS_HIDDEN_KINDS,
         must_enrol=bool(session.get(MUST_ENROL)),
     ), status
 

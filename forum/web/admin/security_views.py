@@ -51,4 +51,5 @@ def security_events():  # noqa: ANN201
         page=security.all_events(page, username or None),
         username=username,
         labels=security.EVENT_LABELS,
+        address_hidden=security.ADDRESS_HIDDEN_KINDS,
     )
