@@ -532,6 +532,30 @@ def already_talk(a: User, b: User) -> bool:
     )
 
 
+def readers_among(post: Post, user_ids: list[int]) -> list[User]:
+    """The people among ``user_ids`` who may read ``post``: :func:`can` ``READ`` for each, with
+    their accounts and their memberships of its board loaded in two queries for all of them
+    (the people a new post notifies)."""
+    if not user_ids:
+        return []
+    board_id = post.thread.board_id
+    users = db.session.scalars(select(User).where(User.id.in_(user_ids))).all()
+    memberships = {
+        membership.user_id: membership
+        for membership in db.session.scalars(
+            select(BoardMembership).where(
+                BoardMembership.board_id == board_id, BoardMembership.user_id.in_(user_ids)
+            )
+        )
+    }
+    readers = []
+    for user in users:
+        own = {board_id: memberships[user.id]} if user.id in memberships else {}
+        if can(Viewer(user, _memberships=own), Action.READ, post):
+            readers.append(user)
+    return readers
+
+
 def may_message(sender: User, recipients: list[User]) -> set[int]:
     """The ids of ``recipients`` whom ``sender`` may start a conversation with: the same rule as
     :func:`message_refusal`, for a whole list in three queries (e.g. a page of "Find peers")."""

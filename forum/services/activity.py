@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from forum import policy
 from forum.extensions import db
 from forum.models import Post, User, WatchLevel
-from forum.policy import Action, Viewer
 from forum.services import subscriptions
 from forum.services.notify import notify
 from forum.text import excerpt
@@ -72,14 +71,15 @@ def announce(post: Post) -> None:
             if blocked == post.author_id
         }
     words = excerpt(post.html, 300)
-    for user_id, (kind, text) in reasons.items():
-        if levels.get(user_id) == WatchLevel.MUTE or user_id in blocked_by:
-            continue
-        recipient = db.session.get(User, user_id)
-        if recipient is None or not policy.can(Viewer(recipient), Action.READ, post):
-            continue
+    wanted = [
+        user_id
+        for user_id in reasons
+        if levels.get(user_id) != WatchLevel.MUTE and user_id not in blocked_by
+    ]
+    for recipient in policy.readers_among(post, wanted):
+        kind, text = reasons[recipient.id]
         notify(
-            user_id,
+            recipient.id,
             kind,
             text,
             board_id=board.id,

@@ -238,3 +238,19 @@ def test_the_batched_message_rule_agrees_with_the_single_one(make_user, board):
     boards.add_member(board, sender, facilitator=True)
     assert policy.may_message(sender, people) == single(sender)
     assert blocked_by_sender.id not in single(sender) and nobody.id in single(sender)
+
+
+def test_readers_among_agrees_with_can_read_for_every_board_status_and_person(world):
+    """``readers_among`` (who a new post notifies) answers as ``can(READ)`` for each person."""
+    by_visibility, _, people = world
+    author = people["member"]
+    everyone = [person.id for person in people.values()]
+    for visibility, board in by_visibility.items():
+        thread = posting.start_thread(author, board, f"In {visibility.value}", "opening")
+        for status in PostStatus:
+            post = posting.reply(author, thread, f"a {status.value} post")
+            post.status = status
+            db.session.commit()
+            expected = {p.id for p in people.values() if policy.can(Viewer(p), Action.READ, post)}
+            found = {p.id for p in policy.readers_among(post, everyone)}
+            assert found == expected, (visibility, status)

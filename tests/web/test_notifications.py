@@ -752,3 +752,30 @@ def test_xss_payloads_as_titles_and_names_render_inert_on_the_notifications_page
     assert_page_is_inert("notifications", markup)
     for said in texts:  # each is shown, as text
         assert str(escape(said)) in markup, said
+
+
+def test_a_reply_reads_the_same_with_3_and_30_watchers(app, board, make_user):
+    """Who may read a new post is decided for all its readers at once, not in queries for each
+    (the notifications themselves are one INSERT each on SQLite, as the ORM writes them)."""
+    from forum.models import WatchLevel
+    from forum.services import posting, subscriptions
+    from tests.conftest import count_queries
+
+    writer = make_user("writer_q")
+    thread = posting.start_thread(writer, board, "Watched by many", "Opening")
+
+    def watchers(first: int, count: int) -> None:
+        for n in range(first, first + count):
+            subscriptions.set_thread_level(make_user(f"watcher{n}"), thread, WatchLevel.WATCH)
+
+    def reads() -> int:
+        with count_queries() as counter:
+            posting.reply(writer, thread, "One more reply")
+        return sum(1 for statement in counter.statements if statement.lstrip().startswith("SELECT"))
+
+    watchers(0, 3)
+    few = reads()
+    watchers(3, 27)
+    many = reads()
+    assert many == few, (few, many)
+    assert db.session.query(Notification).filter_by(kind="watched").count() == 3 + 30
