@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-sqlite test-postgres lint venv browser clean
+.PHONY: run test test-sqlite test-postgres lint venv browser translations messages clean
 
 venv: $(STAMP)
 
@@ -15,6 +15,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+# Translations: the catalogues (.po, kept in git) compiled for the app (.mo, built here).
+CATALOGUES := $(wildcard forum/translations/*/LC_MESSAGES/messages.po)
+
+translations: $(CATALOGUES:.po=.mo)
+
+forum/translations/%/LC_MESSAGES/messages.mo: forum/translations/%/LC_MESSAGES/messages.po | $(STAMP)
+	$(BIN)/pybabel compile --statistics -l $* -i $< -o $@
+
+# For whoever changes a user-facing string: collect them all again and merge them into each
+# catalogue; then translate the new entries (the test suite fails while one is untranslated).
+messages: venv
+	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
+		--add-location=file --no-wrap --project=Kindred --copyright-holder="Kindred contributors" \
+		-o forum/translations/messages.pot forum templates
+	$(BIN)/pybabel update --quiet --no-wrap --ignore-obsolete -i forum/translations/messages.pot -d forum/translations
 
 # The browser tests drive Debian's Chromium (packages chromium and chromium-driver); install them
 # when missing (as root, or through sudo).
@@ -26,14 +42,14 @@ browser:
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	fi
 
-run: venv
+run: venv translations
 	$(BIN)/flask --app forum db upgrade
 	$(BIN)/flask --app forum seed-demo --if-empty
 	@echo "Kindred is starting on http://$(HOST):$(PORT) (Ctrl+C stops it)"
 	$(BIN)/flask --app forum run --host $(HOST) --port $(PORT)
 
 # The whole suite on SQLite, then on PostgreSQL too when FORUM_TEST_DATABASE_URL is set.
-test: venv browser
+test: venv translations browser
 	FORUM_TEST_DATABASE_URL= $(BIN)/python -m pytest -n 2 -q
 	@if [ -n "$$FORUM_TEST_DATABASE_URL" ]; then \
 		echo "== again on $$FORUM_TEST_DATABASE_URL =="; \

@@ -51,6 +51,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
 
+    from forum import i18n
+
+    i18n.init_app(app)
+
     from forum import database
 
     database.configure_engine(app)

@@ -50,7 +50,8 @@ class User(UserMixin, db.Model):
         str_enum(SiteRole),
         default=SiteRole.MEMBER,
     )
-    locale: Mapped[str] = mapped_column(String(16), default="en")
+    #: "" follows the browser's language; otherwise one of i18n.LANGUAGES.
+    locale: Mapped[str] = mapped_column(String(16), default="")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     #: ISO 3166 code, for the crisis resources shown to this member.
     country: Mapped[str | None] = mapped_column(String(2))

@@ -15,6 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.countries import COUNTRIES
 from forum.extensions import db
+from forum.i18n import LANGUAGES
 from forum.models import Consent, EmailFrequency, MessagePolicy, SiteRole, User
 from forum.models.types import utcnow
 from forum.models.users import DISPLAY_NAME_MAX, USERNAME_MAX, ConsentKind
@@ -23,7 +24,6 @@ from forum.services import ServiceError, mail
 USERNAME_PATTERN = re.compile(rf"^[A-Za-z0-9_]{{3,{USERNAME_MAX}}}$")
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128
-LOCALES = {"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español"}
 RESET_SALT = "kindred.password-reset"
 
 
@@ -209,7 +209,7 @@ def update_settings(
         raise ServiceError(
             f"Display names can be at most {DISPLAY_NAME_MAX} characters.", "display_name"
         )
-    if locale not in LOCALES:
+    if locale and locale not in LANGUAGES:
         raise ServiceError("Please choose one of the languages offered.", "locale")
     if timezone not in available_timezones():
         raise ServiceError("Please choose a time zone from the list.", "timezone")

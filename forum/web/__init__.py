@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from zoneinfo import ZoneInfo
 
 from flask import Flask, g, render_template, request
 from flask_login import current_user
@@ -12,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from forum import policy, queries
 from forum.extensions import db, login_manager
+from forum.i18n import local_time
 from forum.models import Board, Thread, User, WatchLevel
 from forum.policy import Action, Viewer
 from forum.text import excerpt
@@ -75,16 +75,6 @@ def load_user(session_key: str) -> User | None:
     if user is None or user.session_version != int(version):
         return None
     return user
-
-
-def local_time(value, fmt: str = "%-d %b %Y, %H:%M") -> str:  # noqa: ANN001
-    """A UTC datetime shown in the viewer's time zone."""
-    if value is None:
-        return ""
-    zone = "UTC"
-    if current_user.is_authenticated:
-        zone = current_user.timezone or "UTC"
-    return value.astimezone(ZoneInfo(zone)).strftime(fmt)
 
 
 def seconds_to_wait() -> int | None:

@@ -502,7 +502,7 @@ def test_an_unknown_time_zone_or_language_is_refused(member_client, member, chan
     error = re.search(rf'<p class="error" id="{field}-error">([^<]+)</p>', body)
     assert error and error.group(1).strip(), body
     user = fresh(member)
-    assert (user.display_name, user.locale, user.timezone) == ("Jen", "en", "UTC")
+    assert (user.display_name, user.locale, user.timezone) == ("Jen", "", "UTC")
 
 
 def test_the_display_name_shows_on_the_profile(member_client, member):

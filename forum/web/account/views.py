@@ -6,12 +6,14 @@ from functools import cache
 from zoneinfo import available_timezones
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from flask_login.config import COOKIE_NAME
 from wtforms.fields.choices import SelectChoice
 
 from forum import queries
 from forum.countries import COUNTRIES
+from forum.i18n import LANGUAGES
 from forum.models import EmailFrequency, MessagePolicy
 from forum.services import ServiceError, accounts
 from forum.web import current_viewer
@@ -31,7 +33,9 @@ def timezone_choices() -> list[SelectChoice]:
 @login_required
 def settings():  # noqa: ANN201
     form = SettingsForm(obj=current_user)
-    form.locale.choices = [SelectChoice(code, name) for code, name in accounts.LOCALES.items()]
+    form.locale.choices = [SelectChoice("", _("The language of my browser"))] + [
+        SelectChoice(code, name) for code, name in LANGUAGES.items()
+    ]
     form.timezone.choices = timezone_choices()
     form.country.choices = [SelectChoice("", "Not set")] + [
         SelectChoice(code, name) for code, name in COUNTRIES.items()
