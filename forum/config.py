@@ -90,6 +90,9 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SITE_NAME": env_str("FORUM_SITE_NAME", "Kindred"),
+        # Pages for browsers that ask for none of the site's languages, and e-mail to members who
+        # follow their browser's language (the browser is not there when the e-mail is written).
+        "BABEL_DEFAULT_LOCALE": env_str("FORUM_DEFAULT_LANGUAGE", "en"),
         # Refuse larger requests before reading them (avatars are the only uploads).
         "MAX_CONTENT_LENGTH": env_int("FORUM_MAX_REQUEST_BYTES", 8 * 1024 * 1024),
         "SERVER_NAME": env_str("FORUM_SERVER_NAME"),

@@ -13,9 +13,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from babel import dates
-from flask import Flask, request
-from flask_babel import Babel, force_locale, get_locale, get_timezone
+from flask import Flask, current_app, request
+from flask_babel import (
+    Babel,
+    LazyString,
+    force_locale,
+    get_locale,
+    get_timezone,
+    gettext,
+    ngettext,
+    pgettext,
+)
 from flask_login import current_user
+from markupsafe import escape
 
 #: How dates are written in each language; English as in Europe (26 Nov 2026, 15:05), as before.
 DATE_LOCALES: dict[str, str] = {"en": "en_GB"}
@@ -27,11 +37,38 @@ TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 babel = Babel()
 
 
+class _PlainLazyString(LazyString):
+    """Flask-Babel's lazy strings call themselves safe HTML, so a template would print a label's
+    ``<`` or ``&`` (or a translator's) as markup; these are plain text, escaped like any other."""
+
+    def __html__(self) -> str:
+        return str(escape(str(self)))
+
+
+def lazy_gettext(string: str, **variables: object) -> LazyString:
+    """``gettext`` when the text is used, for labels defined at import time (``_l``)."""
+    return _PlainLazyString(gettext, string, **variables)
+
+
+def lazy_ngettext(singular: str, plural: str, num: int, **variables: object) -> LazyString:
+    return _PlainLazyString(ngettext, singular, plural, num, **variables)
+
+
+def lazy_pgettext(context: str, string: str, **variables: object) -> LazyString:
+    """For a word English uses twice ("Mute": a button, and a sanction's name)."""
+    return _PlainLazyString(pgettext, context, string, **variables)
+
+
 def init_app(app: Flask) -> None:
-    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
+    if app.config.get("BABEL_DEFAULT_LOCALE") not in LANGUAGES:
+        raise ValueError(f"FORUM_DEFAULT_LANGUAGE must be one of {', '.join(LANGUAGES)}")
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     babel.init_app(app, locale_selector=page_language, timezone_selector=member_time_zone)
-    app.jinja_env.globals["page_language"] = lambda: str(get_locale() or DEFAULT_LANGUAGE)
+    app.jinja_env.globals["page_language"] = lambda: str(get_locale() or site_language())
+
+
+def site_language() -> str:
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def page_language() -> str:
@@ -39,8 +76,8 @@ def page_language() -> str:
     if chosen in LANGUAGES:
         return chosen
     if request:
-        return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
-    return DEFAULT_LANGUAGE
+        return request.accept_languages.best_match(LANGUAGES) or site_language()
+    return site_language()
 
 
 def member_time_zone() -> str | None:
@@ -51,8 +88,9 @@ def member_time_zone() -> str | None:
 
 @contextmanager
 def speaking_to(language: str | None) -> Iterator[None]:
-    """Write in someone else's language (e-mail to a member, not to whoever made the request)."""
-    with force_locale(language if language in LANGUAGES else DEFAULT_LANGUAGE):
+    """Write in someone else's language (e-mail to a member, not to whoever made the request);
+    a member who follows their browser's language gets the site's."""
+    with force_locale(language if language in LANGUAGES else site_language()):
         yield
 
 
@@ -72,3 +110,27 @@ def local_time(value: datetime | None, style: str = "datetime") -> str:
     time = dates.format_time(value, "short", locale=locale)
     pattern = dates.get_datetime_format("medium", locale=locale)
     return pattern.replace("{1}", day).replace("{0}", time)
+
+
+def compile_catalogues(folder: Path = TRANSLATIONS) -> list[Path]:
+    """Compile each ``.po`` catalogue whose ``.mo`` is missing or older (what ``make
+    translations`` does with pybabel), atomically, so parallel test workers may both call it."""
+    import os
+    import tempfile
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    compiled = []
+    for source in sorted(folder.glob("*/LC_MESSAGES/messages.po")):
+        target = source.with_suffix(".mo")
+        if target.exists() and target.stat().st_mtime >= source.stat().st_mtime:
+            continue
+        with source.open("rb") as po:
+            catalogue = read_po(po, locale=source.parent.parent.name)
+        handle, temporary = tempfile.mkstemp(dir=source.parent, suffix=".mo.tmp")
+        with os.fdopen(handle, "wb") as mo:
+            write_mo(mo, catalogue)
+        os.replace(temporary, target)
+        compiled.append(target)
+    return compiled

@@ -11,6 +11,7 @@ import enum
 from dataclasses import dataclass, field
 
 from flask import abort
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from forum.extensions import db
@@ -597,12 +598,15 @@ def message_refusal(sender: User, recipient: User) -> str | None:
     a block and a "nobody" setting read the same.
     """
     if sender.id == recipient.id:
-        return "You can't send a message to yourself."
+        return _("You can't send a message to yourself.")
     if any(pair == (sender.id, recipient.id) for pair in blocks_between([sender.id, recipient.id])):
-        return f"You have blocked {recipient.name}. Unblock them in your settings to write to them."
+        return _(
+            "You have blocked %(name)s. Unblock them in your settings to write to them.",
+            name=recipient.name,
+        )
     if is_staff(sender):
         return None
-    not_possible = f"{recipient.name} is not taking messages from you at the moment."
+    not_possible = _("%(name)s is not taking messages from you at the moment.", name=recipient.name)
     if blocks_between([sender.id, recipient.id]):
         return not_possible
     if recipient.message_policy == MessagePolicy.NOBODY:

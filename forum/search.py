@@ -68,8 +68,7 @@ _SQLITE_UNINSTALL = [
     "DROP TABLE IF EXISTS search_threads",
 ]
 _POSTGRES_INSTALL = [
-    "CREATE INDEX IF NOT EXISTS ix_search_posts ON posts "
-    "USING gin (to_tsvector('simple', source))",
+    "CREATE INDEX IF NOT EXISTS ix_search_posts ON posts USING gin (to_tsvector('simple', source))",
     "CREATE INDEX IF NOT EXISTS ix_search_threads ON threads "
     "USING gin (to_tsvector('simple', title))",
 ]
@@ -122,18 +121,18 @@ def _sqlite_match(words: list[str]) -> str:
 
 
 def _postgres_tsquery(words: list[str]) -> ColumnElement:
-    return func.to_tsquery(
-        literal_column("'simple'"), " & ".join(f"{word}:*" for word in words)
-    )
+    return func.to_tsquery(literal_column("'simple'"), " & ".join(f"{word}:*" for word in words))
 
 
 def matching_post_ids(words: list[str]) -> Select:
     """Ids of posts whose text, or whose thread's title (for the opening post), has every word."""
     if db.engine.dialect.name == "sqlite":
         match = _sqlite_match(words)
-        in_posts = select(literal_column("rowid").label("id")).select_from(
-            text("search_posts")
-        ).where(text("search_posts MATCH :posts_match").bindparams(posts_match=match))
+        in_posts = (
+            select(literal_column("rowid").label("id"))
+            .select_from(text("search_posts"))
+            .where(text("search_posts MATCH :posts_match").bindparams(posts_match=match))
+        )
         titles = (
             select(literal_column("rowid"))
             .select_from(text("search_threads"))

@@ -4,84 +4,89 @@ languages. Codes are stored; labels are shown. Lists are stored as ``,code,code,
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Iterable, Mapping
 
-JOURNEY_ROLES: dict[str, str] = {
-    "patient": "Living with cancer",
-    "survivor": "Survivor",
-    "caregiver": "Caregiver, family or friend",
-    "bereaved": "Bereaved",
+from flask_babel import LazyString
+
+from forum.i18n import lazy_gettext as _l
+
+JOURNEY_ROLES: dict[str, LazyString] = {
+    "patient": _l("Living with cancer"),
+    "survivor": _l("Survivor"),
+    "caregiver": _l("Caregiver, family or friend"),
+    "bereaved": _l("Bereaved"),
 }
 
-CANCER_TYPES: dict[str, str] = {
-    "bladder": "Bladder",
-    "blood": "Blood (leukaemia, lymphoma, myeloma)",
-    "bone": "Bone and soft tissue (sarcoma)",
-    "brain": "Brain and spinal cord",
-    "breast": "Breast",
-    "cervical": "Cervical",
-    "childhood": "Childhood cancers",
-    "colorectal": "Bowel (colorectal)",
-    "head_neck": "Head and neck",
-    "kidney": "Kidney",
-    "liver": "Liver",
-    "lung": "Lung",
-    "oesophageal": "Oesophageal and stomach",
-    "ovarian": "Ovarian",
-    "pancreatic": "Pancreatic",
-    "prostate": "Prostate",
-    "skin": "Skin (including melanoma)",
-    "testicular": "Testicular",
-    "thyroid": "Thyroid",
-    "uterine": "Womb (uterine)",
-    "other": "Another type",
+CANCER_TYPES: dict[str, LazyString] = {
+    "bladder": _l("Bladder"),
+    "blood": _l("Blood (leukaemia, lymphoma, myeloma)"),
+    "bone": _l("Bone and soft tissue (sarcoma)"),
+    "brain": _l("Brain and spinal cord"),
+    "breast": _l("Breast"),
+    "cervical": _l("Cervical"),
+    "childhood": _l("Childhood cancers"),
+    "colorectal": _l("Bowel (colorectal)"),
+    "head_neck": _l("Head and neck"),
+    "kidney": _l("Kidney"),
+    "liver": _l("Liver"),
+    "lung": _l("Lung"),
+    "oesophageal": _l("Oesophageal and stomach"),
+    "ovarian": _l("Ovarian"),
+    "pancreatic": _l("Pancreatic"),
+    "prostate": _l("Prostate"),
+    "skin": _l("Skin (including melanoma)"),
+    "testicular": _l("Testicular"),
+    "thyroid": _l("Thyroid"),
+    "uterine": _l("Womb (uterine)"),
+    "other": _l("Another type"),
 }
 
-TREATMENT_STAGES: dict[str, str] = {
-    "waiting": "Waiting for a diagnosis",
-    "diagnosed": "Newly diagnosed",
-    "treatment": "In treatment",
-    "after": "Finished treatment",
-    "remission": "In remission",
-    "advanced": "Living with advanced cancer",
-    "recurrence": "Facing a recurrence",
-    "palliative": "Palliative or end-of-life care",
+TREATMENT_STAGES: dict[str, LazyString] = {
+    "waiting": _l("Waiting for a diagnosis"),
+    "diagnosed": _l("Newly diagnosed"),
+    "treatment": _l("In treatment"),
+    "after": _l("Finished treatment"),
+    "remission": _l("In remission"),
+    "advanced": _l("Living with advanced cancer"),
+    "recurrence": _l("Facing a recurrence"),
+    "palliative": _l("Palliative or end-of-life care"),
 }
 
-LANGUAGES: dict[str, str] = {
-    "ar": "Arabic",
-    "bg": "Bulgarian",
-    "cs": "Czech",
-    "da": "Danish",
-    "de": "German",
-    "el": "Greek",
-    "en": "English",
-    "es": "Spanish",
-    "et": "Estonian",
-    "fi": "Finnish",
-    "fr": "French",
-    "ga": "Irish",
-    "hr": "Croatian",
-    "hu": "Hungarian",
-    "it": "Italian",
-    "lt": "Lithuanian",
-    "lv": "Latvian",
-    "mt": "Maltese",
-    "nl": "Dutch",
-    "no": "Norwegian",
-    "pl": "Polish",
-    "pt": "Portuguese",
-    "ro": "Romanian",
-    "ru": "Russian",
-    "sk": "Slovak",
-    "sl": "Slovenian",
-    "sv": "Swedish",
-    "tr": "Turkish",
-    "uk": "Ukrainian",
+LANGUAGES: dict[str, LazyString] = {
+    "ar": _l("Arabic"),
+    "bg": _l("Bulgarian"),
+    "cs": _l("Czech"),
+    "da": _l("Danish"),
+    "de": _l("German"),
+    "el": _l("Greek"),
+    "en": _l("English"),
+    "es": _l("Spanish"),
+    "et": _l("Estonian"),
+    "fi": _l("Finnish"),
+    "fr": _l("French"),
+    "ga": _l("Irish"),
+    "hr": _l("Croatian"),
+    "hu": _l("Hungarian"),
+    "it": _l("Italian"),
+    "lt": _l("Lithuanian"),
+    "lv": _l("Latvian"),
+    "mt": _l("Maltese"),
+    "nl": _l("Dutch"),
+    "no": _l("Norwegian"),
+    "pl": _l("Polish"),
+    "pt": _l("Portuguese"),
+    "ro": _l("Romanian"),
+    "ru": _l("Russian"),
+    "sk": _l("Slovak"),
+    "sl": _l("Slovenian"),
+    "sv": _l("Swedish"),
+    "tr": _l("Turkish"),
+    "uk": _l("Ukrainian"),
 }
 
 
-def pack(codes: Iterable[str], allowed: dict[str, str]) -> str | None:
+def pack(codes: Iterable[str], allowed: Mapping[str, object]) -> str | None:
     """Known codes, sorted and stored as ``,a,b,``; None when there are none."""
     kept = sorted({code for code in codes if code in allowed})
     return f",{','.join(kept)}," if kept else None
@@ -91,8 +96,21 @@ def unpack(stored: str | None) -> list[str]:
     return [code for code in (stored or "").split(",") if code]
 
 
-def labels(stored: str | None, allowed: dict[str, str]) -> list[str]:
-    return [allowed[code] for code in unpack(stored) if code in allowed]
+def labels(stored: str | None, allowed: Mapping[str, object]) -> list[str]:
+    """The labels of the stored codes, in the page's language."""
+    return [str(allowed[code]) for code in unpack(stored) if code in allowed]
+
+
+def by_label(labels: Mapping[str, object]) -> list[tuple[str, str]]:
+    """(code, label) pairs sorted by the label as the page's language writes it (accents aside)."""
+    pairs = [(code, str(label)) for code, label in labels.items()]
+    return sorted(pairs, key=lambda pair: sort_key(pair[1]))
+
+
+def sort_key(text: str) -> str:
+    """Sorts "Österreich" with the O's rather than after Z."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def contains(code: str) -> str:

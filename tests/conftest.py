@@ -32,6 +32,13 @@ PASSWORD = "correct horse battery"
 POSTGRES_URL = os.environ.get("FORUM_TEST_DATABASE_URL", "").strip()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The pages speak from compiled catalogues: compile any that changed (``make`` does too)."""
+    from forum.i18n import compile_catalogues
+
+    compile_catalogues()
+
+
 def _server_url(url: str) -> sa.URL:
     parsed = make_url(url)
     if parsed.drivername in ("postgres", "postgresql"):

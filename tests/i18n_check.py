@@ -27,9 +27,7 @@ JINJA_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 STRING_LITERAL = re.compile(r"""(?P<q>["'])(?P<text>(?:\\.|(?!(?P=q)).)*)(?P=q)""", re.S)
 GETTEXT_CALL = re.compile(r"\b(?:_|gettext|ngettext|pgettext)\(\s*$")
 #: Literals in template code that are names, not words: endpoints, keys, CSS classes, styles.
-CODE_LIKE = re.compile(
-    r"^[a-z0-9_.\-/:#%?=&]*$|^[A-Z][A-Z_]+$|^[A-Z][a-z]+(?:[A-Z][a-z]+)+$"
-)
+CODE_LIKE = re.compile(r"^[a-z0-9_.\-/:#%?=&]*$|^[A-Z][A-Z_]+$|^[A-Z][a-z]+(?:[A-Z][a-z]+)+$")
 READ_ATTRIBUTES = {"placeholder", "title", "alt", "aria-label", "aria-description"}
 #: Template literals that look like words but are not shown as such (HTML attribute values,
 #: autocomplete tokens), spelled out so that a real omission still fails.
@@ -73,7 +71,12 @@ class _TextFinder(HTMLParser):
             if value is None:
                 continue
             read = name in READ_ATTRIBUTES
-            read |= name == "value" and values.get("type") in {"submit", "button", "reset"}
+            # An <input> button shows its value; a <button>'s value is only sent.
+            read |= (
+                name == "value"
+                and tag == "input"
+                and values.get("type") in {"submit", "button", "reset"}
+            )
             read |= name == "content" and tag == "meta" and values.get("name") == "description"
             if read and _readable(value.replace("\x00", " ")):
                 self.found.append((self.getpos()[0], f'{name}="{value.strip()}"'))
@@ -113,7 +116,9 @@ def unmarked_in_template(path: Path) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     for match in JINJA_CODE.finditer(source):
         line = source.count("\n", 0, match.start()) + 1
-        found.extend((line, f"literal in code: {text!r}") for text in _literals_in_code(match.group()))
+        found.extend(
+            (line, f"literal in code: {text!r}") for text in _literals_in_code(match.group())
+        )
     # Jinja code becomes a NUL of the same line count, so what is left is what a reader sees.
     blanked = JINJA_CODE.sub(lambda m: "\x00" + "\n" * m.group().count("\n"), source)
     finder = _TextFinder()
@@ -136,9 +141,14 @@ def _name(func: ast.AST) -> str:
     return ""
 
 
+def _relative(path: Path) -> str:
+    resolved = path.resolve()
+    return resolved.relative_to(ROOT).as_posix() if resolved.is_relative_to(ROOT) else str(path)
+
+
 def unmarked_in_python(path: Path) -> list[tuple[int, str]]:
     tree = ast.parse(path.read_text(), filename=str(path))
-    relative = path.resolve().relative_to(ROOT).as_posix()
+    relative = _relative(path)
     raising = relative.startswith(("forum/services/", "forum/web/"))
     found: list[tuple[int, str]] = []
     raised_calls = {
@@ -157,9 +167,7 @@ def unmarked_in_python(path: Path) -> list[tuple[int, str]]:
                 k.value for k in node.keywords if k.arg in {"label", "description", "message"}
             )
             if PYTHON_FIELD.search(name):
-                texts.extend(
-                    k.value for k in node.keywords if k.arg == "render_kw"
-                )  # placeholders
+                texts.extend(k.value for k in node.keywords if k.arg == "render_kw")  # placeholders
         elif name == "SelectChoice" and len(node.args) > 1:
             texts.append(node.args[1])
         elif raising and id(node) in raised_calls and PYTHON_EXCEPTION.search(name) and node.args:
@@ -184,7 +192,7 @@ def unmarked(paths: list[Path]) -> dict[str, list[tuple[int, str]]]:
     for base in paths:
         files = sorted(base.rglob("*")) if base.is_dir() else [base]
         for path in files:
-            relative = path.resolve().relative_to(ROOT).as_posix()
+            relative = _relative(path)
             if path.suffix == ".html":
                 found = unmarked_in_template(path)
             elif path.suffix == ".py" and not relative.startswith(PYTHON_SKIP):

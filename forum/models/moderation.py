@@ -9,6 +9,8 @@ from sqlalchemy import ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
+from forum.i18n import lazy_gettext as _l
+from forum.i18n import lazy_pgettext
 from forum.models.types import UTCDateTime, str_enum, utcnow
 from forum.models.users import User
 
@@ -31,6 +33,53 @@ class ModerationAction(db.Model):
     target_user: Mapped[User | None] = relationship(foreign_keys=[target_user_id])
 
 
+#: What each kind of log entry records, as the moderation log shows it (the entry stores the kind;
+#: a kind missing here is shown as its words).
+MODERATION_ACTION_LABELS = {
+    "add_member_note": _l("Add member note"),
+    "approve_member": _l("Approve member"),
+    "approve_post": _l("Approve post"),
+    "ban_member": _l("Ban member"),
+    "board_settings": _l("Board settings"),
+    "claim_report": _l("Claim report"),
+    "clear_content_warning": _l("Clear content warning"),
+    "decline_member": _l("Decline member"),
+    "dismiss_report": _l("Dismiss report"),
+    "distrust_member": _l("Distrust member"),
+    "edit_post": _l("Edit post"),
+    "hide_post": _l("Hide post"),
+    "invite_member": _l("Invite member"),
+    "lift_ban": _l("Lift ban"),
+    "lift_mute": _l("Lift mute"),
+    "lift_suspension": _l("Lift suspension"),
+    "lock_thread": _l("Lock thread"),
+    "make_facilitator": _l("Make facilitator"),
+    "make_lead": _l("Make lead"),
+    "make_member": _l("Make member"),
+    "merge_thread": _l("Merge thread"),
+    "message_anonymous_author": _l("Message anonymous author"),
+    "move_thread": _l("Move thread"),
+    "mute_member": _l("Mute member"),
+    "pin_thread": _l("Pin thread"),
+    "reject_post": _l("Reject post"),
+    "remove_member": _l("Remove member"),
+    "remove_note": _l("Remove note"),
+    "resolve_report": _l("Resolve report"),
+    "restore_post": _l("Restore post"),
+    "reveal_author": _l("Reveal author"),
+    "set_content_warning": _l("Set content warning"),
+    "set_note": _l("Set note"),
+    "split_thread": _l("Split thread"),
+    "suspend_member": _l("Suspend member"),
+    "trust_member": _l("Trust member"),
+    "unlock_thread": _l("Unlock thread"),
+    "unpin_thread": _l("Unpin thread"),
+    "unverify_professional": _l("Unverify professional"),
+    "verify_professional": _l("Verify professional"),
+    "warn_member": _l("Warn member"),
+}
+
+
 class ReportReason(enum.StrEnum):
     AT_RISK = "at_risk"
     HARASSMENT = "harassment"
@@ -41,12 +90,12 @@ class ReportReason(enum.StrEnum):
 
 
 REPORT_REASON_LABELS = {
-    ReportReason.AT_RISK: "I'm worried about this person",
-    ReportReason.HARASSMENT: "Harassment or unkindness",
-    ReportReason.MISINFORMATION: "Medical misinformation or an unproven treatment",
-    ReportReason.PRIVACY: "Someone's personal details",
-    ReportReason.SPAM: "Spam or selling",
-    ReportReason.OTHER: "Something else",
+    ReportReason.AT_RISK: _l("I'm worried about this person"),
+    ReportReason.HARASSMENT: _l("Harassment or unkindness"),
+    ReportReason.MISINFORMATION: _l("Medical misinformation or an unproven treatment"),
+    ReportReason.PRIVACY: _l("Someone's personal details"),
+    ReportReason.SPAM: _l("Spam or selling"),
+    ReportReason.OTHER: _l("Something else"),
 }
 
 
@@ -54,6 +103,14 @@ class ReportStatus(enum.StrEnum):
     OPEN = "open"
     RESOLVED = "resolved"
     DISMISSED = "dismissed"
+
+
+#: A report's status as people read it.
+REPORT_STATUS_LABELS = {
+    ReportStatus.OPEN: _l("open"),
+    ReportStatus.RESOLVED: _l("resolved"),
+    ReportStatus.DISMISSED: _l("dismissed"),
+}
 
 
 class Report(db.Model):
@@ -117,6 +174,20 @@ class SanctionKind(enum.StrEnum):
     SUSPENSION = "suspension"
 
 
+#: A sanction's kind as people read it (the moderation record of a member).
+SANCTION_KIND_LABELS = {
+    SanctionKind.WARNING: lazy_pgettext("sanction", "Warning"),
+    SanctionKind.MUTE: lazy_pgettext("sanction", "Mute"),
+    SanctionKind.SUSPENSION: _l("Suspension"),
+}
+#: The button that lifts a sanction early (a warning cannot be lifted).
+SANCTION_LIFT_LABELS = {
+    SanctionKind.WARNING: _l("Lift this warning now"),
+    SanctionKind.MUTE: _l("Lift this mute now"),
+    SanctionKind.SUSPENSION: _l("Lift this suspension now"),
+}
+
+
 class Sanction(db.Model):
     """A warning, a board mute (read-only there) or a site suspension, each with an expiry."""
 
@@ -159,6 +230,15 @@ class WatchedWordAction(enum.StrEnum):
     HOLD = "hold"
     FLAG = "flag"
     AT_RISK = "at_risk"
+
+
+#: What a watched word does, as the list of watched words shows it.
+WATCHED_WORD_ACTION_LABELS = {
+    WatchedWordAction.BLOCK: _l("Block"),
+    WatchedWordAction.HOLD: _l("Hold"),
+    WatchedWordAction.FLAG: _l("Flag"),
+    WatchedWordAction.AT_RISK: _l("At risk"),
+}
 
 
 class WatchedWord(db.Model):

@@ -5,10 +5,12 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import LazyString
 from sqlalchemy import ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
+from forum.i18n import lazy_gettext as _l
 from forum.models.types import UTCDateTime, str_enum, utcnow
 from forum.models.users import User
 
@@ -21,14 +23,14 @@ class ReactionKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return REACTION_LABELS[self]
+        return str(REACTION_LABELS[self])
 
 
-REACTION_LABELS: dict[ReactionKind, str] = {
-    ReactionKind.HUG: "Hug",
-    ReactionKind.THINKING_OF_YOU: "Thinking of you",
-    ReactionKind.THANK_YOU: "Thank you",
-    ReactionKind.ME_TOO: "Me too",
+REACTION_LABELS: dict[ReactionKind, LazyString] = {
+    ReactionKind.HUG: _l("Hug"),
+    ReactionKind.THINKING_OF_YOU: _l("Thinking of you"),
+    ReactionKind.THANK_YOU: _l("Thank you"),
+    ReactionKind.ME_TOO: _l("Me too"),
 }
 
 

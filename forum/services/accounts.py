@@ -9,13 +9,16 @@ from functools import cache
 from zoneinfo import available_timezones
 
 from flask import current_app, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.countries import COUNTRIES
 from forum.extensions import db
-from forum.i18n import LANGUAGES
+from forum.i18n import LANGUAGES, speaking_to
+from forum.i18n import lazy_gettext as _l
 from forum.models import Consent, EmailFrequency, MessagePolicy, SiteRole, User
 from forum.models.types import utcnow
 from forum.models.users import DISPLAY_NAME_MAX, USERNAME_MAX, ConsentKind
@@ -31,16 +34,17 @@ def check_username(username: str) -> str:
     username = username.strip()
     if not USERNAME_PATTERN.match(username):
         raise ServiceError(
-            f"Usernames are 3 to {USERNAME_MAX} letters, digits or underscores.", "username"
+            _("Usernames are 3 to %(max)s letters, digits or underscores.", max=USERNAME_MAX),
+            "username",
         )
     return username
 
 
-COMMON_PASSWORD = (
-    "That password is one of the most common passwords, which are the first ones people try. "  # noqa: S105
+COMMON_PASSWORD = _l(
+    "That password is one of the most common passwords, which are the first ones people try. "
     "Please choose another: a few unrelated words you can remember work well."
 )
-PERSONAL_PASSWORD = "Your password cannot be your username or e-mail address."  # noqa: S105
+PERSONAL_PASSWORD = _l("Your password cannot be your username or e-mail address.")
 
 
 def check_password(
@@ -50,14 +54,18 @@ def check_password(
     from forum.services import security
 
     if len(password) < PASSWORD_MIN:
-        raise ServiceError(f"Passwords need at least {PASSWORD_MIN} characters.", field)
+        raise ServiceError(
+            _("Passwords need at least %(min)s characters.", min=PASSWORD_MIN), field
+        )
     if len(password) > PASSWORD_MAX:
-        raise ServiceError(f"Passwords can be at most {PASSWORD_MAX} characters.", field)
+        raise ServiceError(
+            _("Passwords can be at most %(max)s characters.", max=PASSWORD_MAX), field
+        )
     lowered = password.strip().lower()
     if any(lowered == (name or "").strip().lower() for name in (username, email) if name):
-        raise ServiceError(PERSONAL_PASSWORD, field)
+        raise ServiceError(str(PERSONAL_PASSWORD), field)
     if security.is_common_password(password):
-        raise ServiceError(COMMON_PASSWORD, field)
+        raise ServiceError(str(COMMON_PASSWORD), field)
     return password
 
 
@@ -83,7 +91,7 @@ def create_user(
     username = check_username(username)
     email = email.strip()
     if "@" not in email or len(email) > 254:
-        raise ServiceError("Please enter a valid e-mail address.", "email")
+        raise ServiceError(_("Please enter a valid e-mail address."), "email")
     check_password(password, username=username, email=email)
     taken = db.session.scalars(
         select(User).where(
@@ -96,9 +104,9 @@ def create_user(
     if taken is not None:
         field = "username" if taken.username.lower() == username.lower() else "email"
         raise ServiceError(
-            "That username is taken; please choose another."
+            _("That username is taken; please choose another.")
             if field == "username"
-            else "An account already uses that e-mail address. Sign in or reset your password.",
+            else _("An account already uses that e-mail address. Sign in or reset your password."),
             field,
         )
     user = User(
@@ -132,37 +140,51 @@ def register(username: str, email: str, password: str) -> User | None:
     username = check_username(username)
     email = email.strip()
     if "@" not in email or len(email) > 254:
-        raise ServiceError("Please enter a valid e-mail address.", "email")
+        raise ServiceError(_("Please enter a valid e-mail address."), "email")
     check_password(password, username=username, email=email)
     if db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
-        raise ServiceError("That username is taken; please choose another.", "username")
+        raise ServiceError(_("That username is taken; please choose another."), "username")
     owner = db.session.scalars(select(User).where(func.lower(User.email) == email.lower())).first()
     site = current_app.config["SITE_NAME"]
     if owner is not None:
         # Spend the time a new account would, so that timing does not tell either.
         generate_password_hash(password, method=_hash_method())
+        sign_in = url_for("auth.login", _external=True)
+        reset = url_for("auth.request_reset", _external=True)
+        with speaking_to(owner.locale):  # the owner's language, not the requester's
+            subject = _("Someone tried to join %(site)s with your e-mail address", site=site)
+            hello = _("Hello %(name)s,", name=owner.name)
+            what = _(
+                "Someone (perhaps you) tried to create a new %(site)s account with this e-mail "
+                "address. You already have an account: your username is '%(username)s'.",
+                site=site,
+                username=owner.username,
+            )
+            to_sign_in = _("To sign in: %(url)s", url=sign_in)
+            forgot = _("Forgot your password? %(url)s", url=reset)
+            not_you = _("If this was not you, you need do nothing: no account was created.")
         mail.send(
             owner.email,
-            f"Someone tried to join {site} with your e-mail address",
-            f"Hello {owner.name},\n\n"
-            f"Someone (perhaps you) tried to create a new {site} account with this e-mail "
-            f"address. You already have an account: your username is '{owner.username}'.\n\n"
-            f"To sign in: {url_for('auth.login', _external=True)}\n"
-            f"Forgot your password? {url_for('auth.request_reset', _external=True)}\n\n"
-            "If this was not you, you need do nothing: no account was created.\n",
+            subject,
+            f"{hello}\n\n{what}\n\n{to_sign_in}\n{forgot}\n\n{not_you}\n",
         )
         return None
     user = create_user(
         username, email, password, consents=(ConsentKind.HEALTH_DATA, ConsentKind.GUIDELINES)
     )
+    # The new member has no language setting yet: they are written to in the page's language.
+    hello = _("Hello %(name)s,", name=user.name)
+    ready = _(
+        "Your %(site)s account '%(username)s' is ready. Sign in with your username or this "
+        "e-mail address and the password you chose:",
+        site=site,
+        username=user.username,
+    )
+    not_you = _("If you did not create this account, reply to this e-mail and we will remove it.")
     mail.send(
         user.email,
-        f"Welcome to {site}",
-        f"Hello {user.name},\n\n"
-        f"Your {site} account '{user.username}' is ready. Sign in with your username or this "
-        f"e-mail address and the password you chose:\n\n"
-        f"{url_for('auth.login', _external=True)}\n\n"
-        "If you did not create this account, reply to this e-mail and we will remove it.\n",
+        _("Welcome to %(site)s", site=site),
+        f"{hello}\n\n{ready}\n\n{url_for('auth.login', _external=True)}\n\n{not_you}\n",
     )
     return user
 
@@ -178,7 +200,7 @@ def authenticate(login: str, password: str) -> User | None:
 
 def change_password(user: User, current: str, new: str) -> None:
     if not user.check_password(current):
-        raise ServiceError("Your current password is not right.", "current_password")
+        raise ServiceError(_("Your current password is not right."), "current_password")
     set_password(user, new, field="new_password", event="password_changed")
 
 
@@ -207,14 +229,15 @@ def update_settings(
     display_name = " ".join(display_name.split())
     if len(display_name) > DISPLAY_NAME_MAX:
         raise ServiceError(
-            f"Display names can be at most {DISPLAY_NAME_MAX} characters.", "display_name"
+            _("Display names can be at most %(max)s characters.", max=DISPLAY_NAME_MAX),
+            "display_name",
         )
     if locale and locale not in LANGUAGES:
-        raise ServiceError("Please choose one of the languages offered.", "locale")
+        raise ServiceError(_("Please choose one of the languages offered."), "locale")
     if timezone not in available_timezones():
-        raise ServiceError("Please choose a time zone from the list.", "timezone")
+        raise ServiceError(_("Please choose a time zone from the list."), "timezone")
     if country is not None and country not in COUNTRIES:
-        raise ServiceError("Please choose a country from the list.", "country")
+        raise ServiceError(_("Please choose a country from the list."), "country")
     user.display_name = display_name or None
     user.locale = locale
     user.timezone = timezone
@@ -280,15 +303,23 @@ def send_password_reset(login: str) -> None:
         return
     link = url_for("auth.reset_password", token=reset_token(user), _external=True)
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
-    mail.send(
-        user.email,
-        f"Reset your {current_app.config['SITE_NAME']} password",
-        f"Hello {user.name},\n\n"
-        f"Someone (we hope you) asked to reset the password of your account '{user.username}'.\n"
-        f"Open this link within {minutes} minutes to choose a new password:\n\n{link}\n\n"
-        "The link works once. If you did not ask for this, ignore this e-mail: your password "
-        "stays as it is.\n",
-    )
+    with speaking_to(user.locale):  # the member's language, whoever asked
+        subject = _("Reset your %(site)s password", site=current_app.config["SITE_NAME"])
+        hello = _("Hello %(name)s,", name=user.name)
+        asked = _(
+            "Someone (we hope you) asked to reset the password of your account '%(username)s'.",
+            username=user.username,
+        )
+        open_link = ngettext(
+            "Open this link within %(num)d minute to choose a new password:",
+            "Open this link within %(num)d minutes to choose a new password:",
+            minutes,
+        )
+        once = _(
+            "The link works once. If you did not ask for this, ignore this e-mail: your password "
+            "stays as it is."
+        )
+    mail.send(user.email, subject, f"{hello}\n\n{asked}\n{open_link}\n\n{link}\n\n{once}\n")
 
 
 def user_for_reset_token(token: str) -> User | None:

@@ -17,6 +17,8 @@ import tempfile
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import format_decimal, ngettext
+from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from werkzeug.datastructures import FileStorage
 
@@ -32,10 +34,18 @@ FORMATS = ("PNG", "JPEG", "GIF", "WEBP")
 KEY = re.compile(r"[A-Za-z0-9_-]{32}")
 FIELD = "avatar"
 
-NOT_A_PICTURE = (
+
+def N_(text: str) -> str:  # noqa: N802
+    """Marks English for the catalogue; ``_()`` translates it where it is shown."""
+    return text
+
+
+NOT_A_PICTURE = N_(
     "That file is not a picture we can use: please choose a PNG, JPEG, GIF or WebP image."
 )
-NO_FILE = "Please choose a picture to upload."
+NO_FILE = N_("Please choose a picture to upload.")
+#: For developers (a programming error), not for members.
+NOT_A_KEY = "not an avatar key"
 
 
 def is_key(key: str | None) -> bool:
@@ -48,16 +58,17 @@ def folder() -> Path:
 
 def filename(key: str) -> str:
     if not is_key(key):
-        raise ValueError("not an avatar key")
+        raise ValueError(NOT_A_KEY)
     return f"{key}.png"
 
 
 def readable_size(size: int) -> str:
-    """2097152 → "2 MB"; 1536 → "1.5 KB"."""
-    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
-        if size >= scale:
-            return f"{size / scale:.1f}".removesuffix(".0") + f" {unit}"
-    return f"{size} bytes"
+    """2097152 → "2 MB"; 1536 → "1.5 KB" (numbers as the page's language writes them)."""
+    if size >= 1024 * 1024:
+        return _("%(number)s MB", number=format_decimal(size / (1024 * 1024), "#,##0.#"))
+    if size >= 1024:
+        return _("%(number)s KB", number=format_decimal(size / 1024, "#,##0.#"))
+    return ngettext("%(num)d byte", "%(num)d bytes", size)
 
 
 def prepare(upload: FileStorage | None) -> bytes:
@@ -66,15 +77,18 @@ def prepare(upload: FileStorage | None) -> bytes:
     Raises :class:`ServiceError` (on the ``avatar`` field) with what to do instead.
     """
     if upload is None or not upload.filename:
-        raise ServiceError(NO_FILE, FIELD)
+        raise ServiceError(_(NO_FILE), FIELD)
     limit = current_app.config["AVATAR_MAX_BYTES"]
     data = upload.stream.read(limit + 1)
     if not data:
-        raise ServiceError(NO_FILE, FIELD)
+        raise ServiceError(_(NO_FILE), FIELD)
     if len(data) > limit:
         raise ServiceError(
-            f"That picture is larger than {readable_size(limit)}: please choose a smaller one, "
-            "or make it smaller on your device first.",
+            _(
+                "That picture is larger than %(size)s: please choose a smaller one, "
+                "or make it smaller on your device first.",
+                size=readable_size(limit),
+            ),
             FIELD,
         )
     return _reencode(data)
@@ -82,8 +96,11 @@ def prepare(upload: FileStorage | None) -> bytes:
 
 def _too_many_pixels() -> ServiceError:
     return ServiceError(
-        f"That picture is too big: please choose one of at most {MAX_SIDE:,} × {MAX_SIDE:,} "
-        "pixels.",
+        _(
+            "That picture is too big: please choose one of at most %(width)s × %(height)s pixels.",
+            width=format(MAX_SIDE, ","),
+            height=format(MAX_SIDE, ","),
+        ),
         FIELD,
     )
 
@@ -106,10 +123,10 @@ def _reencode(data: bytes) -> bytes:
     except ServiceError:
         raise
     except UnidentifiedImageError:
-        raise ServiceError(NOT_A_PICTURE, FIELD) from None
+        raise ServiceError(_(NOT_A_PICTURE), FIELD) from None
     except Exception:  # a damaged file fails in many ways (OSError, SyntaxError, struct.error…)
         current_app.logger.info("An uploaded picture could not be decoded", exc_info=True)
-        raise ServiceError(NOT_A_PICTURE, FIELD) from None
+        raise ServiceError(_(NOT_A_PICTURE), FIELD) from None
     # A new image holds the pixels alone: no EXIF, ICC profile, text chunks or comments.
     clean = Image.new(square.mode, square.size)
     clean.paste(square)

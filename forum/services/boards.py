@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from forum.extensions import db
@@ -14,9 +15,14 @@ from forum.services import ServiceError, clean_text, modlog
 def _clean_name(name: str, what: str) -> str:
     name = " ".join(name.split())
     if not name:
-        raise ServiceError(f"Please give the {what} a name.", "name")
+        missing = (
+            _("Please give the board a name.")
+            if what == "board"
+            else _("Please give the category a name.")
+        )
+        raise ServiceError(missing, "name")
     if len(name) > NAME_MAX:
-        raise ServiceError(f"Names can be at most {NAME_MAX} characters.", "name")
+        raise ServiceError(_("Names can be at most %(limit)s characters.", limit=NAME_MAX), "name")
     return name
 
 
@@ -53,7 +59,7 @@ def find_board(name: str) -> Board | None:
 def create_category(name: str, description: str = "") -> Category:
     name = _clean_name(name, "category")
     if _name_taken(Category, name, None):
-        raise ServiceError(f"A category called '{name}' already exists.", "name")
+        raise ServiceError(_("A category called '%(name)s' already exists.", name=name), "name")
     category = Category(
         name=name, description=_clean_description(description), position=_next_position(Category)
     )
@@ -65,7 +71,7 @@ def create_category(name: str, description: str = "") -> Category:
 def update_category(category: Category, name: str, description: str, archived: bool) -> None:
     name = _clean_name(name, "category")
     if _name_taken(Category, name, category.id):
-        raise ServiceError(f"A category called '{name}' already exists.", "name")
+        raise ServiceError(_("A category called '%(name)s' already exists.", name=name), "name")
     category.name = name
     category.description = _clean_description(description)
     category.archived = archived
@@ -77,7 +83,9 @@ def parse_visibility(value: str) -> Visibility:
         return Visibility(value)
     except ValueError:
         choices = ", ".join(v.value for v in Visibility)
-        raise ServiceError(f"Visibility must be one of: {choices}.", "visibility") from None
+        raise ServiceError(
+            _("Visibility must be one of: %(choices)s.", choices=choices), "visibility"
+        ) from None
 
 
 CLOSED = (Visibility.PRIVATE, Visibility.HIDDEN)
@@ -113,17 +121,23 @@ def check_settings(
 ) -> None:
     if visibility == Visibility.HIDDEN and join_policy != JoinPolicy.INVITE:
         raise ServiceError(
-            "A hidden board can only be joined by invitation: no one else knows it exists.",
+            _("A hidden board can only be joined by invitation: no one else knows it exists."),
             "join_policy",
         )
     if retention_days is not None and not 1 <= retention_days <= RETENTION_MAX_DAYS:
         raise ServiceError(
-            f"Retention is a number of days from 1 to {RETENTION_MAX_DAYS} (empty keeps posts).",
+            _(
+                "Retention is a number of days from 1 to %(limit)s (empty keeps posts).",
+                limit=RETENTION_MAX_DAYS,
+            ),
             "retention_days",
         )
     if not 0 <= premoderate_posts <= PREMODERATE_MAX:
         raise ServiceError(
-            f"Approval of first posts takes a number from 0 (off) to {PREMODERATE_MAX}.",
+            _(
+                "Approval of first posts takes a number from 0 (off) to %(limit)s.",
+                limit=PREMODERATE_MAX,
+            ),
             "premoderate_posts",
         )
 
@@ -148,7 +162,7 @@ def create_board(
     public one to being hidden from search engines."""
     name = _clean_name(name, "board")
     if _name_taken(Board, name, None):
-        raise ServiceError(f"A board called '{name}' already exists.", "name")
+        raise ServiceError(_("A board called '%(name)s' already exists.", name=name), "name")
     join_policy = join_policy or default_join_policy(visibility)
     check_settings(visibility, join_policy, retention_days, premoderate_posts)
     board = Board(
@@ -185,13 +199,15 @@ def update_settings(actor: User, board: Board, **settings: object) -> None:
     if visibility != board.visibility and widens_audience(board.visibility, visibility):
         if not actor.is_admin:
             raise ServiceError(
-                "Letting more people read this board's past posts needs a site admin.",
+                _("Letting more people read this board's past posts needs a site admin."),
                 "visibility",
             )
         if not confirmed:
             raise ServiceError(
-                "More people will be able to read everything ever written here. Tick the box "
-                "to confirm that the members would accept that.",
+                _(
+                    "More people will be able to read everything ever written here. Tick the box "
+                    "to confirm that the members would accept that."
+                ),
                 "confirm_widening",
             )
     retention = settings.get("retention_days", board.retention_days)
@@ -229,7 +245,7 @@ def update_board(
 ) -> None:
     name = _clean_name(name, "board")
     if _name_taken(Board, name, board.id):
-        raise ServiceError(f"A board called '{name}' already exists.", "name")
+        raise ServiceError(_("A board called '%(name)s' already exists.", name=name), "name")
     if category.id != board.category_id:
         board.position = _next_position(Board, category_id=category.id)
     board.name = name

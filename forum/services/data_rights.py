@@ -21,11 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from forum import policy, queries
 from forum.extensions import db
+from forum.i18n import lazy_gettext as _l
 from forum.models import (
     Block,
     Board,
@@ -51,10 +53,17 @@ from forum.policy import Viewer
 from forum.services import ServiceError, avatars
 from forum.services.security import ADDRESS_HIDDEN_KINDS
 
-FORMER_MEMBER = "Former member"
-ANONYMOUS_MEMBER = "Anonymous member"
-UNSEEN_THREAD = "(a thread you can no longer read)"
-UNSEEN_BOARD = "(a board you can no longer see)"
+FORMER_MEMBER = _l("Former member")
+ANONYMOUS_MEMBER = _l("Anonymous member")
+UNSEEN_THREAD = _l("(a thread you can no longer read)")
+UNSEEN_BOARD = _l("(a board you can no longer see)")
+#: How a post that is not plainly visible is described in the member's export.
+POST_STATUS_NOTES = {
+    PostStatus.PENDING: _l("pending"),
+    PostStatus.HIDDEN: _l("hidden"),
+    PostStatus.DELETED: _l("deleted"),
+    PostStatus.REJECTED: _l("rejected"),
+}
 #: Messages read per query while writing a conversation out.
 MESSAGE_BATCH = 500
 #: Security events a member is not shown (as on their security page): a failed sign-in may carry
@@ -95,7 +104,7 @@ def accept_consents(user: User, kinds: list[str]) -> None:
     current = site_versions()
     unknown = [kind for kind in kinds if kind not in current]
     if unknown or not kinds:
-        raise ServiceError("Please accept the texts shown to carry on.")
+        raise ServiceError(_("Please accept the texts shown to carry on."))
     now = utcnow()
     for kind in kinds:
         db.session.add(Consent(user_id=user.id, kind=kind, version=current[kind], accepted_at=now))
@@ -133,13 +142,13 @@ class _Namer:
         self._threads: dict[int, _Place] = {}
 
     def board(self, board: Board) -> str:
-        return board.name if policy.can_list_board(self.viewer, board) else UNSEEN_BOARD
+        return board.name if policy.can_list_board(self.viewer, board) else str(UNSEEN_BOARD)
 
     def place(self, thread: Thread) -> _Place:
         if thread.id not in self._threads:
             readable = policy.can_read_thread(self.viewer, thread)
             title = thread.title if readable or thread.author_id == self.viewer.id else None
-            self._threads[thread.id] = _Place(title or UNSEEN_THREAD, self.board(thread.board))
+            self._threads[thread.id] = _Place(title or str(UNSEEN_THREAD), self.board(thread.board))
         return self._threads[thread.id]
 
 
@@ -160,8 +169,10 @@ def _account(user: User) -> dict[str, Any]:
         "verified_professional": user.verified_professional,
         "hide_warned_threads": user.hide_warned_threads,
         "two_factor_enabled_at": _when(user.two_factor_enabled_at),
-        "note": "Your password and two-factor secret are stored only in a form that cannot be "
-        "read back, and are not included.",
+        "note": _(
+            "Your password and two-factor secret are stored only in a form that cannot be "
+            "read back, and are not included."
+        ),
     }
 
 
@@ -280,7 +291,7 @@ def _security_events(user: User) -> list[dict[str, Any]]:
             "ip_address": None if e.kind in ADDRESS_HIDDEN_KINDS else e.ip_address,
             "user_agent": e.user_agent,
             "detail": e.detail,
-            "by": "you" if e.actor_id in (None, user.id) else "a site administrator",
+            "by": _("you") if e.actor_id in (None, user.id) else _("a site administrator"),
         }
         for e in rows
     ]
@@ -310,11 +321,7 @@ def _reports(user: User) -> list[dict[str, Any]]:
     )
     return [
         {
-            "about": "a post"
-            if r.post_id or r.thread_id
-            else "a message"
-            if r.message_id
-            else "a member",
+            "about": _report_about(r),
             "post_id": r.post_id,
             "reason": _value(r.reason),
             "note": r.note,
@@ -325,6 +332,14 @@ def _reports(user: User) -> list[dict[str, Any]]:
         }
         for r in rows
     ]
+
+
+def _report_about(report: Report) -> str:
+    if report.post_id or report.thread_id:
+        return _("a post")
+    if report.message_id:
+        return _("a message")
+    return _("a member")
 
 
 def _own_posts(user: User) -> list[Post]:
@@ -346,22 +361,28 @@ def _posts_markdown(user: User, namer: _Namer) -> dict[str, str]:
         place = namer.place(post.thread)
         name = f"posts/thread-{post.thread_id}.md"
         if name not in files:
-            files[name] = [f"# {place.thread_title}\n", f"Board: {place.board_name}\n"]
+            board_line = _("Board: %(board)s", board=place.board_name)
+            files[name] = [f"# {place.thread_title}\n", f"{board_line}\n"]
         notes = []
         if post.anonymous:
-            notes.append("posted anonymously")
+            notes.append(_("posted anonymously"))
         if post.status != PostStatus.VISIBLE:
-            notes.append(_value(post.status))
+            notes.append(str(POST_STATUS_NOTES.get(post.status, _value(post.status))))
         if post.edited_at is not None:
-            notes.append(f"last edited {_when(post.edited_at)}")
-        heading = "Opening post" if post.is_opening else f"Reply #{post.number}"
+            notes.append(_("last edited %(when)s", when=_when(post.edited_at)))
+        if post.is_opening:
+            heading = _("Opening post, %(when)s", when=_when(post.created_at))
+        else:
+            heading = _(
+                "Reply #%(number)s, %(when)s", number=post.number, when=_when(post.created_at)
+            )
         extra = f" ({', '.join(notes)})" if notes else ""
-        files[name].append(f"\n## {heading}, {_when(post.created_at)}{extra}\n\n{post.source}\n")
+        files[name].append(f"\n## {heading}{extra}\n\n{post.source}\n")
     return {name: "".join(parts) for name, parts in files.items()}
 
 
 def _message_author(message: Message) -> str:
-    return message.author.name if message.author is not None else FORMER_MEMBER
+    return message.author.name if message.author is not None else str(FORMER_MEMBER)
 
 
 def _conversations_markdown(user: User, viewer: Viewer) -> dict[str, str]:
@@ -375,7 +396,8 @@ def _conversations_markdown(user: User, viewer: Viewer) -> dict[str, str]:
     ).all()
     for conversation in current:
         people = ", ".join(p.user.name for p in conversation.participants if p.left_at is None)
-        lines = [f"# {conversation.subject}\n\nWith: {people}\n"]
+        with_line = _("With: %(people)s", people=people)
+        lines = [f"# {conversation.subject}\n\n{with_line}\n"]
         page_number, pages = 1, 1
         while page_number <= pages:
             page = queries.conversation_messages(viewer, conversation, page_number, MESSAGE_BATCH)
@@ -402,32 +424,45 @@ def _conversations_markdown(user: User, viewer: Viewer) -> dict[str, str]:
         .order_by(Message.created_at, Message.id)
     ).all()
     if left:
-        lines = ["# Messages you wrote in conversations you have left\n"]
+        lines = [f"# {_('Messages you wrote in conversations you have left')}\n"]
         for message in left:
             lines.append(f"\n## {_when(message.created_at)}\n\n{message.source}\n")
         files["messages/conversations-you-left.md"] = "".join(lines)
     return files
 
 
-README = """# Your data from {site}
-
-Made on {made} for {username}.
-
-- `account.json`: your account (your password and two-factor secret are never included)
-- `consents.json`: what you agreed to, which version of the text, and when
-- `profile.json`: your profile and journey details, and who may see each
-- `memberships.json`: the boards you belong to, asked to join or were invited to
-- `notification_settings.json`: your e-mail and message settings, and what you watch or mute
-- `reactions.json`: the reactions you gave
-- `blocks.json`: the people you blocked
-- `security_events.json`: sign-ins and other security events on your account
-- `sanctions.json`: warnings, mutes and suspensions you received
-- `reports.json`: the reports you made (your own words only)
-- `posts/`: your posts as you wrote them (Markdown), anonymous ones included
-- `messages/`: your conversations as you see them on the site
-
-Other people appear only in your conversations, as they appear to you there.
-"""
+def _readme(site: str, made: str, username: str) -> str:
+    """What the export holds, in the member's language (the file names stay as they are)."""
+    files = [
+        (
+            "account.json",
+            _("your account (your password and two-factor secret are never included)"),
+        ),
+        ("consents.json", _("what you agreed to, which version of the text, and when")),
+        ("profile.json", _("your profile and journey details, and who may see each")),
+        ("memberships.json", _("the boards you belong to, asked to join or were invited to")),
+        (
+            "notification_settings.json",
+            _("your e-mail and message settings, and what you watch or mute"),
+        ),
+        ("reactions.json", _("the reactions you gave")),
+        ("blocks.json", _("the people you blocked")),
+        ("security_events.json", _("sign-ins and other security events on your account")),
+        ("sanctions.json", _("warnings, mutes and suspensions you received")),
+        ("reports.json", _("the reports you made (your own words only)")),
+        ("posts/", _("your posts as you wrote them (Markdown), anonymous ones included")),
+        ("messages/", _("your conversations as you see them on the site")),
+    ]
+    lines = [
+        "# " + _("Your data from %(site)s", site=site),
+        "",
+        _("Made on %(made)s for %(username)s.", made=made, username=username),
+        "",
+        *(f"- `{name}`: {what}" for name, what in files),
+        "",
+        _("Other people appear only in your conversations, as they appear to you there."),
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def export(user: User) -> bytes:
@@ -436,9 +471,7 @@ def export(user: User) -> bytes:
     namer = _Namer(viewer)
     made = utcnow()
     files: dict[str, str] = {
-        "README.md": README.format(
-            site=current_app.config["SITE_NAME"], made=made.isoformat(), username=user.username
-        ),
+        "README.md": _readme(current_app.config["SITE_NAME"], made.isoformat(), user.username),
         "account.json": _json(_account(user)),
         "consents.json": _json(_consents(user)),
         "profile.json": _json(_profile(user)),

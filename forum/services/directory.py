@@ -5,14 +5,17 @@ It is public information (anyone may search it); only site admins add, change or
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from flask_babel import LazyString
+from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 
 from forum.countries import COUNTRIES
 from forum.extensions import db
+from forum.i18n import lazy_gettext as _l
 from forum.models import LedBy, MeetingFormat, SupportGroup
 from forum.queries import Page, clamp_page
 from forum.services import ServiceError, clean_text
@@ -25,15 +28,15 @@ WEBSITE_MAX = 500
 SEARCH_MAX = 100
 PER_PAGE = 20
 
-MEETING_FORMAT_LABELS: dict[MeetingFormat, str] = {
-    MeetingFormat.ONLINE: "Online",
-    MeetingFormat.IN_PERSON: "In person",
-    MeetingFormat.BOTH: "Online and in person",
+MEETING_FORMAT_LABELS: dict[MeetingFormat, LazyString] = {
+    MeetingFormat.ONLINE: _l("Online"),
+    MeetingFormat.IN_PERSON: _l("In person"),
+    MeetingFormat.BOTH: _l("Online and in person"),
 }
-LED_BY_LABELS: dict[LedBy, str] = {
-    LedBy.PEERS: "Peers (people with lived experience)",
-    LedBy.PROFESSIONALS: "Professionals",
-    LedBy.BOTH: "Peers and professionals together",
+LED_BY_LABELS: dict[LedBy, LazyString] = {
+    LedBy.PEERS: _l("Peers (people with lived experience)"),
+    LedBy.PROFESSIONALS: _l("Professionals"),
+    LedBy.BOTH: _l("Peers and professionals together"),
 }
 #: Groups that meet online may serve people anywhere.
 MEETS_ONLINE = (MeetingFormat.ONLINE, MeetingFormat.BOTH)
@@ -61,11 +64,13 @@ def _choice(value: str | None, enum: type, field: str, message: str):  # noqa: A
         raise ServiceError(message, field) from None
 
 
-def _codes(codes: Iterable[str], allowed: dict[str, str], field: str, what: str) -> str | None:
+def _codes(
+    codes: Iterable[str], allowed: Mapping[str, object], field: str, message: str
+) -> str | None:
     codes = [code for code in codes if code]
     unknown = [code for code in codes if code not in allowed]
     if unknown:
-        raise ServiceError(f"Please choose {what} from the list.", field)
+        raise ServiceError(message, field)
     return pack(codes, allowed)
 
 
@@ -75,10 +80,14 @@ def clean_website(website: str | None) -> str | None:
     website = (website or "").strip()
     if not website:
         return None
-    message = "Please give the website as a full address starting with https:// (or http://)."
+    message = _("Please give the website as a full address starting with https:// (or http://).")
     if len(website) > WEBSITE_MAX:
         raise ServiceError(
-            f"Website addresses can be at most {WEBSITE_MAX:,} characters.", "website"
+            _(
+                "Website addresses can be at most %(limit)s characters.",
+                limit=format(WEBSITE_MAX, ","),
+            ),
+            "website",
         )
     if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in website):
         raise ServiceError(message, "website")
@@ -97,21 +106,21 @@ def _checked(details: GroupDetails) -> dict:
         what="Names",
         limit=NAME_MAX,
         field="name",
-        required="Please give the group's name.",
+        required=_("Please give the group's name."),
     )
     meeting_format = _choice(
         details.meeting_format,
         MeetingFormat,
         "meeting_format",
-        "Please choose how the group meets.",
+        _("Please choose how the group meets."),
     )
-    led_by = _choice(details.led_by, LedBy, "led_by", "Please choose who leads the group.")
+    led_by = _choice(details.led_by, LedBy, "led_by", _("Please choose who leads the group."))
     country = (details.country or "").strip().upper() or None
     if country is not None and country not in COUNTRIES:
-        raise ServiceError("Please choose a country from the list.", "country")
+        raise ServiceError(_("Please choose a country from the list."), "country")
     if country is None and meeting_format == MeetingFormat.IN_PERSON:
         raise ServiceError(
-            "A group that meets in person needs a country, so that people nearby find it.",
+            _("A group that meets in person needs a country, so that people nearby find it."),
             "country",
         )
     description = clean_text(
@@ -125,8 +134,18 @@ def _checked(details: GroupDetails) -> dict:
         "country": country,
         "city": city or None,
         "description": description or None,
-        "languages": _codes(details.languages, LANGUAGES, "languages", "languages"),
-        "cancer_types": _codes(details.cancer_types, CANCER_TYPES, "cancer_types", "cancer types"),
+        "languages": _codes(
+            details.languages,
+            LANGUAGES,
+            "languages",
+            _("Please choose languages from the list."),
+        ),
+        "cancer_types": _codes(
+            details.cancer_types,
+            CANCER_TYPES,
+            "cancer_types",
+            _("Please choose cancer types from the list."),
+        ),
         "website": clean_website(details.website),
     }
 
@@ -187,14 +206,14 @@ def search(
             )
         )
     if meeting_format:
-        wanted = _choice(meeting_format, MeetingFormat, "meeting_format", "Unknown format.")
+        wanted = _choice(meeting_format, MeetingFormat, "meeting_format", _("Unknown format."))
         rules.append(SupportGroup.meeting_format.in_((wanted, MeetingFormat.BOTH)))
     if led_by:
-        leader = _choice(led_by, LedBy, "led_by", "Unknown leader.")
+        leader = _choice(led_by, LedBy, "led_by", _("Unknown leader."))
         rules.append(SupportGroup.led_by.in_((leader, LedBy.BOTH)))
     if country:
         if country not in COUNTRIES:
-            raise ServiceError("Please choose a country from the list.", "country")
+            raise ServiceError(_("Please choose a country from the list."), "country")
         rules.append(
             or_(
                 SupportGroup.country == country,
@@ -203,11 +222,11 @@ def search(
         )
     if language:
         if language not in LANGUAGES:
-            raise ServiceError("Please choose a language from the list.", "language")
+            raise ServiceError(_("Please choose a language from the list."), "language")
         rules.append(SupportGroup.languages.like(contains(language)))
     if cancer_type:
         if cancer_type not in CANCER_TYPES:
-            raise ServiceError("Please choose a cancer type from the list.", "cancer_type")
+            raise ServiceError(_("Please choose a cancer type from the list."), "cancer_type")
         rules.append(SupportGroup.cancer_types.like(contains(cancer_type)))
     condition = and_(*rules) if rules else None
     count = select(func.count()).select_from(SupportGroup)

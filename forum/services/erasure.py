@@ -38,9 +38,11 @@ import json
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, or_, select, update
 
 from forum.extensions import db
+from forum.i18n import lazy_gettext as _l
 from forum.models import (
     Board,
     BoardMembership,
@@ -58,10 +60,12 @@ from forum.models import (
     User,
 )
 from forum.models.boards import MembershipStatus
-from forum.services import ServiceError, avatars, mail
+from forum.services import ServiceError, avatars, mail, notify
 from forum.services.moderation import recount_board, recount_thread
 from forum.text import render_markdown
 
+#: Stored in the database in place of what was erased (the same for every reader): stored
+#: words, like members' own, are not translated here.
 ERASED_POST = "This post was erased by its author."
 ERASED_TITLE = "(title erased by its author)"
 ERASED_QUOTE = "> (erased by its author)"
@@ -71,7 +75,7 @@ ANONYMOUS_MEMBER = "Anonymous member"
 
 _NO_SYNC = {"synchronize_session": False}
 
-ONLY_ADMIN = (
+ONLY_ADMIN = _l(
     "You are the only administrator of this site, so your account can't be deleted yet. "
     "Make another member an administrator first."
 )
@@ -102,7 +106,7 @@ def check_can_delete(user: User, lock: bool = False) -> None:
 def delete_account(user: User, password: str, erase_posts: bool) -> ErasureReport:
     """Delete ``user``'s account after checking their password, in one transaction."""
     if not user.check_password(password):
-        raise ServiceError("That password is not right.", "password")
+        raise ServiceError(_("That password is not right."), "password")
     check_can_delete(user, lock=True)
     user_id, name, username, avatar_key = user.id, user.name, user.username, user.avatar_key
     email = user.email
@@ -161,18 +165,32 @@ def _forget_in_notifications(user_id: int, name: str, post_ids: list[int]) -> No
     requested_boards = select(BoardMembership.board_id).where(
         BoardMembership.user_id == user_id, BoardMembership.status == MembershipStatus.REQUESTED
     )
-    db.session.execute(
-        delete(Notification).where(
-            Notification.text.startswith(f"{name} ", autoescape=True),
+    # Stored in each recipient's language, so the name is found by the sentence, not by place.
+    candidates = db.session.scalars(
+        select(Notification).where(
+            Notification.text.contains(name, autoescape=True),
             or_(
                 (Notification.kind == "message")
                 & Notification.conversation_id.in_(their_conversations),
                 (Notification.kind == "membership_request")
                 & Notification.board_id.in_(requested_boards),
             ),
-        ),
-        execution_options=_NO_SYNC,
-    )
+        )
+    ).all()
+    naming = [n.id for n in candidates if _names(n, name)]
+    if naming:
+        db.session.execute(
+            delete(Notification).where(Notification.id.in_(naming)),
+            execution_options=_NO_SYNC,
+        )
+
+
+def _names(notification: Notification, name: str) -> bool:
+    """Does the notification tell of something ``name`` did ("Ann sent you a message: …")?"""
+    named = notify.named_in(notification)
+    if named is not None:
+        return named == name
+    return notification.text.startswith(f"{name} ")  # a sentence no longer in the code
 
 
 def _forget_in_reports(user_id: int, username: str, post_ids: list[int], erase: bool) -> None:

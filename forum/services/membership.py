@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
 from forum import queries
 from forum.extensions import db
+from forum.i18n import speaking_to
 from forum.models import (
     Board,
     BoardMembership,
@@ -44,7 +46,7 @@ def record_acceptance(membership: BoardMembership, board: Board) -> None:
 def _require_guidelines(board: Board, accepted: bool) -> None:
     if board.guidelines and not accepted:
         raise ServiceError(
-            "Please read the group's agreement and tick the box to accept it.", "accept"
+            _("Please read the group's agreement and tick the box to accept it."), "accept"
         )
 
 
@@ -53,16 +55,16 @@ def request_to_join(
 ) -> BoardMembership:
     """Ask to join a private board (or join at once where joining is open)."""
     if board.visibility in (Visibility.PUBLIC, Visibility.MEMBERS):
-        raise ServiceError("This board is open to every member: there is nothing to join.")
+        raise ServiceError(_("This board is open to every member: there is nothing to join."))
     membership = find(board, user)
     if membership is not None and membership.status == MembershipStatus.BANNED:
-        raise ServiceError("You can't join this group.")
+        raise ServiceError(_("You can't join this group."))
     if membership is not None and membership.status == MembershipStatus.MEMBER:
-        raise ServiceError("You are already a member of this group.")
+        raise ServiceError(_("You are already a member of this group."))
     if membership is not None and membership.status == MembershipStatus.INVITED:
         return accept_invitation(user, board, accepted_guidelines)
     if board.join_policy == JoinPolicy.INVITE:
-        raise ServiceError("This group takes new members by invitation from its facilitators.")
+        raise ServiceError(_("This group takes new members by invitation from its facilitators."))
     _require_guidelines(board, accepted_guidelines)
     note = _clean_note(note)
     if membership is None:
@@ -75,12 +77,15 @@ def request_to_join(
     else:
         membership.status = MembershipStatus.REQUESTED
         for facilitator_id in queries.facilitator_ids(board):
-            notify(
-                facilitator_id,
-                "membership_request",
-                f"{user.name} asked to join {board.name}.",
-                board_id=board.id,
-            )
+            # Loaded once here; notify() then finds the facilitator in the session.
+            facilitator = db.session.get(User, facilitator_id)
+            with speaking_to(facilitator.locale if facilitator is not None else None):
+                notify(
+                    facilitator_id,
+                    "membership_request",
+                    _("%(name)s asked to join %(board)s.", name=user.name, board=board.name),
+                    board_id=board.id,
+                )
     db.session.commit()
     return membership
 
@@ -122,7 +127,7 @@ def _get_request(board: Board, membership_id: int) -> BoardMembership:
         or membership.board_id != board.id
         or membership.status != MembershipStatus.REQUESTED
     ):
-        raise ServiceError("That request was already answered or withdrawn.")
+        raise ServiceError(_("That request was already answered or withdrawn."))
     return membership
 
 
@@ -133,26 +138,35 @@ def decide_request(
     membership = _get_request(board, membership_id)
     message = _clean_note(message)
     requester = membership.user
-    suffix = f' The facilitator wrote: "{message}"' if message else ""
     if approve:
         membership.status = MembershipStatus.MEMBER
         membership.decided_by_id = facilitator.id
         membership.decided_at = utcnow()
-        notify(
-            requester.id,
-            "membership_approved",
-            f"Welcome: your request to join {board.name} was approved.{suffix}",
-            board_id=board.id,
-        )
+        with speaking_to(requester.locale):
+            if message:
+                text = _(
+                    "Welcome: your request to join %(board)s was approved. The facilitator "
+                    'wrote: "%(message)s"',
+                    board=board.name,
+                    message=message,
+                )
+            else:
+                text = _("Welcome: your request to join %(board)s was approved.", board=board.name)
+            notify(requester.id, "membership_approved", text, board_id=board.id)
         modlog.record(facilitator, "approve_member", board=board, target_user=requester)
     else:
         db.session.delete(membership)
-        notify(
-            requester.id,
-            "membership_declined",
-            f"Your request to join {board.name} was declined.{suffix}",
-            board_id=board.id,
-        )
+        with speaking_to(requester.locale):
+            if message:
+                text = _(
+                    "Your request to join %(board)s was declined. The facilitator wrote: "
+                    '"%(message)s"',
+                    board=board.name,
+                    message=message,
+                )
+            else:
+                text = _("Your request to join %(board)s was declined.", board=board.name)
+            notify(requester.id, "membership_declined", text, board_id=board.id)
         modlog.record(
             facilitator, "decline_member", board=board, target_user=requester, reason=message
         )
@@ -163,10 +177,11 @@ def decide_request(
 def invite(facilitator: User, board: Board, user: User, note: str = "") -> BoardMembership:
     membership = find(board, user)
     if membership is not None and membership.status == MembershipStatus.MEMBER:
-        raise ServiceError(f"{user.name} is already a member.", "username")
+        raise ServiceError(_("%(name)s is already a member.", name=user.name), "username")
     if membership is not None and membership.status == MembershipStatus.BANNED:
         raise ServiceError(
-            f"{user.name} is banned from this group; lift the ban first.", "username"
+            _("%(name)s is banned from this group; lift the ban first.", name=user.name),
+            "username",
         )
     if membership is None:
         membership = BoardMembership(board_id=board.id, user_id=user.id)
@@ -175,9 +190,13 @@ def invite(facilitator: User, board: Board, user: User, note: str = "") -> Board
     membership.note = _clean_note(note)
     membership.decided_by_id = facilitator.id
     membership.decided_at = utcnow()
-    notify(
-        user.id, "membership_invited", f"You are invited to join {board.name}.", board_id=board.id
-    )
+    with speaking_to(user.locale):
+        notify(
+            user.id,
+            "membership_invited",
+            _("You are invited to join %(board)s.", board=board.name),
+            board_id=board.id,
+        )
     modlog.record(facilitator, "invite_member", board=board, target_user=user)
     db.session.commit()
     return membership
@@ -186,7 +205,7 @@ def invite(facilitator: User, board: Board, user: User, note: str = "") -> Board
 def accept_invitation(user: User, board: Board, accepted_guidelines: bool) -> BoardMembership:
     membership = find(board, user)
     if membership is None or membership.status != MembershipStatus.INVITED:
-        raise ServiceError("There is no invitation to accept for this group.")
+        raise ServiceError(_("There is no invitation to accept for this group."))
     _require_guidelines(board, accepted_guidelines)
     membership.status = MembershipStatus.MEMBER
     record_acceptance(membership, board)
@@ -197,7 +216,7 @@ def accept_invitation(user: User, board: Board, accepted_guidelines: bool) -> Bo
 def accept_guidelines(user: User, board: Board, accepted: bool) -> None:
     membership = find(board, user)
     if membership is None or membership.status != MembershipStatus.MEMBER:
-        raise ServiceError("Only members accept a group's agreement.")
+        raise ServiceError(_("Only members accept a group's agreement."))
     _require_guidelines(board, accepted)
     record_acceptance(membership, board)
     db.session.commit()
@@ -210,7 +229,7 @@ def leave(user: User, board: Board) -> None:
         MembershipStatus.INVITED,
         MembershipStatus.REQUESTED,
     ):
-        raise ServiceError("You are not a member of this group.")
+        raise ServiceError(_("You are not a member of this group."))
     db.session.delete(membership)
     db.session.commit()
 
@@ -218,7 +237,7 @@ def leave(user: User, board: Board) -> None:
 def remove(facilitator: User, board: Board, user: User, ban: bool, reason: str = "") -> None:
     """Remove a member, or ban them so they cannot ask again. Takes effect on their next request."""
     if user.id == facilitator.id:
-        raise ServiceError("You can't remove yourself; leave the group instead.")
+        raise ServiceError(_("You can't remove yourself; leave the group instead."))
     membership = find(board, user)
     if ban:
         if membership is None:
@@ -229,7 +248,7 @@ def remove(facilitator: User, board: Board, user: User, ban: bool, reason: str =
         membership.decided_by_id = facilitator.id
         membership.decided_at = utcnow()
     elif membership is None:
-        raise ServiceError(f"{user.name} is not a member of this group.")
+        raise ServiceError(_("%(name)s is not a member of this group.", name=user.name))
     else:
         db.session.delete(membership)
     modlog.record(
@@ -245,7 +264,7 @@ def remove(facilitator: User, board: Board, user: User, ban: bool, reason: str =
 def lift_ban(facilitator: User, board: Board, user: User) -> None:
     membership = find(board, user)
     if membership is None or membership.status != MembershipStatus.BANNED:
-        raise ServiceError(f"{user.name} is not banned from this group.")
+        raise ServiceError(_("%(name)s is not banned from this group.", name=user.name))
     db.session.delete(membership)
     modlog.record(facilitator, "lift_ban", board=board, target_user=user)
     db.session.commit()
@@ -255,18 +274,21 @@ def set_role(actor: User, board: Board, user: User, role: MembershipRole) -> Non
     """Appoint a member as facilitator (or lead), or return them to member. The caller checks
     ``Action.APPOINT``; only site admins name a lead facilitator."""
     if role == MembershipRole.LEAD and not actor.is_admin:
-        raise ServiceError("Only site admins appoint a lead facilitator.")
+        raise ServiceError(_("Only site admins appoint a lead facilitator."))
     membership = find(board, user)
     if membership is None or membership.status != MembershipStatus.MEMBER:
-        raise ServiceError(f"{user.name} must be a member of the group first.")
+        raise ServiceError(_("%(name)s must be a member of the group first.", name=user.name))
     if membership.role == MembershipRole.LEAD and not actor.is_admin:
-        raise ServiceError("Only site admins change a lead facilitator's role.")
+        raise ServiceError(_("Only site admins change a lead facilitator's role."))
     membership.role = role
     modlog.record(actor, f"make_{role.value}", board=board, target_user=user)
-    notify(
-        user.id,
-        "membership_role",
-        f"You are now a {role.value} of {board.name}.",
-        board_id=board.id,
-    )
+    with speaking_to(user.locale):
+        text = {
+            MembershipRole.MEMBER: _("You are now a member of %(board)s.", board=board.name),
+            MembershipRole.FACILITATOR: _(
+                "You are now a facilitator of %(board)s.", board=board.name
+            ),
+            MembershipRole.LEAD: _("You are now a lead of %(board)s.", board=board.name),
+        }[role]
+        notify(user.id, "membership_role", text, board_id=board.id)
     db.session.commit()

@@ -7,14 +7,17 @@ that protect members from new accounts.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 
 from forum import policy
 from forum.extensions import db
+from forum.i18n import speaking_to
 from forum.models import (
     Block,
     Conversation,
@@ -30,6 +33,33 @@ from forum.services.notify import notify
 from forum.text import render_markdown
 
 SNAPSHOT_CONTEXT = 3
+
+
+def N_(text: str) -> str:  # noqa: N802
+    """Marks English for the catalogue; ``_()`` translates it where it is shown."""
+    return text
+
+
+#: A conversation's event lines ("Ann left the conversation."). One line is stored for everyone
+#: in the conversation, whatever their language, so it is stored in English (erasure finds names
+#: in these words) and said in the reader's language when shown (:func:`event_text`).
+ADDED_EVENT = N_("%(adder)s added %(name)s to the conversation.")
+LEFT_EVENT = N_("%(name)s left the conversation.")
+_EVENT_PATTERNS = [
+    (
+        sentence,
+        re.compile(re.sub(r"%\\\((\w+)\\\)s", r"(?P<\1>.+?)", re.escape(sentence)), re.DOTALL),
+    )
+    for sentence in (ADDED_EVENT, LEFT_EVENT)
+]
+
+
+def event_text(message: Message) -> str:
+    """An event line in the current language (as stored when it is not one of ours)."""
+    for sentence, pattern in _EVENT_PATTERNS:
+        if match := pattern.fullmatch(message.source):
+            return _(sentence, **match.groupdict())
+    return message.source
 
 
 @dataclass(frozen=True)
@@ -53,18 +83,21 @@ class Limits:
 def _clean_subject(subject: str) -> str:
     subject = " ".join((subject or "").split())
     if not subject:
-        raise ServiceError("Please give your message a subject.", "subject")
+        raise ServiceError(_("Please give your message a subject."), "subject")
     if len(subject) > SUBJECT_MAX:
-        raise ServiceError(f"Subjects can be at most {SUBJECT_MAX} characters.", "subject")
+        raise ServiceError(
+            _("Subjects can be at most %(limit)s characters.", limit=SUBJECT_MAX), "subject"
+        )
     return subject
 
 
 def _clean_body(body: str) -> str:
     body = (body or "").replace("\r\n", "\n").strip()
     if not body:
-        raise ServiceError("Please write a message.", "body")
+        raise ServiceError(_("Please write a message."), "body")
     if len(body) > MESSAGE_MAX:
-        raise ServiceError(f"Messages can be at most {MESSAGE_MAX:,} characters.", "body")
+        limit = format(MESSAGE_MAX, ",")
+        raise ServiceError(_("Messages can be at most %(limit)s characters.", limit=limit), "body")
     return body
 
 
@@ -102,9 +135,12 @@ def check_new_account_limits(sender: User, recipients: list[User]) -> None:
         for recipient in recipients:
             if not _wrote_to(recipient, sender) and not policy.is_staff(recipient):
                 raise ServiceError(
-                    f"New accounts can only answer people who wrote to them during their first "
-                    f"{limits.quiet_hours} hours. This keeps everyone here safe; thank you for "
-                    "your patience. Your message is kept below."
+                    _(
+                        "New accounts can only answer people who wrote to them during their "
+                        "first %(hours)s hours. This keeps everyone here safe; thank you for "
+                        "your patience. Your message is kept below.",
+                        hours=limits.quiet_hours,
+                    )
                 )
     sent = db.session.scalar(
         select(func.count())
@@ -117,8 +153,11 @@ def check_new_account_limits(sender: User, recipients: list[User]) -> None:
     )
     if (sent or 0) >= limits.per_hour:
         raise ServiceError(
-            f"New accounts can send {limits.per_hour} messages an hour. Please try again a "
-            "little later; your message is kept below."
+            _(
+                "New accounts can send %(count)s messages an hour. Please try again a little "
+                "later; your message is kept below.",
+                count=limits.per_hour,
+            )
         )
 
 
@@ -170,24 +209,36 @@ def _tell_recipients(conversation: Conversation, sender: User, message: Message)
             participant.archived = False
         if participant.muted:
             continue
-        notify(
-            participant.user_id,
-            "message",
-            f"{sender.name} sent you a message: “{conversation.subject}”",
-            conversation_id=conversation.id,
-            email_text=f"{sender.name} sent you a private message. "
-            "For your privacy this e-mail does not include it.",
-        )
+        # In the recipient's language; notify() then finds them in the session, loaded here.
+        with speaking_to(participant.user.locale):
+            notify(
+                participant.user_id,
+                "message",
+                _(
+                    "%(name)s sent you a message: “%(subject)s”",
+                    name=sender.name,
+                    subject=conversation.subject,
+                ),
+                conversation_id=conversation.id,
+                email_text=_(
+                    "%(name)s sent you a private message. For your privacy this e-mail does not "
+                    "include it.",
+                    name=sender.name,
+                ),
+            )
 
 
 def start(sender: User, recipients: list[User], subject: str, body: str) -> Conversation:
     subject, body = _clean_subject(subject), _clean_body(body)
     unique = {r.id: r for r in recipients if r.id != sender.id}
     if not unique:
-        raise ServiceError("Please choose who to write to.", "recipients")
+        raise ServiceError(_("Please choose who to write to."), "recipients")
     if len(unique) + 1 > PARTICIPANTS_MAX:
         raise ServiceError(
-            f"A conversation can have at most {PARTICIPANTS_MAX} people, you included.",
+            _(
+                "A conversation can have at most %(limit)s people, you included.",
+                limit=PARTICIPANTS_MAX,
+            ),
             "recipients",
         )
     for recipient in unique.values():
@@ -195,8 +246,10 @@ def start(sender: User, recipients: list[User], subject: str, body: str) -> Conv
             raise ServiceError(refusal, "recipients")
     if len(unique) > 1 and policy.blocks_between(list(unique)):
         raise ServiceError(
-            "Some of these people can't be in one conversation together. Please write to them "
-            "separately.",
+            _(
+                "Some of these people can't be in one conversation together. Please write to "
+                "them separately."
+            ),
             "recipients",
         )
     check_new_account_limits(sender, list(unique.values()))
@@ -220,7 +273,7 @@ def _active_participant(conversation: Conversation, user: User) -> Participant:
     for participant in conversation.participants:
         if participant.user_id == user.id and participant.left_at is None:
             return participant
-    raise ServiceError("You are no longer in this conversation.")
+    raise ServiceError(_("You are no longer in this conversation."))
 
 
 def _closed_to(sender: User, conversation: Conversation) -> bool:
@@ -240,7 +293,9 @@ def reply(sender: User, conversation: Conversation, body: str) -> Message:
     _active_participant(conversation, sender)
     body = _clean_body(body)
     if _closed_to(sender, conversation) and not policy.is_staff(sender):
-        raise ServiceError("This conversation is closed: no one else can read new messages in it.")
+        raise ServiceError(
+            _("This conversation is closed: no one else can read new messages in it.")
+        )
     others = [
         p.user for p in conversation.participants if p.left_at is None and p.user_id != sender.id
     ]
@@ -255,16 +310,21 @@ def add_participant(adder: User, conversation: Conversation, user: User) -> None
     _active_participant(conversation, adder)
     active = [p for p in conversation.participants if p.left_at is None]
     if any(p.user_id == user.id for p in active):
-        raise ServiceError(f"{user.name} is already in this conversation.", "username")
+        raise ServiceError(
+            _("%(name)s is already in this conversation.", name=user.name), "username"
+        )
     if len(active) >= PARTICIPANTS_MAX:
         raise ServiceError(
-            f"A conversation can have at most {PARTICIPANTS_MAX} people.", "username"
+            _("A conversation can have at most %(limit)s people.", limit=PARTICIPANTS_MAX),
+            "username",
         )
     if refusal := policy.message_refusal(adder, user):
         raise ServiceError(refusal, "username")
     pairs = policy.blocks_between([user.id, *(p.user_id for p in active)])
     if not policy.is_staff(adder) and any(user.id in pair for pair in pairs):
-        raise ServiceError(f"{user.name} can't be added to this conversation.", "username")
+        raise ServiceError(
+            _("%(name)s can't be added to this conversation.", name=user.name), "username"
+        )
     check_new_account_limits(adder, [user])
     existing = next((p for p in conversation.participants if p.user_id == user.id), None)
     now = utcnow()
@@ -273,22 +333,26 @@ def add_participant(adder: User, conversation: Conversation, user: User) -> None
         existing.joined_at = now
     else:
         db.session.add(Participant(conversation_id=conversation.id, user_id=user.id, joined_at=now))
-    _add_message(
-        conversation, None, f"{adder.name} added {user.name} to the conversation.", event=True
-    )
-    notify(
-        user.id,
-        "message",
-        f"{adder.name} added you to a conversation: “{conversation.subject}”",
-        conversation_id=conversation.id,
-    )
+    event = ADDED_EVENT % {"adder": adder.name, "name": user.name}
+    _add_message(conversation, None, event, event=True)
+    with speaking_to(user.locale):
+        notify(
+            user.id,
+            "message",
+            _(
+                "%(name)s added you to a conversation: “%(subject)s”",
+                name=adder.name,
+                subject=conversation.subject,
+            ),
+            conversation_id=conversation.id,
+        )
     db.session.commit()
 
 
 def leave(user: User, conversation: Conversation) -> None:
     participant = _active_participant(conversation, user)
     participant.left_at = utcnow()
-    _add_message(conversation, None, f"{user.name} left the conversation.", event=True)
+    _add_message(conversation, None, LEFT_EVENT % {"name": user.name}, event=True)
     db.session.commit()
 
 
@@ -323,7 +387,7 @@ def mark_read(user: User, conversation: Conversation) -> None:
 def block(blocker: User, blocked: User) -> None:
     """Stop ``blocked`` reaching ``blocker``. The blocked member is not told."""
     if blocker.id == blocked.id:
-        raise ServiceError("You can't block yourself.")
+        raise ServiceError(_("You can't block yourself."))
     exists = db.session.scalar(
         select(Block.id).where(Block.blocker_id == blocker.id, Block.blocked_id == blocked.id)
     )
@@ -349,7 +413,7 @@ def report(
     the only part of a conversation anyone outside it ever sees."""
     _active_participant(conversation, reporter)
     if message.conversation_id != conversation.id or message.is_event:
-        raise ServiceError("That message can't be reported.")
+        raise ServiceError(_("That message can't be reported."))
     reason_value = reports.parse_reason(reason)
     note = reports.clean_note(note)
     earlier = list(

@@ -3,9 +3,11 @@ transaction as the action."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from forum.extensions import db
+from forum.i18n import speaking_to
 from forum.models import Board, Post, PostStatus, Thread, User
 from forum.models.posts import CONTENT_WARNING_MAX
 from forum.policy import may_flow
@@ -16,13 +18,15 @@ REASON_MAX = 1000
 MESSAGE_MAX = 5000
 
 
-def _clean(text: str, what: str, limit: int, field: str, required: bool = True) -> str:
+def _clean(text: str, limit: int, field: str, required: str | None = None) -> str:
+    """Trim what a facilitator typed; ``required`` is the message when it may not be empty."""
     return clean_text(
         text,
         what="That",
         limit=limit,
         field=field,
-        required=f"Please write {what}." if required else None,
+        required=required,
+        too_long=_("That can be at most %(limit)s characters.", limit=format(limit, ",")),
     )
 
 
@@ -33,10 +37,15 @@ def reveal_author(admin: User, post: Post, reason: str) -> User | None:
     board's log learn nothing more.
     """
     if not admin.is_admin:
-        raise ServiceError("Only site admins can reveal an anonymous author.")
+        raise ServiceError(_("Only site admins can reveal an anonymous author."))
     if not post.anonymous:
-        raise ServiceError("This post is not anonymous.")
-    reason = _clean(reason, "why you need to know who wrote this", REASON_MAX, "reason")
+        raise ServiceError(_("This post is not anonymous."))
+    reason = _clean(
+        reason,
+        REASON_MAX,
+        "reason",
+        required=_("Please write why you need to know who wrote this."),
+    )
     modlog.record(admin, "reveal_author", post=post, reason=reason)
     security.record("author_revealed", admin, actor=admin, detail=f"post {post.id}", commit=False)
     db.session.commit()
@@ -45,15 +54,22 @@ def reveal_author(admin: User, post: Post, reason: str) -> User | None:
 
 def relay_to_author(facilitator: User, post: Post, message: str) -> None:
     """Send the anonymous author of ``post`` a message without learning who they are."""
-    message = _clean(message, "a message", MESSAGE_MAX, "message")
+    message = _clean(message, MESSAGE_MAX, "message", required=_("Please write a message."))
     if post.author_id is None:
-        raise ServiceError("The author of this post has left the community.")
+        raise ServiceError(_("The author of this post has left the community."))
     board = post.thread.board
+    with speaking_to(post.author.locale):
+        text = _(
+            'A facilitator of %(board)s wrote to you about your anonymous post in "%(title)s": '
+            "%(message)s",
+            board=board.name,
+            title=post.thread.title,
+            message=message,
+        )
     notify(
         post.author_id,
         "facilitator_message",
-        f"A facilitator of {board.name} wrote to you about your anonymous post "
-        f'in "{post.thread.title}": {message}',
+        text,
         post_id=post.id,
         about_content=True,
     )
@@ -66,20 +82,26 @@ def move_thread(actor: User, thread: Thread, destination: Board, confirmed: bool
     explicit confirmation."""
     source = thread.board
     if destination.id == source.id:
-        raise ServiceError("The thread is already on that board.", "destination")
+        raise ServiceError(_("The thread is already on that board."), "destination")
     if destination.archived:
-        raise ServiceError("That board is archived and takes no new threads.", "destination")
+        raise ServiceError(_("That board is archived and takes no new threads."), "destination")
     widens = not may_flow(source, destination)
     if widens and not actor.is_admin:
         raise ServiceError(
-            "Moving this thread would let people outside its group read it. Only a site admin "
-            "can do that, after confirming.",
+            _(
+                "Moving this thread would let people outside its group read it. Only a site "
+                "admin can do that, after confirming."
+            ),
             "destination",
         )
     if widens and not confirmed:
         raise ServiceError(
-            f"“{destination.name}” is read by people who cannot read “{source.name}”. Tick the "
-            "box to confirm that the members who wrote here would accept that.",
+            _(
+                "“%(destination)s” is read by people who cannot read “%(source)s”. Tick the box "
+                "to confirm that the members who wrote here would accept that.",
+                destination=destination.name,
+                source=source.name,
+            ),
             "confirm",
         )
     thread.board_id = destination.id
@@ -125,10 +147,15 @@ def recount_board(board: Board) -> None:
 def approve_post(facilitator: User, post: Post) -> None:
     posting.approve(post)
     if post.author_id is not None:
+        with speaking_to(post.author.locale):
+            text = _(
+                'Your post in "%(title)s" was approved and is now visible.',
+                title=post.thread.title,
+            )
         notify(
             post.author_id,
             "post_approved",
-            f'Your post in "{post.thread.title}" was approved and is now visible.',
+            text,
             post_id=post.id,
             about_content=True,
         )
@@ -138,16 +165,24 @@ def approve_post(facilitator: User, post: Post) -> None:
 
 def reject_post(facilitator: User, post: Post, reason: str) -> None:
     if post.status != PostStatus.PENDING:
-        raise ServiceError("That post is no longer waiting for approval.")
-    reason = _clean(reason, "a reason", REASON_MAX, "reason", required=False)
+        raise ServiceError(_("That post is no longer waiting for approval."))
+    reason = _clean(reason, REASON_MAX, "reason")
     post.status = PostStatus.REJECTED
     post.hidden_reason = reason or None
     if post.author_id is not None:
+        with speaking_to(post.author.locale):
+            if reason:
+                text = _(
+                    'Your post in "%(title)s" was not approved. The facilitator wrote: %(reason)s',
+                    title=post.thread.title,
+                    reason=reason,
+                )
+            else:
+                text = _('Your post in "%(title)s" was not approved.', title=post.thread.title)
         notify(
             post.author_id,
             "post_rejected",
-            f'Your post in "{post.thread.title}" was not approved.'
-            + (f" The facilitator wrote: {reason}" if reason else ""),
+            text,
             post_id=post.id,
             about_content=True,
         )
@@ -161,15 +196,23 @@ def reject_post(facilitator: User, post: Post, reason: str) -> None:
 def hide_post(actor: User, post: Post, reason: str) -> None:
     """Hide a post: others see "hidden by a facilitator"; its author sees why."""
     if post.status not in (PostStatus.VISIBLE,):
-        raise ServiceError("Only a visible post can be hidden.")
-    reason = _clean(reason, "a reason for the author", REASON_MAX, "reason")
+        raise ServiceError(_("Only a visible post can be hidden."))
+    reason = _clean(
+        reason, REASON_MAX, "reason", required=_("Please write a reason for the author.")
+    )
     post.status = PostStatus.HIDDEN
     post.hidden_reason = reason
     if post.author_id is not None:
+        with speaking_to(post.author.locale):
+            text = _(
+                'A facilitator hid your post in "%(title)s". Their reason: %(reason)s',
+                title=post.thread.title,
+                reason=reason,
+            )
         notify(
             post.author_id,
             "post_hidden",
-            f'A facilitator hid your post in "{post.thread.title}". Their reason: {reason}',
+            text,
             post_id=post.id,
             about_content=True,
         )
@@ -179,14 +222,16 @@ def hide_post(actor: User, post: Post, reason: str) -> None:
 
 def restore_post(actor: User, post: Post) -> None:
     if post.status != PostStatus.HIDDEN:
-        raise ServiceError("That post is not hidden.")
+        raise ServiceError(_("That post is not hidden."))
     post.status = PostStatus.VISIBLE
     post.hidden_reason = None
     if post.author_id is not None:
+        with speaking_to(post.author.locale):
+            text = _('A facilitator restored your post in "%(title)s".', title=post.thread.title)
         notify(
             post.author_id,
             "post_restored",
-            f'A facilitator restored your post in "{post.thread.title}".',
+            text,
             post_id=post.id,
             about_content=True,
         )
@@ -196,7 +241,7 @@ def restore_post(actor: User, post: Post) -> None:
 
 def set_note(actor: User, post: Post, note: str) -> None:
     """A facilitator's note under a post (empty removes it)."""
-    note = _clean(note, "a note", MESSAGE_MAX, "note", required=False)
+    note = _clean(note, MESSAGE_MAX, "note")
     post.facilitator_note = note or None
     modlog.record(actor, "set_note" if note else "remove_note", post=post, reason=note)
     db.session.commit()
@@ -214,7 +259,7 @@ THREAD_STATES = {
 
 def set_thread_state(actor: User, thread: Thread, action: str) -> None:
     if action not in THREAD_STATES:
-        raise ServiceError("Unknown action.")
+        raise ServiceError(_("Unknown action."))
     attribute, value = THREAD_STATES[action]
     setattr(thread, attribute, value)
     modlog.record(actor, f"{action}_thread", thread=thread)
@@ -225,7 +270,11 @@ def set_content_warning(actor: User, thread: Thread, warning: str) -> None:
     warning = " ".join((warning or "").split())
     if len(warning) > CONTENT_WARNING_MAX:
         raise ServiceError(
-            f"A content warning can be at most {CONTENT_WARNING_MAX} characters.", "warning"
+            _(
+                "A content warning can be at most %(limit)s characters.",
+                limit=CONTENT_WARNING_MAX,
+            ),
+            "warning",
         )
     thread.content_warning = warning or None
     modlog.record(
@@ -278,7 +327,7 @@ def split(actor: User, thread: Thread, posts: list[Post], title: str) -> Thread:
     title = posting.clean_title(title)
     chosen = {p.id for p in posts if p.thread_id == thread.id and not p.is_opening}
     if not chosen:
-        raise ServiceError("Please choose at least one reply to move.", "posts")
+        raise ServiceError(_("Please choose at least one reply to move."), "posts")
     every = list(db.session.scalars(select(Post).where(Post.thread_id == thread.id)))
     by_id = {p.id: p for p in every}
     moving = [p for p in every if p.id in chosen or _descends_from(p, chosen, by_id)]
@@ -320,11 +369,13 @@ def _descends_from(post: Post, ancestors: set[int], by_id: dict[int, Post]) -> b
 def merge(actor: User, source: Thread, target: Thread) -> None:
     """Append every post of ``source`` to ``target`` (keeping their nesting) and remove it."""
     if source.id == target.id:
-        raise ServiceError("Choose another thread to merge into.", "target")
+        raise ServiceError(_("Choose another thread to merge into."), "target")
     if not may_flow(source.board, target.board):
         raise ServiceError(
-            "That thread is on a board more people can read; merging would widen who reads "
-            "these posts.",
+            _(
+                "That thread is on a board more people can read; merging would widen who reads "
+                "these posts."
+            ),
             "target",
         )
     moving = list(db.session.scalars(select(Post).where(Post.thread_id == source.id)))

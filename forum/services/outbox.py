@@ -12,10 +12,13 @@ import logging
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app, g, has_request_context, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select, update
 
 from forum.extensions import db
+from forum.i18n import speaking_to
 from forum.models import EmailFrequency, Notification, OutgoingMail, User
 from forum.models.types import utcnow
 from forum.services import mail
@@ -61,11 +64,13 @@ def unsubscribe_url(user: User) -> str:
 
 def _footer(user: User) -> str:
     settings = url_for("account.notifications", _external=True)
-    return (
-        f"\n\n--\nYou get these e-mails because of your notification settings: {settings}\n"
-        f"Stop all e-mail from {current_app.config['SITE_NAME']} with one click: "
-        f"{unsubscribe_url(user)}\n"
+    reason = _("You get these e-mails because of your notification settings: %(url)s", url=settings)
+    stop = _(
+        "Stop all e-mail from %(site)s with one click: %(url)s",
+        site=current_app.config["SITE_NAME"],
+        url=unsubscribe_url(user),
     )
+    return f"\n\n--\n{reason}\n{stop}\n"
 
 
 # --- queueing ----------------------------------------------------------------------------------
@@ -73,12 +78,16 @@ def _footer(user: User) -> str:
 
 def queue(user: User, subject: str, body: str) -> OutgoingMail:
     """Queue a notification e-mail for ``user`` (the caller commits), with its unsubscribe
-    link, and have it sent once this request's response has gone."""
+    link, and have it sent once this request's response has gone. ``subject`` and ``body`` are
+    in the member's language; the greeting and footer added here are too."""
+    with speaking_to(user.locale):
+        greeting = _("Hello %(name)s,", name=user.name)
+        footer = _footer(user)
     item = OutgoingMail(
         user_id=user.id,
         to_address=user.email,
-        subject=subject,
-        body=f"Hello {user.name},\n\n{body}{_footer(user)}",
+        subject=str(subject),
+        body=f"{greeting}\n\n{body}{footer}",
         unsubscribe_url=unsubscribe_url(user),
     )
     db.session.add(item)
@@ -165,7 +174,9 @@ def send_digests(now: datetime | None = None) -> int:
         ]
         member.digest_sent_until = now
         if items:
-            queue(member, _digest_subject(len(items)), _digest_body(items, email_line))
+            with speaking_to(member.locale):
+                subject, body = _digest_subject(len(items)), _digest_body(items, email_line)
+            queue(member, subject, body)
             queued += 1
         db.session.commit()
     return queued
@@ -173,10 +184,21 @@ def send_digests(now: datetime | None = None) -> int:
 
 def _digest_subject(count: int) -> str:
     site = current_app.config["SITE_NAME"]
-    return f"{site}: {count} new notification{'s' if count != 1 else ''} today"
+    return ngettext(
+        "%(site)s: %(num)d new notification today",
+        "%(site)s: %(num)d new notifications today",
+        count,
+        site=site,
+    )
 
 
 def _digest_body(items: list[Notification], line) -> str:  # noqa: ANN001
     lines = [f"- {line(item)}" for item in reversed(items)]
     link = url_for("notifications.index", _external=True)
-    return "Here is what happened since yesterday:\n\n" + "\n".join(lines) + f"\n\nSee all: {link}"
+    return (
+        _("Here is what happened since yesterday:")
+        + "\n\n"
+        + "\n".join(lines)
+        + "\n\n"
+        + _("See all: %(url)s", url=link)
+    )

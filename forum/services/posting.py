@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import case, func, literal, or_, select, update
 
 from forum import policy
@@ -31,10 +32,15 @@ _NO_SYNC = {"synchronize_session": False}
 def clean_title(title: str) -> str:
     title = " ".join(title.split())
     if not title:
-        raise ServiceError("Please give your thread a title.", "title")
+        raise ServiceError(_("Please give your thread a title."), "title")
     if len(title) > TITLE_MAX:
         raise ServiceError(
-            f"Titles can be at most {TITLE_MAX} characters; yours has {len(title)}.", "title"
+            _(
+                "Titles can be at most %(limit)s characters; yours has %(length)s.",
+                limit=TITLE_MAX,
+                length=len(title),
+            ),
+            "title",
         )
     return title
 
@@ -42,22 +48,30 @@ def clean_title(title: str) -> str:
 def clean_body(body: str) -> str:
     body = body.replace("\r\n", "\n").strip()
     if not body:
-        raise ServiceError("Please write something before posting.", "body")
+        raise ServiceError(_("Please write something before posting."), "body")
     if len(body) > BODY_MAX:
+        limit, length = format(BODY_MAX, ","), format(len(body), ",")
         raise ServiceError(
-            f"Posts can be at most {BODY_MAX:,} characters; yours has {len(body):,}.", "body"
+            _(
+                "Posts can be at most %(limit)s characters; yours has %(length)s.",
+                limit=limit,
+                length=length,
+            ),
+            "body",
         )
     return body
 
 
 def _check_board_open(board: Board) -> None:
     if board.archived or board.category.archived:
-        raise ServiceError("This board is archived: it can be read but no longer takes new posts.")
+        raise ServiceError(
+            _("This board is archived: it can be read but no longer takes new posts.")
+        )
 
 
 def _check_anonymous(board: Board, anonymous: bool) -> None:
     if anonymous and not board.anonymous_allowed:
-        raise ServiceError("This board does not allow anonymous posts.")
+        raise ServiceError(_("This board does not allow anonymous posts."))
 
 
 def needs_approval(author: User, board: Board) -> bool:
@@ -189,11 +203,11 @@ def reply(
     (``PostQuote``) so that erasing the quoted author's words also reaches the quote."""
     _check_board_open(thread.board)
     if thread.locked and not policy.can_moderate(policy.Viewer(author), thread.board):
-        raise ServiceError("This thread is locked: it can be read but takes no new replies.")
+        raise ServiceError(_("This thread is locked: it can be read but takes no new replies."))
     if parent is not None and parent.thread_id != thread.id:
-        raise ServiceError("That post is in another thread; reply to it from its own page.")
+        raise ServiceError(_("That post is in another thread; reply to it from its own page."))
     if parent is not None and parent.status != PostStatus.VISIBLE:
-        raise ServiceError("That post was removed, so it can no longer be replied to.")
+        raise ServiceError(_("That post was removed, so it can no longer be replied to."))
     _check_anonymous(thread.board, anonymous)
     body = clean_body(body)
     screening = watchwords.screen(body)
@@ -258,7 +272,7 @@ def _record_reply(thread: Thread, post: Post, author: User, when: datetime) -> N
 def approve(post: Post) -> None:
     """Make a post that waited for approval visible and count it (the caller logs and commits)."""
     if post.status != PostStatus.PENDING:
-        raise ServiceError("That post is no longer waiting for approval.")
+        raise ServiceError(_("That post is no longer waiting for approval."))
     now = utcnow()
     post.status = PostStatus.VISIBLE
     thread = post.thread
@@ -285,7 +299,7 @@ def approve(post: Post) -> None:
 def edit(editor: User, post: Post, body: str, title: str | None = None) -> Post:
     """Replace a post's text, keeping the earlier version. The caller checked ``Action.EDIT``."""
     if post.status == PostStatus.DELETED:
-        raise ServiceError("This post was removed and can no longer be edited.")
+        raise ServiceError(_("This post was removed and can no longer be edited."))
     body = clean_body(body)
     thread = post.thread
     new_title = clean_title(title) if title is not None and post.is_opening else None
@@ -293,8 +307,11 @@ def edit(editor: User, post: Post, body: str, title: str | None = None) -> Post:
     watchwords.refuse_if_blocked(screening)
     if screening.held and not policy.can_moderate(policy.Viewer(editor), thread.board):
         raise ServiceError(
-            "Your change includes words a facilitator must approve before others read them, "
-            "and this post is already visible. Please reword it; your text is kept below."
+            _(
+                "Your change includes words a facilitator must approve before others read "
+                "them, and this post is already visible. Please reword it; your text is kept "
+                "below."
+            )
         )
     if body == post.source and (new_title is None or new_title == thread.title):
         return post
@@ -324,7 +341,7 @@ def edit(editor: User, post: Post, body: str, title: str | None = None) -> Post:
 def remove_own(author: User, post: Post) -> Post:
     """The author removes a post: its words and revisions go; its place and replies stay."""
     if post.author_id != author.id:
-        raise ServiceError("Only the author can remove this post.")
+        raise ServiceError(_("Only the author can remove this post."))
     if post.status == PostStatus.DELETED:
         return post
     post.status = PostStatus.DELETED

@@ -7,9 +7,10 @@ peers filters only on details a member shows, so a search can never reveal a hid
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, func, or_, select
 
 from forum import vocabulary
@@ -34,7 +35,9 @@ class Detail:
     only_you: bool = False
 
 
-def _choice(code: str | None, allowed: dict[str, str], field: str, message: str) -> str | None:
+def _choice(
+    code: str | None, allowed: Mapping[str, object], field: str, message: str
+) -> str | None:
     code = (code or "").strip()
     if not code:
         return None
@@ -44,7 +47,7 @@ def _choice(code: str | None, allowed: dict[str, str], field: str, message: str)
 
 
 def _choices(
-    codes: Iterable[str] | None, allowed: dict[str, str], field: str, message: str
+    codes: Iterable[str] | None, allowed: Mapping[str, object], field: str, message: str
 ) -> str | None:
     codes = [code for code in (codes or ()) if code]
     if any(code not in allowed for code in codes):
@@ -75,25 +78,35 @@ def update_profile(
     name = " ".join((display_name or "").split())
     if len(name) > DISPLAY_NAME_MAX:
         raise ServiceError(
-            f"Display names can be at most {DISPLAY_NAME_MAX} characters.", "display_name"
+            _("Display names can be at most %(limit)s characters.", limit=DISPLAY_NAME_MAX),
+            "display_name",
         )
     about_text = clean_text(
-        about, what="What you write about yourself", limit=ABOUT_MAX, field="about"
+        about,
+        what="What you write about yourself",
+        limit=ABOUT_MAX,
+        field="about",
+        too_long=_(
+            "What you write about yourself can be at most %(limit)s characters.",
+            limit=format(ABOUT_MAX, ","),
+        ),
     )
     role = _choice(
-        journey_role, JOURNEY_ROLES, "journey_role", "Please choose one of the roles offered."
+        journey_role, JOURNEY_ROLES, "journey_role", _("Please choose one of the roles offered.")
     )
     types = _choices(
-        cancer_types, CANCER_TYPES, "cancer_types", "Please choose cancer types from the list."
+        cancer_types, CANCER_TYPES, "cancer_types", _("Please choose cancer types from the list.")
     )
     stage = _choice(
         treatment_stage,
         TREATMENT_STAGES,
         "treatment_stage",
-        "Please choose one of the treatment stages offered.",
+        _("Please choose one of the treatment stages offered."),
     )
-    spoken = _choices(languages, LANGUAGES, "languages", "Please choose languages from the list.")
-    place = _choice(country, COUNTRIES, "country", "Please choose a country from the list.")
+    spoken = _choices(
+        languages, LANGUAGES, "languages", _("Please choose languages from the list.")
+    )
+    place = _choice(country, COUNTRIES, "country", _("Please choose a country from the list."))
 
     user.display_name = name or None
     user.about = about_text or None
@@ -122,19 +135,19 @@ def journey_details(member: User, viewer: User | None) -> list[Detail]:
         return []
     own = viewer.id == member.id
     rows = [
-        ("I am", member.show_journey_role, _label(member.journey_role, JOURNEY_ROLES)),
+        (_("I am"), member.show_journey_role, _label(member.journey_role, JOURNEY_ROLES)),
         (
-            "Cancer types",
+            _("Cancer types"),
             member.show_cancer_types,
             vocabulary.labels(member.cancer_types, CANCER_TYPES),
         ),
         (
-            "Treatment stage",
+            _("Treatment stage"),
             member.show_treatment_stage,
             _label(member.treatment_stage, TREATMENT_STAGES),
         ),
-        ("Languages", member.show_languages, vocabulary.labels(member.languages, LANGUAGES)),
-        ("Country", member.show_country, _label(member.country, COUNTRIES)),
+        (_("Languages"), member.show_languages, vocabulary.labels(member.languages, LANGUAGES)),
+        (_("Country"), member.show_country, _label(member.country, COUNTRIES)),
     ]
     return [
         Detail(label, values, only_you=own and not shown)
@@ -143,8 +156,8 @@ def journey_details(member: User, viewer: User | None) -> list[Detail]:
     ]
 
 
-def _label(code: str | None, allowed: dict[str, str]) -> list[str]:
-    return [allowed[code]] if code in allowed else []
+def _label(code: str | None, allowed: Mapping[str, object]) -> list[str]:
+    return [str(allowed[code])] if code in allowed else []
 
 
 # --- find peers -----------------------------------------------------------------------------
@@ -181,18 +194,18 @@ def find_peers(
         User.id.not_in(select(Block.blocker_id).where(Block.blocked_id == viewer.id)),
         User.id.not_in(_suspended_ids()),
     ]
-    if code := _choice(role, JOURNEY_ROLES, "role", "Please choose a role from the list."):
+    if code := _choice(role, JOURNEY_ROLES, "role", _("Please choose a role from the list.")):
         rules += [User.show_journey_role.is_(True), User.journey_role == code]
-    if code := _choice(cancer_type, CANCER_TYPES, "cancer_type", "Please choose a cancer type."):
+    if code := _choice(cancer_type, CANCER_TYPES, "cancer_type", _("Please choose a cancer type.")):
         rules += [
             User.show_cancer_types.is_(True),
             User.cancer_types.like(vocabulary.contains(code)),
         ]
-    if code := _choice(stage, TREATMENT_STAGES, "stage", "Please choose a treatment stage."):
+    if code := _choice(stage, TREATMENT_STAGES, "stage", _("Please choose a treatment stage.")):
         rules += [User.show_treatment_stage.is_(True), User.treatment_stage == code]
-    if code := _choice(language, LANGUAGES, "language", "Please choose a language."):
+    if code := _choice(language, LANGUAGES, "language", _("Please choose a language.")):
         rules += [User.show_languages.is_(True), User.languages.like(vocabulary.contains(code))]
-    if code := _choice(country, COUNTRIES, "country", "Please choose a country from the list."):
+    if code := _choice(country, COUNTRIES, "country", _("Please choose a country from the list.")):
         rules += [User.show_country.is_(True), User.country == code]
 
     total = db.session.scalar(select(func.count()).select_from(User).where(*rules)) or 0

@@ -14,18 +14,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from babel.lists import format_list
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from forum import policy
 from forum.extensions import db
+from forum.i18n import DATE_LOCALES, DEFAULT_LANGUAGE
+from forum.i18n import lazy_gettext as _l
 from forum.models import Post, PostStatus, Reaction, ReactionKind, User
 from forum.policy import Action, Viewer
 from forum.services import ServiceError
 
 #: At most this many names of each kind are listed under "Who reacted"; the rest are counted.
 NAMES_SHOWN = 30
-FORMER_MEMBER = "Former member"
+FORMER_MEMBER = _l("Former member")
 
 
 @dataclass(frozen=True)
@@ -54,27 +59,32 @@ class ReactionSummary:
     def spoken(self) -> str:
         """The count in words: "3 people, including you"."""
         if self.count == 0:
-            return "no one yet"
+            return _("no one yet")
         if self.mine:
-            return "you" if self.count == 1 else f"{self.count} people, including you"
-        return "1 person" if self.count == 1 else f"{self.count} people"
+            if self.count == 1:
+                return _("you")
+            return ngettext(
+                "%(num)d person, including you", "%(num)d people, including you", self.count
+            )
+        return ngettext("%(num)d person", "%(num)d people", self.count)
 
     @property
     def who(self) -> str:
         """The people named, for the "Who reacted" list: "You, Jen and 2 others"."""
-        people = (["You"] if self.mine else []) + list(self.names)
+        people = ([_("You")] if self.mine else []) + list(self.names)
         if self.unnamed:
-            people.append(f"{self.unnamed} {'other' if self.unnamed == 1 else 'others'}")
+            people.append(ngettext("%(num)d other", "%(num)d others", self.unnamed))
         if len(people) <= 1:
             return "".join(people)
-        return f"{', '.join(people[:-1])} and {people[-1]}"
+        language = str(get_locale() or DEFAULT_LANGUAGE)
+        return format_list(people, locale=DATE_LOCALES.get(language, language))
 
 
 def parse_kind(kind: str | ReactionKind) -> ReactionKind:
     try:
         return ReactionKind(kind)
     except ValueError:
-        raise ServiceError("Please choose one of the reactions shown.", "kind") from None
+        raise ServiceError(_("Please choose one of the reactions shown."), "kind") from None
 
 
 def toggle(user: User, post: Post, kind: str | ReactionKind) -> bool:
@@ -86,13 +96,15 @@ def toggle(user: User, post: Post, kind: str | ReactionKind) -> bool:
     """
     kind = parse_kind(kind)
     if post.status != PostStatus.VISIBLE:
-        raise ServiceError("This post can't take reactions: it was removed or hidden.")
+        raise ServiceError(_("This post can't take reactions: it was removed or hidden."))
     if post.author_id == user.id:
-        raise ServiceError("You can't react to your own post.")
+        raise ServiceError(_("You can't react to your own post."))
     if not policy.can(Viewer(user), Action.REPLY, post):
         raise ServiceError(
-            "You can't react to this post at the moment: the thread may be locked, or you "
-            "can't post on this board."
+            _(
+                "You can't react to this post at the moment: the thread may be locked, or you "
+                "can't post on this board."
+            )
         )
     removed = db.session.execute(
         delete(Reaction).where(
@@ -146,7 +158,7 @@ def summaries(viewer: Viewer, posts: Sequence[Post]) -> dict[int, list[ReactionS
             continue
         listed = names.setdefault(key, [])
         if len(listed) < NAMES_SHOWN:
-            listed.append(display_name or username or FORMER_MEMBER)
+            listed.append(display_name or username or str(FORMER_MEMBER))
     result: dict[int, list[ReactionSummary]] = {}
     for post in shown:
         named = not viewer.is_guest and not _may_hide_an_author(post)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 
+from flask_babel import gettext as _
+
 from forum.extensions import db
+from forum.i18n import speaking_to
 from forum.models import Post, Report, ReportReason, ReportStatus, Thread, User
 from forum.models.types import utcnow
 from forum.services import ServiceError, clean_text, modlog
@@ -17,11 +20,17 @@ def parse_reason(reason: str) -> ReportReason:
     try:
         return ReportReason(reason)
     except ValueError:
-        raise ServiceError("Please choose a reason.", "reason") from None
+        raise ServiceError(_("Please choose a reason."), "reason") from None
 
 
 def clean_note(note: str) -> str:
-    return clean_text(note, what="Notes", limit=NOTE_MAX, field="note")
+    return clean_text(
+        note,
+        what="Notes",
+        limit=NOTE_MAX,
+        field="note",
+        too_long=_("Notes can be at most %(limit)s characters.", limit=format(NOTE_MAX, ",")),
+    )
 
 
 def _post_snapshot(post: Post) -> str:
@@ -84,7 +93,7 @@ def report_thread(reporter: User, thread: Thread, opening: Post, reason: str, no
 
 def report_user(reporter: User, user: User, reason: str, note: str) -> Report:
     if reporter.id == user.id:
-        raise ServiceError("You can't report yourself.")
+        raise ServiceError(_("You can't report yourself."))
     report = Report(
         reporter_id=reporter.id,
         reason=parse_reason(reason),
@@ -99,29 +108,41 @@ def report_user(reporter: User, user: User, reason: str, note: str) -> Report:
 
 def claim(actor: User, report: Report) -> None:
     if report.status != ReportStatus.OPEN:
-        raise ServiceError("This report is already closed.")
+        raise ServiceError(_("This report is already closed."))
     report.handled_by_id = actor.id
     report.claimed_at = utcnow()
     modlog.record(actor, "claim_report", board_id=report.board_id, reason=f"Report #{report.id}")
     db.session.commit()
 
 
+def _outcome(reporter: User | None, dismiss: bool, note: str) -> str:
+    """What the reporter is told, in their language (stored as the notification's text)."""
+    with speaking_to(reporter.locale if reporter else None):
+        if dismiss and note:
+            return _(
+                "Thank you for your report: no action was needed. They wrote: %(note)s", note=note
+            )
+        if dismiss:
+            return _("Thank you for your report: no action was needed.")
+        if note:
+            return _(
+                "Thank you for your report: a facilitator took care of it. They wrote: %(note)s",
+                note=note,
+            )
+        return _("Thank you for your report: a facilitator took care of it.")
+
+
 def close(actor: User, report: Report, dismiss: bool, note: str) -> None:
     """Resolve or dismiss a report; the reporter is told the outcome."""
     if report.status != ReportStatus.OPEN:
-        raise ServiceError("This report is already closed.")
+        raise ServiceError(_("This report is already closed."))
     note = clean_note(note)
     report.status = ReportStatus.DISMISSED if dismiss else ReportStatus.RESOLVED
     report.handled_by_id = actor.id
     report.resolution = note
     report.resolved_at = utcnow()
     if report.reporter_id is not None:
-        outcome = "no action was needed" if dismiss else "a facilitator took care of it"
-        notify(
-            report.reporter_id,
-            "report_outcome",
-            f"Thank you for your report: {outcome}." + (f" They wrote: {note}" if note else ""),
-        )
+        notify(report.reporter_id, "report_outcome", _outcome(report.reporter, dismiss, note))
     modlog.record(
         actor,
         "dismiss_report" if dismiss else "resolve_report",

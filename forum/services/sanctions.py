@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
 from forum.extensions import db
+from forum.i18n import speaking_to
 from forum.models import Board, MemberNote, Sanction, SanctionKind, User
 from forum.models.types import utcnow
 from forum.services import ServiceError, clean_text, messaging, modlog
@@ -20,7 +24,8 @@ def _reason(reason: str) -> str:
         what="Reasons",
         limit=REASON_MAX,
         field="reason",
-        required="Please give a reason: the member will read it.",
+        required=_("Please give a reason: the member will read it."),
+        too_long=_("Reasons can be at most %(limit)s characters.", limit=format(REASON_MAX, ",")),
     )
 
 
@@ -28,7 +33,9 @@ def _expiry(days: int | None):  # noqa: ANN202
     if days is None:
         return None
     if not 1 <= days <= DAYS_MAX:
-        raise ServiceError(f"Choose from 1 to {DAYS_MAX} days, or leave it empty.", "days")
+        raise ServiceError(
+            _("Choose from 1 to %(limit)s days, or leave it empty.", limit=DAYS_MAX), "days"
+        )
     return utcnow() + timedelta(days=days)
 
 
@@ -44,16 +51,20 @@ def warn(actor: User, user: User, reason: str, board: Board | None = None) -> Sa
     )
     db.session.add(sanction)
     modlog.record(actor, "warn_member", board=board, target_user=user, reason=reason)
-    where = f" about {board.name}" if board else ""
-    try:
-        messaging.start(
-            actor,
-            [user],
-            f"A note from the facilitators{where}",
-            f"Hello {user.name},\n\nThis is a formal warning from the facilitators.\n\n"
-            f"> {reason}\n\nPlease read the community guidelines again. "
+    with speaking_to(user.locale):  # a private message, written in the member's language
+        if board:
+            subject = _("A note from the facilitators about %(board)s", board=board.name)
+        else:
+            subject = _("A note from the facilitators")
+        body = _(
+            "Hello %(name)s,\n\nThis is a formal warning from the facilitators.\n\n"
+            "> %(reason)s\n\nPlease read the community guidelines again. "
             "You can reply to this message if you want to talk about it.",
+            name=user.name,
+            reason=reason,
         )
+    try:
+        messaging.start(actor, [user], subject, body)
     except ServiceError:
         db.session.rollback()  # a warning that could not be sent was not given
         raise
@@ -72,13 +83,25 @@ def mute(actor: User, user: User, board: Board, days: int | None, reason: str) -
         expires_at=_expiry(days),
     )
     db.session.add(sanction)
-    until = f" for {days} day(s)" if days else ""
-    notify(
-        user.id,
-        "sanction",
-        f"You can read {board.name} but not post there{until}. The reason: {reason}",
-        board_id=board.id,
-    )
+    until = f" for {days} day(s)" if days else ""  # the log keeps English
+    with speaking_to(user.locale):
+        if days:
+            text = ngettext(
+                "You can read %(board)s but not post there for %(num)d day(s). "
+                "The reason: %(reason)s",
+                "You can read %(board)s but not post there for %(num)d day(s). "
+                "The reason: %(reason)s",
+                days,
+                board=board.name,
+                reason=reason,
+            )
+        else:
+            text = _(
+                "You can read %(board)s but not post there. The reason: %(reason)s",
+                board=board.name,
+                reason=reason,
+            )
+    notify(user.id, "sanction", text, board_id=board.id)
     modlog.record(actor, "mute_member", board=board, target_user=user, reason=f"{reason}{until}")
     db.session.commit()
     return sanction
@@ -88,9 +111,9 @@ def suspend(admin: User, user: User, days: int | None, reason: str) -> Sanction:
     """A site suspension (admins only): the member can sign in only to read the reason and
     their messages."""
     if not admin.is_admin:
-        raise ServiceError("Only site admins can suspend a member.")
+        raise ServiceError(_("Only site admins can suspend a member."))
     if user.id == admin.id:
-        raise ServiceError("You can't suspend yourself.")
+        raise ServiceError(_("You can't suspend yourself."))
     reason = _reason(reason)
     sanction = Sanction(
         user_id=user.id,
@@ -100,7 +123,7 @@ def suspend(admin: User, user: User, days: int | None, reason: str) -> Sanction:
         expires_at=_expiry(days),
     )
     db.session.add(sanction)
-    until = f" for {days} day(s)" if days else ""
+    until = f" for {days} day(s)" if days else ""  # the log keeps English
     modlog.record(admin, "suspend_member", target_user=user, reason=f"{reason}{until}")
     db.session.commit()
     return sanction
@@ -108,9 +131,14 @@ def suspend(admin: User, user: User, days: int | None, reason: str) -> Sanction:
 
 def lift(actor: User, sanction: Sanction) -> None:
     if sanction.lifted_at is not None or sanction.kind == SanctionKind.WARNING:
-        raise ServiceError("That sanction is not in force.")
+        raise ServiceError(_("That sanction is not in force."))
     sanction.lifted_at = utcnow()
-    notify(sanction.user_id, "sanction", f"Your {sanction.kind.value} has been lifted early.")
+    with speaking_to(sanction.user.locale):
+        if sanction.kind == SanctionKind.MUTE:
+            text = _("Your mute has been lifted early.")
+        else:
+            text = _("Your suspension has been lifted early.")
+    notify(sanction.user_id, "sanction", text)
     modlog.record(
         actor,
         f"lift_{sanction.kind.value}",
@@ -122,7 +150,12 @@ def lift(actor: User, sanction: Sanction) -> None:
 
 def add_note(actor: User, user: User, text: str) -> MemberNote:
     text = clean_text(
-        text, what="Notes", limit=REASON_MAX, field="text", required="Please write the note."
+        text,
+        what="Notes",
+        limit=REASON_MAX,
+        field="text",
+        required=_("Please write the note."),
+        too_long=_("Notes can be at most %(limit)s characters.", limit=format(REASON_MAX, ",")),
     )
     note = MemberNote(user_id=user.id, author_id=actor.id, text=text)
     db.session.add(note)

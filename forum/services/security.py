@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from forum.extensions import db
+from forum.i18n import lazy_gettext as _l
 from forum.models import User
 from forum.models.security import SecurityEvent, SiteSetting
 from forum.queries import Page, clamp_page
@@ -27,18 +28,18 @@ EVENTS_PER_PAGE = 50
 
 #: What each kind of event is called on the pages that list them.
 EVENT_LABELS = {
-    "sign_in": "Signed in",
-    "sign_in_failed": "Failed sign-in",
-    "sign_out": "Signed out",
-    "password_changed": "Password changed",
-    "password_reset": "Password reset by e-mail link",
-    "two_factor_enabled": "Two-step sign-in turned on",
-    "two_factor_disabled": "Two-step sign-in turned off",
-    "recovery_codes_regenerated": "New recovery codes made",
-    "recovery_code_used": "Signed in with a recovery code",
-    "signed_out_everywhere": "Signed out everywhere",
-    "author_revealed": "Anonymous author revealed",
-    "staff_two_factor_setting": "Two-step sign-in requirement for staff changed",
+    "sign_in": _l("Signed in"),
+    "sign_in_failed": _l("Failed sign-in"),
+    "sign_out": _l("Signed out"),
+    "password_changed": _l("Password changed"),
+    "password_reset": _l("Password reset by e-mail link"),
+    "two_factor_enabled": _l("Two-step sign-in turned on"),
+    "two_factor_disabled": _l("Two-step sign-in turned off"),
+    "recovery_codes_regenerated": _l("New recovery codes made"),
+    "recovery_code_used": _l("Signed in with a recovery code"),
+    "signed_out_everywhere": _l("Signed out everywhere"),
+    "author_revealed": _l("Anonymous author revealed"),
+    "staff_two_factor_setting": _l("Two-step sign-in requirement for staff changed"),
 }
 #: Kinds a member sees without the client address: a failed sign-in on their account may come
 #: from someone else who mistyped their own name (admins see the address).

@@ -7,11 +7,13 @@ import secrets
 import pyotp
 import segno
 from flask import current_app
+from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.extensions import db
+from forum.i18n import lazy_gettext as _l
 from forum.models import User
 from forum.models.security import RecoveryCode
 from forum.models.types import utcnow
@@ -19,7 +21,7 @@ from forum.services import ServiceError, security
 
 RECOVERY_CODES = 10
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to mistype
-WRONG_CODE = "That code did not work. Check the time on your phone and try the newest code."
+WRONG_CODE = _l("That code did not work. Check the time on your phone and try the newest code.")
 
 
 def _hash_method() -> str:
@@ -36,7 +38,7 @@ def is_enabled(user: User) -> bool:
 def start_enrolment(user: User) -> str:
     """A new secret, kept on the account but not in use until a code confirms it."""
     if is_enabled(user):
-        raise ServiceError("Two-step sign-in is already on.")
+        raise ServiceError(_("Two-step sign-in is already on."))
     if not user.totp_secret:
         user.totp_secret = pyotp.random_base32()
         db.session.commit()
@@ -73,9 +75,9 @@ def _totp_ok(user: User, code: str) -> bool:
 def confirm_enrolment(user: User, code: str) -> list[str]:
     """Turn two-step sign-in on once a code from the app matches; returns the recovery codes."""
     if is_enabled(user):
-        raise ServiceError("Two-step sign-in is already on.")
+        raise ServiceError(_("Two-step sign-in is already on."))
     if not _totp_ok(user, code):
-        raise ServiceError(WRONG_CODE, "code")
+        raise ServiceError(str(WRONG_CODE), "code")
     user.two_factor_enabled_at = utcnow()
     codes = _new_recovery_codes(user)
     security.record("two_factor_enabled", user, commit=False)
@@ -85,11 +87,11 @@ def confirm_enrolment(user: User, code: str) -> list[str]:
 
 def disable(user: User, password: str, code: str) -> None:
     if not is_enabled(user):
-        raise ServiceError("Two-step sign-in is not on.")
+        raise ServiceError(_("Two-step sign-in is not on."))
     if not user.check_password(password):
-        raise ServiceError("Your password is not right.", "password")
+        raise ServiceError(_("Your password is not right."), "password")
     if not (_totp_ok(user, code) or _use_recovery_code(user, code)):
-        raise ServiceError(WRONG_CODE, "code")
+        raise ServiceError(str(WRONG_CODE), "code")
     user.totp_secret = None
     user.two_factor_enabled_at = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
@@ -99,9 +101,9 @@ def disable(user: User, password: str, code: str) -> None:
 
 def regenerate_recovery_codes(user: User, code: str) -> list[str]:
     if not is_enabled(user):
-        raise ServiceError("Two-step sign-in is not on.")
+        raise ServiceError(_("Two-step sign-in is not on."))
     if not _totp_ok(user, code):
-        raise ServiceError(WRONG_CODE, "code")
+        raise ServiceError(str(WRONG_CODE), "code")
     codes = _new_recovery_codes(user)
     security.record("recovery_codes_regenerated", user, commit=False)
     db.session.commit()
@@ -122,8 +124,8 @@ def _new_recovery_codes(user: User) -> list[str]:
     """Replace the account's recovery codes; only hashes are stored, the codes are shown once."""
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     codes = []
-    for _ in range(RECOVERY_CODES):
-        raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(10))
+    for _number in range(RECOVERY_CODES):
+        raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _letter in range(10))
         codes.append(f"{raw[:5]}-{raw[5:]}")
         db.session.add(
             RecoveryCode(

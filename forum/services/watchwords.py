@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from forum.extensions import db
@@ -65,22 +66,26 @@ def screen(*texts: str) -> Screening:
 def refuse_if_blocked(screening: Screening) -> None:
     if screening.blocked:
         raise ServiceError(
-            "Your post contains words this community does not allow. Please change them; "
-            "your text is kept below."
+            _(
+                "Your post contains words this community does not allow. Please change them; "
+                "your text is kept below."
+            )
         )
 
 
 def add(pattern: str, action: WatchedWordAction) -> WatchedWord:
     pattern = " ".join((pattern or "").split())
     if not pattern:
-        raise ServiceError("Please enter a word or phrase.", "pattern")
+        raise ServiceError(_("Please enter a word or phrase."), "pattern")
     if len(pattern) > PATTERN_MAX:
-        raise ServiceError(f"Patterns can be at most {PATTERN_MAX} characters.", "pattern")
+        raise ServiceError(
+            _("Patterns can be at most %(limit)s characters.", limit=PATTERN_MAX), "pattern"
+        )
     if pattern.replace("*", "") == "":
-        raise ServiceError("A pattern needs at least one letter.", "pattern")
+        raise ServiceError(_("A pattern needs at least one letter."), "pattern")
     exists = db.session.scalar(select(WatchedWord.id).where(WatchedWord.pattern == pattern))
     if exists is not None:
-        raise ServiceError(f"“{pattern}” is already watched.", "pattern")
+        raise ServiceError(_("“%(pattern)s” is already watched.", pattern=pattern), "pattern")
     word = WatchedWord(pattern=pattern, action=action)
     db.session.add(word)
     db.session.commit()

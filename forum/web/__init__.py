@@ -5,17 +5,20 @@ from __future__ import annotations
 import time
 
 from flask import Flask, g, render_template, request
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from forum import policy, queries
 from forum.extensions import db, login_manager
+from forum.i18n import lazy_gettext as _l
 from forum.i18n import local_time
 from forum.models import Board, Thread, User, WatchLevel
 from forum.policy import Action, Viewer
 from forum.text import excerpt
-from forum.web.drafts import kept_fields
+from forum.web.drafts import field_label, kept_fields
 from forum.web.notifications.forms import WatchForm
 
 CONTENT_SECURITY_POLICY = (
@@ -33,6 +36,30 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
 }
 HSTS = "max-age=31536000; includeSubDomains"
+#: The heading of the plain error page, in words (the same as Werkzeug's English names).
+ERROR_NAMES = {
+    400: _l("Bad Request"),
+    401: _l("Unauthorized"),
+    403: _l("Forbidden"),
+    404: _l("Not Found"),
+    405: _l("Method Not Allowed"),
+    406: _l("Not Acceptable"),
+    408: _l("Request Timeout"),
+    409: _l("Conflict"),
+    410: _l("Gone"),
+    411: _l("Length Required"),
+    412: _l("Precondition Failed"),
+    413: _l("Request Entity Too Large"),
+    414: _l("Request URI Too Long"),
+    415: _l("Unsupported Media Type"),
+    416: _l("Requested Range Not Satisfiable"),
+    422: _l("Unprocessable Entity"),
+    429: _l("Too Many Requests"),
+    431: _l("Request Header Fields Too Large"),
+    500: _l("Internal Server Error"),
+    501: _l("Not Implemented"),
+    503: _l("Service Unavailable"),
+}
 
 
 SUSPENDED_MAY_USE = frozenset(
@@ -92,15 +119,18 @@ def seconds_to_wait() -> int | None:
 
 
 def wait_in_words(seconds: int | None) -> str:
+    """How long to wait, as it ends the sentence "It will work again in …"."""
     if seconds is None:
-        return "a little while"
+        return _("a little while")
     if seconds < 60:
-        return "less than a minute"
+        return _("less than a minute")
     minutes = -(-seconds // 60)
     if minutes < 60:
-        return "1 minute" if minutes == 1 else f"{minutes} minutes"
+        return ngettext("%(num)d minute", "%(num)d minutes", minutes)
     hours = -(-minutes // 60)
-    return "about an hour" if hours == 1 else f"about {hours} hours"
+    if hours == 1:
+        return _("about an hour")
+    return ngettext("about %(num)d hour", "about %(num)d hours", hours)
 
 
 def watch_level(target: Thread | Board) -> str:
@@ -153,7 +183,8 @@ def register_web(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message = _l("Please sign in to continue.")
+    login_manager.localize_callback = str  # flashed in the page's language, as a plain string
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
@@ -166,6 +197,7 @@ def register_web(app: Flask) -> None:
         unread_conversations=lambda: queries.unread_conversation_count(current_viewer()),
         watch_level=watch_level,
         watch_form=WatchForm,
+        field_label=field_label,
     )
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["excerpt"] = excerpt
@@ -204,7 +236,7 @@ def register_web(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):  # noqa: ANN202
-        reason = "This form was open for a long time, so it expired for your safety."
+        reason = _("This form was open for a long time, so it expired for your safety.")
         page = render_template(
             "resubmit.html", fields=kept_fields(request.form), action=request.path, reason=reason
         )
@@ -233,7 +265,8 @@ def register_web(app: Flask) -> None:
         template = {403: "errors/403.html", 404: "errors/404.html"}.get(
             error.code or 500, "errors/generic.html"
         )
-        return render_template(template, error=error), error.code
+        title = ERROR_NAMES.get(error.code or 500, error.name)
+        return render_template(template, error=error, title=title), error.code
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):  # noqa: ANN202

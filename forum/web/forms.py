@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms.validators import InputRequired, Length
 
+from forum.i18n import lazy_gettext as _l
 from forum.services import ServiceError
 
 
@@ -28,7 +29,11 @@ def normalise_newlines(text: str | None) -> str | None:
 
 
 def body_validators(max_length: int) -> list:
+    """Built when a form class is defined, so the messages are lazy (translated when shown)."""
     return [
-        InputRequired("Please write something before posting."),
-        Length(max=max_length, message=f"Posts can be at most {max_length:,} characters."),
+        InputRequired(_l("Please write something before posting.")),
+        Length(
+            max=max_length,
+            message=_l("Posts can be at most %(limit)s characters.", limit=format(max_length, ",")),
+        ),
     ]

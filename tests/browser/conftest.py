@@ -24,6 +24,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 PHONE = {"width": 390, "height": 844}
+SMALL_PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 
 
@@ -117,9 +118,11 @@ def open_page(browser, live_server):  # noqa: ANN001, ANN201
         context.close()
 
 
-def sign_in(tab: Page, username: str, password: str) -> None:
+def sign_in(tab: Page, username: str, password: str, language: str = "en") -> None:
+    from tests.web.test_languages import said_in
+
     tab.go("/login")
-    tab.page.get_by_label("Username or e-mail address").fill(username)
-    tab.page.get_by_label("Password", exact=True).fill(password)
-    tab.page.get_by_role("button", name="Sign in").click()
-    tab.page.get_by_role("button", name="Sign out").wait_for()
+    tab.page.get_by_label(said_in(language, "Username or e-mail address")).fill(username)
+    tab.page.get_by_label(said_in(language, "Password"), exact=True).fill(password)
+    tab.page.get_by_role("button", name=said_in(language, "Sign in")).click()
+    tab.page.get_by_role("button", name=said_in(language, "Sign out")).wait_for()

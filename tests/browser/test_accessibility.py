@@ -12,7 +12,7 @@ import pytest
 from forum.extensions import db
 from forum.models import Post, Visibility
 from forum.services import accounts, boards, messaging, posting, reports
-from tests.browser.conftest import DESKTOP, PHONE, Page, sign_in
+from tests.browser.conftest import DESKTOP, PHONE, SMALL_PHONE, Page, sign_in
 from tests.conftest import PASSWORD
 
 AXE = (Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js").read_text()
@@ -80,16 +80,25 @@ def violations(tab: Page) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+#: How the pages are looked at: a desktop, a phone, the dark theme on a small phone, in German.
+VIEWS = {
+    "desktop": ({"viewport": DESKTOP}, "en"),
+    "phone": ({"viewport": PHONE}, "en"),
+    "dark-360": ({"viewport": SMALL_PHONE, "color_scheme": "dark"}, "en"),
+    "german": ({"viewport": DESKTOP, "locale": "de-DE"}, "de"),
+}
+
+
+@pytest.mark.parametrize("viewport", list(VIEWS))
 def test_no_wcag_violations_on_the_main_pages(open_page, community, viewport):
-    size = DESKTOP if viewport == "desktop" else PHONE
+    options, language = VIEWS[viewport]
     tabs: dict[str | None, Page] = {}
     found: dict[str, list[str]] = {}
     for name, (who, path) in pages(community).items():
         if who not in tabs:
-            tabs[who] = open_page(viewport=size, bypass_csp=True)
+            tabs[who] = open_page(bypass_csp=True, **options)
             if who:
-                sign_in(tabs[who], who, PASSWORD)
+                sign_in(tabs[who], who, PASSWORD, language)
         tab = tabs[who]
         tab.go(path)
         tab.shot(f"axe-{viewport}-{name}")

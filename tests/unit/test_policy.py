@@ -227,7 +227,12 @@ def test_the_batched_message_rule_agrees_with_the_single_one(make_user, board):
     messaging.block(sender, blocked_by_sender)
     messaging.block(blocker_of_sender, sender)
     people = [
-        everyone, nobody, known_talking, known_stranger, blocked_by_sender, blocker_of_sender,
+        everyone,
+        nobody,
+        known_talking,
+        known_stranger,
+        blocked_by_sender,
+        blocker_of_sender,
         sender,
     ]
 

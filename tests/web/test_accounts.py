@@ -19,6 +19,7 @@ from forum.extensions import db
 from forum.models import Consent, Post, User
 from forum.services.accounts import RESET_SALT
 from tests.conftest import PASSWORD, login, logout
+from tests.web.test_languages import said_in
 
 NEW_PASSWORD = "a brand new passphrase"
 SITE = "http://kindred.test"
@@ -190,9 +191,7 @@ def test_a_username_taken_in_another_case_is_refused(client, member):
     assert user_count() == 1
 
 
-def test_an_email_address_already_in_use_gets_no_account_and_its_owner_is_told(
-    app, client, member
-):
+def test_an_email_address_already_in_use_gets_no_account_and_its_owner_is_told(app, client, member):
     # Changed with the security hardening: the page no longer says the address is in use.
     response = register(client, email="JEN@Example.org")
 
@@ -471,7 +470,7 @@ def test_a_member_saves_name_language_and_time_zone(member_client, member):
 
     assert where_redirected(response) == "/settings"
     settings_page = page(member_client.get("/settings"))
-    assert "Your settings are saved." in settings_page
+    assert said_in("de", "Your settings are saved.") in settings_page  # in the language chosen
     assert '<html lang="de">' in settings_page
     assert '<option selected value="Europe/Berlin">' in settings_page
     user = fresh(member)

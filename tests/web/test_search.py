@@ -156,9 +156,10 @@ def test_private_words_are_never_found_counted_or_hinted_by_outsiders(
     nothing = search(client, q="wordthatisnowhere")
     for page in outsider_pages[1:]:
         assert result_count(page) == 0
-        assert page.replace("confidential", "wordthatisnowhere").replace(
-            "secret", "wordthatisnowhere"
-        ) == nothing
+        assert (
+            page.replace("confidential", "wordthatisnowhere").replace("secret", "wordthatisnowhere")
+            == nothing
+        )
     # Searching inside the board (listed, not readable) finds nothing either.
     assert result_count(search(client, q="zebra", board=private_board.id)) == 0
 

@@ -7,45 +7,51 @@ from wtforms import BooleanField, PasswordField, RadioField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
+from forum.i18n import lazy_gettext as _l
+
 KEEP, ERASE = "keep", "erase"
 
 
 class ExportForm(FlaskForm):
-    submit = SubmitField("Download my data")
+    submit = SubmitField(_l("Download my data"))
 
 
 class DeleteAccountForm(FlaskForm):
     password = PasswordField(
-        "Your password",
-        description="To be sure it is you.",
-        validators=[InputRequired("Please enter your password.")],
+        _l("Your password"),
+        description=_l("To be sure it is you."),
+        validators=[InputRequired(_l("Please enter your password."))],
     )
     posts = RadioField(
-        "Your posts",
+        _l("Your posts"),
         choices=[
             SelectChoice(
                 KEEP,
-                "Keep my posts, shown as written by “Former member”, so that conversations "
-                "others answered still make sense",
+                _l(
+                    "Keep my posts, shown as written by “Former member”, so that conversations "
+                    "others answered still make sense"
+                ),
             ),
             SelectChoice(
                 ERASE,
-                "Erase my posts: each is replaced by “This post was erased by its author.”, "
-                "quotes of them are removed, and threads only I wrote in are deleted",
+                _l(
+                    "Erase my posts: each is replaced by “This post was erased by its author.”, "
+                    "quotes of them are removed, and threads only I wrote in are deleted"
+                ),
             ),
         ],
-        validators=[InputRequired("Please choose what happens to your posts.")],
+        validators=[InputRequired(_l("Please choose what happens to your posts."))],
     )
     confirm = BooleanField(
-        "I understand that my account is deleted for good and cannot be brought back.",
-        validators=[InputRequired("Please confirm that you want to delete your account.")],
+        _l("I understand that my account is deleted for good and cannot be brought back."),
+        validators=[InputRequired(_l("Please confirm that you want to delete your account."))],
     )
-    submit = SubmitField("Delete my account")
+    submit = SubmitField(_l("Delete my account"))
 
 
 class ConsentForm(FlaskForm):
     accept = BooleanField(
-        "I have read the new text(s) above and I agree.",
-        validators=[InputRequired("Please tick the box to agree, or choose another way out.")],
+        _l("I have read the new text(s) above and I agree."),
+        validators=[InputRequired(_l("Please tick the box to agree, or choose another way out."))],
     )
-    submit = SubmitField("I agree")
+    submit = SubmitField(_l("I agree"))

@@ -16,6 +16,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user, user_logged_in
 
 from forum.extensions import limiter
@@ -104,7 +105,7 @@ def review():  # noqa: ANN201
             show_service_error(form, error)
         else:
             session[CONSENTS_SEEN] = _seen_key_for(current_user.id)
-            flash("Thank you. Your agreement is recorded.", "success")
+            flash(_("Thank you. Your agreement is recorded."), "success")
             return redirect(next_url)
     return render_template(
         "consents/review.html",
@@ -130,7 +131,7 @@ def data():  # noqa: ANN201
 def export_data():  # noqa: ANN201
     form = ExportForm()
     if not form.validate_on_submit():
-        flash("That form expired. Please press the button again.", "error")
+        flash(_("That form expired. Please press the button again."), "error")
         return redirect(url_for("account.data"))
     user = current_user._get_current_object()
     response = Response(data_rights.export(user), mimetype="application/zip")

@@ -12,76 +12,83 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo, InputRequired, Length
 
+from forum.i18n import lazy_gettext as _l
 from forum.models.users import DISPLAY_NAME_MAX
 from forum.web.auth.forms import PASSWORD_RULE
 
 
 class SettingsForm(FlaskForm):
     display_name = StringField(
-        "Display name",
-        description="The name shown on your posts. Leave it empty to show your username.",
+        _l("Display name"),
+        description=_l("The name shown on your posts. Leave it empty to show your username."),
         validators=[Length(max=DISPLAY_NAME_MAX)],
     )
     # The service checks the choice and explains a wrong one in plain words.
-    locale = SelectField("Language", validate_choice=False)
+    locale = SelectField(_l("Language"), validate_choice=False)
     timezone = SelectField(
-        "Time zone", description="Times on the site are shown in this zone.", validate_choice=False
-    )
-    country = SelectField(
-        "Country",
-        description="Used to show you the right emergency and support numbers.",
+        _l("Time zone"),
+        description=_l("Times on the site are shown in this zone."),
         validate_choice=False,
     )
-    hide_warned_threads = BooleanField("Leave threads with a content warning out of board lists")
-    submit = SubmitField("Save settings")
+    country = SelectField(
+        _l("Country"),
+        description=_l("Used to show you the right emergency and support numbers."),
+        validate_choice=False,
+    )
+    hide_warned_threads = BooleanField(
+        _l("Leave threads with a content warning out of board lists")
+    )
+    submit = SubmitField(_l("Save settings"))
 
 
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
-        "Current password", validators=[InputRequired("Please enter your current password.")]
+        _l("Current password"),
+        validators=[InputRequired(_l("Please enter your current password."))],
     )
     new_password = PasswordField(
-        "New password", validators=[InputRequired("Please choose a new password."), PASSWORD_RULE]
+        _l("New password"),
+        validators=[InputRequired(_l("Please choose a new password.")), PASSWORD_RULE],
     )
     confirm = PasswordField(
-        "New password again",
+        _l("New password again"),
         validators=[
-            InputRequired("Please type the new password again."),
-            EqualTo("new_password", "The two new passwords differ."),
+            InputRequired(_l("Please type the new password again.")),
+            EqualTo("new_password", _l("The two new passwords differ.")),
         ],
     )
-    submit = SubmitField("Change password")
+    submit = SubmitField(_l("Change password"))
 
 
 class NotificationSettingsForm(FlaskForm):
     email_notifications = RadioField(
-        "E-mail me about my notifications",
+        _l("E-mail me about my notifications"),
         choices=[
-            SelectChoice("never", "Never: I will look on the site"),
-            SelectChoice("immediate", "At once, one e-mail for each notification"),
-            SelectChoice("daily", "Once a day, in one e-mail (if anything happened)"),
+            SelectChoice("never", _l("Never: I will look on the site")),
+            SelectChoice("immediate", _l("At once, one e-mail for each notification")),
+            SelectChoice("daily", _l("Once a day, in one e-mail (if anything happened)")),
         ],
-        validators=[InputRequired(message="Please choose how often we may e-mail you.")],
+        validators=[InputRequired(message=_l("Please choose how often we may e-mail you."))],
     )
-    submit = SubmitField("Save notification settings")
+    submit = SubmitField(_l("Save notification settings"))
 
 
 class TwoFactorCodeForm(FlaskForm):
     code = StringField(
-        "Code from your authenticator app",
-        validators=[InputRequired("Please enter the 6-digit code."), Length(max=32)],
+        _l("Code from your authenticator app"),
+        validators=[InputRequired(_l("Please enter the 6-digit code.")), Length(max=32)],
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
     )
-    submit = SubmitField("Confirm")
+    submit = SubmitField(_l("Confirm"))
 
 
 class DisableTwoFactorForm(FlaskForm):
     password = PasswordField(
-        "Your password", validators=[InputRequired("Please enter your password.")]
+        _l("Your password"), validators=[InputRequired(_l("Please enter your password."))]
     )
     code = StringField(
-        "Code from your authenticator app (or a recovery code)",
-        validators=[InputRequired("Please enter a code."), Length(max=32)],
+        _l("Code from your authenticator app (or a recovery code)"),
+        validators=[InputRequired(_l("Please enter a code.")), Length(max=32)],
         render_kw={"autocomplete": "one-time-code"},
     )
-    submit = SubmitField("Turn off two-step sign-in")
+    submit = SubmitField(_l("Turn off two-step sign-in"))

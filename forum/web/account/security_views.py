@@ -6,6 +6,7 @@ Routes of the ``account`` blueprint (imported at the bottom of ``account/views.p
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from flask_login.config import COOKIE_NAME
 
@@ -74,7 +75,7 @@ def two_factor_confirm():  # noqa: ANN201
             show_service_error(form, error)
         else:
             session.pop(MUST_ENROL, None)
-            flash("Two-step sign-in is on.", "success")
+            flash(_("Two-step sign-in is on."), "success")
             return _codes_page(codes)
     return _render(form_status(form), confirm_form=form)
 
@@ -92,7 +93,7 @@ def two_factor_disable():  # noqa: ANN201
         else:
             if security.staff_must_use_two_factor() and security.is_staff(user):
                 session[MUST_ENROL] = True
-            flash("Two-step sign-in is off.", "success")
+            flash(_("Two-step sign-in is off."), "success")
             return redirect(url_for("account.security"))
     return _render(form_status(form), disable_form=form)
 
@@ -109,7 +110,7 @@ def recovery_codes():  # noqa: ANN201
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            flash("New recovery codes are ready; the old ones no longer work.", "success")
+            flash(_("New recovery codes are ready; the old ones no longer work."), "success")
             return _codes_page(codes)
     return _render(form_status(form), regenerate_form=form)
 
@@ -124,5 +125,5 @@ def sign_out_everywhere():  # noqa: ANN201
     # This device carries on (same sign-in time, remembered as before); every other has ended.
     cookie = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME)
     login_user(user, remember=cookie in request.cookies)
-    flash("You are signed out on every other device and browser.", "success")
+    flash(_("You are signed out on every other device and browser."), "success")
     return redirect(url_for("account.security"))

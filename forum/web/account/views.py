@@ -7,12 +7,13 @@ from zoneinfo import available_timezones
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh as refresh_language
 from flask_login import current_user, login_required, login_user
 from flask_login.config import COOKIE_NAME
 from wtforms.fields.choices import SelectChoice
 
 from forum import queries
-from forum.countries import COUNTRIES
+from forum.countries import country_choices
 from forum.i18n import LANGUAGES
 from forum.models import EmailFrequency, MessagePolicy
 from forum.services import ServiceError, accounts
@@ -37,9 +38,7 @@ def settings():  # noqa: ANN201
         SelectChoice(code, name) for code, name in LANGUAGES.items()
     ]
     form.timezone.choices = timezone_choices()
-    form.country.choices = [SelectChoice("", "Not set")] + [
-        SelectChoice(code, name) for code, name in COUNTRIES.items()
-    ]
+    form.country.choices = [SelectChoice("", _("Not set")), *country_choices()]
     if form.validate_on_submit():
         try:
             accounts.update_settings(
@@ -53,7 +52,8 @@ def settings():  # noqa: ANN201
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            flash("Your settings are saved.", "success")
+            refresh_language()  # the confirmation already speaks the language just chosen
+            flash(_("Your settings are saved."), "success")
             return redirect(url_for("account.settings"))
     status = form_status(form)
     return render_template("account/settings.html", form=form), status
@@ -75,7 +75,7 @@ def change_password():  # noqa: ANN201
             cookie = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME)
             remembered = cookie in request.cookies
             login_user(current_user._get_current_object(), remember=remembered)
-            flash("Your password is changed. Other devices have been signed out.", "success")
+            flash(_("Your password is changed. Other devices have been signed out."), "success")
             return redirect(url_for("account.settings"))
     status = form_status(form)
     return render_template("account/password.html", form=form), status
@@ -89,7 +89,7 @@ def message_settings():  # noqa: ANN201
         form.message_policy.data = current_user.message_policy.value
     if form.validate_on_submit():
         accounts.update_message_settings(current_user, MessagePolicy(form.message_policy.data))
-        flash("Your message settings are saved.", "success")
+        flash(_("Your message settings are saved."), "success")
         return redirect(url_for("account.message_settings"))
     return render_template(
         "account/messages.html",
@@ -107,7 +107,7 @@ def notifications():  # noqa: ANN201
         form.email_notifications.data = current_user.email_notifications.value
     if form.validate_on_submit():
         accounts.update_email_frequency(current_user, EmailFrequency(form.email_notifications.data))
-        flash("Your notification settings are saved.", "success")
+        flash(_("Your notification settings are saved."), "success")
         return redirect(url_for("account.notifications"))
     return render_template("account/notifications.html", form=form), form_status(form)
 

@@ -7,21 +7,25 @@ behind its admins-only check.
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SubmitField
 
+from forum.i18n import lazy_gettext as _l
 from forum.services import security
 from forum.web.admin.views import bp
 
 
 class StaffTwoFactorForm(FlaskForm):
     require_two_factor_for_staff = BooleanField(
-        "Admins and facilitators must use two-step sign-in",
-        description="Staff without it are sent to set it up when they next sign in, and can use "
-        "nothing else until they have.",
+        _l("Admins and facilitators must use two-step sign-in"),
+        description=_l(
+            "Staff without it are sent to set it up when they next sign in, and can use "
+            "nothing else until they have."
+        ),
     )
-    submit = SubmitField("Save")
+    submit = SubmitField(_l("Save"))
 
 
 @bp.route("/security", methods=["GET", "POST"], endpoint="security")
@@ -33,9 +37,9 @@ def security_settings():  # noqa: ANN201
         required = bool(form.require_two_factor_for_staff.data)
         security.set_staff_must_use_two_factor(current_user._get_current_object(), required)
         flash(
-            "Staff must now use two-step sign-in."
+            _("Staff must now use two-step sign-in.")
             if required
-            else "Two-step sign-in is no longer required of staff.",
+            else _("Two-step sign-in is no longer required of staff."),
             "success",
         )
         return redirect(url_for("admin.security"))

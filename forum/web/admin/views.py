@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -12,11 +13,12 @@ from forum import policy, queries
 from forum.countries import COUNTRIES
 from forum.extensions import db
 from forum.models import Board, Category, Visibility, WatchedWord, WatchedWordAction
-from forum.models.moderation import REPORT_REASON_LABELS
+from forum.models.moderation import REPORT_REASON_LABELS, WATCHED_WORD_ACTION_LABELS
 from forum.policy import Action
 from forum.services import ServiceError, boards, crisis, watchwords
 from forum.web import current_viewer
 from forum.web.admin.forms import (
+    VISIBILITY_LABELS,
     BoardForm,
     CategoryForm,
     CrisisResourceForm,
@@ -37,7 +39,10 @@ def admins_only():  # noqa: ANN201
 @bp.get("/")
 def dashboard():  # noqa: ANN201
     return render_template(
-        "admin/dashboard.html", categories=queries.all_categories(), move_form=MoveForm()
+        "admin/dashboard.html",
+        categories=queries.all_categories(),
+        move_form=MoveForm(),
+        visibility_labels=VISIBILITY_LABELS,
     )
 
 
@@ -50,7 +55,7 @@ def new_category():  # noqa: ANN201
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            flash(f"Category '{category.name}' created.", "success")
+            flash(_("Category '%(name)s' created.", name=category.name), "success")
             return redirect(url_for("admin.dashboard"))
     return render_template("admin/category_form.html", form=form, category=None), form_status(form)
 
@@ -67,7 +72,7 @@ def edit_category(category_id: int):  # noqa: ANN201
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            flash(f"Category '{category.name}' saved.", "success")
+            flash(_("Category '%(name)s' saved.", name=category.name), "success")
             return redirect(url_for("admin.dashboard"))
     return render_template("admin/category_form.html", form=form, category=category), form_status(
         form
@@ -98,7 +103,7 @@ def new_board():  # noqa: ANN201
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            flash(f"Board '{board.name}' created.", "success")
+            flash(_("Board '%(name)s' created.", name=board.name), "success")
             return redirect(url_for("admin.dashboard"))
     return render_template("admin/board_form.html", form=form, board=None), form_status(form)
 
@@ -120,7 +125,7 @@ def edit_board(board_id: int):  # noqa: ANN201
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            flash(f"Board '{board.name}' saved.", "success")
+            flash(_("Board '%(name)s' saved.", name=board.name), "success")
             return redirect(url_for("admin.dashboard"))
     return render_template("admin/board_form.html", form=form, board=board), form_status(form)
 
@@ -158,10 +163,14 @@ def watched_words():  # noqa: ANN201
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            flash(f"“{word.pattern}” is watched.", "success")
+            flash(_("“%(pattern)s” is watched.", pattern=word.pattern), "success")
             return redirect(url_for("admin.watched_words"))
     return render_template(
-        "admin/watched_words.html", form=form, words=queries.watched_words(), button_form=MoveForm()
+        "admin/watched_words.html",
+        form=form,
+        words=queries.watched_words(),
+        button_form=MoveForm(),
+        action_labels=WATCHED_WORD_ACTION_LABELS,
     ), form_status(form)
 
 
@@ -170,14 +179,14 @@ def delete_watched_word(word_id: int):  # noqa: ANN201
     if not MoveForm().validate_on_submit():
         abort(400)
     watchwords.remove(db.get_or_404(WatchedWord, word_id))
-    flash("No longer watched.", "success")
+    flash(_("No longer watched."), "success")
     return redirect(url_for("admin.watched_words"))
 
 
 @bp.route("/crisis", methods=["GET", "POST"])
 def crisis_resources():  # noqa: ANN201
     form = CrisisResourceForm()
-    form.country.choices = [SelectChoice("*", "Everywhere else (default)")] + [
+    form.country.choices = [SelectChoice("*", _("Everywhere else (default)"))] + [
         SelectChoice(code, name) for code, name in COUNTRIES.items()
     ]
     if form.validate_on_submit():
@@ -186,7 +195,7 @@ def crisis_resources():  # noqa: ANN201
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            flash("Crisis resources saved.", "success")
+            flash(_("Crisis resources saved."), "success")
             return redirect(url_for("admin.crisis_resources"))
     return render_template(
         "admin/crisis.html", form=form, resources=queries.crisis_resources(), countries=COUNTRIES

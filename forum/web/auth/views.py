@@ -18,10 +18,13 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from forum.extensions import db, limiter, login_manager
+from forum.i18n import lazy_gettext as _l
 from forum.models import User
 from forum.services import ServiceError, accounts, security, twofactor
 from forum.web.auth.forms import (
@@ -68,12 +71,8 @@ SIGNED_IN_COOKIE = "kindred_signed_in"
 SIGNED_IN_SALT = "kindred.signed-in-at"
 PENDING_SECONDS = 5 * 60
 ACTIVITY_REFRESH_SECONDS = 60
-IDLE_MESSAGE = "You were signed out after a while without activity. Please sign in again."
-MAX_AGE_MESSAGE = (
-    "You were signed out after a while: a sign-in lasts at most {hours} hours. "
-    "Please sign in again."
-)
-LOGIN_FAILED = "That username or e-mail and password do not match an account."
+IDLE_MESSAGE = _l("You were signed out after a while without activity. Please sign in again.")
+LOGIN_FAILED = _l("That username or e-mail and password do not match an account.")
 #: What a member of staff who must still turn on two-step sign-in may open.
 ENROL_MAY_USE = frozenset(
     {
@@ -124,23 +123,27 @@ def _must_enrol(user: User) -> bool:
 def _after_sign_in(user: User, next_url: str | None, draft: list, draft_action: str | None):  # noqa: ANN202
     if session.get(MUST_ENROL):
         flash(
-            "Staff accounts need two-step sign-in. Please turn it on now: it takes a minute "
-            "with an authenticator app on your phone.",
+            _(
+                "Staff accounts need two-step sign-in. Please turn it on now: it takes a minute "
+                "with an authenticator app on your phone."
+            ),
             "info",
         )
         return redirect(url_for("account.security"))
     if draft and draft_action:
         return render_template("resubmit.html", fields=draft, action=safe_next(draft_action))
-    flash(f"Welcome back, {user.name}.", "success")
+    flash(_("Welcome back, %(name)s.", name=user.name), "success")
     return redirect(safe_next(next_url))
 
 
 def _sign_out_now(message: str):  # noqa: ANN202
-    """End the session (and "keep me signed in") and send the member to sign in again."""
+    """End the session (and "keep me signed in") and send the member to sign in again.
+
+    ``message`` is already in the page's language (a lazy string becomes one here)."""
     session.clear()
     logout_user()  # after clear(): it leaves the note that deletes the remember-me cookie
     g.forget_signed_in = True
-    flash(message, "info")
+    flash(str(message), "info")
     if request.method == "GET":
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     return unauthorized()
@@ -186,7 +189,16 @@ def session_time_limits():  # noqa: ANN201
         if _must_enrol(current_user._get_current_object()):
             session[MUST_ENROL] = True
     if now - started > _max_seconds():
-        return _sign_out_now(MAX_AGE_MESSAGE.format(hours=current_app.config["SESSION_MAX_HOURS"]))
+        hours = current_app.config["SESSION_MAX_HOURS"]
+        return _sign_out_now(
+            ngettext(
+                "You were signed out after a while: a sign-in lasts at most %(num)d hour. "
+                "Please sign in again.",
+                "You were signed out after a while: a sign-in lasts at most %(num)d hours. "
+                "Please sign in again.",
+                hours,
+            )
+        )
     last = session.get(LAST_ACTIVE) or now
     idle_limit = current_app.config["SESSION_IDLE_MINUTES"] * 60
     if not session.get(REMEMBERED) and now - last > idle_limit:
@@ -194,7 +206,7 @@ def session_time_limits():  # noqa: ANN201
     if now - last >= ACTIVITY_REFRESH_SECONDS or LAST_ACTIVE not in session:
         session[LAST_ACTIVE] = now  # at most once a minute, so most pages leave the cookie be
     if session.get(MUST_ENROL) and request.endpoint not in ENROL_MAY_USE:
-        flash("Please turn on two-step sign-in before you carry on.", "info")
+        flash(_("Please turn on two-step sign-in before you carry on."), "info")
         return redirect(url_for("account.security"))
     return None
 
@@ -244,7 +256,7 @@ def unauthorized():  # noqa: ANN201
         return render_template(
             "auth/login.html", form=form, draft=kept_fields(request.form), draft_action=request.path
         ), 401
-    flash("Please sign in to continue.", "info")
+    flash(_("Please sign in to continue."), "info")
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
@@ -290,7 +302,7 @@ def login():  # noqa: ANN201
         user = accounts.authenticate(form.login.data, form.password.data)
         if user is None:
             security.record_failed_sign_in(form.login.data, "password")
-            form.form_errors.append(LOGIN_FAILED)
+            form.form_errors.append(str(LOGIN_FAILED))
         elif twofactor.is_enabled(user):
             # The password was right; the member is not signed in until the second step.
             session.clear()
@@ -336,7 +348,7 @@ def two_factor():  # noqa: ANN201
     """The second step of signing in: a code from the authenticator app, or a recovery code."""
     user = _pending_user()
     if user is None:
-        flash("Please sign in again: the sign-in was not finished within 5 minutes.", "info")
+        flash(_("Please sign in again: the sign-in was not finished within 5 minutes."), "info")
         return redirect(url_for("auth.login"))
     form = TwoFactorForm()
     draft, draft_action = _draft()
@@ -346,7 +358,7 @@ def two_factor():  # noqa: ANN201
             _start_session(user, remember=bool(pending.get("remember")))
             return _after_sign_in(user, pending.get("next"), draft, draft_action)
         security.record("sign_in_failed", user, detail="two-step code")
-        form.code.errors = [*form.code.errors, twofactor.WRONG_CODE]
+        form.code.errors = [*form.code.errors, str(twofactor.WRONG_CODE)]
     status = form_status(form)
     return render_template(
         "auth/two_factor.html", form=form, draft=draft, draft_action=draft_action
@@ -362,7 +374,7 @@ def logout():  # noqa: ANN201
     session.clear()
     logout_user()  # after clear(): it leaves the note that deletes the remember-me cookie
     g.forget_signed_in = True
-    flash("You are signed out. Take care.", "success")
+    flash(_("You are signed out. Take care."), "success")
     return redirect(url_for("boards.index"))
 
 
@@ -388,7 +400,7 @@ def reset_password(token: str):  # noqa: ANN201
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            flash("Your password is changed. Please sign in with it.", "success")
+            flash(_("Your password is changed. Please sign in with it."), "success")
             return redirect(url_for("auth.login"))
     status = form_status(form)
     return render_template("auth/reset_password.html", form=form, token=token), status

@@ -4,27 +4,31 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from forum.i18n import lazy_gettext as _l
 from forum.models.posts import BODY_MAX, TITLE_MAX
 from forum.web.forms import body_validators, normalise_newlines
 
 
 class NewThreadForm(FlaskForm):
     title = StringField(
-        "Title",
+        _l("Title"),
         validators=[
-            InputRequired("Please give your thread a title."),
-            Length(max=TITLE_MAX, message=f"Titles can be at most {TITLE_MAX} characters."),
+            InputRequired(_l("Please give your thread a title.")),
+            Length(
+                max=TITLE_MAX,
+                message=_l("Titles can be at most %(limit)s characters.", limit=TITLE_MAX),
+            ),
         ],
     )
     body = TextAreaField(
-        "Your message",
-        description="Markdown works: **bold**, *italic*, lists, > quotes and links.",
+        _l("Your message"),
+        description=_l("Markdown works: **bold**, *italic*, lists, > quotes and links."),
         validators=body_validators(BODY_MAX),
         filters=[normalise_newlines],
     )
     anonymous = BooleanField(
-        "Post anonymously",
-        description="Others see “Anonymous member”. Site admins can still see it is you.",
+        _l("Post anonymously"),
+        description=_l("Others see “Anonymous member”. Site admins can still see it is you."),
     )
-    preview = SubmitField("Preview")
-    submit = SubmitField("Post thread")
+    preview = SubmitField(_l("Preview"))
+    submit = SubmitField(_l("Post thread"))

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from forum.countries import COUNTRIES
+from forum.countries import country_choices
+from forum.i18n import lazy_gettext as _l
 from forum.services.directory import (
     DESCRIPTION_MAX,
     LED_BY_LABELS,
@@ -16,18 +18,19 @@ from forum.services.directory import (
     NAME_MAX,
     SEARCH_MAX,
 )
-from forum.vocabulary import CANCER_TYPES, LANGUAGES
+from forum.vocabulary import CANCER_TYPES, LANGUAGES, by_label
 from forum.web.forms import normalise_newlines
 
-ANY = SelectChoice("", "Any")
+ANY = SelectChoice("", _l("Any"))
 
 
 def _choices(labels: dict) -> list[SelectChoice]:
     return [SelectChoice(str(code), label) for code, label in labels.items()]
 
 
-def _by_label(labels: dict[str, str]) -> list[SelectChoice]:
-    return [SelectChoice(code, label) for code, label in sorted(labels.items(), key=lambda i: i[1])]
+def _languages() -> list[SelectChoice]:
+    """Languages named and sorted in the page's language (built for each form)."""
+    return [SelectChoice(code, label) for code, label in by_label(LANGUAGES)]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -44,52 +47,57 @@ class GroupFilterForm(FlaskForm):
         csrf = False
 
     q = StringField(
-        "Words to look for",
-        description="In the group's name, town or description.",
+        _l("Words to look for"),
+        description=_l("In the group's name, town or description."),
         validators=[Optional(), Length(max=SEARCH_MAX)],
     )
     meeting_format = SelectField(
-        "How it meets",
-        description="Groups that meet both online and in person are shown for either.",
+        _l("How it meets"),
+        description=_l("Groups that meet both online and in person are shown for either."),
         choices=[ANY, *_choices(MEETING_FORMAT_LABELS)],
         default="",
     )
-    led_by = SelectField("Led by", choices=[ANY, *_choices(LED_BY_LABELS)], default="")
+    led_by = SelectField(_l("Led by"), choices=[ANY, *_choices(LED_BY_LABELS)], default="")
     country = SelectField(
-        "Country",
-        description="Online groups open to every country are included.",
-        choices=[ANY, *_by_label(COUNTRIES)],
+        _l("Country"),
+        description=_l("Online groups open to every country are included."),
+        choices=lambda: [ANY, *country_choices()],
         default="",
     )
-    language = SelectField("Language", choices=[ANY, *_by_label(LANGUAGES)], default="")
-    cancer_type = SelectField("Cancer type", choices=[ANY, *_choices(CANCER_TYPES)], default="")
+    language = SelectField(_l("Language"), choices=lambda: [ANY, *_languages()], default="")
+    cancer_type = SelectField(_l("Cancer type"), choices=[ANY, *_choices(CANCER_TYPES)], default="")
 
 
 class SupportGroupForm(FlaskForm):
     """What admins fill in. The service checks everything again and explains refusals."""
 
-    name = StringField("Name", description=f"At most {NAME_MAX} characters.")
+    name = StringField(_l("Name"), description=_l("At most %(limit)s characters.", limit=NAME_MAX))
     description = TextAreaField(
-        "Description",
-        description="Plain text: who the group is for and how it works "
-        f"(at most {DESCRIPTION_MAX:,} characters).",
+        _l("Description"),
+        description=_l(
+            "Plain text: who the group is for and how it works (at most %(limit)s characters).",
+            limit=format(DESCRIPTION_MAX, ","),
+        ),
         filters=[normalise_newlines],
     )
-    meeting_format = SelectField("How it meets", choices=_choices(MEETING_FORMAT_LABELS))
-    led_by = SelectField("Led by", choices=_choices(LED_BY_LABELS))
+    meeting_format = SelectField(_l("How it meets"), choices=_choices(MEETING_FORMAT_LABELS))
+    led_by = SelectField(_l("Led by"), choices=_choices(LED_BY_LABELS))
     country = SelectField(
-        "Country",
-        description="Leave as “Any country” for an online group open to people everywhere.",
-        choices=[SelectChoice("", "Any country (online groups only)"), *_by_label(COUNTRIES)],
+        _l("Country"),
+        description=_l("Leave as “Any country” for an online group open to people everywhere."),
+        choices=lambda: [
+            SelectChoice("", _("Any country (online groups only)")),
+            *country_choices(),
+        ],
     )
-    city = StringField("Town or city", description="Leave empty for an online group.")
-    languages = MultiCheckboxField("Languages", choices=_by_label(LANGUAGES))
-    cancer_types = MultiCheckboxField("Cancer types", choices=_choices(CANCER_TYPES))
+    city = StringField(_l("Town or city"), description=_l("Leave empty for an online group."))
+    languages = MultiCheckboxField(_l("Languages"), choices=_languages)
+    cancer_types = MultiCheckboxField(_l("Cancer types"), choices=_choices(CANCER_TYPES))
     website = StringField(
-        "Website",
-        description="The full address, starting with https://",
+        _l("Website"),
+        description=_l("The full address, starting with https://"),
     )
-    submit = SubmitField("Save group")
+    submit = SubmitField(_l("Save group"))
 
 
 class DeleteGroupForm(FlaskForm):

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from forum import policy
@@ -105,7 +106,7 @@ def new_group():  # noqa: ANN201
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            flash(f"“{group.name}” was added to the directory.", "success")
+            flash(_("“%(name)s” was added to the directory.", name=group.name), "success")
             return redirect(url_for("directory.admin_list"))
     return render_template("directory/group_form.html", form=form, group=None), form_status(form)
 
@@ -127,7 +128,7 @@ def edit_group(group_id: int):  # noqa: ANN201
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            flash(f"“{group.name}” was saved.", "success")
+            flash(_("“%(name)s” was saved.", name=group.name), "success")
             return redirect(url_for("directory.admin_list"))
     return render_template(
         "directory/group_form.html", form=form, group=group, delete_form=DeleteGroupForm()
@@ -142,5 +143,5 @@ def delete_group(group_id: int):  # noqa: ANN201
         abort(400)
     name = group.name
     directory.delete(group)
-    flash(f"“{name}” was removed from the directory.", "success")
+    flash(_("“%(name)s” was removed from the directory.", name=name), "success")
     return redirect(url_for("directory.admin_list"))

@@ -12,51 +12,60 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from forum.i18n import lazy_gettext as _l
 from forum.models import JoinPolicy
 from forum.services.boards import PREMODERATE_MAX, RETENTION_MAX_DAYS
 from forum.services.membership import NOTE_MAX
 from forum.web.admin.forms import VISIBILITY_CHOICES
 
-ACCEPT_LABEL = "I have read this agreement and I will keep what is said in this group within it."
+ACCEPT_LABEL = _l(
+    "I have read this agreement and I will keep what is said in this group within it."
+)
 
 
 class JoinForm(FlaskForm):
     note = TextAreaField(
-        "A note to the facilitators (optional)",
-        description="For example, what brings you to this group. Only the facilitators see it.",
+        _l("A note to the facilitators (optional)"),
+        description=_l("For example, what brings you to this group. Only the facilitators see it."),
         validators=[Length(max=NOTE_MAX)],
     )
     accept = BooleanField(ACCEPT_LABEL)
-    submit = SubmitField("Ask to join this group")
+    submit = SubmitField(_l("Ask to join this group"))
 
 
 class AcceptForm(FlaskForm):
     accept = BooleanField(ACCEPT_LABEL)
-    submit = SubmitField("Accept the agreement")
+    submit = SubmitField(_l("Accept the agreement"))
 
 
 class LeaveForm(FlaskForm):
-    submit = SubmitField("Leave this group")
+    submit = SubmitField(_l("Leave this group"))
 
 
 class DecisionForm(FlaskForm):
-    message = TextAreaField("Message to the person (optional)", validators=[Length(max=NOTE_MAX)])
-    approve = SubmitField("Approve")
-    decline = SubmitField("Decline")
+    message = TextAreaField(
+        _l("Message to the person (optional)"), validators=[Length(max=NOTE_MAX)]
+    )
+    approve = SubmitField(_l("Approve"))
+    decline = SubmitField(_l("Decline"))
 
 
 class InviteForm(FlaskForm):
     username = StringField(
-        "Username to invite", validators=[InputRequired("Please enter a username.")]
+        _l("Username to invite"), validators=[InputRequired(_l("Please enter a username."))]
     )
-    note = TextAreaField("A note with the invitation (optional)", validators=[Length(max=NOTE_MAX)])
-    submit = SubmitField("Send invitation")
+    note = TextAreaField(
+        _l("A note with the invitation (optional)"), validators=[Length(max=NOTE_MAX)]
+    )
+    submit = SubmitField(_l("Send invitation"))
 
 
 class RemoveForm(FlaskForm):
-    reason = StringField("Reason (kept in the moderation log)", validators=[Length(max=NOTE_MAX)])
-    remove = SubmitField("Remove from group")
-    ban = SubmitField("Ban from group")
+    reason = StringField(
+        _l("Reason (kept in the moderation log)"), validators=[Length(max=NOTE_MAX)]
+    )
+    remove = SubmitField(_l("Remove from group"))
+    ban = SubmitField(_l("Ban from group"))
 
 
 class SimpleForm(FlaskForm):
@@ -64,39 +73,41 @@ class SimpleForm(FlaskForm):
 
 
 JOIN_CHOICES = [
-    SelectChoice(JoinPolicy.OPEN.value, "Open: members join at once after accepting the agreement"),
-    SelectChoice(JoinPolicy.REQUEST.value, "By request: a facilitator approves each member"),
-    SelectChoice(JoinPolicy.INVITE.value, "By invitation from a facilitator only"),
+    SelectChoice(
+        JoinPolicy.OPEN.value, _l("Open: members join at once after accepting the agreement")
+    ),
+    SelectChoice(JoinPolicy.REQUEST.value, _l("By request: a facilitator approves each member")),
+    SelectChoice(JoinPolicy.INVITE.value, _l("By invitation from a facilitator only")),
 ]
 
 
 class BoardSettingsForm(FlaskForm):
-    visibility = SelectField("Who can see it", choices=VISIBILITY_CHOICES)
-    join_policy = SelectField("How people join", choices=JOIN_CHOICES)
+    visibility = SelectField(_l("Who can see it"), choices=VISIBILITY_CHOICES)
+    join_policy = SelectField(_l("How people join"), choices=JOIN_CHOICES)
     guidelines = TextAreaField(
-        "The group's agreement",
-        description="Members accept it before joining, and again whenever you change it.",
+        _l("The group's agreement"),
+        description=_l("Members accept it before joining, and again whenever you change it."),
     )
-    anonymous_allowed = BooleanField("Members may post anonymously")
-    professionally_led = BooleanField("Led by verified professionals (shown with a badge)")
-    exclude_from_search = BooleanField("Leave this board out of site-wide search")
-    email_without_text = BooleanField("E-mails about this board carry no post text")
-    noindex = BooleanField("Tell search engines not to index this board")
+    anonymous_allowed = BooleanField(_l("Members may post anonymously"))
+    professionally_led = BooleanField(_l("Led by verified professionals (shown with a badge)"))
+    exclude_from_search = BooleanField(_l("Leave this board out of site-wide search"))
+    email_without_text = BooleanField(_l("E-mails about this board carry no post text"))
+    noindex = BooleanField(_l("Tell search engines not to index this board"))
     retention_days = IntegerField(
-        "Remove posts older than this many days",
-        description="Leave empty to keep posts.",
+        _l("Remove posts older than this many days"),
+        description=_l("Leave empty to keep posts."),
         validators=[Optional(), NumberRange(min=1, max=RETENTION_MAX_DAYS)],
     )
     premoderate_posts = IntegerField(
-        "New members' first posts that wait for approval",
-        description="0 turns approval off.",
+        _l("New members' first posts that wait for approval"),
+        description=_l("0 turns approval off."),
         default=0,
         validators=[
-            InputRequired("Please give a number (0 turns it off)."),
+            InputRequired(_l("Please give a number (0 turns it off).")),
             NumberRange(min=0, max=PREMODERATE_MAX),
         ],
     )
     confirm_widening = BooleanField(
-        "I confirm: more people may read everything already written on this board."
+        _l("I confirm: more people may read everything already written on this board.")
     )
-    submit = SubmitField("Save settings")
+    submit = SubmitField(_l("Save settings"))

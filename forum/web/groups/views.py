@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum import queries
@@ -29,7 +30,7 @@ bp = Blueprint("groups", __name__)
 def _user_or_error(username: str):  # noqa: ANN202
     user = queries.find_user_by_username(username.strip())
     if user is None:
-        raise ServiceError(f"No member is called '{username.strip()}'.", "username")
+        raise ServiceError(_("No member is called '%(name)s'.", name=username.strip()), "username")
     return user
 
 
@@ -47,9 +48,9 @@ def join(board_id: int):  # noqa: ANN201
             show_service_error(form, error)
         else:
             if result.status.value == "member":
-                flash(f"Welcome to {board.name}.", "success")
+                flash(_("Welcome to %(board)s.", board=board.name), "success")
             else:
-                flash("Your request is sent. A facilitator will answer it soon.", "success")
+                flash(_("Your request is sent. A facilitator will answer it soon."), "success")
             return redirect(url_for("boards.board", board_id=board.id))
     return render_template("boards/closed.html", board=board, join_form=form), 422
 
@@ -67,7 +68,7 @@ def agreement(board_id: int):  # noqa: ANN201
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            flash("Thank you. Welcome back.", "success")
+            flash(_("Thank you. Welcome back."), "success")
             return redirect(url_for("boards.board", board_id=board.id))
     return render_template("groups/agreement.html", board=board, form=form), form_status(form)
 
@@ -83,7 +84,7 @@ def leave(board_id: int):  # noqa: ANN201
     except ServiceError as error:
         flash(error.message, "error")
     else:
-        flash(f"You left {board.name}.", "success")
+        flash(_("You left %(board)s.", board=board.name), "success")
     return redirect(url_for("boards.index"))
 
 
@@ -113,8 +114,15 @@ def decide(board_id: int, membership_id: int):  # noqa: ANN201
     except ServiceError as error:
         flash(error.message, "error")
     else:
-        verb = "approved" if form.approve.data else "declined"
-        flash(f"You {verb} {decided.user.name}'s request. They have been told.", "success")
+        if form.approve.data:
+            done = _(
+                "You approved %(name)s's request. They have been told.", name=decided.user.name
+            )
+        else:
+            done = _(
+                "You declined %(name)s's request. They have been told.", name=decided.user.name
+            )
+        flash(done, "success")
     return redirect(url_for("groups.requests", board_id=board.id))
 
 
@@ -131,7 +139,7 @@ def members(board_id: int):  # noqa: ANN201
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            flash(f"{invited.user.name} is invited.", "success")
+            flash(_("%(name)s is invited.", name=invited.user.name), "success")
             return redirect(url_for("groups.members", board_id=board.id))
     return render_template(
         "groups/members.html",
@@ -158,7 +166,10 @@ def remove(board_id: int, user_id: int):  # noqa: ANN201
     except ServiceError as error:
         flash(error.message, "error")
     else:
-        flash(f"{user.name} was {'banned' if form.ban.data else 'removed'}.", "success")
+        if form.ban.data:
+            flash(_("%(name)s was banned.", name=user.name), "success")
+        else:
+            flash(_("%(name)s was removed.", name=user.name), "success")
     return redirect(url_for("groups.members", board_id=board.id))
 
 
@@ -174,7 +185,7 @@ def unban(board_id: int, user_id: int):  # noqa: ANN201
     except ServiceError as error:
         flash(error.message, "error")
     else:
-        flash(f"{user.name}'s ban is lifted.", "success")
+        flash(_("%(name)s's ban is lifted.", name=user.name), "success")
     return redirect(url_for("groups.members", board_id=board.id))
 
 
@@ -206,7 +217,7 @@ def settings(board_id: int):  # noqa: ANN201
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            flash("The board's settings are saved.", "success")
+            flash(_("The board's settings are saved."), "success")
             return redirect(url_for("groups.settings", board_id=board.id))
     return render_template("groups/settings.html", board=board, form=form), form_status(form)
 
@@ -229,10 +240,10 @@ def approve(post_id: int):  # noqa: ANN201
     try:
         if request.form.get("decision") == "reject":
             moderation.reject_post(current_user, post, request.form.get("reason", ""))
-            flash("The post was not approved; its author has been told.", "success")
+            flash(_("The post was not approved; its author has been told."), "success")
         else:
             moderation.approve_post(current_user, post)
-            flash("The post is approved and visible.", "success")
+            flash(_("The post is approved and visible."), "success")
     except ServiceError as error:
         flash(error.message, "error")
     return redirect(url_for("groups.queue", board_id=post.thread.board_id))
@@ -254,5 +265,10 @@ def set_role(board_id: int, user_id: int):  # noqa: ANN201
     except ServiceError as error:
         flash(error.message, "error")
     else:
-        flash(f"{user.name} is now a {role.value}.", "success")
+        now = {
+            MembershipRole.MEMBER: _("%(name)s is now a member.", name=user.name),
+            MembershipRole.FACILITATOR: _("%(name)s is now a facilitator.", name=user.name),
+            MembershipRole.LEAD: _("%(name)s is now a lead.", name=user.name),
+        }
+        flash(now[role], "success")
     return redirect(url_for("groups.members", board_id=board.id))

@@ -5,49 +5,53 @@ from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
+from forum.i18n import lazy_gettext as _l
 from forum.models import MessagePolicy
 from forum.models.messages import MESSAGE_MAX, SUBJECT_MAX
 from forum.models.moderation import REPORT_REASON_LABELS
 from forum.services.reports import NOTE_MAX
 from forum.web.forms import normalise_newlines
 
-BODY_HELP = "Markdown works: **bold**, *italic*, lists and links."
+BODY_HELP = _l("Markdown works: **bold**, *italic*, lists and links.")
 
 
 class NewConversationForm(FlaskForm):
     recipients = StringField(
-        "To",
-        description="Usernames, separated by commas (up to 9 people).",
-        validators=[InputRequired("Please choose who to write to.")],
+        _l("To"),
+        description=_l("Usernames, separated by commas (up to 9 people)."),
+        validators=[InputRequired(_l("Please choose who to write to."))],
     )
     subject = StringField(
-        "Subject",
-        validators=[InputRequired("Please give your message a subject."), Length(max=SUBJECT_MAX)],
+        _l("Subject"),
+        validators=[
+            InputRequired(_l("Please give your message a subject.")),
+            Length(max=SUBJECT_MAX),
+        ],
     )
     body = TextAreaField(
-        "Message",
+        _l("Message"),
         description=BODY_HELP,
         filters=[normalise_newlines],
-        validators=[InputRequired("Please write a message."), Length(max=MESSAGE_MAX)],
+        validators=[InputRequired(_l("Please write a message.")), Length(max=MESSAGE_MAX)],
     )
-    submit = SubmitField("Send message")
+    submit = SubmitField(_l("Send message"))
 
 
 class ReplyForm(FlaskForm):
     body = TextAreaField(
-        "Your reply",
+        _l("Your reply"),
         description=BODY_HELP,
         filters=[normalise_newlines],
-        validators=[InputRequired("Please write a message."), Length(max=MESSAGE_MAX)],
+        validators=[InputRequired(_l("Please write a message.")), Length(max=MESSAGE_MAX)],
     )
-    submit = SubmitField("Send reply")
+    submit = SubmitField(_l("Send reply"))
 
 
 class AddPersonForm(FlaskForm):
     username = StringField(
-        "Add someone (username)", validators=[InputRequired("Please enter a username.")]
+        _l("Add someone (username)"), validators=[InputRequired(_l("Please enter a username."))]
     )
-    submit = SubmitField("Add to conversation")
+    submit = SubmitField(_l("Add to conversation"))
 
 
 class ButtonForm(FlaskForm):
@@ -56,28 +60,28 @@ class ButtonForm(FlaskForm):
 
 class ReportForm(FlaskForm):
     reason = RadioField(
-        "Why are you reporting it?",
+        _l("Why are you reporting it?"),
         choices=[
             SelectChoice(reason.value, label) for reason, label in REPORT_REASON_LABELS.items()
         ],
-        validators=[InputRequired("Please choose a reason.")],
+        validators=[InputRequired(_l("Please choose a reason."))],
     )
     note = TextAreaField(
-        "Anything the admins should know (optional)", validators=[Length(max=NOTE_MAX)]
+        _l("Anything the admins should know (optional)"), validators=[Length(max=NOTE_MAX)]
     )
-    submit = SubmitField("Send report")
+    submit = SubmitField(_l("Send report"))
 
 
 class MessageSettingsForm(FlaskForm):
     message_policy = SelectField(
-        "Who can start a conversation with me",
-        description="Facilitators and admins can always reach you about moderation.",
+        _l("Who can start a conversation with me"),
+        description=_l("Facilitators and admins can always reach you about moderation."),
         choices=[
-            SelectChoice(MessagePolicy.EVERYONE.value, "Any member"),
+            SelectChoice(MessagePolicy.EVERYONE.value, _l("Any member")),
             SelectChoice(
-                MessagePolicy.KNOWN.value, "Only facilitators and people I already talk with"
+                MessagePolicy.KNOWN.value, _l("Only facilitators and people I already talk with")
             ),
-            SelectChoice(MessagePolicy.NOBODY.value, "Nobody"),
+            SelectChoice(MessagePolicy.NOBODY.value, _l("Nobody")),
         ],
     )
-    submit = SubmitField("Save message settings")
+    submit = SubmitField(_l("Save message settings"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum import queries
@@ -30,7 +31,7 @@ def _people(usernames: str) -> list[User]:
     for name in filter(None, names):
         user = queries.find_user_by_username(name)
         if user is None:
-            raise ServiceError(f"No member is called '{name}'.", "recipients")
+            raise ServiceError(_("No member is called '%(name)s'.", name=name), "recipients")
         people.append(user)
     return people
 
@@ -52,6 +53,7 @@ def _conversation_page(conversation: Conversation, reply_form: ReplyForm, status
         form=reply_form,
         add_form=AddPersonForm(),
         button_form=ButtonForm(),
+        event_text=messaging.event_text,  # "Ann left the conversation." in the reader's language
     ), status
 
 
@@ -83,7 +85,7 @@ def new():  # noqa: ANN201
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            flash("Your message is sent.", "success")
+            flash(_("Your message is sent."), "success")
             return redirect(url_for("messages.conversation", conversation_id=conversation.id))
     return render_template("messages/new.html", form=form), form_status(form)
 
@@ -127,13 +129,14 @@ def add_person(conversation_id: int):  # noqa: ANN201
             user = queries.find_user_by_username(form.username.data.strip().lstrip("@"))
             if user is None:
                 raise ServiceError(
-                    f"No member is called '{form.username.data.strip()}'.", "username"
+                    _("No member is called '%(name)s'.", name=form.username.data.strip()),
+                    "username",
                 )
             messaging.add_participant(current_user, conversation, user)
         except ServiceError as error:
             flash(error.message, "error")
         else:
-            flash(f"{user.name} is now in the conversation.", "success")
+            flash(_("%(name)s is now in the conversation.", name=user.name), "success")
     return redirect(url_for("messages.conversation", conversation_id=conversation.id))
 
 
@@ -146,13 +149,13 @@ def file(conversation_id: int, action: str):  # noqa: ANN201
         abort(400)
     if action == "leave":
         messaging.leave(current_user, conversation)
-        flash("You left the conversation. The others see that you left.", "success")
+        flash(_("You left the conversation. The others see that you left."), "success")
         return redirect(url_for("messages.inbox"))
     flags = {
-        "mute": ("muted", True, "Muted: you won't be notified of new messages."),
-        "unmute": ("muted", False, "Unmuted."),
-        "archive": ("archived", True, "Archived. It comes back when someone writes."),
-        "unarchive": ("archived", False, "Moved back to your inbox."),
+        "mute": ("muted", True, _("Muted: you won't be notified of new messages.")),
+        "unmute": ("muted", False, _("Unmuted.")),
+        "archive": ("archived", True, _("Archived. It comes back when someone writes.")),
+        "unarchive": ("archived", False, _("Moved back to your inbox.")),
     }
     if action not in flags:
         abort(404)
@@ -177,7 +180,7 @@ def report(conversation_id: int, message_id: int):  # noqa: ANN201
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            flash("Thank you. The site admins will look at your report.", "success")
+            flash(_("Thank you. The site admins will look at your report."), "success")
             return redirect(url_for("messages.conversation", conversation_id=conversation.id))
     return render_template(
         "messages/report.html", conversation=conversation, message=message, form=form

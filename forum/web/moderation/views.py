@@ -5,11 +5,19 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from forum import policy, queries
-from forum.models.moderation import REPORT_REASON_LABELS
+from forum.i18n import lazy_gettext as _l
+from forum.models.moderation import (
+    MODERATION_ACTION_LABELS,
+    REPORT_REASON_LABELS,
+    REPORT_STATUS_LABELS,
+    SANCTION_KIND_LABELS,
+    SANCTION_LIFT_LABELS,
+)
 from forum.models.types import utcnow
 from forum.policy import Action, Viewer
 from forum.services import ServiceError, moderation, reports, sanctions
@@ -66,7 +74,7 @@ def message_author(post_id: int):  # noqa: ANN201
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            flash("Your message was passed to the author. Their name stays private.", "success")
+            flash(_("Your message was passed to the author. Their name stays private."), "success")
             return redirect(url_for("threads.permalink", post_id=post.id))
     return render_template("moderation/message_author.html", post=post, form=form), form_status(
         form
@@ -88,7 +96,7 @@ def move(thread_id: int):  # noqa: ANN201
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            flash(f"The thread is now in {destination.name}.", "success")
+            flash(_("The thread is now in %(board)s.", board=destination.name), "success")
             return redirect(url_for("threads.thread", thread_id=thread.id))
     return render_template("moderation/move.html", thread=thread, form=form), form_status(form)
 
@@ -97,7 +105,11 @@ def move(thread_id: int):  # noqa: ANN201
 @login_required
 def log():  # noqa: ANN201
     viewer = _require_some_moderation()
-    return render_template("moderation/log.html", entries=queries.moderation_log(viewer))
+    return render_template(
+        "moderation/log.html",
+        entries=queries.moderation_log(viewer),
+        action_labels=MODERATION_ACTION_LABELS,
+    )
 
 
 # --- the dashboard and reports --------------------------------------------------------------
@@ -141,13 +153,14 @@ def report_detail(report_id: int):  # noqa: ANN201
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            flash("The report is closed and the reporter has been told.", "success")
+            flash(_("The report is closed and the reporter has been told."), "success")
             return redirect(url_for("moderation.dashboard"))
     return render_template(
         "moderation/report.html",
         report=report,
         snapshot=json.loads(report.snapshot or "{}"),
         labels=REPORT_REASON_LABELS,
+        status_labels=REPORT_STATUS_LABELS,
         form=form,
         claim_form=ButtonOnlyForm(),
     ), form_status(form)
@@ -165,14 +178,14 @@ def claim(report_id: int):  # noqa: ANN201
     except ServiceError as error:
         flash(error.message, "error")
     else:
-        flash("You are handling this report.", "success")
+        flash(_("You are handling this report."), "success")
     return redirect(url_for("moderation.report_detail", report_id=report.id))
 
 
-def _report_page(target_label: str, action_url: str, preview_html: str | None, form: ReportForm):  # noqa: ANN202
+def _report_page(heading: str, action_url: str, preview_html: str | None, form: ReportForm):  # noqa: ANN202
     return render_template(
         "moderation/report_form.html",
-        target_label=target_label,
+        heading=heading,
         action_url=action_url,
         preview_html=preview_html,
         form=form,
@@ -192,12 +205,12 @@ def report_post(post_id: int):  # noqa: ANN201
             show_service_error(form, error)
         else:
             flash(
-                "Thank you. The facilitators will look at it, and you will hear the outcome.",
+                _("Thank you. The facilitators will look at it, and you will hear the outcome."),
                 "success",
             )
             return redirect(url_for("threads.permalink", post_id=post.id))
     return _report_page(
-        "this post", url_for("moderation.report_post", post_id=post.id), post.html, form
+        _("Report this post"), url_for("moderation.report_post", post_id=post.id), post.html, form
     )
 
 
@@ -218,12 +231,12 @@ def report_thread(thread_id: int):  # noqa: ANN201
             show_service_error(form, error)
         else:
             flash(
-                "Thank you. The facilitators will look at it, and you will hear the outcome.",
+                _("Thank you. The facilitators will look at it, and you will hear the outcome."),
                 "success",
             )
             return redirect(url_for("threads.thread", thread_id=thread.id))
     return _report_page(
-        f"the thread “{thread.title}”",
+        _("Report the thread “%(title)s”", title=thread.title),
         url_for("moderation.report_thread", thread_id=thread.id),
         opening.html,
         form,
@@ -242,10 +255,10 @@ def report_user(username: str):  # noqa: ANN201
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            flash("Thank you. The site admins will look at it.", "success")
+            flash(_("Thank you. The site admins will look at it."), "success")
             return redirect(url_for("profiles.profile", username=user.username))
     return _report_page(
-        f"the profile of {user.name}",
+        _("Report the profile of %(name)s", name=user.name),
         url_for("moderation.report_user", username=user.username),
         None,
         form,
@@ -266,7 +279,7 @@ def hide(post_id: int):  # noqa: ANN201
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            flash("The post is hidden; its author has been told why.", "success")
+            flash(_("The post is hidden; its author has been told why."), "success")
             return redirect(url_for("threads.permalink", post_id=post.id))
     return render_template("moderation/hide.html", post=post, form=form), form_status(form)
 
@@ -282,7 +295,7 @@ def restore(post_id: int):  # noqa: ANN201
     except ServiceError as error:
         flash(error.message, "error")
     else:
-        flash("The post is visible again.", "success")
+        flash(_("The post is visible again."), "success")
     return redirect(url_for("threads.permalink", post_id=post.id))
 
 
@@ -299,16 +312,16 @@ def note(post_id: int):  # noqa: ANN201
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            flash("The note is saved.", "success")
+            flash(_("The note is saved."), "success")
             return redirect(url_for("threads.permalink", post_id=post.id))
     return render_template("moderation/note.html", post=post, form=form), form_status(form)
 
 
 THREAD_STATE_DONE = {
-    "lock": "The thread is locked: no new replies.",
-    "unlock": "The thread is open for replies again.",
-    "pin": "The thread is pinned to the top of its board.",
-    "unpin": "The thread is no longer pinned.",
+    "lock": _l("The thread is locked: no new replies."),
+    "unlock": _l("The thread is open for replies again."),
+    "pin": _l("The thread is pinned to the top of its board."),
+    "unpin": _l("The thread is no longer pinned."),
 }
 
 
@@ -322,7 +335,7 @@ def thread_state(thread_id: int):  # noqa: ANN201
     if action not in moderation.THREAD_STATES:
         abort(400)
     moderation.set_thread_state(current_user, thread, action)
-    flash(THREAD_STATE_DONE[action], "success")
+    flash(str(THREAD_STATE_DONE[action]), "success")
     return redirect(url_for("threads.thread", thread_id=thread.id))
 
 
@@ -339,7 +352,7 @@ def content_warning(thread_id: int):  # noqa: ANN201
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            flash("The content warning is saved.", "success")
+            flash(_("The content warning is saved."), "success")
             return redirect(url_for("threads.thread", thread_id=thread.id))
     return render_template("moderation/warning.html", thread=thread, form=form), form_status(form)
 
@@ -359,7 +372,7 @@ def split(thread_id: int):  # noqa: ANN201
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            flash("The replies are now a thread of their own.", "success")
+            flash(_("The replies are now a thread of their own."), "success")
             return redirect(url_for("threads.thread", thread_id=new.id))
     return render_template(
         "moderation/split.html", thread=thread, posts=posts, form=form
@@ -378,12 +391,12 @@ def merge(thread_id: int):  # noqa: ANN201
         target = next((t for t in targets if t.id == form.target.data), None)
         try:
             if target is None:
-                raise ServiceError("Choose a thread on a board you facilitate.", "target")
+                raise ServiceError(_("Choose a thread on a board you facilitate."), "target")
             moderation.merge(current_user, thread, target)
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            flash(f"The posts are now part of “{target.title}”.", "success")
+            flash(_("The posts are now part of “%(title)s”.", title=target.title), "success")
             return redirect(url_for("threads.thread", thread_id=target.id))
     return render_template("moderation/merge.html", thread=thread, form=form), form_status(form)
 
@@ -411,20 +424,23 @@ def member(username: str):  # noqa: ANN201
         try:
             if which == "warn":
                 sanctions.warn(current_user, user, form.reason.data)
-                flash(f"{user.name} has been sent the warning.", "success")
+                flash(_("%(name)s has been sent the warning.", name=user.name), "success")
             elif which == "mute":
                 board = next((b for b in boards if b.id == form.board.data), None)
                 if board is None:
-                    raise ServiceError("Choose a board you facilitate.", "board")
+                    raise ServiceError(_("Choose a board you facilitate."), "board")
                 sanctions.mute(current_user, user, board, form.days.data, form.reason.data)
-                flash(f"{user.name} is muted on {board.name}.", "success")
+                flash(
+                    _("%(name)s is muted on %(board)s.", name=user.name, board=board.name),
+                    "success",
+                )
             elif which == "suspend":
                 policy.require(viewer, Action.ADMINISTER)
                 sanctions.suspend(current_user, user, form.days.data, form.reason.data)
-                flash(f"{user.name} is suspended.", "success")
+                flash(_("%(name)s is suspended.", name=user.name), "success")
             else:
                 sanctions.add_note(current_user, user, form.text.data)
-                flash("The note is added.", "success")
+                flash(_("The note is added."), "success")
         except ServiceError as error:
             show_service_error(form, error)
         else:
@@ -438,6 +454,8 @@ def member(username: str):  # noqa: ANN201
         notes=notes,
         forms=forms,
         lift_form=ButtonOnlyForm(),
+        kind_labels=SANCTION_KIND_LABELS,
+        lift_labels=SANCTION_LIFT_LABELS,
         now=utcnow(),
     ), status
 
@@ -454,7 +472,7 @@ def lift(sanction_id: int):  # noqa: ANN201
     except ServiceError as error:
         flash(error.message, "error")
     else:
-        flash("Lifted.", "success")
+        flash(_("Lifted."), "success")
     return redirect(url_for("moderation.member", username=sanction.user.username))
 
 

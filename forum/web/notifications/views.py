@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum import queries
@@ -17,19 +18,32 @@ from forum.web.notifications.forms import WatchForm
 
 bp = Blueprint("notifications", __name__)
 
-LEVEL_SAID = {
-    WatchLevel.WATCH: "You will hear of every new post in {}.",
-    WatchLevel.NORMAL: "You will hear of replies to you and mentions of you in {}.",
-    WatchLevel.MUTE: "{} is muted: you will hear nothing from it.",
-}
+
+def _thread_level_said(level: WatchLevel, title: str) -> str:
+    if level == WatchLevel.WATCH:
+        return _("You will hear of every new post in “%(title)s”.", title=title)
+    if level == WatchLevel.NORMAL:
+        return _("You will hear of replies to you and mentions of you in “%(title)s”.", title=title)
+    return _("“%(title)s” is muted: you will hear nothing from it.", title=title)
+
+
+def _board_level_said(level: WatchLevel, board: str) -> str:
+    if level == WatchLevel.WATCH:
+        return _("You will hear of every new post in %(board)s.", board=board)
+    if level == WatchLevel.NORMAL:
+        return _("You will hear of replies to you and mentions of you in %(board)s.", board=board)
+    return _("%(board)s is muted: you will hear nothing from it.", board=board)
 
 
 @bp.get("/notifications")
 @login_required
 def index():  # noqa: ANN201
+    notifications = queries.notifications_for(current_viewer())
     return render_template(
         "notifications/index.html",
-        notifications=queries.notifications_for(current_viewer()),
+        notifications=notifications,
+        # Each text in the reader's language, whatever language it was stored in.
+        texts={n.id: notify.shown_text(n) for n in notifications},
         form=SimpleForm(),
     )
 
@@ -68,7 +82,7 @@ def watch_thread(thread_id: int):  # noqa: ANN201
     thread = thread_for(Action.READ, thread_id)
     level = _chosen_level()
     subscriptions.set_thread_level(current_user, thread, level)
-    flash(LEVEL_SAID[level].format(f"“{thread.title}”"), "success")
+    flash(_thread_level_said(level, thread.title), "success")
     return redirect(url_for("threads.thread", thread_id=thread.id))
 
 
@@ -78,7 +92,7 @@ def watch_board(board_id: int):  # noqa: ANN201
     board = board_for(Action.READ, board_id)
     level = _chosen_level()
     subscriptions.set_board_level(current_user, board, level)
-    flash(LEVEL_SAID[level].format(board.name), "success")
+    flash(_board_level_said(level, board.name), "success")
     return redirect(url_for("boards.board", board_id=board.id))
 
 

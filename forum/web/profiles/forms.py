@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -16,7 +18,8 @@ from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from forum import vocabulary
-from forum.countries import COUNTRIES
+from forum.countries import country_choices
+from forum.i18n import lazy_gettext as _l
 from forum.models.users import DISPLAY_NAME_MAX, User
 from forum.services.profiles import ABOUT_MAX
 from forum.vocabulary import CANCER_TYPES, JOURNEY_ROLES, LANGUAGES, TREATMENT_STAGES
@@ -34,20 +37,25 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def _options(values: dict[str, str], empty: str) -> list[SelectChoice]:
+def _options(values: Mapping[str, object], empty: object) -> list[SelectChoice]:
     return [SelectChoice("", empty)] + [SelectChoice(code, label) for code, label in values.items()]
 
 
-def _checkboxes(values: dict[str, str]) -> list[SelectChoice]:
+def _checkboxes(values: Mapping[str, object]) -> list[SelectChoice]:
     return [SelectChoice(code, label) for code, label in values.items()]
 
 
-def _who_can_see(label: str) -> RadioField:
+def _countries(empty: object) -> Callable[[], list[SelectChoice]]:
+    """Country choices named in the page's language, sorted by name (built for each form)."""
+    return lambda: [SelectChoice("", empty), *country_choices()]
+
+
+def _who_can_see(label: object) -> RadioField:
     return RadioField(
         label,
         choices=[
-            SelectChoice(MEMBERS, "Members (people signed in to Kindred)"),
-            SelectChoice(NOBODY, "Nobody"),
+            SelectChoice(MEMBERS, _l("Members (people signed in to Kindred)")),
+            SelectChoice(NOBODY, _l("Nobody")),
         ],
         default=NOBODY,
         validate_choice=False,
@@ -57,64 +65,76 @@ def _who_can_see(label: str) -> RadioField:
 class ProfileForm(FlaskForm):
     # The service checks every choice and explains a wrong one in plain words.
     display_name = StringField(
-        "Display name",
-        description="Shown on your posts and profile, to everyone. "
-        "Leave it empty to show your username.",
+        _l("Display name"),
+        description=_l(
+            "Shown on your posts and profile, to everyone. Leave it empty to show your username."
+        ),
         validators=[
             Length(
                 max=DISPLAY_NAME_MAX,
-                message=f"Display names can be at most {DISPLAY_NAME_MAX} characters.",
+                message=_l(
+                    "Display names can be at most %(limit)s characters.", limit=DISPLAY_NAME_MAX
+                ),
             )
         ],
     )
     about = TextAreaField(
-        "About you",
-        description=f"Anyone who opens your profile can read this, guests too. "
-        f"Up to {ABOUT_MAX:,} characters.",
+        _l("About you"),
+        description=_l(
+            "Anyone who opens your profile can read this, guests too. Up to %(limit)s characters.",
+            limit=format(ABOUT_MAX, ","),
+        ),
         filters=[normalise_newlines],
         validators=[
             Length(
                 max=ABOUT_MAX,
-                message=f"What you write about yourself can be at most {ABOUT_MAX:,} characters.",
+                message=_l(
+                    "What you write about yourself can be at most %(limit)s characters.",
+                    limit=format(ABOUT_MAX, ","),
+                ),
             )
         ],
     )
     avatar = FileField(
-        "Your picture",
-        description="A PNG, JPEG, GIF or WebP image. Anyone who opens your profile can see it. "
-        "We crop it to a square and remove any hidden details (such as where it was taken).",
+        _l("Your picture"),
+        description=_l(
+            "A PNG, JPEG, GIF or WebP image. Anyone who opens your profile can see it. "
+            "We crop it to a square and remove any hidden details (such as where it was taken)."
+        ),
     )
     journey_role = SelectField(
-        "I am", choices=_options(JOURNEY_ROLES, "Prefer not to say"), validate_choice=False
+        _l("I am"), choices=_options(JOURNEY_ROLES, _l("Prefer not to say")), validate_choice=False
     )
-    show_journey_role = _who_can_see("Who can see your role")
+    show_journey_role = _who_can_see(_l("Who can see your role"))
     cancer_types = MultiCheckboxField(
-        "Cancer types", choices=_checkboxes(CANCER_TYPES), validate_choice=False
+        _l("Cancer types"), choices=_checkboxes(CANCER_TYPES), validate_choice=False
     )
-    show_cancer_types = _who_can_see("Who can see your cancer types")
+    show_cancer_types = _who_can_see(_l("Who can see your cancer types"))
     treatment_stage = SelectField(
-        "Treatment stage",
-        choices=_options(TREATMENT_STAGES, "Prefer not to say"),
+        _l("Treatment stage"),
+        choices=_options(TREATMENT_STAGES, _l("Prefer not to say")),
         validate_choice=False,
     )
-    show_treatment_stage = _who_can_see("Who can see your treatment stage")
+    show_treatment_stage = _who_can_see(_l("Who can see your treatment stage"))
     languages = MultiCheckboxField(
-        "Languages I speak", choices=_checkboxes(LANGUAGES), validate_choice=False
+        _l("Languages I speak"), choices=_checkboxes(LANGUAGES), validate_choice=False
     )
-    show_languages = _who_can_see("Who can see your languages")
+    show_languages = _who_can_see(_l("Who can see your languages"))
     country = SelectField(
-        "Country",
-        description="Also used to show you the right emergency and support numbers.",
-        choices=_options(COUNTRIES, "Prefer not to say"),
+        _l("Country"),
+        description=_l("Also used to show you the right emergency and support numbers."),
+        choices=_countries(_l("Prefer not to say")),
         validate_choice=False,
     )
-    show_country = _who_can_see("Who can see your country")
+    show_country = _who_can_see(_l("Who can see your country"))
     findable = BooleanField(
-        "Let other members find me on Find peers",
-        description="You are listed with your name and the details you show to members. "
-        "Searches only ever match details you show.",
+        _l("Let other members find me on Find peers"),
+        description=_l(
+            "You are listed with your name and the details you show to members. "
+            "Searches only ever match details you show."
+        ),
     )
-    submit = SubmitField("Save my profile")
+    submit = SubmitField(_l("Save my profile"))
 
     @classmethod
     def initial(cls, user: User) -> dict[str, object]:
@@ -145,12 +165,16 @@ class FindPeersForm(FlaskForm):
     class Meta:
         csrf = False
 
-    role = SelectField("Role", choices=_options(JOURNEY_ROLES, "Any"), validate_choice=False)
+    role = SelectField(
+        _l("Role"), choices=_options(JOURNEY_ROLES, _l("Any")), validate_choice=False
+    )
     cancer_type = SelectField(
-        "Cancer type", choices=_options(CANCER_TYPES, "Any"), validate_choice=False
+        _l("Cancer type"), choices=_options(CANCER_TYPES, _l("Any")), validate_choice=False
     )
     stage = SelectField(
-        "Treatment stage", choices=_options(TREATMENT_STAGES, "Any"), validate_choice=False
+        _l("Treatment stage"), choices=_options(TREATMENT_STAGES, _l("Any")), validate_choice=False
     )
-    language = SelectField("Language", choices=_options(LANGUAGES, "Any"), validate_choice=False)
-    country = SelectField("Country", choices=_options(COUNTRIES, "Any"), validate_choice=False)
+    language = SelectField(
+        _l("Language"), choices=_options(LANGUAGES, _l("Any")), validate_choice=False
+    )
+    country = SelectField(_l("Country"), choices=_countries(_l("Any")), validate_choice=False)

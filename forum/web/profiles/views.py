@@ -13,6 +13,7 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum import policy, queries
@@ -83,7 +84,7 @@ def edit_profile():  # noqa: ANN201
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            flash("Your profile is saved.", "success")
+            flash(_("Your profile is saved."), "success")
             return redirect(url_for("profiles.edit_profile"))
     return render_template(
         "profiles/edit.html",
@@ -99,7 +100,7 @@ def remove_avatar():  # noqa: ANN201
     if not ButtonForm().validate_on_submit():
         abort(400)
     avatars.remove_avatar(current_user)
-    flash("Your picture is removed: your initials show instead.", "success")
+    flash(_("Your picture is removed: your initials show instead."), "success")
     return redirect(url_for("profiles.edit_profile"))
 
 
@@ -154,22 +155,27 @@ def relationship(username: str, action: str):  # noqa: ANN201
     if action in ("trust", "distrust"):
         policy.require(current_viewer(), Action.ADMINISTER)
         accounts.set_trusted(user, action == "trust", admin=current_user)
-        flash(f"{user.name} is {'now' if user.trusted else 'no longer'} trusted.", "success")
+        if user.trusted:
+            flash(_("%(name)s is now trusted.", name=user.name), "success")
+        else:
+            flash(_("%(name)s is no longer trusted.", name=user.name), "success")
     elif action in ("verify", "unverify"):
         policy.require(current_viewer(), Action.ADMINISTER)
         accounts.set_verified_professional(current_user, user, action == "verify")
-        state = "a verified professional" if user.verified_professional else "not verified"
-        flash(f"{user.name} is {state}.", "success")
+        if user.verified_professional:
+            flash(_("%(name)s is a verified professional.", name=user.name), "success")
+        else:
+            flash(_("%(name)s is not verified.", name=user.name), "success")
     elif action == "block":
         try:
             messaging.block(current_user, user)
         except ServiceError as error:
             flash(error.message, "error")
         else:
-            flash(f"You blocked {user.name}. They are not told.", "success")
+            flash(_("You blocked %(name)s. They are not told.", name=user.name), "success")
     elif action == "unblock":
         messaging.unblock(current_user, user)
-        flash(f"You unblocked {user.name}.", "success")
+        flash(_("You unblocked %(name)s.", name=user.name), "success")
     else:
         abort(404)
     return redirect(url_for("profiles.profile", username=user.username))

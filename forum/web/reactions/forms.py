@@ -6,10 +6,12 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
-from forum.models import ReactionKind
+from forum.i18n import lazy_gettext as _l
+from forum.models import REACTION_LABELS
 
 
 class ReactionForm(FlaskForm):
     kind = SelectField(
-        "Reaction", choices=[SelectChoice(kind.value, kind.label) for kind in ReactionKind]
+        _l("Reaction"),
+        choices=[SelectChoice(kind.value, label) for kind, label in REACTION_LABELS.items()],
     )

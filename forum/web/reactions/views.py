@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum.models import ReactionKind
@@ -31,6 +32,9 @@ def react(post_id: int):  # noqa: ANN201
         flash(error.message, "error")
     else:
         label = ReactionKind(form.kind.data).label
-        flash(f"You reacted “{label}”." if given else f"You took back your “{label}”.", "success")
+        if given:
+            flash(_("You reacted “%(reaction)s”.", reaction=label), "success")
+        else:
+            flash(_("You took back your “%(reaction)s”.", reaction=label), "success")
     view = {"view": "flat"} if request.args.get("view") == "flat" else {}
     return redirect(url_for("threads.permalink", post_id=post.id, **view))

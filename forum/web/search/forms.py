@@ -4,6 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
+from forum.i18n import lazy_gettext as _l
+
 QUERY_MAX = 200
 
 
@@ -13,11 +15,12 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Search for", validators=[Length(max=QUERY_MAX)])
-    board = SelectField("In board", coerce=str, validate_choice=False)
+    q = StringField(_l("Search for"), validators=[Length(max=QUERY_MAX)])
+    board = SelectField(_l("In board"), coerce=str, validate_choice=False)
     author = StringField(
-        "By member (username)", validators=[Optional(), Length(max=30)],
+        _l("By member (username)"),
+        validators=[Optional(), Length(max=30)],
         filters=[lambda value: value.strip() if value else value],
     )
-    since = DateField("From date", validators=[Optional()])
-    until = DateField("To date (inclusive)", validators=[Optional()])
+    since = DateField(_l("From date"), validators=[Optional()])
+    until = DateField(_l("To date (inclusive)"), validators=[Optional()])

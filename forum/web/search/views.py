@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -31,7 +32,7 @@ def results():  # noqa: ANN201
     board_id = request.args.get("board", "")
     if board_id.isdigit():
         board = queries.get_board_or_404(viewer, int(board_id))
-    form.board.choices = [SelectChoice("", "All boards")] + [
+    form.board.choices = [SelectChoice("", _("All boards"))] + [
         SelectChoice(str(b.id), b.name) for b in queries.searchable_boards(viewer, board)
     ]
     valid = form.validate() if request.args else True
@@ -39,10 +40,10 @@ def results():  # noqa: ANN201
     if valid and form.author.data:
         author = queries.find_user_by_username(form.author.data.lstrip("@"))
         if author is None:
-            form.author.errors.append(f"No member is called “{form.author.data}”.")
+            form.author.errors.append(_("No member is called “%(name)s”.", name=form.author.data))
             valid = False
     if valid and form.since.data and form.until.data and form.since.data > form.until.data:
-        form.until.errors.append("The “to” date is before the “from” date.")
+        form.until.errors.append(_("The “to” date is before the “from” date."))
         valid = False
     words = search.terms(form.q.data or "") if valid else []
     page = None

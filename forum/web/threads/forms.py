@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from forum.i18n import lazy_gettext as _l
 from forum.models.posts import BODY_MAX, TITLE_MAX
 from forum.web.forms import body_validators, normalise_newlines
 
@@ -13,33 +14,36 @@ BODY_FILTERS = [normalise_newlines]
 
 class ReplyForm(FlaskForm):
     body = TextAreaField(
-        "Your reply",
-        description="Markdown works: **bold**, *italic*, lists, > quotes and links.",
+        _l("Your reply"),
+        description=_l("Markdown works: **bold**, *italic*, lists, > quotes and links."),
         validators=BODY_VALIDATORS,
         filters=BODY_FILTERS,
     )
     parent_id = HiddenField()
     quoted_id = HiddenField()
     anonymous = BooleanField(
-        "Post anonymously",
-        description="Others see “Anonymous member”. Site admins can still see it is you.",
+        _l("Post anonymously"),
+        description=_l("Others see “Anonymous member”. Site admins can still see it is you."),
     )
-    preview = SubmitField("Preview")
-    submit = SubmitField("Post reply")
+    preview = SubmitField(_l("Preview"))
+    submit = SubmitField(_l("Post reply"))
 
 
 class EditPostForm(FlaskForm):
     title = StringField(
-        "Title",
+        _l("Title"),
         validators=[
             Optional(),
-            Length(max=TITLE_MAX, message=f"Titles can be at most {TITLE_MAX} characters."),
+            Length(
+                max=TITLE_MAX,
+                message=_l("Titles can be at most %(limit)s characters.", limit=TITLE_MAX),
+            ),
         ],
     )
-    body = TextAreaField("Your message", validators=BODY_VALIDATORS, filters=BODY_FILTERS)
-    preview = SubmitField("Preview")
-    submit = SubmitField("Save changes")
+    body = TextAreaField(_l("Your message"), validators=BODY_VALIDATORS, filters=BODY_FILTERS)
+    preview = SubmitField(_l("Preview"))
+    submit = SubmitField(_l("Save changes"))
 
 
 class ConfirmForm(FlaskForm):
-    submit = SubmitField("Remove my post")
+    submit = SubmitField(_l("Remove my post"))

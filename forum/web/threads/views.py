@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum import policy, queries
@@ -80,12 +81,16 @@ def _quoted_post(thread: Thread, quoted_id: str | None) -> Post | None:
         return None
     post = queries.find_post(current_viewer(), int(quoted_id))
     if post is None or post.status != PostStatus.VISIBLE:
-        raise ServiceError("That post can't be quoted: it was removed or you can't read it.")
+        raise ServiceError(_("That post can't be quoted: it was removed or you can't read it."))
     if not policy.may_flow(post.thread.board, thread.board):
         raise ServiceError(
-            f"That post was written in “{post.thread.board.name}”, which fewer people can read "
-            f"than “{thread.board.name}”. Quoting it here would share it beyond its group, so it "
-            "was not quoted."
+            _(
+                "That post was written in “%(source)s”, which fewer people can read than "
+                "“%(here)s”. Quoting it here would share it beyond its group, so it was not "
+                "quoted.",
+                source=post.thread.board.name,
+                here=thread.board.name,
+            )
         )
     return post
 
@@ -97,7 +102,7 @@ def _reply_target(thread: Thread, parent_id: str | int | None) -> Post | None:
     post_id = str(parent_id)
     post = queries.find_post(current_viewer(), int(post_id)) if post_id.isdigit() else None
     if post is None or post.thread_id != thread.id:
-        raise ServiceError("That post is in another thread; reply to it from its own page.")
+        raise ServiceError(_("That post is in another thread; reply to it from its own page."))
     return post
 
 
@@ -128,7 +133,7 @@ def reply(thread_id: int):  # noqa: ANN201
     if request.method == "GET" and quoted is not None:
         author = policy.author_shown_to(viewer, quoted)
         form.body.data = quote_markdown(
-            quoted.source, author.name if author else "Anonymous member"
+            quoted.source, author.name if author else _("Anonymous member")
         )
     if form.validate_on_submit():
         if form.preview.data:
@@ -178,7 +183,7 @@ def edit(post_id: int):  # noqa: ANN201
             except ServiceError as error:
                 show_service_error(form, error)
             else:
-                flash("Your changes are saved.", "success")
+                flash(_("Your changes are saved."), "success")
                 return crisis_or(post_url(post), post.screening)
     status = form_status(form)
     return render_template("threads/edit.html", post=post, form=form, preview=preview), status
@@ -191,7 +196,7 @@ def remove(post_id: int):  # noqa: ANN201
     form = ConfirmForm()
     if form.validate_on_submit():
         posting.remove_own(current_user, post)
-        flash("Your post was removed. Replies to it stay in the thread.", "success")
+        flash(_("Your post was removed. Replies to it stay in the thread."), "success")
         return redirect(post_url(post))
     return render_template("threads/remove.html", post=post, form=form)
 
