@@ -27,7 +27,7 @@ forum/translations/%/LC_MESSAGES/messages.mo: forum/translations/%/LC_MESSAGES/m
 # For whoever changes a user-facing string: collect them all again and merge them into each
 # catalogue; then translate the new entries (the test suite fails while one is untranslated).
 messages: venv
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 \
+	$(BIN)/pybabel extract -F babel.cfg --ignore-dirs=".* __pycache__" -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 \
 		--add-location=file --no-wrap --project=Kindred --copyright-holder="Kindred contributors" \
 		-o forum/translations/messages.pot .
 	$(BIN)/pybabel update --no-wrap --ignore-obsolete -i forum/translations/messages.pot -d forum/translations

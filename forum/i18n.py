@@ -1,7 +1,8 @@
 """Languages and time zones: which one a page speaks, and in whose zone it tells the time.
 
-The member's own setting wins; an empty setting (the default) follows the browser's
-``Accept-Language``; guests always follow their browser. English is the source language:
+The member's own setting wins; an empty setting (the default), like a guest, follows the
+language picked from the footer's links in this browser, else the browser's ``Accept-Language``,
+else the site's ``FORUM_DEFAULT_LANGUAGE``. English is the source language:
 its catalogue is the code itself.
 """
 
@@ -32,6 +33,8 @@ DATE_LOCALES: dict[str, str] = {"en": "en_GB"}
 #: Each language in its own words, as a member picks it.
 LANGUAGES: dict[str, str] = {"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español"}
 DEFAULT_LANGUAGE = "en"
+#: The language a visitor picked from the footer's links, kept in their browser.
+LANGUAGE_COOKIE = "language"
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
 babel = Babel()
@@ -65,6 +68,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     babel.init_app(app, locale_selector=page_language, timezone_selector=member_time_zone)
     app.jinja_env.globals["page_language"] = lambda: str(get_locale() or site_language())
+    app.jinja_env.globals["languages"] = LANGUAGES
 
 
 def site_language() -> str:
@@ -76,6 +80,9 @@ def page_language() -> str:
     if chosen in LANGUAGES:
         return chosen
     if request:
+        picked = request.cookies.get(LANGUAGE_COOKIE, "")
+        if picked in LANGUAGES:
+            return picked
         return request.accept_languages.best_match(LANGUAGES) or site_language()
     return site_language()
 

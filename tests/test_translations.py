@@ -26,10 +26,18 @@ TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sdf]")
 
 
+def _searched(path: str) -> bool:
+    """Every folder but hidden ones and caches (Babel's default also skips ``_macros``)."""
+    name = Path(path).name
+    return not name.startswith(".") and name != "__pycache__"
+
+
 def extracted_ids() -> set[str]:
     with (ROOT / "babel.cfg").open() as config:
         method_map, options_map = parse_mapping_cfg(config)
-    found = extract_from_dir(str(ROOT), method_map, options_map, keywords=KEYWORDS)
+    found = extract_from_dir(
+        str(ROOT), method_map, options_map, keywords=KEYWORDS, directory_filter=_searched
+    )
     return {messages if isinstance(messages, str) else messages[0] for *_, messages, _, _ in found}
 
 

@@ -21,6 +21,12 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 @pytest.fixture
 def community(category):  # noqa: ANN001, ANN201
+    return build_community(category)
+
+
+def build_community(category) -> dict:  # noqa: ANN001
+    """An admin, a facilitator and a member on a members-only board, with a thread, a nested
+    reply, a report and a conversation: something on every main page type."""
     admin = accounts.create_user("ada", "ada@example.org", PASSWORD, admin=True, display_name="Ada")
     fran = accounts.create_user("fran", "fran@example.org", PASSWORD, display_name="Fran")
     moira = accounts.create_user("moira", "moira@example.org", PASSWORD, display_name="Moira")

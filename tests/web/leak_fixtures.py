@@ -625,6 +625,8 @@ ROUTES: dict[str, Route] = {
     # not content at all
     "moderation.crisis": _site("not content", "moderation.crisis", "/crisis"),
     "health.healthz": _site("not content", "health.healthz", "/healthz"),
+    # English, as the probes ask for: a German cookie would change the pages fetched after it.
+    "language.choose": _site("not content", "language.choose", "/language/en"),
     "static": _site("not content", "static", "/static/css/kindred.css"),
     "profiles.avatar": _site("not content", "profiles.avatar", f"/avatars/{'A' * 32}.png"),
 }

@@ -218,6 +218,7 @@ ARGUMENTS: dict[tuple[str | None, str], Filler] = {
     ("auth.reset_password", "token"): lambda world, role: world.reset_token,
     ("profiles.avatar", "key"): lambda world, role: "A" * 32,
     ("static", "filename"): lambda world, role: "css/kindred.css",
+    ("language.choose", "code"): lambda world, role: "de",
 }
 
 

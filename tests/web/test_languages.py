@@ -187,3 +187,88 @@ def test_e_mail_is_written_in_the_recipients_language_not_the_senders(
     assert mail["Subject"] != english["Subject"]
     assert "Thinking of you." in mail.get_content()
     assert mail.get_content().splitlines()[0] != english.get_content().splitlines()[0]
+
+
+@cache
+def _english_sentences(language: str) -> dict[str, str]:
+    """Interface sentences (three words or more, no placeholders) that read differently in
+    ``language``: if one shows on a page in that language, something was left in English."""
+    return {
+        message.id: message.string
+        for message in _catalogue(language)
+        if isinstance(message.id, str)
+        and len(message.id.split()) >= 3
+        and "%" not in message.id
+        and "<" not in message.id
+        and message.string != message.id
+    }
+
+
+@pytest.mark.parametrize("language", ["de", "fr", "es"])
+def test_no_english_interface_sentence_is_left_on_the_main_pages(app, category, language):
+    from tests.browser.test_accessibility import build_community, pages
+
+    ids = build_community(category)
+    left: dict[str, list[str]] = {}
+    clients: dict[str | None, object] = {}
+    for name, (who, path) in pages(ids).items():
+        if who not in clients:
+            clients[who] = app.test_client()
+            if who:
+                login(clients[who], who)
+        words = text(get(clients[who], path, {"de": GERMAN, "fr": FRENCH, "es": SPANISH}[language]))
+        found = [
+            english
+            for english in _english_sentences(language)
+            if english in words and english != category.name  # the category's name is content
+        ]
+        if found:
+            left[name] = found
+    assert not left, left
+
+
+def test_a_guest_picks_a_language_from_the_footer_and_keeps_it(client, board):
+    home = get(client, "/", "en")
+    assert '<a href="/language/de" lang="de">Deutsch</a>' in page_of(home)
+
+    response = client.get(
+        "/language/de",
+        headers={"Accept-Language": "en", "Referer": f"http://kindred.test/b/{board.id}?page=1"},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/b/{board.id}?page=1")
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("language=de;") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+    again = get(client, "/", "en")
+    assert lang_of(again) == "de"
+    assert '<a href="/language/de" lang="de" aria-current="true">Deutsch</a>' in page_of(again)
+
+
+@pytest.mark.parametrize(
+    "referrer",
+    ["https://evil.example/", "http://evil.example/b/1", "", "http://kindred.test//evil"],
+)
+def test_the_language_link_only_returns_to_this_site(client, referrer):
+    response = client.get("/language/fr", headers={"Referer": referrer})
+    assert response.status_code == 302
+    assert response.headers["Location"] in ("/", "http://kindred.test/")
+
+
+def test_a_language_the_site_lacks_is_not_found(client):
+    assert client.get("/language/xx").status_code == 404
+    assert "Set-Cookie" not in client.get("/language/xx").headers
+
+
+def test_a_members_chosen_language_wins_over_the_footers(client, member):
+    member.locale = "es"
+    db.session.commit()
+    login(client, member)
+    client.get("/language/de")
+    response = get(client, "/", "fr")
+    assert lang_of(response) == "es"
+    assert 'class="languages"' not in page_of(response)  # they change it in their settings
+
+
+def page_of(response) -> str:  # noqa: ANN001
+    return response.get_data(as_text=True)

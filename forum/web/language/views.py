@@ -1,0 +1,41 @@
+"""Choosing the site's language without an account: a link per language, in the footer."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, redirect, request
+
+from forum.i18n import LANGUAGE_COOKIE, LANGUAGES
+from forum.web.auth.views import safe_next
+
+bp = Blueprint("language", __name__)
+
+ONE_YEAR = 365 * 24 * 60 * 60
+
+
+@bp.get("/language/<code>")
+def choose(code: str):  # noqa: ANN201
+    """Remember the choice in this browser (a preference, like the browser's own language
+    setting, so a plain link may set it); a member's own setting still wins."""
+    if code not in LANGUAGES:
+        abort(404)
+    response = redirect(safe_next(_same_site_referrer()))
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        code,
+        max_age=ONE_YEAR,
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def _same_site_referrer() -> str | None:
+    """Back to the page the link was on (the footer links carry no address of their own, so
+    a page never repeats its own address into its links); anything else goes home."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host:
+        return None
+    return referrer.path + (f"?{referrer.query}" if referrer.query else "")
