@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from forum.extensions import db
+from forum.i18n import lazy_gettext as _l
 from forum.models import Board, BoardMembership, Category, JoinPolicy, User, Visibility
 from forum.models.boards import DESCRIPTION_MAX, NAME_MAX, MembershipRole, MembershipStatus
 from forum.models.types import utcnow
@@ -27,7 +28,12 @@ def _clean_name(name: str, what: str) -> str:
 
 
 def _clean_description(description: str) -> str:
-    return clean_text(description, what="Descriptions", limit=DESCRIPTION_MAX, field="description")
+    return clean_text(
+        description,
+        limit=DESCRIPTION_MAX,
+        field="description",
+        too_long=_l("Descriptions can be at most %(limit)s characters."),
+    )
 
 
 def _name_taken(model: type[Category] | type[Board], name: str, exclude_id: int | None) -> bool:

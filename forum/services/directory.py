@@ -103,10 +103,10 @@ def clean_website(website: str | None) -> str | None:
 def _checked(details: GroupDetails) -> dict:
     name = clean_text(
         details.name,
-        what="Names",
         limit=NAME_MAX,
         field="name",
         required=_("Please give the group's name."),
+        too_long=_l("Names can be at most %(limit)s characters."),
     )
     meeting_format = _choice(
         details.meeting_format,
@@ -124,9 +124,17 @@ def _checked(details: GroupDetails) -> dict:
             "country",
         )
     description = clean_text(
-        details.description, what="Descriptions", limit=DESCRIPTION_MAX, field="description"
+        details.description,
+        limit=DESCRIPTION_MAX,
+        field="description",
+        too_long=_l("Descriptions can be at most %(limit)s characters."),
     )
-    city = clean_text(details.city, what="Town or city names", limit=CITY_MAX, field="city")
+    city = clean_text(
+        details.city,
+        limit=CITY_MAX,
+        field="city",
+        too_long=_l("Town or city names can be at most %(limit)s characters."),
+    )
     return {
         "name": name,
         "meeting_format": meeting_format,

@@ -8,6 +8,7 @@ from sqlalchemy.orm import contains_eager
 
 from forum import queries
 from forum.extensions import db
+from forum.i18n import lazy_gettext as _l
 from forum.i18n import speaking_to
 from forum.models import (
     Board,
@@ -34,7 +35,12 @@ def find(board: Board, user: User) -> BoardMembership | None:
 
 
 def _clean_note(note: str) -> str:
-    return clean_text(note, what="Notes", limit=NOTE_MAX, field="note")
+    return clean_text(
+        note,
+        limit=NOTE_MAX,
+        field="note",
+        too_long=_l("Notes can be at most %(limit)s characters."),
+    )
 
 
 def record_acceptance(membership: BoardMembership, board: Board) -> None:

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from forum.extensions import db
+from forum.i18n import lazy_gettext as _l
 from forum.i18n import speaking_to
 from forum.models import Board, Post, PostStatus, Thread, User
 from forum.models.posts import CONTENT_WARNING_MAX
@@ -22,11 +23,10 @@ def _clean(text: str, limit: int, field: str, required: str | None = None) -> st
     """Trim what a facilitator typed; ``required`` is the message when it may not be empty."""
     return clean_text(
         text,
-        what="That",
         limit=limit,
         field=field,
         required=required,
-        too_long=_("That can be at most %(limit)s characters.", limit=format(limit, ",")),
+        too_long=_l("That can be at most %(limit)s characters."),
     )
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from forum import vocabulary
 from forum.countries import COUNTRIES
 from forum.extensions import db
+from forum.i18n import lazy_gettext as _l
 from forum.models import Block, Sanction, SanctionKind, User
 from forum.models.types import utcnow
 from forum.models.users import DISPLAY_NAME_MAX
@@ -83,13 +84,9 @@ def update_profile(
         )
     about_text = clean_text(
         about,
-        what="What you write about yourself",
         limit=ABOUT_MAX,
         field="about",
-        too_long=_(
-            "What you write about yourself can be at most %(limit)s characters.",
-            limit=format(ABOUT_MAX, ","),
-        ),
+        too_long=_l("What you write about yourself can be at most %(limit)s characters."),
     )
     role = _choice(
         journey_role, JOURNEY_ROLES, "journey_role", _("Please choose one of the roles offered.")

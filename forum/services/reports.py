@@ -7,6 +7,7 @@ import json
 from flask_babel import gettext as _
 
 from forum.extensions import db
+from forum.i18n import lazy_gettext as _l
 from forum.i18n import speaking_to
 from forum.models import Post, Report, ReportReason, ReportStatus, Thread, User
 from forum.models.types import utcnow
@@ -26,10 +27,9 @@ def parse_reason(reason: str) -> ReportReason:
 def clean_note(note: str) -> str:
     return clean_text(
         note,
-        what="Notes",
         limit=NOTE_MAX,
         field="note",
-        too_long=_("Notes can be at most %(limit)s characters.", limit=format(NOTE_MAX, ",")),
+        too_long=_l("Notes can be at most %(limit)s characters."),
     )
 
 

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from forum.extensions import db
+from forum.i18n import lazy_gettext as _l
 from forum.i18n import speaking_to
 from forum.models import Board, MemberNote, Sanction, SanctionKind, User
 from forum.models.types import utcnow
@@ -21,11 +22,10 @@ DAYS_MAX = 3650
 def _reason(reason: str) -> str:
     return clean_text(
         reason,
-        what="Reasons",
         limit=REASON_MAX,
         field="reason",
         required=_("Please give a reason: the member will read it."),
-        too_long=_("Reasons can be at most %(limit)s characters.", limit=format(REASON_MAX, ",")),
+        too_long=_l("Reasons can be at most %(limit)s characters."),
     )
 
 
@@ -151,11 +151,10 @@ def lift(actor: User, sanction: Sanction) -> None:
 def add_note(actor: User, user: User, text: str) -> MemberNote:
     text = clean_text(
         text,
-        what="Notes",
         limit=REASON_MAX,
         field="text",
         required=_("Please write the note."),
-        too_long=_("Notes can be at most %(limit)s characters.", limit=format(REASON_MAX, ",")),
+        too_long=_l("Notes can be at most %(limit)s characters."),
     )
     note = MemberNote(user_id=user.id, author_id=actor.id, text=text)
     db.session.add(note)
