@@ -21,6 +21,7 @@ from flask_babel import (
     Babel,
     LazyString,
     force_locale,
+    format_decimal,
     get_locale,
     get_timezone,
     get_translations,
@@ -58,6 +59,12 @@ def lazy_gettext(string: str, **variables: object) -> LazyString:
 
 def lazy_ngettext(singular: str, plural: str, num: int, **variables: object) -> LazyString:
     return _PlainLazyString(ngettext, singular, plural, num, **variables)
+
+
+def number(value: int) -> LazyString:
+    """``value`` written the way the page's language writes numbers (20,000 / 20.000 / 20 000),
+    when it is shown: usable in labels defined at import time as well as in a request."""
+    return LazyString(format_decimal, value)
 
 
 def lazy_pgettext(context: str, string: str, **variables: object) -> LazyString:

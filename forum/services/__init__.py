@@ -1,5 +1,7 @@
 """Domain operations that change state, one transaction per call. They never read the request."""
 
+from forum.i18n import number
+
 
 class ServiceError(Exception):
     """A refusal the person should read: the message says what to do instead.
@@ -31,5 +33,5 @@ def clean_text(
     if required and not text:
         raise ServiceError(required, field)
     if len(text) > limit:
-        raise ServiceError(str(too_long) % {"limit": format(limit, ",")}, field)
+        raise ServiceError(str(too_long) % {"limit": number(limit)}, field)
     return text

@@ -23,6 +23,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from werkzeug.datastructures import FileStorage
 
 from forum.extensions import db
+from forum.i18n import number
 from forum.models import User
 from forum.services import ServiceError
 
@@ -98,8 +99,8 @@ def _too_many_pixels() -> ServiceError:
     return ServiceError(
         _(
             "That picture is too big: please choose one of at most %(width)s × %(height)s pixels.",
-            width=format(MAX_SIDE, ","),
-            height=format(MAX_SIDE, ","),
+            width=number(MAX_SIDE),
+            height=number(MAX_SIDE),
         ),
         FIELD,
     )

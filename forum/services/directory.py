@@ -16,6 +16,7 @@ from sqlalchemy import and_, func, or_, select
 from forum.countries import COUNTRIES
 from forum.extensions import db
 from forum.i18n import lazy_gettext as _l
+from forum.i18n import number
 from forum.models import LedBy, MeetingFormat, SupportGroup
 from forum.queries import Page, clamp_page
 from forum.services import ServiceError, clean_text
@@ -85,7 +86,7 @@ def clean_website(website: str | None) -> str | None:
         raise ServiceError(
             _(
                 "Website addresses can be at most %(limit)s characters.",
-                limit=format(WEBSITE_MAX, ","),
+                limit=number(WEBSITE_MAX),
             ),
             "website",
         )

@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, select, update
 
 from forum import policy
 from forum.extensions import db
-from forum.i18n import speaking_to
+from forum.i18n import number, speaking_to
 from forum.models import (
     Block,
     Conversation,
@@ -96,7 +96,7 @@ def _clean_body(body: str) -> str:
     if not body:
         raise ServiceError(_("Please write a message."), "body")
     if len(body) > MESSAGE_MAX:
-        limit = format(MESSAGE_MAX, ",")
+        limit = number(MESSAGE_MAX)
         raise ServiceError(_("Messages can be at most %(limit)s characters.", limit=limit), "body")
     return body
 

@@ -9,6 +9,7 @@ from sqlalchemy import case, func, literal, or_, select, update
 
 from forum import policy
 from forum.extensions import db
+from forum.i18n import number
 from forum.models import (
     Board,
     Post,
@@ -50,7 +51,7 @@ def clean_body(body: str) -> str:
     if not body:
         raise ServiceError(_("Please write something before posting."), "body")
     if len(body) > BODY_MAX:
-        limit, length = format(BODY_MAX, ","), format(len(body), ",")
+        limit, length = number(BODY_MAX), number(len(body))
         raise ServiceError(
             _(
                 "Posts can be at most %(limit)s characters; yours has %(length)s.",

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms.validators import InputRequired, Length
 
 from forum.i18n import lazy_gettext as _l
+from forum.i18n import number
 from forum.services import ServiceError
 
 
@@ -34,6 +35,6 @@ def body_validators(max_length: int) -> list:
         InputRequired(_l("Please write something before posting.")),
         Length(
             max=max_length,
-            message=_l("Posts can be at most %(limit)s characters.", limit=format(max_length, ",")),
+            message=_l("Posts can be at most %(limit)s characters.", limit=number(max_length)),
         ),
     ]

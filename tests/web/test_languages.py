@@ -272,3 +272,16 @@ def test_a_members_chosen_language_wins_over_the_footers(client, member):
 
 def page_of(response) -> str:  # noqa: ANN001
     return response.get_data(as_text=True)
+
+
+def test_numbers_in_messages_are_written_the_languages_way(client, member, thread):
+    from forum.models.posts import BODY_MAX
+
+    member.locale = "de"
+    db.session.commit()
+    login(client, member)
+    response = client.post(f"/t/{thread.id}/reply", data={"body": "x" * (BODY_MAX + 1)})
+    assert response.status_code == 422
+    german = f"{BODY_MAX:,}".replace(",", ".")
+    assert german in text(response)
+    assert f"{BODY_MAX:,}" not in text(response)

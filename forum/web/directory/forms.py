@@ -11,6 +11,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from forum.countries import country_choices
 from forum.i18n import lazy_gettext as _l
+from forum.i18n import number
 from forum.services.directory import (
     DESCRIPTION_MAX,
     LED_BY_LABELS,
@@ -76,7 +77,7 @@ class SupportGroupForm(FlaskForm):
         _l("Description"),
         description=_l(
             "Plain text: who the group is for and how it works (at most %(limit)s characters).",
-            limit=format(DESCRIPTION_MAX, ","),
+            limit=number(DESCRIPTION_MAX),
         ),
         filters=[normalise_newlines],
     )

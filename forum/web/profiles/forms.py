@@ -20,6 +20,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from forum import vocabulary
 from forum.countries import country_choices
 from forum.i18n import lazy_gettext as _l
+from forum.i18n import number
 from forum.models.users import DISPLAY_NAME_MAX, User
 from forum.services.profiles import ABOUT_MAX
 from forum.vocabulary import CANCER_TYPES, JOURNEY_ROLES, LANGUAGES, TREATMENT_STAGES
@@ -82,7 +83,7 @@ class ProfileForm(FlaskForm):
         _l("About you"),
         description=_l(
             "Anyone who opens your profile can read this, guests too. Up to %(limit)s characters.",
-            limit=format(ABOUT_MAX, ","),
+            limit=number(ABOUT_MAX),
         ),
         filters=[normalise_newlines],
         validators=[
@@ -90,7 +91,7 @@ class ProfileForm(FlaskForm):
                 max=ABOUT_MAX,
                 message=_l(
                     "What you write about yourself can be at most %(limit)s characters.",
-                    limit=format(ABOUT_MAX, ","),
+                    limit=number(ABOUT_MAX),
                 ),
             )
         ],
