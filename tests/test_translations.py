@@ -93,6 +93,7 @@ def test_the_catalogue_translates_every_string_of_the_code(language: str):
             or message.fuzzy
         )
     )
+    assert not messages.fuzzy, "A catalogue marked fuzzy as a whole is skipped by pybabel compile"
     assert not missing, f"Not in the {language} catalogue (run `make messages`): {missing}"
     assert not untranslated, f"Untranslated or fuzzy in {language}: {untranslated}"
     assert not sorted(in_catalogue - in_code), "Strings no longer in the code (`make messages`)"
