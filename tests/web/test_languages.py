@@ -285,3 +285,13 @@ def test_numbers_in_messages_are_written_the_languages_way(client, member, threa
     german = f"{BODY_MAX:,}".replace(",", ".")
     assert german in text(response)
     assert f"{BODY_MAX:,}" not in text(response)
+
+
+def test_a_password_reset_is_written_in_the_account_owners_language(app, client, member):
+    member.locale = "fr"
+    db.session.commit()
+    response = client.post("/reset", data={"login": "jen"}, headers={"Accept-Language": GERMAN})
+    assert lang_of(response) == "de"  # the page answers whoever asked, in their language
+    [mail] = read_outbox(app)
+    assert mail["Subject"] == said_in("fr", "Reset your %(site)s password") % {"site": "Kindred"}
+    assert said_in("fr", "Hello %(name)s,") % {"name": "Jen"} in mail.get_content()
