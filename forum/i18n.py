@@ -8,6 +8,7 @@ its catalogue is the code itself.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -59,6 +60,34 @@ def lazy_gettext(string: str, **variables: object) -> LazyString:
 
 def lazy_ngettext(singular: str, plural: str, num: int, **variables: object) -> LazyString:
     return _PlainLazyString(ngettext, singular, plural, num, **variables)
+
+
+def N_(text: str) -> str:  # noqa: N802 - the name gettext tools know
+    """Marks English for the catalogue where it must stay English (a constant tests compare, a
+    sentence stored for everyone); ``_()`` translates it where it is shown."""
+    return text
+
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)([sd])|%%")
+
+
+def sentence_pattern(sentence: str) -> re.Pattern[str]:
+    """A sentence with ``%(name)s``/``%(num)d`` placeholders as a pattern that finds their
+    values in a text written from it (to say a stored sentence again in another language)."""
+    parts, seen, end = [], set(), 0
+    for match in _PLACEHOLDER.finditer(sentence):
+        parts.append(re.escape(sentence[end : match.start()]))
+        name, kind = match.group(1), match.group(2)
+        if name is None:
+            parts.append("%")
+        elif name in seen:
+            parts.append(f"(?P={name})")
+        else:
+            seen.add(name)
+            parts.append(rf"(?P<{name}>\d+)" if kind == "d" else rf"(?P<{name}>.+?)")
+        end = match.end()
+    parts.append(re.escape(sentence[end:]))
+    return re.compile("".join(parts), re.DOTALL)
 
 
 def number(value: int) -> LazyString:

@@ -23,7 +23,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from werkzeug.datastructures import FileStorage
 
 from forum.extensions import db
-from forum.i18n import number
+from forum.i18n import N_, number
 from forum.models import User
 from forum.services import ServiceError
 
@@ -34,11 +34,6 @@ FORMATS = ("PNG", "JPEG", "GIF", "WEBP")
 #: ``secrets.token_urlsafe(24)``: 32 characters of the URL-safe base64 alphabet.
 KEY = re.compile(r"[A-Za-z0-9_-]{32}")
 FIELD = "avatar"
-
-
-def N_(text: str) -> str:  # noqa: N802
-    """Marks English for the catalogue; ``_()`` translates it where it is shown."""
-    return text
 
 
 NOT_A_PICTURE = N_(

@@ -7,7 +7,6 @@ that protect members from new accounts.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -17,7 +16,7 @@ from sqlalchemy import delete, func, select, update
 
 from forum import policy
 from forum.extensions import db
-from forum.i18n import number, speaking_to
+from forum.i18n import N_, number, sentence_pattern, speaking_to
 from forum.models import (
     Block,
     Conversation,
@@ -35,23 +34,12 @@ from forum.text import render_markdown
 SNAPSHOT_CONTEXT = 3
 
 
-def N_(text: str) -> str:  # noqa: N802
-    """Marks English for the catalogue; ``_()`` translates it where it is shown."""
-    return text
-
-
 #: A conversation's event lines ("Ann left the conversation."). One line is stored for everyone
 #: in the conversation, whatever their language, so it is stored in English (erasure finds names
 #: in these words) and said in the reader's language when shown (:func:`event_text`).
 ADDED_EVENT = N_("%(adder)s added %(name)s to the conversation.")
 LEFT_EVENT = N_("%(name)s left the conversation.")
-_EVENT_PATTERNS = [
-    (
-        sentence,
-        re.compile(re.sub(r"%\\\((\w+)\\\)s", r"(?P<\1>.+?)", re.escape(sentence)), re.DOTALL),
-    )
-    for sentence in (ADDED_EVENT, LEFT_EVENT)
-]
+_EVENT_PATTERNS = [(sentence, sentence_pattern(sentence)) for sentence in (ADDED_EVENT, LEFT_EVENT)]
 
 
 def event_text(message: Message) -> str:

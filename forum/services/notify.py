@@ -11,15 +11,9 @@ from flask_babel import gettext as _
 from sqlalchemy import update
 
 from forum.extensions import db
-from forum.i18n import DEFAULT_LANGUAGE, LANGUAGES, speaking_to
+from forum.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, sentence_pattern, speaking_to
 from forum.models import Board, EmailFrequency, Notification, Post, User
 from forum.models.types import utcnow
-
-
-def N_(text: str) -> str:  # noqa: N802
-    """Marks English for the catalogue; ``_()`` translates it where it is used."""
-    return text
-
 
 #: Stored in English in the code (tests compare with them); ``_()`` says them in the recipient's
 #: language where an e-mail is written.
@@ -233,27 +227,6 @@ def mark_all_read(user: User) -> None:
 
 # --- shown in the reader's language ------------------------------------------------------------
 
-_PLACEHOLDER = re.compile(r"%\((\w+)\)([sd])|%%")
-
-
-def _pattern(template: str) -> re.Pattern[str]:
-    """A sentence (``%(name)s`` placeholders) as a pattern that finds its values in a text."""
-    parts, seen, end = [], set(), 0
-    for match in _PLACEHOLDER.finditer(template):
-        parts.append(re.escape(template[end : match.start()]))
-        name, kind = match.group(1), match.group(2)
-        if name is None:
-            parts.append("%")
-        elif name in seen:
-            parts.append(f"(?P={name})")
-        else:
-            seen.add(name)
-            parts.append(rf"(?P<{name}>\d+)" if kind == "d" else rf"(?P<{name}>.+?)")
-        end = match.end()
-    parts.append(re.escape(template[end:]))
-    return re.compile("".join(parts), re.DOTALL)
-
-
 Sentence = str | tuple[str, str]
 #: A sentence, one way a language writes it as a pattern, and a number that form is used for.
 Written = tuple[Sentence, re.Pattern[str], int]
@@ -281,8 +254,8 @@ def _patterns(language: str) -> dict[str, list[Written]]:
                 else:
                     forms = {translations.ugettext(sentence): 1, sentence: 1}
                 found += [(sentence, form, n) for form, n in forms.items()]
-            found.sort(key=lambda item: -len(_PLACEHOLDER.sub("", item[1])))
-            by_kind[kind] = [(sentence, _pattern(form), n) for sentence, form, n in found]
+            found.sort(key=lambda item: -len(re.sub(r"%\(\w+\)[sd]", "", item[1])))
+            by_kind[kind] = [(sentence, sentence_pattern(form), n) for sentence, form, n in found]
     if has_app_context():  # outside one, no catalogue was read: do not keep English alone
         _PATTERNS[language] = by_kind
     return by_kind
