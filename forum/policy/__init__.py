@@ -1,5 +1,9 @@
 """Who may see and do what: the one place the confidentiality rules live (DESIGN §3).
 
+This package holds the core rules (viewers, boards, posts, messages); rules of one domain that
+grow past a few functions live in a module of their own beside it (``forum.policy.<domain>``),
+which imports from here, never the other way round.
+
 Each rule exists twice — as a check on one object (``can``) and as a SQL filter
 (``readable_boards``, ``listed_boards``, ``visible_posts``) — and the test suite holds the two in
 agreement. Nothing here reads Flask's request state; the web layer builds a :class:`Viewer`.
