@@ -49,6 +49,7 @@ from forum.models import (
     PostRevision,
     PostStatus,
     SiteRole,
+    Stay,
     Thread,
     User,
     Visibility,
@@ -79,6 +80,7 @@ POSTS_T: Table = Post.__table__  # type: ignore[assignment]
 REVISIONS_T: Table = PostRevision.__table__  # type: ignore[assignment]
 CONVERSATIONS_T: Table = Conversation.__table__  # type: ignore[assignment]
 PARTICIPANTS_T: Table = Participant.__table__  # type: ignore[assignment]
+STAYS_T: Table = Stay.__table__  # type: ignore[assignment]
 MESSAGES_T: Table = Message.__table__  # type: ignore[assignment]
 NOTIFICATIONS_T: Table = Notification.__table__  # type: ignore[assignment]
 #: Newer schemas keep each participant's latest activity (no blocks here: the last message).
@@ -93,6 +95,7 @@ ALL_TABLES = (
     REVISIONS_T,
     CONVERSATIONS_T,
     PARTICIPANTS_T,
+    STAYS_T,
     MESSAGES_T,
     NOTIFICATIONS_T,
 )
@@ -955,6 +958,7 @@ def _write(
         for r, c in enumerate(conversation_order):
             conversation_id[c] = ids["conversations"] + r
         conversation_rows, participant_rows, notification_rows = [], [], []
+        stay_rows: list[dict] = []
         all_messages = []
         for c in conversation_order:
             conversation = plan.conversations[c]
@@ -987,6 +991,15 @@ def _write(
                         "archived": archived,
                     }
                 )
+                stay_rows.append(
+                    {
+                        "id": ids["conversation_stays"] + len(stay_rows),
+                        "conversation_id": cid,
+                        "user_id": user_id[person],
+                        "joined_at": _utc(conversation.times[0]),
+                        "left_at": None,
+                    }
+                )
                 if person != conversation.authors[-1]:
                     sender = user_rows[conversation.authors[-1]]
                     notification_rows.append(
@@ -1011,6 +1024,7 @@ def _write(
         all_messages.sort(key=lambda m: (m[0], m[1]))
         _insert(CONVERSATIONS_T, conversation_rows)
         _insert(PARTICIPANTS_T, participant_rows)
+        _insert(STAYS_T, stay_rows)
         message_rows = [
             {
                 "id": ids["messages"] + r,

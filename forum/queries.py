@@ -56,6 +56,7 @@ from forum.policy import (
     searchable_posts,
     visible_posts,
 )
+from forum.policy.messages import can_read_message, messages_readable_by
 
 T = TypeVar("T")
 
@@ -466,6 +467,8 @@ def _unread_condition() -> ColumnElement[bool]:
 class InboxRow:
     conversation: Conversation
     participant: Participant
+    #: How many of its messages the viewer may read (not the conversation's whole count).
+    message_count: int
 
     @property
     def unread(self) -> bool:
@@ -481,7 +484,8 @@ def _inbox_condition(viewer: Viewer, archived: bool) -> ColumnElement[bool]:
 
 
 def inbox(viewer: Viewer, page: int, per_page: int, archived: bool = False) -> Page[InboxRow]:
-    """The viewer's conversations, latest activity first, with who is in each (3 queries)."""
+    """The viewer's conversations, latest activity first, with who is in each and how many
+    messages the viewer may read in each (4 queries)."""
     condition = _inbox_condition(viewer, archived)
     total = db.session.scalar(select(func.count()).select_from(Participant).where(condition)) or 0
     page = clamp_page(page, total, per_page)
@@ -494,7 +498,13 @@ def inbox(viewer: Viewer, page: int, per_page: int, archived: bool = False) -> P
         .offset((page - 1) * per_page)
         .limit(per_page)
     ).all()
-    return Page([InboxRow(c, p) for c, p in rows], page, per_page, total)
+    readable = db.session.execute(
+        select(Message.conversation_id, func.count())
+        .where(Message.conversation_id.in_([c.id for c, _ in rows]), messages_readable_by(viewer))
+        .group_by(Message.conversation_id)
+    )
+    counts: dict[int, int] = {conversation_id: n for conversation_id, n in readable}
+    return Page([InboxRow(c, p, counts.get(c.id, 0)) for c, p in rows], page, per_page, total)
 
 
 def unread_conversation_count(viewer: Viewer) -> int:
@@ -527,18 +537,9 @@ def get_conversation_or_404(viewer: Viewer, conversation_id: int) -> Conversatio
 
 
 def _messages_shown_to(viewer: Viewer, conversation: Conversation) -> ColumnElement[bool]:
-    """A conversation's messages, without those sent by someone the viewer blocked after the
-    block began (their messages no longer arrive)."""
-    blocked_later = (
-        select(Block.id)
-        .where(
-            Block.blocker_id == viewer.id,
-            Block.blocked_id == Message.author_id,
-            Block.created_at < Message.created_at,
-        )
-        .exists()
-    )
-    return and_(Message.conversation_id == conversation.id, ~blocked_later)
+    """A conversation's messages that the viewer may read: said while they were in it, and not
+    by someone they had blocked by then (:mod:`forum.policy.messages`)."""
+    return and_(Message.conversation_id == conversation.id, messages_readable_by(viewer))
 
 
 def conversation_messages(
@@ -560,9 +561,15 @@ def conversation_messages(
     return Page(list(messages), number, per_page, total)
 
 
-def get_message_in(conversation: Conversation, message_id: int) -> Message:
+def get_message_in(viewer: Viewer, conversation: Conversation, message_id: int) -> Message:
+    """A member's message in ``conversation`` that ``viewer`` could read; else 404."""
     message = db.session.get(Message, message_id)
-    if message is None or message.conversation_id != conversation.id or message.is_event:
+    if (
+        message is None
+        or message.conversation_id != conversation.id
+        or message.is_event
+        or not can_read_message(viewer, message)
+    ):
         abort(404)
     return message
 

@@ -213,6 +213,9 @@ def test_bench_seed_builds_an_exact_community_that_renders(app, client, seeded):
     for name in ("inbox", "conversation", "board"):
         response = client.get(urls[name])
         assert response.status_code == 200, (name, response.status_code)
+    # The member was in the conversation from its first message, so reads every one of them.
+    conversation_page = client.get(urls["conversation"]).get_data(as_text=True)
+    assert "Report this message" in conversation_page
     reply = client.post(urls["reply"], data={"body": "Thinking of you all today."})
     assert reply.status_code == 302, reply.get_data(as_text=True)[:500]
 

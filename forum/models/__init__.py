@@ -10,7 +10,7 @@ from forum.models.boards import (
     Visibility,
 )
 from forum.models.directory import LedBy, MeetingFormat, SupportGroup
-from forum.models.messages import Block, Conversation, Message, Participant
+from forum.models.messages import Block, Conversation, Message, Participant, Stay
 from forum.models.moderation import (
     CrisisResource,
     MemberNote,
@@ -74,6 +74,7 @@ __all__ = [
     "PostRevision",
     "PostStatus",
     "SiteRole",
+    "Stay",
     "Thread",
     "User",
     "Visibility",

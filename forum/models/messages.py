@@ -62,6 +62,23 @@ class Participant(db.Model):
         return self.left_at is None
 
 
+class Stay(db.Model):
+    """One stretch of time a member spent in a conversation: from being added (or starting it)
+    to leaving, or still open. A member reads the messages said during their stays, and nothing
+    said before they first came or while they were away (``forum.policy.messages``)."""
+
+    __tablename__ = "conversation_stays"
+    __table_args__ = (
+        Index("ix_conversation_stays_conversation_user", "conversation_id", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
 class Message(db.Model):
     __tablename__ = "messages"
     __table_args__ = (Index("ix_messages_conversation_created", "conversation_id", "created_at"),)

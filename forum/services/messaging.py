@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -23,10 +23,12 @@ from forum.models import (
     Message,
     Participant,
     Report,
+    Stay,
     User,
 )
 from forum.models.messages import MESSAGE_MAX, PARTICIPANTS_MAX, SUBJECT_MAX
 from forum.models.types import utcnow
+from forum.policy import messages as message_policy
 from forum.services import ServiceError, reports
 from forum.services.notify import notify
 from forum.text import render_markdown
@@ -216,7 +218,33 @@ def _tell_recipients(conversation: Conversation, sender: User, message: Message)
             )
 
 
+def _not_suspended(sender: User) -> None:
+    if policy.Viewer(sender).is_suspended:
+        raise ServiceError(
+            _("While your account is suspended you can read your messages, but not write.")
+        )
+
+
+def _open_stay(conversation: Conversation, user_id: int, now: datetime) -> None:
+    """From ``now`` on, ``user_id`` reads what is said in ``conversation``."""
+    db.session.add(Stay(conversation_id=conversation.id, user_id=user_id, joined_at=now))
+
+
+def _close_stay(conversation: Conversation, user_id: int, now: datetime) -> None:
+    db.session.execute(
+        update(Stay)
+        .where(
+            Stay.conversation_id == conversation.id,
+            Stay.user_id == user_id,
+            Stay.left_at.is_(None),
+        )
+        .values(left_at=now),
+        execution_options={"synchronize_session": False},
+    )
+
+
 def start(sender: User, recipients: list[User], subject: str, body: str) -> Conversation:
+    _not_suspended(sender)
     subject, body = _clean_subject(subject), _clean_body(body)
     unique = {r.id: r for r in recipients if r.id != sender.id}
     if not unique:
@@ -249,6 +277,7 @@ def start(sender: User, recipients: list[User], subject: str, body: str) -> Conv
     db.session.flush()
     for user_id in (sender.id, *unique):
         db.session.add(Participant(conversation_id=conversation.id, user_id=user_id, joined_at=now))
+        _open_stay(conversation, user_id, now)
     db.session.flush()
     db.session.refresh(conversation)
     message = _add_message(conversation, sender, body, event=False)
@@ -279,6 +308,7 @@ def _closed_to(sender: User, conversation: Conversation) -> bool:
 
 def reply(sender: User, conversation: Conversation, body: str) -> Message:
     _active_participant(conversation, sender)
+    _not_suspended(sender)
     body = _clean_body(body)
     if _closed_to(sender, conversation) and not policy.is_staff(sender):
         raise ServiceError(
@@ -295,6 +325,8 @@ def reply(sender: User, conversation: Conversation, body: str) -> Message:
 
 
 def add_participant(adder: User, conversation: Conversation, user: User) -> None:
+    """Bring ``user`` in: they read what is said from now on, nothing said before
+    (:mod:`forum.policy.messages`). A refusal never says why, beyond what the adder sees."""
     _active_participant(conversation, adder)
     active = [p for p in conversation.participants if p.left_at is None]
     if any(p.user_id == user.id for p in active):
@@ -306,13 +338,8 @@ def add_participant(adder: User, conversation: Conversation, user: User) -> None
             _("A conversation can have at most %(limit)s people.", limit=PARTICIPANTS_MAX),
             "username",
         )
-    if refusal := policy.message_refusal(adder, user):
+    if refusal := message_policy.add_refusal(adder, conversation, user):
         raise ServiceError(refusal, "username")
-    pairs = policy.blocks_between([user.id, *(p.user_id for p in active)])
-    if not policy.is_staff(adder) and any(user.id in pair for pair in pairs):
-        raise ServiceError(
-            _("%(name)s can't be added to this conversation.", name=user.name), "username"
-        )
     check_new_account_limits(adder, [user])
     existing = next((p for p in conversation.participants if p.user_id == user.id), None)
     now = utcnow()
@@ -321,6 +348,7 @@ def add_participant(adder: User, conversation: Conversation, user: User) -> None
         existing.joined_at = now
     else:
         db.session.add(Participant(conversation_id=conversation.id, user_id=user.id, joined_at=now))
+    _open_stay(conversation, user.id, now)
     event = ADDED_EVENT % {"adder": adder.name, "name": user.name}
     _add_message(conversation, None, event, event=True)
     with speaking_to(user.locale):
@@ -340,6 +368,7 @@ def add_participant(adder: User, conversation: Conversation, user: User) -> None
 def leave(user: User, conversation: Conversation) -> None:
     participant = _active_participant(conversation, user)
     participant.left_at = utcnow()
+    _close_stay(conversation, user.id, participant.left_at)
     _add_message(conversation, None, LEFT_EVENT % {"name": user.name}, event=True)
     db.session.commit()
 
@@ -397,10 +426,15 @@ def unblock(blocker: User, blocked: User) -> None:
 def report(
     reporter: User, conversation: Conversation, message: Message, reason: str, note: str
 ) -> Report:
-    """Report a message to the site admins, with a copy of it and the few messages before it:
-    the only part of a conversation anyone outside it ever sees."""
+    """Report a message to the site admins, with a copy of it and the few messages before it
+    that the reporter could read: the only part of a conversation anyone outside it ever sees."""
     _active_participant(conversation, reporter)
-    if message.conversation_id != conversation.id or message.is_event:
+    reader = policy.Viewer(reporter)
+    if (
+        message.conversation_id != conversation.id
+        or message.is_event
+        or not message_policy.can_read_message(reader, message)
+    ):
         raise ServiceError(_("That message can't be reported."))
     reason_value = reports.parse_reason(reason)
     note = reports.clean_note(note)
@@ -409,6 +443,7 @@ def report(
             select(Message)
             .where(
                 Message.conversation_id == conversation.id,
+                message_policy.messages_readable_by(reader),
                 Message.is_event.is_(False),
                 Message.created_at <= message.created_at,
                 Message.id != message.id,

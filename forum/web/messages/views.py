@@ -170,7 +170,7 @@ def file(conversation_id: int, action: str):  # noqa: ANN201
 @limits.reports
 def report(conversation_id: int, message_id: int):  # noqa: ANN201
     conversation = queries.get_conversation_or_404(current_viewer(), conversation_id)
-    message = queries.get_message_in(conversation, message_id)
+    message = queries.get_message_in(current_viewer(), conversation, message_id)
     form = ReportForm()
     if form.validate_on_submit():
         try:

@@ -1,0 +1,98 @@
+"""Who reads which private messages, and who may be brought into a conversation.
+
+A member reads a message only if it was said during one of their stays in the conversation
+(:class:`~forum.models.Stay`: from being added, or starting it, to leaving) and its author is
+not someone they had blocked by then. So a person added reads from the moment they came; one
+who left and was added again reads their earlier stays and the present one, never what was said
+while they were away, however often they leave and come back. Every path that shows message
+words or counts — the conversation page, the inbox, reports, the data export — reads through
+:func:`messages_readable_by` or asks :func:`can_read_message`; a test holds the two in agreement.
+
+Bringing someone in widens who reads the conversation from then on, so nobody — facilitators
+and admins included — may add a person blocked by, or blocking, anyone in it; the refusal is
+the same sentence whatever the reason (:func:`add_refusal`), so it tells nothing of other
+people's blocks or settings.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import ColumnElement, and_, false, or_, select
+
+from forum.extensions import db
+from forum.models import Block, Conversation, Message, Stay, User
+from forum.policy import Viewer, blocks_between, message_refusal
+
+
+def messages_readable_by(viewer: Viewer) -> ColumnElement[bool]:
+    """WHERE clause on :class:`Message`: the messages ``viewer`` may read (see module doc)."""
+    if viewer.is_guest:
+        return false()
+    said_while_there = (
+        select(Stay.id)
+        .where(
+            Stay.conversation_id == Message.conversation_id,
+            Stay.user_id == viewer.id,
+            Stay.joined_at <= Message.created_at,
+            or_(Stay.left_at.is_(None), Message.created_at <= Stay.left_at),
+        )
+        .exists()
+    )
+    blocked_by_then = (
+        select(Block.id)
+        .where(
+            Block.blocker_id == viewer.id,
+            Block.blocked_id == Message.author_id,
+            Block.created_at < Message.created_at,
+        )
+        .exists()
+    )
+    return and_(said_while_there, ~blocked_by_then)
+
+
+def _during(stay: Stay, moment: datetime) -> bool:
+    return stay.joined_at <= moment and (stay.left_at is None or moment <= stay.left_at)
+
+
+def can_read_message(viewer: Viewer, message: Message) -> bool:
+    """The object check of :func:`messages_readable_by`."""
+    if viewer.is_guest:
+        return False
+    stays = db.session.scalars(
+        select(Stay).where(
+            Stay.conversation_id == message.conversation_id, Stay.user_id == viewer.id
+        )
+    )
+    if not any(_during(stay, message.created_at) for stay in stays):
+        return False
+    if message.author_id is None:
+        return True
+    blocked_at = db.session.scalar(
+        select(Block.created_at).where(
+            Block.blocker_id == viewer.id, Block.blocked_id == message.author_id
+        )
+    )
+    return blocked_at is None or not blocked_at < message.created_at
+
+
+def add_refusal(adder: User, conversation: Conversation, user: User) -> str | None:
+    """Why ``adder`` may not bring ``user`` into ``conversation`` (None: they may).
+
+    Refused: an adder not in it or suspended; a block either way between ``user`` and anyone in
+    it (the adder too), whoever adds; ``user``'s message settings, as for a new conversation
+    (:func:`~forum.policy.message_refusal`: facilitators and admins may reach anyone). Every
+    refusal reads the same, so that it tells nothing of who blocked whom or of anyone's
+    settings. (Being in it already and the size limit are told apart by the caller: the adder
+    sees both on the page.)
+    """
+    refused = _("%(name)s can't be added to this conversation.", name=user.name)
+    active = [p.user_id for p in conversation.participants if p.left_at is None]
+    if adder.id not in active or Viewer(adder).is_suspended:
+        return refused
+    if any(user.id in pair for pair in blocks_between([user.id, *active])):
+        return refused
+    if message_refusal(adder, user) is not None:
+        return refused
+    return None
