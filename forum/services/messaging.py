@@ -347,7 +347,15 @@ def add_participant(adder: User, conversation: Conversation, user: User) -> None
         existing.left_at = None
         existing.joined_at = now
     else:
-        db.session.add(Participant(conversation_id=conversation.id, user_id=user.id, joined_at=now))
+        # Not yet among conversation.participants: its "new to see" is the line adding them.
+        db.session.add(
+            Participant(
+                conversation_id=conversation.id,
+                user_id=user.id,
+                joined_at=now,
+                last_activity_at=now,
+            )
+        )
     _open_stay(conversation, user.id, now)
     event = ADDED_EVENT % {"adder": adder.name, "name": user.name}
     _add_message(conversation, None, event, event=True)

@@ -96,6 +96,9 @@ def test_someone_added_reads_nothing_said_before_they_joined_on_any_channel(
     earlier = message_by(conversation, "beforeword about my scan")
 
     assert "Carol is now in the conversation." in add(as_alice, conversation, "carol")
+    # Newly added, she has something unread: the line that says so.
+    row = row_for(inbox_rows(as_carol.get("/messages")), "Just us two")
+    assert "Unread" in row and "1 message" in row
     answer(as_alice, conversation, "Welcome, Carol")
 
     page = text(as_carol.get(f"/messages/{conversation}"))
