@@ -38,6 +38,7 @@ from forum.models import (
     ReportReason,
     ReportStatus,
     Sanction,
+    Stay,
     Thread,
     User,
     WatchedWord,
@@ -56,7 +57,12 @@ from forum.policy import (
     searchable_posts,
     visible_posts,
 )
-from forum.policy.messages import can_read_message, messages_readable_by
+from forum.policy.messages import (
+    blocked_by_then,
+    can_read_message,
+    messages_readable_by,
+    said_during_stay,
+)
 
 T = TypeVar("T")
 
@@ -498,10 +504,17 @@ def inbox(viewer: Viewer, page: int, per_page: int, archived: bool = False) -> P
         .offset((page - 1) * per_page)
         .limit(per_page)
     ).all()
+    # messages_readable_by, as a join from the viewer's stays: each stay reads a range of the
+    # (conversation, time) index instead of every message of the page's conversations.
     readable = db.session.execute(
-        select(Message.conversation_id, func.count())
-        .where(Message.conversation_id.in_([c.id for c, _ in rows]), messages_readable_by(viewer))
-        .group_by(Message.conversation_id)
+        select(Stay.conversation_id, func.count(Message.id))
+        .join(Message, said_during_stay())
+        .where(
+            Stay.user_id == viewer.id,
+            Stay.conversation_id.in_([c.id for c, _ in rows]),
+            ~blocked_by_then(viewer),
+        )
+        .group_by(Stay.conversation_id)
     )
     counts: dict[int, int] = {conversation_id: n for conversation_id, n in readable}
     return Page([InboxRow(c, p, counts.get(c.id, 0)) for c, p in rows], page, per_page, total)

@@ -26,21 +26,19 @@ from forum.models import Block, Conversation, Message, Stay, User
 from forum.policy import Viewer, blocks_between, message_refusal
 
 
-def messages_readable_by(viewer: Viewer) -> ColumnElement[bool]:
-    """WHERE clause on :class:`Message`: the messages ``viewer`` may read (see module doc)."""
-    if viewer.is_guest:
-        return false()
-    said_while_there = (
-        select(Stay.id)
-        .where(
-            Stay.conversation_id == Message.conversation_id,
-            Stay.user_id == viewer.id,
-            Stay.joined_at <= Message.created_at,
-            or_(Stay.left_at.is_(None), Message.created_at <= Stay.left_at),
-        )
-        .exists()
+def said_during_stay() -> ColumnElement[bool]:
+    """Join condition of :class:`Stay` and :class:`Message`: the message was said during the
+    stay. (Stays of one person never overlap, so a join on it counts each message once.)"""
+    return and_(
+        Stay.conversation_id == Message.conversation_id,
+        Stay.joined_at <= Message.created_at,
+        or_(Stay.left_at.is_(None), Message.created_at <= Stay.left_at),
     )
-    blocked_by_then = (
+
+
+def blocked_by_then(viewer: Viewer) -> ColumnElement[bool]:
+    """On :class:`Message`: its author was blocked by ``viewer`` before it was sent."""
+    return (
         select(Block.id)
         .where(
             Block.blocker_id == viewer.id,
@@ -49,7 +47,15 @@ def messages_readable_by(viewer: Viewer) -> ColumnElement[bool]:
         )
         .exists()
     )
-    return and_(said_while_there, ~blocked_by_then)
+
+
+def messages_readable_by(viewer: Viewer) -> ColumnElement[bool]:
+    """WHERE clause on :class:`Message`: the messages ``viewer`` may read (see module doc).
+    :func:`forum.queries.inbox` counts by the same two parts, as a join from the stays."""
+    if viewer.is_guest:
+        return false()
+    said_while_there = select(Stay.id).where(Stay.user_id == viewer.id, said_during_stay()).exists()
+    return and_(said_while_there, ~blocked_by_then(viewer))
 
 
 def _during(stay: Stay, moment: datetime) -> bool:

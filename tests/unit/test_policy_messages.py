@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from forum import queries
 from forum.extensions import db
 from forum.models import Message, MessagePolicy, User
 from forum.policy import Viewer
@@ -122,3 +123,11 @@ def test_the_add_rule_refuses_blocks_either_way_for_everyone_and_reads_the_same(
         staff = adder.username != "member"
         assert add_refusal(adder, conversation, quiet) == (None if staff else refusals.pop())
         assert add_refusal(adder, conversation, make_user(f"free{adder.id}")) is None
+
+
+def test_the_inbox_counts_exactly_the_messages_each_person_may_read(story):
+    for user in db.session.scalars(select(User)):
+        viewer = Viewer(user)
+        rows = queries.inbox(viewer, 1, 20).items
+        in_it = user.username in ("ann", "ben", "cat", "dev")
+        assert [row.message_count for row in rows] == ([len(readable(viewer))] if in_it else [])
