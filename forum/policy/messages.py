@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, false, or_, select
 
 from forum.extensions import db
-from forum.models import Block, Conversation, Message, Stay, User
+from forum.models import Block, Conversation, Message, Participant, Stay, User
 from forum.policy import Viewer, blocks_between, message_refusal
 
 
@@ -81,6 +81,12 @@ def can_read_message(viewer: Viewer, message: Message) -> bool:
         )
     )
     return blocked_at is None or not blocked_at < message.created_at
+
+
+def people_shown_to(me: Participant, conversation: Conversation) -> list[Participant]:
+    """Who ``me`` sees named as in ``conversation``: everyone in it now, and those who left
+    since ``me`` (re)joined. Who had left before is part of what was before, and not shown."""
+    return [p for p in conversation.participants if p.left_at is None or p.left_at >= me.joined_at]
 
 
 def add_refusal(adder: User, conversation: Conversation, user: User) -> str | None:

@@ -142,6 +142,19 @@ def test_someone_re_added_does_not_read_what_was_said_while_away(app, alice, bob
     assert "awaytwo" not in everything
 
 
+def test_someone_added_is_not_told_who_had_left_before_they_came(app, alice, bob, carol):
+    dana = person("dana")
+    conversation = messaging.start(alice, [bob, dana], "Four of us", "Hello all")
+    messaging.leave(dana, conversation)
+    messaging.add_participant(alice, conversation, carol)
+    messaging.leave(bob, conversation)
+
+    page = text(browser(app, carol).get(f"/messages/{conversation.id}"))
+    assert "Bob (left)" in page and "Bob left the conversation." in page  # while she was there
+    assert "Dana" not in page
+    assert "Dana (left)" in text(browser(app, alice).get(f"/messages/{conversation.id}"))
+
+
 def test_a_report_snapshot_holds_only_what_the_reporter_could_read(app, alice, bob, carol):
     conversation = messaging.start(alice, [bob], "Before Carol", "earlyword one")
     messaging.reply(bob, conversation, "earlyword two")

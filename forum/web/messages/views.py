@@ -10,6 +10,7 @@ from forum import queries
 from forum.database import write_transaction
 from forum.extensions import limiter
 from forum.models import Conversation, User
+from forum.policy import messages as message_policy
 from forum.services import ServiceError, messaging
 from forum.web import current_viewer, limits
 from forum.web.forms import form_status, show_service_error
@@ -48,6 +49,7 @@ def _conversation_page(conversation: Conversation, reply_form: ReplyForm, status
     return render_template(
         "messages/conversation.html",
         conversation=conversation,
+        people=message_policy.people_shown_to(me, conversation),
         page=page,
         me=me,
         form=reply_form,
