@@ -100,7 +100,7 @@ def _is_new(user: User, limits: Limits) -> bool:
 
 
 def _wrote_to(author: User, reader: User) -> bool:
-    """Has ``author`` sent a message in a conversation ``reader`` takes part in?"""
+    """Has ``author`` sent a message that ``reader`` could read (said while they were there)?"""
     theirs = select(Participant.conversation_id).where(Participant.user_id == reader.id)
     return (
         db.session.scalar(
@@ -109,6 +109,7 @@ def _wrote_to(author: User, reader: User) -> bool:
                 Message.author_id == author.id,
                 Message.is_event.is_(False),
                 Message.conversation_id.in_(theirs),
+                message_policy.messages_readable_by(policy.Viewer(reader)),
             )
             .limit(1)
         )

@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import MessagePolicy, Participant, Report, SiteRole, User
-from forum.services import boards, messaging
+from forum.services import ServiceError, boards, messaging
 from tests.web.test_messages import (
     answer,
     browser,
@@ -153,6 +153,19 @@ def test_someone_added_is_not_told_who_had_left_before_they_came(app, alice, bob
     assert "Bob (left)" in page and "Bob left the conversation." in page  # while she was there
     assert "Dana" not in page
     assert "Dana (left)" in text(browser(app, alice).get(f"/messages/{conversation.id}"))
+
+
+def test_words_said_before_a_new_account_came_do_not_count_as_written_to_it(app, alice, bob):
+    """A new account may at first only answer people who wrote to it: not people whose words
+    it never saw because they were said before it was added."""
+    newcomer = person("newbie", trusted=False)
+    conversation = messaging.start(alice, [bob], "Welcome", "Bob's words before the newcomer")
+    messaging.reply(bob, conversation, "More of Bob before the newcomer")
+    messaging.add_participant(alice, conversation, newcomer)
+    with pytest.raises(ServiceError):
+        messaging.start(newcomer, [bob], "Hello Bob", "Can we talk?")
+    messaging.reply(bob, conversation, "Hello newcomer")
+    assert messaging.start(newcomer, [bob], "Hello Bob", "Can we talk?")
 
 
 def test_a_report_snapshot_holds_only_what_the_reporter_could_read(app, alice, bob, carol):
