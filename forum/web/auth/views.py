@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.datastructures import MultiDict
 
 from forum.extensions import db, limiter, login_manager
 from forum.i18n import lazy_gettext as _l
@@ -35,7 +36,7 @@ from forum.web.auth.forms import (
     ResetRequestForm,
     TwoFactorForm,
 )
-from forum.web.drafts import kept_fields
+from forum.web.drafts import form_page, kept_fields
 from forum.web.forms import form_status, show_service_error
 
 bp = Blueprint("auth", __name__)
@@ -130,8 +131,11 @@ def _after_sign_in(user: User, next_url: str | None, draft: list, draft_action: 
             "info",
         )
         return redirect(url_for("account.security"))
-    if draft and draft_action:
-        return render_template("resubmit.html", fields=draft, action=safe_next(draft_action))
+    if draft:
+        # Read-only, with a link to the form: the kept request may have been forged elsewhere.
+        return render_template(
+            "resubmit.html", fields=draft, back=form_page(safe_next(draft_action))
+        )
     flash(_("Welcome back, %(name)s.", name=user.name), "success")
     return redirect(safe_next(next_url))
 
@@ -280,12 +284,14 @@ def register():  # noqa: ANN201
 
 def _draft() -> tuple[list[tuple[str, str]], str | None]:
     """A form sent after the session ended, carried through signing in."""
-    draft = [
-        (name.removeprefix(DRAFT_PREFIX), value)
-        for name, value in request.form.items(multi=True)
-        if name.startswith(DRAFT_PREFIX)
-    ]
-    return draft, request.form.get("draft-action")
+    carried = MultiDict(
+        [
+            (name.removeprefix(DRAFT_PREFIX), value)
+            for name, value in request.form.items(multi=True)
+            if name.startswith(DRAFT_PREFIX)
+        ]
+    )
+    return kept_fields(carried), request.form.get("draft-action")
 
 
 @bp.route("/login", methods=["GET", "POST"])
