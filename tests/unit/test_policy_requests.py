@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from forum.policy.requests import is_cross_site
+from forum.extensions import db
+from forum.models.boards import MembershipStatus
+from forum.policy import Viewer
+from forum.policy.requests import is_cross_site, must_set_up_two_factor
+from forum.services import boards
 
 OWN = "https://forum.example.org"
 
@@ -50,3 +54,30 @@ def test_the_sites_own_origin_with_a_port_is_its_own() -> None:
     assert not is_cross_site("POST", None, "http://localhost:5000", own)
     assert is_cross_site("POST", None, "http://localhost:5001", own)
     assert is_cross_site("POST", None, "http://localhost", own)
+
+
+# --- staff must use two-step sign-in, when the site requires it ---------------------------------
+
+
+@pytest.mark.parametrize("required", [True, False])
+@pytest.mark.parametrize("enabled", [True, False])
+@pytest.mark.parametrize(
+    ("who", "staff"),
+    [("admin", True), ("facilitator", True), ("member", False), ("guest", False),
+     ("requested facilitator", False)],
+)  # fmt: skip
+def test_only_staff_without_two_step_sign_in_must_set_it_up_when_required(
+    make_user, board, who: str, staff: bool, required: bool, enabled: bool
+) -> None:
+    if who == "guest":
+        viewer = Viewer.guest()
+    else:
+        user = make_user("someone", admin=who == "admin")
+        if who not in ("admin", "member"):
+            row = boards.add_member(board, user, facilitator=True)
+            if who == "requested facilitator":  # a facilitator row not (yet) in force
+                row.status = MembershipStatus.REQUESTED
+            db.session.commit()
+        viewer = Viewer(user)
+    expected = staff and required and not enabled
+    assert must_set_up_two_factor(viewer, required_of_staff=required, enabled=enabled) is expected

@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.models import User
+from forum.models import SiteRole, User
+from forum.models.boards import MembershipRole
 from forum.models.security import RecoveryCode, SecurityEvent, SiteSetting
-from forum.services import boards, security, twofactor
+from forum.services import boards, membership, security, twofactor
 from forum.web.auth.views import PENDING
 from tests.conftest import PASSWORD, login
 
@@ -330,6 +331,7 @@ def require_for_staff(app, admin) -> None:
 def test_an_admin_requires_two_step_sign_in_of_staff_on_the_admin_pages(app, admin):
     client = app.test_client()
     login(client, admin)
+    enrol(client, admin)  # else the admin is sent to turn it on at once (see below)
     form = page(client.get("/admin/security"))
     assert "Admins and facilitators must use two-step sign-in" in form
     assert "checked" not in form
@@ -403,3 +405,73 @@ def test_a_remembered_facilitator_coming_back_must_turn_it_on_too(app, admin, fa
     client.delete_cookie("session", domain="kindred.test")  # the browser was closed
 
     assert location(client.get("/")) == "/settings/security"
+
+
+# --- ... and on every request, not only when signing in ----------------------------------------
+
+
+def test_a_member_made_facilitator_while_signed_in_must_turn_it_on_first(
+    app, admin, member, board, make_user
+):
+    require_for_staff(app, admin)
+    make_user("sam")
+    boards.add_member(board, member)
+    client = app.test_client()
+    assert location(login(client, member)) == "/"
+
+    membership.set_role(admin, board, member, MembershipRole.FACILITATOR)
+
+    assert location(client.get(f"/b/{board.id}/members")) == "/settings/security"
+    invited = client.post(f"/b/{board.id}/members", data={"username": "sam"})
+    assert location(invited) == "/settings/security"
+    assert [m.user.username for m in membership.members(board)] == ["jen"]
+    assert "Staff accounts need two-step sign-in" in page(client.get("/settings/security"))
+    enrol(client, member)
+    assert client.get(f"/b/{board.id}/members").status_code == 200
+
+
+def test_a_member_made_admin_while_signed_in_must_turn_it_on_first(app, admin, member):
+    require_for_staff(app, admin)
+    client = app.test_client()
+    assert location(login(client, member)) == "/"
+    fresh(member).site_role = SiteRole.ADMIN
+    db.session.commit()
+
+    assert location(client.get("/admin/")) == "/settings/security"
+    assert location(client.post("/u/admin/trust")) == "/settings/security"
+    assert not fresh(admin).trusted
+
+
+def test_staff_signed_in_when_it_becomes_required_must_turn_it_on_first(
+    app, admin, facilitator, board
+):
+    client = app.test_client()
+    assert location(login(client, facilitator)) == "/"
+    assert client.get(f"/b/{board.id}/members").status_code == 200
+
+    require_for_staff(app, admin)
+
+    assert location(client.get(f"/b/{board.id}/members")) == "/settings/security"
+
+
+def test_staff_who_turn_it_off_must_turn_it_on_again_before_anything_else(
+    app, admin, facilitator, board
+):
+    twofactor.start_enrolment(facilitator)
+    twofactor.confirm_enrolment(facilitator, code_for(facilitator, -30))
+    require_for_staff(app, admin)
+    client = signed_in_with_two_steps(app, facilitator)
+    done = client.post(
+        "/settings/security/two-factor/disable",
+        data={"password": PASSWORD, "code": next_code(facilitator)},
+    )
+    assert location(done) == "/settings/security"
+    assert location(client.get(f"/b/{board.id}/members")) == "/settings/security"
+
+
+def test_staff_no_longer_asked_once_the_requirement_is_lifted(app, admin, facilitator, board):
+    require_for_staff(app, admin)
+    client = app.test_client()
+    assert location(login(client, facilitator)) == "/settings/security"
+    security.set_staff_must_use_two_factor(admin, False)
+    assert client.get(f"/b/{board.id}/members").status_code == 200
