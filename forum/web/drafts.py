@@ -16,7 +16,15 @@ from werkzeug.exceptions import HTTPException
 
 from forum.i18n import lazy_gettext as _l
 
-SECRET_OR_CONTROL = ("csrf_token", "password", "current_password", "new_password", "confirm")
+#: Never given back: tokens, passwords, and two-step codes (a recovery code works for months).
+SECRET_OR_CONTROL = (
+    "csrf_token",
+    "password",
+    "current_password",
+    "new_password",
+    "confirm",
+    "code",
+)
 BUTTONS = ("submit", "preview")
 #: Fields a page fills in itself (hidden inputs), never typed by the person: not given back.
 HIDDEN = frozenset({"next", "level", "which", "board", "kind", "action", "direction", "role"})
@@ -28,7 +36,6 @@ FIELD_LABELS = {
     "author": _l("Author"),
     "body": _l("Body"),
     "city": _l("City"),
-    "code": _l("Code"),
     "country": _l("Country"),
     "description": _l("Description"),
     "display_name": _l("Display name"),
