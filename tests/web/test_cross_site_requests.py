@@ -28,10 +28,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from forum.extensions import db, limiter
-from forum.models import BoardMembership, MessagePolicy, User, Visibility
+from forum.models import BoardMembership, EmailFrequency, MessagePolicy, User, Visibility
 from forum.models.boards import MembershipRole
 from forum.models.messages import Block
-from forum.services import boards, messaging, security
+from forum.services import boards, messaging, outbox, security
 from tests.conftest import PASSWORD
 
 OWN_ORIGIN = "http://kindred.test"  # SERVER_NAME in the test settings
@@ -350,3 +350,19 @@ def test_the_rate_limit_page_gives_words_back_read_only_and_keeps_the_session(
     assert passphrase not in body
     assert '<a href="/register">Open the form again</a>' in body
     assert not session_cookies_set(app, response)
+
+
+def test_one_click_unsubscribe_from_a_mail_program_still_works(app: Flask, make_user) -> None:
+    """RFC 8058: the mail program (or webmail page) sends this POST from elsewhere; its signed
+    token is the proof, so it is the one request another site may send."""
+    jen = make_user("jen")
+    jen.email_notifications = EmailFrequency.DAILY
+    db.session.commit()
+    token = outbox.unsubscribe_token(jen)
+    response = app.test_client().post(
+        f"/unsubscribe/{token}",
+        data={"List-Unsubscribe": "One-Click"},
+        headers={"Sec-Fetch-Site": "cross-site", "Origin": "https://mail.example"},
+    )
+    assert response.status_code == 200
+    assert db.session.get(User, jen.id).email_notifications != EmailFrequency.DAILY
