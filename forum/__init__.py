@@ -47,6 +47,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         render_item=render_migration_item,
         include_name=include_in_migrations,
     )
+    from forum.web import request_guard
+
+    request_guard.init_app(app)  # first: a cross-site request is refused before the CSRF check
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

@@ -95,6 +95,9 @@ class User(UserMixin, db.Model):
     # --- two-factor sign-in (TOTP): the secret is set while enrolling, in use once confirmed ---
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     two_factor_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The time step (30-second window) of the last code accepted: that code, and any older one,
+    #: is refused from then on, so a code seen over a shoulder or in a log cannot be used again.
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     consents: Mapped[list[Consent]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="Consent.accepted_at"

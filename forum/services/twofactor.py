@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hmac
 import secrets
+import time
 
 import pyotp
 import segno
 from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.extensions import db
@@ -64,12 +67,41 @@ def _normalise(code: str) -> str:
     return "".join(ch for ch in (code or "").lower() if ch.isalnum())
 
 
-def _totp_ok(user: User, code: str) -> bool:
+def _matching_step(user: User, code: str) -> int | None:
+    """The time step whose code ``code`` is, within one step either side of now, or None."""
     code = _normalise(code)
     if not user.totp_secret or len(code) != 6 or not code.isdigit():
-        return False
+        return None
+    totp = pyotp.TOTP(user.totp_secret)
+    now = int(time.time() // totp.interval)
     # One step either side allows for a phone clock a little out.
-    return pyotp.TOTP(user.totp_secret).verify(code, valid_window=1)
+    for step in (now - 1, now, now + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def _totp_ok(user: User, code: str) -> bool:
+    """A code from the app, used at most once: its step must be newer than the last accepted.
+
+    The step is claimed with one conditional UPDATE, so two requests racing with the same code
+    cannot both pass; the caller commits."""
+    step = _matching_step(user, code)
+    if step is None:
+        return False
+    claimed = db.session.execute(
+        update(User)
+        .where(
+            User.id == user.id,
+            or_(User.totp_last_step.is_(None), User.totp_last_step < step),
+        )
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        return False
+    set_committed_value(user, "totp_last_step", step)
+    return True
 
 
 def confirm_enrolment(user: User, code: str) -> list[str]:
@@ -94,6 +126,7 @@ def disable(user: User, password: str, code: str) -> None:
         raise ServiceError(str(WRONG_CODE), "code")
     user.totp_secret = None
     user.two_factor_enabled_at = None
+    user.totp_last_step = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     security.record("two_factor_disabled", user, commit=False)
     db.session.commit()
@@ -156,6 +189,7 @@ def verify_sign_in(user: User, code: str) -> bool:
     if not is_enabled(user):
         return False
     if _totp_ok(user, code):
+        db.session.commit()
         return True
     if _use_recovery_code(user, code):
         security.record("recovery_code_used", user, commit=False)

@@ -18,8 +18,9 @@ from forum.i18n import local_time
 from forum.models import Board, Thread, User, WatchLevel
 from forum.policy import Action, Viewer
 from forum.text import excerpt
-from forum.web.drafts import field_label, kept_fields
+from forum.web.drafts import field_label, form_page, kept_fields
 from forum.web.notifications.forms import WatchForm
+from forum.web.request_guard import leave_session_untouched
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
@@ -238,23 +239,29 @@ def register_web(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):  # noqa: ANN202
+        """What was typed, read-only, and a link to the form: never a form that sends it again."""
+        leave_session_untouched()
         reason = _("This form was open for a long time, so it expired for your safety.")
         page = render_template(
-            "resubmit.html", fields=kept_fields(request.form), action=request.path, reason=reason
+            "resubmit.html",
+            fields=kept_fields(request.form),
+            back=form_page(request.path),
+            reason=reason,
         )
         # What was typed is on the page: no browser or proxy keeps a copy.
         return page, 400, {"Cache-Control": "no-store"}
 
     @app.errorhandler(429)
     def too_many_requests(error: HTTPException):  # noqa: ANN202
-        """A calm page that says how long to wait and gives back what was typed."""
+        """A calm page that says how long to wait and gives back what was typed, read-only."""
+        leave_session_untouched()
         wait = seconds_to_wait()
         fields = kept_fields(request.form) if request.method == "POST" else []
         page = render_template(
             "errors/429.html",
             wait=wait_in_words(wait),
             fields=fields,
-            action=request.path,
+            back=form_page(request.path),
             is_post=request.method == "POST",
         )
         headers = {"Cache-Control": "no-store"}

@@ -541,7 +541,7 @@ def test_times_are_shown_in_the_members_time_zone(app, member, thread):
 REPLY_TEXT = "Thank you all, the scan came back clear and I can breathe again"
 
 
-def test_a_reply_sent_after_signing_out_is_kept_and_can_be_sent_again(client, member, thread):
+def test_a_reply_sent_after_signing_out_is_kept_to_copy_into_the_form(client, member, thread):
     login(client, member)
     logout(client)
 
@@ -549,7 +549,7 @@ def test_a_reply_sent_after_signing_out_is_kept_and_can_be_sent_again(client, me
     body = page(response)
     assert response.status_code == 401
     assert "<h1>Sign in</h1>" in body
-    assert "Nothing is lost" in body
+    assert "Nothing you wrote is lost" in body
     assert REPLY_TEXT in body
     assert f'name="draft-field-body" value="{REPLY_TEXT}"' in body
     assert f'name="draft-action" value="/t/{thread.id}/reply"' in body
@@ -566,9 +566,11 @@ def test_a_reply_sent_after_signing_out_is_kept_and_can_be_sent_again(client, me
     resend = page(signed_in)
     assert signed_in.status_code == 200
     assert "Send your form again" in resend
-    assert "Send again" in resend
-    assert f'<form method="post" action="/t/{thread.id}/reply">' in resend
-    assert f'name="body" rows="2">{REPLY_TEXT}</textarea>' in resend
+    # The words to copy, read-only, and the way back to the form; never a form that sends them.
+    assert f'rows="2" readonly>{REPLY_TEXT}</textarea>' in resend
+    assert f'<a href="/t/{thread.id}/reply">' in resend
+    assert f'action="/t/{thread.id}/reply"' not in resend
+    assert "Send again" not in resend
 
     sent = client.post(f"/t/{thread.id}/reply", data={"body": REPLY_TEXT, "submit": "1"})
     assert sent.status_code == 302

@@ -10,6 +10,8 @@ table's row count and a hash of its rows are taken (``db.metadata.sorted_tables`
   but no CSRF token, or a forged one, answers the "Send your form again" page (400) or sends a
   guest to sign in, and changes nothing. A control shows that the same form with a real token
   does change something, so the snapshot can see a change.
+* Every such rule sent from another site (``Sec-Fetch-Site: cross-site``, or a foreign
+  ``Origin``), even with a valid token, answers the plain 403 page and changes nothing.
 * The one exempt rule is ``POST /unsubscribe/<token>`` (RFC 8058 one-click unsubscribe, which a
   mail program sends without a CSRF token; its signed token is the proof). The test fails if any
   other rule is exempt, and shows that a forged token there changes nothing.
@@ -355,6 +357,42 @@ def test_no_unsafe_request_without_a_valid_csrf_token_changes_anything(
         after = snapshot()
         if diff := changed(before, after):
             failures.append(f"{rule.endpoint} {url} without a valid token changed: {diff}")
+            before = after
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_unsafe_request_sent_from_another_site_changes_anything(
+    app: Flask, world: World, role: str
+) -> None:
+    """Every unsafe rule, sent from another site with the member's own valid token (which that
+    site could not read, but a page that handed out tokens would give it), is refused with the
+    plain 403 page: no rule answers with a form, and none replaces the session cookie."""
+    rules = [r for r in rules_with(app, UNSAFE) if r.endpoint not in EXEMPT_ENDPOINTS]
+    assert_every_rule_can_be_filled(rules)
+    client = client_for(app, world, role)
+    token = csrf_token_from(client.get("/login").get_data(as_text=True))
+    cookie = app.config["SESSION_COOKIE_NAME"]
+    failures = []
+    before = snapshot()
+    for rule in rules:
+        url = url_for_rule(app, rule, world, role)
+        for method in sorted(rule.methods & UNSAFE):
+            for headers in ({"Sec-Fetch-Site": "cross-site"}, {"Origin": "https://evil.example"}):
+                response = client.open(
+                    url,
+                    method=method,
+                    data={**PLAUSIBLE_FORM, "csrf_token": token},
+                    headers={**headers, "X-CSRFToken": token},
+                )
+                body = response.get_data(as_text=True)
+                if response.status_code != 403 or "Sent from another website" not in body:
+                    failures.append(f"{method} {url} {headers}: {response.status_code}")
+                if any(c.startswith(f"{cookie}=") for c in response.headers.getlist("Set-Cookie")):
+                    failures.append(f"{method} {url} {headers}: set the session cookie")
+        after = snapshot()
+        if diff := changed(before, after):
+            failures.append(f"{rule.endpoint} {url} sent from another site changed: {diff}")
             before = after
     assert not failures, "\n".join(failures)
 

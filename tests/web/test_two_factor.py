@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.models import User
+from forum.models import SiteRole, User
+from forum.models.boards import MembershipRole
 from forum.models.security import RecoveryCode, SecurityEvent, SiteSetting
-from forum.services import boards, security, twofactor
+from forum.services import boards, membership, security, twofactor
 from forum.web.auth.views import PENDING
 from tests.conftest import PASSWORD, login
 
@@ -45,6 +46,17 @@ def code_for(user: User, offset: int = 0) -> str:
     return totp.at(time.time() + offset)
 
 
+def next_code(user: User) -> str:
+    """The app's code that the account has not used yet: each code works once, so after one was
+    accepted the next one is the following 30-second step's (accepted a step early)."""
+    user = fresh(user)
+    totp = pyotp.TOTP(user.totp_secret)
+    now = int(time.time() // totp.interval)
+    step = max(now, (user.totp_last_step or 0) + 1)
+    assert step <= now + 1, "no unused code left in this 30-second window"
+    return totp.generate_otp(step)
+
+
 def kinds() -> list[str]:
     return list(db.session.scalars(select(SecurityEvent.kind).order_by(SecurityEvent.id)))
 
@@ -52,7 +64,7 @@ def kinds() -> list[str]:
 def enrol(client, user: User) -> list[str]:
     """Turn two-step sign-in on through the pages; returns the recovery codes shown."""
     client.post("/settings/security/two-factor/start")
-    response = client.post("/settings/security/two-factor/confirm", data={"code": code_for(user)})
+    response = client.post("/settings/security/two-factor/confirm", data={"code": next_code(user)})
     assert response.status_code == 200, page(response)
     return CODE_PATTERN.findall(page(response))
 
@@ -61,7 +73,8 @@ def enrol(client, user: User) -> list[str]:
 def enrolled(member):
     """Jen, with two-step sign-in on; her recovery codes are on ``member.codes``."""
     twofactor.start_enrolment(member)
-    codes = twofactor.confirm_enrolment(member, code_for(member))
+    # The previous step's code (still accepted), so that the next two remain for the test.
+    codes = twofactor.confirm_enrolment(member, code_for(member, -30))
     member.codes = codes
     return member
 
@@ -84,7 +97,7 @@ def test_a_member_turns_on_two_step_sign_in_with_an_app(member_client, member):
     assert fresh(member).two_factor_enabled_at is None  # not on until a code confirms it
 
     shown = member_client.post(
-        "/settings/security/two-factor/confirm", data={"code": code_for(member)}
+        "/settings/security/two-factor/confirm", data={"code": next_code(member)}
     )
     codes = CODE_PATTERN.findall(page(shown))
     assert len(codes) == 10 and len(set(codes)) == 10
@@ -120,7 +133,7 @@ def test_signing_in_asks_for_a_code_after_the_password(client, enrolled):
     assert "One more step" in page(response)
     assert not is_signed_in(client)  # not signed in before the second step
 
-    done = client.post("/login/two-factor", data={"code": code_for(enrolled)})
+    done = client.post("/login/two-factor", data={"code": next_code(enrolled)})
     assert location(done) == "/"
     assert is_signed_in(client)
     assert kinds()[-1] == "sign_in"
@@ -128,7 +141,7 @@ def test_signing_in_asks_for_a_code_after_the_password(client, enrolled):
 
 def test_the_second_step_keeps_where_the_member_was_going(client, enrolled):
     client.post("/login", data={"login": "jen", "password": PASSWORD, "next": "/notifications"})
-    done = client.post("/login/two-factor", data={"code": code_for(enrolled)})
+    done = client.post("/login/two-factor", data={"code": next_code(enrolled)})
     assert location(done) == "/notifications"
 
 
@@ -160,6 +173,46 @@ def test_a_recovery_code_signs_in_once(app, enrolled):
     assert twofactor.unused_recovery_codes(fresh(enrolled)) == 9
 
 
+def test_a_code_that_signed_in_once_does_not_sign_in_again(app, enrolled):
+    """A code seen over a shoulder, or caught by a phishing page, is spent once used."""
+    code = next_code(enrolled)
+    first = app.test_client()
+    login(first, enrolled)
+    assert location(first.post("/login/two-factor", data={"code": code})) == "/"
+
+    thief = app.test_client()
+    login(thief, enrolled)
+    again = thief.post("/login/two-factor", data={"code": code})
+    assert again.status_code == 422
+    assert "That code did not work" in page(again)
+    assert not is_signed_in(thief)
+
+
+def test_an_older_code_is_refused_once_a_newer_one_was_used(app, enrolled):
+    older = code_for(enrolled)  # this step's code; the next step's is accepted a step early
+    newer = code_for(enrolled, 30)
+    first = app.test_client()
+    login(first, enrolled)
+    assert location(first.post("/login/two-factor", data={"code": newer})) == "/"
+
+    second = app.test_client()
+    login(second, enrolled)
+    assert second.post("/login/two-factor", data={"code": older}).status_code == 422
+    assert not is_signed_in(second)
+
+
+def test_the_code_that_signed_in_cannot_turn_two_step_sign_in_off(app, enrolled):
+    code = next_code(enrolled)
+    client = app.test_client()
+    login(client, enrolled)
+    assert location(client.post("/login/two-factor", data={"code": code})) == "/"
+    response = client.post(
+        "/settings/security/two-factor/disable", data={"password": PASSWORD, "code": code}
+    )
+    assert response.status_code == 422
+    assert twofactor.is_enabled(fresh(enrolled))
+
+
 def test_the_second_step_must_follow_the_password_within_five_minutes(client, enrolled):
     login(client, enrolled)
     with client.session_transaction() as session:
@@ -167,7 +220,7 @@ def test_the_second_step_must_follow_the_password_within_five_minutes(client, en
         pending["at"] = time.time() - 5 * 60 - 1
         session[PENDING] = pending
 
-    response = client.post("/login/two-factor", data={"code": code_for(enrolled)})
+    response = client.post("/login/two-factor", data={"code": next_code(enrolled)})
 
     assert location(response) == "/login"
     assert not is_signed_in(client)
@@ -176,7 +229,7 @@ def test_the_second_step_must_follow_the_password_within_five_minutes(client, en
 
 def test_the_second_step_cannot_be_opened_without_a_password(client, enrolled):
     assert location(client.get("/login/two-factor")) == "/login"
-    assert location(client.post("/login/two-factor", data={"code": code_for(enrolled)})) == (
+    assert location(client.post("/login/two-factor", data={"code": next_code(enrolled)})) == (
         "/login"
     )
     assert not is_signed_in(client)
@@ -188,7 +241,7 @@ def test_signing_in_with_two_steps_starts_a_fresh_session(client, enrolled):
     login(client, enrolled)
     with client.session_transaction() as session:
         assert "planted" not in session
-    client.post("/login/two-factor", data={"code": code_for(enrolled)})
+    client.post("/login/two-factor", data={"code": next_code(enrolled)})
     with client.session_transaction() as session:
         assert PENDING not in session
         assert "planted" not in session
@@ -205,9 +258,10 @@ class TestThrottling:
             login(client, enrolled)
             assert client.post("/login/two-factor", data={"code": "000000"}).status_code == 422
         login(client, enrolled)
-        assert client.post("/login/two-factor", data={"code": code_for(enrolled)}).status_code == (
-            429
-        )
+        recovery = enrolled.codes[0]
+        refused = client.post("/login/two-factor", data={"code": recovery})
+        assert refused.status_code == 429
+        assert recovery not in page(refused)  # a code typed is never shown back
 
 
 # --- turning it off, new recovery codes ---------------------------------------------------------
@@ -216,7 +270,7 @@ class TestThrottling:
 def signed_in_with_two_steps(app, user: User):
     client = app.test_client()
     login(client, user)
-    assert location(client.post("/login/two-factor", data={"code": code_for(user)})) == "/"
+    assert location(client.post("/login/two-factor", data={"code": next_code(user)})) == "/"
     return client
 
 
@@ -225,7 +279,7 @@ def test_turning_it_off_needs_the_password_and_a_code(app, enrolled):
 
     wrong_password = client.post(
         "/settings/security/two-factor/disable",
-        data={"password": "not my password", "code": code_for(enrolled)},
+        data={"password": "not my password", "code": next_code(enrolled)},
     )
     assert wrong_password.status_code == 422
     wrong_code = client.post(
@@ -236,7 +290,7 @@ def test_turning_it_off_needs_the_password_and_a_code(app, enrolled):
 
     done = client.post(
         "/settings/security/two-factor/disable",
-        data={"password": PASSWORD, "code": code_for(enrolled)},
+        data={"password": PASSWORD, "code": next_code(enrolled)},
     )
     assert location(done) == "/settings/security"
     user = fresh(enrolled)
@@ -250,7 +304,7 @@ def test_turning_it_off_needs_the_password_and_a_code(app, enrolled):
 
 def test_new_recovery_codes_replace_the_old_ones(app, enrolled):
     client = signed_in_with_two_steps(app, enrolled)
-    response = client.post("/settings/security/recovery-codes", data={"code": code_for(enrolled)})
+    response = client.post("/settings/security/recovery-codes", data={"code": next_code(enrolled)})
     new_codes = CODE_PATTERN.findall(page(response))
     assert len(new_codes) == 10
     assert "recovery_codes_regenerated" in kinds()
@@ -278,6 +332,7 @@ def require_for_staff(app, admin) -> None:
 def test_an_admin_requires_two_step_sign_in_of_staff_on_the_admin_pages(app, admin):
     client = app.test_client()
     login(client, admin)
+    enrol(client, admin)  # else the admin is sent to turn it on at once (see below)
     form = page(client.get("/admin/security"))
     assert "Admins and facilitators must use two-step sign-in" in form
     assert "checked" not in form
@@ -336,11 +391,11 @@ def test_members_are_not_asked_for_it(app, admin, member):
 
 def test_staff_who_have_it_carry_on_as_usual(app, admin, facilitator):
     twofactor.start_enrolment(facilitator)
-    twofactor.confirm_enrolment(facilitator, code_for(facilitator))
+    twofactor.confirm_enrolment(facilitator, next_code(facilitator))
     require_for_staff(app, admin)
     client = app.test_client()
     login(client, facilitator)
-    assert location(client.post("/login/two-factor", data={"code": code_for(facilitator)})) == "/"
+    assert location(client.post("/login/two-factor", data={"code": next_code(facilitator)})) == "/"
     assert client.get("/").status_code == 200
 
 
@@ -351,3 +406,73 @@ def test_a_remembered_facilitator_coming_back_must_turn_it_on_too(app, admin, fa
     client.delete_cookie("session", domain="kindred.test")  # the browser was closed
 
     assert location(client.get("/")) == "/settings/security"
+
+
+# --- ... and on every request, not only when signing in ----------------------------------------
+
+
+def test_a_member_made_facilitator_while_signed_in_must_turn_it_on_first(
+    app, admin, member, board, make_user
+):
+    require_for_staff(app, admin)
+    make_user("sam")
+    boards.add_member(board, member)
+    client = app.test_client()
+    assert location(login(client, member)) == "/"
+
+    membership.set_role(admin, board, member, MembershipRole.FACILITATOR)
+
+    assert location(client.get(f"/b/{board.id}/members")) == "/settings/security"
+    invited = client.post(f"/b/{board.id}/members", data={"username": "sam"})
+    assert location(invited) == "/settings/security"
+    assert [m.user.username for m in membership.members(board)] == ["jen"]
+    assert "Staff accounts need two-step sign-in" in page(client.get("/settings/security"))
+    enrol(client, member)
+    assert client.get(f"/b/{board.id}/members").status_code == 200
+
+
+def test_a_member_made_admin_while_signed_in_must_turn_it_on_first(app, admin, member):
+    require_for_staff(app, admin)
+    client = app.test_client()
+    assert location(login(client, member)) == "/"
+    fresh(member).site_role = SiteRole.ADMIN
+    db.session.commit()
+
+    assert location(client.get("/admin/")) == "/settings/security"
+    assert location(client.post("/u/admin/trust")) == "/settings/security"
+    assert not fresh(admin).trusted
+
+
+def test_staff_signed_in_when_it_becomes_required_must_turn_it_on_first(
+    app, admin, facilitator, board
+):
+    client = app.test_client()
+    assert location(login(client, facilitator)) == "/"
+    assert client.get(f"/b/{board.id}/members").status_code == 200
+
+    require_for_staff(app, admin)
+
+    assert location(client.get(f"/b/{board.id}/members")) == "/settings/security"
+
+
+def test_staff_who_turn_it_off_must_turn_it_on_again_before_anything_else(
+    app, admin, facilitator, board
+):
+    twofactor.start_enrolment(facilitator)
+    twofactor.confirm_enrolment(facilitator, code_for(facilitator, -30))
+    require_for_staff(app, admin)
+    client = signed_in_with_two_steps(app, facilitator)
+    done = client.post(
+        "/settings/security/two-factor/disable",
+        data={"password": PASSWORD, "code": next_code(facilitator)},
+    )
+    assert location(done) == "/settings/security"
+    assert location(client.get(f"/b/{board.id}/members")) == "/settings/security"
+
+
+def test_staff_no_longer_asked_once_the_requirement_is_lifted(app, admin, facilitator, board):
+    require_for_staff(app, admin)
+    client = app.test_client()
+    assert location(login(client, facilitator)) == "/settings/security"
+    security.set_staff_must_use_two_factor(admin, False)
+    assert client.get(f"/b/{board.id}/members").status_code == 200

@@ -5,15 +5,16 @@ Routes of the ``account`` blueprint (imported at the bottom of ``account/views.p
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from flask_login.config import COOKIE_NAME
 
 from forum.services import ServiceError, security, twofactor
+from forum.web import current_viewer
 from forum.web.account.forms import DisableTwoFactorForm, TwoFactorCodeForm
 from forum.web.account.views import bp
-from forum.web.auth.views import MUST_ENROL
+from forum.web.auth.views import must_enrol
 from forum.web.forms import form_status, show_service_error
 from forum.web.messages.forms import ButtonForm
 
@@ -37,7 +38,7 @@ def _render(status: int = 200, **forms):  # noqa: ANN003, ANN202
         event_rows=[(event, None, None) for event in security.own_events(user)],
         labels=security.EVENT_LABELS,
         address_hidden=security.ADDRESS_HIDDEN_KINDS,
-        must_enrol=bool(session.get(MUST_ENROL)),
+        must_enrol=must_enrol(current_viewer()),
     ), status
 
 
@@ -74,7 +75,6 @@ def two_factor_confirm():  # noqa: ANN201
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            session.pop(MUST_ENROL, None)
             flash(_("Two-step sign-in is on."), "success")
             return _codes_page(codes)
     return _render(form_status(form), confirm_form=form)
@@ -91,8 +91,6 @@ def two_factor_disable():  # noqa: ANN201
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            if security.staff_must_use_two_factor() and security.is_staff(user):
-                session[MUST_ENROL] = True
             flash(_("Two-step sign-in is off."), "success")
             return redirect(url_for("account.security"))
     return _render(form_status(form), disable_form=form)

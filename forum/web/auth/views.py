@@ -22,11 +22,15 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.datastructures import MultiDict
 
 from forum.extensions import db, limiter, login_manager
 from forum.i18n import lazy_gettext as _l
 from forum.models import User
+from forum.policy import Viewer
+from forum.policy.requests import must_set_up_two_factor
 from forum.services import ServiceError, accounts, security, twofactor
+from forum.web import current_viewer
 from forum.web.auth.forms import (
     LoginForm,
     LogoutForm,
@@ -35,7 +39,7 @@ from forum.web.auth.forms import (
     ResetRequestForm,
     TwoFactorForm,
 )
-from forum.web.drafts import kept_fields
+from forum.web.drafts import form_page, kept_fields
 from forum.web.forms import form_status, show_service_error
 
 bp = Blueprint("auth", __name__)
@@ -63,7 +67,6 @@ def safe_next(target: str | None) -> str:
 SIGNED_IN_AT = "signed_in_at"
 LAST_ACTIVE = "last_active"
 REMEMBERED = "remembered"
-MUST_ENROL = "must_enrol_two_factor"
 PENDING = "two_factor_pending"
 #: A signed note of when a "keep me signed in" device signed in, read when the remember cookie
 #: brings the member back in a new browser session, so that the absolute limit holds there too.
@@ -106,22 +109,24 @@ def _start_session(user: User, remember: bool) -> None:
     session[REMEMBERED] = remember
     if remember:
         g.remember_since = now
-    if _must_enrol(user):
-        session[MUST_ENROL] = True
     security.record("sign_in", user)
 
 
-def _must_enrol(user: User) -> bool:
-    """Staff without two-step sign-in, while the site requires it of them."""
-    return (
-        not twofactor.is_enabled(user)
-        and security.staff_must_use_two_factor()
-        and security.is_staff(user)
+def must_enrol(viewer: Viewer) -> bool:
+    """Staff without two-step sign-in, while the site requires it of them.
+
+    Asked on every request (``session_time_limits``), not only at sign-in: a member made admin or
+    facilitator while signed in, or staff who turn two-step sign-in off, meet it on their next
+    page. Members who have it on cost no query."""
+    if viewer.user is None or twofactor.is_enabled(viewer.user):
+        return False
+    return must_set_up_two_factor(
+        viewer, required_of_staff=security.staff_must_use_two_factor(), enabled=False
     )
 
 
 def _after_sign_in(user: User, next_url: str | None, draft: list, draft_action: str | None):  # noqa: ANN202
-    if session.get(MUST_ENROL):
+    if must_enrol(Viewer(user)):
         flash(
             _(
                 "Staff accounts need two-step sign-in. Please turn it on now: it takes a minute "
@@ -130,8 +135,11 @@ def _after_sign_in(user: User, next_url: str | None, draft: list, draft_action: 
             "info",
         )
         return redirect(url_for("account.security"))
-    if draft and draft_action:
-        return render_template("resubmit.html", fields=draft, action=safe_next(draft_action))
+    if draft:
+        # Read-only, with a link to the form: the kept request may have been forged elsewhere.
+        return render_template(
+            "resubmit.html", fields=draft, back=form_page(safe_next(draft_action))
+        )
     flash(_("Welcome back, %(name)s.", name=user.name), "success")
     return redirect(safe_next(next_url))
 
@@ -186,8 +194,6 @@ def session_time_limits():  # noqa: ANN201
         session[SIGNED_IN_AT] = started
         session[LAST_ACTIVE] = now
         session[REMEMBERED] = True
-        if _must_enrol(current_user._get_current_object()):
-            session[MUST_ENROL] = True
     if now - started > _max_seconds():
         hours = current_app.config["SESSION_MAX_HOURS"]
         return _sign_out_now(
@@ -205,7 +211,7 @@ def session_time_limits():  # noqa: ANN201
         return _sign_out_now(IDLE_MESSAGE)
     if now - last >= ACTIVITY_REFRESH_SECONDS or LAST_ACTIVE not in session:
         session[LAST_ACTIVE] = now  # at most once a minute, so most pages leave the cookie be
-    if session.get(MUST_ENROL) and request.endpoint not in ENROL_MAY_USE:
+    if request.endpoint not in ENROL_MAY_USE and must_enrol(current_viewer()):
         flash(_("Please turn on two-step sign-in before you carry on."), "info")
         return redirect(url_for("account.security"))
     return None
@@ -280,12 +286,14 @@ def register():  # noqa: ANN201
 
 def _draft() -> tuple[list[tuple[str, str]], str | None]:
     """A form sent after the session ended, carried through signing in."""
-    draft = [
-        (name.removeprefix(DRAFT_PREFIX), value)
-        for name, value in request.form.items(multi=True)
-        if name.startswith(DRAFT_PREFIX)
-    ]
-    return draft, request.form.get("draft-action")
+    carried = MultiDict(
+        [
+            (name.removeprefix(DRAFT_PREFIX), value)
+            for name, value in request.form.items(multi=True)
+            if name.startswith(DRAFT_PREFIX)
+        ]
+    )
+    return kept_fields(carried), request.form.get("draft-action")
 
 
 @bp.route("/login", methods=["GET", "POST"])
