@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from flask_login.config import COOKIE_NAME
 
+from forum import policy
 from forum.services import ServiceError, security, twofactor
 from forum.web.account.forms import DisableTwoFactorForm, TwoFactorCodeForm
 from forum.web.account.views import bp
@@ -91,7 +92,7 @@ def two_factor_disable():  # noqa: ANN201
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            if security.staff_must_use_two_factor() and security.is_staff(user):
+            if security.staff_must_use_two_factor() and policy.is_staff(user):
                 session[MUST_ENROL] = True
             flash(_("Two-step sign-in is off."), "success")
             return redirect(url_for("account.security"))

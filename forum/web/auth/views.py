@@ -23,6 +23,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from forum import policy
 from forum.extensions import db, limiter, login_manager
 from forum.i18n import lazy_gettext as _l
 from forum.models import User
@@ -116,7 +117,7 @@ def _must_enrol(user: User) -> bool:
     return (
         not twofactor.is_enabled(user)
         and security.staff_must_use_two_factor()
-        and security.is_staff(user)
+        and policy.is_staff(user)
     )
 
 
