@@ -12,7 +12,7 @@ from forum.i18n import lazy_gettext as _l
 from forum.i18n import speaking_to
 from forum.models import Board, MemberNote, Sanction, SanctionKind, User
 from forum.models.types import utcnow
-from forum.policy import Viewer, can_moderate
+from forum.policy import Viewer, can_list_board, can_moderate
 from forum.policy.moderation import can_write_record
 from forum.services import ServiceError, clean_text, messaging, modlog
 from forum.services.notify import notify
@@ -65,7 +65,7 @@ def warn(actor: User, user: User, reason: str, board: Board | None = None) -> Sa
     db.session.add(sanction)
     modlog.record(actor, "warn_member", board=board, target_user=user, reason=reason)
     with speaking_to(user.locale):  # a private message, written in the member's language
-        if board:
+        if board and can_list_board(Viewer(user), board):  # never name a group they can't see
             subject = _("A note from the facilitators about %(board)s", board=board.name)
         else:
             subject = _("A note from the facilitators")

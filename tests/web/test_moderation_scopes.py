@@ -16,7 +16,16 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.models import Board, MemberNote, Post, PostStatus, Sanction, User, Visibility
+from forum.models import (
+    Board,
+    Conversation,
+    MemberNote,
+    Post,
+    PostStatus,
+    Sanction,
+    User,
+    Visibility,
+)
 from forum.services import ServiceError, boards, moderation, posting, sanctions
 from tests.conftest import login
 
@@ -208,3 +217,13 @@ def test_a_pending_reply_is_shown_to_its_author_but_not_to_others(app, people, b
 
     assert "Karen Doyle" in text(signed_in(app, member).get(f"/t/{thread.id}"))
     assert "Karen Doyle" not in text(signed_in(app, people["sam"]).get(f"/t/{thread.id}"))
+
+
+def test_a_warning_names_its_group_only_to_someone_who_can_see_the_group(people, member):
+    group = group_of(people)
+    sanctions.warn(people["hal"], people["sam"], "Please be kind in your messages", group)
+    sanctions.warn(people["hal"], member, "Please be kind in the group", group)
+
+    subjects = db.session.scalars(select(Conversation.subject).order_by(Conversation.id)).all()
+    assert "Young widows" not in subjects[0]
+    assert "Young widows" in subjects[1]
