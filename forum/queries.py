@@ -63,6 +63,15 @@ from forum.policy.messages import (
     messages_readable_by,
     said_during_stay,
 )
+from forum.policy.moderation import (
+    can_lift,
+    handled_reports,
+    moderated_filter,
+    queued_posts,
+    visible_log_entries,
+    visible_notes,
+    visible_sanctions,
+)
 
 T = TypeVar("T")
 
@@ -416,11 +425,15 @@ def pending_posts(board: Board) -> list[Post]:
 
 def moderation_log(viewer: Viewer, limit: int = 200) -> list[ModerationAction]:
     """Admins see every entry; facilitators see the entries of the boards they facilitate."""
-    query = select(ModerationAction).options(
-        joinedload(ModerationAction.actor), joinedload(ModerationAction.target_user)
+    query = (
+        select(ModerationAction)
+        .options(
+            joinedload(ModerationAction.actor),
+            joinedload(ModerationAction.target_user),
+            joinedload(ModerationAction.to_board),
+        )
+        .where(visible_log_entries(viewer))
     )
-    if not viewer.is_admin:
-        query = query.where(ModerationAction.board_id.in_(viewer.facilitated_board_ids()))
     return list(
         db.session.scalars(
             query.order_by(ModerationAction.created_at.desc(), ModerationAction.id.desc()).limit(
@@ -614,13 +627,6 @@ def open_reports(limit: int = 200) -> list[Report]:
 # --- the facilitators' dashboard -----------------------------------------------------------
 
 
-def _moderated_board_filter(viewer: Viewer, column):  # noqa: ANN001, ANN202
-    """Rows whose board the viewer moderates (admins: every board, and rows with none)."""
-    if viewer.is_admin:
-        return true()
-    return column.in_(viewer.facilitated_board_ids())
-
-
 def dashboard_reports(viewer: Viewer, limit: int = 100) -> list[Report]:
     """Open reports the viewer handles: "worried about this person" first, then oldest first.
 
@@ -634,9 +640,7 @@ def dashboard_reports(viewer: Viewer, limit: int = 100) -> list[Report]:
                 joinedload(Report.reported_user),
                 joinedload(Report.handled_by),
             )
-            .where(
-                Report.status == ReportStatus.OPEN, _moderated_board_filter(viewer, Report.board_id)
-            )
+            .where(Report.status == ReportStatus.OPEN, handled_reports(viewer))
             .order_by((Report.reason == ReportReason.AT_RISK).desc(), Report.created_at, Report.id)
             .limit(limit)
         )
@@ -645,9 +649,7 @@ def dashboard_reports(viewer: Viewer, limit: int = 100) -> list[Report]:
 
 def get_report_or_404(viewer: Viewer, report_id: int) -> Report:
     report = db.session.scalars(
-        select(Report).where(
-            Report.id == report_id, _moderated_board_filter(viewer, Report.board_id)
-        )
+        select(Report).where(Report.id == report_id, handled_reports(viewer))
     ).first()
     if report is None:
         abort(404)
@@ -663,9 +665,7 @@ def dashboard_pending_posts(viewer: Viewer, limit: int = 100) -> list[Post]:
             .options(
                 contains_eager(Post.thread).contains_eager(Thread.board), joinedload(Post.author)
             )
-            .where(
-                Post.status == PostStatus.PENDING, _moderated_board_filter(viewer, Thread.board_id)
-            )
+            .where(queued_posts(viewer))
             .order_by(Post.created_at)
             .limit(limit)
         )
@@ -679,7 +679,7 @@ def dashboard_requests(viewer: Viewer, limit: int = 100) -> list[BoardMembership
             .options(joinedload(BoardMembership.user), joinedload(BoardMembership.board))
             .where(
                 BoardMembership.status == MembershipStatus.REQUESTED,
-                _moderated_board_filter(viewer, BoardMembership.board_id),
+                moderated_filter(viewer, BoardMembership.board_id),
             )
             .order_by(BoardMembership.created_at)
             .limit(limit)
@@ -704,7 +704,7 @@ def unanswered_threads(
                 Thread.approved.is_(True),
                 Thread.created_at < now - timedelta(hours=older_than_hours),
                 User.created_at > now - timedelta(days=newer_member_days),
-                _moderated_board_filter(viewer, Thread.board_id),
+                moderated_filter(viewer, Thread.board_id),
             )
             .order_by(Thread.created_at)
             .limit(limit)
@@ -712,13 +712,14 @@ def unanswered_threads(
     )
 
 
-def member_record(user: User) -> tuple[list[Sanction], list[MemberNote]]:
-    """A member's sanctions and the notes about them: for facilitators and admins only."""
+def member_record(viewer: Viewer, user: User) -> tuple[list[Sanction], list[MemberNote]]:
+    """The sanctions and notes on ``user`` that ``viewer`` may read: those of the boards they
+    moderate and the site-wide ones (admins: all)."""
     sanctions = list(
         db.session.scalars(
             select(Sanction)
             .options(joinedload(Sanction.created_by))
-            .where(Sanction.user_id == user.id)
+            .where(Sanction.user_id == user.id, visible_sanctions(viewer))
             .order_by(Sanction.created_at.desc())
         )
     )
@@ -726,7 +727,7 @@ def member_record(user: User) -> tuple[list[Sanction], list[MemberNote]]:
         db.session.scalars(
             select(MemberNote)
             .options(joinedload(MemberNote.author))
-            .where(MemberNote.user_id == user.id)
+            .where(MemberNote.user_id == user.id, visible_notes(viewer))
             .order_by(MemberNote.created_at.desc())
         )
     )
@@ -736,7 +737,7 @@ def member_record(user: User) -> tuple[list[Sanction], list[MemberNote]]:
 def moderated_boards(viewer: Viewer) -> list[Board]:
     return list(
         db.session.scalars(
-            select(Board).where(_moderated_board_filter(viewer, Board.id)).order_by(Board.name)
+            select(Board).where(moderated_filter(viewer, Board.id)).order_by(Board.name)
         )
     )
 
@@ -766,7 +767,7 @@ def thread_choices_for_merge(viewer: Viewer, thread: Thread, limit: int = 50) ->
             select(Thread)
             .join(Thread.board)
             .options(contains_eager(Thread.board))
-            .where(Thread.id != thread.id, _moderated_board_filter(viewer, Thread.board_id))
+            .where(Thread.id != thread.id, moderated_filter(viewer, Thread.board_id))
             .order_by(Thread.last_post_at.desc())
             .limit(limit)
         )
@@ -797,9 +798,7 @@ def all_thread_posts(viewer: Viewer, thread: Thread) -> list[Post]:
 def get_sanction_or_404(viewer: Viewer, sanction_id: int) -> Sanction:
     """A sanction the viewer may lift: admins any; facilitators the mutes on their boards."""
     sanction = db.session.get(Sanction, sanction_id)
-    if sanction is None:
-        abort(404)
-    if not viewer.is_admin and sanction.board_id not in viewer.facilitated_board_ids():
+    if sanction is None or not can_lift(viewer, sanction):
         abort(404)
     return sanction
 

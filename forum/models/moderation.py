@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -14,6 +15,9 @@ from forum.i18n import lazy_pgettext
 from forum.models.types import UTCDateTime, str_enum, utcnow
 from forum.models.users import User
 
+if TYPE_CHECKING:
+    from forum.models.boards import Board
+
 
 class ModerationAction(db.Model):
     __tablename__ = "moderation_actions"
@@ -23,6 +27,9 @@ class ModerationAction(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     action: Mapped[str] = mapped_column(String(40))
     board_id: Mapped[int | None] = mapped_column(ForeignKey("boards.id", ondelete="SET NULL"))
+    #: The other board an action sent something to (a thread moved there), stored as an id so
+    #: that the log names it only to those who may see it.
+    to_board_id: Mapped[int | None] = mapped_column(ForeignKey("boards.id", ondelete="SET NULL"))
     thread_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id", ondelete="SET NULL"))
     post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"))
     target_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -31,6 +38,7 @@ class ModerationAction(db.Model):
 
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
     target_user: Mapped[User | None] = relationship(foreign_keys=[target_user_id])
+    to_board: Mapped[Board | None] = relationship(foreign_keys=[to_board_id])
 
 
 #: What each kind of log entry records, as the moderation log shows it (the entry stores the kind;
@@ -212,12 +220,16 @@ class Sanction(db.Model):
 
 
 class MemberNote(db.Model):
-    """A note about a member, seen only by facilitators and admins."""
+    """A note about a member, seen only by the facilitators of its board and by admins; a note
+    with no board is a site-wide one, written by an admin for every facilitator."""
 
     __tablename__ = "member_notes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    board_id: Mapped[int | None] = mapped_column(
+        ForeignKey("boards.id", ondelete="CASCADE"), index=True
+    )
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -454,11 +454,6 @@ def author_shown_to(viewer: Viewer, post: Post | Thread) -> User | None:
     return post.author
 
 
-def can_see_profile_of(viewer: Viewer, user: User) -> bool:
-    """Profiles are visible to everyone; what they show is filtered per viewer by queries."""
-    return True
-
-
 def may_flow(source: Board, target: Board) -> bool:
     """May words from ``source`` appear on ``target`` without reaching anyone who could not read
     them where they were written? (Quoting, moving threads.)"""

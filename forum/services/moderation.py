@@ -108,12 +108,14 @@ def move_thread(actor: User, thread: Thread, destination: Board, confirmed: bool
     db.session.flush()
     recount_board(source)
     recount_board(destination)
+    # The destination is stored as an id: the log names it only to those who may see it.
     modlog.record(
         actor,
         "move_thread",
         board=source,
+        to_board=destination,
         thread=thread,
-        reason=f"From {source.name} to {destination.name}" + (" (confirmed)" if widens else ""),
+        reason="Confirmed by an admin: more people can read it there" if widens else "",
     )
     db.session.commit()
 

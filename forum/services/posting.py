@@ -190,6 +190,16 @@ def start_thread(
     return thread
 
 
+def _may_quote(author: User, quoted: Post, thread: Thread) -> bool:
+    """Only a visible post the author may read, and only into a board no wider than its own:
+    hidden, held or removed words are never carried into a reply."""
+    return (
+        quoted.status == PostStatus.VISIBLE
+        and policy.can(policy.Viewer(author), policy.Action.READ, quoted)
+        and policy.may_flow(quoted.thread.board, thread.board)
+    )
+
+
 def reply(
     author: User,
     thread: Thread,
@@ -209,6 +219,8 @@ def reply(
         raise ServiceError(_("That post is in another thread; reply to it from its own page."))
     if parent is not None and parent.status != PostStatus.VISIBLE:
         raise ServiceError(_("That post was removed, so it can no longer be replied to."))
+    if quoted is not None and not _may_quote(author, quoted, thread):
+        raise ServiceError(_("That post can't be quoted: it was removed or you can't read it."))
     _check_anonymous(thread.board, anonymous)
     body = clean_body(body)
     screening = watchwords.screen(body)

@@ -20,6 +20,8 @@ from forum.i18n import lazy_gettext as _l
 from forum.models import Block, Sanction, SanctionKind, User
 from forum.models.types import utcnow
 from forum.models.users import DISPLAY_NAME_MAX
+from forum.policy import Viewer
+from forum.policy.profiles import detail_shown_to, details_shown
 from forum.queries import Page, clamp_page
 from forum.services import ServiceError, avatars, clean_text
 from forum.vocabulary import CANCER_TYPES, JOURNEY_ROLES, LANGUAGES, TREATMENT_STAGES
@@ -128,28 +130,29 @@ def journey_details(member: User, viewer: User | None) -> list[Detail]:
     Signed-in members see the details ``member`` shows; guests see none; the member sees all of
     their own, with those hidden from everyone else marked.
     """
-    if viewer is None:
+    looking = Viewer(viewer)
+    if looking.is_guest:
         return []
-    own = viewer.id == member.id
+    own = looking.id == member.id
     rows = [
-        (_("I am"), member.show_journey_role, _label(member.journey_role, JOURNEY_ROLES)),
+        (_("I am"), "journey_role", _label(member.journey_role, JOURNEY_ROLES)),
         (
             _("Cancer types"),
-            member.show_cancer_types,
+            "cancer_types",
             vocabulary.labels(member.cancer_types, CANCER_TYPES),
         ),
         (
             _("Treatment stage"),
-            member.show_treatment_stage,
+            "treatment_stage",
             _label(member.treatment_stage, TREATMENT_STAGES),
         ),
-        (_("Languages"), member.show_languages, vocabulary.labels(member.languages, LANGUAGES)),
-        (_("Country"), member.show_country, _label(member.country, COUNTRIES)),
+        (_("Languages"), "languages", vocabulary.labels(member.languages, LANGUAGES)),
+        (_("Country"), "country", _label(member.country, COUNTRIES)),
     ]
     return [
-        Detail(label, values, only_you=own and not shown)
-        for label, shown, values in rows
-        if values and (shown or own)
+        Detail(label, values, only_you=own and not getattr(member, f"show_{detail}"))
+        for label, detail, values in rows
+        if values and detail_shown_to(looking, member, detail)
     ]
 
 
@@ -184,6 +187,7 @@ def find_peers(
     Leaves out the viewer, anyone either of them blocked and suspended accounts. Raises
     :class:`ServiceError` for a code that is not in the lists.
     """
+    looking = Viewer(viewer)
     rules: list[ColumnElement[bool]] = [
         User.findable.is_(True),
         User.id != viewer.id,
@@ -192,18 +196,21 @@ def find_peers(
         User.id.not_in(_suspended_ids()),
     ]
     if code := _choice(role, JOURNEY_ROLES, "role", _("Please choose a role from the list.")):
-        rules += [User.show_journey_role.is_(True), User.journey_role == code]
+        rules += [details_shown(looking, "journey_role"), User.journey_role == code]
     if code := _choice(cancer_type, CANCER_TYPES, "cancer_type", _("Please choose a cancer type.")):
         rules += [
-            User.show_cancer_types.is_(True),
+            details_shown(looking, "cancer_types"),
             User.cancer_types.like(vocabulary.contains(code)),
         ]
     if code := _choice(stage, TREATMENT_STAGES, "stage", _("Please choose a treatment stage.")):
-        rules += [User.show_treatment_stage.is_(True), User.treatment_stage == code]
+        rules += [details_shown(looking, "treatment_stage"), User.treatment_stage == code]
     if code := _choice(language, LANGUAGES, "language", _("Please choose a language.")):
-        rules += [User.show_languages.is_(True), User.languages.like(vocabulary.contains(code))]
+        rules += [
+            details_shown(looking, "languages"),
+            User.languages.like(vocabulary.contains(code)),
+        ]
     if code := _choice(country, COUNTRIES, "country", _("Please choose a country from the list.")):
-        rules += [User.show_country.is_(True), User.country == code]
+        rules += [details_shown(looking, "country"), User.country == code]
 
     total = db.session.scalar(select(func.count()).select_from(User).where(*rules)) or 0
     number = clamp_page(page, total, per_page)

@@ -12,6 +12,8 @@ from forum.i18n import lazy_gettext as _l
 from forum.i18n import speaking_to
 from forum.models import Board, MemberNote, Sanction, SanctionKind, User
 from forum.models.types import utcnow
+from forum.policy import Viewer, can_list_board, can_moderate
+from forum.policy.moderation import can_write_record
 from forum.services import ServiceError, clean_text, messaging, modlog
 from forum.services.notify import notify
 
@@ -39,8 +41,19 @@ def _expiry(days: int | None):  # noqa: ANN202
     return utcnow() + timedelta(days=days)
 
 
+def _require_record_scope(actor: User, board: Board | None) -> None:
+    """A warning or note belongs to a board its writer moderates; only an admin writes one for
+    every facilitator (no board)."""
+    if not can_write_record(Viewer(actor), board):
+        raise ServiceError(_("Choose a board you facilitate."), "board")
+
+
 def warn(actor: User, user: User, reason: str, board: Board | None = None) -> Sanction:
-    """A warning: recorded, and sent to the member as a private message with the reason."""
+    """A warning: recorded, and sent to the member as a private message with the reason.
+
+    It is read on the member's record by the facilitators of ``board``; with no board (admins
+    only), by every facilitator."""
+    _require_record_scope(actor, board)
     reason = _reason(reason)
     sanction = Sanction(
         user_id=user.id,
@@ -52,7 +65,7 @@ def warn(actor: User, user: User, reason: str, board: Board | None = None) -> Sa
     db.session.add(sanction)
     modlog.record(actor, "warn_member", board=board, target_user=user, reason=reason)
     with speaking_to(user.locale):  # a private message, written in the member's language
-        if board:
+        if board and can_list_board(Viewer(user), board):  # never name a group they can't see
             subject = _("A note from the facilitators about %(board)s", board=board.name)
         else:
             subject = _("A note from the facilitators")
@@ -73,6 +86,8 @@ def warn(actor: User, user: User, reason: str, board: Board | None = None) -> Sa
 
 def mute(actor: User, user: User, board: Board, days: int | None, reason: str) -> Sanction:
     """Read-only on one board for a while."""
+    if not can_moderate(Viewer(actor), board):
+        raise ServiceError(_("Choose a board you facilitate."), "board")
     reason = _reason(reason)
     sanction = Sanction(
         user_id=user.id,
@@ -148,7 +163,10 @@ def lift(actor: User, sanction: Sanction) -> None:
     db.session.commit()
 
 
-def add_note(actor: User, user: User, text: str) -> MemberNote:
+def add_note(actor: User, user: User, text: str, board: Board | None = None) -> MemberNote:
+    """A note on a member, read by the facilitators of ``board`` (no board: an admin's note
+    for every facilitator)."""
+    _require_record_scope(actor, board)
     text = clean_text(
         text,
         limit=REASON_MAX,
@@ -156,8 +174,10 @@ def add_note(actor: User, user: User, text: str) -> MemberNote:
         required=_("Please write the note."),
         too_long=_l("Notes can be at most %(limit)s characters."),
     )
-    note = MemberNote(user_id=user.id, author_id=actor.id, text=text)
+    note = MemberNote(
+        user_id=user.id, author_id=actor.id, text=text, board_id=board.id if board else None
+    )
     db.session.add(note)
-    modlog.record(actor, "add_member_note", target_user=user)
+    modlog.record(actor, "add_member_note", board=board, target_user=user)
     db.session.commit()
     return note

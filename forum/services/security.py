@@ -168,13 +168,6 @@ def set_staff_must_use_two_factor(admin: User, required: bool) -> None:
     db.session.commit()
 
 
-def is_staff(user: User) -> bool:
-    """Admins and facilitators of any board."""
-    from forum.policy import Viewer
-
-    return user.is_admin or bool(Viewer(user).facilitated_board_ids())
-
-
 def record_failed_sign_in(login: str, detail: str) -> None:
     """A failed sign-in, tied to the account it named when there is one (admins alone see it)."""
     from forum.services import accounts

@@ -17,6 +17,12 @@ from forum.i18n import lazy_gettext as _l
 from forum.i18n import local_time
 from forum.models import Board, Thread, User, WatchLevel
 from forum.policy import Action, Viewer
+from forum.policy.moderation import (
+    board_named_to,
+    body_shown_to,
+    log_reason_shown_to,
+    moderates_anything,
+)
 from forum.text import excerpt
 from forum.web.drafts import field_label, form_page, kept_fields
 from forum.web.notifications.forms import WatchForm
@@ -195,6 +201,10 @@ def register_web(app: Flask) -> None:
         viewer=current_viewer,
         can=lambda action, target=None: policy.can(current_viewer(), Action[action], target),
         shown_author=lambda post: policy.author_shown_to(current_viewer(), post),
+        body_shown=lambda post: body_shown_to(current_viewer(), post),
+        board_named=lambda board: board_named_to(current_viewer(), board),
+        log_reason_shown=lambda entry: log_reason_shown_to(current_viewer(), entry),
+        moderates_anything=lambda: moderates_anything(current_viewer()),
         site_name=app.config["SITE_NAME"],
         unread_notifications=lambda: queries.unread_notification_count(current_viewer()),
         unread_conversations=lambda: queries.unread_conversation_count(current_viewer()),

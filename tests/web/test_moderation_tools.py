@@ -309,7 +309,8 @@ def test_a_facilitator_moves_a_thread_from_a_public_board_into_a_private_group(
     entry = db.session.scalars(
         select(ModerationAction).where(ModerationAction.action == "move_thread")
     ).one()
-    assert entry.reason == "From Treatment and side effects to Group A"
+    assert (entry.board_id, entry.to_board_id) == (places["public"].id, places["a"].id)
+    assert "to Group A" in text(fran.get("/moderation/log"))
 
 
 @pytest.mark.parametrize("destination", ["public", "b"])
@@ -354,8 +355,10 @@ def test_an_admin_widens_a_threads_readers_only_after_confirming(
     entry = db.session.scalars(
         select(ModerationAction).where(ModerationAction.action == "move_thread")
     ).one()
-    assert entry.reason == f"From Group A to {places[destination].name} (confirmed)"
-    assert "(confirmed)" in text(browser.get("/moderation/log"))
+    assert (entry.board_id, entry.to_board_id) == (places["a"].id, places[destination].id)
+    assert entry.reason == "Confirmed by an admin: more people can read it there"
+    log = text(browser.get("/moderation/log"))
+    assert f"to {places[destination].name}" in log and "Confirmed by an admin" in log
 
 
 def test_members_cannot_move_threads(member_client, thread):

@@ -97,7 +97,21 @@ class CloseReportForm(FlaskForm):
     dismiss = SubmitField(_l("Dismiss"))
 
 
+#: The choice, offered to admins only, of a warning or note that every facilitator reads.
+EVERY_BOARD = 0
+
+
+def _record_board() -> SelectField:
+    return SelectField(
+        _l("Board"),
+        coerce=int,
+        validate_choice=False,
+        description=_l("Read only by the facilitators of the board you choose and by site admins."),
+    )
+
+
 class WarnForm(FlaskForm):
+    board = _record_board()
     reason = TextAreaField(
         _l("Reason"), validators=[InputRequired(_l("Please give a reason.")), Length(max=2000)]
     )
@@ -122,6 +136,7 @@ class SuspendForm(FlaskForm):
 
 
 class MemberNoteForm(FlaskForm):
+    board = _record_board()
     text = TextAreaField(
         _l("Note about this member (only facilitators and admins see it)"),
         validators=[InputRequired(_l("Please write the note.")), Length(max=2000)],

@@ -20,6 +20,7 @@ from forum.models.moderation import (
 )
 from forum.models.types import utcnow
 from forum.policy import Action, Viewer
+from forum.policy.moderation import body_shown_to, moderates_anything
 from forum.services import ServiceError, moderation, reports, sanctions
 from forum.services import crisis as crisis_service
 from forum.web import current_viewer, limits
@@ -28,6 +29,7 @@ from forum.web.auth.views import safe_next as auth_safe_next
 from forum.web.forms import form_status, show_service_error
 from forum.web.messages.forms import ReportForm
 from forum.web.moderation.forms import (
+    EVERY_BOARD,
     ButtonOnlyForm,
     CloseReportForm,
     HideForm,
@@ -117,7 +119,7 @@ def log():  # noqa: ANN201
 
 def _require_some_moderation() -> Viewer:
     viewer = current_viewer()
-    if viewer.is_suspended or not (viewer.is_admin or viewer.facilitated_board_ids()):
+    if not moderates_anything(viewer):
         abort(403)
     return viewer
 
@@ -238,7 +240,7 @@ def report_thread(thread_id: int):  # noqa: ANN201
     return _report_page(
         _("Report the thread “%(title)s”", title=thread.title),
         url_for("moderation.report_thread", thread_id=thread.id),
-        opening.html,
+        opening.html if body_shown_to(viewer, opening) else None,
         form,
     )
 
@@ -411,19 +413,30 @@ def member(username: str):  # noqa: ANN201
     viewer = _require_some_moderation()
     user = queries.get_user_by_username_or_404(username)
     boards = queries.moderated_boards(viewer)
+    # Warnings and notes belong to a board; admins may also write one every facilitator reads.
+    # The first choice is the default, as a browser would send it.
+    record_choices = [(b.id, b.name) for b in boards]
+    if viewer.is_admin:
+        record_choices.insert(0, (EVERY_BOARD, _("Every board (all facilitators read it)")))
+    default = record_choices[0][0] if record_choices else None
     forms = {
-        "warn": WarnForm(prefix="warn"),
+        "warn": WarnForm(prefix="warn", board=default),
         "mute": MuteForm(prefix="mute"),
         "suspend": SuspendForm(prefix="suspend"),
-        "note": MemberNoteForm(prefix="note"),
+        "note": MemberNoteForm(prefix="note", board=default),
     }
     forms["mute"].board.choices = [(b.id, b.name) for b in boards]
+    forms["warn"].board.choices = forms["note"].board.choices = record_choices
     which = request.form.get("which")
     if request.method == "POST" and which in forms and forms[which].validate_on_submit():
         form = forms[which]
         try:
+            if which in ("warn", "note"):
+                scope = next((b for b in boards if b.id == form.board.data), None)
+                if scope is None and not (viewer.is_admin and form.board.data == EVERY_BOARD):
+                    raise ServiceError(_("Choose a board you facilitate."), "board")
             if which == "warn":
-                sanctions.warn(current_user, user, form.reason.data)
+                sanctions.warn(current_user, user, form.reason.data, scope)
                 flash(_("%(name)s has been sent the warning.", name=user.name), "success")
             elif which == "mute":
                 board = next((b for b in boards if b.id == form.board.data), None)
@@ -439,13 +452,13 @@ def member(username: str):  # noqa: ANN201
                 sanctions.suspend(current_user, user, form.days.data, form.reason.data)
                 flash(_("%(name)s is suspended.", name=user.name), "success")
             else:
-                sanctions.add_note(current_user, user, form.text.data)
+                sanctions.add_note(current_user, user, form.text.data, scope)
                 flash(_("The note is added."), "success")
         except ServiceError as error:
             show_service_error(form, error)
         else:
             return redirect(url_for("moderation.member", username=user.username))
-    record, notes = queries.member_record(user)
+    record, notes = queries.member_record(viewer, user)
     status = 422 if any(f.errors or f.form_errors for f in forms.values()) else 200
     return render_template(
         "moderation/member.html",

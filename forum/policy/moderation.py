@@ -1,0 +1,204 @@
+"""Who moderates what, and what moderation shows: the moderation filter, members' records by
+board, the log's board names, and which post bodies a page may show.
+
+Every rule here is an object check paired with a query filter (``can_…`` / ``…_filter``); the
+tests in ``tests/unit/test_policy_consistency.py`` hold each pair in agreement. A suspended
+facilitator or admin moderates nothing and sees no moderation record.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_, false, or_, true
+
+from forum.models import (
+    Board,
+    MemberNote,
+    ModerationAction,
+    Post,
+    PostStatus,
+    Report,
+    Sanction,
+    Thread,
+)
+from forum.policy import Viewer, can_list_board, can_moderate, can_see_post
+
+#: Bodies everyone who may see the post may read; the others (hidden, held, rejected) only its
+#: author and the post's moderators; a removed post's words no one.
+PUBLIC_BODY_STATUSES = (PostStatus.VISIBLE,)
+WITHHELD_BODY_STATUSES = (PostStatus.HIDDEN, PostStatus.PENDING, PostStatus.REJECTED)
+
+
+# --- the moderation filter -------------------------------------------------------------------
+
+
+def moderates_anything(viewer: Viewer) -> bool:
+    """May open the moderation pages at all: admins and facilitators, unless suspended."""
+    if viewer.is_guest or viewer.is_suspended:
+        return False
+    return viewer.is_admin or bool(viewer.facilitated_board_ids())
+
+
+def moderates_board_id(viewer: Viewer, board_id: int | None) -> bool:
+    """Object check behind :func:`moderated_filter`: a row (report, queue item, log entry, join
+    request) on board ``board_id`` is the viewer's to handle. Rows with no board (reports about
+    messages or profiles, site suspensions) are admins' only."""
+    if viewer.is_guest or viewer.is_suspended:
+        return False
+    if viewer.is_admin:
+        return True
+    return board_id is not None and board_id in viewer.facilitated_board_ids()
+
+
+def moderated_filter(
+    viewer: Viewer, board_column: ColumnElement[int | None]
+) -> ColumnElement[bool]:
+    """WHERE clause: rows whose board (``board_column``) the viewer moderates."""
+    if viewer.is_guest or viewer.is_suspended:
+        return false()
+    if viewer.is_admin:
+        return true()
+    return board_column.in_(viewer.facilitated_board_ids())
+
+
+def can_handle_report(viewer: Viewer, report: Report) -> bool:
+    return moderates_board_id(viewer, report.board_id)
+
+
+def handled_reports(viewer: Viewer) -> ColumnElement[bool]:
+    """WHERE clause on :class:`Report`: the reports ``viewer`` may read and act on."""
+    return moderated_filter(viewer, Report.board_id)
+
+
+def can_see_log_entry(viewer: Viewer, entry: ModerationAction) -> bool:
+    return moderates_board_id(viewer, entry.board_id)
+
+
+def visible_log_entries(viewer: Viewer) -> ColumnElement[bool]:
+    """WHERE clause on :class:`ModerationAction`: the log entries ``viewer`` may read."""
+    return moderated_filter(viewer, ModerationAction.board_id)
+
+
+def can_see_queued_post(viewer: Viewer, post: Post) -> bool:
+    """A post waiting for approval, in the approval queue of ``viewer``."""
+    return post.status == PostStatus.PENDING and can_moderate(viewer, post.thread.board)
+
+
+def queued_posts(viewer: Viewer) -> ColumnElement[bool]:
+    """WHERE clause on :class:`Post` joined to its :class:`Thread`: ``viewer``'s queue."""
+    return and_(Post.status == PostStatus.PENDING, moderated_filter(viewer, Thread.board_id))
+
+
+# --- members' records, by board ----------------------------------------------------------------
+
+
+def _sees_record_on(viewer: Viewer, board_id: int | None) -> bool:
+    if viewer.is_guest or viewer.is_suspended:
+        return False
+    if viewer.is_admin:
+        return True
+    facilitated = viewer.facilitated_board_ids()
+    return bool(facilitated) and (board_id is None or board_id in facilitated)
+
+
+def _record_filter(viewer: Viewer, board_column: ColumnElement[int | None]) -> ColumnElement[bool]:
+    if viewer.is_guest or viewer.is_suspended:
+        return false()
+    if viewer.is_admin:
+        return true()
+    facilitated = viewer.facilitated_board_ids()
+    if not facilitated:
+        return false()
+    return or_(board_column.is_(None), board_column.in_(facilitated))
+
+
+def can_see_sanction(viewer: Viewer, sanction: Sanction) -> bool:
+    """Facilitators see the sanctions given on the boards they moderate and the site-wide ones
+    (suspensions, an admin's warnings); admins see all; a suspended moderator none."""
+    return _sees_record_on(viewer, sanction.board_id)
+
+
+def visible_sanctions(viewer: Viewer) -> ColumnElement[bool]:
+    """WHERE clause on :class:`Sanction`: the pair of :func:`can_see_sanction`."""
+    return _record_filter(viewer, Sanction.board_id)
+
+
+def can_see_note(viewer: Viewer, note: MemberNote) -> bool:
+    """Notes follow the same lines as sanctions: their board's facilitators, and every
+    facilitator for a site-wide note."""
+    return _sees_record_on(viewer, note.board_id)
+
+
+def visible_notes(viewer: Viewer) -> ColumnElement[bool]:
+    """WHERE clause on :class:`MemberNote`: the pair of :func:`can_see_note`."""
+    return _record_filter(viewer, MemberNote.board_id)
+
+
+def can_write_record(viewer: Viewer, board: Board | None) -> bool:
+    """May give a warning or write a note on ``board``; with no board (site-wide, read by every
+    facilitator) only an admin may."""
+    if board is None:
+        return viewer.is_admin and not viewer.is_suspended
+    return can_moderate(viewer, board)
+
+
+def can_lift(viewer: Viewer, sanction: Sanction) -> bool:
+    """Lift a sanction early: admins any; facilitators the mutes on their boards."""
+    return moderates_board_id(viewer, sanction.board_id)
+
+
+def liftable_sanctions(viewer: Viewer) -> ColumnElement[bool]:
+    """WHERE clause on :class:`Sanction`: the pair of :func:`can_lift`."""
+    return moderated_filter(viewer, Sanction.board_id)
+
+
+# --- the log names only boards the reader may see ---------------------------------------------
+
+
+def board_named_to(viewer: Viewer, board: Board | None) -> bool:
+    """May a moderation page name ``board`` to ``viewer``? Only a board they see listed; any
+    other is "another board"."""
+    return board is not None and can_list_board(viewer, board)
+
+
+#: Log entries written before the log stored a destination board as an id: their reason names
+#: it in words, so only admins read it.
+_REASONS_NAMING_A_BOARD = ("move_thread",)
+
+
+def log_reason_shown_to(viewer: Viewer, entry: ModerationAction) -> bool:
+    if entry.action in _REASONS_NAMING_A_BOARD and entry.to_board_id is None:
+        return viewer.is_admin
+    return True
+
+
+# --- hidden words --------------------------------------------------------------------------------
+
+
+def body_shown_to(viewer: Viewer, post: Post) -> bool:
+    """May a page show ``post``'s words to ``viewer``?
+
+    Words of a visible post, to everyone who may see it. Words that were hidden, are waiting
+    for approval or were not approved: to their author, and to the post's moderators on
+    moderation pages and in the thread. A removed post's words: to no one. Every other page
+    (report forms, quotes, previews, search, exports, notifications, e-mails) asks this first.
+    """
+    if not can_see_post(viewer, post):
+        return False
+    if post.status in PUBLIC_BODY_STATUSES:
+        return True
+    if post.status not in WITHHELD_BODY_STATUSES:
+        return False
+    if viewer.id is not None and post.author_id == viewer.id:
+        return True
+    return can_moderate(viewer, post.thread.board)
+
+
+def shown_bodies(viewer: Viewer) -> ColumnElement[bool]:
+    """WHERE clause on :class:`Post` joined to :class:`Thread` and :class:`Board` (within the
+    posts :func:`forum.policy.visible_posts` lets through): the pair of :func:`body_shown_to`."""
+    withheld = Post.status.in_(WITHHELD_BODY_STATUSES)
+    own = Post.author_id == viewer.id if viewer.id is not None else false()
+    return or_(
+        Post.status.in_(PUBLIC_BODY_STATUSES),
+        and_(withheld, or_(own, moderated_filter(viewer, Thread.board_id))),
+    )
