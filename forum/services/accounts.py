@@ -22,7 +22,7 @@ from forum.i18n import lazy_gettext as _l
 from forum.models import Consent, EmailFrequency, MessagePolicy, SiteRole, User
 from forum.models.types import utcnow
 from forum.models.users import DISPLAY_NAME_MAX, USERNAME_MAX, ConsentKind
-from forum.services import ServiceError, mail
+from forum.services import ServiceError, outbox
 
 USERNAME_PATTERN = re.compile(rf"^[A-Za-z0-9_]{{3,{USERNAME_MAX}}}$")
 PASSWORD_MIN = 10
@@ -163,11 +163,13 @@ def register(username: str, email: str, password: str) -> User | None:
             to_sign_in = _("To sign in: %(url)s", url=sign_in)
             forgot = _("Forgot your password? %(url)s", url=reset)
             not_you = _("If this was not you, you need do nothing: no account was created.")
-        mail.send(
+        outbox.queue_direct(
+            owner,
             owner.email,
             subject,
             f"{hello}\n\n{what}\n\n{to_sign_in}\n{forgot}\n\n{not_you}\n",
         )
+        db.session.commit()
         return None
     user = create_user(
         username, email, password, consents=(ConsentKind.HEALTH_DATA, ConsentKind.GUIDELINES)
@@ -181,11 +183,13 @@ def register(username: str, email: str, password: str) -> User | None:
         username=user.username,
     )
     not_you = _("If you did not create this account, reply to this e-mail and we will remove it.")
-    mail.send(
+    outbox.queue_direct(
+        user,
         user.email,
         _("Welcome to %(site)s", site=site),
         f"{hello}\n\n{ready}\n\n{url_for('auth.login', _external=True)}\n\n{not_you}\n",
     )
+    db.session.commit()
     return user
 
 
@@ -297,7 +301,11 @@ def reset_token(user: User) -> str:
 
 
 def send_password_reset(login: str) -> None:
-    """E-mail a reset link if an account matches; say nothing either way (no enumeration)."""
+    """E-mail a reset link if an account matches; say nothing either way (no enumeration).
+
+    The mail is queued and sent after the response, so a slow mail server does not make the
+    answer for a known account slower than for an unknown one.
+    """
     user = find_by_login(login)
     if user is None:
         return
@@ -319,7 +327,10 @@ def send_password_reset(login: str) -> None:
             "The link works once. If you did not ask for this, ignore this e-mail: your password "
             "stays as it is."
         )
-    mail.send(user.email, subject, f"{hello}\n\n{asked}\n{open_link}\n\n{link}\n\n{once}\n")
+    outbox.queue_direct(
+        user, user.email, subject, f"{hello}\n\n{asked}\n{open_link}\n\n{link}\n\n{once}\n"
+    )
+    db.session.commit()
 
 
 def user_for_reset_token(token: str) -> User | None:

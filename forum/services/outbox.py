@@ -1,4 +1,4 @@
-"""Notification e-mail: queued with the change that caused it, sent after the response.
+"""E-mail, queued with the change that caused it, sent after the response.
 
 A request only adds rows to ``outgoing_mail`` (in its own transaction, so a rolled-back post
 sends nothing). Once the response has gone to the member, :func:`deliver_after_response` sends
@@ -89,6 +89,25 @@ def queue(user: User, subject: str, body: str) -> OutgoingMail:
         subject=str(subject),
         body=f"{greeting}\n\n{body}{footer}",
         unsubscribe_url=unsubscribe_url(user),
+    )
+    db.session.add(item)
+    if has_request_context():
+        g.mail_queued = True
+    return item
+
+
+def queue_direct(user: User | None, to: str, subject: str, body: str) -> OutgoingMail:
+    """Queue a mail the person asked for (a reset link, a confirmation link), as it is: no
+    greeting, footer or unsubscribe link added; the caller commits.
+
+    It goes after the response like every other mail, so a request does the same work whether or
+    not an account exists, however slow the mail server is.
+    """
+    item = OutgoingMail(
+        user_id=user.id if user is not None else None,
+        to_address=to,
+        subject=str(subject),
+        body=body,
     )
     db.session.add(item)
     if has_request_context():

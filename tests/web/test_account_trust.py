@@ -1,0 +1,58 @@
+"""Issue 14, accounts: what a stranger can learn or do to someone else's account.
+
+Reset and joining mail goes after the response (no timing oracle); the sign-in throttle answers
+alike for every name and cannot keep a member out; e-mail goes only to confirmed addresses;
+unsubscribe links name no address; join requests cannot flood facilitators.
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask import has_request_context
+
+from forum.services import mail
+from tests.web.test_accounts import page
+
+
+@pytest.fixture
+def slow_mail_server(app, monkeypatch):
+    """A configured mail server that records, for each connection, whether a request was still
+    being answered (the member still waiting) when it was made."""
+    app.config["MAIL_SERVER"] = "mail.invalid"
+    connections: list[bool] = []
+
+    def connect(message) -> None:  # noqa: ANN001
+        connections.append(has_request_context())
+        raise OSError("the mail server is slow and then fails")
+
+    monkeypatch.setattr(mail, "_send_smtp", connect)
+    return connections
+
+
+# --- finding 7: password reset timing -----------------------------------------------------------
+
+
+def test_a_reset_for_a_known_account_connects_to_no_mail_server_before_the_answer(
+    client, member, slow_mail_server
+):
+    unknown = client.post("/reset", data={"login": "nobody@example.org"})
+    assert slow_mail_server == []
+
+    known = client.post("/reset", data={"login": "jen@example.org"})
+
+    assert unknown.status_code == known.status_code == 200
+    assert page(unknown) == page(known)
+    # The mail was tried, but only once the answer had gone: the request did the same work.
+    assert slow_mail_server == [False]
+
+
+def test_joining_connects_to_no_mail_server_before_the_answer(client, member, slow_mail_server):
+    from tests.web.test_accounts import register
+
+    taken = register(client, username="first_try", email="jen@example.org")
+    fresh = register(client, username="second_try", email="fresh@example.org")
+
+    assert page(taken) == page(fresh)
+    # Both mails were tried (the first one again, after failing), each after its answer had gone.
+    assert len(slow_mail_server) >= 2
+    assert not any(slow_mail_server)
