@@ -8,6 +8,8 @@ and retries whatever is still waiting. Posting therefore never waits for a mail 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 from datetime import datetime, timedelta
 
@@ -26,28 +28,50 @@ from forum.services import mail
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
-_UNSUBSCRIBE_SALT = "kindred-unsubscribe"
+_UNSUBSCRIBE_SALT = "kindred-unsubscribe-opaque"
+_LEGACY_UNSUBSCRIBE_SALT = "kindred-unsubscribe"
 
 
 # --- unsubscribe tokens ------------------------------------------------------------------------
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_UNSUBSCRIBE_SALT)
+def _serializer(salt: str = _UNSUBSCRIBE_SALT) -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def _address_fingerprint(user: User) -> str:
+    """A keyed digest of the member's address: changes with it, and tells nothing about it."""
+    key = current_app.config["SECRET_KEY"]
+    key = key.encode() if isinstance(key, str) else key
+    digest = hmac.new(key, user.email.strip().lower().encode(), hashlib.sha256)
+    return digest.hexdigest()[:24]
 
 
 def unsubscribe_token(user: User) -> str:
-    """A signed token naming the member and their address: it stops working if either changes,
-    and it never expires (an old e-mail's link must still work)."""
-    return _serializer().dumps([user.id, user.email.lower()])
+    """A signed token naming the member and a fingerprint of their address (not the address,
+    which would be readable in the link): it stops working if either changes, and it never
+    expires (an old e-mail's link must still work)."""
+    return _serializer().dumps([user.id, _address_fingerprint(user)])
 
 
 def user_for_token(token: str) -> User | None:
     try:
-        user_id, email = _serializer().loads(token)
+        user_id, fingerprint = _serializer().loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return _user_for_legacy_token(token)
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None or not isinstance(fingerprint, str):
+        return None
+    return user if hmac.compare_digest(fingerprint, _address_fingerprint(user)) else None
+
+
+def _user_for_legacy_token(token: str) -> User | None:
+    """Links in e-mail sent before tokens became opaque carried the address itself."""
+    try:
+        user_id, email = _serializer(_LEGACY_UNSUBSCRIBE_SALT).loads(token)
     except (BadSignature, ValueError, TypeError):
         return None
-    user = db.session.get(User, user_id)
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
     if user is None or user.email.lower() != email:
         return None
     return user

@@ -56,3 +56,48 @@ def test_joining_connects_to_no_mail_server_before_the_answer(client, member, sl
     # Both mails were tried (the first one again, after failing), each after its answer had gone.
     assert len(slow_mail_server) >= 2
     assert not any(slow_mail_server)
+
+
+# --- unsubscribe links name no address ----------------------------------------------------------
+
+
+def _readable(token: str) -> str:
+    """Everything a reader of the link can decode from it."""
+    import base64
+
+    text = ""
+    for part in token.split("."):
+        try:
+            text += base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)).decode("latin-1")
+        except ValueError:
+            text += part
+    return text + token
+
+
+def test_an_unsubscribe_link_and_its_page_do_not_show_the_address(client, member):
+    from forum.services import outbox
+
+    token = outbox.unsubscribe_token(member)
+    assert "jen@example.org" not in _readable(token).lower()
+    assert "example.org" not in _readable(token).lower()
+
+    asked = client.get(f"/unsubscribe/{token}")
+    done = client.post(f"/unsubscribe/{token}")
+
+    assert asked.status_code == done.status_code == 200
+    for response in (asked, done):
+        assert "example.org" not in page(response)
+        assert "this account" in page(response)
+
+
+def test_an_unsubscribe_link_from_an_older_e_mail_still_works(app, client, member):
+    from itsdangerous import URLSafeSerializer
+
+    from forum.models import EmailFrequency
+
+    member.email_notifications = EmailFrequency.IMMEDIATE
+    old = URLSafeSerializer(app.config["SECRET_KEY"], salt="kindred-unsubscribe").dumps(
+        [member.id, "jen@example.org"]
+    )
+    assert client.post(f"/unsubscribe/{old}").status_code == 200
+    assert member.email_notifications == EmailFrequency.NEVER
