@@ -11,7 +11,9 @@ import pytest
 from flask import has_request_context
 
 from forum.services import mail
-from tests.web.test_accounts import page
+from tests.conftest import PASSWORD, login
+from tests.web.test_accounts import page, sent_mail
+from tests.web.test_sign_in_security import events, is_signed_in, location, same_page
 
 
 @pytest.fixture
@@ -101,3 +103,85 @@ def test_an_unsubscribe_link_from_an_older_e_mail_still_works(app, client, membe
     )
     assert client.post(f"/unsubscribe/{old}").status_code == 200
     assert member.email_notifications == EmailFrequency.NEVER
+
+
+# --- finding 8: the sign-in pause is neither an oracle nor a lock-out weapon ---------------------
+
+
+class TestSignInPause:
+    """With rate limits on (in memory)."""
+
+    @pytest.fixture
+    def app_config(self, app_config):
+        return {**app_config, "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"}
+
+    @staticmethod
+    def stranger(app, n: int):
+        client = app.test_client()
+        client.environ_base.update(REMOTE_ADDR=f"203.0.113.{n}")
+        return client
+
+    def guess_ten_times(self, app, name: str) -> None:
+        for n in range(10):
+            assert login(self.stranger(app, n), name, "guessing again").status_code == 422
+
+    def test_a_paused_username_does_not_tell_that_its_members_address_exists(self, app, member):
+        self.guess_ten_times(app, "jen")
+
+        known = login(self.stranger(app, 50), "jen@example.org", "guessing again")
+        unknown = login(self.stranger(app, 51), "ghost@example.org", "guessing again")
+
+        assert known.status_code == unknown.status_code == 422
+        assert same_page(page(known)).replace("jen@example.org", "X") == same_page(
+            page(unknown)
+        ).replace("ghost@example.org", "X")
+
+    def test_a_known_name_and_an_unknown_one_pause_alike(self, app, member):
+        self.guess_ten_times(app, "jen")
+        self.guess_ten_times(app, "ghost")
+
+        known = login(self.stranger(app, 60), "JEN", "guessing again")
+        unknown = login(self.stranger(app, 61), "GHOST", "guessing again")
+
+        assert known.status_code == unknown.status_code == 429
+        assert same_page(page(known)).replace("JEN", "X") == same_page(page(unknown)).replace(
+            "GHOST", "X"
+        )
+
+    def test_strangers_cannot_keep_a_member_out_of_their_own_device(self, app, member):
+        own_device = app.test_client()
+        own_device.environ_base.update(REMOTE_ADDR="198.51.100.7")
+        assert location(login(own_device, "jen")) == "/"
+        own_device.post("/logout")
+
+        self.guess_ten_times(app, "jen")
+
+        # Guessing stays bounded: a stranger's next try waits, even with the right password...
+        assert login(self.stranger(app, 70), "jen", PASSWORD).status_code == 429
+        # ...but Jen, on the browser where she signed in before, signs in as usual.
+        assert location(login(own_device, "jen")) == "/"
+        assert is_signed_in(own_device)
+
+    def test_another_members_device_note_does_not_lift_the_pause(self, app, member, make_user):
+        make_user("sam")
+        sams_device = app.test_client()
+        assert location(login(sams_device, "sam")) == "/"
+        sams_device.post("/logout")
+
+        self.guess_ten_times(app, "jen")
+
+        assert login(sams_device, "jen", PASSWORD).status_code == 429
+
+    def test_the_member_is_told_once_when_their_name_is_paused(self, app, member):
+        self.guess_ten_times(app, "ghost")
+        login(self.stranger(app, 80), "ghost", "guessing again")
+        assert sent_mail(app) == []
+
+        self.guess_ten_times(app, "jen")
+        for n in range(3):
+            assert login(self.stranger(app, 90 + n), "jen", "guessing").status_code == 429
+
+        (notice,) = sent_mail(app)
+        assert notice["To"] == "jen@example.org"
+        assert "wrong passwords" in notice.get_content()
+        assert [e.kind for e in events("sign_in_paused")] == ["sign_in_paused"]

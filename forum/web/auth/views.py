@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import time
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -26,6 +27,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from forum.extensions import db, limiter, login_manager
 from forum.i18n import lazy_gettext as _l
 from forum.models import User
+from forum.policy.accounts import KnownDevice, normalised_identifier, sign_in_throttle_key
 from forum.services import ServiceError, accounts, security, twofactor
 from forum.web.auth.forms import (
     LoginForm,
@@ -69,6 +71,11 @@ PENDING = "two_factor_pending"
 #: brings the member back in a new browser session, so that the absolute limit holds there too.
 SIGNED_IN_COOKIE = "kindred_signed_in"
 SIGNED_IN_SALT = "kindred.signed-in-at"
+#: A signed note that a member signed in on this browser before: their own failed sign-ins
+#: here count apart from strangers', so a stranger's guessing cannot keep them out.
+DEVICE_COOKIE = "kindred_device"
+DEVICE_SALT = "kindred.known-device"
+DEVICE_DAYS = 365
 PENDING_SECONDS = 5 * 60
 ACTIVITY_REFRESH_SECONDS = 60
 IDLE_MESSAGE = _l("You were signed out after a while without activity. Please sign in again.")
@@ -106,6 +113,7 @@ def _start_session(user: User, remember: bool) -> None:
     session[REMEMBERED] = remember
     if remember:
         g.remember_since = now
+    g.known_device_of = user.id
     if _must_enrol(user):
         session[MUST_ENROL] = True
     security.record("sign_in", user)
@@ -226,17 +234,64 @@ def signed_in_note(response):  # noqa: ANN001, ANN201
         )
     elif g.get("forget_signed_in") and _signed_in_cookie() in request.cookies:
         response.delete_cookie(_signed_in_cookie(), path="/")
+    if g.get("known_device_of") is not None:
+        device = _known_device()
+        device_id = device.device_id if device is not None else secrets.token_urlsafe(12)
+        response.set_cookie(
+            _device_cookie(),
+            _device_serializer().dumps({"uid": g.known_device_of, "dev": device_id}),
+            max_age=DEVICE_DAYS * 86400,
+            secure=config["REMEMBER_COOKIE_SECURE"],
+            httponly=True,
+            samesite="Lax",
+            path="/",
+        )
     return response
 
 
-# --- throttling sign-in: per client address (the decorators' default) and per account ----------
+# --- throttling sign-in: per client address (the decorators' default) and per identifier -------
+
+
+def _device_cookie() -> str:
+    secure = current_app.config["REMEMBER_COOKIE_SECURE"]
+    return f"__Host-{DEVICE_COOKIE}" if secure else DEVICE_COOKIE
+
+
+def _device_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=DEVICE_SALT)
+
+
+def _known_device() -> KnownDevice | None:
+    """The member whose successful sign-in left this browser's signed note, if any."""
+    note = request.cookies.get(_device_cookie())
+    if not note:
+        return None
+    try:
+        data = _device_serializer().loads(note, max_age=DEVICE_DAYS * 86400)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict):
+        return None
+    uid, device_id = data.get("uid"), data.get("dev")
+    if not isinstance(uid, int) or not isinstance(device_id, str):
+        return None
+    return KnownDevice(uid, device_id)
 
 
 def _login_account_key() -> str:
-    """The account a sign-in names (by id, however it was typed), or the name typed."""
-    typed = (request.form.get("login") or "").strip().lower()[:254]
+    """The count a failed sign-in adds to (see ``policy.accounts.sign_in_throttle_key``)."""
+    typed = request.form.get("login") or ""
+    device = _known_device()
+    account = accounts.find_by_login(normalised_identifier(typed)) if device and typed else None
+    return sign_in_throttle_key(typed, account.id if account else None, device)
+
+
+def _sign_in_paused(limit) -> None:  # noqa: ANN001
+    """The count of an identifier ran out: tell the account's owner, if there is one."""
+    typed = normalised_identifier(request.form.get("login") or "")
     user = accounts.find_by_login(typed) if typed else None
-    return f"account:{user.id}" if user is not None else f"name:{typed}"
+    if user is not None:
+        security.sign_in_paused(user)
 
 
 def _pending_account_key() -> str:
@@ -291,7 +346,11 @@ def _draft() -> tuple[list[tuple[str, str]], str | None]:
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("20 per 15 minutes", methods=["POST"])
 @limiter.limit(
-    "10 per 15 minutes", key_func=_login_account_key, methods=["POST"], deduct_when=_failed
+    "10 per 15 minutes",
+    key_func=_login_account_key,
+    methods=["POST"],
+    deduct_when=_failed,
+    on_breach=_sign_in_paused,
 )
 def login():  # noqa: ANN201
     form = LoginForm()
