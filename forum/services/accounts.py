@@ -28,6 +28,7 @@ USERNAME_PATTERN = re.compile(rf"^[A-Za-z0-9_]{{3,{USERNAME_MAX}}}$")
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128
 RESET_SALT = "kindred.password-reset"
+CONFIRM_SALT = "kindred.confirm-email"
 
 
 def check_username(username: str) -> str:
@@ -177,25 +178,98 @@ def register(username: str, email: str, password: str) -> User | None:
         db.session.commit()
         return None
     user = create_user(
-        username, email, password, consents=(ConsentKind.HEALTH_DATA, ConsentKind.GUIDELINES)
+        username,
+        email,
+        password,
+        consents=(ConsentKind.HEALTH_DATA, ConsentKind.GUIDELINES),
+        confirmed=False,
     )
-    # The new member has no language setting yet: they are written to in the page's language.
-    hello = _("Hello %(name)s,", name=user.name)
-    ready = _(
-        "Your %(site)s account '%(username)s' is ready. Sign in with your username or this "
-        "e-mail address and the password you chose:",
-        site=site,
-        username=user.username,
-    )
-    not_you = _("If you did not create this account, reply to this e-mail and we will remove it.")
-    outbox.queue_direct(
-        user,
-        user.email,
-        _("Welcome to %(site)s", site=site),
-        f"{hello}\n\n{ready}\n\n{url_for('auth.login', _external=True)}\n\n{not_you}\n",
-    )
+    _queue_confirmation(user)
     db.session.commit()
     return user
+
+
+# --- confirming that an e-mail address belongs to the person who gave it ------------------------
+
+
+def _confirm_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=CONFIRM_SALT)
+
+
+def _address_fingerprint(user: User) -> str:
+    """Changes with the address, so a link sent to an old address confirms nothing."""
+    return hashlib.sha256(user.email.strip().lower().encode()).hexdigest()[:20]
+
+
+def confirmation_token(user: User) -> str:
+    return _confirm_serializer().dumps({"uid": user.id, "em": _address_fingerprint(user)})
+
+
+def user_for_confirmation_token(token: str) -> User | None:
+    """The account a confirmation link was sent for, while it is fresh and the address the same."""
+    try:
+        data = _confirm_serializer().loads(
+            token, max_age=current_app.config["EMAIL_CONFIRM_MAX_AGE"]
+        )
+    except (SignatureExpired, BadSignature):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("uid"), int):
+        return None
+    user = db.session.get(User, data["uid"])
+    if user is None or data.get("em") != _address_fingerprint(user):
+        return None
+    return user
+
+
+def _queue_confirmation(user: User) -> None:
+    """The one mail an unconfirmed address gets: the link that confirms it (the caller commits)."""
+    site = current_app.config["SITE_NAME"]
+    link = url_for("auth.confirm_email", token=confirmation_token(user), _external=True)
+    days = current_app.config["EMAIL_CONFIRM_MAX_AGE"] // 86400
+    with speaking_to(user.locale):  # a newcomer has no setting yet: the page's language
+        subject = _("Confirm your e-mail address for %(site)s", site=site)
+        hello = _("Hello %(name)s,", name=user.name)
+        what = _(
+            "Thank you for joining %(site)s. Your username is '%(username)s'. To finish "
+            "joining, confirm that this e-mail address is yours by opening this link; it "
+            "signs you in:",
+            site=site,
+            username=user.username,
+        )
+        expires = ngettext(
+            "The link works for %(num)d day.", "The link works for %(num)d days.", days
+        )
+        not_you = _(
+            "If you did not join %(site)s, ignore this e-mail: without the link the account "
+            "stays unconfirmed, and we send nothing else to this address.",
+            site=site,
+        )
+    body = f"{hello}\n\n{what}\n\n{link}\n\n{expires}\n\n{not_you}\n"
+    outbox.queue_direct(user, user.email, subject, body)
+
+
+def resend_confirmation(email: str) -> None:
+    """Send the confirmation link again to an account waiting for it at ``email``; say nothing
+    either way (the page is the same for every address)."""
+    email = email.strip().lower()
+    user = db.session.scalars(select(User).where(func.lower(User.email) == email)).first()
+    if user is None or is_confirmed(user):
+        return
+    _queue_confirmation(user)
+    db.session.commit()
+
+
+def is_confirmed(user: User) -> bool:
+    return user.email_confirmed_at is not None
+
+
+def confirm_email(user: User) -> bool:
+    """Mark ``user``'s address as theirs; False when it already was (the link works once)."""
+    if is_confirmed(user):
+        return False
+    user.email_confirmed_at = utcnow()
+    db.session.commit()
+    return True
 
 
 def authenticate(login: str, password: str) -> User | None:
@@ -222,6 +296,10 @@ def set_password(
     check_password(new, username=user.username, email=user.email, field=field)
     user.set_password(new, _hash_method())
     user.session_version = user.session_version + 1
+    if event == "password_reset" and user.email_confirmed_at is None:
+        # The reset link came by e-mail, so whoever opened it owns the address; and the password
+        # whoever typed this address at joining chose is gone.
+        user.email_confirmed_at = utcnow()
     security.record(event, user, commit=False)
     db.session.commit()
 

@@ -23,6 +23,7 @@ from forum.extensions import db
 from forum.i18n import speaking_to
 from forum.models import EmailFrequency, Notification, OutgoingMail, User
 from forum.models.types import utcnow
+from forum.policy.accounts import mail_receivers, may_receive_mail
 from forum.services import mail
 
 log = logging.getLogger(__name__)
@@ -100,10 +101,14 @@ def _footer(user: User) -> str:
 # --- queueing ----------------------------------------------------------------------------------
 
 
-def queue(user: User, subject: str, body: str) -> OutgoingMail:
+def queue(user: User, subject: str, body: str) -> OutgoingMail | None:
     """Queue a notification e-mail for ``user`` (the caller commits), with its unsubscribe
     link, and have it sent once this request's response has gone. ``subject`` and ``body`` are
-    in the member's language; the greeting and footer added here are too."""
+    in the member's language; the greeting and footer added here are too.
+
+    Nothing is queued (None) for an address its owner has not confirmed."""
+    if not may_receive_mail(user):
+        return None
     with speaking_to(user.locale):
         greeting = _("Hello %(name)s,", name=user.name)
         footer = _footer(user)
@@ -204,7 +209,7 @@ def send_digests(now: datetime | None = None) -> int:
     now = now or utcnow()
     queued = 0
     members = db.session.scalars(
-        select(User).where(User.email_notifications == EmailFrequency.DAILY)
+        select(User).where(User.email_notifications == EmailFrequency.DAILY, mail_receivers())
     ).all()
     for member in members:
         if member.digest_sent_until and now - member.digest_sent_until < DIGEST_INTERVAL:

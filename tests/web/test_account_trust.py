@@ -185,3 +185,202 @@ class TestSignInPause:
         assert notice["To"] == "jen@example.org"
         assert "wrong passwords" in notice.get_content()
         assert [e.kind for e in events("sign_in_paused")] == ["sign_in_paused"]
+
+
+# --- e-mail ownership: mail goes only to an address its owner confirmed --------------------------
+
+
+def newcomer(app, client, email: str = "newbie@example.org"):
+    """Join through the form; the new (unconfirmed) account."""
+    from sqlalchemy import select
+
+    from forum.extensions import db
+    from forum.models import User
+    from tests.web.test_accounts import register
+
+    assert register(client, email=email).status_code == 200
+    return db.session.scalars(select(User).where(User.username == "new_member")).one()
+
+
+def test_joining_sends_a_link_that_confirms_the_address_and_signs_in(app, client):
+    from tests.web.test_accounts import confirmation_link, fresh, where_redirected
+
+    user = newcomer(app, client)
+    (mail_sent,) = sent_mail(app)
+    assert "Confirm your e-mail address" in mail_sent["Subject"]
+    link = confirmation_link(app)
+
+    shown = client.get(link)  # opening the link only asks: a GET changes nothing
+    assert "new_member" in page(shown)
+    assert fresh(user).email_confirmed_at is None
+    assert not is_signed_in(client)
+
+    done = client.post(link)
+    assert where_redirected(done) == "/"
+    assert "your address is confirmed and you are signed in" in page(client.get("/"))
+    assert is_signed_in(client)
+    assert fresh(user).email_confirmed_at is not None
+
+    # The link works once: opened again elsewhere, it signs nobody in.
+    elsewhere = app.test_client()
+    assert where_redirected(elsewhere.post(link)) == "/login"
+    assert not is_signed_in(elsewhere)
+
+
+def test_an_unconfirmed_account_cannot_sign_in_with_its_password_but_is_told_what_to_do(
+    app, client
+):
+    newcomer(app, client)
+    refused = login(client, "new_member")
+    unknown = login(app.test_client(), "new_member", "not the password")
+
+    assert refused.status_code == unknown.status_code == 422
+    assert "Please confirm your e-mail address first" in page(refused)
+    assert "Send the link again" in page(refused)
+    assert "Please confirm" not in page(unknown)  # only the password's owner learns it
+    assert not is_signed_in(client)
+
+
+def test_an_unconfirmed_address_gets_no_notification_or_digest_mail(app, client, board, member):
+    from forum.extensions import db
+    from forum.models import EmailFrequency
+    from forum.services import outbox, posting
+    from forum.services.outbox import send_digests
+    from tests.web.test_accounts import confirm, confirmation_link
+
+    user = newcomer(app, client)
+    user.email_notifications = EmailFrequency.IMMEDIATE
+    db.session.commit()
+    thread = posting.start_thread(user, board, "My first thread", "Hello, everyone.")
+    posting.reply(member, thread, "Welcome @new_member!")
+    db.session.commit()
+    outbox.deliver_pending()
+    user.email_notifications = EmailFrequency.DAILY
+    db.session.commit()
+    assert send_digests() == 0
+    outbox.deliver_pending()
+
+    assert [m["To"] for m in sent_mail(app)] == ["newbie@example.org"]  # the link alone
+
+    confirm(client, confirmation_link(app))
+    user.email_notifications = EmailFrequency.IMMEDIATE
+    db.session.commit()
+    posting.reply(member, thread, "Glad you are here.")
+    db.session.commit()
+    outbox.deliver_pending()
+    assert len(sent_mail(app)) == 2  # once confirmed, notifications come
+
+
+def test_the_send_again_page_answers_alike_for_any_address(app, client, member):
+    from tests.web.test_accounts import confirmation_link
+
+    newcomer(app, client)
+    answers = [
+        app.test_client().post("/confirm", data={"email": address})
+        for address in ("NEWBIE@example.org", "jen@example.org", "nobody@example.org")
+    ]
+
+    assert {response.status_code for response in answers} == {200}
+    assert len({same_page(page(response)) for response in answers}) == 1
+    assert "Check your e-mail" in page(answers[0])
+    # Only the address waiting for confirmation got the link again; Jen got nothing.
+    assert [m["To"] for m in sent_mail(app)] == ["newbie@example.org"] * 2
+    assert confirmation_link(app).startswith("/confirm/")
+
+
+def test_a_password_reset_link_confirms_the_address_it_was_sent_to(app, client):
+    from tests.web.test_accounts import fresh, reset_link
+
+    user = newcomer(app, client)
+    for path in list((app.config["MAIL_OUTBOX"]).glob("*.eml")):
+        path.unlink()
+    client.post("/reset", data={"login": "new_member"})
+    link = reset_link(app)
+    new_password = "a brand new passphrase"
+    client.post(link, data={"password": new_password, "confirm": new_password})
+
+    assert fresh(user).email_confirmed_at is not None
+    assert location(login(client, "new_member", new_password)) == "/"
+
+
+# --- join requests do not flood facilitators -----------------------------------------------------
+
+
+@pytest.fixture
+def closed_group(category, make_user):
+    from forum.models import JoinPolicy, Visibility
+    from forum.services import boards
+
+    facilitator = make_user("fran", display_name="Fran")
+    group = boards.create_board("Young adults", category, Visibility.PRIVATE, "Under 40")
+    group.join_policy = JoinPolicy.REQUEST
+    boards.add_member(group, facilitator, facilitator=True)
+    return group, facilitator
+
+
+def requests_told(facilitator) -> int:
+    from sqlalchemy import func, select
+
+    from forum.extensions import db
+    from forum.models import Notification
+
+    return db.session.scalar(
+        select(func.count(Notification.id)).where(
+            Notification.user_id == facilitator.id, Notification.kind == "membership_request"
+        )
+    )
+
+
+def test_asking_withdrawing_and_asking_again_tells_facilitators_once_a_day(
+    member_client, closed_group, member
+):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from forum.extensions import db
+    from forum.models import JoinRequestNotice
+    from forum.models.types import utcnow
+
+    group, fran = closed_group
+    for _ in range(4):
+        asked = member_client.post(f"/b/{group.id}/join", data={"note": "Hi", "accept": "y"})
+        assert asked.status_code == 302
+        assert member_client.post(f"/b/{group.id}/leave").status_code == 302
+    member_client.post(f"/b/{group.id}/join", data={"note": "Hi", "accept": "y"})
+
+    assert requests_told(fran) == 1
+    # The request itself still waits in the facilitators' list.
+    assert "Jen" in page(
+        signed_in_as(member_client.application, fran).get(f"/b/{group.id}/requests")
+    )
+
+    # A day later, asking again is news again.
+    member_client.post(f"/b/{group.id}/leave")
+    db.session.execute(
+        update(JoinRequestNotice).values(notified_at=utcnow() - timedelta(days=1, minutes=1))
+    )
+    db.session.commit()
+    member_client.post(f"/b/{group.id}/join", data={"note": "Hi", "accept": "y"})
+    assert requests_told(fran) == 2
+
+
+def signed_in_as(app, user):
+    client = app.test_client()
+    assert login(client, user).status_code == 302
+    return client
+
+
+class TestJoinRequestLimit:
+    @pytest.fixture
+    def app_config(self, app_config):
+        return {**app_config, "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"}
+
+    def test_asking_to_join_past_ten_an_hour_is_paused(self, app, closed_group, member):
+        group, _fran = closed_group
+        jen = signed_in_as(app, member)
+        for _ in range(10):
+            assert jen.post(f"/b/{group.id}/join", data={"accept": "y"}).status_code == 302
+            assert jen.post(f"/b/{group.id}/leave").status_code == 302
+
+        assert jen.post(f"/b/{group.id}/join", data={"accept": "y"}).status_code == 429

@@ -30,9 +30,11 @@ from forum.models import User
 from forum.policy.accounts import KnownDevice, normalised_identifier, sign_in_throttle_key
 from forum.services import ServiceError, accounts, security, twofactor
 from forum.web.auth.forms import (
+    ConfirmEmailForm,
     LoginForm,
     LogoutForm,
     RegisterForm,
+    ResendConfirmationForm,
     ResetPasswordForm,
     ResetRequestForm,
     TwoFactorForm,
@@ -80,6 +82,10 @@ PENDING_SECONDS = 5 * 60
 ACTIVITY_REFRESH_SECONDS = 60
 IDLE_MESSAGE = _l("You were signed out after a while without activity. Please sign in again.")
 LOGIN_FAILED = _l("That username or e-mail and password do not match an account.")
+#: Said only to someone who typed the right password.
+NOT_CONFIRMED = _l(
+    "Please confirm your e-mail address first: open the link we sent to it when you joined."
+)
 #: What a member of staff who must still turn on two-step sign-in may open.
 ENROL_MAY_USE = frozenset(
     {
@@ -333,6 +339,50 @@ def register():  # noqa: ANN201
     return render_template("auth/register.html", form=form), status
 
 
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def confirm_email(token: str):  # noqa: ANN201
+    """The link sent to a newcomer's address: confirms it is theirs and signs them in.
+
+    Opening it only shows a button (a GET changes nothing); the link works once."""
+    user = accounts.user_for_confirmation_token(token)
+    if user is None:
+        return render_template("auth/confirm_invalid.html"), 400
+    if accounts.is_confirmed(user):
+        flash(_("Your e-mail address is already confirmed. Please sign in."), "info")
+        return redirect(url_for("auth.login"))
+    form = ConfirmEmailForm()
+    if form.validate_on_submit():
+        accounts.confirm_email(user)
+        _start_session(user, remember=False)
+        flash(
+            _(
+                "Welcome to %(site)s, %(name)s: your address is confirmed and you are signed "
+                "in. Start by finding a board that fits you below, read its guidelines, and "
+                "say hello when you are ready.",
+                site=current_app.config["SITE_NAME"],
+                name=user.name,
+            ),
+            "success",
+        )
+        return redirect(url_for("boards.index"))
+    return render_template(
+        "auth/confirm_email.html", form=form, token=token, username=user.username
+    )
+
+
+@bp.route("/confirm", methods=["GET", "POST"])
+@limiter.limit("5 per hour", methods=["POST"])
+def resend_confirmation():  # noqa: ANN201
+    """Send the confirmation link again: the answer is the same for any address."""
+    form = ResendConfirmationForm()
+    if form.validate_on_submit():
+        accounts.resend_confirmation(form.email.data)
+        return render_template("auth/check_email.html")
+    status = form_status(form)
+    return render_template("auth/resend_confirmation.html", form=form), status
+
+
 def _draft() -> tuple[list[tuple[str, str]], str | None]:
     """A form sent after the session ended, carried through signing in."""
     draft = [
@@ -362,6 +412,15 @@ def login():  # noqa: ANN201
         if user is None:
             security.record_failed_sign_in(form.login.data, "password")
             form.form_errors.append(str(LOGIN_FAILED))
+        elif not accounts.is_confirmed(user):
+            form.form_errors.append(str(NOT_CONFIRMED))
+            return render_template(
+                "auth/login.html",
+                form=form,
+                draft=draft,
+                draft_action=draft_action,
+                not_confirmed=True,
+            ), 422
         elif twofactor.is_enabled(user):
             # The password was right; the member is not signed in until the second step.
             session.clear()
