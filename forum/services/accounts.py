@@ -252,6 +252,8 @@ def resend_confirmation(email: str) -> None:
     """Send the confirmation link again to an account waiting for it at ``email``; say nothing
     either way (the page is the same for every address)."""
     email = email.strip().lower()
+    if "@" not in email or "\x00" in email or len(email) > 254:
+        return
     user = db.session.scalars(select(User).where(func.lower(User.email) == email)).first()
     if user is None or is_confirmed(user):
         return

@@ -384,3 +384,11 @@ class TestJoinRequestLimit:
             assert jen.post(f"/b/{group.id}/leave").status_code == 302
 
         assert jen.post(f"/b/{group.id}/join", data={"accept": "y"}).status_code == 429
+
+
+@pytest.mark.parametrize("typed", ["new\x00bie@example.org", "x" * 300 + "@example.org", "@"])
+def test_send_the_link_again_answers_odd_addresses_calmly(client, typed):
+    response = client.post("/confirm", data={"email": typed})
+
+    assert response.status_code in (200, 422)
+    assert sent_mail(client.application) == []
