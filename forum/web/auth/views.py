@@ -288,14 +288,18 @@ def _login_account_key() -> str:
     """The count a failed sign-in adds to (see ``policy.accounts.sign_in_throttle_key``)."""
     typed = request.form.get("login") or ""
     device = _known_device()
-    account = accounts.find_by_login(normalised_identifier(typed)) if device and typed else None
+    account = _account_named(typed) if device else None
     return sign_in_throttle_key(typed, account.id if account else None, device)
+
+
+def _account_named(typed: str) -> User | None:
+    typed = normalised_identifier(typed)
+    return accounts.find_by_login(typed) if typed and "\x00" not in typed else None
 
 
 def _sign_in_paused(limit) -> None:  # noqa: ANN001
     """The count of an identifier ran out: tell the account's owner, if there is one."""
-    typed = normalised_identifier(request.form.get("login") or "")
-    user = accounts.find_by_login(typed) if typed else None
+    user = _account_named(request.form.get("login") or "")
     if user is not None:
         security.sign_in_paused(user)
 
