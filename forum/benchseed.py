@@ -828,6 +828,7 @@ def _write(
                     "timezone": "Europe/London" if u % 3 == 0 else "UTC",
                     "session_version": 1,
                     "created_at": _utc(joined),
+                    "email_confirmed_at": _utc(joined),
                     "last_seen_at": _utc(last_seen[u]) if last_seen[u] > -math.inf else None,
                     "post_count": user_posts[u],
                     "trusted": u in named,

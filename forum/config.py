@@ -112,6 +112,7 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "MAIL_SENDER": env_str("FORUM_MAIL_SENDER", "Kindred <no-reply@localhost>"),
         "MAIL_OUTBOX": Path(env_str("FORUM_MAIL_OUTBOX", str(instance_path / "outbox"))),
         "PASSWORD_RESET_MAX_AGE": env_int("FORUM_PASSWORD_RESET_MAX_AGE", 3600),
+        "EMAIL_CONFIRM_MAX_AGE": env_int("FORUM_EMAIL_CONFIRM_MAX_AGE", 7 * 86400),
         "POSTS_PER_PAGE": env_int("FORUM_POSTS_PER_PAGE", 20),
         "THREADS_PER_PAGE": env_int("FORUM_THREADS_PER_PAGE", 25),
         "MAX_REPLY_DEPTH": env_int("FORUM_MAX_REPLY_DEPTH", 4),

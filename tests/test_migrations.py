@@ -201,3 +201,26 @@ def test_usernames_and_emails_are_unique_whatever_their_case(migrated_app):
 
     add("someone", "someone@example.org")
     assert sorted(db.session.scalars(sa.select(User.username))) == ["Ann", "someone"]
+
+
+def test_accounts_from_before_e_mail_confirmation_keep_getting_mail(migrated_app):
+    """Existing addresses count as confirmed from the day the account was made."""
+    script = ScriptDirectory(str(PROJECT_ROOT / "migrations"))
+    before = script.get_revision("c5e2a9d41b70").down_revision
+    downgrade(before)
+    with db.engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO users (username, email, password_hash, site_role, locale, timezone,"
+                " session_version, created_at, post_count, message_policy, email_notifications,"
+                " trusted, verified_professional, hide_warned_threads, show_journey_role,"
+                " show_cancer_types, show_treatment_stage, show_languages, show_country,"
+                " findable) VALUES ('old', 'old@example.org', 'x', 'member', '', 'UTC', 1,"
+                " '2026-01-02 03:04:05+00:00', 0, 'everyone', 'immediate', false, false, false,"
+                " false, false, false, false, false, false)"
+            )
+        )
+    upgrade()
+    db.session.remove()
+    old = db.session.scalars(sa.select(User).where(User.username == "old")).one()
+    assert old.email_confirmed_at == old.created_at

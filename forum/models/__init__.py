@@ -10,6 +10,7 @@ from forum.models.boards import (
     Visibility,
 )
 from forum.models.directory import LedBy, MeetingFormat, SupportGroup
+from forum.models.join_requests import JoinRequestNotice
 from forum.models.messages import Block, Conversation, Message, Participant, Stay
 from forum.models.moderation import (
     CrisisResource,
@@ -32,6 +33,7 @@ from forum.models.subscriptions import BoardSubscription, ThreadSubscription, Wa
 from forum.models.users import Consent, EmailFrequency, MessagePolicy, SiteRole, User
 
 __all__ = [
+    "JoinRequestNotice",
     "PostQuote",
     "RecoveryCode",
     "SecurityEvent",

@@ -45,6 +45,9 @@ class User(UserMixin, db.Model):
     username: Mapped[str] = mapped_column(String(USERNAME_MAX))
     email: Mapped[str] = mapped_column(String(254))
     password_hash: Mapped[str] = mapped_column(String(255))
+    #: When the owner of ``email`` proved it is theirs (by a link sent to it); until then the
+    #: forum sends it nothing but that link (see ``policy.accounts.may_receive_mail``).
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     display_name: Mapped[str | None] = mapped_column(String(DISPLAY_NAME_MAX))
     site_role: Mapped[SiteRole] = mapped_column(
         str_enum(SiteRole),

@@ -22,12 +22,13 @@ from forum.i18n import lazy_gettext as _l
 from forum.models import Consent, EmailFrequency, MessagePolicy, SiteRole, User
 from forum.models.types import utcnow
 from forum.models.users import DISPLAY_NAME_MAX, USERNAME_MAX, ConsentKind
-from forum.services import ServiceError, mail
+from forum.services import ServiceError, outbox
 
 USERNAME_PATTERN = re.compile(rf"^[A-Za-z0-9_]{{3,{USERNAME_MAX}}}$")
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128
 RESET_SALT = "kindred.password-reset"
+CONFIRM_SALT = "kindred.confirm-email"
 
 
 def check_username(username: str) -> str:
@@ -86,8 +87,12 @@ def create_user(
     display_name: str | None = None,
     consents: tuple[str, ...] = (),
     trusted: bool = False,
+    confirmed: bool = True,
 ) -> User:
-    """Create an account; ``consents`` are the kinds agreed to now, at the current versions."""
+    """Create an account; ``consents`` are the kinds agreed to now, at the current versions.
+
+    Accounts made by an admin or a command count their address as confirmed; a newcomer's own
+    (``register``) does not until they open the link sent to it."""
     username = check_username(username)
     email = email.strip()
     if "@" not in email or len(email) > 254:
@@ -118,6 +123,7 @@ def create_user(
     )
     user.set_password(password, _hash_method())
     now = utcnow()
+    user.email_confirmed_at = now if confirmed else None
     versions = {
         ConsentKind.HEALTH_DATA: current_app.config["PRIVACY_VERSION"],
         ConsentKind.GUIDELINES: current_app.config["GUIDELINES_VERSION"],
@@ -163,30 +169,109 @@ def register(username: str, email: str, password: str) -> User | None:
             to_sign_in = _("To sign in: %(url)s", url=sign_in)
             forgot = _("Forgot your password? %(url)s", url=reset)
             not_you = _("If this was not you, you need do nothing: no account was created.")
-        mail.send(
+        outbox.queue_direct(
+            owner,
             owner.email,
             subject,
             f"{hello}\n\n{what}\n\n{to_sign_in}\n{forgot}\n\n{not_you}\n",
         )
+        db.session.commit()
         return None
     user = create_user(
-        username, email, password, consents=(ConsentKind.HEALTH_DATA, ConsentKind.GUIDELINES)
+        username,
+        email,
+        password,
+        consents=(ConsentKind.HEALTH_DATA, ConsentKind.GUIDELINES),
+        confirmed=False,
     )
-    # The new member has no language setting yet: they are written to in the page's language.
-    hello = _("Hello %(name)s,", name=user.name)
-    ready = _(
-        "Your %(site)s account '%(username)s' is ready. Sign in with your username or this "
-        "e-mail address and the password you chose:",
-        site=site,
-        username=user.username,
-    )
-    not_you = _("If you did not create this account, reply to this e-mail and we will remove it.")
-    mail.send(
-        user.email,
-        _("Welcome to %(site)s", site=site),
-        f"{hello}\n\n{ready}\n\n{url_for('auth.login', _external=True)}\n\n{not_you}\n",
-    )
+    _queue_confirmation(user)
+    db.session.commit()
     return user
+
+
+# --- confirming that an e-mail address belongs to the person who gave it ------------------------
+
+
+def _confirm_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=CONFIRM_SALT)
+
+
+def _address_fingerprint(user: User) -> str:
+    """Changes with the address, so a link sent to an old address confirms nothing."""
+    return hashlib.sha256(user.email.strip().lower().encode()).hexdigest()[:20]
+
+
+def confirmation_token(user: User) -> str:
+    return _confirm_serializer().dumps({"uid": user.id, "em": _address_fingerprint(user)})
+
+
+def user_for_confirmation_token(token: str) -> User | None:
+    """The account a confirmation link was sent for, while it is fresh and the address the same."""
+    try:
+        data = _confirm_serializer().loads(
+            token, max_age=current_app.config["EMAIL_CONFIRM_MAX_AGE"]
+        )
+    except (SignatureExpired, BadSignature):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("uid"), int):
+        return None
+    user = db.session.get(User, data["uid"])
+    if user is None or data.get("em") != _address_fingerprint(user):
+        return None
+    return user
+
+
+def _queue_confirmation(user: User) -> None:
+    """The one mail an unconfirmed address gets: the link that confirms it (the caller commits)."""
+    site = current_app.config["SITE_NAME"]
+    link = url_for("auth.confirm_email", token=confirmation_token(user), _external=True)
+    days = current_app.config["EMAIL_CONFIRM_MAX_AGE"] // 86400
+    with speaking_to(user.locale):  # a newcomer has no setting yet: the page's language
+        subject = _("Confirm your e-mail address for %(site)s", site=site)
+        hello = _("Hello %(name)s,", name=user.name)
+        what = _(
+            "Thank you for joining %(site)s. Your username is '%(username)s'. To finish "
+            "joining, confirm that this e-mail address is yours by opening this link; it "
+            "signs you in:",
+            site=site,
+            username=user.username,
+        )
+        expires = ngettext(
+            "The link works for %(num)d day.", "The link works for %(num)d days.", days
+        )
+        not_you = _(
+            "If you did not join %(site)s, ignore this e-mail: without the link the account "
+            "stays unconfirmed, and we send nothing else to this address.",
+            site=site,
+        )
+    body = f"{hello}\n\n{what}\n\n{link}\n\n{expires}\n\n{not_you}\n"
+    outbox.queue_direct(user, user.email, subject, body)
+
+
+def resend_confirmation(email: str) -> None:
+    """Send the confirmation link again to an account waiting for it at ``email``; say nothing
+    either way (the page is the same for every address)."""
+    email = email.strip().lower()
+    if "@" not in email or "\x00" in email or len(email) > 254:
+        return
+    user = db.session.scalars(select(User).where(func.lower(User.email) == email)).first()
+    if user is None or is_confirmed(user):
+        return
+    _queue_confirmation(user)
+    db.session.commit()
+
+
+def is_confirmed(user: User) -> bool:
+    return user.email_confirmed_at is not None
+
+
+def confirm_email(user: User) -> bool:
+    """Mark ``user``'s address as theirs; False when it already was (the link works once)."""
+    if is_confirmed(user):
+        return False
+    user.email_confirmed_at = utcnow()
+    db.session.commit()
+    return True
 
 
 def authenticate(login: str, password: str) -> User | None:
@@ -213,6 +298,10 @@ def set_password(
     check_password(new, username=user.username, email=user.email, field=field)
     user.set_password(new, _hash_method())
     user.session_version = user.session_version + 1
+    if event == "password_reset" and user.email_confirmed_at is None:
+        # The reset link came by e-mail, so whoever opened it owns the address; and the password
+        # whoever typed this address at joining chose is gone.
+        user.email_confirmed_at = utcnow()
     security.record(event, user, commit=False)
     db.session.commit()
 
@@ -297,7 +386,11 @@ def reset_token(user: User) -> str:
 
 
 def send_password_reset(login: str) -> None:
-    """E-mail a reset link if an account matches; say nothing either way (no enumeration)."""
+    """E-mail a reset link if an account matches; say nothing either way (no enumeration).
+
+    The mail is queued and sent after the response, so a slow mail server does not make the
+    answer for a known account slower than for an unknown one.
+    """
     user = find_by_login(login)
     if user is None:
         return
@@ -319,7 +412,10 @@ def send_password_reset(login: str) -> None:
             "The link works once. If you did not ask for this, ignore this e-mail: your password "
             "stays as it is."
         )
-    mail.send(user.email, subject, f"{hello}\n\n{asked}\n{open_link}\n\n{link}\n\n{once}\n")
+    outbox.queue_direct(
+        user, user.email, subject, f"{hello}\n\n{asked}\n{open_link}\n\n{link}\n\n{once}\n"
+    )
+    db.session.commit()
 
 
 def user_for_reset_token(token: str) -> User | None:

@@ -163,6 +163,7 @@ def _account(user: User) -> dict[str, Any]:
         "timezone": user.timezone,
         "country": user.country,
         "created_at": _when(user.created_at),
+        "email_confirmed_at": _when(user.email_confirmed_at),
         "last_seen_at": _when(user.last_seen_at),
         "post_count": user.post_count,
         "trusted": user.trusted,

@@ -1,4 +1,8 @@
-"""Sending e-mail: by SMTP when ``FORUM_MAIL_SERVER`` is set, else into ``instance/outbox/``."""
+"""Sending e-mail: by SMTP when ``FORUM_MAIL_SERVER`` is set, else into ``instance/outbox/``.
+
+Nothing sends within a request: every mail is queued (``services.outbox``) and goes after the
+response, so no answer waits for, or is timed by, the mail server.
+"""
 
 from __future__ import annotations
 
@@ -42,13 +46,6 @@ def deliver(message: EmailMessage) -> bool:
     else:
         _write_outbox(Path(config["MAIL_OUTBOX"]), message)
     return True
-
-
-def send(to: str, subject: str, body: str) -> EmailMessage:
-    """Send now, within the request: only for mail the member is waiting for (a reset link)."""
-    message = compose(to, subject, body)
-    deliver(message)
-    return message
 
 
 def _send_smtp(message: EmailMessage) -> None:

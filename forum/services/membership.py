@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
@@ -14,6 +16,7 @@ from forum.models import (
     Board,
     BoardMembership,
     JoinPolicy,
+    JoinRequestNotice,
     MembershipRole,
     MembershipStatus,
     User,
@@ -82,6 +85,9 @@ def request_to_join(
         membership.status = MembershipStatus.MEMBER
     else:
         membership.status = MembershipStatus.REQUESTED
+        if _facilitators_told_lately(user, board):
+            db.session.commit()
+            return membership
         for facilitator_id in queries.facilitator_ids(board):
             # Loaded once here; notify() then finds the facilitator in the session.
             facilitator = db.session.get(User, facilitator_id)
@@ -94,6 +100,28 @@ def request_to_join(
                 )
     db.session.commit()
     return membership
+
+
+#: Facilitators hear of one member's requests to join one board at most this often.
+JOIN_REQUEST_NOTICE_INTERVAL = timedelta(days=1)
+
+
+def _facilitators_told_lately(user: User, board: Board) -> bool:
+    """Whether the facilitators were told of ``user`` asking to join ``board`` within the
+    interval; if not, note that they are being told now (the caller commits)."""
+    now = utcnow()
+    notice = db.session.scalars(
+        select(JoinRequestNotice).where(
+            JoinRequestNotice.user_id == user.id, JoinRequestNotice.board_id == board.id
+        )
+    ).first()
+    if notice is not None and now - notice.notified_at < JOIN_REQUEST_NOTICE_INTERVAL:
+        return True
+    if notice is None:
+        db.session.add(JoinRequestNotice(user_id=user.id, board_id=board.id, notified_at=now))
+    else:
+        notice.notified_at = now
+    return False
 
 
 def pending_requests(board: Board) -> list[BoardMembership]:

@@ -1,4 +1,4 @@
-"""Notification e-mail: queued with the change that caused it, sent after the response.
+"""E-mail, queued with the change that caused it, sent after the response.
 
 A request only adds rows to ``outgoing_mail`` (in its own transaction, so a rolled-back post
 sends nothing). Once the response has gone to the member, :func:`deliver_after_response` sends
@@ -8,6 +8,8 @@ and retries whatever is still waiting. Posting therefore never waits for a mail 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 from datetime import datetime, timedelta
 
@@ -21,33 +23,56 @@ from forum.extensions import db
 from forum.i18n import speaking_to
 from forum.models import EmailFrequency, Notification, OutgoingMail, User
 from forum.models.types import utcnow
+from forum.policy.accounts import mail_receivers, may_receive_mail
 from forum.services import mail
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
-_UNSUBSCRIBE_SALT = "kindred-unsubscribe"
+_UNSUBSCRIBE_SALT = "kindred-unsubscribe-opaque"
+_LEGACY_UNSUBSCRIBE_SALT = "kindred-unsubscribe"
 
 
 # --- unsubscribe tokens ------------------------------------------------------------------------
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_UNSUBSCRIBE_SALT)
+def _serializer(salt: str = _UNSUBSCRIBE_SALT) -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def _address_fingerprint(user: User) -> str:
+    """A keyed digest of the member's address: changes with it, and tells nothing about it."""
+    key = current_app.config["SECRET_KEY"]
+    key = key.encode() if isinstance(key, str) else key
+    digest = hmac.new(key, user.email.strip().lower().encode(), hashlib.sha256)
+    return digest.hexdigest()[:24]
 
 
 def unsubscribe_token(user: User) -> str:
-    """A signed token naming the member and their address: it stops working if either changes,
-    and it never expires (an old e-mail's link must still work)."""
-    return _serializer().dumps([user.id, user.email.lower()])
+    """A signed token naming the member and a fingerprint of their address (not the address,
+    which would be readable in the link): it stops working if either changes, and it never
+    expires (an old e-mail's link must still work)."""
+    return _serializer().dumps([user.id, _address_fingerprint(user)])
 
 
 def user_for_token(token: str) -> User | None:
     try:
-        user_id, email = _serializer().loads(token)
+        user_id, fingerprint = _serializer().loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return _user_for_legacy_token(token)
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None or not isinstance(fingerprint, str):
+        return None
+    return user if hmac.compare_digest(fingerprint, _address_fingerprint(user)) else None
+
+
+def _user_for_legacy_token(token: str) -> User | None:
+    """Links in e-mail sent before tokens became opaque carried the address itself."""
+    try:
+        user_id, email = _serializer(_LEGACY_UNSUBSCRIBE_SALT).loads(token)
     except (BadSignature, ValueError, TypeError):
         return None
-    user = db.session.get(User, user_id)
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
     if user is None or user.email.lower() != email:
         return None
     return user
@@ -76,10 +101,14 @@ def _footer(user: User) -> str:
 # --- queueing ----------------------------------------------------------------------------------
 
 
-def queue(user: User, subject: str, body: str) -> OutgoingMail:
+def queue(user: User, subject: str, body: str) -> OutgoingMail | None:
     """Queue a notification e-mail for ``user`` (the caller commits), with its unsubscribe
     link, and have it sent once this request's response has gone. ``subject`` and ``body`` are
-    in the member's language; the greeting and footer added here are too."""
+    in the member's language; the greeting and footer added here are too.
+
+    Nothing is queued (None) for an address its owner has not confirmed."""
+    if not may_receive_mail(user):
+        return None
     with speaking_to(user.locale):
         greeting = _("Hello %(name)s,", name=user.name)
         footer = _footer(user)
@@ -89,6 +118,25 @@ def queue(user: User, subject: str, body: str) -> OutgoingMail:
         subject=str(subject),
         body=f"{greeting}\n\n{body}{footer}",
         unsubscribe_url=unsubscribe_url(user),
+    )
+    db.session.add(item)
+    if has_request_context():
+        g.mail_queued = True
+    return item
+
+
+def queue_direct(user: User | None, to: str, subject: str, body: str) -> OutgoingMail:
+    """Queue a mail the person asked for (a reset link, a confirmation link), as it is: no
+    greeting, footer or unsubscribe link added; the caller commits.
+
+    It goes after the response like every other mail, so a request does the same work whether or
+    not an account exists, however slow the mail server is.
+    """
+    item = OutgoingMail(
+        user_id=user.id if user is not None else None,
+        to_address=to,
+        subject=str(subject),
+        body=body,
     )
     db.session.add(item)
     if has_request_context():
@@ -161,7 +209,7 @@ def send_digests(now: datetime | None = None) -> int:
     now = now or utcnow()
     queued = 0
     members = db.session.scalars(
-        select(User).where(User.email_notifications == EmailFrequency.DAILY)
+        select(User).where(User.email_notifications == EmailFrequency.DAILY, mail_receivers())
     ).all()
     for member in members:
         if member.digest_sent_until and now - member.digest_sent_until < DIGEST_INTERVAL:

@@ -8,6 +8,7 @@ Outside a request (the command line) both stay empty.
 from __future__ import annotations
 
 import gzip
+from datetime import timedelta
 from functools import cache
 from pathlib import Path
 
@@ -40,10 +41,13 @@ EVENT_LABELS = {
     "signed_out_everywhere": _l("Signed out everywhere"),
     "author_revealed": _l("Anonymous author revealed"),
     "staff_two_factor_setting": _l("Two-step sign-in requirement for staff changed"),
+    "sign_in_paused": _l("Signing in paused after many wrong passwords"),
 }
 #: Kinds a member sees without the client address: a failed sign-in on their account may come
 #: from someone else who mistyped their own name (admins see the address).
-ADDRESS_HIDDEN_KINDS = frozenset({"sign_in_failed"})
+ADDRESS_HIDDEN_KINDS = frozenset({"sign_in_failed", "sign_in_paused"})
+#: How long signing in with one name or address pauses after ten wrong passwords.
+SIGN_IN_PAUSE = timedelta(minutes=15)
 
 
 # --- passwords ----------------------------------------------------------------------------------
@@ -173,3 +177,45 @@ def record_failed_sign_in(login: str, detail: str) -> None:
     from forum.services import accounts
 
     record("sign_in_failed", accounts.find_by_login(login or ""), detail=detail)
+
+
+def sign_in_paused(user: User) -> None:
+    """Wrong passwords for ``user``'s name or address paused signing in with it: note it, and
+    tell the member by e-mail, once a pause (the mail goes after the response, so the pause
+    page is the same as for a name that is no account)."""
+    from flask import current_app, url_for
+    from flask_babel import gettext as _
+
+    from forum.i18n import speaking_to
+    from forum.models.types import utcnow
+    from forum.policy.accounts import may_receive_mail
+    from forum.services import outbox
+
+    already = db.session.scalar(
+        select(SecurityEvent.id).where(
+            SecurityEvent.user_id == user.id,
+            SecurityEvent.kind == "sign_in_paused",
+            SecurityEvent.created_at > utcnow() - SIGN_IN_PAUSE,
+        )
+    )
+    if already is not None:
+        return
+    record("sign_in_paused", user, commit=False)
+    if may_receive_mail(user):
+        site = current_app.config["SITE_NAME"]
+        with speaking_to(user.locale):
+            subject = _("Wrong passwords were tried on your %(site)s account", site=site)
+            hello = _("Hello %(name)s,", name=user.name)
+            what = _(
+                "Someone tried to sign in to your account '%(username)s' with wrong passwords "
+                "many times, so signing in with that name or address is paused for a while. "
+                "On a device where you have signed in before, you can still sign in as usual.",
+                username=user.username,
+            )
+            advice = _(
+                "If this was not you, your password kept them out. To be safer, choose a long "
+                "password and turn on two-step sign-in: %(url)s",
+                url=url_for("account.security", _external=True),
+            )
+        outbox.queue_direct(user, user.email, subject, f"{hello}\n\n{what}\n\n{advice}\n")
+    db.session.commit()

@@ -616,6 +616,8 @@ ROUTES: dict[str, Route] = {
     "auth.register": _site("account", "auth.register", "/register"),
     "auth.request_reset": _site("account", "auth.request_reset", "/reset"),
     "auth.reset_password": _site("account", "auth.reset_password", "/reset/not-a-real-token"),
+    "auth.confirm_email": _site("account", "auth.confirm_email", "/confirm/not-a-real-token"),
+    "auth.resend_confirmation": _site("account", "auth.resend_confirmation", "/confirm"),
     "messages.inbox": _site("messages", "messages.inbox", "/messages", "/messages?archived=1"),
     "messages.new": _site("messages", "messages.new", "/messages/new"),
     "messages.conversation": _site("messages", "messages.conversation", f"/messages/{FAKE_ID}"),

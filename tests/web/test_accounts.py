@@ -111,6 +111,20 @@ def register(client, **changes):
     return client.post("/register", data={k: v for k, v in data.items() if v is not None})
 
 
+def confirmation_link(app, address: str = "newbie@example.org") -> str:
+    """The path of the confirmation link in the last e-mail to ``address``."""
+    (message, *_) = [m for m in reversed(sent_mail(app)) if m["To"] == address]
+    match = re.search(rf"{re.escape(SITE)}(/confirm/[A-Za-z0-9_.\-]+)", message.get_content())
+    assert match, message.get_content()
+    return match.group(1)
+
+
+def confirm(client, link: str):
+    """Open the confirmation link and press its button, as a newcomer does."""
+    assert client.get(link).status_code == 200
+    return client.post(link)
+
+
 def remember_cookie(client):
     return client.get_cookie("remember_token", domain="kindred.test")
 
@@ -120,16 +134,22 @@ def remember_cookie(client):
 
 def test_a_newcomer_joins_is_told_to_check_their_email_and_can_sign_in(app, client):
     # Changed with the security hardening: joining no longer signs in at once, so that the page
-    # after it cannot tell whether the e-mail address already had an account.
+    # after it cannot tell whether the e-mail address already had an account; and (issue 14)
+    # the newcomer signs in by the link that confirms their address is theirs.
     before = datetime.now(UTC)
     response = register(client)
 
     assert response.status_code == 200
     assert "Check your e-mail" in page(response)
+    assert "To finish joining, open the link in that message" in page(response)
     assert not is_signed_in(client)
     (welcome,) = sent_mail(app)
     assert welcome["To"] == "newbie@example.org"
     assert "new_member" in welcome.get_content()
+    assert login(client, "new_member").status_code == 422  # not before the address is confirmed
+    assert where_redirected(confirm(client, confirmation_link(app))) == "/"
+    assert is_signed_in(client)
+    logout(client)
 
     user = db.session.scalars(select(User).where(User.username == "new_member")).one()
     assert user.email == "newbie@example.org"

@@ -120,6 +120,7 @@ class World:
     notification_of: dict[str, int]
     unsubscribe_token: str
     reset_token: str
+    confirm_token: str
 
 
 @pytest.fixture
@@ -181,6 +182,9 @@ def world(app: Flask, make_user, category) -> World:
         notification_of=notification_of,
         unsubscribe_token=outbox.unsubscribe_token(member),
         reset_token=accounts.reset_token(member),
+        confirm_token=accounts.confirmation_token(
+            accounts.create_user("newbie", "newbie@example.org", PASSWORD, confirmed=False)
+        ),
     )
 
 
@@ -218,6 +222,7 @@ ARGUMENTS: dict[tuple[str | None, str], Filler] = {
     ("notifications.unsubscribe", "token"): lambda world, role: world.unsubscribe_token,
     ("notifications.unsubscribe_page", "token"): lambda world, role: world.unsubscribe_token,
     ("auth.reset_password", "token"): lambda world, role: world.reset_token,
+    ("auth.confirm_email", "token"): lambda world, role: world.confirm_token,
     ("profiles.avatar", "key"): lambda world, role: "A" * 32,
     ("static", "filename"): lambda world, role: "css/kindred.css",
     ("language.choose", "code"): lambda world, role: "de",

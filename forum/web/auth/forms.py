@@ -108,3 +108,19 @@ class TwoFactorForm(FlaskForm):
         render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True},
     )
     submit = SubmitField(_l("Sign in"))
+
+
+class ConfirmEmailForm(FlaskForm):
+    submit = SubmitField(_l("Confirm my address and sign in"))
+
+
+class ResendConfirmationForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail address"),
+        description=_l("The address you gave when you joined."),
+        validators=[
+            InputRequired(_l("Please enter your e-mail address.")),
+            Length(max=254),
+        ],
+    )
+    submit = SubmitField(_l("Send the link again"))

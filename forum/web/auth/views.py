@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import time
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -28,13 +29,16 @@ from forum.extensions import db, limiter, login_manager
 from forum.i18n import lazy_gettext as _l
 from forum.models import User
 from forum.policy import Viewer
+from forum.policy.accounts import KnownDevice, normalised_identifier, sign_in_throttle_key
 from forum.policy.requests import must_set_up_two_factor
 from forum.services import ServiceError, accounts, security, twofactor
 from forum.web import current_viewer
 from forum.web.auth.forms import (
+    ConfirmEmailForm,
     LoginForm,
     LogoutForm,
     RegisterForm,
+    ResendConfirmationForm,
     ResetPasswordForm,
     ResetRequestForm,
     TwoFactorForm,
@@ -72,10 +76,19 @@ PENDING = "two_factor_pending"
 #: brings the member back in a new browser session, so that the absolute limit holds there too.
 SIGNED_IN_COOKIE = "kindred_signed_in"
 SIGNED_IN_SALT = "kindred.signed-in-at"
+#: A signed note that a member signed in on this browser before: their own failed sign-ins
+#: here count apart from strangers', so a stranger's guessing cannot keep them out.
+DEVICE_COOKIE = "kindred_device"
+DEVICE_SALT = "kindred.known-device"
+DEVICE_DAYS = 365
 PENDING_SECONDS = 5 * 60
 ACTIVITY_REFRESH_SECONDS = 60
 IDLE_MESSAGE = _l("You were signed out after a while without activity. Please sign in again.")
 LOGIN_FAILED = _l("That username or e-mail and password do not match an account.")
+#: Said only to someone who typed the right password.
+NOT_CONFIRMED = _l(
+    "Please confirm your e-mail address first: open the link we sent to it when you joined."
+)
 #: What a member of staff who must still turn on two-step sign-in may open.
 ENROL_MAY_USE = frozenset(
     {
@@ -109,6 +122,7 @@ def _start_session(user: User, remember: bool) -> None:
     session[REMEMBERED] = remember
     if remember:
         g.remember_since = now
+    g.known_device_of = user.id
     security.record("sign_in", user)
 
 
@@ -232,17 +246,68 @@ def signed_in_note(response):  # noqa: ANN001, ANN201
         )
     elif g.get("forget_signed_in") and _signed_in_cookie() in request.cookies:
         response.delete_cookie(_signed_in_cookie(), path="/")
+    if g.get("known_device_of") is not None:
+        device = _known_device()
+        device_id = device.device_id if device is not None else secrets.token_urlsafe(12)
+        response.set_cookie(
+            _device_cookie(),
+            _device_serializer().dumps({"uid": g.known_device_of, "dev": device_id}),
+            max_age=DEVICE_DAYS * 86400,
+            secure=config["REMEMBER_COOKIE_SECURE"],
+            httponly=True,
+            samesite="Lax",
+            path="/",
+        )
     return response
 
 
-# --- throttling sign-in: per client address (the decorators' default) and per account ----------
+# --- throttling sign-in: per client address (the decorators' default) and per identifier -------
+
+
+def _device_cookie() -> str:
+    secure = current_app.config["REMEMBER_COOKIE_SECURE"]
+    return f"__Host-{DEVICE_COOKIE}" if secure else DEVICE_COOKIE
+
+
+def _device_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=DEVICE_SALT)
+
+
+def _known_device() -> KnownDevice | None:
+    """The member whose successful sign-in left this browser's signed note, if any."""
+    note = request.cookies.get(_device_cookie())
+    if not note:
+        return None
+    try:
+        data = _device_serializer().loads(note, max_age=DEVICE_DAYS * 86400)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict):
+        return None
+    uid, device_id = data.get("uid"), data.get("dev")
+    if not isinstance(uid, int) or not isinstance(device_id, str):
+        return None
+    return KnownDevice(uid, device_id)
 
 
 def _login_account_key() -> str:
-    """The account a sign-in names (by id, however it was typed), or the name typed."""
-    typed = (request.form.get("login") or "").strip().lower()[:254]
-    user = accounts.find_by_login(typed) if typed else None
-    return f"account:{user.id}" if user is not None else f"name:{typed}"
+    """The count a failed sign-in adds to (see ``policy.accounts.sign_in_throttle_key``)."""
+    typed = request.form.get("login") or ""
+    device = _known_device()
+    account = _account_named(typed) if device else None
+    return sign_in_throttle_key(typed, account.id if account else None, device)
+
+
+def _account_named(typed: str) -> User | None:
+    typed = normalised_identifier(typed)
+    return accounts.find_by_login(typed) if typed and "\x00" not in typed else None
+
+
+def _sign_in_paused(limit) -> None:  # noqa: ANN001
+    """The count of an identifier ran out: tell the account's owner, if there is one."""
+    user = _account_named(request.form.get("login") or "")
+    if user is not None:
+        security.sign_in_paused(user)
 
 
 def _pending_account_key() -> str:
@@ -284,6 +349,50 @@ def register():  # noqa: ANN201
     return render_template("auth/register.html", form=form), status
 
 
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def confirm_email(token: str):  # noqa: ANN201
+    """The link sent to a newcomer's address: confirms it is theirs and signs them in.
+
+    Opening it only shows a button (a GET changes nothing); the link works once."""
+    user = accounts.user_for_confirmation_token(token)
+    if user is None:
+        return render_template("auth/confirm_invalid.html"), 400
+    if accounts.is_confirmed(user):
+        flash(_("Your e-mail address is already confirmed. Please sign in."), "info")
+        return redirect(url_for("auth.login"))
+    form = ConfirmEmailForm()
+    if form.validate_on_submit():
+        accounts.confirm_email(user)
+        _start_session(user, remember=False)
+        flash(
+            _(
+                "Welcome to %(site)s, %(name)s: your address is confirmed and you are signed "
+                "in. Start by finding a board that fits you below, read its guidelines, and "
+                "say hello when you are ready.",
+                site=current_app.config["SITE_NAME"],
+                name=user.name,
+            ),
+            "success",
+        )
+        return redirect(url_for("boards.index"))
+    return render_template(
+        "auth/confirm_email.html", form=form, token=token, username=user.username
+    )
+
+
+@bp.route("/confirm", methods=["GET", "POST"])
+@limiter.limit("5 per hour", methods=["POST"])
+def resend_confirmation():  # noqa: ANN201
+    """Send the confirmation link again: the answer is the same for any address."""
+    form = ResendConfirmationForm()
+    if form.validate_on_submit():
+        accounts.resend_confirmation(form.email.data)
+        return render_template("auth/check_email.html")
+    status = form_status(form)
+    return render_template("auth/resend_confirmation.html", form=form), status
+
+
 def _draft() -> tuple[list[tuple[str, str]], str | None]:
     """A form sent after the session ended, carried through signing in."""
     carried = MultiDict(
@@ -299,7 +408,11 @@ def _draft() -> tuple[list[tuple[str, str]], str | None]:
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("20 per 15 minutes", methods=["POST"])
 @limiter.limit(
-    "10 per 15 minutes", key_func=_login_account_key, methods=["POST"], deduct_when=_failed
+    "10 per 15 minutes",
+    key_func=_login_account_key,
+    methods=["POST"],
+    deduct_when=_failed,
+    on_breach=_sign_in_paused,
 )
 def login():  # noqa: ANN201
     form = LoginForm()
@@ -311,6 +424,15 @@ def login():  # noqa: ANN201
         if user is None:
             security.record_failed_sign_in(form.login.data, "password")
             form.form_errors.append(str(LOGIN_FAILED))
+        elif not accounts.is_confirmed(user):
+            form.form_errors.append(str(NOT_CONFIRMED))
+            return render_template(
+                "auth/login.html",
+                form=form,
+                draft=draft,
+                draft_action=draft_action,
+                not_confirmed=True,
+            ), 422
         elif twofactor.is_enabled(user):
             # The password was right; the member is not signed in until the second step.
             session.clear()

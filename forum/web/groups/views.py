@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum import queries
+from forum.extensions import limiter
 from forum.models import JoinPolicy, MembershipRole, Visibility
 from forum.policy import Action
 from forum.services import ServiceError, boards, membership, moderation
@@ -23,6 +24,7 @@ from forum.web.groups.forms import (
     RemoveForm,
     SimpleForm,
 )
+from forum.web.limits import per_member
 
 bp = Blueprint("groups", __name__)
 
@@ -36,6 +38,7 @@ def _user_or_error(username: str):  # noqa: ANN202
 
 @bp.post("/b/<int:board_id>/join")
 @login_required
+@limiter.limit("10 per hour", key_func=per_member)
 def join(board_id: int):  # noqa: ANN201
     board = board_for(Action.JOIN, board_id)
     form = JoinForm()
