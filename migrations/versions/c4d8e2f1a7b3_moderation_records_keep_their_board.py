@@ -5,7 +5,7 @@ went to as an id, so that neither is shown across board lines.
 Notes written before this have no board and so read as site-wide, as they were shown until now.
 
 Revision ID: c4d8e2f1a7b3
-Revises: a3c1e7d2b9f4
+Revises: c4e8a1f0d2b7
 Create Date: 2026-12-06 01:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c4d8e2f1a7b3"
-down_revision = "a3c1e7d2b9f4"
+down_revision = "c4e8a1f0d2b7"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """A two-step sign-in code works once: the last accepted time step is kept per account.
 
 Revision ID: c4e8a1f0d2b7
-Revises: a3c1e7d2b9f4
+Revises: b7e4c2a9d1f3
 Create Date: 2026-12-06 01:05:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c4e8a1f0d2b7"
-down_revision = "a3c1e7d2b9f4"
+down_revision = "b7e4c2a9d1f3"
 branch_labels = None
 depends_on = None
 

@@ -6,7 +6,7 @@ keep getting mail: their addresses count as confirmed from the day the account w
 a board (the request itself is deleted when withdrawn).
 
 Revision ID: c5e2a9d41b70
-Revises: a3c1e7d2b9f4
+Revises: c4d8e2f1a7b3
 Create Date: 2026-12-06 01:00:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c5e2a9d41b70"
-down_revision = "a3c1e7d2b9f4"
+down_revision = "c4d8e2f1a7b3"
 branch_labels = None
 depends_on = None
 
