@@ -72,7 +72,7 @@ def test_the_protocol_allow_list_is_exactly_web_and_mail():
         ('<link rel="stylesheet" href="https://evil.example/x.css">', "<link"),
         ('<meta http-equiv="refresh" content="0;url=https://evil.example/">', "<meta"),
         ('<base href="https://evil.example/">', "<base"),
-        ('<table><tr><td>cell</td></tr></table>', "<table"),
+        ("<table><tr><td>cell</td></tr></table>", "<table"),
         ("<blink>unknown</blink>", "<blink"),
         ("<div>block</div>", "<div"),
         ("<span>inline</span>", "<span"),
