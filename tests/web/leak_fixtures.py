@@ -34,7 +34,7 @@ from forum.models import (
     Visibility,
 )
 from forum.models.boards import MembershipStatus
-from forum.services import boards, membership, moderation, posting, reports
+from forum.services import boards, membership, moderation, posting, reports, sanctions
 
 TAG = "7f3a"
 FAKE_ID = 999999
@@ -178,6 +178,12 @@ MARKER_RULES: dict[str, Callable[[str, Visibility], bool]] = {
     # a post a facilitator hid, and why: others see a placeholder
     "hidden": _moderates,
     "hidereason": _moderates,
+    # a thread whose opening post a facilitator hid: its title stays, its words go
+    "hidopentitle": _reads,
+    "hiddenopening": _moderates,
+    # why the newcomer was muted on the board: their member record (test_leak_matrix's
+    # test_a_member_record_shows_each_facilitator_only_their_boards_sanctions), the log
+    "mutereason": _moderates,
     # the moderation log and the reports queue: the board's facilitators and admins
     "banreason": _moderates,
     "removereason": _moderates,
@@ -189,8 +195,8 @@ MARKER_RULES: dict[str, Callable[[str, Visibility], bool]] = {
 }
 
 MAIN_POSTS = ("opening", "reply", "nested", "anon", "hidden", "removed", "pending", "rejected")
-ALL_POSTS = (*MAIN_POSTS, "anonthread", "pendingthread")
-THREADS = ("main", "anon", "pending")
+ALL_POSTS = (*MAIN_POSTS, "anonthread", "pendingthread", "hiddenopening")
+THREADS = ("main", "anon", "pending", "hiddenopen")
 #: For pages that treat posts or threads alike, one of each status is enough (keeps it fast).
 SOME_POSTS = ("anon", "hidden", "rejected")
 SOME_THREADS = ("main", "pending")
@@ -286,6 +292,9 @@ def _build_board(vis: Visibility, category: Category, people: dict, authors: dic
     anon_thread = posting.start_thread(
         anon_author, board, m("anonthread"), m("anonthreadbody"), anonymous=True
     )
+    hidden_open = posting.start_thread(writer, board, m("hidopentitle"), m("hiddenopening"))
+    hidden_opening = db.session.get(Post, hidden_open.last_post_id)
+    moderation.hide_post(facilitator, hidden_opening, m("hidereason"))
     thread = posting.start_thread(writer, board, m("oldtitle"), m("origbody"))
     opening = db.session.get(Post, thread.last_post_id)
     posting.edit(writer, opening, m("body"), title=m("title"))
@@ -314,6 +323,7 @@ def _build_board(vis: Visibility, category: Category, people: dict, authors: dic
     membership.remove(facilitator, board, people["banned"], ban=True, reason=m("banreason"))
     membership.leave(people["former_member"], board)
     membership.remove(facilitator, board, people["removed"], ban=False, reason=m("removereason"))
+    sanctions.mute(facilitator, newcomer, board, None, m("mutereason"))
 
     ids = {
         "opening": opening.id,
@@ -326,8 +336,14 @@ def _build_board(vis: Visibility, category: Category, people: dict, authors: dic
         "rejected": rejected.id,
         "anonthread": anon_thread.last_post_id,
         "pendingthread": pending_thread.last_post_id,
+        "hiddenopening": hidden_opening.id,
     }
-    threads = {"main": thread.id, "anon": anon_thread.id, "pending": pending_thread.id}
+    threads = {
+        "main": thread.id,
+        "anon": anon_thread.id,
+        "pending": pending_thread.id,
+        "hiddenopen": hidden_open.id,
+    }
     for user in people.values():
         # Stored as such (not through notify(), which would also e-mail them): what a list of
         # notifications shows of news about a post is decided when it is shown.
@@ -611,6 +627,8 @@ ROUTES: dict[str, Route] = {
     "moderation.report_post": Route(
         "content", _post_route("moderation.report_post", "/report", SOME_POSTS)
     ),
+    # The thread whose opening post was hidden: test_leak_matrix's
+    # test_reporting_a_thread_whose_opening_post_was_hidden_shows_none_of_its_words
     "moderation.report_thread": Route(
         "content", _thread_route("moderation.report_thread", "/report", names=SOME_THREADS)
     ),

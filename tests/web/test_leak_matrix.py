@@ -465,12 +465,12 @@ def check_anonymous_articles(matrix: Matrix, page: str, post_id: int, url: str) 
 
 # --- counts ---------------------------------------------------------------------------------------
 
-#: What every reader of a board may count there, whoever they are: its two approved threads, and
-#: in them the seven posts that are visible or keep their place (hidden, removed); the main
+#: What every reader of a board may count there, whoever they are: its three approved threads,
+#: and in them the eight posts that are visible or keep their place (hidden, removed); the main
 #: thread's five replies; the five visible posts a search finds (the anonymous thread's opening,
 #: the main thread's opening, reply, nested reply and anonymous reply), three by the writer.
 #: Admins also see what waits for approval, so their counters are not checked.
-READER_THREADS, READER_POSTS, READER_REPLIES = 2, 7, 5
+READER_THREADS, READER_POSTS, READER_REPLIES = 3, 8, 5
 SEARCH_HITS, SEARCH_HITS_BY_WRITER = 5, 3
 
 RESULTS = re.compile(r"(\d+) results? for")
@@ -894,3 +894,44 @@ def test_error_pages_name_no_board_title_or_words(csrf_and_limits_on, app, world
     assert not matrix.failures, f"{len(matrix.failures)} of {checks} checks failed:\n" + "\n".join(
         matrix.failures[:MAX_REPORTED]
     )
+
+
+# --- moderation pages across board lines (issue 14, findings 2 and 10) ----------------------------
+# Both fail until the "modscope" work is merged (the report form printed the opening post
+# whatever its status; the member record took no viewer). Each is the expected behaviour.
+
+
+READERS_WHO_DO_NOT_MODERATE = [
+    viewer for viewer in VIEWERS if viewer not in MODERATORS and EXPECTED_READ[viewer]
+]
+
+
+def test_reporting_a_thread_whose_opening_post_was_hidden_shows_none_of_its_words(app, world):
+    """DESIGN §3, issue 14 finding 2: "Report this thread" on a thread whose opening post a
+    facilitator hid shows its readers the title, never the hidden words."""
+    failures = []
+    for viewer in READERS_WHO_DO_NOT_MODERATE:
+        client = client_for(app, world, viewer)
+        for vis in EXPECTED_READ[viewer]:
+            here = world.boards[vis]
+            url = f"/t/{here.threads['hiddenopen']}/report"
+            page = client.get(url).get_data(as_text=True)
+            if here.marker("hiddenopening") in page:
+                failures.append(f"{viewer}: {url} shows {here.marker('hiddenopening')}")
+    assert not failures, "\n".join(failures)
+
+
+def test_a_member_record_shows_each_facilitator_only_their_boards_sanctions(app, world):
+    """Issue 14 finding 10: the newcomer was muted on each board, with a reason; a facilitator
+    of another group reads none of those reasons on the newcomer's record, the board's
+    facilitator and admins read them all."""
+    url = "/u/newcomer/moderation"
+    expected = {
+        "facilitator_elsewhere": set(),
+        "facilitator": set(Visibility),
+        "admin": set(Visibility),
+    }
+    for viewer, shown_for in expected.items():
+        page = client_for(app, world, viewer).get(url).get_data(as_text=True)
+        shown = {vis for vis in Visibility if world.boards[vis].marker("mutereason") in page}
+        assert shown == shown_for, f"{url} shows {viewer} the mute reasons of {shown}"
