@@ -73,9 +73,22 @@ _cleaner = bleach.Cleaner(
 )
 
 
+def markdown_html(source: str) -> str:
+    """The Markdown step alone: CommonMark with raw HTML off, headings shifted. Not yet safe to
+    show; :func:`sanitise` makes it so."""
+    return _markdown.render(source)
+
+
+def sanitise(html: str) -> str:
+    """The bleach step alone: keep only the allow-listed tags, attributes and link protocols,
+    give every link ``rel="nofollow ugc noopener"``. Must hold on its own, whatever HTML it is
+    given (not only what the Markdown step happens to produce)."""
+    return _cleaner.clean(html)
+
+
 def render_markdown(source: str) -> str:
     """Markdown source → sanitised HTML, ready to store."""
-    return _cleaner.clean(_markdown.render(source)).strip()
+    return sanitise(markdown_html(source)).strip()
 
 
 _TAG = re.compile(r"<[^>]+>")

@@ -1,7 +1,8 @@
 """The confidentiality rules hold the same whether asked of one object or of the database.
 
 DESIGN §3: every rule exists as a single-object check and as a query filter; this matrix keeps
-the two in agreement for every kind of board and every kind of viewer.
+the two in agreement for every kind of board and every kind of viewer, in every state a
+membership can be in or have left behind (requested, invited, banned, left, removed).
 """
 
 from __future__ import annotations
@@ -16,14 +17,17 @@ from forum.extensions import db
 from forum.models import Board, Post, PostStatus, Thread, Visibility
 from forum.models.boards import MembershipStatus
 from forum.policy import Action, Viewer
-from forum.services import boards, posting
+from forum.services import boards, membership, posting
 
 VIEWER_KINDS = [
     "guest",
     "signed_in",
     "requester",
+    "invited",
     "member",
     "banned",
+    "left",
+    "removed",
     "facilitator_elsewhere",
     "facilitator",
     "admin",
@@ -38,8 +42,11 @@ def world(make_user, make_board):
     people = {
         "signed_in": make_user("stranger"),
         "requester": make_user("requester"),
+        "invited": make_user("invitee"),
         "member": make_user("insider"),
         "banned": make_user("banned"),
+        "left": make_user("leaver"),
+        "removed": make_user("dropped"),
         "facilitator_elsewhere": make_user("elsewhere"),
         "facilitator": make_user("facilitator"),
         "admin": make_user("admin", admin=True),
@@ -49,8 +56,14 @@ def world(make_user, make_board):
         boards.add_member(board, people["facilitator"], facilitator=True)
         boards.add_member(board, people["requester"]).status = MembershipStatus.REQUESTED
         boards.add_member(board, people["banned"]).status = MembershipStatus.BANNED
+        boards.add_member(board, people["left"])
+        boards.add_member(board, people["removed"])
     boards.add_member(other, people["facilitator_elsewhere"], facilitator=True)
     db.session.commit()
+    for board in by_visibility.values():
+        membership.invite(people["facilitator"], board, people["invited"])
+        membership.leave(people["left"], board)
+        membership.remove(people["facilitator"], board, people["removed"], ban=False)
     return by_visibility, other, people
 
 
@@ -81,11 +94,26 @@ EXPECTED_READ = {
     "guest": {Visibility.PUBLIC},
     "signed_in": {Visibility.PUBLIC, Visibility.MEMBERS},
     "requester": {Visibility.PUBLIC, Visibility.MEMBERS},
+    "invited": {Visibility.PUBLIC, Visibility.MEMBERS},
     "member": set(Visibility),
     "banned": set(),
+    "left": {Visibility.PUBLIC, Visibility.MEMBERS},
+    "removed": {Visibility.PUBLIC, Visibility.MEMBERS},
     "facilitator_elsewhere": {Visibility.PUBLIC, Visibility.MEMBERS},
     "facilitator": set(Visibility),
     "admin": set(Visibility),
+}
+#: Private boards are listed to every signed-in user (so they can ask to join), hidden ones only
+#: to their members and to those invited (who must see what they are invited to).
+EXPECTED_LIST = {
+    "guest": {Visibility.PUBLIC},
+    "invited": set(Visibility),
+    "member": set(Visibility),
+    "facilitator": set(Visibility),
+    "admin": set(Visibility),
+} | {
+    kind: {Visibility.PUBLIC, Visibility.MEMBERS, Visibility.PRIVATE}
+    for kind in ("signed_in", "requester", "banned", "left", "removed", "facilitator_elsewhere")
 }
 
 
@@ -95,6 +123,57 @@ def test_who_reads_which_board(world, kind):
     viewer = viewer_for(kind, people)
     readable = {v for v, board in by_visibility.items() if policy.can(viewer, Action.READ, board)}
     assert readable == EXPECTED_READ[kind]
+
+
+@pytest.mark.parametrize("kind", VIEWER_KINDS)
+def test_who_sees_which_board_listed(world, kind):
+    by_visibility, _, people = world
+    viewer = viewer_for(kind, people)
+    listed = {v for v, board in by_visibility.items() if policy.can(viewer, Action.LIST, board)}
+    assert listed == EXPECTED_LIST[kind]
+
+
+@pytest.mark.parametrize("kind", VIEWER_KINDS)
+def test_the_query_filters_read_and_search_only_the_boards_the_design_says(world, kind):
+    """The SQL side on its own, against the hand-written table: the boards whose content the
+    filters let through, the threads, and the posts a site-wide or in-board search may find (a
+    filter that let an invited person search a hidden board must fail here)."""
+    by_visibility, _, people = world
+    author = people["facilitator"]
+    threads = {
+        vis: posting.start_thread(author, board, f"In {vis.value}", f"words {vis.value}")
+        for vis, board in by_visibility.items()
+    }
+    viewer = viewer_for(kind, people)
+    vis_of = {board.id: vis for vis, board in by_visibility.items()}
+    readable = {
+        vis_of[board_id]
+        for board_id in db.session.scalars(select(Board.id).where(policy.readable_boards(viewer)))
+        if board_id in vis_of
+    }
+    assert readable == EXPECTED_READ[kind]
+    thread_ids = set(
+        db.session.scalars(
+            select(Thread.id).join(Thread.board).where(policy.readable_threads(viewer))
+        )
+    )
+    assert {v for v, t in threads.items() if t.id in thread_ids} == EXPECTED_READ[kind]
+    for inside in (None, *by_visibility.values()):
+        found = set(
+            db.session.scalars(
+                select(Thread.board_id)
+                .select_from(Post)
+                .join(Post.thread)
+                .join(Thread.board)
+                .where(policy.searchable_posts(viewer, inside))
+            )
+        )
+        expected = {
+            by_visibility[vis].id
+            for vis in EXPECTED_READ[kind]
+            if inside is None or inside.visibility == vis
+        }
+        assert found == expected, (kind, inside and inside.name)
 
 
 def test_hidden_boards_are_listed_only_to_their_members(world):

@@ -7,8 +7,12 @@ did not approve, an anonymous thread and a thread waiting for approval. Around i
 about its posts sent to every viewer (and the "not approved" notice to its author, who then left
 the board), a message relayed to the anonymous author, a report about the anonymous reply, and
 moderation log entries. Every person stands in one relation to every board (guest, stranger,
-pending requester, member, banned, former member, facilitator of another board, the board's
-facilitator, site admin).
+pending requester, invited, member, banned, former member who left, member a facilitator
+removed, facilitator of another board, the board's facilitator, site admin).
+
+The posts @mention every viewer, so that e-mail (instant for some viewers, a daily digest for
+the others: :data:`EMAIL_FREQUENCY`) and notifications are made by the site's own code paths,
+and must reach only those who may read.
 
 The expectations here are written out by hand from DESIGN §3, not derived from forum.policy, so
 that the test can disagree with the code.
@@ -20,9 +24,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from forum.extensions import db
-from forum.models import Category, Post, PostStatus, Thread, Visibility
+from forum.models import (
+    Category,
+    EmailFrequency,
+    Notification,
+    Post,
+    PostStatus,
+    Thread,
+    Visibility,
+)
 from forum.models.boards import MembershipStatus
-from forum.services import boards, membership, moderation, notify, posting, reports
+from forum.services import boards, membership, moderation, posting, reports, sanctions
 
 TAG = "7f3a"
 FAKE_ID = 999999
@@ -39,9 +51,11 @@ VIEWERS = [
     "guest",
     "signed_in",
     "requester",
+    "invited",
     "member",
     "banned",
     "former_member",
+    "removed",
     "facilitator_elsewhere",
     "facilitator",
     "admin",
@@ -51,9 +65,11 @@ VIEWERS = [
 VIEWER_USERNAMES = {
     "signed_in": "stranger",
     "requester": "requester",
+    "invited": "invitee",
     "member": "insider",
     "banned": "outcast",
     "former_member": "leaver",
+    "removed": "dropped",
     "facilitator_elsewhere": "elsewhere",
     "facilitator": "facilitator",
     "admin": "admin",
@@ -69,27 +85,49 @@ EXPECTED_READ: dict[str, frozenset[Visibility]] = {
     "guest": frozenset({PUBLIC}),
     "signed_in": frozenset({PUBLIC, MEMBERS}),
     "requester": frozenset({PUBLIC, MEMBERS}),
+    "invited": frozenset({PUBLIC, MEMBERS}),
     "member": ALL_VISIBILITIES,
     "banned": frozenset(),
     "former_member": frozenset({PUBLIC, MEMBERS}),
+    "removed": frozenset({PUBLIC, MEMBERS}),
     "facilitator_elsewhere": frozenset({PUBLIC, MEMBERS}),
     "facilitator": ALL_VISIBILITIES,
     "admin": ALL_VISIBILITIES,
 }
 #: Which boards each viewer sees listed (name, description, agreement): private boards are listed
-#: to every signed-in user, hidden ones only to their members.
+#: to every signed-in user, hidden ones only to their members (and those invited to join them).
 EXPECTED_LIST: dict[str, frozenset[Visibility]] = {
     "guest": frozenset({PUBLIC}),
     "signed_in": frozenset({PUBLIC, MEMBERS, PRIVATE}),
     "requester": frozenset({PUBLIC, MEMBERS, PRIVATE}),
+    "invited": ALL_VISIBILITIES,
     "member": ALL_VISIBILITIES,
     "banned": frozenset({PUBLIC, MEMBERS, PRIVATE}),
     "former_member": frozenset({PUBLIC, MEMBERS, PRIVATE}),
+    "removed": frozenset({PUBLIC, MEMBERS, PRIVATE}),
     "facilitator_elsewhere": frozenset({PUBLIC, MEMBERS, PRIVATE}),
     "facilitator": ALL_VISIBILITIES,
     "admin": ALL_VISIBILITIES,
 }
 MODERATORS = frozenset({"facilitator", "admin"})
+#: How each viewer hears of notifications by e-mail. Those whose relation to the boards changes
+#: after the posts were written (banned, left, removed) get the daily digest, which must speak
+#: only of what they may read when it is sent; an instant e-mail is right when it leaves.
+EMAIL_FREQUENCY: dict[str, EmailFrequency] = {
+    "signed_in": EmailFrequency.IMMEDIATE,
+    "requester": EmailFrequency.IMMEDIATE,
+    "invited": EmailFrequency.IMMEDIATE,
+    "member": EmailFrequency.IMMEDIATE,
+    "banned": EmailFrequency.DAILY,
+    "former_member": EmailFrequency.DAILY,
+    "removed": EmailFrequency.DAILY,
+    "facilitator_elsewhere": EmailFrequency.IMMEDIATE,
+    "facilitator": EmailFrequency.DAILY,
+    "admin": EmailFrequency.IMMEDIATE,
+}
+#: Who is @mentioned in the post a facilitator later hid: a digest must not speak of it, but an
+#: instant e-mail sent while it was visible rightly did.
+MENTIONED_IN_HIDDEN = tuple(k for k, f in EMAIL_FREQUENCY.items() if f == EmailFrequency.DAILY)
 
 
 def marker(vis: Visibility | str, kind: str) -> str:
@@ -140,8 +178,15 @@ MARKER_RULES: dict[str, Callable[[str, Visibility], bool]] = {
     # a post a facilitator hid, and why: others see a placeholder
     "hidden": _moderates,
     "hidereason": _moderates,
+    # a thread whose opening post a facilitator hid: its title stays, its words go
+    "hidopentitle": _reads,
+    "hiddenopening": _moderates,
+    # why the newcomer was muted on the board: their member record (test_leak_matrix's
+    # test_a_member_record_shows_each_facilitator_only_their_boards_sanctions), the log
+    "mutereason": _moderates,
     # the moderation log and the reports queue: the board's facilitators and admins
     "banreason": _moderates,
+    "removereason": _moderates,
     "reportnote": _moderates,
     # a facilitator's message to the anonymous author: the author alone
     "relay": lambda viewer, vis: False,
@@ -150,8 +195,8 @@ MARKER_RULES: dict[str, Callable[[str, Visibility], bool]] = {
 }
 
 MAIN_POSTS = ("opening", "reply", "nested", "anon", "hidden", "removed", "pending", "rejected")
-ALL_POSTS = (*MAIN_POSTS, "anonthread", "pendingthread")
-THREADS = ("main", "anon", "pending")
+ALL_POSTS = (*MAIN_POSTS, "anonthread", "pendingthread", "hiddenopening")
+THREADS = ("main", "anon", "pending", "hiddenopen")
 #: For pages that treat posts or threads alike, one of each status is enough (keeps it fast).
 SOME_POSTS = ("anon", "hidden", "rejected")
 SOME_THREADS = ("main", "pending")
@@ -227,34 +272,47 @@ def _build_board(vis: Visibility, category: Category, people: dict, authors: dic
     )
     writer, anon_author, newcomer = authors["writer"], authors["anon"], authors["newcomer"]
     facilitator = people["facilitator"]
-    for user in (writer, anon_author, newcomer, people["former_member"], people["member"]):
+    for user in (
+        writer,
+        anon_author,
+        newcomer,
+        people["former_member"],
+        people["member"],
+        people["removed"],
+    ):
         boards.add_member(board, user)
     boards.add_member(board, people["banned"])
     boards.add_member(board, facilitator, facilitator=True)
     boards.add_member(board, people["requester"]).status = MembershipStatus.REQUESTED
     db.session.commit()
+    membership.invite(facilitator, board, people["invited"])
+    everyone = mentions(people)
+    in_hidden = mentions({k: people[k] for k in MENTIONED_IN_HIDDEN})
 
     anon_thread = posting.start_thread(
         anon_author, board, m("anonthread"), m("anonthreadbody"), anonymous=True
     )
+    hidden_open = posting.start_thread(writer, board, m("hidopentitle"), m("hiddenopening"))
+    hidden_opening = db.session.get(Post, hidden_open.last_post_id)
+    moderation.hide_post(facilitator, hidden_opening, m("hidereason"))
     thread = posting.start_thread(writer, board, m("oldtitle"), m("origbody"))
     opening = db.session.get(Post, thread.last_post_id)
     posting.edit(writer, opening, m("body"), title=m("title"))
-    reply = posting.reply(writer, thread, m("reply"))
+    reply = posting.reply(writer, thread, f"{m('reply')} {everyone}")
     nested = posting.reply(writer, thread, m("nested"), parent=reply)
-    anon = posting.reply(anon_author, thread, m("anon"), anonymous=True)
-    hidden = posting.reply(writer, thread, m("hidden"))
+    anon = posting.reply(anon_author, thread, f"{m('anon')} {everyone}", anonymous=True)
+    hidden = posting.reply(writer, thread, f"{m('hidden')} {in_hidden}")
     moderation.hide_post(facilitator, hidden, m("hidereason"))
     removed = posting.reply(writer, thread, m("removed"))
     posting.remove_own(writer, removed)
 
     board.premoderate_posts = 3
     db.session.commit()
-    pending = posting.reply(newcomer, thread, m("pending"))
+    pending = posting.reply(newcomer, thread, f"{m('pending')} {everyone}")
     pending_thread = posting.start_thread(
         newcomer, board, m("pendingthread"), m("pendingthreadbody")
     )
-    rejected = posting.reply(people["former_member"], thread, m("rejected"))
+    rejected = posting.reply(people["former_member"], thread, f"{m('rejected')} {everyone}")
     assert pending.status == PostStatus.PENDING, "the world needs a post waiting for approval"
     assert not pending_thread.approved, "the world needs a thread waiting for approval"
     assert rejected.status == PostStatus.PENDING
@@ -264,6 +322,8 @@ def _build_board(vis: Visibility, category: Category, people: dict, authors: dic
     report = reports.report_post(people["member"], anon, "other", m("reportnote"))
     membership.remove(facilitator, board, people["banned"], ban=True, reason=m("banreason"))
     membership.leave(people["former_member"], board)
+    membership.remove(facilitator, board, people["removed"], ban=False, reason=m("removereason"))
+    sanctions.mute(facilitator, newcomer, board, None, m("mutereason"))
 
     ids = {
         "opening": opening.id,
@@ -276,22 +336,49 @@ def _build_board(vis: Visibility, category: Category, people: dict, authors: dic
         "rejected": rejected.id,
         "anonthread": anon_thread.last_post_id,
         "pendingthread": pending_thread.last_post_id,
+        "hiddenopening": hidden_opening.id,
     }
-    threads = {"main": thread.id, "anon": anon_thread.id, "pending": pending_thread.id}
+    threads = {
+        "main": thread.id,
+        "anon": anon_thread.id,
+        "pending": pending_thread.id,
+        "hiddenopen": hidden_open.id,
+    }
     for user in people.values():
-        notify.notify(user.id, "reply", f"New reply: {m('notif')}", post_id=ids["reply"])
-        notify.notify(
-            user.id, "mention", f"You were mentioned: {m('notifpending')}", post_id=ids["pending"]
+        # Stored as such (not through notify(), which would also e-mail them): what a list of
+        # notifications shows of news about a post is decided when it is shown.
+        db.session.add_all(
+            [
+                Notification(
+                    user_id=user.id,
+                    kind="reply",
+                    text=f"New reply: {m('notif')}",
+                    post_id=ids["reply"],
+                ),
+                Notification(
+                    user_id=user.id,
+                    kind="mention",
+                    text=f"You were mentioned: {m('notifpending')}",
+                    post_id=ids["pending"],
+                ),
+            ]
         )
     db.session.commit()
     assert db.session.get(Thread, thread.id).title == m("title")
     return BoardWorld(vis, board.id, threads, ids, report.id)
 
 
+def mentions(people: dict) -> str:
+    return " ".join(f"@{user.username}" for user in people.values())
+
+
 def build_world(make_user, category: Category) -> World:
     people = {
         kind: make_user(name, admin=kind == "admin") for kind, name in VIEWER_USERNAMES.items()
     }
+    for kind, user in people.items():
+        user.email_notifications = EMAIL_FREQUENCY[kind]
+    db.session.commit()
     authors = {
         "writer": make_user(WRITER, display_name="Pen Friend"),
         "anon": make_user(ANON_USERNAME, display_name=ANON_DISPLAY_NAME),
@@ -540,6 +627,8 @@ ROUTES: dict[str, Route] = {
     "moderation.report_post": Route(
         "content", _post_route("moderation.report_post", "/report", SOME_POSTS)
     ),
+    # The thread whose opening post was hidden: test_leak_matrix's
+    # test_reporting_a_thread_whose_opening_post_was_hidden_shows_none_of_its_words
     "moderation.report_thread": Route(
         "content", _thread_route("moderation.report_thread", "/report", names=SOME_THREADS)
     ),
