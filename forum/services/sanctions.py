@@ -12,7 +12,9 @@ from forum.i18n import lazy_gettext as _l
 from forum.i18n import speaking_to
 from forum.models import Board, MemberNote, Sanction, SanctionKind, User
 from forum.models.types import utcnow
+from forum.policy import Viewer, transitions
 from forum.services import ServiceError, clean_text, messaging, modlog
+from forum.services.membership import find as find_membership
 from forum.services.notify import notify
 
 REASON_MAX = 2000
@@ -72,7 +74,10 @@ def warn(actor: User, user: User, reason: str, board: Board | None = None) -> Sa
 
 
 def mute(actor: User, user: User, board: Board, days: int | None, reason: str) -> Sanction:
-    """Read-only on one board for a while."""
+    """Read-only on one board for a while: by its facilitators (not on their peers) and admins."""
+    refusal = transitions.may_act_on_member(Viewer(actor), board, find_membership(board, user))
+    if refusal is not None:
+        raise ServiceError(refusal.message, refusal.field)
     reason = _reason(reason)
     sanction = Sanction(
         user_id=user.id,

@@ -338,7 +338,7 @@ def test_an_anonymous_thread_names_nobody_after_the_board_stops_allowing_it(
     thread = posting.start_thread(author, board, "I can't tell my family", "...", anonymous=True)
     reply = posting.reply(helper, thread, "You are not alone.")
     reactions.toggle(author, reply, "thank_you")  # the anonymous author thanks those who answer
-    boards.update_settings(admin, board, anonymous_allowed=False)
+    boards.update_settings(admin, board, anonymous_allowed=False, confirm_widening=True)
 
     fragment = post_html(client_of(app, make_user("viewer")), reply)
     assert buttons(fragment)["Thank you"]["shown"] == "Thank you (1)"
