@@ -683,3 +683,17 @@ def test_only_the_admin_board_edit_route_is_reachable_by_admins(app, category):
         },
     )
     assert fresh(Board, world.board.id).visibility == Visibility.HIDDEN
+
+
+def test_the_members_page_offers_a_facilitator_no_way_to_act_on_their_peers(app, category):
+    world = build(app, category, Visibility.PRIVATE)
+    facilitator = cast(world, "facilitator")
+    peer, lead, plain = (_target(world, role) for role in ("facilitator", "lead", "member"))
+
+    page = world.client(facilitator).get(f"/b/{world.board.id}/members").get_data(as_text=True)
+
+    assert f"Ban {plain.name}" in page and f"Remove {plain.name}" in page
+    for person in (peer, lead):
+        assert f"Ban {person.name}" not in page and f"Remove {person.name}" not in page
+    assert "Only a site admin or the lead facilitator can act on a facilitator." in page
+    assert "Only site admins can act on a lead facilitator." in page

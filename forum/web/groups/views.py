@@ -142,10 +142,17 @@ def members(board_id: int):  # noqa: ANN201
         else:
             flash(_("%(name)s is invited.", name=invited.user.name), "success")
             return redirect(url_for("groups.members", board_id=board.id))
+    memberships = membership.members(board)
+    viewer = current_viewer()
     return render_template(
         "groups/members.html",
         board=board,
-        memberships=membership.members(board),
+        memberships=memberships,
+        out_of_reach={
+            m.user_id: refusal.message
+            for m in memberships
+            if (refusal := transitions.may_act_on_member(viewer, board, m)) is not None
+        },
         form=form,
         remove_form=RemoveForm(),
         simple_form=SimpleForm(),
