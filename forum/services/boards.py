@@ -10,6 +10,7 @@ from forum.i18n import lazy_gettext as _l
 from forum.models import Board, BoardMembership, Category, JoinPolicy, User, Visibility
 from forum.models.boards import DESCRIPTION_MAX, NAME_MAX, MembershipRole, MembershipStatus
 from forum.models.types import utcnow
+from forum.policy import Viewer, transitions
 from forum.services import ServiceError, clean_text, modlog
 
 
@@ -105,20 +106,6 @@ def default_join_policy(visibility: Visibility) -> JoinPolicy:
     )
 
 
-AUDIENCE_RANK = {
-    Visibility.PUBLIC: 0,
-    Visibility.MEMBERS: 1,
-    Visibility.PRIVATE: 2,
-    Visibility.HIDDEN: 2,
-}
-
-
-def widens_audience(old: Visibility, new: Visibility) -> bool:
-    """Would changing a board from ``old`` to ``new`` let more people read what is on it?
-    (Private and hidden boards have the same readers: their members.)"""
-    return AUDIENCE_RANK[new] < AUDIENCE_RANK[old]
-
-
 def check_settings(
     visibility: Visibility,
     join_policy: JoinPolicy,
@@ -197,25 +184,16 @@ def create_board(
 def update_settings(actor: User, board: Board, **settings: object) -> None:
     """Change a board's confidentiality settings (by an admin or the board's facilitator).
 
-    A change to the guidelines' text makes members accept them again. Each change is logged.
+    Facilitators may only narrow who reads the board; widening it takes a site admin who ticks
+    ``confirm_widening`` (:func:`forum.policy.transitions.may_change_settings`). A change to the
+    guidelines' text makes members accept them again. Each change is logged.
     """
     confirmed = bool(settings.pop("confirm_widening", False))
+    refusal = transitions.may_change_settings(Viewer(actor), board, settings, confirmed)
+    if refusal is not None:
+        raise ServiceError(refusal.message, refusal.field)
     visibility = settings.get("visibility", board.visibility)
     join_policy = settings.get("join_policy", board.join_policy)
-    if visibility != board.visibility and widens_audience(board.visibility, visibility):
-        if not actor.is_admin:
-            raise ServiceError(
-                _("Letting more people read this board's past posts needs a site admin."),
-                "visibility",
-            )
-        if not confirmed:
-            raise ServiceError(
-                _(
-                    "More people will be able to read everything ever written here. Tick the box "
-                    "to confirm that the members would accept that."
-                ),
-                "confirm_widening",
-            )
     retention = settings.get("retention_days", board.retention_days)
     premoderate = settings.get("premoderate_posts", board.premoderate_posts)
     check_settings(visibility, join_policy, retention, premoderate)  # type: ignore[arg-type]
@@ -242,22 +220,35 @@ def update_settings(actor: User, board: Board, **settings: object) -> None:
 
 
 def update_board(
+    actor: User,
     board: Board,
     name: str,
     description: str,
     category: Category,
     visibility: Visibility,
     archived: bool,
+    confirm_widening: bool = False,
 ) -> None:
+    """An admin's edit of a board; widening who can read it needs ``confirm_widening``, as in
+    :func:`update_settings`. A board made hidden is joined by invitation only."""
     name = _clean_name(name, "board")
     if _name_taken(Board, name, board.id):
         raise ServiceError(_("A board called '%(name)s' already exists.", name=name), "name")
+    refusal = transitions.may_change_settings(
+        Viewer(actor), board, {"visibility": visibility}, confirm_widening
+    )
+    if refusal is not None:
+        raise ServiceError(refusal.message, refusal.field)
     if category.id != board.category_id:
         board.position = _next_position(Board, category_id=category.id)
     board.name = name
     board.description = _clean_description(description)
     board.category_id = category.id
+    if visibility != board.visibility:
+        modlog.record(actor, "board_settings", board=board, reason="Changed: visibility")
     board.visibility = visibility
+    if visibility == Visibility.HIDDEN:
+        board.join_policy = JoinPolicy.INVITE
     board.archived = archived
     db.session.commit()
 

@@ -23,6 +23,7 @@ from forum.models import (
     Visibility,
 )
 from forum.models.types import utcnow
+from forum.policy import Viewer, can_appoint, can_moderate, transitions
 from forum.services import ServiceError, clean_text, modlog
 from forum.services.notify import notify
 
@@ -35,6 +36,17 @@ def find(board: Board, user: User) -> BoardMembership | None:
             BoardMembership.board_id == board.id, BoardMembership.user_id == user.id
         )
     ).first()
+
+
+def _require_moderator(actor: User, board: Board) -> None:
+    if not can_moderate(Viewer(actor), board):
+        raise ServiceError(_("Only the board's facilitators and site admins can do that."))
+
+
+def _require_reach(actor: User, board: Board, membership: BoardMembership | None) -> None:
+    refusal = transitions.may_act_on_member(Viewer(actor), board, membership)
+    if refusal is not None:
+        raise ServiceError(refusal.message, refusal.field)
 
 
 def _clean_note(note: str) -> str:
@@ -169,6 +181,7 @@ def decide_request(
     facilitator: User, board: Board, membership_id: int, approve: bool, message: str = ""
 ) -> BoardMembership:
     """Approve or decline a request to join; the requester is told, with the optional message."""
+    _require_moderator(facilitator, board)
     membership = _get_request(board, membership_id)
     message = _clean_note(message)
     requester = membership.user
@@ -209,6 +222,7 @@ def decide_request(
 
 
 def invite(facilitator: User, board: Board, user: User, note: str = "") -> BoardMembership:
+    _require_moderator(facilitator, board)
     membership = find(board, user)
     if membership is not None and membership.status == MembershipStatus.MEMBER:
         raise ServiceError(_("%(name)s is already a member.", name=user.name), "username")
@@ -273,6 +287,7 @@ def remove(facilitator: User, board: Board, user: User, ban: bool, reason: str =
     if user.id == facilitator.id:
         raise ServiceError(_("You can't remove yourself; leave the group instead."))
     membership = find(board, user)
+    _require_reach(facilitator, board, membership)
     if ban:
         if membership is None:
             membership = BoardMembership(board_id=board.id, user_id=user.id)
@@ -296,6 +311,7 @@ def remove(facilitator: User, board: Board, user: User, ban: bool, reason: str =
 
 
 def lift_ban(facilitator: User, board: Board, user: User) -> None:
+    _require_moderator(facilitator, board)
     membership = find(board, user)
     if membership is None or membership.status != MembershipStatus.BANNED:
         raise ServiceError(_("%(name)s is not banned from this group.", name=user.name))
@@ -305,11 +321,14 @@ def lift_ban(facilitator: User, board: Board, user: User) -> None:
 
 
 def set_role(actor: User, board: Board, user: User, role: MembershipRole) -> None:
-    """Appoint a member as facilitator (or lead), or return them to member. The caller checks
-    ``Action.APPOINT``; only site admins name a lead facilitator."""
+    """Appoint a member as facilitator (or lead), or return them to member: site admins and the
+    board's lead (``Action.APPOINT``); only site admins name a lead or change a lead's role."""
+    if not can_appoint(Viewer(actor), board):
+        raise ServiceError(_("Only site admins and the lead facilitator appoint facilitators."))
     if role == MembershipRole.LEAD and not actor.is_admin:
         raise ServiceError(_("Only site admins appoint a lead facilitator."))
     membership = find(board, user)
+    _require_reach(actor, board, membership)
     if membership is None or membership.status != MembershipStatus.MEMBER:
         raise ServiceError(_("%(name)s must be a member of the group first.", name=user.name))
     if membership.role == MembershipRole.LEAD and not actor.is_admin:

@@ -11,12 +11,19 @@ from forum.i18n import lazy_gettext as _l
 from forum.i18n import speaking_to
 from forum.models import Board, Post, PostStatus, Thread, User
 from forum.models.posts import CONTENT_WARNING_MAX
-from forum.policy import may_flow
+from forum.policy import Viewer, can_moderate
+from forum.policy.transitions import flow_widens
 from forum.services import ServiceError, clean_text, modlog, posting, security
 from forum.services.notify import notify
 
 REASON_MAX = 1000
 MESSAGE_MAX = 5000
+
+
+def _require_moderator(actor: User, *places: Board) -> None:
+    viewer = Viewer(actor)
+    if not all(can_moderate(viewer, board) for board in places):
+        raise ServiceError(_("Only the board's facilitators and site admins can do that."))
 
 
 def _clean(text: str, limit: int, field: str, required: str | None = None) -> str:
@@ -85,7 +92,8 @@ def move_thread(actor: User, thread: Thread, destination: Board, confirmed: bool
         raise ServiceError(_("The thread is already on that board."), "destination")
     if destination.archived:
         raise ServiceError(_("That board is archived and takes no new threads."), "destination")
-    widens = not may_flow(source, destination)
+    _require_moderator(actor, source, destination)
+    widens = flow_widens(source, destination)
     if widens and not actor.is_admin:
         raise ServiceError(
             _(
@@ -326,6 +334,7 @@ def recount_thread(thread: Thread) -> None:
 
 def split(actor: User, thread: Thread, posts: list[Post], title: str) -> Thread:
     """Move the chosen replies (with replies to them) into a new thread on the same board."""
+    _require_moderator(actor, thread.board)
     title = posting.clean_title(title)
     chosen = {p.id for p in posts if p.thread_id == thread.id and not p.is_opening}
     if not chosen:
@@ -372,7 +381,8 @@ def merge(actor: User, source: Thread, target: Thread) -> None:
     """Append every post of ``source`` to ``target`` (keeping their nesting) and remove it."""
     if source.id == target.id:
         raise ServiceError(_("Choose another thread to merge into."), "target")
-    if not may_flow(source.board, target.board):
+    _require_moderator(actor, source.board, target.board)
+    if flow_widens(source.board, target.board):
         raise ServiceError(
             _(
                 "That thread is on a board more people can read; merging would widen who reads "

@@ -23,6 +23,7 @@ from forum.models import (
 )
 from forum.models.posts import BODY_MAX, PATH_MAX, TITLE_MAX
 from forum.models.types import utcnow
+from forum.policy.transitions import flow_widens
 from forum.services import ServiceError, activity, modlog, reports, watchwords
 from forum.text import render_markdown
 
@@ -222,6 +223,10 @@ def reply(
     if quoted is not None and not _may_quote(author, quoted, thread):
         raise ServiceError(_("That post can't be quoted: it was removed or you can't read it."))
     _check_anonymous(thread.board, anonymous)
+    if quoted is not None and flow_widens(quoted.thread.board, thread.board):
+        raise ServiceError(
+            _("That post can't be quoted here: it would reach people its group keeps it from.")
+        )
     body = clean_body(body)
     screening = watchwords.screen(body)
     watchwords.refuse_if_blocked(screening)

@@ -19,6 +19,7 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from forum import policy
 from forum.extensions import db
@@ -122,11 +123,15 @@ def toggle(user: User, post: Post, kind: str | ReactionKind) -> bool:
     return True
 
 
-def _may_hide_an_author(post: Post) -> bool:
+def _may_hide_an_author(post: Post, threads_with_anonymous: set[int]) -> bool:
     """Could naming who reacted here tie someone to an anonymous post? On a board that allows
-    anonymous posting, and in an anonymous thread (whose author may thank those who answer)
-    even after the board stopped allowing it."""
-    return post.thread.board.anonymous_allowed or post.thread.anonymous
+    anonymous posting, and in a thread with an anonymous post (whose author may thank those who
+    answer) even after the board stopped allowing it: switching anonymity off reveals no one."""
+    return (
+        post.thread.board.anonymous_allowed
+        or post.thread.anonymous
+        or post.thread_id in threads_with_anonymous
+    )
 
 
 def summaries(viewer: Viewer, posts: Sequence[Post]) -> dict[int, list[ReactionSummary]]:
@@ -139,8 +144,22 @@ def summaries(viewer: Viewer, posts: Sequence[Post]) -> dict[int, list[ReactionS
     if not shown:
         return {}
     blocked = viewer.blocked_ids()
+    reacted = aliased(Post)
+    anonymous_in_thread = (
+        select(Post.id)
+        .where(Post.thread_id == reacted.thread_id, Post.anonymous.is_(True))
+        .exists()
+    )
     rows = db.session.execute(
-        select(Reaction.post_id, Reaction.kind, Reaction.user_id, User.display_name, User.username)
+        select(
+            Reaction.post_id,
+            Reaction.kind,
+            Reaction.user_id,
+            User.display_name,
+            User.username,
+            anonymous_in_thread,
+        )
+        .join(reacted, reacted.id == Reaction.post_id)
         .outerjoin(User, User.id == Reaction.user_id)
         .where(Reaction.post_id.in_([post.id for post in shown]))
         .order_by(Reaction.created_at, Reaction.id)
@@ -148,7 +167,11 @@ def summaries(viewer: Viewer, posts: Sequence[Post]) -> dict[int, list[ReactionS
     counts: dict[tuple[int, ReactionKind], int] = {}
     mine: set[tuple[int, ReactionKind]] = set()
     names: dict[tuple[int, ReactionKind], list[str]] = {}
-    for post_id, kind, user_id, display_name, username in rows:
+    hiding: set[int] = set()
+    by_id = {post.id: post for post in shown}
+    for post_id, kind, user_id, display_name, username, has_anonymous in rows:
+        if has_anonymous:
+            hiding.add(by_id[post_id].thread_id)
         key = (post_id, kind)
         counts[key] = counts.get(key, 0) + 1
         if viewer.id is not None and user_id == viewer.id:
@@ -161,7 +184,7 @@ def summaries(viewer: Viewer, posts: Sequence[Post]) -> dict[int, list[ReactionS
             listed.append(display_name or username or str(FORMER_MEMBER))
     result: dict[int, list[ReactionSummary]] = {}
     for post in shown:
-        named = not viewer.is_guest and not _may_hide_an_author(post)
+        named = not viewer.is_guest and not _may_hide_an_author(post, hiding)
         result[post.id] = [
             ReactionSummary(
                 kind=kind,

@@ -12,9 +12,10 @@ from forum.i18n import lazy_gettext as _l
 from forum.i18n import speaking_to
 from forum.models import Board, MemberNote, Sanction, SanctionKind, User
 from forum.models.types import utcnow
-from forum.policy import Viewer, can_list_board, can_moderate
+from forum.policy import Viewer, can_list_board, can_moderate, transitions
 from forum.policy.moderation import can_write_record
 from forum.services import ServiceError, clean_text, messaging, modlog
+from forum.services.membership import find as find_membership
 from forum.services.notify import notify
 
 REASON_MAX = 2000
@@ -85,9 +86,12 @@ def warn(actor: User, user: User, reason: str, board: Board | None = None) -> Sa
 
 
 def mute(actor: User, user: User, board: Board, days: int | None, reason: str) -> Sanction:
-    """Read-only on one board for a while."""
+    """Read-only on one board for a while: by its facilitators (not on their peers) and admins."""
     if not can_moderate(Viewer(actor), board):
         raise ServiceError(_("Choose a board you facilitate."), "board")
+    refusal = transitions.may_act_on_member(Viewer(actor), board, find_membership(board, user))
+    if refusal is not None:
+        raise ServiceError(refusal.message, refusal.field)
     reason = _reason(reason)
     sanction = Sanction(
         user_id=user.id,

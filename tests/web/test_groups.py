@@ -236,8 +236,8 @@ def test_a_declined_request_is_explained_and_the_group_stays_closed(
     assert membership_of(group, member) is None
 
 
-def test_an_open_private_group_lets_a_member_in_at_once(member_client, group, member, facilitator):
-    boards.update_settings(facilitator, group, join_policy=JoinPolicy.OPEN)
+def test_an_open_private_group_lets_a_member_in_at_once(member_client, group, member, admin):
+    boards.update_settings(admin, group, join_policy=JoinPolicy.OPEN, confirm_widening=True)
     closed = text(member_client.get(f"/b/{group.id}"))
     assert "Join this group" in closed
     assert "Ask to join this group" not in closed
@@ -463,12 +463,12 @@ def test_the_facilitator_changes_settings_and_each_change_is_logged(fran, group)
 
     response = fran.post(
         f"/b/{group.id}/settings",
-        data=settings_form(group, premoderate_posts=3, retention_days=90, noindex=False),
+        data=settings_form(group, premoderate_posts=3, retention_days=90),
     )
     assert response.status_code == 302
     assert "The board's settings are saved." in text(fran.get(f"/b/{group.id}/settings"))
     board = db.session.get(Board, group.id)
-    assert (board.premoderate_posts, board.retention_days, board.noindex) == (3, 90, False)
+    assert (board.premoderate_posts, board.retention_days) == (3, 90)
 
     entry = db.session.scalars(
         select(ModerationAction).where(ModerationAction.action == "board_settings")
@@ -496,7 +496,7 @@ def test_an_admin_may_change_any_boards_settings(app, group, admin):
 def test_a_hidden_group_open_to_anyone_is_refused_with_a_reason(fran, group):
     response = fran.post(
         f"/b/{group.id}/settings",
-        data=settings_form(group, visibility="hidden", join_policy="open"),
+        data=settings_form(group, visibility="hidden", join_policy="request"),
     )
 
     assert response.status_code == 422

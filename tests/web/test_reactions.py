@@ -338,12 +338,35 @@ def test_an_anonymous_thread_names_nobody_after_the_board_stops_allowing_it(
     thread = posting.start_thread(author, board, "I can't tell my family", "...", anonymous=True)
     reply = posting.reply(helper, thread, "You are not alone.")
     reactions.toggle(author, reply, "thank_you")  # the anonymous author thanks those who answer
-    boards.update_settings(admin, board, anonymous_allowed=False)
+    boards.update_settings(admin, board, anonymous_allowed=False, confirm_widening=True)
 
     fragment = post_html(client_of(app, make_user("viewer")), reply)
     assert buttons(fragment)["Thank you"]["shown"] == "Thank you (1)"
     assert who_reacted(fragment) is None
     assert "Secret Sky" not in fragment and "author" not in _text(fragment)
+
+
+def test_reactions_near_an_anonymous_reply_name_nobody_after_the_board_stops_allowing_it(
+    app, category, make_user, admin
+):
+    board = boards.create_board(
+        "Hard conversations", category, Visibility.MEMBERS, "Say it", anonymous_allowed=True
+    )
+    opener, helper = make_user("opener"), make_user("helper")
+    author = make_user("author", display_name="Secret Sky")
+    rowan = make_user("rowan", display_name="Rowan Birch")
+    thread = posting.start_thread(opener, board, "Telling the children", "How did you do it?")
+    answer = posting.reply(helper, thread, "We read a picture book together.")
+    anonymous = posting.reply(author, thread, "I still haven't told mine.", anonymous=True)
+    reactions.toggle(author, answer, "thank_you")  # thanks those who answer, anonymously
+    reactions.toggle(rowan, anonymous, "hug")  # reacted where no name was ever shown
+    boards.update_settings(admin, board, anonymous_allowed=False, confirm_widening=True)
+
+    viewer = client_of(app, make_user("viewer"))
+    for post, hidden_name in ((answer, "Secret Sky"), (anonymous, "Rowan Birch")):
+        fragment = post_html(viewer, post)
+        assert who_reacted(fragment) is None
+        assert hidden_name not in fragment
 
 
 def test_people_you_blocked_are_counted_but_not_named(app, opening, make_user):

@@ -45,6 +45,9 @@ class BoardForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[Length(max=DESCRIPTION_MAX)])
     category_id = SelectField(_l("Category"), coerce=int)
     visibility = SelectField(_l("Who can see it"), choices=VISIBILITY_CHOICES)
+    confirm_widening = BooleanField(
+        _l("I confirm: more people may read everything already written on this board.")
+    )
     archived = BooleanField(_l("Archived (readable, but takes no new posts)"))
     submit = SubmitField(_l("Save board"))
 

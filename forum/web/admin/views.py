@@ -6,7 +6,7 @@ import json
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from forum import policy, queries
@@ -115,12 +115,14 @@ def edit_board(board_id: int):  # noqa: ANN201
     if form.validate_on_submit():
         try:
             boards.update_board(
+                current_user,
                 board,
                 form.name.data,
                 form.description.data or "",
                 db.get_or_404(Category, form.category_id.data),
                 Visibility(form.visibility.data),
                 form.archived.data,
+                confirm_widening=bool(form.confirm_widening.data),
             )
         except ServiceError as error:
             show_service_error(form, error)

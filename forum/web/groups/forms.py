@@ -13,7 +13,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from forum.i18n import lazy_gettext as _l
-from forum.models import JoinPolicy
+from forum.models import Board, JoinPolicy, Visibility
+from forum.policy import transitions
 from forum.services.boards import PREMODERATE_MAX, RETENTION_MAX_DAYS
 from forum.services.membership import NOTE_MAX
 from forum.web.admin.forms import VISIBILITY_CHOICES
@@ -111,3 +112,28 @@ class BoardSettingsForm(FlaskForm):
         _l("I confirm: more people may read everything already written on this board.")
     )
     submit = SubmitField(_l("Save settings"))
+
+
+ADMIN_ONLY_CHOICE = _l("Only a site admin can make this board more open.")
+ADMIN_ONLY_SWITCH = _l(
+    "Only a site admin can turn this off: it would let more people read what is already "
+    "written here."
+)
+
+
+def lock_widening(form: BoardSettingsForm, board: Board) -> list[str]:
+    """For a facilitator who is not a site admin: offer only the choices that keep ``board`` at
+    least as closed, and lock the switches only a site admin may turn off. Returns the names of
+    the locked switches (a disabled box is not sent, so the caller keeps the board's value)."""
+    for name, kind in (("visibility", Visibility), ("join_policy", JoinPolicy)):
+        select = getattr(form, name)
+        kept = [c for c in select.choices if not transitions.widens(board, name, kind(c.value))]
+        if len(kept) < len(select.choices):
+            select.choices = kept
+            select.description = ADMIN_ONLY_CHOICE
+    locked = [name for name in transitions.KEEPING if transitions.widens(board, name, False)]
+    for name in locked:
+        switch = getattr(form, name)
+        switch.render_kw = {**(switch.render_kw or {}), "disabled": True}
+        switch.description = ADMIN_ONLY_SWITCH
+    return locked

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from forum import queries
 from forum.extensions import limiter
 from forum.models import JoinPolicy, MembershipRole, Visibility
-from forum.policy import Action
+from forum.policy import Action, transitions
 from forum.services import ServiceError, boards, membership, moderation
 from forum.web import current_viewer
 from forum.web.access import board_for
@@ -23,6 +23,7 @@ from forum.web.groups.forms import (
     LeaveForm,
     RemoveForm,
     SimpleForm,
+    lock_widening,
 )
 from forum.web.limits import per_member
 
@@ -144,10 +145,17 @@ def members(board_id: int):  # noqa: ANN201
         else:
             flash(_("%(name)s is invited.", name=invited.user.name), "success")
             return redirect(url_for("groups.members", board_id=board.id))
+    memberships = membership.members(board)
+    viewer = current_viewer()
     return render_template(
         "groups/members.html",
         board=board,
-        memberships=membership.members(board),
+        memberships=memberships,
+        out_of_reach={
+            m.user_id: refusal.message
+            for m in memberships
+            if (refusal := transitions.may_act_on_member(viewer, board, m)) is not None
+        },
         form=form,
         remove_form=RemoveForm(),
         simple_form=SimpleForm(),
@@ -197,10 +205,15 @@ def unban(board_id: int, user_id: int):  # noqa: ANN201
 def settings(board_id: int):  # noqa: ANN201
     board = board_for(Action.MODERATE, board_id)
     form = BoardSettingsForm(obj=board)
+    locked = [] if current_user.is_admin else lock_widening(form, board)
     if request.method == "GET":
         form.visibility.data = board.visibility.value
         form.join_policy.data = board.join_policy.value
     if form.validate_on_submit():
+        switches = {
+            name: getattr(board, name) if name in locked else bool(getattr(form, name).data)
+            for name in transitions.KEEPING
+        }
         try:
             boards.update_settings(
                 current_user,
@@ -208,14 +221,11 @@ def settings(board_id: int):  # noqa: ANN201
                 visibility=Visibility(form.visibility.data),
                 join_policy=JoinPolicy(form.join_policy.data),
                 guidelines=form.guidelines.data or "",
-                anonymous_allowed=bool(form.anonymous_allowed.data),
                 professionally_led=bool(form.professionally_led.data),
-                exclude_from_search=bool(form.exclude_from_search.data),
-                email_without_text=bool(form.email_without_text.data),
-                noindex=bool(form.noindex.data),
                 retention_days=form.retention_days.data,
                 premoderate_posts=form.premoderate_posts.data,
                 confirm_widening=bool(form.confirm_widening.data),
+                **switches,
             )
         except ServiceError as error:
             show_service_error(form, error)

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from forum import policy, queries
 from forum.extensions import limiter
 from forum.models import Post, PostStatus, Thread
-from forum.policy import Action
+from forum.policy import Action, transitions
 from forum.services import ServiceError, posting, reactions
 from forum.text import quote_markdown, render_markdown
 from forum.web import current_viewer
@@ -82,7 +82,7 @@ def _quoted_post(thread: Thread, quoted_id: str | None) -> Post | None:
     post = queries.find_post(current_viewer(), int(quoted_id))
     if post is None or post.status != PostStatus.VISIBLE:
         raise ServiceError(_("That post can't be quoted: it was removed or you can't read it."))
-    if not policy.may_flow(post.thread.board, thread.board):
+    if transitions.flow_widens(post.thread.board, thread.board):
         raise ServiceError(
             _(
                 "That post was written in “%(source)s”, which fewer people can read than "
@@ -131,7 +131,7 @@ def reply(thread_id: int):  # noqa: ANN201
         show_service_error(form, error)
         return render_template("threads/reply.html", thread=thread, form=form, parent=parent), 422
     if request.method == "GET" and quoted is not None:
-        author = policy.author_shown_to(viewer, quoted)
+        author = transitions.quoted_author(quoted)
         form.body.data = quote_markdown(
             quoted.source, author.name if author else _("Anonymous member")
         )
