@@ -18,6 +18,7 @@ from forum.i18n import local_time
 from forum.models import Board, Thread, User, WatchLevel
 from forum.policy import Action, Viewer
 from forum.text import excerpt
+from forum.web import hostile
 from forum.web.drafts import field_label, kept_fields
 from forum.web.notifications.forms import WatchForm
 
@@ -163,6 +164,7 @@ def register_web(app: Flask) -> None:
     from forum.web.search.views import bp as search_bp
     from forum.web.threads.views import bp as threads_bp
 
+    hostile.init_app(app)
     for blueprint in (
         boards_bp,
         threads_bp,
