@@ -2,9 +2,9 @@
 
 Three guards, each registered once for the whole app:
 
-* :class:`IdConverter` (``<id:name>`` in routes): a row id is a whole number in 1..2**63-1,
-  the range of the databases' BIGINT; anything else is a page that does not exist (404),
-  decided before a view or the database sees it.
+* :class:`IdConverter` (``<id:name>`` in routes): a row id is a whole number in 1..2**31-1,
+  the range of the INTEGER id columns (PostgreSQL refuses more with an error); anything else
+  is a page that does not exist (404), decided before a view or the database sees it.
 * :func:`refuse_unreadable_input` (``before_request``): text with a NUL character (which
   PostgreSQL cannot store or compare) or bytes that are not UTF-8, in the path, the query
   string or the form, is refused with a 400 page that says what was wrong.
@@ -22,14 +22,14 @@ from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter, Map
 
-#: The largest id a BIGINT column holds (PostgreSQL and SQLite alike).
-MAX_ID = 2**63 - 1
+#: The largest id an INTEGER column holds on PostgreSQL (the ids are INTEGER; a test holds it).
+MAX_ID = 2**31 - 1
 #: Page numbers and other counts read from an address: more than enough, and safe as OFFSET.
 MAX_PAGE = 1_000_000
 
 
 class IdConverter(IntegerConverter):
-    """``<id:thread_id>``: an id the database can hold (1..2**63-1), else 404."""
+    """``<id:thread_id>``: an id the database can hold (1..:data:`MAX_ID`), else 404."""
 
     def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:  # noqa: A002
         super().__init__(map, min=1, max=MAX_ID)

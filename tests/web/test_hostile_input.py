@@ -29,7 +29,7 @@ import pytest
 from flask import Flask, got_request_exception
 from flask.testing import FlaskClient
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import BigInteger, Integer, select
 from werkzeug.routing import IntegerConverter, Rule
 from wtforms import (
     BooleanField,
@@ -55,10 +55,10 @@ from forum.services import (
     sanctions,
     watchwords,
 )
-from forum.web.hostile import IdConverter
+from forum.web.hostile import MAX_ID, IdConverter
 from tests.conftest import PASSWORD, login
 
-HUGE_IDS = (str(2**63), str(2**64), str(10**30), "-1")
+HUGE_IDS = (str(2**63), str(2**64), str(10**30), "-1", str(2**31))
 NUL = "scan\x00ning"
 LONG = "x" * 100_000
 OVERLONG = "100,000 characters"
@@ -276,12 +276,18 @@ def variants(names: dict[str, str], for_get: bool) -> list[Variant]:
             pairs = [(n, "scan") for n in text] + [(n, day) for n in dates]
             result.append(Variant(f"dates {day}", pairs))
     else:
-        result.append(
+        result += [
             Variant(
                 "100,000 characters, huge numbers, dates 99999-01-01 and x, repeated",
                 [(n, v) for n in text for v in (LONG, *NUMBERS)] + numbers,
+            ),
+        ]
+        if numbers:
+            # Where the only hostile values are numbers (a form whose text may be left empty
+            # then acts on them: nothing may change).
+            result.append(
+                Variant("huge numbers, dates 99999-01-01 and x, repeated, no text", numbers)
             )
-        )
     return result
 
 
@@ -496,7 +502,21 @@ def test_an_id_out_of_range_is_a_page_that_does_not_exist(client, thread, number
 
 
 def test_the_largest_id_a_database_holds_is_looked_up_and_not_found(client, thread):
-    assert client.get(f"/t/{2**63 - 1}").status_code == 404
+    assert client.get(f"/t/{MAX_ID}").status_code == 404
+    assert client.get(f"/p/{MAX_ID}").status_code == 404
+
+
+def test_the_id_converter_allows_exactly_what_the_id_columns_hold():
+    """Ids are INTEGER (PostgreSQL: up to 2**31-1); BIGINT ids would need MAX_ID = 2**63-1."""
+    ids = [
+        column
+        for table in db.metadata.sorted_tables
+        for column in table.primary_key.columns
+        if isinstance(column.type, Integer)
+    ]
+    assert ids
+    wider = [str(column) for column in ids if isinstance(column.type, BigInteger)]
+    assert (2**63 - 1 if wider else 2**31 - 1) == MAX_ID, wider
 
 
 @pytest.mark.parametrize(
