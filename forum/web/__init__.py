@@ -18,7 +18,7 @@ from forum.i18n import local_time
 from forum.models import Board, Thread, User, WatchLevel
 from forum.policy import Action, Viewer
 from forum.text import excerpt
-from forum.web import hostile
+from forum.web import busy, hostile
 from forum.web.drafts import field_label, kept_fields
 from forum.web.notifications.forms import WatchForm
 
@@ -165,6 +165,7 @@ def register_web(app: Flask) -> None:
     from forum.web.threads.views import bp as threads_bp
 
     hostile.init_app(app)
+    busy.init_app(app)
     for blueprint in (
         boards_bp,
         threads_bp,
