@@ -62,6 +62,10 @@ HUGE_IDS = (str(2**63), str(2**64), str(10**30), "-1", str(2**31))
 NUL = "scan\x00ning"
 LONG = "x" * 100_000
 OVERLONG = "100,000 characters"
+TEXT_FIELDS = frozenset(
+    {"StringField", "TextAreaField", "PasswordField", "EmailField", "HiddenField", "SearchField"}
+    | {"URLField", "TelField"}
+)
 DATES = ("9999-12-31", "0001-01-01", "99999-01-01", "x")
 NUMBERS = (str(2**63), str(10**30), "-1")
 
@@ -215,16 +219,7 @@ def _fields() -> dict[str, str]:
                 kind = "date"
             elif issubclass(cls, IntegerField):
                 kind = "number"
-            elif cls.__name__ in (
-                "StringField",
-                "TextAreaField",
-                "PasswordField",
-                "EmailField",
-                "HiddenField",
-                "SearchField",
-                "URLField",
-                "TelField",
-            ):
+            elif cls.__name__ in TEXT_FIELDS:
                 kind = "text"
             else:
                 kind = "number"
@@ -609,3 +604,46 @@ def test_hostile_posts_with_csrf_on_are_refused_and_change_nothing(
         with checked.app_context():
             db.engine.dispose()
     assert changed(before, snapshot()) == []
+
+
+#: Free-text fields without a Length validator of their own, and what bounds them instead.
+UNBOUNDED_BY_THE_FORM = {
+    # The directory service checks every field's length and names the field in its message.
+    "SupportGroupForm.name": "services.directory NAME_MAX",
+    "SupportGroupForm.description": "services.directory DESCRIPTION_MAX",
+    "SupportGroupForm.city": "services.directory CITY_MAX",
+    "SupportGroupForm.website": "services.directory WEBSITE_MAX",
+    # Must equal the new password, which is bounded.
+    "ResetPasswordForm.confirm": "EqualTo(password)",
+    "ChangePasswordForm.confirm": "EqualTo(new_password)",
+    # A hidden choice, checked against the watch levels.
+    "WatchForm.level": "one of the watch levels",
+    # Not bounded yet (a facilitator's own text; the request size limit applies): see report.
+    "BoardSettingsForm.guidelines": "MAX_CONTENT_LENGTH only",
+}
+
+
+def test_every_text_field_has_a_length_limit_of_its_own(app):
+    """100,000 characters get the form's own "too long" message, not a database error."""
+    from wtforms.validators import Length
+
+    unbounded = []
+    for form in _forms():
+        for name in dir(form):
+            unbound = getattr(form, name, None)
+            if not isinstance(unbound, UnboundField) or name == "csrf_token":
+                continue
+            if unbound.field_class.__name__ not in TEXT_FIELDS:
+                continue
+            validators = unbound.kwargs.get("validators") or []
+            bounded = any(isinstance(v, Length) and v.max not in (None, -1) for v in validators)
+            key = f"{form.__name__}.{name}"
+            if not bounded and key not in UNBOUNDED_BY_THE_FORM:
+                unbounded.append(key)
+    assert not unbounded, f"text fields without Length(max=…): {sorted(unbounded)}"
+
+
+def test_an_overlong_sign_in_gets_the_forms_own_message(client, member):
+    response = client.post("/login", data={"login": "jen", "password": "p" * 100_000})
+    assert response.status_code == 422
+    assert "longer than 1024 characters" in response.get_data(as_text=True)
