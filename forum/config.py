@@ -135,6 +135,9 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "UNANSWERED_AFTER_HOURS": env_int("FORUM_UNANSWERED_AFTER_HOURS", 12),
         "NEWER_MEMBER_DAYS": env_int("FORUM_NEWER_MEMBER_DAYS", 30),
         "SQLITE_BUSY_TIMEOUT_MS": env_int("FORUM_SQLITE_BUSY_TIMEOUT_MS", 5000),
+        #: PostgreSQL: a lock wait longer than this fails as busy and the request is run again
+        #: (forum/web/busy.py); 0 waits as long as it takes.
+        "POSTGRES_LOCK_TIMEOUT_MS": env_int("FORUM_POSTGRES_LOCK_TIMEOUT_MS", 0),
         #: Where members' pictures are kept (re-encoded, under avatars/).
         "UPLOAD_FOLDER": Path(env_str("FORUM_UPLOAD_FOLDER", str(instance_path / "uploads"))),
         "AVATAR_MAX_BYTES": env_int("FORUM_AVATAR_MAX_BYTES", 2 * 1024 * 1024),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -9,6 +11,7 @@ from contextvars import ContextVar
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 from forum.extensions import db
 
@@ -22,6 +25,18 @@ def configure_engine(app: Flask) -> None:
     if engine.dialect.name == "sqlite":
         busy_timeout_ms = int(app.config["SQLITE_BUSY_TIMEOUT_MS"])
         _tune_sqlite(engine, busy_timeout_ms)
+    elif engine.dialect.name == "postgresql" and app.config.get("POSTGRES_LOCK_TIMEOUT_MS"):
+        _limit_postgres_lock_waits(engine, int(app.config["POSTGRES_LOCK_TIMEOUT_MS"]))
+
+
+def _limit_postgres_lock_waits(engine: Engine, lock_timeout_ms: int) -> None:
+    """A statement that waits longer than this for a lock fails as "busy" (and is retried)."""
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, connection_record):  # noqa: ANN001, ARG001
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = %d" % lock_timeout_ms)  # noqa: UP031 - an int
+        dbapi_connection.commit()
 
 
 def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
@@ -66,12 +81,55 @@ def write_transaction() -> Iterator[None]:
         _writing.reset(token)
 
 
+@contextmanager
+def reading_only() -> Iterator[None]:
+    """Start transactions as plain reads inside the block (a page shown while another
+    connection holds SQLite's write lock, which a reader in WAL mode does not wait for)."""
+    db.session.rollback()
+    token = _reading.set(True)
+    try:
+        yield
+    finally:
+        _reading.reset(token)
+        db.session.rollback()
+
+
+_reading: ContextVar[bool] = ContextVar("kindred_reading", default=False)
+
+
 def _writes_expected() -> bool:
     from flask import has_request_context, request
 
+    if _reading.get():
+        return False
     if _writing.get():
         return True
     return not has_request_context() or request.method not in ("GET", "HEAD", "OPTIONS")
+
+
+#: PostgreSQL's SQLSTATEs for "try again": serialization failure, deadlock, lock wait timeout.
+BUSY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+#: Seconds to wait before each retry (a random part is added, so that waiters spread out).
+BUSY_BACKOFF = (0.05, 0.25, 1.0)
+
+
+def is_busy(error: BaseException) -> bool:
+    """Whether a database error means "busy, try again" rather than a mistake: SQLite's lock
+    wait ran past the busy timeout, or PostgreSQL gave up a transaction that may succeed if
+    run again."""
+    if not isinstance(error, DBAPIError):
+        return False
+    original = error.orig
+    if getattr(original, "sqlstate", None) in BUSY_SQLSTATES:
+        return True
+    message = str(original).lower()
+    return "database is locked" in message or "database is busy" in message
+
+
+def pause_before_retry(attempt: int) -> None:
+    """Wait a little before the ``attempt``-th retry of a transaction the database refused."""
+    delay = BUSY_BACKOFF[min(attempt, len(BUSY_BACKOFF) - 1)]
+    time.sleep(delay * (1 + random.random()))  # noqa: S311 - spreading waiters, not secrecy
 
 
 def render_migration_item(type_: str, obj: object, autogen_context: object) -> str | bool:

@@ -203,6 +203,15 @@ def without_site_script(markup: str) -> str:
     return markup.replace(SITE_SCRIPT_TAG, "", 1)
 
 
+CSRF_TOKEN_INPUT = re.compile(r"<input\b[^>]*\bname=\"csrf_token\"[^>]*>")
+
+
+def without_tokens(markup: str) -> str:
+    """A page without its CSRF token fields: random text, which may happen to contain any
+    short word ("jen"), so a name asserted absent is looked for everywhere but there."""
+    return CSRF_TOKEN_INPUT.sub("", markup)
+
+
 def login(client: FlaskClient, user_or_name: User | str, password: str = PASSWORD):
     name = user_or_name if isinstance(user_or_name, str) else user_or_name.username
     return client.post("/login", data={"login": name, "password": password})

@@ -24,6 +24,7 @@ from forum.policy.moderation import (
     moderates_anything,
 )
 from forum.text import excerpt
+from forum.web import busy, hostile
 from forum.web.drafts import field_label, form_page, kept_fields
 from forum.web.notifications.forms import WatchForm
 from forum.web.request_guard import leave_session_untouched
@@ -170,6 +171,8 @@ def register_web(app: Flask) -> None:
     from forum.web.search.views import bp as search_bp
     from forum.web.threads.views import bp as threads_bp
 
+    hostile.init_app(app)
+    busy.init_app(app)
     for blueprint in (
         boards_bp,
         threads_bp,

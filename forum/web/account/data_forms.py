@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, RadioField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, Length
 
 from forum.i18n import lazy_gettext as _l
+from forum.web.auth.forms import TYPED_MAX
 
 KEEP, ERASE = "keep", "erase"
 
@@ -20,7 +21,7 @@ class DeleteAccountForm(FlaskForm):
     password = PasswordField(
         _l("Your password"),
         description=_l("To be sure it is you."),
-        validators=[InputRequired(_l("Please enter your password."))],
+        validators=[InputRequired(_l("Please enter your password.")), Length(max=TYPED_MAX)],
     )
     posts = RadioField(
         _l("Your posts"),

@@ -14,7 +14,7 @@ from wtforms.validators import EqualTo, InputRequired, Length
 
 from forum.i18n import lazy_gettext as _l
 from forum.models.users import DISPLAY_NAME_MAX
-from forum.web.auth.forms import PASSWORD_RULE
+from forum.web.auth.forms import PASSWORD_RULE, TYPED_MAX
 
 
 class SettingsForm(FlaskForm):
@@ -44,7 +44,10 @@ class SettingsForm(FlaskForm):
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
         _l("Current password"),
-        validators=[InputRequired(_l("Please enter your current password."))],
+        validators=[
+            InputRequired(_l("Please enter your current password.")),
+            Length(max=TYPED_MAX),
+        ],
     )
     new_password = PasswordField(
         _l("New password"),
@@ -84,7 +87,8 @@ class TwoFactorCodeForm(FlaskForm):
 
 class DisableTwoFactorForm(FlaskForm):
     password = PasswordField(
-        _l("Your password"), validators=[InputRequired(_l("Please enter your password."))]
+        _l("Your password"),
+        validators=[InputRequired(_l("Please enter your password.")), Length(max=TYPED_MAX)],
     )
     code = StringField(
         _l("Code from your authenticator app (or a recovery code)"),

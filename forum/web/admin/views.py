@@ -60,7 +60,7 @@ def new_category():  # noqa: ANN201
     return render_template("admin/category_form.html", form=form, category=None), form_status(form)
 
 
-@bp.route("/categories/<int:category_id>", methods=["GET", "POST"])
+@bp.route("/categories/<id:category_id>", methods=["GET", "POST"])
 def edit_category(category_id: int):  # noqa: ANN201
     category = db.get_or_404(Category, category_id)
     form = CategoryForm(obj=category)
@@ -108,7 +108,7 @@ def new_board():  # noqa: ANN201
     return render_template("admin/board_form.html", form=form, board=None), form_status(form)
 
 
-@bp.route("/boards/<int:board_id>", methods=["GET", "POST"])
+@bp.route("/boards/<id:board_id>", methods=["GET", "POST"])
 def edit_board(board_id: int):  # noqa: ANN201
     board = queries.get_board_or_404(current_viewer(), board_id)
     form = _board_form(board)
@@ -132,7 +132,7 @@ def edit_board(board_id: int):  # noqa: ANN201
     return render_template("admin/board_form.html", form=form, board=board), form_status(form)
 
 
-@bp.post("/<kind>/<int:item_id>/move")
+@bp.post("/<kind>/<id:item_id>/move")
 def move(kind: str, item_id: int):  # noqa: ANN201
     model = {"categories": Category, "boards": Board}.get(kind)
     if model is None or not MoveForm().validate_on_submit():
@@ -176,7 +176,7 @@ def watched_words():  # noqa: ANN201
     ), form_status(form)
 
 
-@bp.post("/watched-words/<int:word_id>/delete")
+@bp.post("/watched-words/<id:word_id>/delete")
 def delete_watched_word(word_id: int):  # noqa: ANN201
     if not MoveForm().validate_on_submit():
         abort(400)

@@ -8,6 +8,8 @@ from forum.i18n import lazy_gettext as _l
 from forum.models.users import USERNAME_MAX
 from forum.services.accounts import PASSWORD_MAX, PASSWORD_MIN
 
+#: A bound for what is typed to be checked, not stored (a password, a return address).
+TYPED_MAX = 1024
 PASSWORD_RULE = Length(
     min=PASSWORD_MIN,
     max=PASSWORD_MAX,
@@ -34,6 +36,7 @@ class RegisterForm(FlaskForm):
         validators=[
             InputRequired(_l("Please enter your e-mail address.")),
             Email(_l("Please enter a valid e-mail address.")),
+            Length(max=254),
         ],
     )
     password = PasswordField(
@@ -63,13 +66,14 @@ class RegisterForm(FlaskForm):
 class LoginForm(FlaskForm):
     login = StringField(
         _l("Username or e-mail address"),
-        validators=[InputRequired(_l("Please enter your username or e-mail."))],
+        validators=[InputRequired(_l("Please enter your username or e-mail.")), Length(max=254)],
     )
     password = PasswordField(
-        _l("Password"), validators=[InputRequired(_l("Please enter your password."))]
+        _l("Password"),
+        validators=[InputRequired(_l("Please enter your password.")), Length(max=TYPED_MAX)],
     )
     remember = BooleanField(_l("Keep me signed in on this device"))
-    next = HiddenField()
+    next = HiddenField(validators=[Length(max=TYPED_MAX)])
     submit = SubmitField(_l("Sign in"))
 
 
@@ -80,7 +84,7 @@ class LogoutForm(FlaskForm):
 class ResetRequestForm(FlaskForm):
     login = StringField(
         _l("Username or e-mail address"),
-        validators=[InputRequired(_l("Please enter your username or e-mail."))],
+        validators=[InputRequired(_l("Please enter your username or e-mail.")), Length(max=254)],
     )
     submit = SubmitField(_l("Send me a reset link"))
 

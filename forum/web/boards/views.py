@@ -26,7 +26,7 @@ def index():  # noqa: ANN201
     return render_template("boards/index.html", categories=queries.board_index(current_viewer()))
 
 
-@bp.get("/b/<int:board_id>")
+@bp.get("/b/<id:board_id>")
 def board(board_id: int):  # noqa: ANN201
     viewer = current_viewer()
     board = queries.get_board_or_404(viewer, board_id)
@@ -46,7 +46,7 @@ def board(board_id: int):  # noqa: ANN201
     )
 
 
-@bp.route("/b/<int:board_id>/new", methods=["GET", "POST"])
+@bp.route("/b/<id:board_id>/new", methods=["GET", "POST"])
 @login_required
 @limiter.limit("10 per hour", methods=["POST"], key_func=per_member, exempt_when=previewing)
 def new_thread(board_id: int):  # noqa: ANN201

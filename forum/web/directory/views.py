@@ -111,7 +111,7 @@ def new_group():  # noqa: ANN201
     return render_template("directory/group_form.html", form=form, group=None), form_status(form)
 
 
-@bp.route("/admin/groups/<int:group_id>/edit", methods=["GET", "POST"])
+@bp.route("/admin/groups/<id:group_id>/edit", methods=["GET", "POST"])
 @admins_only
 def edit_group(group_id: int):  # noqa: ANN201
     group = _group_or_404(group_id)
@@ -135,7 +135,7 @@ def edit_group(group_id: int):  # noqa: ANN201
     ), form_status(form)
 
 
-@bp.post("/admin/groups/<int:group_id>/delete")
+@bp.post("/admin/groups/<id:group_id>/delete")
 @admins_only
 def delete_group(group_id: int):  # noqa: ANN201
     group = _group_or_404(group_id)

@@ -14,6 +14,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from forum.i18n import lazy_gettext as _l
 from forum.models import Board, JoinPolicy, Visibility
+from forum.models.users import USERNAME_MAX
 from forum.policy import transitions
 from forum.services.boards import PREMODERATE_MAX, RETENTION_MAX_DAYS
 from forum.services.membership import NOTE_MAX
@@ -53,7 +54,8 @@ class DecisionForm(FlaskForm):
 
 class InviteForm(FlaskForm):
     username = StringField(
-        _l("Username to invite"), validators=[InputRequired(_l("Please enter a username."))]
+        _l("Username to invite"),
+        validators=[InputRequired(_l("Please enter a username.")), Length(max=USERNAME_MAX + 1)],
     )
     note = TextAreaField(
         _l("A note with the invitation (optional)"), validators=[Length(max=NOTE_MAX)]

@@ -37,7 +37,7 @@ def _user_or_error(username: str):  # noqa: ANN202
     return user
 
 
-@bp.post("/b/<int:board_id>/join")
+@bp.post("/b/<id:board_id>/join")
 @login_required
 @limiter.limit("10 per hour", key_func=per_member)
 def join(board_id: int):  # noqa: ANN201
@@ -59,7 +59,7 @@ def join(board_id: int):  # noqa: ANN201
     return render_template("boards/closed.html", board=board, join_form=form), 422
 
 
-@bp.route("/b/<int:board_id>/agreement", methods=["GET", "POST"])
+@bp.route("/b/<id:board_id>/agreement", methods=["GET", "POST"])
 @login_required
 def agreement(board_id: int):  # noqa: ANN201
     """Members accept the group's agreement again after it changed."""
@@ -77,7 +77,7 @@ def agreement(board_id: int):  # noqa: ANN201
     return render_template("groups/agreement.html", board=board, form=form), form_status(form)
 
 
-@bp.post("/b/<int:board_id>/leave")
+@bp.post("/b/<id:board_id>/leave")
 @login_required
 def leave(board_id: int):  # noqa: ANN201
     board = queries.get_board_or_404(current_viewer(), board_id)
@@ -92,7 +92,7 @@ def leave(board_id: int):  # noqa: ANN201
     return redirect(url_for("boards.index"))
 
 
-@bp.get("/b/<int:board_id>/requests")
+@bp.get("/b/<id:board_id>/requests")
 @login_required
 def requests(board_id: int):  # noqa: ANN201
     board = board_for(Action.MODERATE, board_id)
@@ -104,7 +104,7 @@ def requests(board_id: int):  # noqa: ANN201
     )
 
 
-@bp.post("/b/<int:board_id>/requests/<int:membership_id>")
+@bp.post("/b/<id:board_id>/requests/<id:membership_id>")
 @login_required
 def decide(board_id: int, membership_id: int):  # noqa: ANN201
     board = board_for(Action.MODERATE, board_id)
@@ -130,7 +130,7 @@ def decide(board_id: int, membership_id: int):  # noqa: ANN201
     return redirect(url_for("groups.requests", board_id=board.id))
 
 
-@bp.route("/b/<int:board_id>/members", methods=["GET", "POST"])
+@bp.route("/b/<id:board_id>/members", methods=["GET", "POST"])
 @login_required
 def members(board_id: int):  # noqa: ANN201
     board = board_for(Action.MODERATE, board_id)
@@ -162,7 +162,7 @@ def members(board_id: int):  # noqa: ANN201
     ), form_status(form)
 
 
-@bp.post("/b/<int:board_id>/members/<int:user_id>/remove")
+@bp.post("/b/<id:board_id>/members/<id:user_id>/remove")
 @login_required
 def remove(board_id: int, user_id: int):  # noqa: ANN201
     board = board_for(Action.MODERATE, board_id)
@@ -184,7 +184,7 @@ def remove(board_id: int, user_id: int):  # noqa: ANN201
     return redirect(url_for("groups.members", board_id=board.id))
 
 
-@bp.post("/b/<int:board_id>/members/<int:user_id>/unban")
+@bp.post("/b/<id:board_id>/members/<id:user_id>/unban")
 @login_required
 def unban(board_id: int, user_id: int):  # noqa: ANN201
     board = board_for(Action.MODERATE, board_id)
@@ -200,7 +200,7 @@ def unban(board_id: int, user_id: int):  # noqa: ANN201
     return redirect(url_for("groups.members", board_id=board.id))
 
 
-@bp.route("/b/<int:board_id>/settings", methods=["GET", "POST"])
+@bp.route("/b/<id:board_id>/settings", methods=["GET", "POST"])
 @login_required
 def settings(board_id: int):  # noqa: ANN201
     board = board_for(Action.MODERATE, board_id)
@@ -235,7 +235,7 @@ def settings(board_id: int):  # noqa: ANN201
     return render_template("groups/settings.html", board=board, form=form), form_status(form)
 
 
-@bp.get("/b/<int:board_id>/queue")
+@bp.get("/b/<id:board_id>/queue")
 @login_required
 def queue(board_id: int):  # noqa: ANN201
     board = board_for(Action.MODERATE, board_id)
@@ -244,7 +244,7 @@ def queue(board_id: int):  # noqa: ANN201
     )
 
 
-@bp.post("/p/<int:post_id>/approve")
+@bp.post("/p/<id:post_id>/approve")
 @login_required
 def approve(post_id: int):  # noqa: ANN201
     post = queries.get_moderated_post_or_404(current_viewer(), post_id)
@@ -262,7 +262,7 @@ def approve(post_id: int):  # noqa: ANN201
     return redirect(url_for("groups.queue", board_id=post.thread.board_id))
 
 
-@bp.post("/b/<int:board_id>/members/<int:user_id>/role")
+@bp.post("/b/<id:board_id>/members/<id:user_id>/role")
 @login_required
 def set_role(board_id: int, user_id: int):  # noqa: ANN201
     board = board_for(Action.APPOINT, board_id)

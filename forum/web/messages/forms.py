@@ -9,6 +9,7 @@ from forum.i18n import lazy_gettext as _l
 from forum.models import MessagePolicy
 from forum.models.messages import MESSAGE_MAX, SUBJECT_MAX
 from forum.models.moderation import REPORT_REASON_LABELS
+from forum.models.users import USERNAME_MAX
 from forum.services.reports import NOTE_MAX
 from forum.web.forms import normalise_newlines
 
@@ -19,7 +20,7 @@ class NewConversationForm(FlaskForm):
     recipients = StringField(
         _l("To"),
         description=_l("Usernames, separated by commas (up to 9 people)."),
-        validators=[InputRequired(_l("Please choose who to write to."))],
+        validators=[InputRequired(_l("Please choose who to write to.")), Length(max=400)],
     )
     subject = StringField(
         _l("Subject"),
@@ -49,7 +50,8 @@ class ReplyForm(FlaskForm):
 
 class AddPersonForm(FlaskForm):
     username = StringField(
-        _l("Add someone (username)"), validators=[InputRequired(_l("Please enter a username."))]
+        _l("Add someone (username)"),
+        validators=[InputRequired(_l("Please enter a username.")), Length(max=USERNAME_MAX + 1)],
     )
     submit = SubmitField(_l("Add to conversation"))
 

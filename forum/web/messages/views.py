@@ -92,7 +92,7 @@ def new():  # noqa: ANN201
     return render_template("messages/new.html", form=form), form_status(form)
 
 
-@bp.get("/<int:conversation_id>")
+@bp.get("/<id:conversation_id>")
 @login_required
 def conversation(conversation_id: int):  # noqa: ANN201
     conversation = queries.get_conversation_or_404(current_viewer(), conversation_id)
@@ -103,7 +103,7 @@ def conversation(conversation_id: int):  # noqa: ANN201
     return _conversation_page(conversation, ReplyForm())
 
 
-@bp.post("/<int:conversation_id>/reply")
+@bp.post("/<id:conversation_id>/reply")
 @login_required
 @limiter.limit("60 per hour", key_func=per_member)
 def reply(conversation_id: int):  # noqa: ANN201
@@ -121,7 +121,7 @@ def reply(conversation_id: int):  # noqa: ANN201
     return _conversation_page(conversation, form, 422)
 
 
-@bp.post("/<int:conversation_id>/people")
+@bp.post("/<id:conversation_id>/people")
 @login_required
 def add_person(conversation_id: int):  # noqa: ANN201
     conversation = queries.get_conversation_or_404(current_viewer(), conversation_id)
@@ -142,7 +142,7 @@ def add_person(conversation_id: int):  # noqa: ANN201
     return redirect(url_for("messages.conversation", conversation_id=conversation.id))
 
 
-@bp.post("/<int:conversation_id>/<action>")
+@bp.post("/<id:conversation_id>/<action>")
 @login_required
 def file(conversation_id: int, action: str):  # noqa: ANN201
     """Leave, mute, unmute, archive or unarchive a conversation."""
@@ -167,7 +167,7 @@ def file(conversation_id: int, action: str):  # noqa: ANN201
     return redirect(url_for("messages.conversation", conversation_id=conversation.id))
 
 
-@bp.route("/<int:conversation_id>/m/<int:message_id>/report", methods=["GET", "POST"])
+@bp.route("/<id:conversation_id>/m/<id:message_id>/report", methods=["GET", "POST"])
 @login_required
 @limits.reports
 def report(conversation_id: int, message_id: int):  # noqa: ANN201

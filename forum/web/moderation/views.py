@@ -49,7 +49,7 @@ from forum.web.moderation.forms import (
 bp = Blueprint("moderation", __name__)
 
 
-@bp.route("/p/<int:post_id>/reveal", methods=["GET", "POST"])
+@bp.route("/p/<id:post_id>/reveal", methods=["GET", "POST"])
 @login_required
 def reveal(post_id: int):  # noqa: ANN201
     post = post_for(Action.REVEAL_AUTHOR, post_id)
@@ -65,7 +65,7 @@ def reveal(post_id: int):  # noqa: ANN201
     ), form_status(form)
 
 
-@bp.route("/p/<int:post_id>/message-author", methods=["GET", "POST"])
+@bp.route("/p/<id:post_id>/message-author", methods=["GET", "POST"])
 @login_required
 def message_author(post_id: int):  # noqa: ANN201
     post = post_for(Action.MESSAGE_AUTHOR, post_id)
@@ -83,7 +83,7 @@ def message_author(post_id: int):  # noqa: ANN201
     )
 
 
-@bp.route("/t/<int:thread_id>/move", methods=["GET", "POST"])
+@bp.route("/t/<id:thread_id>/move", methods=["GET", "POST"])
 @login_required
 def move(thread_id: int):  # noqa: ANN201
     viewer = current_viewer()
@@ -143,7 +143,7 @@ def dashboard():  # noqa: ANN201
     )
 
 
-@bp.route("/moderation/reports/<int:report_id>", methods=["GET", "POST"])
+@bp.route("/moderation/reports/<id:report_id>", methods=["GET", "POST"])
 @login_required
 def report_detail(report_id: int):  # noqa: ANN201
     viewer = _require_some_moderation()
@@ -168,7 +168,7 @@ def report_detail(report_id: int):  # noqa: ANN201
     ), form_status(form)
 
 
-@bp.post("/moderation/reports/<int:report_id>/claim")
+@bp.post("/moderation/reports/<id:report_id>/claim")
 @login_required
 def claim(report_id: int):  # noqa: ANN201
     viewer = _require_some_moderation()
@@ -194,7 +194,7 @@ def _report_page(heading: str, action_url: str, preview_html: str | None, form: 
     ), form_status(form)
 
 
-@bp.route("/p/<int:post_id>/report", methods=["GET", "POST"])
+@bp.route("/p/<id:post_id>/report", methods=["GET", "POST"])
 @login_required
 @limits.reports
 def report_post(post_id: int):  # noqa: ANN201
@@ -216,7 +216,7 @@ def report_post(post_id: int):  # noqa: ANN201
     )
 
 
-@bp.route("/t/<int:thread_id>/report", methods=["GET", "POST"])
+@bp.route("/t/<id:thread_id>/report", methods=["GET", "POST"])
 @login_required
 @limits.reports
 def report_thread(thread_id: int):  # noqa: ANN201
@@ -270,7 +270,7 @@ def report_user(username: str):  # noqa: ANN201
 # --- actions on posts and threads ---------------------------------------------------------
 
 
-@bp.route("/p/<int:post_id>/hide", methods=["GET", "POST"])
+@bp.route("/p/<id:post_id>/hide", methods=["GET", "POST"])
 @login_required
 def hide(post_id: int):  # noqa: ANN201
     post = post_for(Action.MODERATE, post_id)
@@ -286,7 +286,7 @@ def hide(post_id: int):  # noqa: ANN201
     return render_template("moderation/hide.html", post=post, form=form), form_status(form)
 
 
-@bp.post("/p/<int:post_id>/restore")
+@bp.post("/p/<id:post_id>/restore")
 @login_required
 def restore(post_id: int):  # noqa: ANN201
     post = post_for(Action.MODERATE, post_id)
@@ -301,7 +301,7 @@ def restore(post_id: int):  # noqa: ANN201
     return redirect(url_for("threads.permalink", post_id=post.id))
 
 
-@bp.route("/p/<int:post_id>/note", methods=["GET", "POST"])
+@bp.route("/p/<id:post_id>/note", methods=["GET", "POST"])
 @login_required
 def note(post_id: int):  # noqa: ANN201
     post = post_for(Action.MODERATE, post_id)
@@ -327,7 +327,7 @@ THREAD_STATE_DONE = {
 }
 
 
-@bp.post("/t/<int:thread_id>/state")
+@bp.post("/t/<id:thread_id>/state")
 @login_required
 def thread_state(thread_id: int):  # noqa: ANN201
     thread = thread_for(Action.MODERATE, thread_id)
@@ -341,7 +341,7 @@ def thread_state(thread_id: int):  # noqa: ANN201
     return redirect(url_for("threads.thread", thread_id=thread.id))
 
 
-@bp.route("/t/<int:thread_id>/warning", methods=["GET", "POST"])
+@bp.route("/t/<id:thread_id>/warning", methods=["GET", "POST"])
 @login_required
 def content_warning(thread_id: int):  # noqa: ANN201
     thread = thread_for(Action.MODERATE, thread_id)
@@ -359,7 +359,7 @@ def content_warning(thread_id: int):  # noqa: ANN201
     return render_template("moderation/warning.html", thread=thread, form=form), form_status(form)
 
 
-@bp.route("/t/<int:thread_id>/split", methods=["GET", "POST"])
+@bp.route("/t/<id:thread_id>/split", methods=["GET", "POST"])
 @login_required
 def split(thread_id: int):  # noqa: ANN201
     viewer = current_viewer()
@@ -381,7 +381,7 @@ def split(thread_id: int):  # noqa: ANN201
     ), form_status(form)
 
 
-@bp.route("/t/<int:thread_id>/merge", methods=["GET", "POST"])
+@bp.route("/t/<id:thread_id>/merge", methods=["GET", "POST"])
 @login_required
 def merge(thread_id: int):  # noqa: ANN201
     viewer = current_viewer()
@@ -473,7 +473,7 @@ def member(username: str):  # noqa: ANN201
     ), status
 
 
-@bp.post("/sanctions/<int:sanction_id>/lift")
+@bp.post("/sanctions/<id:sanction_id>/lift")
 @login_required
 def lift(sanction_id: int):  # noqa: ANN201
     viewer = _require_some_moderation()

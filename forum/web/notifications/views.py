@@ -57,7 +57,7 @@ def mark_all_read():  # noqa: ANN201
     return redirect(url_for("notifications.index"))
 
 
-@bp.post("/notifications/<int:notification_id>/open")
+@bp.post("/notifications/<id:notification_id>/open")
 @login_required
 def open_notification(notification_id: int):  # noqa: ANN201
     """Mark one notification read and go to what it is about."""
@@ -76,7 +76,7 @@ def _chosen_level() -> WatchLevel:
     return level
 
 
-@bp.post("/t/<int:thread_id>/watch")
+@bp.post("/t/<id:thread_id>/watch")
 @login_required
 def watch_thread(thread_id: int):  # noqa: ANN201
     thread = thread_for(Action.READ, thread_id)
@@ -86,7 +86,7 @@ def watch_thread(thread_id: int):  # noqa: ANN201
     return redirect(url_for("threads.thread", thread_id=thread.id))
 
 
-@bp.post("/b/<int:board_id>/watch")
+@bp.post("/b/<id:board_id>/watch")
 @login_required
 def watch_board(board_id: int):  # noqa: ANN201
     board = board_for(Action.READ, board_id)

@@ -16,7 +16,7 @@ from forum.web.reactions.forms import ReactionForm
 bp = Blueprint("reactions", __name__)
 
 
-@bp.post("/p/<int:post_id>/react")
+@bp.post("/p/<id:post_id>/react")
 @login_required
 def react(post_id: int):  # noqa: ANN201
     """404 for a post the viewer may not read; 403 where they may not reply (muted, locked)."""

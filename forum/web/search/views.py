@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, render_template, request
@@ -13,14 +12,11 @@ from wtforms.fields.choices import SelectChoice
 from forum import queries, search
 from forum.extensions import limiter
 from forum.web import current_viewer
+from forum.web.hostile import row_id, start_of_day, start_of_next_day
 from forum.web.search.forms import SearchForm
 
 bp = Blueprint("search", __name__)
 PER_PAGE = 20
-
-
-def _start_of(day, zone: ZoneInfo) -> datetime:  # noqa: ANN001
-    return datetime.combine(day, time.min, tzinfo=zone)
 
 
 @bp.get("/search")
@@ -30,8 +26,8 @@ def results():  # noqa: ANN201
     form = SearchForm(request.args)
     board = None
     board_id = request.args.get("board", "")
-    if board_id.isdigit():
-        board = queries.get_board_or_404(viewer, int(board_id))
+    if board_id.isascii() and board_id.isdigit():
+        board = queries.get_board_or_404(viewer, row_id(board_id) or 0)
     form.board.choices = [SelectChoice("", _("All boards"))] + [
         SelectChoice(str(b.id), b.name) for b in queries.searchable_boards(viewer, board)
     ]
@@ -55,8 +51,8 @@ def results():  # noqa: ANN201
             words,
             board=board,
             author=author,
-            since=_start_of(since, zone) if since else None,
-            before=_start_of(until + timedelta(days=1), zone) if until else None,
+            since=start_of_day(since, zone) if since else None,
+            before=start_of_next_day(until, zone) if until else None,
             page=request.args.get("page", 1, type=int),
             per_page=PER_PAGE,
         )

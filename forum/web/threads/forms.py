@@ -19,8 +19,8 @@ class ReplyForm(FlaskForm):
         validators=BODY_VALIDATORS,
         filters=BODY_FILTERS,
     )
-    parent_id = HiddenField()
-    quoted_id = HiddenField()
+    parent_id = HiddenField(validators=[Length(max=20)])
+    quoted_id = HiddenField(validators=[Length(max=20)])
     anonymous = BooleanField(
         _l("Post anonymously"),
         description=_l("Others see “Anonymous member”. Site admins can still see it is you."),

@@ -15,6 +15,7 @@ from forum.text import quote_markdown, render_markdown
 from forum.web import current_viewer
 from forum.web.access import post_for, thread_for
 from forum.web.forms import form_status, show_service_error
+from forum.web.hostile import row_id
 from forum.web.limits import per_member, previewing
 from forum.web.moderation.forms import ButtonOnlyForm
 from forum.web.pages import agreement_redirect, board_page, crisis_or
@@ -40,7 +41,7 @@ def post_url(post: Post, view: str = queries.NESTED) -> str:
     return url_for("threads.thread", thread_id=post.thread_id, **args, _anchor=f"post-{post.id}")
 
 
-@bp.get("/t/<int:thread_id>")
+@bp.get("/t/<id:thread_id>")
 def thread(thread_id: int):  # noqa: ANN201
     viewer = current_viewer()
     thread = queries.get_thread_or_404(viewer, thread_id)
@@ -69,7 +70,7 @@ def thread(thread_id: int):  # noqa: ANN201
     )
 
 
-@bp.get("/p/<int:post_id>")
+@bp.get("/p/<id:post_id>")
 def permalink(post_id: int):  # noqa: ANN201
     post = queries.get_post_or_404(current_viewer(), post_id)
     return redirect(post_url(post, _view_mode()))
@@ -77,9 +78,9 @@ def permalink(post_id: int):  # noqa: ANN201
 
 def _quoted_post(thread: Thread, quoted_id: str | None) -> Post | None:
     """The post being quoted, which may not carry words into a less confidential board."""
-    if not quoted_id or not str(quoted_id).isdigit():
+    if not quoted_id or row_id(quoted_id) is None:
         return None
-    post = queries.find_post(current_viewer(), int(quoted_id))
+    post = queries.find_post(current_viewer(), row_id(quoted_id))
     if post is None or post.status != PostStatus.VISIBLE:
         raise ServiceError(_("That post can't be quoted: it was removed or you can't read it."))
     if transitions.flow_widens(post.thread.board, thread.board):
@@ -99,14 +100,14 @@ def _reply_target(thread: Thread, parent_id: str | int | None) -> Post | None:
     """The post being answered, which must be readable and in this thread."""
     if parent_id in (None, ""):
         return None
-    post_id = str(parent_id)
-    post = queries.find_post(current_viewer(), int(post_id)) if post_id.isdigit() else None
+    post_id = row_id(parent_id)
+    post = queries.find_post(current_viewer(), post_id) if post_id is not None else None
     if post is None or post.thread_id != thread.id:
         raise ServiceError(_("That post is in another thread; reply to it from its own page."))
     return post
 
 
-@bp.route("/t/<int:thread_id>/reply", methods=["GET", "POST"])
+@bp.route("/t/<id:thread_id>/reply", methods=["GET", "POST"])
 @login_required
 @limiter.limit("60 per hour", methods=["POST"], key_func=per_member, exempt_when=previewing)
 def reply(thread_id: int):  # noqa: ANN201
@@ -162,7 +163,7 @@ def reply(thread_id: int):  # noqa: ANN201
     )
 
 
-@bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
+@bp.route("/p/<id:post_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(post_id: int):  # noqa: ANN201
     post = post_for(Action.EDIT, post_id)
@@ -189,7 +190,7 @@ def edit(post_id: int):  # noqa: ANN201
     return render_template("threads/edit.html", post=post, form=form, preview=preview), status
 
 
-@bp.route("/p/<int:post_id>/remove", methods=["GET", "POST"])
+@bp.route("/p/<id:post_id>/remove", methods=["GET", "POST"])
 @login_required
 def remove(post_id: int):  # noqa: ANN201
     post = post_for(Action.DELETE, post_id)
@@ -201,7 +202,7 @@ def remove(post_id: int):  # noqa: ANN201
     return render_template("threads/remove.html", post=post, form=form)
 
 
-@bp.get("/p/<int:post_id>/history")
+@bp.get("/p/<id:post_id>/history")
 @login_required
 def history(post_id: int):  # noqa: ANN201
     post = post_for(Action.VIEW_HISTORY, post_id)

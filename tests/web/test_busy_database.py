@@ -1,0 +1,114 @@
+"""A reply is never lost to a busy database (DESIGN §6).
+
+Another connection holds the write lock (SQLite: ``BEGIN IMMEDIATE``; PostgreSQL: an exclusive
+lock on the threads table, with a short ``lock_timeout``), so the reply's transaction fails as
+"busy". The request is run again after a pause; the pause is where the other connection lets go
+(deterministic, no timing): the reply is stored once. If it never lets go, the person gets a
+503 page with their words on it, nothing is stored, and it is never a 500.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import select
+
+from forum import database
+from forum.extensions import db
+from forum.models import Post
+from forum.web import busy
+
+REPLY = "Still waiting for results, thinking of you all."
+
+
+@pytest.fixture
+def app_config(app_config: dict) -> dict:
+    # Give up a lock wait quickly (on each database), so the test does not wait 5 seconds.
+    return {**app_config, "SQLITE_BUSY_TIMEOUT_MS": 50, "POSTGRES_LOCK_TIMEOUT_MS": 50}
+
+
+class WriteLock:
+    """The write lock, held by a connection of its own until :meth:`release`."""
+
+    def __init__(self) -> None:
+        self._release = lambda: None
+
+    @contextmanager
+    def held(self) -> Iterator[WriteLock]:
+        db.session.commit()
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+            holder = sqlite3.connect(engine.url.database, isolation_level=None)
+            holder.execute("BEGIN IMMEDIATE")
+            self._release = lambda: (holder.rollback(), holder.close())
+        else:
+            connection = engine.connect()
+            transaction = connection.begin()
+            connection.execute(sa.text("LOCK TABLE threads IN EXCLUSIVE MODE"))
+            self._release = lambda: (transaction.rollback(), connection.close())
+        try:
+            yield self
+        finally:
+            self.release()
+
+    def release(self) -> None:
+        release, self._release = self._release, lambda: None
+        release()
+
+
+def replies(thread_id: int) -> list[str]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(Post.source).where(Post.thread_id == thread_id)))
+
+
+def test_a_reply_that_met_a_locked_database_is_stored_once_the_lock_is_released(
+    member_client, thread, monkeypatch
+):
+    lock = WriteLock()
+    pauses: list[int] = []
+
+    def pause_and_let_go(attempt: int) -> None:
+        pauses.append(attempt)
+        lock.release()
+
+    monkeypatch.setattr(database, "pause_before_retry", pause_and_let_go)
+    thread_id = thread.id
+    with lock.held():
+        response = member_client.post(f"/t/{thread_id}/reply", data={"body": REPLY})
+    assert pauses == [0], "the reply did not meet the lock, or was not run again"
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    assert replies(thread_id).count(REPLY) == 1
+
+
+def test_a_database_that_stays_locked_gives_the_words_back_with_a_503(
+    member_client, thread, monkeypatch
+):
+    pauses: list[int] = []
+    monkeypatch.setattr(database, "pause_before_retry", pauses.append)
+    thread_id = thread.id
+    with WriteLock().held():
+        response = member_client.post(f"/t/{thread_id}/reply", data={"body": REPLY})
+    assert len(pauses) == busy.ATTEMPTS - 1
+    assert response.status_code == 503
+    page = response.get_data(as_text=True)
+    assert REPLY in page
+    assert "Nothing you wrote is lost" in page
+    assert '<form method="post"' not in page.split("<main", 1)[-1]  # words to copy, no re-send
+    assert REPLY not in replies(thread_id)
+
+
+def test_an_error_that_is_not_busy_is_not_run_again(app, monkeypatch):
+    """A mistake (here: a table that does not exist) is a 500 at once, not three tries."""
+    pauses: list[int] = []
+    monkeypatch.setattr(database, "pause_before_retry", pauses.append)
+
+    @app.get("/broken-on-purpose")
+    def broken():  # noqa: ANN202
+        db.session.execute(sa.text("SELECT * FROM no_such_table"))
+
+    assert app.test_client().get("/broken-on-purpose").status_code == 500
+    assert pauses == []
