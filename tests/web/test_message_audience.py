@@ -87,9 +87,7 @@ def exported_text(client: FlaskClient) -> str:
 # --- finding 4: people added read from the moment they joined -----------------------------------
 
 
-def test_someone_added_reads_nothing_said_before_they_joined_on_any_channel(
-    app, alice, bob, carol
-):
+def test_someone_added_reads_nothing_said_before_they_joined_on_any_channel(app, alice, bob, carol):
     as_alice, as_carol = browser(app, alice), browser(app, carol)
     conversation = send(as_alice, "bob", "Just us two", "beforeword about my scan")
     answer(browser(app, bob), conversation, "beforeword reply from Bob")
