@@ -78,13 +78,14 @@ def form_page(action: str | None) -> str:
     The action's own page when it has one (``GET`` changes nothing), else the page the form was on
     (the ``Referer``, which browsers send only within the site), else the boards."""
     for candidate in (action, _same_site_referrer()):
-        if candidate and _is_local_path(candidate) and _opens_with_get(candidate):
+        if candidate and is_local_path(candidate) and _opens_with_get(candidate):
             return candidate
     return url_for("boards.index")
 
 
-def _is_local_path(target: str) -> bool:
-    # A backslash or control character lets browsers read "/\\host" as another site.
+def is_local_path(target: str) -> bool:
+    """A path on this site: no scheme, no host, not "//host" (a backslash or control character
+    lets browsers read "/\\host" as another site)."""
     if "\\" in target or any(ord(c) < 32 for c in target):
         return False
     parts = urlsplit(target)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 import time
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -43,7 +42,7 @@ from forum.web.auth.forms import (
     ResetRequestForm,
     TwoFactorForm,
 )
-from forum.web.drafts import form_page, kept_fields
+from forum.web.drafts import form_page, is_local_path, kept_fields
 from forum.web.forms import form_status, show_service_error
 
 bp = Blueprint("auth", __name__)
@@ -52,16 +51,8 @@ DRAFT_PREFIX = "draft-field-"
 
 def safe_next(target: str | None) -> str:
     """Only same-site paths are followed after signing in."""
-    # A backslash or control character lets browsers read "/\\host" as another site.
-    if target and "\\" not in target and not any(ord(c) < 32 for c in target):
-        parts = urlsplit(target)
-        if (
-            not parts.scheme
-            and not parts.netloc
-            and target.startswith("/")
-            and not target.startswith("//")
-        ):
-            return target
+    if target and is_local_path(target):
+        return target
     return url_for("boards.index")
 
 
