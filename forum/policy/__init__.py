@@ -99,21 +99,22 @@ class Viewer:
                 self._memberships = {m.board_id: m for m in rows}
         return self._memberships
 
-    def is_member_of(self, board: Board) -> bool:
+    def status_on(self, board: Board) -> MembershipStatus | None:
+        """The viewer's membership status on ``board`` (None: no membership at all)."""
         membership = self.memberships().get(board.id)
-        return membership is not None and membership.status == MembershipStatus.MEMBER
+        return None if membership is None else membership.status
+
+    def is_member_of(self, board: Board) -> bool:
+        return self.status_on(board) == MembershipStatus.MEMBER
 
     def is_invited_to(self, board: Board) -> bool:
-        membership = self.memberships().get(board.id)
-        return membership is not None and membership.status == MembershipStatus.INVITED
+        return self.status_on(board) == MembershipStatus.INVITED
 
     def has_requested(self, board: Board) -> bool:
-        membership = self.memberships().get(board.id)
-        return membership is not None and membership.status == MembershipStatus.REQUESTED
+        return self.status_on(board) == MembershipStatus.REQUESTED
 
     def is_banned_from(self, board: Board) -> bool:
-        membership = self.memberships().get(board.id)
-        return membership is not None and membership.status == MembershipStatus.BANNED
+        return self.status_on(board) == MembershipStatus.BANNED
 
     def sanctions(self) -> list[Sanction]:
         """The viewer's sanctions in force now (warnings are never "in force")."""
