@@ -30,7 +30,14 @@ from forum.models.posts import Post, PostQuote, PostRevision, PostStatus, Thread
 from forum.models.reactions import REACTION_LABELS, Reaction, ReactionKind
 from forum.models.security import RecoveryCode, SecurityEvent, SiteSetting
 from forum.models.subscriptions import BoardSubscription, ThreadSubscription, WatchLevel
-from forum.models.users import Consent, EmailFrequency, MessagePolicy, SiteRole, User
+from forum.models.users import (
+    Consent,
+    EmailFrequency,
+    MessagePolicy,
+    PreviousName,
+    SiteRole,
+    User,
+)
 
 __all__ = [
     "JoinRequestNotice",
@@ -75,6 +82,7 @@ __all__ = [
     "Post",
     "PostRevision",
     "PostStatus",
+    "PreviousName",
     "SiteRole",
     "Stay",
     "Thread",

@@ -137,6 +137,19 @@ Index("uq_users_username_lower", func.lower(User.username), unique=True)
 Index("uq_users_email_lower", func.lower(User.email), unique=True)
 
 
+class PreviousName(db.Model):
+    """A display name the member used before: erasure and "keep as Former member" look for it
+    wherever the forum copied a name into words (quotes, greetings), and the export shows it.
+    Deleted with the account."""
+
+    __tablename__ = "previous_names"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(DISPLAY_NAME_MAX))
+    until: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class Consent(db.Model):
     """One consent a member gave: what (kind), which version of the text, and when."""
 

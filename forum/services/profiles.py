@@ -23,7 +23,7 @@ from forum.models.users import DISPLAY_NAME_MAX
 from forum.policy import Viewer
 from forum.policy.profiles import detail_shown_to, details_shown
 from forum.queries import Page, clamp_page
-from forum.services import ServiceError, avatars, clean_text
+from forum.services import ServiceError, avatars, clean_text, names
 from forum.vocabulary import CANCER_TYPES, JOURNEY_ROLES, LANGUAGES, TREATMENT_STAGES
 
 ABOUT_MAX = 1000
@@ -107,6 +107,7 @@ def update_profile(
     )
     place = _choice(country, COUNTRIES, "country", _("Please choose a country from the list."))
 
+    names.record_rename(user, name or None)
     user.display_name = name or None
     user.about = about_text or None
     user.journey_role = role
