@@ -4,8 +4,12 @@ SQLite is copied with SQLite's online backup API (what the ``sqlite3`` shell's `
 so the site can keep running; PostgreSQL is dumped with ``pg_dump --format=custom``. Either way
 the copy is written next to DEST first and renamed into place only once it is complete. Members'
 uploaded pictures (``FORUM_UPLOAD_FOLDER``), when there are any, go into ``DEST.uploads.tar``
-beside it. There is no restore command: restores use the database's own tools and ``tar`` (see
-docs/deploy.md).
+beside it.
+
+``flask --app forum restore SRC`` puts such a backup back (with the site stopped): the database,
+the pictures, the migrations up to the code's head, and then the erasure ledger
+(``forum.services.ledger``), so that members erased and posts purged since the backup was taken
+are erased again (``flask --app forum reapply-erasures`` runs that last step alone).
 """
 
 from __future__ import annotations
@@ -138,3 +142,117 @@ def backup(dest: Path, force: bool) -> None:
     count = backup_uploads(Path(current_app.config["UPLOAD_FOLDER"]), uploads)
     if count:
         click.echo(f"Backed up {count} uploaded picture(s) to {uploads} ({_size(uploads)}).")
+
+
+# --- restore -----------------------------------------------------------------------------------
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def restore_sqlite(src: Path, database: str, busy_timeout_ms: int) -> None:
+    """Copy the backup over the live database with SQLite's backup API, which replaces every
+    page of it and its write-ahead log consistently (copying the file would leave the old log
+    beside it, to be replayed over the restored pages)."""
+    with src.open("rb") as file:
+        if file.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+            raise click.ClickException(f"{src} is not a SQLite database.")
+    with (
+        closing(sqlite3.connect(f"file:{src}?mode=ro", uri=True)) as backup_copy,
+        closing(sqlite3.connect(database, timeout=busy_timeout_ms / 1000)) as live,
+    ):
+        backup_copy.backup(live)
+
+
+def restore_postgresql(url: URL, src: Path) -> None:
+    pg_restore = shutil.which("pg_restore")
+    if pg_restore is None:
+        raise click.ClickException(
+            "pg_restore was not found on PATH. Install the PostgreSQL client tools "
+            "(the server's major version or newer) and try again."
+        )
+    target, env = libpq_target(url)
+    result = subprocess.run(  # noqa: S603 - a fixed program with our own arguments
+        [
+            pg_restore,
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--single-transaction",
+            "--exit-on-error",
+            "--dbname",
+            target,
+            str(src),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        detail = result.stderr.strip() or f"exit status {result.returncode}"
+        raise click.ClickException(f"pg_restore failed: {detail}")
+
+
+def restore_uploads(archive: Path, folder: Path) -> int:
+    """Unpack a backup's pictures into the upload folder; returns how many files. Only plain
+    files with relative names are taken (``tarfile``'s "data" filter)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(archive) as tar:
+        members = [member for member in tar.getmembers() if member.isfile()]
+        tar.extractall(folder, members=members, filter="data")
+    return len(members)
+
+
+@click.command("restore")
+@click.argument("src", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore(src: Path, yes: bool) -> None:
+    """Replace the database (and uploaded pictures) with the backup SRC, upgrade it to the
+    current migrations and erase again what the erasure ledger lists. Stop the site first."""
+    import flask_migrate
+
+    from forum.extensions import db
+    from forum.services import ledger
+
+    url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    backend = url.get_backend_name()
+    if not yes:
+        click.confirm(
+            f"This replaces everything in the {backend} database {url.database} with {src}. "
+            "The site must be stopped (no app server, no cron jobs) while it runs. Go on?",
+            abort=True,
+        )
+    db.session.remove()
+    db.engine.dispose()  # no connection of ours may hold the old database open
+    if backend == "sqlite":
+        database = url.database or ""
+        if database in ("", ":memory:") or database.startswith("file:"):
+            raise click.ClickException("Only a SQLite database in a file can be restored.")
+        if src.resolve() == Path(database).resolve():
+            raise click.ClickException("SRC is the live database itself.")
+        restore_sqlite(src, database, int(current_app.config["SQLITE_BUSY_TIMEOUT_MS"]))
+    elif backend == "postgresql":
+        restore_postgresql(url, src)
+    else:
+        raise click.ClickException(f"Cannot restore a {backend} database.")
+    click.echo(f"Restored the {backend} database {url.database} from {src}.")
+    uploads = src.with_name(src.name + ".uploads.tar")
+    if uploads.is_file():
+        count = restore_uploads(uploads, Path(current_app.config["UPLOAD_FOLDER"]))
+        click.echo(f"Restored {count} uploaded picture(s) from {uploads}.")
+    flask_migrate.upgrade()
+    db.session.remove()
+    db.engine.dispose()
+    click.echo("Upgraded the database to the current migrations.")
+    click.echo(str(ledger.reapply()))
+
+
+@click.command("reapply-erasures")
+@with_appcontext
+def reapply_erasures() -> None:
+    """Erase again the accounts and posts the erasure ledger lists (after restoring a backup
+    by hand; ``restore`` does this itself)."""
+    from forum.services import ledger
+
+    click.echo(str(ledger.reapply()))

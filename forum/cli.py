@@ -202,7 +202,7 @@ def seed_demo(if_empty: bool) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from forum.backup import backup
+    from forum.backup import backup, reapply_erasures, restore
     from forum.benchseed import bench_seed
 
     for command in (
@@ -215,5 +215,7 @@ def register_cli(app: Flask) -> None:
         seed_demo,
         bench_seed,
         backup,
+        restore,
+        reapply_erasures,
     ):
         app.cli.add_command(command)

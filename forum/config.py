@@ -140,6 +140,11 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "POSTGRES_LOCK_TIMEOUT_MS": env_int("FORUM_POSTGRES_LOCK_TIMEOUT_MS", 0),
         #: Where members' pictures are kept (re-encoded, under avatars/).
         "UPLOAD_FOLDER": Path(env_str("FORUM_UPLOAD_FOLDER", str(instance_path / "uploads"))),
+        #: Ids of erased accounts and purged posts, kept outside the backups so that a restore
+        #: can erase them again (``flask --app forum reapply-erasures``).
+        "ERASURE_LEDGER": Path(
+            env_str("FORUM_ERASURE_LEDGER", str(instance_path / "erasure-ledger.jsonl"))
+        ),
         "AVATAR_MAX_BYTES": env_int("FORUM_AVATAR_MAX_BYTES", 2 * 1024 * 1024),
         #: Client addresses and browsers kept with security events are dropped after this many days.
         "SECURITY_ADDRESS_DAYS": env_int("FORUM_SECURITY_ADDRESS_DAYS", 30),

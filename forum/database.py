@@ -57,6 +57,8 @@ def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         for pragma in pragmas:
             cursor.execute(pragma)
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Pages freed by an erasure are overwritten, not left with the words in the file.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")

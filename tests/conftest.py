@@ -96,6 +96,7 @@ def app_config(tmp_path: Path) -> dict:
         "RATELIMIT_ENABLED": False,
         "MAIL_SERVER": None,
         "MAIL_OUTBOX": tmp_path / "outbox",
+        "ERASURE_LEDGER": tmp_path / "erasure-ledger.jsonl",
         "SERVER_NAME": "kindred.test",
         # A deliberately cheap hash: tests create hundreds of accounts.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",

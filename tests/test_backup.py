@@ -52,6 +52,8 @@ def open_app(url: str, tmp_path: Path) -> Iterator[Flask]:
             "RATELIMIT_ENABLED": False,
             "MAIL_SERVER": None,
             "MAIL_OUTBOX": tmp_path / "outbox",
+            "ERASURE_LEDGER": tmp_path / "erasure-ledger.jsonl",
+            "UPLOAD_FOLDER": tmp_path / "uploads",
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         }
     )

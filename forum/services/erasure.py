@@ -60,7 +60,7 @@ from forum.models import (
     User,
 )
 from forum.models.boards import MembershipStatus
-from forum.services import ServiceError, avatars, mail, notify
+from forum.services import ServiceError, avatars, ledger, mail, notify
 from forum.services.moderation import recount_board, recount_thread
 from forum.text import render_markdown
 
@@ -107,6 +107,13 @@ def delete_account(user: User, password: str, erase_posts: bool) -> ErasureRepor
     """Delete ``user``'s account after checking their password, in one transaction."""
     if not user.check_password(password):
         raise ServiceError(_("That password is not right."), "password")
+    return erase_account(user, erase_posts)
+
+
+def erase_account(user: User, erase_posts: bool, record: bool = True) -> ErasureReport:
+    """Delete ``user``'s account, without asking for a password: the member's own request has
+    been checked by :func:`delete_account`, or is being applied again from the erasure ledger
+    after a restore (``record=False``: it is in the ledger already)."""
     check_can_delete(user, lock=True)
     user_id, name, username, avatar_key = user.id, user.name, user.username, user.avatar_key
     email = user.email
@@ -148,6 +155,8 @@ def delete_account(user: User, password: str, erase_posts: bool) -> ErasureRepor
     db.session.expire_all()
     avatars.delete_file(avatar_key)
     mail.forget_outbox_copies(email)
+    if record:
+        ledger.after_erasure(user_id, erase_posts)
     return report
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import delete, select, update
 from forum.extensions import db
 from forum.models import Board, Post, PostRevision, PostStatus, SecurityEvent, Thread
 from forum.models.types import utcnow
+from forum.services.ledger import after_purge
 from forum.services.moderation import recount_board
 
 #: Marks a post erased by the retention period rather than by its author.
@@ -30,20 +31,17 @@ def purge(now: datetime | None = None) -> PurgeReport:
     posts in the threads that remain (they keep their place as "removed")."""
     now = now or utcnow()
     report = PurgeReport()
+    purged_threads: list[int] = []
+    purged_posts: list[int] = []
     for board in db.session.scalars(select(Board).where(Board.retention_days.is_not(None))):
         report.boards += 1
         cutoff = now - timedelta(days=board.retention_days or 0)
-        old_threads = select(Thread.id).where(
-            Thread.board_id == board.id, Thread.last_post_at < cutoff
+        old_threads = list(
+            db.session.scalars(
+                select(Thread.id).where(Thread.board_id == board.id, Thread.last_post_at < cutoff)
+            )
         )
-        db.session.execute(
-            update(Board).where(Board.last_thread_id.in_(old_threads)).values(last_thread_id=None),
-            execution_options={"synchronize_session": False},
-        )
-        report.threads_deleted += db.session.execute(
-            delete(Thread).where(Thread.id.in_(old_threads)),
-            execution_options={"synchronize_session": False},
-        ).rowcount
+        report.threads_deleted += delete_threads(old_threads)
         old_posts = (
             select(Post.id)
             .join(Thread, Post.thread_id == Thread.id)
@@ -54,22 +52,46 @@ def purge(now: datetime | None = None) -> PurgeReport:
             )
         )
         old_ids = list(db.session.scalars(old_posts))
-        if old_ids:
-            db.session.execute(
-                delete(PostRevision).where(PostRevision.post_id.in_(old_ids)),
-                execution_options={"synchronize_session": False},
-            )
-            report.posts_erased += db.session.execute(
-                update(Post)
-                .where(Post.id.in_(old_ids))
-                .values(status=PostStatus.DELETED, source="", html="", hidden_reason=RETENTION),
-                execution_options={"synchronize_session": False},
-            ).rowcount
+        report.posts_erased += erase_posts(old_ids)
+        purged_threads += old_threads
+        purged_posts += old_ids
         recount_board(board)
     report.addresses_dropped = drop_old_addresses(now)
     db.session.commit()
     db.session.expire_all()
+    after_purge(purged_posts, purged_threads)
     return report
+
+
+def delete_threads(thread_ids: list[int]) -> int:
+    """Delete these threads with their posts (the caller recounts their boards and commits)."""
+    if not thread_ids:
+        return 0
+    db.session.execute(
+        update(Board).where(Board.last_thread_id.in_(thread_ids)).values(last_thread_id=None),
+        execution_options={"synchronize_session": False},
+    )
+    return db.session.execute(
+        delete(Thread).where(Thread.id.in_(thread_ids)),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+
+
+def erase_posts(post_ids: list[int]) -> int:
+    """Erase these posts' words and earlier versions; they keep their place as "removed" (the
+    caller recounts their boards and commits)."""
+    if not post_ids:
+        return 0
+    db.session.execute(
+        delete(PostRevision).where(PostRevision.post_id.in_(post_ids)),
+        execution_options={"synchronize_session": False},
+    )
+    return db.session.execute(
+        update(Post)
+        .where(Post.id.in_(post_ids))
+        .values(status=PostStatus.DELETED, source="", html="", hidden_reason=RETENTION),
+        execution_options={"synchronize_session": False},
+    ).rowcount
 
 
 def drop_old_addresses(now: datetime | None = None) -> int:
