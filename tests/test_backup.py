@@ -28,12 +28,13 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from forum import create_app
-from forum.backup import libpq_target
+from forum.backup import libpq_target, restore_uploads
 from forum.extensions import db
 from forum.models import Board, BoardMembership, Category, Post, Thread, User, Visibility
-from forum.services import accounts, boards, posting
+from forum.services import accounts, avatars, boards, posting
+from forum.services.erasure import delete_account
 from tests.conftest import PASSWORD, POSTGRES_URL, _server_url
-from tests.test_migrations import HEAD, upgrade
+from tests.test_migrations import HEAD, logging_kept, sqlite_limits_tolerated, upgrade
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -298,3 +299,73 @@ def test_uploaded_pictures_are_backed_up_beside_the_database(app, tmp_path):
     with tarfile.open(archive) as tar:
         assert tar.getnames() == ["avatars/abc.png"]
         assert tar.extractfile("avatars/abc.png").read() == b"\x89PNG picture bytes"
+
+
+# --- restore, and the erasure ledger re-applied ------------------------------------------------
+
+ANN_WORDS = "My zqxrestoremarker scan results came back today."
+
+
+def add_ann() -> tuple[int, Path]:
+    """A member with a post and a picture; her id and her picture's file."""
+    ann = accounts.create_user("ann", "ann@example.org", PASSWORD, display_name="Ann")
+    thread = db.session.scalars(select(Thread)).one()
+    posting.reply(ann, thread, ANN_WORDS)
+    key = avatars.write(b"\x89PNG ann's face")
+    avatars.commit_new_key(ann, key)
+    return ann.id, avatars.folder() / avatars.filename(key)
+
+
+def ann_is_gone(ann_id: int, picture: Path) -> None:
+    db.session.rollback()
+    assert db.session.get(User, ann_id) is None
+    assert accounts.authenticate("ann", PASSWORD) is None
+    assert not any("zqxrestoremarker" in source for source in post_sources())
+    assert not picture.exists()
+
+
+def test_a_restore_erases_again_the_members_erased_since_the_backup(site, tmp_path):
+    """Ann is erased after the backup was taken. Restoring the backup brings her back; the
+    erasure ledger, kept outside the backups, erases her again: by hand with
+    ``reapply-erasures``, and by ``restore`` on its own."""
+    dest = tmp_path / site.backup_name
+    with open_app(site.live_url, tmp_path) as app:
+        upgrade()
+        add_community()
+        ann_id, picture = add_ann()
+        runner = app.test_cli_runner()
+        assert runner.invoke(args=["backup", str(dest)]).exit_code == 0
+        uploads_tar = dest.with_name(dest.name + ".uploads.tar")
+        assert uploads_tar.exists()
+
+        delete_account(db.session.get(User, ann_id), PASSWORD, erase_posts=True)
+        ann_is_gone(ann_id, picture)
+
+    # An operator restores by hand, then re-applies the ledger.
+    restored_url = site.restore(dest)
+    with open_app(restored_url, tmp_path) as app:
+        restore_uploads(uploads_tar, app.config["UPLOAD_FOLDER"])
+        assert accounts.authenticate("ann", PASSWORD).id == ann_id
+        assert ANN_WORDS in post_sources()
+        assert picture.exists()
+
+        result = app.test_cli_runner().invoke(args=["reapply-erasures"])
+
+        assert result.exit_code == 0, result.output
+        assert "deleted 1 account(s)" in result.output
+        ann_is_gone(ann_id, picture)
+
+    # ``restore`` does all of it, over the live database.
+    with open_app(site.live_url, tmp_path) as app:
+        runner = app.test_cli_runner()
+        with logging_kept(), sqlite_limits_tolerated():
+            refused = runner.invoke(args=["restore", str(dest)], input="n\n")
+            result = runner.invoke(args=["restore", str(dest), "--yes"])
+
+        assert refused.exit_code == 1 and "must be stopped" in refused.output
+        assert result.exit_code == 0, result.output
+        assert "Restored 1 uploaded picture(s)" in result.output
+        assert "deleted 1 account(s)" in result.output
+        ann_is_gone(ann_id, picture)
+        assert counts()["User"] == 3
+        assert flask_db_current(site.live_url, tmp_path).split() == [HEAD, "(head)"]
