@@ -159,3 +159,21 @@ def test_the_reapply_command_says_what_it_did(app, ann):
     assert result.exit_code == 0, result.output
     assert "deleted 1 account(s)" in result.output
     assert accounts.find_by_login("ann") is None
+
+
+def test_several_app_servers_keep_a_ledger_file_each_in_a_shared_folder(app, ann, tmp_path):
+    """With ``FORUM_ERASURE_LEDGER`` a directory, each machine appends to its own file (two
+    machines appending to one file on shared storage could interleave), and all are re-applied."""
+    folder = tmp_path / "ledger"
+    folder.mkdir()
+    app.config["ERASURE_LEDGER"] = folder
+    bea = accounts.create_user("bea", "bea@example.org", PASSWORD)
+    ledger.record_account(ann.id, erase_posts=True)
+    other = {"kind": "account", "user_id": bea.id, "erase_posts": False, "at": utcnow().isoformat()}
+    (folder / "app2.example.org.jsonl").write_text(json.dumps(other) + "\n")
+
+    summary = ledger.reapply()
+
+    assert ledger.path().parent == folder and ledger.path().exists()
+    assert summary.accounts_deleted == 2
+    assert accounts.find_by_login("ann") is None and accounts.find_by_login("bea") is None

@@ -24,9 +24,10 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Iterable, Iterator
+import socket
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,20 @@ POSTS = "posts"
 
 
 def path() -> Path:
-    return Path(current_app.config["ERASURE_LEDGER"])
+    """The file this process appends to. When ``ERASURE_LEDGER`` is a directory (shared storage
+    for several app servers, where appends from two machines could interleave), each machine
+    writes its own ``<hostname>.jsonl`` in it, and :func:`entries` reads them all."""
+    configured = Path(current_app.config["ERASURE_LEDGER"])
+    if configured.is_dir():
+        return configured / f"{socket.gethostname()}.jsonl"
+    return configured
+
+
+def _files() -> list[Path]:
+    configured = Path(current_app.config["ERASURE_LEDGER"])
+    if configured.is_dir():
+        return sorted(configured.glob("*.jsonl"))
+    return [configured] if configured.exists() else []
 
 
 def _append(entry: dict[str, Any]) -> None:
@@ -95,22 +109,23 @@ def after_purge(post_ids: list[int], thread_ids: list[int]) -> None:
         _after_commit(record_purge, post_ids, thread_ids)
 
 
-def entries() -> Iterator[dict[str, Any]]:
+def entries() -> list[dict[str, Any]]:
     """The ledger's lines, oldest first (a line that cannot be read is reported and skipped)."""
-    ledger = path()
-    if not ledger.exists():
-        return
-    with ledger.open(encoding="utf-8") as file:
-        for number, line in enumerate(file, start=1):
-            if not line.strip():
-                continue
-            try:
-                entry = json.loads(line)
-                entry["at"] = datetime.fromisoformat(entry["at"])
-            except (ValueError, KeyError, TypeError):
-                log.error("Line %d of the erasure ledger %s cannot be read", number, ledger)
-                continue
-            yield entry
+    found: list[dict[str, Any]] = []
+    for ledger in _files():
+        with ledger.open(encoding="utf-8") as file:
+            for number, line in enumerate(file, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    entry = json.loads(line)
+                    at = datetime.fromisoformat(entry["at"])
+                    entry["at"] = at if at.tzinfo else at.replace(tzinfo=UTC)
+                except (ValueError, KeyError, TypeError):
+                    log.error("Line %d of the erasure ledger %s cannot be read", number, ledger)
+                    continue
+                found.append(entry)
+    return sorted(found, key=lambda entry: entry["at"])
 
 
 @dataclass
