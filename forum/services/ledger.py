@@ -187,8 +187,9 @@ def reapply() -> ReapplySummary:
                     .where(Thread.id.in_(threads) | Post.id.in_(posts))
                 )
             )
-            summary.threads_deleted += retention.delete_threads(threads)
-            summary.posts_erased += retention.erase_posts(posts)
+            threads_deleted, posts_erased = retention.forget(threads, posts)
+            summary.threads_deleted += threads_deleted
+            summary.posts_erased += posts_erased
             db.session.flush()
             db.session.expire_all()
             for board in db.session.scalars(select(Board).where(Board.id.in_(boards))):

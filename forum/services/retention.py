@@ -41,18 +41,20 @@ def purge(now: datetime | None = None) -> PurgeReport:
                 select(Thread.id).where(Thread.board_id == board.id, Thread.last_post_at < cutoff)
             )
         )
-        report.threads_deleted += delete_threads(old_threads)
         old_posts = (
             select(Post.id)
             .join(Thread, Post.thread_id == Thread.id)
             .where(
                 Thread.board_id == board.id,
+                Thread.last_post_at >= cutoff,  # the others go with their thread
                 Post.created_at < cutoff,
                 Post.status != PostStatus.DELETED,
             )
         )
         old_ids = list(db.session.scalars(old_posts))
-        report.posts_erased += erase_posts(old_ids)
+        threads_deleted, posts_erased = forget(old_threads, old_ids)
+        report.threads_deleted += threads_deleted
+        report.posts_erased += posts_erased
         purged_threads += old_threads
         purged_posts += old_ids
         recount_board(board)
@@ -61,6 +63,14 @@ def purge(now: datetime | None = None) -> PurgeReport:
     db.session.expire_all()
     after_purge(purged_posts, purged_threads)
     return report
+
+
+def forget(thread_ids: list[int], post_ids: list[int]) -> tuple[int, int]:
+    """Delete these threads (with their posts) and erase these posts: everything a purge does
+    to what it removes happens here, so that the erasure ledger's re-application after a restore
+    (``forum.services.ledger``) does the same. Returns the threads deleted and posts erased; the
+    caller recounts the boards and commits."""
+    return delete_threads(thread_ids), erase_posts(post_ids)
 
 
 def delete_threads(thread_ids: list[int]) -> int:
