@@ -145,6 +145,9 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "ERASURE_LEDGER": Path(
             env_str("FORUM_ERASURE_LEDGER", str(instance_path / "erasure-ledger.jsonl"))
         ),
+        #: What the privacy notice promises about backups: copies older than this many days
+        #: are destroyed (the operator's backup rotation must keep to it, see docs/deploy.md).
+        "BACKUP_DAYS": env_int("FORUM_BACKUP_DAYS", 30),
         "AVATAR_MAX_BYTES": env_int("FORUM_AVATAR_MAX_BYTES", 2 * 1024 * 1024),
         #: Client addresses and browsers kept with security events are dropped after this many days.
         "SECURITY_ADDRESS_DAYS": env_int("FORUM_SECURITY_ADDRESS_DAYS", 30),

@@ -17,7 +17,7 @@ from forum.models.types import utcnow
 from forum.services import accounts, boards, ledger, posting
 from forum.services.erasure import delete_account
 from forum.services.retention import purge
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, login
 
 MARKER = "zqxmarkerwords"
 
@@ -177,3 +177,13 @@ def test_several_app_servers_keep_a_ledger_file_each_in_a_shared_folder(app, ann
     assert ledger.path().parent == folder and ledger.path().exists()
     assert summary.accounts_deleted == 2
     assert accounts.find_by_login("ann") is None and accounts.find_by_login("bea") is None
+
+
+def test_the_delete_page_says_how_long_backups_keep_a_copy(app, client, ann):
+    app.config["BACKUP_DAYS"] = 21
+    login(client, ann)
+
+    page = client.get("/settings/delete").get_data(as_text=True)
+
+    assert "backups are destroyed within 21 days" in page
+    assert "if a backup is ever restored, your account is deleted again at once" in page
