@@ -46,7 +46,7 @@ def purge(now: datetime | None = None) -> PurgeReport:
             .join(Thread, Post.thread_id == Thread.id)
             .where(
                 Thread.board_id == board.id,
-                Thread.last_post_at >= cutoff,  # the others go with their thread
+                Thread.id.not_in(old_threads),  # the others go with their thread
                 Post.created_at < cutoff,
                 Post.status != PostStatus.DELETED,
             )
