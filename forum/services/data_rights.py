@@ -359,6 +359,7 @@ def _outgoing_mail(user: User) -> list[dict[str, Any]]:
             "to": m.to_address,
             "subject": m.subject,
             "body": m.body,
+            "unsubscribe_url": m.unsubscribe_url,
             "queued_at": _when(m.created_at),
             "sent_at": _when(m.sent_at),
             "attempts": m.attempts,
@@ -840,14 +841,24 @@ FILES = {
 }
 
 
+def _left_out() -> dict[str, list[str]]:
+    """Each file's fields left out (from ``export_map``), with the reasons, once each."""
+    found: dict[str, list[str]] = {}
+    for entry in EXPORTED.values():
+        file = entry.file.split(" + ")[0]
+        for reason in entry.withheld.values():
+            reasons = found.setdefault(file, [])
+            if str(reason) not in reasons:
+                reasons.append(str(reason))
+    return found
+
+
 def _readme(site: str, made: str, username: str) -> str:
     """What the export holds, and what it withholds and why, in the member's language (the file
     names stay as they are). Written from ``export_map``, which classifies every column of the
     database that refers to a member."""
-    withheld = sorted({str(reason) for reason in WITHHELD.values()})
-    left_out = sorted(
-        {str(reason) for entry in EXPORTED.values() for reason in entry.withheld.values()}
-    )
+    withheld = list(dict.fromkeys(str(reason) for reason in WITHHELD.values()))
+    left_out = _left_out()
     lines = [
         "# " + _("Your data from %(site)s", site=site),
         "",
@@ -865,8 +876,13 @@ def _readme(site: str, made: str, username: str) -> str:
             "each is either in the files above or listed here."
         ),
         "",
+        _("Records that refer to you but are not included:"),
+        "",
         *(f"- {reason}" for reason in withheld),
-        *(f"- {reason}" for reason in left_out),
+        "",
+        _("Details left out of the files above:"),
+        "",
+        *(f"- `{name}`: {reason}" for name in FILES for reason in left_out.get(name, [])),
     ]
     return "\n".join(lines) + "\n"
 

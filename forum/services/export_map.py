@@ -144,8 +144,16 @@ EXPORTED: dict[Column, Exported] = {
     ),
     ("outgoing_mail", "user_id"): Exported(
         "outgoing_mail.json",
-        ("id", "to_address", "subject", "body", "created_at", "sent_at", "attempts"),
-        {"unsubscribe_url": _l("a link that works without signing in")},
+        (
+            "id",
+            "to_address",
+            "subject",
+            "body",
+            "unsubscribe_url",
+            "created_at",
+            "sent_at",
+            "attempts",
+        ),
     ),
     ("reactions", "user_id"): Exported("reactions.json", ("id", "kind", "created_at", "post_id")),
     ("blocks", "blocker_id"): Exported("blocks.json", ("id", "blocked_id", "created_at")),
