@@ -463,7 +463,10 @@ def _notes_about(user: User, namer: _Namer) -> list[dict[str, Any]]:
 
 
 def _moderation_about(user: User, namer: _Namer) -> list[dict[str, Any]]:
-    """The moderation log's entries about the member (who acted is named by role only)."""
+    """The moderation log's entries about the member: what was done, where and when. Who did
+    it, and the reason they wrote for the log, are the facilitators' (the site shows neither
+    to the member: what the member was told is in their sanctions, notifications and
+    messages)."""
     rows = db.session.scalars(
         select(ModerationAction)
         .where(ModerationAction.target_user_id == user.id)
@@ -476,7 +479,6 @@ def _moderation_about(user: User, namer: _Namer) -> list[dict[str, Any]]:
             "board": namer.board_by_id(a.board_id),
             "thread": namer.thread_by_id(a.thread_id),
             "post_id": a.post_id,
-            "reason": a.reason,
             "at": _when(a.created_at),
         }
         for a in rows

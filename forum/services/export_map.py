@@ -220,8 +220,14 @@ EXPORTED: dict[Column, Exported] = {
     ),
     ("moderation_actions", "target_user_id"): Exported(
         "moderation_about_you.json",
-        ("id", "action", "board_id", "thread_id", "post_id", "reason", "created_at"),
-        {"actor_id": BY_WHOM},
+        ("id", "action", "board_id", "thread_id", "post_id", "created_at"),
+        {
+            "actor_id": BY_WHOM,
+            "reason": _l(
+                "the reasons written in the moderation log are for the facilitators (as on the "
+                "site); what you were told is in sanctions.json, notifications.json and messages/"
+            ),
+        },
     ),
     ("reports", "reporter_id"): Exported(
         "reports.json",
