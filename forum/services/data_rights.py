@@ -1,12 +1,16 @@
 """A member's rights over their data: a copy of it ("Download my data") and their consents.
 
-The export holds the member's own data and nothing else: their account, consents, memberships,
-settings, profile, reactions, blocks, security events, sanctions and reports as JSON; their
-posts (the Markdown they wrote, anonymous ones included) and the conversations they take part
-in as Markdown. Other people appear only in those conversations, and only as they appear to the
-member on the site (a former member is "Former member"). Thread titles and board names come
-with the member's posts only where the member may still see them (or wrote the title), so an
-export never tells more than the site would. Erasing an account lives in ``erasure``.
+The export holds every row of the database that refers to the member, except what
+``forum.services.export_map`` withholds, each with its reason (secrets; what the member did to
+others as a facilitator; who blocked or reported them): their account and earlier names,
+consents, memberships and join requests, settings, profile, notifications and mail, reactions,
+blocks, security events, sanctions, notes and reports about them, the reports they made, as
+JSON; their posts (anonymous and removed ones included, with earlier versions) and the
+conversations they take part in as Markdown, with the subjects of those they left. Other
+people appear only as they appear to the member on the site (a former member is "Former
+member"). Thread titles and board names come only where the member may still see them (or
+wrote the title), so an export never tells more than the site would. Erasing an account lives
+in ``erasure``.
 """
 
 from __future__ import annotations
@@ -869,7 +873,11 @@ def _readme(site: str, made: str, username: str) -> str:
         *(f"- `{name}`: {what}" for name, what in FILES.items()),
         "- `profile-picture.png`: " + _("your profile picture, if you have one"),
         "",
-        _("Other people appear only in your conversations, as they appear to you there."),
+        _(
+            "Other people appear only where they are part of your own data (your "
+            "conversations, the people you blocked, what you were notified or e-mailed), as "
+            "they appear to you on the site."
+        ),
         "",
         "## " + _("What is not included, and why"),
         "",

@@ -186,6 +186,16 @@ def test_the_export_holds_my_data_and_only_mine(
         "security_events.json",
         "sanctions.json",
         "reports.json",
+        "two_factor.json",
+        "join_requests_announced.json",
+        "notifications.json",
+        "outgoing_mail.json",
+        "notes_about_you.json",
+        "moderation_about_you.json",
+        "reports_about_you.json",
+        "threads.json",
+        "edits_of_others.json",
+        "conversations.json",
     }
     assert expected <= names
     for name in names:

@@ -308,3 +308,18 @@ def test_reports_about_the_member_never_reveal_who_reported(client, people):
     assert "Subject startedqz" not in json.dumps(message_report)
     assert "msgqz" not in json.dumps(message_report)
     assert message_report["outcome"] == "not decided yet"
+
+
+def test_notifications_are_exported_in_the_members_language(client, make_user, board):
+    ann = make_user("ann", display_name="Ann Example")
+    bob = make_user("bob", display_name="Bob Other")
+    thread = posting.start_thread(ann, board, "Mein Thema", "Hallo")
+    posting.reply(bob, thread, "Bob answers")  # stored while Ann read the site in English
+    ann.locale = "de"
+    db.session.commit()
+
+    notifications = _json(exported(client, ann), "notifications.json")
+
+    assert [n["text"] for n in notifications] == [
+        "Bob Other hat in Ihrem Thema „Mein Thema“ geantwortet"
+    ]
