@@ -7,6 +7,10 @@ Every column in the schema that refers to ``users.id`` is classified here, once:
 - :data:`WITHHELD`: rows whose column holds the member's id are not in the export, for the
   reason given (they are about someone else, or they are secrets).
 
+Rows reached through the member's own rows go with them: the earlier versions of her posts
+(``post_revisions`` of a post whose ``author_id`` is hers, whoever edited it) are under each
+post in ``posts/``; the messages of the conversations she is in are in ``messages/``.
+
 ``tests/web/test_data_rights_complete.py`` walks the schema and fails for a column in neither,
 so a new table that refers to members cannot ship before it is classified here. The export's
 README explains the withheld parts to the member in their language.
@@ -17,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from flask_babel import LazyString
 from sqlalchemy import MetaData
 
 from forum.i18n import lazy_gettext as _l
@@ -41,7 +46,7 @@ class Exported:
     file: str
     fields: tuple[str, ...]
     #: Fields of these rows left out of the export, each with the reason.
-    withheld: dict[str, object] = field(default_factory=dict)
+    withheld: dict[str, LazyString] = field(default_factory=dict)
 
 
 EXPORTED: dict[Column, Exported] = {
@@ -260,7 +265,7 @@ EXPORTED: dict[Column, Exported] = {
     ),
 }
 
-WITHHELD: dict[Column, object] = {
+WITHHELD: dict[Column, LazyString] = {
     ("blocks", "blocked_id"): _l(
         "who blocked you: the site never tells, so that people can keep their distance safely"
     ),
