@@ -186,6 +186,16 @@ def test_the_export_holds_my_data_and_only_mine(
         "security_events.json",
         "sanctions.json",
         "reports.json",
+        "two_factor.json",
+        "join_requests_announced.json",
+        "notifications.json",
+        "outgoing_mail.json",
+        "notes_about_you.json",
+        "moderation_about_you.json",
+        "reports_about_you.json",
+        "threads.json",
+        "edits_of_others.json",
+        "conversations.json",
     }
     assert expected <= names
     for name in names:
@@ -212,8 +222,8 @@ def test_the_export_holds_my_data_and_only_mine(
     assert json.loads(archive.read("reactions.json"))[0]["thread"] == "Bob's public"
     assert json.loads(archive.read("reports.json"))[0]["note"] == "My note on it"
     assert json.loads(archive.read("sanctions.json"))[0]["reason"] == "Cool down"
-    assert settings["threads"] == [{"thread": "Bob's public", "level": "watch"}]
-    assert settings["boards"] == [{"board": "Night thoughts", "level": "mute"}]
+    assert [(s["thread"], s["level"]) for s in settings["threads"]] == [("Bob's public", "watch")]
+    assert [(s["board"], s["level"]) for s in settings["boards"]] == [("Night thoughts", "mute")]
     events = json.loads(archive.read("security_events.json"))
     assert "192.0.2.7" in {e["ip_address"] for e in events}
 
