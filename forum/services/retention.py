@@ -11,6 +11,7 @@ from sqlalchemy import delete, select, update
 from forum.extensions import db
 from forum.models import Board, Post, PostRevision, PostStatus, SecurityEvent, Thread
 from forum.models.types import utcnow
+from forum.services import quotes
 from forum.services.moderation import recount_board
 
 #: Marks a post erased by the retention period rather than by its author.
@@ -36,6 +37,14 @@ def purge(now: datetime | None = None) -> PurgeReport:
         old_threads = select(Thread.id).where(
             Thread.board_id == board.id, Thread.last_post_at < cutoff
         )
+        # Quotes first: a post in a thread deleted below may be quoted in a thread that stays.
+        purged = (
+            select(Post.id)
+            .join(Thread, Post.thread_id == Thread.id)
+            .where(Thread.board_id == board.id, Post.status != PostStatus.DELETED)
+            .where((Thread.last_post_at < cutoff) | (Post.created_at < cutoff))
+        )
+        quotes.forget_quotes(db.session.scalars(purged).all(), names=[], words=True)
         db.session.execute(
             update(Board).where(Board.last_thread_id.in_(old_threads)).values(last_thread_id=None),
             execution_options={"synchronize_session": False},
