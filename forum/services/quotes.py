@@ -15,7 +15,7 @@ becomes "Former member wrote:".
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
@@ -78,15 +78,32 @@ def _header(rest: str) -> str | None:
     return rest[: -len(WROTE)].strip() or None
 
 
+def _unquoted(lines: list[str], depth: int) -> str:
+    """The words of quoted lines without their first ``depth`` markers, spaces collapsed."""
+    strip = re.compile(rf"^(?:[ \t]{{0,3}}>[ \t]?){{0,{depth}}}")
+    return _words("\n".join(strip.sub("", line, count=1) for line in lines))
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
 def rewrite_quotes(
-    source: str, headers: Collection[str], *, words: bool, rename: Collection[str] = ()
+    source: str,
+    headers: Collection[str],
+    *,
+    words: bool,
+    rename: Collection[str] = (),
+    spare: Callable[[str], bool] | None = None,
 ) -> str:
     """``source`` with the quoted blocks under ``headers`` forgotten, at any depth.
 
     A block is a "Name wrote:" line (behind as many "> " as it is deep), optional blank lines
     at that depth, then the lines one level deeper. With ``words`` those lines become one line
-    ``QUOTE_REMOVED`` at that depth; a header whose name is in ``rename`` becomes "Former member
-    wrote:" (with or without ``words``). Names are compared ignoring case, as people retype them.
+    ``QUOTE_REMOVED`` at that depth, unless ``spare`` says the block's words (markers removed,
+    spaces collapsed) are another post's, in which case blocks inside it are looked at. A header
+    whose name is in ``rename`` becomes "Former member wrote:" (with or without ``words``).
+    Names are compared ignoring case, as people retype them.
     """
     wanted = {name.casefold() for name in headers if name}
     renamed = {name.casefold() for name in rename if name}
@@ -113,7 +130,7 @@ def rewrite_quotes(
         k = j
         while k < len(lines) and _split(lines[k])[1] > depth:
             k += 1
-        if k == j:
+        if k == j or (spare is not None and spare(_unquoted(lines[j:k], depth + 1))):
             continue
         out.extend(lines[i:j])
         out.append("> " * (depth + 1) + QUOTE_REMOVED)
@@ -142,6 +159,11 @@ def _copies(post_ids: set[int]) -> dict[int, set[int]]:
     return reached
 
 
+def _texts(posts: Iterable[Post]) -> list[str]:
+    """The words of these posts and their earlier versions, spaces collapsed."""
+    return [_words(version.source) for post in posts for version in (post, *post.revisions)]
+
+
 def forget_quotes(post_ids: Iterable[int], *, names: Collection[str], words: bool) -> int:
     """Forget the copies quotes made of ``post_ids``; returns how many posts changed.
 
@@ -167,15 +189,24 @@ def forget_quotes(post_ids: Iterable[int], *, names: Collection[str], words: boo
     ):
         shown.setdefault(quoted, set()).add(label)
     rename = [name for name in names if name and name != FORMER_MEMBER]
+    posts = {post.id: post for post in db.session.scalars(select(Post).where(Post.id.in_(copies)))}
+    forgotten = _texts(db.session.scalars(select(Post).where(Post.id.in_(affected))))
+    kept = _texts(post for post_id, post in posts.items() if post_id not in affected)
+
+    def spare(block: str) -> bool:
+        """A block under a matching name that holds a kept post's words (her later post that
+        quoted the forgotten one, say) is not one of the forgotten posts'."""
+        return any(block in text for text in kept) and not any(block in text for text in forgotten)
+
     changed = 0
     for post_id, carried in sorted(copies.items()):
-        post = db.session.get(Post, post_id)
+        post = posts.get(post_id)
         if post is None:
             continue
         headers = {FORMER_MEMBER, *names}.union(*(shown.get(a, set()) for a in carried))
         touched = False
         for version in (post, *post.revisions):
-            new = rewrite_quotes(version.source, headers, words=words, rename=rename)
+            new = rewrite_quotes(version.source, headers, words=words, rename=rename, spare=spare)
             if new != version.source:
                 version.source = new
                 version.html = render_markdown(new)

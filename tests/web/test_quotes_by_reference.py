@@ -261,3 +261,29 @@ def test_a_block_is_found_at_any_depth_and_only_under_the_names_given():
         "Dan wrote:\n\n> Dan's words"
     )
     assert rewrite_quotes(source, {"Ann"}, words=False, rename=()) == source
+
+
+def test_a_purge_keeps_the_quoted_words_of_her_later_post_that_quoted_the_purged_one(
+    ann, bob, category, bobs_thread
+):
+    forgetful = boards.create_board(
+        "Day to day", category, Visibility.PUBLIC, "Kept 30 days", retention_days=30
+    )
+    thread = posting.start_thread(ann, forgetful, "Diary", f"Back then {MARKER}")
+    opening = db.session.scalars(select(Post).where(Post.thread_id == thread.id)).one()
+    later = quote(ann, thread, opening, "Today I feel better.")
+    opening.created_at = thread.created_at = utcnow() - timedelta(days=60)
+    db.session.commit()
+    bobs = quote(bob, bobs_thread, later, "So glad, Ann.")
+    later_id, bobs_id = later.id, bobs.id
+
+    purge()
+
+    assert MARKER not in everything(later_id) + everything(bobs_id)
+    assert f"{FIRST_NAME} wrote:\n\n> {QUOTE_REMOVED}\n\nToday I feel better." in everything(
+        later_id
+    )
+    assert (
+        f"{FIRST_NAME} wrote:\n\n> {FIRST_NAME} wrote:\n>\n> > {QUOTE_REMOVED}\n>\n"
+        "> Today I feel better.\n\nSo glad, Ann."
+    ) in everything(bobs_id)
