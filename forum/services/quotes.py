@@ -138,10 +138,37 @@ def rewrite_quotes(
     return "\n".join(out)
 
 
-def _copies(post_ids: set[int]) -> dict[int, set[int]]:
+def remove_unlabelled(source: str, theirs: Callable[[str], bool]) -> str:
+    """``source`` with quoted runs that lost their "Name wrote:" line forgotten too, where
+    ``theirs`` says the run's words (markers removed, spaces collapsed) are a forgotten post's.
+
+    A run starts where the quote goes one level deeper and lasts while it stays that deep or
+    deeper; a run that is not theirs is looked into for deeper runs.
+    """
+    lines = source.split("\n")
+    out: list[str] = []
+    i, above = 0, 0
+    while i < len(lines):
+        depth = _split(lines[i])[1]
+        if depth > above:
+            k = i
+            while k < len(lines) and _split(lines[k])[1] >= depth:
+                k += 1
+            if theirs(_unquoted(lines[i:k], depth)):
+                out.append("> " * depth + QUOTE_REMOVED)
+                i, above = k, depth
+                continue
+        out.append(lines[i])
+        above = depth
+        i += 1
+    return "\n".join(out)
+
+
+def _copies(post_ids: set[int]) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
     """Every post that quoted one of ``post_ids``, or quoted such a post, and so on: post id →
-    the ids among ``post_ids`` whose words it may carry."""
+    the ids among ``post_ids`` whose words it may carry; and post id → the posts it quoted."""
     reached: dict[int, set[int]] = {}
+    quoted_by: dict[int, set[int]] = {}
     frontier = {post_id: {post_id} for post_id in post_ids}
     while frontier:
         links = db.session.execute(
@@ -151,12 +178,25 @@ def _copies(post_ids: set[int]) -> dict[int, set[int]]:
         ).all()
         following: dict[int, set[int]] = {}
         for quoting, quoted in links:
+            quoted_by.setdefault(quoting, set()).add(quoted)
             new = frontier[quoted] - reached.get(quoting, set())
             if new:
                 reached.setdefault(quoting, set()).update(new)
                 following.setdefault(quoting, set()).update(new)
         frontier = following
-    return reached
+    return reached, quoted_by
+
+
+def _below(post_id: int, quoted_by: dict[int, set[int]]) -> set[int]:
+    """The posts ``post_id`` quoted, the posts those quoted, and so on."""
+    found: set[int] = set()
+    todo = list(quoted_by.get(post_id, ()))
+    while todo:
+        current = todo.pop()
+        if current not in found:
+            found.add(current)
+            todo.extend(quoted_by.get(current, ()))
+    return found
 
 
 def _texts(posts: Iterable[Post]) -> list[str]:
@@ -169,16 +209,18 @@ def forget_quotes(post_ids: Iterable[int], *, names: Collection[str], words: boo
 
     Every quote of these posts, and every quote of such a quote, is found by reference
     (``PostQuote``), in the quoting post and in its earlier versions, under the names its
-    header showed (``quoted_as``), "Former member", or ``names``. With ``words`` the quoted
-    words go ("(quoted text removed)" keeps the block's place). ``names`` are the member's own
-    (account deleted): headers naming her become "Former member wrote:" and the stored
-    ``quoted_as`` follows; with no ``names`` (retention) headers stay as they are. Call it
-    before the posts are erased or deleted. The caller commits.
+    header showed (``quoted_as``), "Former member", or ``names``; with ``words``, also a quoted
+    run whose header was deleted, when its words are one of these posts'. With ``words`` the
+    quoted words go ("(quoted text removed)" keeps the block's place), except a block that
+    holds the words of a kept post in between (which is looked into instead). ``names`` are
+    the member's own (account deleted): headers naming her become "Former member wrote:" and
+    the stored ``quoted_as`` follows; with no ``names`` (retention) headers stay as they are.
+    Call it before the posts are erased or deleted. The caller commits.
     """
     affected = set(post_ids)
     if not affected:
         return 0
-    copies = _copies(affected)
+    copies, quoted_by = _copies(affected)
     if not copies:
         return 0
     shown: dict[int, set[str]] = {}
@@ -190,13 +232,12 @@ def forget_quotes(post_ids: Iterable[int], *, names: Collection[str], words: boo
         shown.setdefault(quoted, set()).add(label)
     rename = [name for name in names if name and name != FORMER_MEMBER]
     posts = {post.id: post for post in db.session.scalars(select(Post).where(Post.id.in_(copies)))}
+    # Read before anything is rewritten: a post's words as they were quoted.
     forgotten = _texts(db.session.scalars(select(Post).where(Post.id.in_(affected))))
-    kept = _texts(post for post_id, post in posts.items() if post_id not in affected)
+    kept = {post_id: _texts([post]) for post_id, post in posts.items() if post_id not in affected}
 
-    def spare(block: str) -> bool:
-        """A block under a matching name that holds a kept post's words (her later post that
-        quoted the forgotten one, say) is not one of the forgotten posts'."""
-        return any(block in text for text in kept) and not any(block in text for text in forgotten)
+    def theirs(block: str) -> bool:
+        return bool(block) and any(block in text for text in forgotten)
 
     changed = 0
     for post_id, carried in sorted(copies.items()):
@@ -204,9 +245,18 @@ def forget_quotes(post_ids: Iterable[int], *, names: Collection[str], words: boo
         if post is None:
             continue
         headers = {FORMER_MEMBER, *names}.union(*(shown.get(a, set()) for a in carried))
+        between = [text for below in _below(post_id, quoted_by) for text in kept.get(below, [])]
+
+        def spare(block: str, between: list[str] = between) -> bool:
+            """Words of a kept post in between (her later post that quoted the forgotten one,
+            say), not of a forgotten post."""
+            return any(block in text for text in between) and not theirs(block)
+
         touched = False
         for version in (post, *post.revisions):
             new = rewrite_quotes(version.source, headers, words=words, rename=rename, spare=spare)
+            if words:
+                new = remove_unlabelled(new, theirs)
             if new != version.source:
                 version.source = new
                 version.html = render_markdown(new)

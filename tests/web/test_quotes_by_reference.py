@@ -145,6 +145,17 @@ def test_a_quote_trimmed_by_hand_is_still_found(ann, bob, board, bobs_thread):
     assert f"Former member wrote:\n> {QUOTE_REMOVED}\n\nThat part stayed with me." in stored
 
 
+def test_a_quote_whose_header_was_deleted_is_found_by_its_words(ann, bob, ann_post, bobs_thread):
+    body = f"> My scan {MARKER}\n\nI read this twice.\n\n> Someone else's line"
+    quoting_id = posting.reply(bob, bobs_thread, body, quoted=ann_post).id
+
+    delete_account(ann, PASSWORD, erase_posts=True)
+
+    stored = everything(quoting_id)
+    assert MARKER not in stored
+    assert f"> {QUOTE_REMOVED}\n\nI read this twice.\n\n> Someone else's line" in stored
+
+
 def test_keeping_the_posts_keeps_the_quoted_words_under_former_member(
     ann, bob, carol, board, ann_post, bobs_thread
 ):
