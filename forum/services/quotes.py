@@ -107,13 +107,14 @@ def rewrite_quotes(
     """
     wanted = {name.casefold() for name in headers if name}
     renamed = {name.casefold() for name in rename if name}
+    either = wanted | renamed
     lines = source.split("\n")
     out: list[str] = []
     i = 0
     while i < len(lines):
         markers, depth, rest = _split(lines[i])
         name = _header(rest)
-        if name is None or name.casefold() not in wanted | renamed:
+        if name is None or name.casefold() not in either:
             out.append(lines[i])
             i += 1
             continue
@@ -204,6 +205,37 @@ def _texts(posts: Iterable[Post]) -> list[str]:
     return [_words(version.source) for post in posts for version in (post, *post.revisions)]
 
 
+def _forget_in(
+    post: Post,
+    headers: Collection[str],
+    words: bool,
+    rename: Collection[str],
+    theirs: list[str],
+    between: list[str],
+) -> bool:
+    """Rewrite ``post`` and its earlier versions; ``theirs`` are the words of the forgotten
+    posts it carries, ``between`` those of kept posts its quotes went through."""
+
+    def forgotten(block: str) -> bool:
+        return bool(block) and any(block in text for text in theirs)
+
+    def spare(block: str) -> bool:
+        """Words of a kept post in between (her later post that quoted the forgotten one, say),
+        not of a forgotten post."""
+        return any(block in text for text in between) and not forgotten(block)
+
+    touched = False
+    for version in (post, *post.revisions):
+        new = rewrite_quotes(version.source, headers, words=words, rename=rename, spare=spare)
+        if words:
+            new = remove_unlabelled(new, forgotten)
+        if new != version.source:
+            version.source = new
+            version.html = render_markdown(new)
+            touched = True
+    return touched
+
+
 def forget_quotes(post_ids: Iterable[int], *, names: Collection[str], words: bool) -> int:
     """Forget the copies quotes made of ``post_ids``; returns how many posts changed.
 
@@ -232,12 +264,13 @@ def forget_quotes(post_ids: Iterable[int], *, names: Collection[str], words: boo
         shown.setdefault(quoted, set()).add(label)
     rename = [name for name in names if name and name != FORMER_MEMBER]
     posts = {post.id: post for post in db.session.scalars(select(Post).where(Post.id.in_(copies)))}
-    # Read before anything is rewritten: a post's words as they were quoted.
-    forgotten = _texts(db.session.scalars(select(Post).where(Post.id.in_(affected))))
+    # Read before anything is rewritten: each post's words as they were quoted.
+    carried_ids = set().union(*copies.values())
+    forgotten = {
+        post.id: _texts([post])
+        for post in db.session.scalars(select(Post).where(Post.id.in_(carried_ids)))
+    }
     kept = {post_id: _texts([post]) for post_id, post in posts.items() if post_id not in affected}
-
-    def theirs(block: str) -> bool:
-        return bool(block) and any(block in text for text in forgotten)
 
     changed = 0
     for post_id, carried in sorted(copies.items()):
@@ -245,23 +278,9 @@ def forget_quotes(post_ids: Iterable[int], *, names: Collection[str], words: boo
         if post is None:
             continue
         headers = {FORMER_MEMBER, *names}.union(*(shown.get(a, set()) for a in carried))
+        theirs = [text for a in carried for text in forgotten.get(a, [])]
         between = [text for below in _below(post_id, quoted_by) for text in kept.get(below, [])]
-
-        def spare(block: str, between: list[str] = between) -> bool:
-            """Words of a kept post in between (her later post that quoted the forgotten one,
-            say), not of a forgotten post."""
-            return any(block in text for text in between) and not theirs(block)
-
-        touched = False
-        for version in (post, *post.revisions):
-            new = rewrite_quotes(version.source, headers, words=words, rename=rename, spare=spare)
-            if words:
-                new = remove_unlabelled(new, theirs)
-            if new != version.source:
-                version.source = new
-                version.html = render_markdown(new)
-                touched = True
-        changed += touched
+        changed += _forget_in(post, headers, words, rename, theirs, between)
     if rename:
         anonymous = select(Post.id).where(Post.id.in_(affected), Post.anonymous.is_(True))
         db.session.execute(
