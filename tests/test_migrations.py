@@ -25,9 +25,10 @@ from sqlalchemy.exc import IntegrityError, SAWarning
 from forum import PROJECT_ROOT, create_app
 from forum.database import include_in_migrations
 from forum.extensions import db
-from forum.models import User
+from forum.models import Post, PostMention, PostQuote, User
 from forum.search import is_search_structure
-from tests.conftest import POSTGRES_URL, _server_url
+from forum.services import accounts, boards, posting
+from tests.conftest import PASSWORD, POSTGRES_URL, _server_url
 
 # SQLite cannot reflect expression indexes (lower(username), lower(email)), so Alembic cannot
 # compare them there; these two warnings say exactly that and nothing else is silenced.
@@ -224,3 +225,49 @@ def test_accounts_from_before_e_mail_confirmation_keep_getting_mail(migrated_app
     db.session.remove()
     old = db.session.scalars(sa.select(User).where(User.username == "old")).one()
     assert old.email_confirmed_at == old.created_at
+
+
+def test_existing_quotes_and_mentions_are_filled_in_by_reference(migrated_app):
+    """Quotes get the name their header showed (NULL where the author is gone); every @username
+    of a member, in a post or an earlier version of it, is resolved."""
+    ann = accounts.create_user("ann", "ann@example.org", PASSWORD, display_name="Ann Example")
+    bob = accounts.create_user("bob", "bob@example.org", PASSWORD)
+    carol = accounts.create_user("carol", "carol@example.org", PASSWORD)
+    board = boards.create_board(
+        "Open", boards.create_category("Talk"), description="d", anonymous_allowed=True
+    )
+    named = posting.start_thread(ann, board, "Named", "Ann's words")
+    hidden = posting.start_thread(ann, board, "Hidden", "Unsigned words", anonymous=True)
+    gone = posting.start_thread(carol, board, "Gone", "Carol's words")
+    replies = posting.start_thread(bob, board, "Replies", "Hello @ANN and @nobody")
+    for thread in (named, hidden, gone):
+        opening = db.session.scalars(sa.select(Post).where(Post.thread_id == thread.id)).one()
+        posting.reply(bob, replies, "Quoting", quoted=opening)
+    edited = posting.reply(bob, replies, "Hi @carol")
+    posting.edit(bob, edited, "Hi everyone")
+    ann_id, carol_id, edited_id = ann.id, carol.id, edited.id
+    threads = {thread.title: thread.id for thread in (named, hidden, gone, replies)}
+    db.session.execute(sa.text("DELETE FROM post_mentions"))
+    db.session.execute(
+        sa.text("UPDATE posts SET author_id = NULL WHERE thread_id = :id"), {"id": threads["Gone"]}
+    )
+    db.session.commit()
+    db.session.remove()
+    downgrade("d0a1b2c3e4f5")
+    upgrade()
+
+    by_thread = dict(
+        db.session.execute(
+            sa.select(Post.thread_id, PostQuote.quoted_as).join(
+                Post, Post.id == PostQuote.quoted_post_id
+            )
+        ).all()
+    )
+    assert by_thread == {
+        threads["Named"]: "Ann Example",
+        threads["Hidden"]: "Anonymous member",
+        threads["Gone"]: None,
+    }
+    mentions = set(db.session.execute(sa.select(PostMention.post_id, PostMention.user_id)).all())
+    opening = db.session.scalar(sa.select(Post.id).where(Post.thread_id == threads["Replies"]))
+    assert mentions == {(opening, ann_id), (edited_id, carol_id)}

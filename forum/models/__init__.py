@@ -26,7 +26,14 @@ from forum.models.moderation import (
 )
 from forum.models.notifications import Notification
 from forum.models.outbox import OutgoingMail
-from forum.models.posts import Post, PostQuote, PostRevision, PostStatus, Thread
+from forum.models.posts import (
+    Post,
+    PostMention,
+    PostQuote,
+    PostRevision,
+    PostStatus,
+    Thread,
+)
 from forum.models.reactions import REACTION_LABELS, Reaction, ReactionKind
 from forum.models.security import RecoveryCode, SecurityEvent, SiteSetting
 from forum.models.subscriptions import BoardSubscription, ThreadSubscription, WatchLevel
@@ -41,6 +48,7 @@ from forum.models.users import (
 
 __all__ = [
     "JoinRequestNotice",
+    "PostMention",
     "PostQuote",
     "RecoveryCode",
     "SecurityEvent",

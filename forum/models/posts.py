@@ -29,6 +29,7 @@ BODY_MAX = 50_000
 PATH_SEGMENT_WIDTH = 7
 PATH_MAX = 512
 CONTENT_WARNING_MAX = 200
+QUOTED_AS_MAX = 60
 
 
 class PostStatus(enum.StrEnum):
@@ -168,4 +169,21 @@ class PostQuote(db.Model):
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
     quoted_post_id: Mapped[int] = mapped_column(
         ForeignKey("posts.id", ondelete="CASCADE"), index=True
+    )
+    #: The name the quote's header showed ("Ann wrote:", or "Anonymous member wrote:"), so the
+    #: header is found after a rename; "Former member" once the account is deleted.
+    quoted_as: Mapped[str | None] = mapped_column(String(QUOTED_AS_MAX))
+
+
+class PostMention(db.Model):
+    """A member a post (or an earlier version of it) @mentions, resolved when the post is saved,
+    so that deleting the account reaches the mention in others' words."""
+
+    __tablename__ = "post_mentions"
+
+    post_id: Mapped[int] = mapped_column(
+        ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
     )

@@ -25,10 +25,15 @@ deleted, on SQLite as on PostgreSQL):
 With "erase my posts" as well: each post they wrote keeps its place (so replies to it and the
 thread's shape stay) but its words become "This post was erased by its author." with status
 deleted; its revisions go; threads they started that nobody else replied to are deleted; the
-titles of their other threads are erased; where others quoted them with the Quote button
-(``PostQuote``), the quoted block becomes "> (erased by its author)" (in the quoting post and in
-its earlier versions); their private messages keep their place in others' conversations as
-"(erased)". The search index follows the posts' source by itself (SQLite triggers, PostgreSQL
+titles of their other threads are erased; their private messages keep their place in others'
+conversations as "(erased)".
+
+Either way, quotes of their posts made with the Quote button, and quotes of those quotes, are
+found by reference (``forum.services.quotes``): the header says "Former member wrote:" and,
+with "erase my posts", the quoted words become "(quoted text removed)"; @mentions of them in
+others' posts become "Former member" (``forum.services.mentions``). Both reach earlier versions.
+
+The search index follows the posts' source by itself (SQLite triggers, PostgreSQL
 expression index). Board and thread counters are recounted.
 """
 
@@ -51,7 +56,6 @@ from forum.models import (
     Notification,
     Participant,
     Post,
-    PostQuote,
     PostRevision,
     PostStatus,
     Report,
@@ -60,18 +64,16 @@ from forum.models import (
     User,
 )
 from forum.models.boards import MembershipStatus
-from forum.services import ServiceError, avatars, ledger, mail, notify
+from forum.services import ServiceError, avatars, ledger, mail, mentions, notify, quotes
 from forum.services.moderation import recount_board, recount_thread
+from forum.services.names import FORMER_MEMBER, names_used
 from forum.text import render_markdown
 
 #: Stored in the database in place of what was erased (the same for every reader): stored
 #: words, like members' own, are not translated here.
 ERASED_POST = "This post was erased by its author."
 ERASED_TITLE = "(title erased by its author)"
-ERASED_QUOTE = "> (erased by its author)"
 ERASED_MESSAGE = "(erased)"
-FORMER_MEMBER = "Former member"
-ANONYMOUS_MEMBER = "Anonymous member"
 
 _NO_SYNC = {"synchronize_session": False}
 
@@ -128,9 +130,11 @@ def erase_account(user: User, erase_posts: bool, record: bool = True) -> Erasure
     _forget_in_notifications(user_id, name, post_ids)
     _forget_in_reports(user_id, username, post_ids, erase=erase_posts)
     _forget_in_conversation_events(user_id, name)
+    # Before any thread goes: a post in a thread deleted below may be quoted in another thread.
+    names = names_used(user) + quotes.quoted_as_names(post_ids)
+    mentions.forget_mentions(user_id, names)
+    report.quotes_erased = quotes.forget_quotes(post_ids, names=names, words=erase_posts)
     if erase_posts:
-        # Quotes first: a post in a thread deleted below may be quoted in another thread.
-        report.quotes_erased = _erase_quotes(user, post_ids)
         report.threads_deleted = _delete_lone_threads(user_id)
         post_ids = list(db.session.scalars(select(Post.id).where(Post.author_id == user_id)))
         report.posts_erased = _erase_posts(user_id, post_ids)
@@ -312,74 +316,6 @@ def _delete_lone_threads(user_id: int) -> int:
     return db.session.execute(
         delete(Thread).where(Thread.id.in_(lone)), execution_options=_NO_SYNC
     ).rowcount
-
-
-def _quote_block(header: str, body: str) -> re.Pattern[str]:
-    """The block ``quote_markdown`` writes: "Name wrote:", a blank line, then "> " lines."""
-    return re.compile(
-        rf"(?m)^{header} wrote:[ \t]*\n[ \t]*\n{body}(?:\n|$)",
-    )
-
-
-def erase_quote(source: str, names: list[str], quoted_sources: list[str]) -> str:
-    """``source`` with the quoted block(s) of the erased post replaced by ERASED_QUOTE.
-
-    The block is found as the forum wrote it (the quoted post's text, or an earlier version of
-    it, under one of the names it was shown with); failing that, any "Name wrote:" block under
-    one of those names, as the quoting member may have trimmed it.
-    """
-    header = "(?:" + "|".join(re.escape(n) for n in names if n) + ")"
-    for quoted in quoted_sources:
-        lines = quoted.strip().splitlines()
-        if not lines:
-            continue
-        body = r"\n".join(re.escape(f"> {line}" if line else ">") + r"[ \t]*" for line in lines)
-        source, count = _quote_block(header, body).subn(ERASED_QUOTE + "\n", source)
-        if count:
-            return source
-    loose = _quote_block(header, r"(?:>[^\n]*(?:\n|$))*>[^\n]*")
-    return loose.sub(ERASED_QUOTE + "\n", source)
-
-
-def _erase_quotes(user: User, post_ids: list[int]) -> int:
-    """Where others quoted the member's posts with the Quote button, the quote goes."""
-    if not post_ids:
-        return 0
-    names = sorted(
-        {user.name, user.username, user.display_name or "", FORMER_MEMBER, ANONYMOUS_MEMBER},
-        key=len,
-        reverse=True,
-    )
-    quotes = db.session.execute(
-        select(PostQuote.post_id, PostQuote.quoted_post_id).where(
-            PostQuote.quoted_post_id.in_(post_ids), PostQuote.post_id.not_in(post_ids)
-        )
-    ).all()
-    erased = 0
-    for quoting_id, quoted_id in quotes:
-        quoted = db.session.get(Post, quoted_id)
-        quoting = db.session.get(Post, quoting_id)
-        if quoted is None or quoting is None:
-            continue
-        sources = [quoted.source, *(r.source for r in quoted.revisions)]
-        new_source = erase_quote(quoting.source, names, sources)
-        if new_source != quoting.source:
-            quoting.source = new_source
-            quoting.html = render_markdown(new_source)
-            erased += 1
-        for revision in quoting.revisions:
-            earlier = erase_quote(revision.source, names, sources)
-            if earlier != revision.source:
-                revision.source = earlier
-                revision.html = render_markdown(earlier)
-    db.session.flush()
-    db.session.execute(
-        delete(PostQuote).where(
-            or_(PostQuote.quoted_post_id.in_(post_ids), PostQuote.post_id.in_(post_ids))
-        ),
-        execution_options=_NO_SYNC,
-    )
-    return erased
 
 
 def _erase_posts(user_id: int, post_ids: list[int]) -> int:

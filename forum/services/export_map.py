@@ -275,6 +275,10 @@ WITHHELD: dict[Column, LazyString] = {
     ("moderation_actions", "actor_id"): ABOUT_OTHERS,
     ("reports", "handled_by_id"): ABOUT_OTHERS,
     ("security_events", "actor_id"): ABOUT_OTHERS,
+    ("post_mentions", "user_id"): _l(
+        "where others @mentioned you: those are their words, and some may be in groups you "
+        "can't read; you were told of each one you may read (notifications.json)"
+    ),
 }
 
 

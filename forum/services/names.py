@@ -8,6 +8,9 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.models import PreviousName, User
 
+#: What the forum shows, and stores in copies of names, for a member whose account is deleted.
+FORMER_MEMBER = "Former member"
+
 
 def record_rename(user: User, new_name: str | None) -> None:
     """Remember the display name ``user`` is leaving, when it changes. The caller commits."""

@@ -24,7 +24,7 @@ from forum.models import (
 from forum.models.posts import BODY_MAX, PATH_MAX, TITLE_MAX
 from forum.models.types import utcnow
 from forum.policy.transitions import flow_widens
-from forum.services import ServiceError, activity, modlog, reports, watchwords
+from forum.services import ServiceError, activity, mentions, modlog, quotes, reports, watchwords
 from forum.text import render_markdown
 
 #: Counter updates are plain SQL; the commit that follows expires the objects they touch.
@@ -181,6 +181,7 @@ def start_thread(
     )
     db.session.add(post)
     db.session.flush()
+    mentions.record(post)
     thread.last_post_id = post.id
     if not held:
         _count_post(board.id, author, now, thread.id, new_thread=True)
@@ -212,7 +213,8 @@ def reply(
     """Add a reply to ``thread``, or under ``parent`` when it answers a specific post.
 
     ``quoted`` is the post the reply was started from with the Quote button: the link is kept
-    (``PostQuote``) so that erasing the quoted author's words also reaches the quote."""
+    (``PostQuote``, with the name the quote's header showed) so that erasing the quoted
+    author's words, or her name, also reaches the quote."""
     _check_board_open(thread.board)
     if thread.locked and not policy.can_moderate(policy.Viewer(author), thread.board):
         raise ServiceError(_("This thread is locked: it can be read but takes no new replies."))
@@ -249,8 +251,13 @@ def reply(
     )
     db.session.add(post)
     db.session.flush()
+    mentions.record(post)
     if quoted is not None:
-        db.session.add(PostQuote(post_id=post.id, quoted_post_id=quoted.id))
+        db.session.add(
+            PostQuote(
+                post_id=post.id, quoted_post_id=quoted.id, quoted_as=quotes.header_name(quoted)
+            )
+        )
     if not held:
         _record_reply(thread, post, author, now)
         activity.announce(post)
@@ -347,6 +354,7 @@ def edit(editor: User, post: Post, body: str, title: str | None = None) -> Post:
     post.html = render_markdown(body)
     post.edited_at = utcnow()
     post.edit_count = post.edit_count + 1
+    mentions.record(post)
     if new_title is not None:
         thread.title = new_title
     if editor.id != post.author_id:

@@ -11,6 +11,7 @@ from sqlalchemy import delete, select, update
 from forum.extensions import db
 from forum.models import Board, Post, PostRevision, PostStatus, SecurityEvent, Thread
 from forum.models.types import utcnow
+from forum.services import quotes
 from forum.services.ledger import after_purge
 from forum.services.moderation import recount_board
 
@@ -69,7 +70,16 @@ def forget(thread_ids: list[int], post_ids: list[int]) -> tuple[int, int]:
     """Delete these threads (with their posts) and erase these posts: everything a purge does
     to what it removes happens here, so that the erasure ledger's re-application after a restore
     (``forum.services.ledger``) does the same. Returns the threads deleted and posts erased; the
-    caller recounts the boards and commits."""
+    caller recounts the boards and commits.
+
+    Quotes of the words come out first, by reference: a post in a thread deleted here may be
+    quoted in a thread that stays."""
+    in_threads = (
+        db.session.scalars(select(Post.id).where(Post.thread_id.in_(thread_ids))).all()
+        if thread_ids
+        else []
+    )
+    quotes.forget_quotes([*in_threads, *post_ids], names=[], words=True)
     return delete_threads(thread_ids), erase_posts(post_ids)
 
 

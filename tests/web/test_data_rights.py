@@ -48,7 +48,8 @@ from forum.services import (
     reports,
     subscriptions,
 )
-from forum.services.erasure import ERASED_MESSAGE, ERASED_POST, ERASED_QUOTE, delete_account
+from forum.services.erasure import ERASED_MESSAGE, ERASED_POST, delete_account
+from forum.services.quotes import QUOTE_REMOVED
 from forum.services.retention import purge
 from tests.conftest import PASSWORD, login
 
@@ -428,9 +429,9 @@ def test_erase_leaves_placeholders_and_takes_the_words_everywhere(
     # The quote in Bob's post is erased; Bob's own words stay.
     quoting = db.session.get(Post, quoting.id)
     assert "vortexmint" not in quoting.source and "vortexmint" not in quoting.html
-    assert ERASED_QUOTE in quoting.source
+    assert f"Former member wrote:\n\n> {QUOTE_REMOVED}\n" in quoting.source
     assert "So true, Ann." in quoting.source
-    assert "erased by its author" in quoting.html
+    assert QUOTE_REMOVED in quoting.html and "Ann Example" not in quoting.html
     # Search no longer finds Ann's words.
     assert search_count(client, "vortexmint") == 0
     assert search_count(client, "zephyrquartz") == 0
@@ -684,7 +685,7 @@ def test_a_quote_in_another_thread_of_a_post_in_a_deleted_thread_is_erased(app, 
     assert db.session.get(Thread, lone_id) is None
     source = db.session.get(Post, quoting_id).source
     assert "marblefinch" not in source
-    assert source.startswith(ERASED_QUOTE)
+    assert source.startswith(f"Former member wrote:\n\n> {QUOTE_REMOVED}\n")
     assert "I keep thinking of this." in source
 
 

@@ -10,7 +10,7 @@ from forum import policy, queries
 from forum.extensions import limiter
 from forum.models import Post, PostStatus, Thread
 from forum.policy import Action, transitions
-from forum.services import ServiceError, posting, reactions
+from forum.services import ServiceError, posting, quotes, reactions
 from forum.text import quote_markdown, render_markdown
 from forum.web import current_viewer
 from forum.web.access import post_for, thread_for
@@ -132,10 +132,7 @@ def reply(thread_id: int):  # noqa: ANN201
         show_service_error(form, error)
         return render_template("threads/reply.html", thread=thread, form=form, parent=parent), 422
     if request.method == "GET" and quoted is not None:
-        author = transitions.quoted_author(quoted)
-        form.body.data = quote_markdown(
-            quoted.source, author.name if author else _("Anonymous member")
-        )
+        form.body.data = quote_markdown(quoted.source, quotes.header_name(quoted))
     if form.validate_on_submit():
         if form.preview.data:
             preview = render_markdown(form.body.data)
