@@ -50,7 +50,7 @@ from forum.models import (
 from forum.models.types import utcnow
 from forum.models.users import ConsentKind
 from forum.policy import Viewer
-from forum.services import ServiceError, avatars
+from forum.services import ServiceError, avatars, messaging
 from forum.services.security import ADDRESS_HIDDEN_KINDS
 
 FORMER_MEMBER = _l("Former member")
@@ -405,7 +405,8 @@ def _conversations_markdown(user: User, viewer: Viewer) -> dict[str, str]:
             pages = page.pages
             for message in page.items:
                 if message.is_event:
-                    lines.append(f"\n*{message.source}* ({_when(message.created_at)})\n")
+                    text = messaging.event_text(message)
+                    lines.append(f"\n*{text}* ({_when(message.created_at)})\n")
                 else:
                     lines.append(
                         f"\n## {_message_author(message)}, {_when(message.created_at)}\n\n"

@@ -11,6 +11,7 @@ from sqlalchemy import delete, select, update
 from forum.extensions import db
 from forum.models import Board, Post, PostRevision, PostStatus, SecurityEvent, Thread
 from forum.models.types import utcnow
+from forum.services import scrub
 from forum.services.moderation import recount_board
 
 #: Marks a post erased by the retention period rather than by its author.
@@ -36,6 +37,7 @@ def purge(now: datetime | None = None) -> PurgeReport:
         old_threads = select(Thread.id).where(
             Thread.board_id == board.id, Thread.last_post_at < cutoff
         )
+        scrub.before_purge(board, cutoff)
         db.session.execute(
             update(Board).where(Board.last_thread_id.in_(old_threads)).values(last_thread_id=None),
             execution_options={"synchronize_session": False},
