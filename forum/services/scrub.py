@@ -33,6 +33,8 @@ from forum.models import (
     Post,
     PostRevision,
     Report,
+    Sanction,
+    SanctionKind,
     Thread,
     User,
 )
@@ -201,7 +203,8 @@ def _scrub_old_event_lines(user_id: int, names: list[str]) -> None:
 
 def _scrub_staff_greetings(user_id: int, names: list[str]) -> None:
     """Warnings used to greet the member by name ("Hello Ann,"): messages facilitators and
-    admins wrote in the member's conversations lose every name the member used."""
+    admins (and whoever warned the member) wrote in the member's conversations lose every name
+    the member used."""
     pattern = _name_pattern(names)
     if pattern is None:
         return
@@ -213,7 +216,13 @@ def _scrub_staff_greetings(user_id: int, names: list[str]) -> None:
             Message.conversation_id.in_(_their_conversations(user_id)),
         )
     )
-    staff: dict[int, bool] = {}
+    # Whoever warned the member (even if no longer a facilitator) is one of them too.
+    warners = db.session.scalars(
+        select(Sanction.created_by_id).where(
+            Sanction.user_id == user_id, Sanction.kind == SanctionKind.WARNING
+        )
+    )
+    staff: dict[int, bool] = {w: True for w in warners if w is not None}
     for message in messages:
         author_id = message.author_id
         if author_id is None or message.author is None:

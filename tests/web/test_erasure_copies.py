@@ -21,6 +21,8 @@ from forum.models import (
     PostRevision,
     Report,
     ReportReason,
+    Sanction,
+    SanctionKind,
     Thread,
     User,
     Visibility,
@@ -317,3 +319,17 @@ def test_the_purge_clears_the_title_of_a_kept_thread_whose_opening_post_went(app
     assert kept is not None
     assert kept.title not in ("Last title", "First title") and kept.content_warning is None
     assert MARK not in stored(Thread, PostRevision, Post)
+
+
+def test_a_warning_from_someone_no_longer_a_facilitator_loses_her_names_too(app, ann, carol):
+    conversation = messaging.start(carol, [ann], "A note from the facilitators", "Hi")
+    messaging.reply(carol, conversation, "Hello Ann Example,\n\nThis is a formal warning.")
+    db.session.add(
+        Sanction(user_id=ann.id, kind=SanctionKind.WARNING, reason="x", created_by_id=carol.id)
+    )
+    db.session.commit()
+
+    erase(ann, keep=True)
+
+    kept = stored(Message)
+    assert "This is a formal warning." in kept and "Ann Example" not in kept
