@@ -578,7 +578,11 @@ def conversation_messages(
     number = clamp_page(page if page is not None else last, total, per_page)
     messages = db.session.scalars(
         select(Message)
-        .options(joinedload(Message.author))
+        .options(
+            joinedload(Message.author),
+            joinedload(Message.event_actor),
+            joinedload(Message.event_target),
+        )
         .where(condition)
         .order_by(Message.created_at, Message.id)
         .offset((number - 1) * per_page)

@@ -271,3 +271,80 @@ def test_existing_quotes_and_mentions_are_filled_in_by_reference(migrated_app):
     mentions = set(db.session.execute(sa.select(PostMention.post_id, PostMention.user_id)).all())
     opening = db.session.scalar(sa.select(Post.id).where(Post.thread_id == threads["Replies"]))
     assert mentions == {(opening, ann_id), (edited_id, carol_id)}
+
+
+def test_conversation_event_lines_become_data_and_lose_their_names(migrated_app):
+    """Event lines stored in English ("Ann left the conversation.") become events with ids,
+    said again from them (under a name changed since); a line naming no one in the conversation
+    stays as it was."""
+    script = ScriptDirectory(str(PROJECT_ROOT / "migrations"))
+    downgrade(script.get_revision("e5b1c7d9a2f4").down_revision)
+    with db.engine.begin() as connection:
+        for number, (username, display_name) in enumerate(
+            [("ann", "Ann Example"), ("bob", None)], start=1
+        ):
+            connection.execute(
+                sa.text(
+                    "INSERT INTO users (id, username, display_name, email, password_hash,"
+                    " site_role, locale, timezone, session_version, created_at, post_count,"
+                    " message_policy, email_notifications, trusted, verified_professional,"
+                    " hide_warned_threads, show_journey_role, show_cancer_types,"
+                    " show_treatment_stage, show_languages, show_country, findable) VALUES"
+                    " (:id, :username, :display_name, :email, 'x', 'member', '', 'UTC', 1,"
+                    " '2026-01-02 03:04:05+00:00', 0, 'everyone', 'immediate', false, false,"
+                    " false, false, false, false, false, false, false)"
+                ),
+                {
+                    "id": number,
+                    "username": username,
+                    "display_name": display_name,
+                    "email": f"{username}@example.org",
+                },
+            )
+        connection.execute(
+            sa.text(
+                "INSERT INTO conversations (id, subject, created_by_id, created_at,"
+                " last_message_at, message_count) VALUES (1, 'Group', 2,"
+                " '2026-01-02 03:04:05+00:00', '2026-01-02 03:04:05+00:00', 3)"
+            )
+        )
+        for user_id in (1, 2):
+            connection.execute(
+                sa.text(
+                    "INSERT INTO participants (conversation_id, user_id, joined_at, muted,"
+                    " archived) VALUES (1, :u, '2026-01-02 03:04:05+00:00', false, false)"
+                ),
+                {"u": user_id},
+            )
+        for source in (
+            "bob added Ann Example to the conversation.",
+            "Ann Example left the conversation.",
+            "Someone gone left the conversation.",
+        ):
+            connection.execute(
+                sa.text(
+                    "INSERT INTO messages (conversation_id, source, html, is_event, created_at)"
+                    " VALUES (1, :s, '', true, '2026-01-02 03:04:05+00:00')"
+                ),
+                {"s": source},
+            )
+    upgrade()
+    db.session.remove()
+    from forum.models import Message
+    from forum.services.messaging import event_text
+
+    with db.engine.begin() as connection:
+        connection.execute(sa.text("UPDATE users SET display_name = 'Annie' WHERE id = 1"))
+    events = db.session.scalars(sa.select(Message).order_by(Message.id)).all()
+    assert [(e.event_kind, e.event_actor_id, e.event_target_id) for e in events] == [
+        ("added", 2, 1),
+        ("left", 1, None),
+        (None, None, None),
+    ]
+    assert [e.source for e in events][:2] == ["", ""]
+    with migrated_app.test_request_context():
+        assert [event_text(e) for e in events] == [
+            "bob added Annie to the conversation.",
+            "Annie left the conversation.",
+            "Someone gone left the conversation.",
+        ]

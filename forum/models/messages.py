@@ -93,9 +93,18 @@ class Message(db.Model):
     html: Mapped[str] = mapped_column(Text)
     #: A line from the system ("Ann left the conversation") rather than a member's words.
     is_event: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: What an event line says, as data: its kind ("added", "left") and who did it to whom,
+    #: rendered in the reader's language when shown, with names as they are then ("Former
+    #: member" once an account is deleted). Event lines from before this have no kind: their
+    #: English sentence is in ``source``.
+    event_kind: Mapped[str | None] = mapped_column(String(20))
+    event_actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    event_target_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    author: Mapped[User | None] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    event_actor: Mapped[User | None] = relationship(foreign_keys=[event_actor_id])
+    event_target: Mapped[User | None] = relationship(foreign_keys=[event_target_id])
 
 
 class Block(db.Model):

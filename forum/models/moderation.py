@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String, Text, event
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
@@ -17,6 +17,7 @@ from forum.models.users import User
 
 if TYPE_CHECKING:
     from forum.models.boards import Board
+    from forum.models.posts import Thread
 
 
 class ModerationAction(db.Model):
@@ -33,12 +34,19 @@ class ModerationAction(db.Model):
     thread_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id", ondelete="SET NULL"))
     post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"))
     target_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: The other thread an action sent posts to (a split), as an id: the log renders its title
+    #: when shown, as the reader may see it, so that no title is frozen in ``reason``.
+    to_thread_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id", ondelete="SET NULL"))
+    #: How many posts an action moved (a merge or a split), rendered into a sentence when shown.
+    post_count: Mapped[int | None] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
     target_user: Mapped[User | None] = relationship(foreign_keys=[target_user_id])
     to_board: Mapped[Board | None] = relationship(foreign_keys=[to_board_id])
+    thread: Mapped[Thread | None] = relationship(foreign_keys=[thread_id])
+    to_thread: Mapped[Thread | None] = relationship(foreign_keys=[to_thread_id])
 
 
 #: What each kind of log entry records, as the moderation log shows it (the entry stores the kind;

@@ -8,6 +8,7 @@ facilitator or admin moderates nothing and sees no moderation record.
 
 from __future__ import annotations
 
+from flask_babel import ngettext
 from sqlalchemy import ColumnElement, and_, false, or_, true
 
 from forum.models import (
@@ -20,7 +21,7 @@ from forum.models import (
     Sanction,
     Thread,
 )
-from forum.policy import Viewer, can_list_board, can_moderate, can_see_post
+from forum.policy import Viewer, can_list_board, can_moderate, can_read_thread, can_see_post
 
 #: Bodies everyone who may see the post may read; the others (hidden, held, rejected) only its
 #: author and the post's moderators; a removed post's words no one.
@@ -169,6 +170,49 @@ def log_reason_shown_to(viewer: Viewer, entry: ModerationAction) -> bool:
     if entry.action in _REASONS_NAMING_A_BOARD and entry.to_board_id is None:
         return viewer.is_admin
     return True
+
+
+def _title_shown_to(viewer: Viewer, thread: Thread | None) -> str | None:
+    """A thread's title as ``viewer`` may read it now (an erased one is its placeholder), or
+    None for a thread gone or out of their sight."""
+    if thread is None:
+        return None
+    if can_read_thread(viewer, thread) or can_moderate(viewer, thread.board):
+        return thread.title
+    return None
+
+
+def log_sentence(viewer: Viewer, entry: ModerationAction) -> str:
+    """The "why" of a log entry as ``viewer`` reads it: for a merge or split, a sentence said
+    now from the ids it stored (so no title is frozen in the log); else the reason as written
+    (an entry from before the log stored ids keeps its composed sentence)."""
+    if not log_reason_shown_to(viewer, entry):
+        return ""
+    if entry.post_count is None or entry.action not in ("merge_thread", "split_thread"):
+        return entry.reason
+    num = entry.post_count
+    if entry.action == "merge_thread":
+        title = _title_shown_to(viewer, entry.thread)
+        if title is None:
+            return ngettext(
+                "%(num)d post merged into another thread",
+                "%(num)d posts merged into another thread",
+                num,
+            )
+        return ngettext(
+            "%(num)d post merged into “%(title)s”",
+            "%(num)d posts merged into “%(title)s”",
+            num,
+            title=title,
+        )
+    title = _title_shown_to(viewer, entry.to_thread)
+    if title is None:
+        return ngettext(
+            "%(num)d post moved to another thread", "%(num)d posts moved to another thread", num
+        )
+    return ngettext(
+        "%(num)d post moved to “%(title)s”", "%(num)d posts moved to “%(title)s”", num, title=title
+    )
 
 
 # --- hidden words --------------------------------------------------------------------------------

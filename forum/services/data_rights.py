@@ -65,7 +65,7 @@ from forum.models.moderation import MODERATION_ACTION_LABELS
 from forum.models.types import utcnow
 from forum.models.users import ConsentKind
 from forum.policy import Viewer
-from forum.services import ServiceError, avatars, notify
+from forum.services import ServiceError, avatars, messaging, notify
 from forum.services.export_map import EXPORTED, WITHHELD
 from forum.services.security import ADDRESS_HIDDEN_KINDS
 
@@ -699,7 +699,7 @@ def _message_author(message: Message) -> str:
 def _message_markdown(message: Message, author: str | None = None) -> str:
     label = _("message %(id)s", id=message.id)
     if message.is_event:
-        return f"\n*{message.source}* ({_when(message.created_at)}, {label})\n"
+        return f"\n*{messaging.event_text(message)}* ({_when(message.created_at)}, {label})\n"
     who = author if author is not None else _message_author(message)
     return f"\n## {who}, {_when(message.created_at)} ({label})\n\n{message.source}\n"
 
@@ -727,7 +727,11 @@ def _conversations_markdown(user: User, viewer: Viewer) -> dict[str, str]:
     left = db.session.scalars(
         select(Message)
         .where(
-            Message.author_id == user.id,
+            or_(
+                Message.author_id == user.id,
+                Message.event_actor_id == user.id,
+                Message.event_target_id == user.id,
+            ),
             Message.conversation_id.not_in([c.id for c in current]),
         )
         .order_by(Message.conversation_id, Message.created_at, Message.id)

@@ -39,8 +39,6 @@ expression index). Board and thread counters are recounted.
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -64,9 +62,9 @@ from forum.models import (
     User,
 )
 from forum.models.boards import MembershipStatus
-from forum.services import ServiceError, avatars, ledger, mail, mentions, notify, quotes
+from forum.services import ServiceError, avatars, ledger, mail, mentions, notify, quotes, scrub
 from forum.services.moderation import recount_board, recount_thread
-from forum.services.names import FORMER_MEMBER, names_used
+from forum.services.names import names_used
 from forum.text import render_markdown
 
 #: Stored in the database in place of what was erased (the same for every reader): stored
@@ -117,7 +115,7 @@ def erase_account(user: User, erase_posts: bool, record: bool = True) -> Erasure
     been checked by :func:`delete_account`, or is being applied again from the erasure ledger
     after a restore (``record=False``: it is in the ledger already)."""
     check_can_delete(user, lock=True)
-    user_id, name, username, avatar_key = user.id, user.name, user.username, user.avatar_key
+    user_id, name, avatar_key = user.id, user.name, user.avatar_key
     email = user.email
     report = ErasureReport()
     post_ids = list(db.session.scalars(select(Post.id).where(Post.author_id == user_id)))
@@ -128,8 +126,8 @@ def erase_account(user: User, erase_posts: bool, record: bool = True) -> Erasure
         db.session.scalars(select(Thread.board_id).where(Thread.id.in_(touched_threads)).distinct())
     )
     _forget_in_notifications(user_id, name, post_ids)
-    _forget_in_reports(user_id, username, post_ids, erase=erase_posts)
-    _forget_in_conversation_events(user_id, name)
+    _forget_in_reports(user_id)
+    scrub.erase_copies(user, erase_posts)
     # Before any thread goes: a post in a thread deleted below may be quoted in another thread.
     names = names_used(user) + quotes.quoted_as_names(post_ids)
     mentions.forget_mentions(user_id, names)
@@ -206,9 +204,9 @@ def _names(notification: Notification, name: str) -> bool:
     return notification.text.startswith(f"{name} ")  # a sentence no longer in the code
 
 
-def _forget_in_reports(user_id: int, username: str, post_ids: list[int], erase: bool) -> None:
-    """Reports stay as a safety record, but no longer name the member (and, when they erase
-    their posts, no longer quote them); reports about their profile alone go."""
+def _forget_in_reports(user_id: int) -> None:
+    """Reports stay as a safety record; reports about the member's profile alone go (there is
+    nothing left to act on). Snapshots no longer name them: :func:`scrub.erase_copies`."""
     db.session.execute(
         delete(Report).where(
             Report.reported_user_id == user_id,
@@ -218,60 +216,6 @@ def _forget_in_reports(user_id: int, username: str, post_ids: list[int], erase: 
         ),
         execution_options=_NO_SYNC,
     )
-    message_ids = select(Message.id).where(Message.author_id == user_id)
-    conditions = [Report.reported_user_id == user_id, Report.message_id.in_(message_ids)]
-    if post_ids:
-        conditions.append(Report.post_id.in_(post_ids))
-    for report in db.session.scalars(select(Report).where(or_(*conditions))):
-        try:
-            snapshot = json.loads(report.snapshot or "{}")
-        except ValueError:
-            continue
-        changed = False
-        items = snapshot.get("messages", []) if isinstance(snapshot, dict) else []
-        for item in items:
-            if not isinstance(item, dict):
-                continue
-            theirs = item.get("author") == username or (
-                report.post_id in post_ids and item.get("reported")
-            )
-            if not theirs:
-                continue
-            if item.get("author") == username:
-                item["author"] = None
-                changed = True
-            if erase:
-                item["text"] = ERASED_MESSAGE if report.message_id else ERASED_POST
-                changed = True
-        if changed:
-            report.snapshot = json.dumps(snapshot)
-
-
-def _forget_in_conversation_events(user_id: int, name: str) -> None:
-    """System lines such as "Ann left the conversation." no longer carry the member's name."""
-    their_conversations = select(Participant.conversation_id).where(Participant.user_id == user_id)
-    events = db.session.scalars(
-        select(Message).where(
-            Message.is_event.is_(True), Message.conversation_id.in_(their_conversations)
-        )
-    )
-    patterns = [
-        (re.compile(rf"^{re.escape(name)}( left the conversation\.)$"), rf"{FORMER_MEMBER}\1"),
-        (
-            re.compile(rf"^{re.escape(name)}( added .+ to the conversation\.)$"),
-            rf"{FORMER_MEMBER}\1",
-        ),
-        (
-            re.compile(rf"^(.+ added ){re.escape(name)}( to the conversation\.)$"),
-            rf"\1{FORMER_MEMBER}\2",
-        ),
-    ]
-    for event in events:
-        text = event.source
-        for pattern, replacement in patterns:
-            text = pattern.sub(lambda m, r=replacement: m.expand(r), text)
-        if text != event.source:
-            event.source = text
 
 
 def _delete_empty_conversations(conversation_ids: set[int]) -> None:

@@ -213,6 +213,13 @@ EXPORTED: dict[Column, Exported] = {
     ("messages", "author_id"): Exported(
         "messages/", ("id", "conversation_id", "source", "is_event", "created_at")
     ),
+    # Event lines ("… left the conversation") that name her, in the conversations she reads.
+    ("messages", "event_actor_id"): Exported(
+        "messages/", ("id", "conversation_id", "event_kind", "created_at")
+    ),
+    ("messages", "event_target_id"): Exported(
+        "messages/", ("id", "conversation_id", "event_kind", "created_at")
+    ),
     ("sanctions", "user_id"): Exported(
         "sanctions.json",
         ("id", "kind", "board_id", "reason", "created_at", "expires_at", "lifted_at"),

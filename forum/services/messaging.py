@@ -36,16 +36,30 @@ from forum.text import render_markdown
 SNAPSHOT_CONTEXT = 3
 
 
-#: A conversation's event lines ("Ann left the conversation."). One line is stored for everyone
-#: in the conversation, whatever their language, so it is stored in English (erasure finds names
-#: in these words) and said in the reader's language when shown (:func:`event_text`).
+#: A conversation's event lines ("Ann left the conversation."). Each is stored as data (its kind
+#: and the ids of who did it to whom) and said in the reader's language, with names as they are
+#: when shown (:func:`event_text`): an account deleted since reads "Former member".
 ADDED_EVENT = N_("%(adder)s added %(name)s to the conversation.")
 LEFT_EVENT = N_("%(name)s left the conversation.")
+ADDED, LEFT = "added", "left"
+#: Lines stored before events were data: an English sentence in ``source``.
 _EVENT_PATTERNS = [(sentence, sentence_pattern(sentence)) for sentence in (ADDED_EVENT, LEFT_EVENT)]
+
+
+def _shown_name(user: User | None) -> str:
+    return user.name if user is not None else _("Former member")
 
 
 def event_text(message: Message) -> str:
     """An event line in the current language (as stored when it is not one of ours)."""
+    if message.event_kind == ADDED:
+        return _(
+            ADDED_EVENT,
+            adder=_shown_name(message.event_actor),
+            name=_shown_name(message.event_target),
+        )
+    if message.event_kind == LEFT:
+        return _(LEFT_EVENT, name=_shown_name(message.event_actor))
     for sentence, pattern in _EVENT_PATTERNS:
         if match := pattern.fullmatch(message.source):
             return _(sentence, **match.groupdict())
@@ -153,8 +167,17 @@ def check_new_account_limits(sender: User, recipients: list[User]) -> None:
 
 
 def _add_message(
-    conversation: Conversation, author: User | None, body: str, event: bool
+    conversation: Conversation,
+    author: User | None,
+    body: str,
+    event: bool,
+    *,
+    event_kind: str | None = None,
+    actor: User | None = None,
+    target: User | None = None,
 ) -> Message:
+    """A member's message, or (``event``) a line of the conversation's own: its ``event_kind``
+    with the ids of ``actor`` and ``target``, and no words (``body`` empty)."""
     now = utcnow()
     message = Message(
         conversation_id=conversation.id,
@@ -162,6 +185,9 @@ def _add_message(
         source=body,
         html=render_markdown(body) if not event else "",
         is_event=event,
+        event_kind=event_kind,
+        event_actor_id=actor.id if actor else None,
+        event_target_id=target.id if target else None,
         created_at=now,
     )
     db.session.add(message)
@@ -358,8 +384,7 @@ def add_participant(adder: User, conversation: Conversation, user: User) -> None
             )
         )
     _open_stay(conversation, user.id, now)
-    event = ADDED_EVENT % {"adder": adder.name, "name": user.name}
-    _add_message(conversation, None, event, event=True)
+    _add_message(conversation, None, "", event=True, event_kind=ADDED, actor=adder, target=user)
     with speaking_to(user.locale):
         notify(
             user.id,
@@ -378,7 +403,7 @@ def leave(user: User, conversation: Conversation) -> None:
     participant = _active_participant(conversation, user)
     participant.left_at = utcnow()
     _close_stay(conversation, user.id, participant.left_at)
-    _add_message(conversation, None, LEFT_EVENT % {"name": user.name}, event=True)
+    _add_message(conversation, None, "", event=True, event_kind=LEFT, actor=user)
     db.session.commit()
 
 
@@ -464,6 +489,8 @@ def report(
     snapshot = [
         {
             "author": m.author.username if m.author else None,
+            # Erasure finds the items of a member by id (a username may have changed since).
+            "author_id": m.author_id,
             "created_at": m.created_at.isoformat(),
             "text": m.source,
             "reported": m.id == message.id,

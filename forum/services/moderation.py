@@ -361,9 +361,7 @@ def split(actor: User, thread: Thread, posts: list[Post], title: str) -> Thread:
     recount_thread(new)
     recount_thread(thread)
     recount_board(thread.board)
-    modlog.record(
-        actor, "split_thread", thread=thread, reason=f"{len(moving)} post(s) to “{title}”"
-    )
+    modlog.record(actor, "split_thread", thread=thread, to_thread=new, post_count=len(moving))
     db.session.commit()
     return new
 
@@ -399,12 +397,8 @@ def merge(actor: User, source: Thread, target: Thread) -> None:
     db.session.flush()
     recount_thread(target)
     source_board = source.board
-    modlog.record(
-        actor,
-        "merge_thread",
-        thread=target,
-        reason=f"“{source.title}” merged into “{target.title}”",
-    )
+    # The source's title goes with it: the log says how many posts came into ``target``.
+    modlog.record(actor, "merge_thread", thread=target, post_count=len(moving))
     db.session.execute(
         update(Board).where(Board.last_thread_id == source.id).values(last_thread_id=None),
         execution_options={"synchronize_session": False},

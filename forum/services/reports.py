@@ -35,15 +35,18 @@ def clean_note(note: str) -> str:
 
 def _post_snapshot(post: Post) -> str:
     """The reported words as they are now; an anonymous author stays anonymous here too (an
-    admin who must know uses the logged "reveal the author")."""
+    admin who must know uses the logged "reveal the author").
+
+    Each item keeps its author's id as well (none for an anonymous post: the report's post is
+    how erasure finds that one), so that erasure finds a member's words under any name."""
+    hidden = post.anonymous or post.author is None
     return json.dumps(
         {
             "title": post.thread.title,
             "messages": [
                 {
-                    "author": None
-                    if post.anonymous or post.author is None
-                    else post.author.username,
+                    "author": None if hidden else post.author.username,
+                    "author_id": None if hidden else post.author_id,
                     "anonymous": post.anonymous,
                     "created_at": post.created_at.isoformat(),
                     "text": post.source,
@@ -99,7 +102,9 @@ def report_user(reporter: User, user: User, reason: str, note: str) -> Report:
         reason=parse_reason(reason),
         note=clean_note(note),
         reported_user_id=user.id,
-        snapshot=json.dumps({"profile": {"username": user.username, "name": user.name}}),
+        snapshot=json.dumps(
+            {"profile": {"username": user.username, "name": user.name, "user_id": user.id}}
+        ),
     )
     db.session.add(report)
     db.session.commit()

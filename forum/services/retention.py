@@ -11,7 +11,7 @@ from sqlalchemy import delete, select, update
 from forum.extensions import db
 from forum.models import Board, Post, PostRevision, PostStatus, SecurityEvent, Thread
 from forum.models.types import utcnow
-from forum.services import quotes
+from forum.services import quotes, scrub
 from forum.services.ledger import after_purge
 from forum.services.moderation import recount_board
 
@@ -80,6 +80,7 @@ def forget(thread_ids: list[int], post_ids: list[int]) -> tuple[int, int]:
         else []
     )
     quotes.forget_quotes([*in_threads, *post_ids], names=[], words=True)
+    scrub.before_purge(thread_ids, post_ids)
     return delete_threads(thread_ids), erase_posts(post_ids)
 
 

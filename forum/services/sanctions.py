@@ -70,11 +70,12 @@ def warn(actor: User, user: User, reason: str, board: Board | None = None) -> Sa
             subject = _("A note from the facilitators about %(board)s", board=board.name)
         else:
             subject = _("A note from the facilitators")
+        # No name in the greeting: the message is stored, and a name frozen in it would outlive
+        # a rename or the account's deletion.
         body = _(
-            "Hello %(name)s,\n\nThis is a formal warning from the facilitators.\n\n"
+            "Hello,\n\nThis is a formal warning from the facilitators.\n\n"
             "> %(reason)s\n\nPlease read the community guidelines again. "
             "You can reply to this message if you want to talk about it.",
-            name=user.name,
             reason=reason,
         )
     try:

@@ -21,6 +21,7 @@ from forum.policy.moderation import (
     board_named_to,
     body_shown_to,
     log_reason_shown_to,
+    log_sentence,
     moderates_anything,
 )
 from forum.text import excerpt
@@ -207,6 +208,7 @@ def register_web(app: Flask) -> None:
         body_shown=lambda post: body_shown_to(current_viewer(), post),
         board_named=lambda board: board_named_to(current_viewer(), board),
         log_reason_shown=lambda entry: log_reason_shown_to(current_viewer(), entry),
+        log_sentence=lambda entry: log_sentence(current_viewer(), entry),
         moderates_anything=lambda: moderates_anything(current_viewer()),
         site_name=app.config["SITE_NAME"],
         unread_notifications=lambda: queries.unread_notification_count(current_viewer()),

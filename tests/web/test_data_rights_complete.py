@@ -131,6 +131,8 @@ LOCATORS: dict[tuple[str, str], Callable[[zipfile.ZipFile], set[int]]] = {
         s for c in _json(a, "conversations.json") for s in c["your_stays"]
     ),
     ("messages", "author_id"): lambda a: _found(a, "messages/", r"message (\d+)\)"),
+    ("messages", "event_actor_id"): lambda a: _found(a, "messages/", r"message (\d+)\)"),
+    ("messages", "event_target_id"): lambda a: _found(a, "messages/", r"message (\d+)\)"),
     ("sanctions", "user_id"): lambda a: _ids(_json(a, "sanctions.json")),
     ("member_notes", "user_id"): lambda a: _ids(_json(a, "notes_about_you.json")),
     ("moderation_actions", "target_user_id"): lambda a: _ids(_json(a, "moderation_about_you.json")),
@@ -198,6 +200,9 @@ def people(app, make_user, make_board, board):
     left = messaging.start(bob, [ann], "Subject leftqz", "Bob says hi")
     messaging.reply(ann, left, "Words in the one I left leftmsgqz")
     messaging.leave(ann, left)
+    messaging.add_participant(ann, started, admin)  # an event line naming her as who added
+    joined = messaging.start(bob, [admin], "Subject joinedqz", "Hello both")
+    messaging.add_participant(bob, joined, ann)  # an event line naming her as who was added
 
     # What facilitators recorded about her, and a note she wrote about Bob (withheld).
     sanctions.warn(admin, ann, "Be kind warnqz")
