@@ -7,13 +7,14 @@ version that holds it, without searching all posts for the name.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from forum.extensions import db
-from forum.models import Post, PostMention, User
+from forum.models import Post, PostMention, Report, User
 from forum.services.accounts import USERNAME_PATTERN
 from forum.services.activity import MENTION
 from forum.services.names import FORMER_MEMBER
@@ -88,5 +89,25 @@ def forget_mentions(user_id: int, names: Iterable[str]) -> int:
                 version.html = render_markdown(new)
                 touched = True
         changed += touched
+    _forget_in_snapshots(usernames)
     db.session.flush()
     return changed
+
+
+def _forget_in_snapshots(usernames: set[str]) -> None:
+    """Reports keep a copy of the reported words: a mention of the member in that copy goes too
+    (found by the words, since a snapshot may be of a version the post no longer has)."""
+    for report in db.session.scalars(
+        select(Report).where(
+            or_(*(Report.snapshot.icontains(f"@{name}", autoescape=True) for name in usernames))
+        )
+    ):
+        try:
+            snapshot = json.loads(report.snapshot or "")
+        except ValueError:
+            continue
+        items = snapshot.get("messages", []) if isinstance(snapshot, dict) else []
+        for item in items:
+            if isinstance(item, dict) and isinstance(item.get("text"), str):
+                item["text"] = replace_mentions(item["text"], usernames)
+        report.snapshot = json.dumps(snapshot)
