@@ -363,13 +363,21 @@ def _english(connection, row) -> str:
     values = {"name": name, "title": title, "board": board, "subject": subject}
     values.update({k: params[k] for k in _KEPT if params.get(k)})
     values["num"] = params.get("days") or 0
-    for (kind, index), wanted in _VARIANTS.items():
-        if kind == row.kind and all(params.get(k) == v for k, v in wanted.items()):
-            candidates = [index]
-            break
-    else:
-        candidates = list(range(len(SENTENCES.get(row.kind, ()))))
-    for index in candidates + list(range(len(SENTENCES.get(row.kind, ())))):
+    every = list(range(len(SENTENCES.get(row.kind, ()))))
+    candidates = [
+        index
+        for (kind, index), wanted in _VARIANTS.items()
+        if kind == row.kind and all(params.get(k) == v for k, v in wanted.items())
+    ]
+    anonymous = name == "Anonymous member"
+
+    def fits(index: int) -> bool:
+        sentence = SENTENCES[row.kind][index]
+        sentence = sentence[0] if isinstance(sentence, tuple) else sentence
+        return sentence.startswith("Anonymous member") == anonymous
+
+    candidates = [i for i in candidates if fits(i)] + candidates
+    for index in candidates + [i for i in every if fits(i)] + every:
         sentence = SENTENCES[row.kind][index]
         sentence = sentence[0] if isinstance(sentence, tuple) else sentence
         needed = set(re.findall(r"%\((\w+)\)", sentence))
