@@ -26,7 +26,7 @@ class Notification(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     #: Only what cannot be a reference: a sentence variant, a number of days, a role, and the
     #: words a facilitator wrote to the recipient (reason, message, note).
-    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     board_id: Mapped[int | None] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"))
     post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
     conversation_id: Mapped[int | None] = mapped_column(

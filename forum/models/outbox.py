@@ -29,7 +29,7 @@ class OutgoingMail(db.Model):
         ForeignKey("notifications.id", ondelete="CASCADE")
     )
     #: A daily digest: the ids of the notifications it tells of (those gone by then are left out).
-    digest_of: Mapped[list[int] | None] = mapped_column(JSON)
+    digest_of: Mapped[list[int] | None] = mapped_column(JSON(none_as_null=True))
     #: The one-click unsubscribe address (RFC 8058), when the mail is a notification.
     unsubscribe_url: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

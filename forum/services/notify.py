@@ -87,13 +87,13 @@ def mail_for(notification: Notification) -> tuple[str, str]:
     a few words of the post if it is still visible and readable, and the link."""
     known = notification_text.load([notification])
     line = email_line(notification, known)
+    post = known.post(notification)
     if (
-        notification.kind in notification_text.ACTIVITY_KINDS
+        post is not None
+        and notification.kind in notification_text.ACTIVITY_KINDS
         and line not in (_(PRIVATE_BOARD_LINE), _(PRIVATE_MESSAGE_LINE))
         and notification_text.post_readable(notification, known)
     ):
-        post = known.post(notification)
-        assert post is not None
         line += "\n\n" + _("“%(excerpt)s”", excerpt=excerpt(post.html, 300))
     subject = _subject(notification.kind, current_app.config["SITE_NAME"])
     return subject, line + "\n\n" + _("Open it: %(url)s", url=target_url(notification))

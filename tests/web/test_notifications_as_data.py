@@ -55,13 +55,22 @@ def immediate(user: User) -> None:
     db.session.commit()
 
 
-def test_a_notification_is_shown_in_the_language_the_reader_has_now(app, member, thread):
+def test_a_notification_is_shown_and_mailed_in_the_language_the_reader_has_now(app, member, thread):
+    """Jen is told in English; she switches to German before the e-mail has gone: the page and
+    the e-mail are in German."""
+    rename(member, "Jen", locale="en")
+    immediate(member)
     posting.reply(person("alice"), thread, "Me too, every single time.")
     as_jen = browser(app, member)
     assert shown(as_jen) == [f"Alice replied in your thread “{TITLE}”"]
 
     rename(member, "Jen", locale="de")
-    assert shown(as_jen) == [f"Alice hat in Ihrem Thema „{TITLE}“ geantwortet"]
+    german = f"Alice hat in Ihrem Thema „{TITLE}“ geantwortet"
+    assert shown(as_jen) == [german]
+    outbox.deliver_pending()
+    [mail] = read_outbox(app)
+    assert german in mail.get_content()
+    assert "replied" not in mail.get_content()
 
 
 def test_a_renamed_member_is_named_as_they_are_called_now(app, member, thread):
