@@ -102,30 +102,6 @@ def _footer(user: User) -> str:
 # --- queueing ----------------------------------------------------------------------------------
 
 
-def queue(user: User, subject: str, body: str) -> OutgoingMail | None:
-    """Queue a notification e-mail for ``user`` (the caller commits), with its unsubscribe
-    link, and have it sent once this request's response has gone. ``subject`` and ``body`` are
-    in the member's language; the greeting and footer added here are too.
-
-    Nothing is queued (None) for an address its owner has not confirmed."""
-    if not may_receive_mail(user):
-        return None
-    with speaking_to(user.locale):
-        greeting = _("Hello %(name)s,", name=user.name)
-        footer = _footer(user)
-    item = OutgoingMail(
-        user_id=user.id,
-        to_address=user.email,
-        subject=str(subject),
-        body=f"{greeting}\n\n{body}{footer}",
-        unsubscribe_url=unsubscribe_url(user),
-    )
-    db.session.add(item)
-    if has_request_context():
-        g.mail_queued = True
-    return item
-
-
 def queue_notification(user: User, notification: Notification) -> OutgoingMail | None:
     """Queue an immediate e-mail about ``notification`` (already flushed; the caller commits).
     Nothing of it is written yet: subject and body are made when it is sent

@@ -5,11 +5,14 @@ it is sent. And the migration turns the sentences stored before into data."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import EmailFrequency, Notification, OutgoingMail, User, Visibility
+from forum.models.types import utcnow
 from forum.services import (
     accounts,
     boards,
@@ -115,6 +118,30 @@ def test_an_erased_member_is_former_member_in_the_page_and_in_mail_not_yet_sent(
     assert "Former member" in mails[0].get_content() + mails[1].get_content()
     # Nothing of what was sent stays in the queue.
     assert db.session.scalar(select(sa.func.count()).select_from(OutgoingMail)) == 0
+
+
+def test_a_digest_queued_before_an_erasure_is_written_without_her_name(app, category, member):
+    """The daily digest is queued, then Ann deletes her account before it goes: it says
+    "Former member", and nothing of the names she used."""
+    ann = accounts.create_user("annzq", "annzq@example.org", PASSWORD, display_name="Annzq Older")
+    ann.trusted = True
+    db.session.commit()
+    rename(ann, "Annzq Newer")
+    member.email_notifications = EmailFrequency.DAILY
+    member.digest_sent_until = utcnow() - timedelta(days=1)
+    db.session.commit()
+    group = group_of(category, "Quiet room", email_without_text=False)
+    boards.add_member(group, member, facilitator=True)
+    membership.request_to_join(ann, group, "Hello", True)
+    assert outbox.send_digests(now=utcnow()) == 1
+    [queued] = db.session.scalars(select(OutgoingMail)).all()
+    assert "annzq" not in (queued.subject + queued.body).lower()
+
+    erasure.delete_account(ann, PASSWORD, erase_posts=True)
+    assert outbox.deliver_pending() == 1
+    [mail] = read_outbox(app)
+    assert "Former member asked to join Quiet room." in mail.get_content()
+    assert "annzq" not in (mail.get_content() + mail["Subject"]).lower()
 
 
 def test_what_an_erased_facilitator_wrote_to_a_member_is_cleared(app, member, board, thread):
