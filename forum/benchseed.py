@@ -1008,8 +1008,8 @@ def _write(
                             "id": ids["notifications"] + len(notification_rows),
                             "user_id": user_id[person],
                             "kind": "message",
-                            "text": f"{sender['display_name'] or sender['username']} sent you a "
-                            f"message: “{conversation.subject}”",
+                            "actor_id": sender["id"],
+                            "params": {"variant": "sent"},
                             "board_id": None,
                             "post_id": None,
                             "conversation_id": cid,

@@ -393,6 +393,20 @@ def notifications_for(viewer: Viewer, limit: int = 50) -> list[Notification]:
     )
 
 
+def notifications_among(viewer: Viewer, ids: list[int]) -> list[Notification]:
+    """Those of ``ids`` that are still the viewer's and about something they may read, newest
+    first (what a queued e-mail may still tell of)."""
+    if viewer.is_guest or not ids:
+        return []
+    return list(
+        db.session.scalars(
+            _notification_select(viewer)
+            .where(Notification.id.in_(ids))
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+        )
+    )
+
+
 def get_notification_or_404(viewer: Viewer, notification_id: int) -> Notification:
     """One of the viewer's notifications that is still about something they may read."""
     notification = db.session.scalars(

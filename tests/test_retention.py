@@ -95,7 +95,9 @@ def history(forgetful, board, member, admin):
     backdate(kept, 400, 380)
     # Things that point at what the purge removes: a notification and a log entry.
     quiet_post = first_post_id(quiet)
-    notify(member.id, "facilitator_message", "About your post", post_id=quiet_post)
+    notify(
+        member.id, "facilitator_message", params={"message": "About your post"}, post_id=quiet_post
+    )
     modlog.record(admin, "approve_post", post=db.session.get(Post, quiet_post))
     db.session.commit()
     return {"quiet": quiet.id, "ongoing": ongoing.id, "recent": recent.id, "kept": kept.id}

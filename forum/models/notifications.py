@@ -1,10 +1,14 @@
-"""In-app notifications. Each may point at a board or a post; policy filters them when shown."""
+"""In-app notifications, stored as data: a kind, who did it, what it is about, and the few
+parameters that cannot be a reference. The sentence is written when shown (or mailed), in the
+reader's language, through policy (:mod:`forum.services.notification_text`): nothing in a row
+freezes a title, a subject or a name."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum.extensions import db
@@ -18,7 +22,11 @@ class Notification(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(40))
-    text: Mapped[str] = mapped_column(Text)
+    #: Who did it; erasing them leaves NULL, which is shown as "Former member".
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: Only what cannot be a reference: a sentence variant, a number of days, a role, and the
+    #: words a facilitator wrote to the recipient (reason, message, note).
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     board_id: Mapped[int | None] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"))
     post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
     conversation_id: Mapped[int | None] = mapped_column(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum.extensions import db
@@ -20,8 +20,16 @@ class OutgoingMail(db.Model):
     #: The member it is for; erasing the member erases their queued mail.
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     to_address: Mapped[str] = mapped_column(String(254))
+    #: Empty for notification e-mail, which is written when it is sent (from the notification
+    #: or, for a digest, the notifications listed), so nothing of others' words waits here.
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
+    #: An immediate e-mail about this notification; deleting the notification deletes the mail.
+    notification_id: Mapped[int | None] = mapped_column(
+        ForeignKey("notifications.id", ondelete="CASCADE")
+    )
+    #: A daily digest: the ids of the notifications it tells of (those gone by then are left out).
+    digest_of: Mapped[list[int] | None] = mapped_column(JSON(none_as_null=True))
     #: The one-click unsubscribe address (RFC 8058), when the mail is a notification.
     unsubscribe_url: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -7,16 +7,13 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from forum import policy
 from forum.extensions import db
-from forum.i18n import speaking_to
 from forum.models import Post, User, WatchLevel
 from forum.services import subscriptions
 from forum.services.notify import notify
-from forum.text import excerpt
 
 MENTION = re.compile(r"(?<![\w@/])@([A-Za-z0-9_][A-Za-z0-9_.-]{0,29})")
 MAX_MENTIONS = 20
@@ -29,30 +26,6 @@ def mentioned_usernames(source: str) -> list[str]:
         if name and name not in names:
             names.append(name)
     return names[:MAX_MENTIONS]
-
-
-def _sentence(reason: str, actor: str | None, title: str, board: str) -> str:
-    """Why a member hears of a post, in the current language (the recipient's: see
-    ``notify.SENTENCES``). ``actor`` None: the post is anonymous."""
-    if actor is None:
-        if reason == "mention":
-            return _("Anonymous member mentioned you in “%(title)s”", title=title)
-        if reason == "reply_to_post":
-            return _("Anonymous member replied to your post in “%(title)s”", title=title)
-        if reason == "reply_in_thread":
-            return _("Anonymous member replied in your thread “%(title)s”", title=title)
-        if reason == "new_thread":
-            return _("Anonymous member started “%(title)s” in %(board)s", title=title, board=board)
-        return _("Anonymous member replied in “%(title)s”", title=title)
-    if reason == "mention":
-        return _("%(name)s mentioned you in “%(title)s”", name=actor, title=title)
-    if reason == "reply_to_post":
-        return _("%(name)s replied to your post in “%(title)s”", name=actor, title=title)
-    if reason == "reply_in_thread":
-        return _("%(name)s replied in your thread “%(title)s”", name=actor, title=title)
-    if reason == "new_thread":
-        return _("%(name)s started “%(title)s” in %(board)s", name=actor, title=title, board=board)
-    return _("%(name)s replied in “%(title)s”", name=actor, title=title)
 
 
 def announce(post: Post) -> None:
@@ -94,8 +67,7 @@ def announce(post: Post) -> None:
             for blocker, blocked in policy.blocks_between([post.author_id, *reasons])
             if blocked == post.author_id
         }
-    words = excerpt(post.html, 300)
-    author_name = None if post.anonymous or post.author is None else post.author.name
+    actor_id = None if post.anonymous else post.author_id
     wanted = [
         user_id
         for user_id in reasons
@@ -103,15 +75,12 @@ def announce(post: Post) -> None:
     ]
     for recipient in policy.readers_among(post, wanted):
         kind, reason = reasons[recipient.id]
-        with speaking_to(recipient.locale):
-            actor = None if post.anonymous else (author_name or _("Someone"))
-            text = _sentence(reason, actor, thread.title, board.name)
-            notify(
-                recipient.id,
-                kind,
-                text,
-                board_id=board.id,
-                post_id=post.id,
-                about_content=True,
-                excerpt=words,
-            )
+        notify(
+            recipient.id,
+            kind,
+            actor_id=actor_id,
+            params={"variant": reason} if kind == "reply" else None,
+            board_id=board.id,
+            post_id=post.id,
+            about_content=True,
+        )

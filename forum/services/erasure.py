@@ -15,9 +15,11 @@ deleted, on SQLite as on PostgreSQL):
   ON DELETE SET NULL (the ORM's append-only guard is never asked to update them), so the log
   still says what was done and when, by and to "Former member"; the reasons moderators wrote
   stay as written;
-- notifications to others that speak of the member's posts, or that carry their name ("Ann
-  sent you a message"), are deleted; so are reports about their profile (there is nothing left
-  to act on), and the snapshots of other reports no longer name them;
+- notifications to others that speak of the member's posts are deleted; the others hold the
+  member's id, not their name, and say "Former member" once the account is gone (with "erase
+  my posts", what they wrote to others as a facilitator is cleared from them); reports about
+  their profile go (there is nothing left to act on), and the snapshots of other reports no
+  longer name them;
 - events in conversations ("Ann left the conversation.") say "Former member"; a conversation
   nobody is left in is deleted;
 - their profile picture's file is deleted once the deletion is committed.
@@ -48,10 +50,8 @@ from forum.extensions import db
 from forum.i18n import lazy_gettext as _l
 from forum.models import (
     Board,
-    BoardMembership,
     Conversation,
     Message,
-    Notification,
     Participant,
     Post,
     PostRevision,
@@ -61,7 +61,6 @@ from forum.models import (
     Thread,
     User,
 )
-from forum.models.boards import MembershipStatus
 from forum.services import ServiceError, avatars, ledger, mail, mentions, notify, quotes, scrub
 from forum.services.moderation import recount_board, recount_thread
 from forum.services.names import names_used
@@ -115,7 +114,7 @@ def erase_account(user: User, erase_posts: bool, record: bool = True) -> Erasure
     been checked by :func:`delete_account`, or is being applied again from the erasure ledger
     after a restore (``record=False``: it is in the ledger already)."""
     check_can_delete(user, lock=True)
-    user_id, name, avatar_key = user.id, user.name, user.avatar_key
+    user_id, avatar_key = user.id, user.avatar_key
     email = user.email
     report = ErasureReport()
     post_ids = list(db.session.scalars(select(Post.id).where(Post.author_id == user_id)))
@@ -125,7 +124,7 @@ def erase_account(user: User, erase_posts: bool, record: bool = True) -> Erasure
     touched_boards = set(
         db.session.scalars(select(Thread.board_id).where(Thread.id.in_(touched_threads)).distinct())
     )
-    _forget_in_notifications(user_id, name, post_ids)
+    _forget_in_notifications(user_id, post_ids, erase=erase_posts)
     _forget_in_reports(user_id)
     scrub.erase_copies(user, erase_posts)
     # Before any thread goes: a post in a thread deleted below may be quoted in another thread.
@@ -165,43 +164,11 @@ def erase_account(user: User, erase_posts: bool, record: bool = True) -> Erasure
 # --- others' records that speak of the member ------------------------------------------------
 
 
-def _forget_in_notifications(user_id: int, name: str, post_ids: list[int]) -> None:
-    """Others' notifications about the member's posts, or carrying their name, go."""
-    if post_ids:
-        db.session.execute(
-            delete(Notification).where(Notification.post_id.in_(post_ids)),
-            execution_options=_NO_SYNC,
-        )
-    their_conversations = select(Participant.conversation_id).where(Participant.user_id == user_id)
-    requested_boards = select(BoardMembership.board_id).where(
-        BoardMembership.user_id == user_id, BoardMembership.status == MembershipStatus.REQUESTED
-    )
-    # Stored in each recipient's language, so the name is found by the sentence, not by place.
-    candidates = db.session.scalars(
-        select(Notification).where(
-            Notification.text.contains(name, autoescape=True),
-            or_(
-                (Notification.kind == "message")
-                & Notification.conversation_id.in_(their_conversations),
-                (Notification.kind == "membership_request")
-                & Notification.board_id.in_(requested_boards),
-            ),
-        )
-    ).all()
-    naming = [n.id for n in candidates if _names(n, name)]
-    if naming:
-        db.session.execute(
-            delete(Notification).where(Notification.id.in_(naming)),
-            execution_options=_NO_SYNC,
-        )
-
-
-def _names(notification: Notification, name: str) -> bool:
-    """Does the notification tell of something ``name`` did ("Ann sent you a message: …")?"""
-    named = notify.named_in(notification)
-    if named is not None:
-        return named == name
-    return notification.text.startswith(f"{name} ")  # a sentence no longer in the code
+def _forget_in_notifications(user_id: int, post_ids: list[int], erase: bool) -> None:
+    """Others' notifications about the member's posts go; with ``erase``, what they wrote to
+    others as a facilitator is cleared (:func:`notify.forget_member`). Notifications hold the
+    member's id, not their name: the sentence says "Former member" once the account is gone."""
+    notify.forget_member(user_id, post_ids, erase)
 
 
 def _forget_in_reports(user_id: int) -> None:

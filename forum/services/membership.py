@@ -11,7 +11,6 @@ from sqlalchemy.orm import contains_eager
 from forum import queries
 from forum.extensions import db
 from forum.i18n import lazy_gettext as _l
-from forum.i18n import speaking_to
 from forum.models import (
     Board,
     BoardMembership,
@@ -101,15 +100,7 @@ def request_to_join(
             db.session.commit()
             return membership
         for facilitator_id in queries.facilitator_ids(board):
-            # Loaded once here; notify() then finds the facilitator in the session.
-            facilitator = db.session.get(User, facilitator_id)
-            with speaking_to(facilitator.locale if facilitator is not None else None):
-                notify(
-                    facilitator_id,
-                    "membership_request",
-                    _("%(name)s asked to join %(board)s.", name=user.name, board=board.name),
-                    board_id=board.id,
-                )
+            notify(facilitator_id, "membership_request", actor_id=user.id, board_id=board.id)
     db.session.commit()
     return membership
 
@@ -189,31 +180,23 @@ def decide_request(
         membership.status = MembershipStatus.MEMBER
         membership.decided_by_id = facilitator.id
         membership.decided_at = utcnow()
-        with speaking_to(requester.locale):
-            if message:
-                text = _(
-                    "Welcome: your request to join %(board)s was approved. The facilitator "
-                    'wrote: "%(message)s"',
-                    board=board.name,
-                    message=message,
-                )
-            else:
-                text = _("Welcome: your request to join %(board)s was approved.", board=board.name)
-            notify(requester.id, "membership_approved", text, board_id=board.id)
+        notify(
+            requester.id,
+            "membership_approved",
+            actor_id=facilitator.id,
+            params={"message": message} if message else None,
+            board_id=board.id,
+        )
         modlog.record(facilitator, "approve_member", board=board, target_user=requester)
     else:
         db.session.delete(membership)
-        with speaking_to(requester.locale):
-            if message:
-                text = _(
-                    "Your request to join %(board)s was declined. The facilitator wrote: "
-                    '"%(message)s"',
-                    board=board.name,
-                    message=message,
-                )
-            else:
-                text = _("Your request to join %(board)s was declined.", board=board.name)
-            notify(requester.id, "membership_declined", text, board_id=board.id)
+        notify(
+            requester.id,
+            "membership_declined",
+            actor_id=facilitator.id,
+            params={"message": message} if message else None,
+            board_id=board.id,
+        )
         modlog.record(
             facilitator, "decline_member", board=board, target_user=requester, reason=message
         )
@@ -238,13 +221,7 @@ def invite(facilitator: User, board: Board, user: User, note: str = "") -> Board
     membership.note = _clean_note(note)
     membership.decided_by_id = facilitator.id
     membership.decided_at = utcnow()
-    with speaking_to(user.locale):
-        notify(
-            user.id,
-            "membership_invited",
-            _("You are invited to join %(board)s.", board=board.name),
-            board_id=board.id,
-        )
+    notify(user.id, "membership_invited", actor_id=facilitator.id, board_id=board.id)
     modlog.record(facilitator, "invite_member", board=board, target_user=user)
     db.session.commit()
     return membership
@@ -335,13 +312,11 @@ def set_role(actor: User, board: Board, user: User, role: MembershipRole) -> Non
         raise ServiceError(_("Only site admins change a lead facilitator's role."))
     membership.role = role
     modlog.record(actor, f"make_{role.value}", board=board, target_user=user)
-    with speaking_to(user.locale):
-        text = {
-            MembershipRole.MEMBER: _("You are now a member of %(board)s.", board=board.name),
-            MembershipRole.FACILITATOR: _(
-                "You are now a facilitator of %(board)s.", board=board.name
-            ),
-            MembershipRole.LEAD: _("You are now a lead of %(board)s.", board=board.name),
-        }[role]
-        notify(user.id, "membership_role", text, board_id=board.id)
+    notify(
+        user.id,
+        "membership_role",
+        actor_id=actor.id,
+        params={"role": role.value},
+        board_id=board.id,
+    )
     db.session.commit()

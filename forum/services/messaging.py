@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, select, update
 
 from forum import policy
 from forum.extensions import db
-from forum.i18n import N_, number, sentence_pattern, speaking_to
+from forum.i18n import N_, number, sentence_pattern
 from forum.models import (
     Block,
     Conversation,
@@ -226,23 +226,13 @@ def _tell_recipients(conversation: Conversation, sender: User, message: Message)
             participant.archived = False
         if participant.muted:
             continue
-        # In the recipient's language; notify() then finds them in the session, loaded here.
-        with speaking_to(participant.user.locale):
-            notify(
-                participant.user_id,
-                "message",
-                _(
-                    "%(name)s sent you a message: “%(subject)s”",
-                    name=sender.name,
-                    subject=conversation.subject,
-                ),
-                conversation_id=conversation.id,
-                email_text=_(
-                    "%(name)s sent you a private message. For your privacy this e-mail does not "
-                    "include it.",
-                    name=sender.name,
-                ),
-            )
+        notify(
+            participant.user_id,
+            "message",
+            actor_id=sender.id,
+            params={"variant": "sent"},
+            conversation_id=conversation.id,
+        )
 
 
 def _not_suspended(sender: User) -> None:
@@ -385,17 +375,13 @@ def add_participant(adder: User, conversation: Conversation, user: User) -> None
         )
     _open_stay(conversation, user.id, now)
     _add_message(conversation, None, "", event=True, event_kind=ADDED, actor=adder, target=user)
-    with speaking_to(user.locale):
-        notify(
-            user.id,
-            "message",
-            _(
-                "%(name)s added you to a conversation: “%(subject)s”",
-                name=adder.name,
-                subject=conversation.subject,
-            ),
-            conversation_id=conversation.id,
-        )
+    notify(
+        user.id,
+        "message",
+        actor_id=adder.id,
+        params={"variant": "added"},
+        conversation_id=conversation.id,
+    )
     db.session.commit()
 
 

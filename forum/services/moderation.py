@@ -8,7 +8,6 @@ from sqlalchemy import func, select, update
 
 from forum.extensions import db
 from forum.i18n import lazy_gettext as _l
-from forum.i18n import speaking_to
 from forum.models import Board, Post, PostStatus, Thread, User
 from forum.models.posts import CONTENT_WARNING_MAX
 from forum.policy import Viewer, can_moderate
@@ -64,19 +63,11 @@ def relay_to_author(facilitator: User, post: Post, message: str) -> None:
     message = _clean(message, MESSAGE_MAX, "message", required=_("Please write a message."))
     if post.author_id is None:
         raise ServiceError(_("The author of this post has left the community."))
-    board = post.thread.board
-    with speaking_to(post.author.locale):
-        text = _(
-            'A facilitator of %(board)s wrote to you about your anonymous post in "%(title)s": '
-            "%(message)s",
-            board=board.name,
-            title=post.thread.title,
-            message=message,
-        )
     notify(
         post.author_id,
         "facilitator_message",
-        text,
+        actor_id=facilitator.id,
+        params={"message": message},
         post_id=post.id,
         about_content=True,
     )
@@ -157,15 +148,10 @@ def recount_board(board: Board) -> None:
 def approve_post(facilitator: User, post: Post) -> None:
     posting.approve(post)
     if post.author_id is not None:
-        with speaking_to(post.author.locale):
-            text = _(
-                'Your post in "%(title)s" was approved and is now visible.',
-                title=post.thread.title,
-            )
         notify(
             post.author_id,
             "post_approved",
-            text,
+            actor_id=facilitator.id,
             post_id=post.id,
             about_content=True,
         )
@@ -180,19 +166,11 @@ def reject_post(facilitator: User, post: Post, reason: str) -> None:
     post.status = PostStatus.REJECTED
     post.hidden_reason = reason or None
     if post.author_id is not None:
-        with speaking_to(post.author.locale):
-            if reason:
-                text = _(
-                    'Your post in "%(title)s" was not approved. The facilitator wrote: %(reason)s',
-                    title=post.thread.title,
-                    reason=reason,
-                )
-            else:
-                text = _('Your post in "%(title)s" was not approved.', title=post.thread.title)
         notify(
             post.author_id,
             "post_rejected",
-            text,
+            actor_id=facilitator.id,
+            params={"reason": reason} if reason else None,
             post_id=post.id,
             about_content=True,
         )
@@ -213,16 +191,11 @@ def hide_post(actor: User, post: Post, reason: str) -> None:
     post.status = PostStatus.HIDDEN
     post.hidden_reason = reason
     if post.author_id is not None:
-        with speaking_to(post.author.locale):
-            text = _(
-                'A facilitator hid your post in "%(title)s". Their reason: %(reason)s',
-                title=post.thread.title,
-                reason=reason,
-            )
         notify(
             post.author_id,
             "post_hidden",
-            text,
+            actor_id=actor.id,
+            params={"reason": reason},
             post_id=post.id,
             about_content=True,
         )
@@ -236,12 +209,10 @@ def restore_post(actor: User, post: Post) -> None:
     post.status = PostStatus.VISIBLE
     post.hidden_reason = None
     if post.author_id is not None:
-        with speaking_to(post.author.locale):
-            text = _('A facilitator restored your post in "%(title)s".', title=post.thread.title)
         notify(
             post.author_id,
             "post_restored",
-            text,
+            actor_id=actor.id,
             post_id=post.id,
             about_content=True,
         )

@@ -23,6 +23,7 @@ from forum.extensions import db
 from forum.i18n import speaking_to
 from forum.models import EmailFrequency, Notification, OutgoingMail, User
 from forum.models.types import utcnow
+from forum.policy import Viewer
 from forum.policy.accounts import mail_receivers, may_receive_mail
 from forum.services import mail
 
@@ -101,28 +102,68 @@ def _footer(user: User) -> str:
 # --- queueing ----------------------------------------------------------------------------------
 
 
-def queue(user: User, subject: str, body: str) -> OutgoingMail | None:
-    """Queue a notification e-mail for ``user`` (the caller commits), with its unsubscribe
-    link, and have it sent once this request's response has gone. ``subject`` and ``body`` are
-    in the member's language; the greeting and footer added here are too.
-
-    Nothing is queued (None) for an address its owner has not confirmed."""
+def queue_notification(user: User, notification: Notification) -> OutgoingMail | None:
+    """Queue an immediate e-mail about ``notification`` (already flushed; the caller commits).
+    Nothing of it is written yet: subject and body are made when it is sent
+    (:func:`deliver_pending`), so an erasure, a rename or a hidden post before then reaches it,
+    and deleting the notification deletes the mail."""
     if not may_receive_mail(user):
         return None
-    with speaking_to(user.locale):
-        greeting = _("Hello %(name)s,", name=user.name)
-        footer = _footer(user)
     item = OutgoingMail(
         user_id=user.id,
         to_address=user.email,
-        subject=str(subject),
-        body=f"{greeting}\n\n{body}{footer}",
+        subject="",
+        body="",
+        notification_id=notification.id,
         unsubscribe_url=unsubscribe_url(user),
     )
     db.session.add(item)
     if has_request_context():
         g.mail_queued = True
     return item
+
+
+def queue_digest(user: User, notifications: list[Notification]) -> OutgoingMail | None:
+    """Queue a daily digest of ``notifications`` (by id: written when it is sent)."""
+    if not may_receive_mail(user):
+        return None
+    item = OutgoingMail(
+        user_id=user.id,
+        to_address=user.email,
+        subject="",
+        body="",
+        digest_of=[n.id for n in notifications],
+        unsubscribe_url=unsubscribe_url(user),
+    )
+    db.session.add(item)
+    return item
+
+
+def written_now(item: OutgoingMail) -> tuple[str, str] | None:
+    """The subject and body of a queued mail: as stored for account mail; for notification
+    mail, written now from what is still there, in the recipient's language, with greeting and
+    footer. None: nothing is left to tell (its notifications are gone or no longer readable)."""
+    if item.notification_id is None and item.digest_of is None:
+        return item.subject, item.body
+    from forum import queries
+    from forum.services import notify
+
+    user = db.session.get(User, item.user_id) if item.user_id is not None else None
+    if user is None:
+        return None
+    viewer = Viewer(user)
+    ids = [item.notification_id] if item.notification_id is not None else list(item.digest_of or [])
+    items = queries.notifications_among(viewer, ids)
+    if not items:
+        return None
+    with speaking_to(user.locale):
+        if item.notification_id is not None:
+            subject, body = notify.mail_for(items[0])
+        else:
+            subject, body = _digest_subject(len(items)), _digest_body(items, viewer)
+        greeting = _("Hello %(name)s,", name=user.name)
+        footer = _footer(user)
+    return subject, f"{greeting}\n\n{body}{footer}"
 
 
 def queue_direct(user: User | None, to: str, subject: str, body: str) -> OutgoingMail:
@@ -154,7 +195,8 @@ def deliver_after_response(app: Flask) -> None:
 
 
 def deliver_pending(limit: int = 200) -> int:
-    """Send queued mail, oldest first; returns how many were sent. A sent mail's row is deleted.
+    """Send queued mail, oldest first; returns how many were sent. A sent mail's row is deleted,
+    so no copy of its words stays in ``outgoing_mail``; notification mail is written only now.
 
     Each row is claimed by an UPDATE before it is sent, so two workers never send it twice; a
     worker that dies while sending loses that one mail rather than sending it twice.
@@ -182,7 +224,12 @@ def deliver_pending(limit: int = 200) -> int:
         item = db.session.get(OutgoingMail, mail_id)
         if item is None:
             continue
-        message = mail.compose(item.to_address, item.subject, item.body, item.unsubscribe_url)
+        written = written_now(item)
+        if written is None:  # nothing left to tell
+            db.session.delete(item)
+            db.session.commit()
+            continue
+        message = mail.compose(item.to_address, *written, item.unsubscribe_url)
         if mail.deliver(message):
             db.session.delete(item)  # no copy of the words is kept once it has gone
             sent += 1
@@ -203,8 +250,6 @@ def send_digests(now: datetime | None = None) -> int:
     their last; returns how many were queued. Only notifications the member may still read, and
     has not read yet, are included."""
     from forum import queries
-    from forum.policy import Viewer
-    from forum.services.notify import email_line
 
     now = now or utcnow()
     queued = 0
@@ -221,10 +266,7 @@ def send_digests(now: datetime | None = None) -> int:
             if item.read_at is None and since < item.created_at <= now
         ]
         member.digest_sent_until = now
-        if items:
-            with speaking_to(member.locale):
-                subject, body = _digest_subject(len(items)), _digest_body(items, email_line)
-            queue(member, subject, body)
+        if items and queue_digest(member, items) is not None:
             queued += 1
         db.session.commit()
     return queued
@@ -240,8 +282,12 @@ def _digest_subject(count: int) -> str:
     )
 
 
-def _digest_body(items: list[Notification], line) -> str:  # noqa: ANN001
-    lines = [f"- {line(item)}" for item in reversed(items)]
+def _digest_body(items: list[Notification], viewer: Viewer) -> str:
+    from forum.services import notification_text
+    from forum.services.notify import email_line
+
+    known = notification_text.load(items, viewer)
+    lines = [f"- {email_line(item, known)}" for item in reversed(items)]
     link = url_for("notifications.index", _external=True)
     return (
         _("Here is what happened since yesterday:")

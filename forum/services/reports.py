@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 
 from forum.extensions import db
 from forum.i18n import lazy_gettext as _l
-from forum.i18n import speaking_to
 from forum.models import Post, Report, ReportReason, ReportStatus, Thread, User
 from forum.models.types import utcnow
 from forum.services import ServiceError, clean_text, modlog
@@ -120,23 +119,6 @@ def claim(actor: User, report: Report) -> None:
     db.session.commit()
 
 
-def _outcome(reporter: User | None, dismiss: bool, note: str) -> str:
-    """What the reporter is told, in their language (stored as the notification's text)."""
-    with speaking_to(reporter.locale if reporter else None):
-        if dismiss and note:
-            return _(
-                "Thank you for your report: no action was needed. They wrote: %(note)s", note=note
-            )
-        if dismiss:
-            return _("Thank you for your report: no action was needed.")
-        if note:
-            return _(
-                "Thank you for your report: a facilitator took care of it. They wrote: %(note)s",
-                note=note,
-            )
-        return _("Thank you for your report: a facilitator took care of it.")
-
-
 def close(actor: User, report: Report, dismiss: bool, note: str) -> None:
     """Resolve or dismiss a report; the reporter is told the outcome."""
     if report.status != ReportStatus.OPEN:
@@ -147,7 +129,8 @@ def close(actor: User, report: Report, dismiss: bool, note: str) -> None:
     report.resolution = note
     report.resolved_at = utcnow()
     if report.reporter_id is not None:
-        notify(report.reporter_id, "report_outcome", _outcome(report.reporter, dismiss, note))
+        params = {"variant": "dismissed" if dismiss else "resolved", "note": note or None}
+        notify(report.reporter_id, "report_outcome", actor_id=actor.id, params=params)
     modlog.record(
         actor,
         "dismiss_report" if dismiss else "resolve_report",

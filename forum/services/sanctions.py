@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from forum.extensions import db
 from forum.i18n import lazy_gettext as _l
@@ -104,24 +103,8 @@ def mute(actor: User, user: User, board: Board, days: int | None, reason: str) -
     )
     db.session.add(sanction)
     until = f" for {days} day(s)" if days else ""  # the log keeps English
-    with speaking_to(user.locale):
-        if days:
-            text = ngettext(
-                "You can read %(board)s but not post there for %(num)d day(s). "
-                "The reason: %(reason)s",
-                "You can read %(board)s but not post there for %(num)d day(s). "
-                "The reason: %(reason)s",
-                days,
-                board=board.name,
-                reason=reason,
-            )
-        else:
-            text = _(
-                "You can read %(board)s but not post there. The reason: %(reason)s",
-                board=board.name,
-                reason=reason,
-            )
-    notify(user.id, "sanction", text, board_id=board.id)
+    params = {"variant": "mute", "days": days or None, "reason": reason}
+    notify(user.id, "sanction", actor_id=actor.id, params=params, board_id=board.id)
     modlog.record(actor, "mute_member", board=board, target_user=user, reason=f"{reason}{until}")
     db.session.commit()
     return sanction
@@ -153,12 +136,8 @@ def lift(actor: User, sanction: Sanction) -> None:
     if sanction.lifted_at is not None or sanction.kind == SanctionKind.WARNING:
         raise ServiceError(_("That sanction is not in force."))
     sanction.lifted_at = utcnow()
-    with speaking_to(sanction.user.locale):
-        if sanction.kind == SanctionKind.MUTE:
-            text = _("Your mute has been lifted early.")
-        else:
-            text = _("Your suspension has been lifted early.")
-    notify(sanction.user_id, "sanction", text)
+    variant = "mute_lifted" if sanction.kind == SanctionKind.MUTE else "suspension_lifted"
+    notify(sanction.user_id, "sanction", actor_id=actor.id, params={"variant": variant})
     modlog.record(
         actor,
         f"lift_{sanction.kind.value}",

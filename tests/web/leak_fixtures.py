@@ -346,19 +346,20 @@ def _build_board(vis: Visibility, category: Category, people: dict, authors: dic
     }
     for user in people.values():
         # Stored as such (not through notify(), which would also e-mail them): what a list of
-        # notifications shows of news about a post is decided when it is shown.
+        # notifications shows of news about a post is decided when it is shown. The marker is
+        # words a facilitator wrote, shown whatever the post's title may be.
         db.session.add_all(
             [
                 Notification(
                     user_id=user.id,
-                    kind="reply",
-                    text=f"New reply: {m('notif')}",
+                    kind="facilitator_message",
+                    params={"message": m("notif")},
                     post_id=ids["reply"],
                 ),
                 Notification(
                     user_id=user.id,
-                    kind="mention",
-                    text=f"You were mentioned: {m('notifpending')}",
+                    kind="facilitator_message",
+                    params={"message": m("notifpending")},
                     post_id=ids["pending"],
                 ),
             ]

@@ -155,7 +155,7 @@ def world(app: Flask, make_user, category) -> World:
         directory.GroupDetails(name="Local group", meeting_format="online", led_by="peers")
     )
     notes = {
-        role: notify.notify(user.id, "reply", "New reply", post_id=reply.id)
+        role: notify.notify(user.id, "reply", post_id=reply.id)
         for role, user in (("guest", member), ("member", member), ("admin", admin))
     }
     member.email_notifications = EmailFrequency.DAILY

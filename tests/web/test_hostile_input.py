@@ -145,7 +145,7 @@ def build_world(make_user, make_board) -> World:  # noqa: ANN001
     conversation = messaging.start(admin, [walker, other], "Hello", "A first message")
     report = reports.report_post(walker, reply, "spam", "Looks like an advert")
     sanction = sanctions.warn(admin, other, "Be kind")
-    notify.notify(walker.id, "reply", "Someone replied", post_id=reply.id)
+    notify.notify(walker.id, "reply", post_id=reply.id)
     word = watchwords.add("buy now", WatchedWordAction.BLOCK)
     group = directory.create(
         directory.GroupDetails(

@@ -34,7 +34,16 @@ from forum.models import (
     Visibility,
 )
 from forum.models.types import utcnow
-from forum.services import boards, membership, messaging, moderation, posting, reports, sanctions
+from forum.services import (
+    boards,
+    membership,
+    messaging,
+    moderation,
+    notify,
+    posting,
+    reports,
+    sanctions,
+)
 from tests.conftest import login
 
 TAG = re.compile(r"<[^>]+>")
@@ -70,13 +79,12 @@ def log_entries(action: str) -> list[ModerationAction]:
 
 def notifications_of(user: User) -> list[str]:
     db.session.expire_all()
-    return list(
-        db.session.scalars(
-            select(Notification.text)
-            .where(Notification.user_id == user.id)
-            .order_by(Notification.id)
+    return [
+        notify.shown_text(n)
+        for n in db.session.scalars(
+            select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
         )
-    )
+    ]
 
 
 def backdate(model: type, id_: int, **ago: float) -> None:

@@ -143,9 +143,9 @@ def test_notifications_cost_the_same_with_3_and_30(app, client, board, member, m
         for n in range(count):
             if n % 3 == 0:
                 post = posting.reply(writer, thread, f"Reply {n}")
-                notify(member.id, "reply", f"Writer answered you ({n})", post_id=post.id)
+                notify(member.id, "reply", actor_id=writer.id, post_id=post.id)
             elif n % 3 == 1:
-                notify(member.id, "membership", f"About the board ({n})", board_id=board.id)
+                notify(member.id, "membership_invited", actor_id=writer.id, board_id=board.id)
             else:  # the service notifies the recipient itself
                 messaging.start(admin, [member], f"A word from the admins ({n})", "Hello")
         db.session.commit()
@@ -154,7 +154,8 @@ def test_notifications_cost_the_same_with_3_and_30(app, client, board, member, m
     login(client, member)
     few = statements_for(client, "/notifications")
     add_notifications(27)
-    assert client.get("/notifications").get_data(as_text=True).count("About the board") == 10
+    page = client.get("/notifications").get_data(as_text=True)
+    assert page.count(f"You are invited to join {board.name}") == 10
     assert statements_for(client, "/notifications") == few
 
 
@@ -257,7 +258,7 @@ def test_settings_cost_the_same_with_little_and_much_behind_them(
             messaging.block(member, people[n])
             group = make_board(f"Group {n}", Visibility.PRIVATE)
             boards.add_member(group, member)
-            notify(member.id, "membership", f"Welcome to group {n}", board_id=group.id)
+            notify(member.id, "membership_role", params={"role": "member"}, board_id=group.id)
         messaging.start(admin, [member], f"Hello number {start}", "Welcome")
         db.session.commit()
 

@@ -10,7 +10,7 @@ from forum import queries
 from forum.extensions import csrf
 from forum.models import WatchLevel
 from forum.policy import Action
-from forum.services import notify, outbox, subscriptions
+from forum.services import notification_text, notify, outbox, subscriptions
 from forum.web import current_viewer
 from forum.web.access import board_for, thread_for
 from forum.web.groups.forms import SimpleForm
@@ -42,8 +42,8 @@ def index():  # noqa: ANN201
     return render_template(
         "notifications/index.html",
         notifications=notifications,
-        # Each text in the reader's language, whatever language it was stored in.
-        texts={n.id: notify.shown_text(n) for n in notifications},
+        # Written now, in the reader's language, as they may see it now.
+        texts=notification_text.render_all(notifications, current_viewer()),
         form=SimpleForm(),
     )
 

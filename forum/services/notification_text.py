@@ -1,0 +1,412 @@
+"""A notification's sentence, written when it is shown or mailed, in the current language.
+
+A notification row holds references (the actor, the post, the board, the conversation) and a few
+parameters (:data:`FREE_TEXT` and a variant); the sentence is made from them here, through
+policy, so that what the reader sees is what is true *now*:
+
+- the actor is named as the reader may know them: an anonymous post's author is "Anonymous
+  member"; an erased account (``actor_id`` NULL) is "Former member"; a renamed member is shown
+  under their current name;
+- a thread's title appears only while the post is visible (or the reader's own and not deleted)
+  and its thread readable by the reader; otherwise the sentence without a title is used;
+- a conversation's subject appears only while the reader is still in the conversation.
+
+Use :func:`render_all` for a list (a fixed number of queries however long it is) and
+:func:`render` for one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from forum import policy
+from forum.extensions import db
+from forum.models import Board, Conversation, Notification, Participant, Post, PostStatus, User
+from forum.models.posts import Thread
+from forum.policy import Viewer
+
+#: Words a facilitator wrote to the recipient, kept in ``params`` (erasure clears them).
+FREE_TEXT = ("reason", "message", "note")
+#: Kinds that tell of a new post, and may carry a few of its words in e-mail.
+ACTIVITY_KINDS = ("mention", "reply", "watched", "new_thread")
+
+
+@dataclass
+class Known:
+    """Everything the sentences of some notifications (all to one reader) refer to."""
+
+    viewer: Viewer
+    posts: dict[int, Post] = field(default_factory=dict)
+    boards: dict[int, Board] = field(default_factory=dict)
+    actors: dict[int, User] = field(default_factory=dict)
+    #: Subjects of the conversations the reader is still in.
+    subjects: dict[int, str] = field(default_factory=dict)
+
+    def post(self, notification: Notification) -> Post | None:
+        return self.posts.get(notification.post_id) if notification.post_id else None
+
+    def board(self, notification: Notification) -> Board | None:
+        if notification.board_id is not None:
+            return self.boards.get(notification.board_id)
+        post = self.post(notification)
+        return post.thread.board if post is not None else None
+
+
+def load(notifications: Iterable[Notification], viewer: Viewer | None = None) -> Known:
+    """What the sentences refer to, in four queries at most; ``viewer`` is the recipient
+    (found from the first notification when not given)."""
+    notifications = list(notifications)
+    if viewer is None:
+        recipient = db.session.get(User, notifications[0].user_id) if notifications else None
+        viewer = Viewer(recipient)
+    known = Known(viewer)
+    post_ids = {n.post_id for n in notifications if n.post_id is not None}
+    if post_ids:
+        posts = db.session.scalars(
+            select(Post)
+            .options(joinedload(Post.thread).joinedload(Thread.board))
+            .where(Post.id.in_(post_ids))
+        )
+        known.posts = {post.id: post for post in posts}
+    board_ids = {n.board_id for n in notifications if n.board_id is not None}
+    if board_ids:
+        known.boards = {
+            b.id: b for b in db.session.scalars(select(Board).where(Board.id.in_(board_ids)))
+        }
+    actor_ids = {n.actor_id for n in notifications if n.actor_id is not None}
+    if actor_ids:
+        known.actors = {
+            u.id: u for u in db.session.scalars(select(User).where(User.id.in_(actor_ids)))
+        }
+    conversation_ids = {n.conversation_id for n in notifications if n.conversation_id is not None}
+    if conversation_ids and viewer.id is not None:
+        rows = db.session.execute(
+            select(Conversation.id, Conversation.subject)
+            .join(Participant, Participant.conversation_id == Conversation.id)
+            .where(
+                Conversation.id.in_(conversation_ids),
+                Participant.user_id == viewer.id,
+                Participant.left_at.is_(None),
+            )
+        )
+        known.subjects = {row.id: row.subject for row in rows}
+    return known
+
+
+def render_all(
+    notifications: Iterable[Notification], viewer: Viewer | None = None
+) -> dict[int, str]:
+    """Each notification's sentence (all to one reader, ``viewer``), by id."""
+    notifications = list(notifications)
+    known = load(notifications, viewer)
+    return {n.id: sentence(n, known) for n in notifications}
+
+
+def render(notification: Notification, viewer: Viewer | None = None) -> str:
+    """The notification's sentence in the current language."""
+    return sentence(notification, load([notification], viewer))
+
+
+# --- what a sentence may say ------------------------------------------------------------------
+
+
+def title_shown(notification: Notification, known: Known) -> str | None:
+    """The thread's title, if the reader may see it now: the post still visible (or their own
+    and not deleted) in a thread they can read."""
+    post = known.post(notification)
+    if post is None:
+        return None
+    viewer = known.viewer
+    own = viewer.id is not None and post.author_id == viewer.id
+    if post.status != PostStatus.VISIBLE and not (own and post.status != PostStatus.DELETED):
+        return None
+    if not policy.can_read_thread(viewer, post.thread):
+        return None
+    return post.thread.title
+
+
+def post_readable(notification: Notification, known: Known) -> bool:
+    """May a few words of the post go with the notification (visible, in a readable thread)?"""
+    post = known.post(notification)
+    return (
+        post is not None
+        and post.status == PostStatus.VISIBLE
+        and policy.can_read_thread(known.viewer, post.thread)
+    )
+
+
+def actor_name(notification: Notification, known: Known) -> str:
+    """Who did it, as the reader may know them (an erased account is "Former member")."""
+    actor = known.actors.get(notification.actor_id) if notification.actor_id else None
+    return actor.name if actor is not None else _("Former member")
+
+
+def _params(notification: Notification) -> dict:
+    return notification.params or {}
+
+
+# --- the sentences ----------------------------------------------------------------------------
+
+
+def sentence(notification: Notification, known: Known) -> str:
+    kind = notification.kind
+    if kind in ACTIVITY_KINDS:
+        return _activity(notification, known)
+    writer = _WRITERS.get(kind)
+    if writer is None:
+        return _("You have a new notification.")
+    return writer(notification, known)
+
+
+def _activity(n: Notification, known: Known) -> str:
+    post = known.post(n)
+    variant = _params(n).get("variant") if n.kind == "reply" else n.kind
+    anonymous = post is not None and post.anonymous
+    title = title_shown(n, known)
+    board = known.board(n)
+    board_name = board.name if board is not None else ""
+    if title is not None and anonymous:
+        if variant == "mention":
+            return _("Anonymous member mentioned you in “%(title)s”", title=title)
+        if variant == "reply_to_post":
+            return _("Anonymous member replied to your post in “%(title)s”", title=title)
+        if variant == "reply_in_thread":
+            return _("Anonymous member replied in your thread “%(title)s”", title=title)
+        if variant == "new_thread":
+            return _(
+                "Anonymous member started “%(title)s” in %(board)s", title=title, board=board_name
+            )
+        return _("Anonymous member replied in “%(title)s”", title=title)
+    name = _("Anonymous member") if anonymous else actor_name(n, known)
+    if title is not None:
+        if variant == "mention":
+            return _("%(name)s mentioned you in “%(title)s”", name=name, title=title)
+        if variant == "reply_to_post":
+            return _("%(name)s replied to your post in “%(title)s”", name=name, title=title)
+        if variant == "reply_in_thread":
+            return _("%(name)s replied in your thread “%(title)s”", name=name, title=title)
+        if variant == "new_thread":
+            return _(
+                "%(name)s started “%(title)s” in %(board)s",
+                name=name,
+                title=title,
+                board=board_name,
+            )
+        return _("%(name)s replied in “%(title)s”", name=name, title=title)
+    if variant == "mention":
+        return _("%(name)s mentioned you in a post", name=name)
+    if variant == "reply_to_post":
+        return _("%(name)s replied to your post", name=name)
+    if variant == "reply_in_thread":
+        return _("%(name)s replied in your thread", name=name)
+    if variant == "new_thread":
+        return _("%(name)s started a thread in %(board)s", name=name, board=board_name)
+    return _("%(name)s replied in a thread you watch", name=name)
+
+
+def _message(n: Notification, known: Known) -> str:
+    name = actor_name(n, known)
+    subject = known.subjects.get(n.conversation_id) if n.conversation_id else None
+    added = _params(n).get("variant") == "added"
+    if subject is None:
+        if added:
+            return _("%(name)s added you to a conversation", name=name)
+        return _("%(name)s sent you a message", name=name)
+    if added:
+        return _("%(name)s added you to a conversation: “%(subject)s”", name=name, subject=subject)
+    return _("%(name)s sent you a message: “%(subject)s”", name=name, subject=subject)
+
+
+def _facilitator_message(n: Notification, known: Known) -> str:
+    board = known.board(n)
+    board_name = board.name if board is not None else ""
+    title = title_shown(n, known)
+    message = _params(n).get("message")
+    if title is not None and message:
+        return _(
+            'A facilitator of %(board)s wrote to you about your anonymous post in "%(title)s": '
+            "%(message)s",
+            board=board_name,
+            title=title,
+            message=message,
+        )
+    if title is not None:
+        return _(
+            'A facilitator of %(board)s wrote to you about your anonymous post in "%(title)s".',
+            board=board_name,
+            title=title,
+        )
+    if message:
+        return _(
+            "A facilitator of %(board)s wrote to you about your anonymous post: %(message)s",
+            board=board_name,
+            message=message,
+        )
+    return _("A facilitator of %(board)s wrote to you about your anonymous post.", board=board_name)
+
+
+def _post_approved(n: Notification, known: Known) -> str:
+    title = title_shown(n, known)
+    if title is None:
+        return _("Your post was approved and is now visible.")
+    return _('Your post in "%(title)s" was approved and is now visible.', title=title)
+
+
+def _post_rejected(n: Notification, known: Known) -> str:
+    title = title_shown(n, known)
+    reason = _params(n).get("reason")
+    if title is not None and reason:
+        return _(
+            'Your post in "%(title)s" was not approved. The facilitator wrote: %(reason)s',
+            title=title,
+            reason=reason,
+        )
+    if title is not None:
+        return _('Your post in "%(title)s" was not approved.', title=title)
+    if reason:
+        return _("Your post was not approved. The facilitator wrote: %(reason)s", reason=reason)
+    return _("Your post was not approved.")
+
+
+def _post_hidden(n: Notification, known: Known) -> str:
+    title = title_shown(n, known)
+    reason = _params(n).get("reason")
+    if title is not None and reason:
+        return _(
+            'A facilitator hid your post in "%(title)s". Their reason: %(reason)s',
+            title=title,
+            reason=reason,
+        )
+    if title is not None:
+        return _('A facilitator hid your post in "%(title)s".', title=title)
+    if reason:
+        return _("A facilitator hid your post. Their reason: %(reason)s", reason=reason)
+    return _("A facilitator hid your post.")
+
+
+def _post_restored(n: Notification, known: Known) -> str:
+    title = title_shown(n, known)
+    if title is None:
+        return _("A facilitator restored your post.")
+    return _('A facilitator restored your post in "%(title)s".', title=title)
+
+
+def _sanction(n: Notification, known: Known) -> str:
+    params = _params(n)
+    variant = params.get("variant")
+    if variant == "mute_lifted":
+        return _("Your mute has been lifted early.")
+    if variant == "suspension_lifted":
+        return _("Your suspension has been lifted early.")
+    board = known.board(n)
+    board_name = board.name if board is not None else ""
+    days, reason = params.get("days"), params.get("reason")
+    if days and reason:
+        return ngettext(
+            "You can read %(board)s but not post there for %(num)d day(s). The reason: %(reason)s",
+            "You can read %(board)s but not post there for %(num)d day(s). The reason: %(reason)s",
+            int(days),
+            board=board_name,
+            reason=reason,
+        )
+    if days:
+        return ngettext(
+            "You can read %(board)s but not post there for %(num)d day(s).",
+            "You can read %(board)s but not post there for %(num)d day(s).",
+            int(days),
+            board=board_name,
+        )
+    if reason:
+        return _(
+            "You can read %(board)s but not post there. The reason: %(reason)s",
+            board=board_name,
+            reason=reason,
+        )
+    return _("You can read %(board)s but not post there.", board=board_name)
+
+
+def _report_outcome(n: Notification, known: Known) -> str:
+    params = _params(n)
+    note = params.get("note")
+    if params.get("variant") == "dismissed":
+        if note:
+            return _(
+                "Thank you for your report: no action was needed. They wrote: %(note)s", note=note
+            )
+        return _("Thank you for your report: no action was needed.")
+    if note:
+        return _(
+            "Thank you for your report: a facilitator took care of it. They wrote: %(note)s",
+            note=note,
+        )
+    return _("Thank you for your report: a facilitator took care of it.")
+
+
+def _board_name(n: Notification, known: Known) -> str:
+    board = known.board(n)
+    return board.name if board is not None else ""
+
+
+def _membership_request(n: Notification, known: Known) -> str:
+    return _(
+        "%(name)s asked to join %(board)s.", name=actor_name(n, known), board=_board_name(n, known)
+    )
+
+
+def _membership_approved(n: Notification, known: Known) -> str:
+    board, message = _board_name(n, known), _params(n).get("message")
+    if message:
+        return _(
+            "Welcome: your request to join %(board)s was approved. The facilitator "
+            'wrote: "%(message)s"',
+            board=board,
+            message=message,
+        )
+    return _("Welcome: your request to join %(board)s was approved.", board=board)
+
+
+def _membership_declined(n: Notification, known: Known) -> str:
+    board, message = _board_name(n, known), _params(n).get("message")
+    if message:
+        return _(
+            'Your request to join %(board)s was declined. The facilitator wrote: "%(message)s"',
+            board=board,
+            message=message,
+        )
+    return _("Your request to join %(board)s was declined.", board=board)
+
+
+def _membership_invited(n: Notification, known: Known) -> str:
+    return _("You are invited to join %(board)s.", board=_board_name(n, known))
+
+
+def _membership_role(n: Notification, known: Known) -> str:
+    board, role = _board_name(n, known), _params(n).get("role")
+    if role == "lead":
+        return _("You are now a lead of %(board)s.", board=board)
+    if role == "facilitator":
+        return _("You are now a facilitator of %(board)s.", board=board)
+    return _("You are now a member of %(board)s.", board=board)
+
+
+_WRITERS = {
+    "message": _message,
+    "facilitator_message": _facilitator_message,
+    "post_approved": _post_approved,
+    "post_rejected": _post_rejected,
+    "post_hidden": _post_hidden,
+    "post_restored": _post_restored,
+    "sanction": _sanction,
+    "report_outcome": _report_outcome,
+    "membership_request": _membership_request,
+    "membership_approved": _membership_approved,
+    "membership_declined": _membership_declined,
+    "membership_invited": _membership_invited,
+    "membership_role": _membership_role,
+}
