@@ -14,14 +14,18 @@ deleted, on SQLite as on PostgreSQL):
   Entries that name the member as actor or target lose that link through the database's own
   ON DELETE SET NULL (the ORM's append-only guard is never asked to update them), so the log
   still says what was done and when, by and to "Former member"; the reasons moderators wrote
-  stay as written;
+  stay as written. Titles and names are never composed into a reason any more (merges and
+  splits store thread ids); an older composed reason that quotes one of the member's titles is
+  cleared (``scrub``: erasure is the one writer the append-only rule lets through);
 - notifications to others that speak of the member's posts are deleted; the others hold the
   member's id, not their name, and say "Former member" once the account is gone (with "erase
   my posts", what they wrote to others as a facilitator is cleared from them); reports about
   their profile go (there is nothing left to act on), and the snapshots of other reports no
-  longer name them;
-- events in conversations ("Ann left the conversation.") say "Former member"; a conversation
-  nobody is left in is deleted;
+  longer name them (found by author id; with "erase my posts" the words they wrote, the
+  subjects they gave and the notes of reports they made are erased too: ``scrub``);
+- events in conversations ("Ann left the conversation.") are stored as ids and say "Former
+  member"; warnings greet no one by name (older ones lose every name the member used); a
+  conversation nobody is left in is deleted;
 - their profile picture's file is deleted once the deletion is committed.
 
 With "erase my posts" as well: each post they wrote keeps its place (so replies to it and the
@@ -35,8 +39,14 @@ found by reference (``forum.services.quotes``): the header says "Former member w
 with "erase my posts", the quoted words become "(quoted text removed)"; @mentions of them in
 others' posts become "Former member" (``forum.services.mentions``). Both reach earlier versions.
 
-The search index follows the posts' source by itself (SQLite triggers, PostgreSQL
-expression index). Board and thread counters are recounted.
+Every name the member was shown under (``names.names_used``: username, display name and
+earlier display names) is looked for where the forum once copied a name into words.
+
+The search index follows the posts' source by itself (SQLite triggers, PostgreSQL expression
+index), and its storage is rewritten after the commit (``forum.search_storage``) so that no
+erased word survives in FTS5's segments. Board and thread counters are recounted. The erasure is
+written to the ledger (``ledger``: ids only, outside the backups) so that a restored backup can
+have it applied again.
 """
 
 from __future__ import annotations

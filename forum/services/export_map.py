@@ -139,9 +139,9 @@ EXPORTED: dict[Column, Exported] = {
     ),
     ("notifications", "user_id"): Exported(
         "notifications.json",
-        ("id", "kind", "text", "created_at", "read_at"),
+        ("id", "kind", "created_at", "read_at"),
         {
-            "text": _l(
+            "post_id": _l(
                 "a notification about something you can no longer read says only that; the "
                 "others are written in your language"
             )
@@ -282,6 +282,10 @@ WITHHELD: dict[Column, LazyString] = {
     ("moderation_actions", "actor_id"): ABOUT_OTHERS,
     ("reports", "handled_by_id"): ABOUT_OTHERS,
     ("security_events", "actor_id"): ABOUT_OTHERS,
+    ("notifications", "actor_id"): _l(
+        "other people's notifications about what you did: they are theirs, and say only what "
+        "each of them may read"
+    ),
     ("post_mentions", "user_id"): _l(
         "where others @mentioned you: those are their words, and some may be in groups you "
         "can't read; you were told of each one you may read (notifications.json)"
