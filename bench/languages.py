@@ -29,8 +29,13 @@ def pages(client) -> dict[str, str]:  # noqa: ANN001
     home = client.get("/").get_data(as_text=True)
     board = re.search(r'href="(/b/\d+)"', home).group(1)
     thread = re.search(r'href="(/t/\d+)"', client.get(board).get_data(as_text=True)).group(1)
-    return {"home": "/", "board": board, "thread": thread, "inbox": "/messages",
-            "settings": "/settings"}
+    return {
+        "home": "/",
+        "board": board,
+        "thread": thread,
+        "inbox": "/messages",
+        "settings": "/settings",
+    }
 
 
 def measure(url: str, runs: int) -> list[tuple[str, str, float, float]]:

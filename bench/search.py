@@ -43,17 +43,33 @@ def prepare(db: str, posts: int) -> str:
         url = f"sqlite:///{path}"
     else:
         subprocess.run(
-            ["psql", f"{PG_SERVER}/postgres", "-qX", "-c", "DROP DATABASE IF EXISTS search_bench",
-             "-c", "CREATE DATABASE search_bench"],
+            [
+                "psql",
+                f"{PG_SERVER}/postgres",
+                "-qX",
+                "-c",
+                "DROP DATABASE IF EXISTS search_bench",
+                "-c",
+                "CREATE DATABASE search_bench",
+            ],
             check=True,
         )
         url = f"{PG_SERVER.replace('postgresql://', 'postgresql+psycopg://')}/search_bench"
     env = {**os.environ, "FORUM_DATABASE_URL": url}
-    subprocess.run([FLASK, "--app", "forum", "db", "upgrade"], check=True, env=env,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [FLASK, "--app", "forum", "db", "upgrade"],
+        check=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     started = time.perf_counter()
-    subprocess.run([FLASK, "--app", "forum", "bench-seed", "--posts", str(posts)], check=True,
-                   env=env, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [FLASK, "--app", "forum", "bench-seed", "--posts", str(posts)],
+        check=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
     print(f"seeded {posts:,} posts in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     return url
 
@@ -95,8 +111,11 @@ def main() -> None:
     parser.add_argument("--no-seed", action="store_true", help="reuse the last seeded database")
     args = parser.parse_args()
     if args.no_seed:
-        url = (f"sqlite:///{WORK / 'search_bench.db'}" if args.db == "sqlite"
-               else f"{PG_SERVER.replace('postgresql://', 'postgresql+psycopg://')}/search_bench")
+        url = (
+            f"sqlite:///{WORK / 'search_bench.db'}"
+            if args.db == "sqlite"
+            else f"{PG_SERVER.replace('postgresql://', 'postgresql+psycopg://')}/search_bench"
+        )
     else:
         url = prepare(args.db, args.posts)
     print(f"\nGET /search on {args.db}, {args.posts:,} posts, {args.runs} runs each")
