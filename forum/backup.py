@@ -65,16 +65,22 @@ def backup_sqlite(database: str, partial: Path, busy_timeout_ms: int) -> None:
         copy.execute("PRAGMA journal_mode=DELETE")
 
 
-def backup_postgresql(url: URL, partial: Path) -> None:
-    pg_dump = shutil.which("pg_dump")
-    if pg_dump is None:
+#: Where the database's connection string goes in a libpq tool's arguments.
+_TARGET = "<database>"
+
+
+def run_libpq_tool(program: str, url: URL, arguments: list[str]) -> None:
+    """Run ``pg_dump`` or ``pg_restore`` against the database at ``url`` (the password in the
+    environment, not argv), failing with what the tool said."""
+    found = shutil.which(program)
+    if found is None:
         raise click.ClickException(
-            "pg_dump was not found on PATH. Install the PostgreSQL client tools "
+            f"{program} was not found on PATH. Install the PostgreSQL client tools "
             "(the server's major version or newer) and try again."
         )
     target, env = libpq_target(url)
     result = subprocess.run(  # noqa: S603 - a fixed program with our own arguments
-        [pg_dump, "--format=custom", "--file", str(partial), target],
+        [found, *(target if argument == _TARGET else argument for argument in arguments)],
         env=env,
         capture_output=True,
         text=True,
@@ -82,7 +88,11 @@ def backup_postgresql(url: URL, partial: Path) -> None:
     )
     if result.returncode != 0:
         detail = result.stderr.strip() or f"exit status {result.returncode}"
-        raise click.ClickException(f"pg_dump failed: {detail}")
+        raise click.ClickException(f"{program} failed: {detail}")
+
+
+def backup_postgresql(url: URL, partial: Path) -> None:
+    run_libpq_tool("pg_dump", url, ["--format=custom", "--file", str(partial), _TARGET])
 
 
 def backup_uploads(folder: Path, dest: Path) -> int:
@@ -164,33 +174,20 @@ def restore_sqlite(src: Path, database: str, busy_timeout_ms: int) -> None:
 
 
 def restore_postgresql(url: URL, src: Path) -> None:
-    pg_restore = shutil.which("pg_restore")
-    if pg_restore is None:
-        raise click.ClickException(
-            "pg_restore was not found on PATH. Install the PostgreSQL client tools "
-            "(the server's major version or newer) and try again."
-        )
-    target, env = libpq_target(url)
-    result = subprocess.run(  # noqa: S603 - a fixed program with our own arguments
+    run_libpq_tool(
+        "pg_restore",
+        url,
         [
-            pg_restore,
             "--clean",
             "--if-exists",
             "--no-owner",
             "--single-transaction",
             "--exit-on-error",
             "--dbname",
-            target,
+            _TARGET,
             str(src),
         ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
     )
-    if result.returncode != 0:
-        detail = result.stderr.strip() or f"exit status {result.returncode}"
-        raise click.ClickException(f"pg_restore failed: {detail}")
 
 
 def restore_uploads(archive: Path, folder: Path) -> int:

@@ -107,24 +107,16 @@ def queue_notification(user: User, notification: Notification) -> OutgoingMail |
     Nothing of it is written yet: subject and body are made when it is sent
     (:func:`deliver_pending`), so an erasure, a rename or a hidden post before then reaches it,
     and deleting the notification deletes the mail."""
-    if not may_receive_mail(user):
-        return None
-    item = OutgoingMail(
-        user_id=user.id,
-        to_address=user.email,
-        subject="",
-        body="",
-        notification_id=notification.id,
-        unsubscribe_url=unsubscribe_url(user),
-    )
-    db.session.add(item)
-    if has_request_context():
-        g.mail_queued = True
-    return item
+    return _queue_by_reference(user, notification_id=notification.id)
 
 
 def queue_digest(user: User, notifications: list[Notification]) -> OutgoingMail | None:
     """Queue a daily digest of ``notifications`` (by id: written when it is sent)."""
+    return _queue_by_reference(user, digest_of=[n.id for n in notifications])
+
+
+def _queue_by_reference(user: User, **reference: object) -> OutgoingMail | None:
+    """A mail row that names what it will tell, to be written at send time."""
     if not may_receive_mail(user):
         return None
     item = OutgoingMail(
@@ -132,10 +124,12 @@ def queue_digest(user: User, notifications: list[Notification]) -> OutgoingMail 
         to_address=user.email,
         subject="",
         body="",
-        digest_of=[n.id for n in notifications],
         unsubscribe_url=unsubscribe_url(user),
+        **reference,
     )
     db.session.add(item)
+    if has_request_context():
+        g.mail_queued = True
     return item
 
 
