@@ -98,8 +98,12 @@ class Message(db.Model):
     #: member" once an account is deleted). Event lines from before this have no kind: their
     #: English sentence is in ``source``.
     event_kind: Mapped[str | None] = mapped_column(String(20))
-    event_actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    event_target_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    event_actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    event_target_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])

@@ -26,7 +26,7 @@ class OutgoingMail(db.Model):
     body: Mapped[str] = mapped_column(Text)
     #: An immediate e-mail about this notification; deleting the notification deletes the mail.
     notification_id: Mapped[int | None] = mapped_column(
-        ForeignKey("notifications.id", ondelete="CASCADE")
+        ForeignKey("notifications.id", ondelete="CASCADE"), index=True
     )
     #: A daily digest: the ids of the notifications it tells of (those gone by then are left out).
     digest_of: Mapped[list[int] | None] = mapped_column(JSON(none_as_null=True))

@@ -64,7 +64,7 @@ class Thread(db.Model):
     #: Numbers handed out so far; the next post gets ``post_counter + 1``.
     post_counter: Mapped[int] = mapped_column(Integer, default=0)
     last_post_id: Mapped[int | None] = mapped_column(
-        ForeignKey("posts.id", use_alter=True, ondelete="SET NULL")
+        ForeignKey("posts.id", use_alter=True, ondelete="SET NULL"), index=True
     )
 
     board: Mapped[Board] = relationship(foreign_keys=[board_id])
