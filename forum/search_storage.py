@@ -50,6 +50,12 @@ def fts5_tables() -> list[str]:
     return [name for (name,) in rows]
 
 
+def _quoted(name: str) -> str:
+    """A table name as an SQL identifier, quoted by the dialect: table names cannot be bound
+    parameters, so a name read from the database is never put into SQL as it is."""
+    return db.engine.dialect.identifier_preparer.quote_identifier(name)
+
+
 def has_secure_delete() -> bool:
     version = db.session.scalar(text("SELECT sqlite_version()")) or "0"
     parts = tuple(int(part) for part in version.split(".")[:3] if part.isdigit())
@@ -64,13 +70,17 @@ def rewrite() -> None:
     db.session.commit()  # the caller has committed; start from a clean transaction
     tables = fts5_tables()
     secure = has_secure_delete()
-    for table in tables:
-        # Our own table names, read from sqlite_master: they cannot be bound as parameters.
+    for name in tables:
+        table = _quoted(name)
         if secure:
             db.session.execute(
-                text(f"INSERT INTO {table}({table}, rank) VALUES ('secure-delete', 1)")  # noqa: S608
+                text(f"INSERT INTO {table}({table}, rank) VALUES ('secure-delete', :on)"),  # noqa: S608
+                {"on": 1},
             )
-        db.session.execute(text(f"INSERT INTO {table}({table}) VALUES ('optimize')"))  # noqa: S608
+        db.session.execute(
+            text(f"INSERT INTO {table}({table}) VALUES (:command)"),  # noqa: S608
+            {"command": "optimize"},
+        )
     db.session.commit()
     _checkpoint()
 
@@ -101,4 +111,4 @@ def vacuum() -> None:
     db.session.commit()
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         for table in POSTGRES_SEARCHED_TABLES:
-            connection.execute(text(f"VACUUM {table}"))
+            connection.execute(text(f"VACUUM {_quoted(table)}"))
