@@ -74,13 +74,8 @@ from forum.models import (
 from forum.services import ServiceError, avatars, ledger, mail, mentions, notify, quotes, scrub
 from forum.services.moderation import recount_board, recount_thread
 from forum.services.names import names_used
+from forum.stored_texts import ERASED_MESSAGE, ERASED_POST, ERASED_TITLE
 from forum.text import render_markdown
-
-#: Stored in the database in place of what was erased (the same for every reader): stored
-#: words, like members' own, are not translated here.
-ERASED_POST = "This post was erased by its author."
-ERASED_TITLE = "(title erased by its author)"
-ERASED_MESSAGE = "(erased)"
 
 _NO_SYNC = {"synchronize_session": False}
 

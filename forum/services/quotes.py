@@ -25,10 +25,9 @@ from forum.models import Post, PostQuote
 from forum.models.posts import QUOTED_AS_MAX
 from forum.policy.transitions import quoted_author
 from forum.services.names import FORMER_MEMBER
+from forum.stored_texts import QUOTE_REMOVED
 from forum.text import render_markdown
 
-#: Stored in place of the quoted words (the same for every reader, like members' own words).
-QUOTE_REMOVED = "(quoted text removed)"
 WROTE = " wrote:"
 
 #: The "> " markers a line starts with (up to three spaces before each, one after).

@@ -37,18 +37,17 @@ from forum.models import (
     User,
 )
 from forum.services.names import names_used
+from forum.stored_texts import (
+    ERASED_MESSAGE,
+    ERASED_POST,
+    ERASED_SUBJECT,
+    ERASED_TITLE,
+    PURGED_TEXT,
+    PURGED_TITLE,
+)
 from forum.text import render_markdown
 
-# The placeholders erasure stores, as forum.services.erasure spells them (stored words are the
-# same for every reader, so not translated).
-ERASED_POST = "This post was erased by its author."
-ERASED_TITLE = "(title erased by its author)"
-ERASED_MESSAGE = "(erased)"
-ERASED_SUBJECT = "(subject erased by its author)"
 FORMER_MEMBER = "Former member"
-#: What the retention purge leaves of a title or a reported text older than the board keeps.
-PURGED_TITLE = "(title removed)"
-PURGED_TEXT = "(removed: older than this board keeps)"
 
 _NO_SYNC = {"synchronize_session": False}
 #: Log entries whose reason was composed from thread titles before the log stored ids.
