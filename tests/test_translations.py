@@ -118,3 +118,58 @@ def test_translations_keep_their_placeholders_and_markup(language: str):
             ):
                 wrong.append(f"placeholders differ: {ids[0]!r} → {string!r}")
     assert not wrong, "\n".join(wrong)
+
+
+#: Wording that misled readers (issue 16), as patterns no translation may use again: a name that
+#: reads as the reader's own, "left" that reads as "passed away", a report that sounds like a
+#: complaint to the police, locking a thread said like suspending or blocking a member.
+MISLEADING = {
+    "de": [r"nicht mehr dabei", r"Ihr Name bleibt privat", r"Sie erfahren davon nichts"],
+    "fr": [r"\(parti·e\)", r"^En danger\b", r"bann(i|ir|issement)"],
+    "es": [r"denunci", r"\bvet(ar|o|os|ad[oa]s?)\b", r"Bloquear tema", r"dejado atrás"],
+}
+#: For the English words on the left, a translation must not use the words on the right (one
+#: term per idea: the glossary in docs/translation-glossary.md).
+WRONG_TERM = {
+    "de": [(r"\block(ed)?\b|\bunlock", r"sperr"), (r"privacy notice", r"Datenschutzerklärung")],
+    "fr": [(r"\bat risk\b", r"danger"), (r"\bban(ned|s)?\b", r"bann")],
+    "es": [(r"\block(ed)?\b|\bunlock", r"bloque"), (r"\bban(ned|s)?\b", r"vet")],
+}
+
+
+def _pairs(language: str):  # noqa: ANN202
+    for message in catalogue(language):
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for string in strings:
+            yield " ".join(ids), string
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_misleading_wording_does_not_come_back(language: str):
+    found = [
+        f"{english!r} → {string!r}"
+        for english, string in _pairs(language)
+        for pattern in MISLEADING[language]
+        if re.search(pattern, string, re.IGNORECASE)
+    ]
+    found += [
+        f"{english!r} → {string!r}"
+        for english, string in _pairs(language)
+        for said, wrong in WRONG_TERM[language]
+        if re.search(said, english, re.IGNORECASE) and re.search(wrong, string, re.IGNORECASE)
+    ]
+    assert not found, "\n".join(found)
+
+
+def test_the_misleading_wording_check_finds_what_it_bans():
+    """So that an empty list above means something."""
+    for language, string in (
+        ("de", "%(name)s (nicht mehr dabei)"),
+        ("fr", "%(name)s (parti·e)"),
+        ("es", "Denunciar este tema"),
+        ("es", "Vetar al miembro"),
+    ):
+        assert any(re.search(p, string, re.IGNORECASE) for p in MISLEADING[language])

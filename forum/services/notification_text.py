@@ -30,6 +30,7 @@ from forum.extensions import db
 from forum.models import Board, Conversation, Notification, Participant, Post, PostStatus, User
 from forum.models.posts import Thread
 from forum.policy import Viewer
+from forum.stored_texts import shown
 
 #: Words a facilitator wrote to the recipient, kept in ``params`` (erasure clears them).
 FREE_TEXT = ("reason", "message", "note")
@@ -128,7 +129,7 @@ def title_shown(notification: Notification, known: Known) -> str | None:
         return None
     if not policy.can_read_thread(viewer, post.thread):
         return None
-    return post.thread.title
+    return shown(post.thread.title)
 
 
 def post_readable(notification: Notification, known: Known) -> bool:
@@ -212,7 +213,7 @@ def _activity(n: Notification, known: Known) -> str:
 
 def _message(n: Notification, known: Known) -> str:
     name = actor_name(n, known)
-    subject = known.subjects.get(n.conversation_id) if n.conversation_id else None
+    subject = shown(known.subjects.get(n.conversation_id)) if n.conversation_id else None
     added = _params(n).get("variant") == "added"
     if subject is None:
         if added:

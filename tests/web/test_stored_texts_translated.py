@@ -71,7 +71,8 @@ def erased(app, client, board):  # noqa: ANN001, ANN201
     assert db.session.get(Thread, ids["thread"]).title == ERASED_TITLE
     assert db.session.get(Post, opening.id).source == ERASED_POST
     assert ERASED_MESSAGE in db.session.scalars(select(Message.source)).all()
-    return {"bob": bob, "admin": admin, **ids}
+    bobs_reply = db.session.scalars(select(Post).where(Post.author_id == bob.id)).one()
+    return {"bob": bob, "admin": admin, "bobs_reply": bobs_reply, **ids}
 
 
 def test_a_german_reader_sees_the_erased_thread_and_quote_in_german(app, client, erased):
@@ -99,6 +100,17 @@ def test_a_german_admin_reads_the_erased_reported_post_in_german(app, erased):
 
     assert german(ERASED_POST) in words and ERASED_POST not in words
     assert german(ERASED_TITLE) in words
+
+
+def test_a_german_reader_is_notified_under_the_erased_title_in_german(app, erased):
+    carol = person("carol")
+    thread = db.session.get(Thread, erased["thread"])
+    posting.reply(carol, thread, "Carol answers Bob", parent=erased["bobs_reply"])
+    bob = browser(app, erased["bob"])
+    words = page(bob, "/notifications", GERMAN)
+
+    assert "Carol" in words
+    assert german(ERASED_TITLE) in words and ERASED_TITLE not in words
 
 
 def test_an_english_reader_still_reads_english(app, client, erased):
