@@ -1,7 +1,8 @@
 /* Kindred's only script. Every page works without it; it only adds:
  *  - a preview of a post while it is typed (forms with a "Preview" button),
  *  - a question before leaving a page with a half-written post,
- *  - keyboard shortcuts: "/" goes to search, "r" to the reply box (not while typing).
+ *  - keyboard shortcuts: "/" goes to search, "r" to the reply box (not while typing),
+ *  - members suggested in a message's "To" field while a name is typed (a <datalist>).
  * No inline scripts: the site's Content-Security-Policy allows only files from this site. */
 (function () {
   "use strict";
@@ -128,6 +129,80 @@
       }
     });
   }
+
+  /* Suggestions in the "To" field of a new message: from two letters of the name being typed
+   * (the part after the last comma), the server answers with up to eight members this person
+   * may write to, offered in a <datalist>. Picking one writes its @username in place of what
+   * was typed, after the names already there. Without this the field is a plain text field. */
+  var SUGGEST_DELAY_MS = 200;
+  var SUGGEST_MIN_CHARS = 2;
+
+  function setUpRecipientSuggestions(form) {
+    var input = form.querySelector('input[name="recipients"]');
+    var url = form.getAttribute("data-recipient-suggestions");
+    if (!input || !url || !window.fetch) {
+      return;
+    }
+    var list = document.createElement("datalist");
+    list.id = input.id + "-suggestions";
+    input.parentNode.appendChild(list);
+    input.setAttribute("list", list.id);
+    input.setAttribute("autocomplete", "off");
+
+    var timer = null;
+    var last = null;
+    function parts() {
+      var value = input.value;
+      var cut = Math.max(value.lastIndexOf(","), value.lastIndexOf(";"));
+      var before = cut < 0 ? "" : value.slice(0, cut + 1).replace(/\s*$/, " ");
+      return { before: before, term: value.slice(cut + 1).trim() };
+    }
+    function show(before, results) {
+      while (list.firstChild) {
+        list.removeChild(list.firstChild);
+      }
+      results.forEach(function (member) {
+        var option = document.createElement("option");
+        option.value = before + "@" + member.username;
+        option.label = member.label;
+        option.textContent = member.label;
+        list.appendChild(option);
+      });
+    }
+    function refresh() {
+      var typed = parts();
+      var bare = typed.term.replace(/^@/, "");
+      if (typed.term === last) {
+        return;
+      }
+      last = typed.term;
+      if (bare.length < SUGGEST_MIN_CHARS) {
+        show(typed.before, []);
+        return;
+      }
+      fetch(url + "?q=" + encodeURIComponent(typed.term), {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" }
+      })
+        .then(function (response) {
+          return response.ok ? response.json() : null;
+        })
+        .then(function (result) {
+          if (result && parts().term === typed.term) {
+            show(typed.before, result.results || []);
+          }
+        })
+        .catch(function () {
+          /* The field still takes names as typed. */
+        });
+    }
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(refresh, SUGGEST_DELAY_MS);
+    });
+  }
+
+  document.querySelectorAll("form[data-recipient-suggestions]").forEach(setUpRecipientSuggestions);
 
   document.querySelectorAll("form").forEach(function (form) {
     if (form.querySelector('textarea[name="body"]')) {
