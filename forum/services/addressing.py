@@ -95,6 +95,7 @@ def close_matches(sender: User, name: str) -> list[User]:
                     or_(
                         func.lower(User.username).like(first, escape="\\"),
                         func.lower(User.display_name).like(first, escape="\\"),
+                        func.lower(User.display_name).like("% " + first, escape="\\"),
                     ),
                 )
                 .order_by(*_name_order())
@@ -103,7 +104,9 @@ def close_matches(sender: User, name: str) -> list[User]:
         )
         by_name: dict[str, list[User]] = {}
         for user in candidates:
-            for key in {user.username.lower(), user.name.lower()}:
+            # The whole name, and each word of it: "Jenifer" is close to "Jennifer Kowalski".
+            names = {user.username.lower(), user.name.lower(), *user.name.lower().split()}
+            for key in names:
                 by_name.setdefault(key, []).append(user)
         close = difflib.get_close_matches(bare, by_name, n=CLOSE_MATCHES_MAX * 2, cutoff=0.7)
         for key in close:

@@ -109,6 +109,9 @@ def test_a_misspelt_name_is_answered_with_close_matches_and_the_message_kept(app
     assert "Jennifer Kowalski (@jenny_k)" in said
     assert "jen_o" not in said  # not close enough to list
 
+    response = write(browser(app, writer), "Kowalsky", "Thank you", "Your post helped me.")
+    assert "Did you mean Jennifer Kowalski (@jenny_k)?" in refusal(response)
+
     response = write(browser(app, writer), "jen", "Thank you", "Your post helped me.")
     said = refusal(response)
     assert "Jennifer Kowalski (@jenny_k)" in said and "Jen Okafor (@jen_o)" in said

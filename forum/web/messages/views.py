@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from forum import queries
@@ -108,7 +109,15 @@ def recipients():  # noqa: ANN201
             "results": [
                 {"username": user.username, "name": user.name, "label": addressing.label(user)}
                 for user in people
-            ]
+            ],
+            # Said to screen readers when the list changes.
+            "status": ngettext(
+                "%(num)d member suggested. Use the up and down arrows to choose.",
+                "%(num)d members suggested. Use the up and down arrows to choose.",
+                len(people),
+            )
+            if people
+            else "",
         }
     )
     response.headers["Cache-Control"] = "private, no-store"
