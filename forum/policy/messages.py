@@ -19,11 +19,25 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, and_, false, or_, select
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from forum.extensions import db
-from forum.models import Block, Conversation, Message, Participant, Stay, User
-from forum.policy import Viewer, blocks_between, message_refusal
+from forum.models import (
+    Block,
+    BoardMembership,
+    Conversation,
+    Message,
+    MessagePolicy,
+    Participant,
+    Sanction,
+    SanctionKind,
+    Stay,
+    User,
+)
+from forum.models.boards import FACILITATOR_ROLES, MembershipStatus
+from forum.models.types import utcnow
+from forum.models.users import SiteRole
+from forum.policy import Viewer, already_talk, blocks_between, is_staff, message_refusal
 
 
 def said_during_stay() -> ColumnElement[bool]:
@@ -108,3 +122,97 @@ def add_refusal(adder: User, conversation: Conversation, user: User) -> str | No
     if message_refusal(adder, user) is not None:
         return refused
     return None
+
+
+# --- addressing a new conversation by name ---------------------------------------------------
+#
+# The "To" field of a new conversation takes usernames and display names. When a name is not
+# enough (several members share it, or nobody has it) the page lists members to choose from,
+# and while one types it suggests some: those lists are a way to find out who is a member, so
+# they only ever hold members the writer may write to (:func:`reachable_by`), and the close
+# matches and suggestions only those the writer may also find (:func:`offered_to`).
+
+
+def _talks_with(user_id: int) -> ColumnElement[bool]:
+    """On :class:`User`: has an active conversation with ``user_id`` (``already_talk``)."""
+    theirs = select(Participant.conversation_id).where(
+        Participant.user_id == user_id, Participant.left_at.is_(None)
+    )
+    return (
+        select(Participant.id)
+        .where(
+            Participant.user_id == User.id,
+            Participant.left_at.is_(None),
+            Participant.conversation_id.in_(theirs),
+        )
+        .exists()
+    )
+
+
+def _staff() -> ColumnElement[bool]:
+    """On :class:`User`: an admin or a facilitator (``is_staff``)."""
+    facilitates = (
+        select(BoardMembership.id)
+        .where(
+            BoardMembership.user_id == User.id,
+            BoardMembership.role.in_(FACILITATOR_ROLES),
+            BoardMembership.status == MembershipStatus.MEMBER,
+        )
+        .exists()
+    )
+    return or_(User.site_role == SiteRole.ADMIN, facilitates)
+
+
+def _suspended() -> ColumnElement[bool]:
+    """On :class:`User`: suspended now."""
+    now = utcnow()
+    return (
+        select(Sanction.id)
+        .where(
+            Sanction.user_id == User.id,
+            Sanction.kind == SanctionKind.SUSPENSION,
+            Sanction.lifted_at.is_(None),
+            or_(Sanction.expires_at.is_(None), Sanction.expires_at > now),
+        )
+        .exists()
+    )
+
+
+def reachable_by(sender: User) -> ColumnElement[bool]:
+    """WHERE clause on :class:`User`: the members ``sender`` may start a conversation with
+    (the query form of :func:`~forum.policy.message_refusal` saying None), suspended accounts
+    left out. A suspended sender reaches nobody."""
+    if Viewer(sender).is_suspended:
+        return false()
+    i_blocked = select(Block.blocked_id).where(Block.blocker_id == sender.id)
+    blocked_me = select(Block.blocker_id).where(Block.blocked_id == sender.id)
+    if is_staff(sender):
+        settings_allow: ColumnElement[bool] = true()
+    else:
+        settings_allow = and_(
+            User.id.not_in(blocked_me),
+            or_(
+                User.message_policy == MessagePolicy.EVERYONE,
+                and_(User.message_policy == MessagePolicy.KNOWN, _talks_with(sender.id)),
+            ),
+        )
+    return and_(User.id != sender.id, User.id.not_in(i_blocked), settings_allow, ~_suspended())
+
+
+def offered_to(sender: User) -> ColumnElement[bool]:
+    """WHERE clause on :class:`User`: the members ``sender`` may be offered by a part of their
+    name (close matches, suggestions while typing): reachable (:func:`reachable_by`), and
+    either opted in to be found ("Find peers"), already in a conversation with ``sender``, or
+    a facilitator or admin. Everyone else is found by their whole name only."""
+    return and_(
+        reachable_by(sender), or_(User.findable.is_(True), _talks_with(sender.id), _staff())
+    )
+
+
+def may_offer(sender: User, member: User) -> bool:
+    """The object check of :func:`offered_to`."""
+    if member.id == sender.id or Viewer(sender).is_suspended or Viewer(member).is_suspended:
+        return False
+    if message_refusal(sender, member) is not None:
+        return False
+    return bool(member.findable) or already_talk(sender, member) or is_staff(member)

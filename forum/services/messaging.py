@@ -113,6 +113,29 @@ def _is_new(user: User, limits: Limits) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class NewAccountNote:
+    """What the limits on a new account are for this member, and when they end (UTC)."""
+
+    quiet_until: datetime | None  # None: the first hours are over
+    per_hour: int
+    ends_at: datetime
+
+
+def new_account_note(sender: User) -> NewAccountNote | None:
+    """The limits ``sender`` writes under, to say before they write (None: no limits)."""
+    limits = Limits.from_config()
+    if not _is_new(sender, limits) or policy.is_staff(sender):
+        return None
+    created = sender.created_at
+    quiet_until = created + timedelta(hours=limits.quiet_hours)
+    return NewAccountNote(
+        quiet_until=quiet_until if utcnow() < quiet_until else None,
+        per_hour=limits.per_hour,
+        ends_at=created + timedelta(days=limits.new_account_days),
+    )
+
+
 def _wrote_to(author: User, reader: User) -> bool:
     """Has ``author`` sent a message that ``reader`` could read (said while they were there)?"""
     theirs = select(Participant.conversation_id).where(Participant.user_id == reader.id)

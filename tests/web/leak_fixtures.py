@@ -710,6 +710,14 @@ ROUTES: dict[str, Route] = {
     "auth.resend_confirmation": _site("account", "auth.resend_confirmation", "/confirm"),
     "messages.inbox": _site("messages", "messages.inbox", "/messages", "/messages?archived=1"),
     "messages.new": _site("messages", "messages.new", "/messages/new"),
+    # members suggested while typing a name: never the anonymous author ("Marigold Wren")
+    "messages.recipients": _site(
+        "messages",
+        "messages.recipients",
+        "/messages/recipients?q=pe",
+        "/messages/recipients?q=anon",
+        "/messages/recipients?q=mari",
+    ),
     "messages.conversation": _site("messages", "messages.conversation", f"/messages/{FAKE_ID}"),
     "messages.report": _site(
         "messages", "messages.report", f"/messages/{FAKE_ID}/m/{FAKE_ID}/report"

@@ -73,7 +73,7 @@ NUMBERS = (str(2**63), str(10**30), "-1")
 #: fields of the forms that are sent with GET.
 QUERY_ARGS = (
     *("action", "archived", "board", "body", "category", "decision", "direction", "draft"),
-    *("held", "login", "next", "page", "preview", "quote", "read", "reason", "role", "to"),
+    *("held", "login", "next", "page", "preview", "q", "quote", "read", "reason", "role", "to"),
     *("username", "view", "which"),
 )
 

@@ -19,7 +19,10 @@ BODY_HELP = _l("Markdown works: **bold**, *italic*, lists and links.")
 class NewConversationForm(FlaskForm):
     recipients = StringField(
         _l("To"),
-        description=_l("Usernames, separated by commas (up to 9 people)."),
+        description=_l(
+            "Usernames or display names, separated by commas (up to 9 people). "
+            "A username can start with @."
+        ),
         validators=[InputRequired(_l("Please choose who to write to.")), Length(max=400)],
     )
     subject = StringField(

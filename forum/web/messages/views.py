@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from forum import queries
 from forum.database import write_transaction
 from forum.extensions import limiter
-from forum.models import Conversation, User
+from forum.models import Conversation
 from forum.policy import messages as message_policy
-from forum.services import ServiceError, messaging
+from forum.services import ServiceError, addressing, messaging
 from forum.web import current_viewer, limits
 from forum.web.forms import form_status, show_service_error
 from forum.web.limits import per_member
@@ -24,17 +35,6 @@ from forum.web.messages.forms import (
 )
 
 bp = Blueprint("messages", __name__, url_prefix="/messages")
-
-
-def _people(usernames: str) -> list[User]:
-    names = [name.strip().lstrip("@") for name in usernames.replace(";", ",").split(",")]
-    people = []
-    for name in filter(None, names):
-        user = queries.find_user_by_username(name)
-        if user is None:
-            raise ServiceError(_("No member is called '%(name)s'.", name=name), "recipients")
-        people.append(user)
-    return people
 
 
 def _conversation_page(conversation: Conversation, reply_form: ReplyForm, status: int = 200):  # noqa: ANN202
@@ -69,7 +69,12 @@ def inbox():  # noqa: ANN201
         current_app.config["CONVERSATIONS_PER_PAGE"],
         archived=archived,
     )
-    return render_template("messages/inbox.html", page=page, archived=archived)
+    return render_template(
+        "messages/inbox.html",
+        page=page,
+        archived=archived,
+        limits_note=messaging.new_account_note(current_user),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -81,15 +86,42 @@ def new():  # noqa: ANN201
         form.recipients.data = request.args["to"]
     if form.validate_on_submit():
         try:
-            conversation = messaging.start(
-                current_user, _people(form.recipients.data), form.subject.data, form.body.data
-            )
+            people = addressing.resolve_recipients(current_user, form.recipients.data)
+            conversation = messaging.start(current_user, people, form.subject.data, form.body.data)
         except ServiceError as error:
             show_service_error(form, error)
         else:
             flash(_("Your message is sent."), "success")
             return redirect(url_for("messages.conversation", conversation_id=conversation.id))
-    return render_template("messages/new.html", form=form), form_status(form)
+    return render_template(
+        "messages/new.html", form=form, limits_note=messaging.new_account_note(current_user)
+    ), form_status(form)
+
+
+@bp.get("/recipients")
+@login_required
+@limiter.limit("120 per minute", key_func=per_member)
+def recipients():  # noqa: ANN201
+    """Members to suggest in the To field while one types (``q``: 2 characters or more)."""
+    people = addressing.suggest(current_user, request.args.get("q", ""))
+    response = jsonify(
+        {
+            "results": [
+                {"username": user.username, "name": user.name, "label": addressing.label(user)}
+                for user in people
+            ],
+            # Said to screen readers when the list changes.
+            "status": ngettext(
+                "%(num)d member suggested. Use the up and down arrows to choose.",
+                "%(num)d members suggested. Use the up and down arrows to choose.",
+                len(people),
+            )
+            if people
+            else "",
+        }
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.get("/<id:conversation_id>")
