@@ -383,6 +383,7 @@ def test_after_a_first_reply_the_confirmation_shows_and_later_posts_say_nothing(
 ):
     newcomer = make_user("ola", display_name="Ola")
     login(client, newcomer)
+    assert REMINDER in text(client.get(f"/t/{thread.id}"))  # the reply box on a public board
 
     first = client.post(f"/t/{thread.id}/reply", data={"body": "Me too."}, follow_redirects=True)
     assert FIRST_POST_DONE in text(first)
