@@ -110,6 +110,8 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "MAIL_PASSWORD": env_str("FORUM_MAIL_PASSWORD"),
         "MAIL_USE_TLS": env_bool("FORUM_MAIL_USE_TLS", True),
         "MAIL_SENDER": env_str("FORUM_MAIL_SENDER", "Kindred <no-reply@localhost>"),
+        #: An address that reads replies (Reply-To); unset, mails ask people not to reply.
+        "MAIL_REPLY_TO": env_str("FORUM_MAIL_REPLY_TO"),
         "MAIL_OUTBOX": Path(env_str("FORUM_MAIL_OUTBOX", str(instance_path / "outbox"))),
         "PASSWORD_RESET_MAX_AGE": env_int("FORUM_PASSWORD_RESET_MAX_AGE", 3600),
         "EMAIL_CONFIRM_MAX_AGE": env_int("FORUM_EMAIL_CONFIRM_MAX_AGE", 7 * 86400),

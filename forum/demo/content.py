@@ -1497,7 +1497,11 @@ CATEGORIES: list[dict] = [
                     "Say hello and tell us a little about yourself, as much or as little as "
                     "you like. Site announcements appear here too."
                 ),
+                # A newcomer's first words: open to read (so people can see what Kindred is
+                # like), kept out of search engines, and anonymous posting allowed.
                 "visibility": "public",
+                "noindex": True,
+                "anonymous_allowed": True,
                 "facilitators": ["maria_facilitator"],
                 "members": [],
                 "guidelines": "",
@@ -1509,7 +1513,9 @@ CATEGORIES: list[dict] = [
                     "For the overwhelming first weeks: questions to ask, what the waiting is "
                     "like, and how other people got through it."
                 ),
-                "visibility": "public",
+                # The first weeks after a diagnosis: read by members only, anonymous allowed.
+                "visibility": "members",
+                "anonymous_allowed": True,
                 "facilitators": ["maria_facilitator"],
                 "members": [],
                 "guidelines": "",

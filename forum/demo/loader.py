@@ -105,6 +105,7 @@ def load_demo() -> None:
                 board_spec.get("description", ""),
                 guidelines=board_spec.get("guidelines", ""),
                 anonymous_allowed=bool(board_spec.get("anonymous_allowed")),
+                noindex=board_spec.get("noindex"),
                 professionally_led=bool(board_spec.get("professionally_led")),
             )
             for username in board_spec.get("facilitators", []):

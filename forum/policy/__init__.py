@@ -275,6 +275,80 @@ def searchable_author(viewer: Viewer, author: User) -> ColumnElement[bool]:
 # --- single-object checks -------------------------------------------------------------------
 
 
+class Audience(enum.StrEnum):
+    """Who can read what is written on a board: what a compose box and a badge tell people."""
+
+    #: Anyone on the internet, and search engines may list it.
+    INTERNET = "internet"
+    #: Anyone on the internet, but search engines are asked not to list it.
+    INTERNET_UNLISTED = "internet_unlisted"
+    #: Anyone signed in to the site (anyone may join).
+    SIGNED_IN = "signed_in"
+    #: Only the members of this group (and the site's administrators).
+    GROUP = "group"
+
+
+def board_audience(board: Board) -> Audience:
+    """Who can read ``board`` — the same rule as :func:`can_read_board`, told as a group of
+    people rather than checked for one viewer."""
+    if board.visibility == Visibility.PUBLIC:
+        return Audience.INTERNET_UNLISTED if board.noindex else Audience.INTERNET
+    if board.visibility == Visibility.MEMBERS:
+        return Audience.SIGNED_IN
+    return Audience.GROUP
+
+
+def audience_sentence(board: Board) -> str:
+    """The sentence under every compose box: who can read what is written there."""
+    audience = board_audience(board)
+    if audience == Audience.INTERNET:
+        return _("Anyone on the internet can read this board, and search engines may list it.")
+    if audience == Audience.INTERNET_UNLISTED:
+        return _(
+            "Anyone on the internet can read this board. Search engines are asked not to list it."
+        )
+    if audience == Audience.SIGNED_IN:
+        return _(
+            "Only people signed in to %(site)s can read this board. Anyone can join %(site)s.",
+            site=_site_name(),
+        )
+    return _(
+        "Only members of this group can read this board (and the site's administrators, who "
+        "keep it safe)."
+    )
+
+
+def audience_badge(board: Board) -> str:
+    """The short label every board shows wherever it is listed, public ones included."""
+    audience = board_audience(board)
+    if audience == Audience.INTERNET:
+        return _("Public")
+    if audience == Audience.INTERNET_UNLISTED:
+        return _("Public, not in search engines")
+    if audience == Audience.SIGNED_IN:
+        return _("Members")
+    if board.visibility == Visibility.HIDDEN:
+        return _("Hidden group")
+    return _("Private group")
+
+
+def _site_name() -> str:
+    from flask import current_app
+
+    return current_app.config.get("SITE_NAME", "Kindred")
+
+
+def first_post_in_public(viewer: Viewer, board: Board) -> bool:
+    """A member about to write their first post, where anyone on the internet can read it:
+    the compose page offers to post anonymously (where allowed) and reminds them what not to
+    share."""
+    return (
+        viewer.user is not None
+        and viewer.user.post_count == 0
+        and board.visibility == Visibility.PUBLIC
+    )
+
+
 def can_read_board(viewer: Viewer, board: Board) -> bool:
     if viewer.is_admin:
         return True

@@ -22,7 +22,7 @@ from forum.i18n import lazy_gettext as _l
 from forum.models import Consent, EmailFrequency, MessagePolicy, SiteRole, User
 from forum.models.types import utcnow
 from forum.models.users import DISPLAY_NAME_MAX, USERNAME_MAX, ConsentKind
-from forum.services import ServiceError, outbox
+from forum.services import ServiceError, mail, outbox
 
 USERNAME_PATTERN = re.compile(rf"^[A-Za-z0-9_]{{3,{USERNAME_MAX}}}$")
 PASSWORD_MIN = 10
@@ -135,6 +135,26 @@ def create_user(
     return user
 
 
+def registration_problems(username: str, email: str, password: str) -> list[ServiceError]:
+    """Every refusal :func:`register` would make about these values, all at once (so that the
+    form can list them together). A taken e-mail address is never one (see :func:`register`)."""
+    problems: list[ServiceError] = []
+    try:
+        username = check_username(username)
+    except ServiceError as error:
+        problems.append(error)
+    else:
+        if db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
+            problems.append(
+                ServiceError(_("That username is taken; please choose another."), "username")
+            )
+    try:
+        check_password(password, username=username, email=email.strip())
+    except ServiceError as error:
+        problems.append(error)
+    return problems
+
+
 def register(username: str, email: str, password: str) -> User | None:
     """A newcomer's own registration: both consents are required by the form and recorded.
 
@@ -169,11 +189,12 @@ def register(username: str, email: str, password: str) -> User | None:
             to_sign_in = _("To sign in: %(url)s", url=sign_in)
             forgot = _("Forgot your password? %(url)s", url=reset)
             not_you = _("If this was not you, you need do nothing: no account was created.")
+            replies = mail.reply_line()
         outbox.queue_direct(
             owner,
             owner.email,
             subject,
-            f"{hello}\n\n{what}\n\n{to_sign_in}\n{forgot}\n\n{not_you}\n",
+            f"{hello}\n\n{what}\n\n{to_sign_in}\n{forgot}\n\n{not_you}\n\n{replies}\n",
         )
         db.session.commit()
         return None
@@ -244,7 +265,8 @@ def _queue_confirmation(user: User) -> None:
             "stays unconfirmed, and we send nothing else to this address.",
             site=site,
         )
-    body = f"{hello}\n\n{what}\n\n{link}\n\n{expires}\n\n{not_you}\n"
+        replies = mail.reply_line()
+    body = f"{hello}\n\n{what}\n\n{link}\n\n{expires}\n\n{not_you}\n\n{replies}\n"
     outbox.queue_direct(user, user.email, subject, body)
 
 

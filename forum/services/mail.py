@@ -13,6 +13,7 @@ from email.utils import make_msgid
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from forum.models.types import utcnow
 
@@ -25,12 +26,23 @@ def compose(to: str, subject: str, body: str, unsubscribe_url: str | None = None
     message["To"] = to
     message["Subject"] = subject
     message["Message-ID"] = make_msgid(domain="kindred.local")
+    if current_app.config.get("MAIL_REPLY_TO"):
+        message["Reply-To"] = current_app.config["MAIL_REPLY_TO"]
     if unsubscribe_url:
         # RFC 8058: mail programs offer their own "Unsubscribe" button, which POSTs here.
         message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(body)
     return message
+
+
+def reply_line() -> str:
+    """The last line of a mail a person might answer: where a reply goes, or not to reply.
+
+    Called while the mail is written, in its reader's language."""
+    if current_app.config.get("MAIL_REPLY_TO"):
+        return _("If you have a question, reply to this e-mail: a person reads the replies.")
+    return _("Please do not reply to this e-mail: replies to this address are not read.")
 
 
 def deliver(message: EmailMessage) -> bool:

@@ -94,6 +94,17 @@ def record(
     return event
 
 
+def signed_in_before(user: User) -> bool:
+    """Whether ``user`` had signed in before the sign-in just recorded (confirming the e-mail
+    address signs a newcomer in, and counts)."""
+    earlier = db.session.scalars(
+        select(SecurityEvent.id)
+        .where(SecurityEvent.user_id == user.id, SecurityEvent.kind == "sign_in")
+        .limit(2)
+    ).all()
+    return len(earlier) > 1
+
+
 def own_events(user: User, limit: int = 20) -> list[SecurityEvent]:
     """A member's own recent sign-ins and security changes, newest first."""
     return list(

@@ -87,6 +87,8 @@ SUSPENDED_MAY_USE = frozenset(
         "moderation.crisis",
         # A member's data rights hold while suspended: new consents, a copy, deleting the account.
         "consents.review",
+        "consents.privacy",
+        "consents.guidelines",
         "account.data",
         "account.export_data",
         "account.delete_account",
@@ -205,6 +207,9 @@ def register_web(app: Flask) -> None:
         viewer=current_viewer,
         can=lambda action, target=None: policy.can(current_viewer(), Action[action], target),
         shown_author=lambda post: policy.author_shown_to(current_viewer(), post),
+        audience_sentence=policy.audience_sentence,
+        audience_badge=policy.audience_badge,
+        first_post_in_public=lambda board: policy.first_post_in_public(current_viewer(), board),
         body_shown=lambda post: body_shown_to(current_viewer(), post),
         board_named=lambda board: board_named_to(current_viewer(), board),
         log_reason_shown=lambda entry: log_reason_shown_to(current_viewer(), entry),

@@ -293,4 +293,10 @@
     }
   });
   setUpShortcuts();
+
+  // An error summary takes the focus, so that screen readers announce it (GOV.UK pattern).
+  var summary = document.querySelector(".error-summary");
+  if (summary) {
+    summary.focus();
+  }
 })();

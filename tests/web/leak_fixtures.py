@@ -725,6 +725,8 @@ ROUTES: dict[str, Route] = {
     # not content at all
     "moderation.crisis": _site("not content", "moderation.crisis", "/crisis"),
     "health.healthz": _site("not content", "health.healthz", "/healthz"),
+    "consents.privacy": _site("not content", "consents.privacy", "/privacy"),
+    "consents.guidelines": _site("not content", "consents.guidelines", "/guidelines"),
     # English, as the probes ask for: a German cookie would change the pages fetched after it.
     "language.choose": _site("not content", "language.choose", "/language/en"),
     "static": _site("not content", "static", "/static/css/kindred.css"),

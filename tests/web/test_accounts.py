@@ -233,7 +233,7 @@ def test_a_member_signs_in_with_username_or_email_in_any_case(client, member, ty
     response = login(client, typed)
 
     assert where_redirected(response) == "/"
-    assert "Welcome back, Jen." in page(client.get("/"))
+    assert "Welcome, Jen." in page(client.get("/"))  # her first sign-in (issue 16)
     assert is_signed_in(client)
 
 

@@ -105,6 +105,8 @@ ACTS_WITHOUT_INPUT = frozenset(
         "account.recovery_codes",
         "account.sign_out_everywhere",
         "account.two_factor_start",
+        # After a first post: "e-mail me when someone answers".
+        "threads.email_on_answers",
         # The form's only field is a checkbox: any POST is a choice ("off" when left out).
         "admin.security",
     }

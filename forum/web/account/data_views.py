@@ -45,6 +45,8 @@ CONSENT_FREE = frozenset(
         "auth.logout",
         "auth.login",
         "consents.review",
+        "consents.privacy",
+        "consents.guidelines",
         "account.data",
         "account.export_data",
         "account.delete_account",
@@ -117,6 +119,18 @@ def review():  # noqa: ANN201
         guidelines=ConsentKind.GUIDELINES,
         next_url=request.values.get("next", ""),
     ), form_status(form)
+
+
+@consents_bp.get("/privacy")
+def privacy():  # noqa: ANN201
+    """The privacy notice people accept when they join: readable by anyone, guests too."""
+    return render_template("consents/page.html", text="consents/privacy.html")
+
+
+@consents_bp.get("/guidelines")
+def guidelines():  # noqa: ANN201
+    """The community guidelines people accept when they join: readable by anyone."""
+    return render_template("consents/page.html", text="consents/guidelines.html")
 
 
 @bp.get("/data")

@@ -145,7 +145,10 @@ def _after_sign_in(user: User, next_url: str | None, draft: list, draft_action: 
         return render_template(
             "resubmit.html", fields=draft, back=form_page(safe_next(draft_action))
         )
-    flash(_("Welcome back, %(name)s.", name=user.name), "success")
+    if security.signed_in_before(user):
+        flash(_("Welcome back, %(name)s.", name=user.name), "success")
+    else:
+        flash(_("Welcome, %(name)s.", name=user.name), "success")
     return redirect(safe_next(next_url))
 
 
@@ -322,6 +325,19 @@ def unauthorized():  # noqa: ANN201
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
+def _every_problem(form: RegisterForm) -> None:
+    """Every problem at once: the service's own checks beside the form's, each at its field."""
+    problems = accounts.registration_problems(
+        form.username.data or "", form.email.data or "", form.password.data or ""
+    )
+    for problem in problems:
+        field = getattr(form, problem.field)
+        if problem.message not in field.errors and not (
+            problem.field == "password" and field.errors
+        ):
+            show_service_error(form, problem)
+
+
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
 def register():  # noqa: ANN201
@@ -333,9 +349,13 @@ def register():  # noqa: ANN201
         try:
             accounts.register(form.username.data, form.email.data, form.password.data)
         except ServiceError as error:
-            show_service_error(form, error)
+            _every_problem(form)
+            if not (form.errors or form.form_errors):
+                show_service_error(form, error)
         else:
-            return render_template("auth/check_email.html")
+            return render_template("auth/check_email.html", address=form.email.data.strip())
+    elif form.is_submitted():
+        _every_problem(form)
     status = form_status(form)
     return render_template("auth/register.html", form=form), status
 
@@ -379,7 +399,7 @@ def resend_confirmation():  # noqa: ANN201
     form = ResendConfirmationForm()
     if form.validate_on_submit():
         accounts.resend_confirmation(form.email.data)
-        return render_template("auth/check_email.html")
+        return render_template("auth/check_email.html", address=form.email.data.strip())
     status = form_status(form)
     return render_template("auth/resend_confirmation.html", form=form), status
 

@@ -16,6 +16,7 @@ from forum.web.boards.forms import NewThreadForm
 from forum.web.forms import form_status, show_service_error
 from forum.web.groups.forms import JoinForm, LeaveForm
 from forum.web.limits import per_member, previewing
+from forum.web.newcomer import is_first_post, note_first_post
 from forum.web.pages import agreement_redirect, board_page, crisis_or
 
 bp = Blueprint("boards", __name__)
@@ -59,6 +60,7 @@ def new_thread(board_id: int):  # noqa: ANN201
         if form.preview.data:
             preview = render_markdown(form.body.data)
         else:
+            first = is_first_post(current_user)
             try:
                 thread = posting.start_thread(
                     current_user,
@@ -70,6 +72,8 @@ def new_thread(board_id: int):  # noqa: ANN201
             except ServiceError as error:
                 show_service_error(form, error)
             else:
+                if first:
+                    note_first_post(thread, held=not thread.approved)
                 destination = url_for("threads.thread", thread_id=thread.id)
                 return crisis_or(destination, thread.screening, held=not thread.approved)
     status = form_status(form)

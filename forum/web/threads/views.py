@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum import policy, queries
 from forum.extensions import limiter
-from forum.models import Post, PostStatus, Thread
+from forum.models import EmailFrequency, Post, PostStatus, Thread
 from forum.policy import Action, transitions
-from forum.services import ServiceError, posting, quotes, reactions
+from forum.services import ServiceError, accounts, posting, quotes, reactions
 from forum.text import quote_markdown, render_markdown
 from forum.web import current_viewer
 from forum.web.access import post_for, thread_for
@@ -18,6 +18,12 @@ from forum.web.forms import form_status, show_service_error
 from forum.web.hostile import row_id
 from forum.web.limits import per_member, previewing
 from forum.web.moderation.forms import ButtonOnlyForm
+from forum.web.newcomer import (
+    first_post_note,
+    is_first_post,
+    note_first_post,
+    only_post_is_theirs,
+)
 from forum.web.pages import agreement_redirect, board_page, crisis_or
 from forum.web.threads.forms import ConfirmForm, EditPostForm, ReplyForm
 
@@ -52,6 +58,7 @@ def thread(thread_id: int):  # noqa: ANN201
         viewer, thread, request.args.get("page", 1, type=int), _per_page(), view
     )
     form = ReplyForm() if policy.can(viewer, Action.REPLY, thread) else None
+    user = viewer.user
     return board_page(
         thread.board,
         render_template(
@@ -66,8 +73,29 @@ def thread(thread_id: int):  # noqa: ANN201
             warned=bool(thread.content_warning) and request.args.get("read") != "1",
             state_form=ButtonOnlyForm(),
             reactions=reactions.summaries(viewer, page.items),
+            first_post=first_post_note(thread, user),
+            email_form=ButtonOnlyForm(),
+            own_lone_post=only_post_is_theirs(thread, user),
         ),
     )
+
+
+@bp.post("/t/<id:thread_id>/email-me")
+@login_required
+def email_on_answers(thread_id: int):  # noqa: ANN201
+    """The offer made after a first post: e-mail me at once when someone answers."""
+    thread = queries.get_thread_or_404(current_viewer(), thread_id)
+    if not ButtonOnlyForm().validate_on_submit():
+        abort(400)
+    accounts.update_email_frequency(current_user, EmailFrequency.IMMEDIATE)
+    flash(
+        _(
+            "We will e-mail you when someone answers. You can change this at any time in your "
+            "notification settings."
+        ),
+        "success",
+    )
+    return redirect(url_for("threads.thread", thread_id=thread.id))
 
 
 @bp.get("/p/<id:post_id>")
@@ -137,6 +165,7 @@ def reply(thread_id: int):  # noqa: ANN201
         if form.preview.data:
             preview = render_markdown(form.body.data)
         else:
+            first = is_first_post(current_user)
             try:
                 post = posting.reply(
                     current_user,
@@ -150,6 +179,8 @@ def reply(thread_id: int):  # noqa: ANN201
                 show_service_error(form, error)
             else:
                 held = post.status == PostStatus.PENDING
+                if first:
+                    note_first_post(thread, held)
                 return crisis_or(post_url(post, _view_mode()), post.screening, held=held)
     status = form_status(form)
     return (
