@@ -445,6 +445,9 @@ def moderation_log(viewer: Viewer, limit: int = 200) -> list[ModerationAction]:
             joinedload(ModerationAction.actor),
             joinedload(ModerationAction.target_user),
             joinedload(ModerationAction.to_board),
+            joinedload(ModerationAction.board),
+            joinedload(ModerationAction.thread).joinedload(Thread.board),
+            joinedload(ModerationAction.post).joinedload(Post.thread).joinedload(Thread.board),
         )
         .where(visible_log_entries(viewer))
     )
@@ -657,6 +660,9 @@ def dashboard_reports(viewer: Viewer, limit: int = 100) -> list[Report]:
                 joinedload(Report.reporter),
                 joinedload(Report.reported_user),
                 joinedload(Report.handled_by),
+                joinedload(Report.board),
+                joinedload(Report.post).joinedload(Post.author),
+                joinedload(Report.post).joinedload(Post.thread).joinedload(Thread.board),
             )
             .where(Report.status == ReportStatus.OPEN, handled_reports(viewer))
             .order_by((Report.reason == ReportReason.AT_RISK).desc(), Report.created_at, Report.id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -14,6 +14,7 @@ from forum.services import ServiceError, posting, quotes, reactions
 from forum.text import quote_markdown, render_markdown
 from forum.web import current_viewer
 from forum.web.access import post_for, thread_for
+from forum.web.flashes import flash_on_post, show_posts_here
 from forum.web.forms import form_status, show_service_error
 from forum.web.hostile import row_id
 from forum.web.limits import per_member, previewing
@@ -52,6 +53,9 @@ def thread(thread_id: int):  # noqa: ANN201
         viewer, thread, request.args.get("page", 1, type=int), _per_page(), view
     )
     form = ReplyForm() if policy.can(viewer, Action.REPLY, thread) else None
+    warned = bool(thread.content_warning) and request.args.get("read") != "1"
+    if not warned:
+        show_posts_here(p.id for p in page.items)
     return board_page(
         thread.board,
         render_template(
@@ -63,7 +67,7 @@ def thread(thread_id: int):  # noqa: ANN201
             form=form,
             max_depth=current_app.config["MAX_REPLY_DEPTH"],
             facilitators=set(queries.facilitator_ids(thread.board)),
-            warned=bool(thread.content_warning) and request.args.get("read") != "1",
+            warned=warned,
             state_form=ButtonOnlyForm(),
             reactions=reactions.summaries(viewer, page.items),
         ),
@@ -181,7 +185,7 @@ def edit(post_id: int):  # noqa: ANN201
             except ServiceError as error:
                 show_service_error(form, error)
             else:
-                flash(_("Your changes are saved."), "success")
+                flash_on_post(_("Your changes are saved."), post.id)
                 return crisis_or(post_url(post), post.screening)
     status = form_status(form)
     return render_template("threads/edit.html", post=post, form=form, preview=preview), status
@@ -194,7 +198,7 @@ def remove(post_id: int):  # noqa: ANN201
     form = ConfirmForm()
     if form.validate_on_submit():
         posting.remove_own(current_user, post)
-        flash(_("Your post was removed. Replies to it stay in the thread."), "success")
+        flash_on_post(_("Your post was removed. Replies to it stay in the thread."), post.id)
         return redirect(post_url(post))
     return render_template("threads/remove.html", post=post, form=form)
 
