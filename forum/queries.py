@@ -7,6 +7,7 @@ confidentiality rule. Each page costs a fixed number of queries whatever the dat
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
@@ -458,6 +459,42 @@ def moderation_log(viewer: Viewer, limit: int = 200) -> list[ModerationAction]:
             )
         )
     )
+
+
+#: Log entries about a report, and how their reason names it ("Report #12: …").
+REPORT_LOG_ACTIONS = ("claim_report", "resolve_report", "dismiss_report")
+_REPORT_IN_REASON = re.compile(r"Report #(\d+)\b")
+
+
+def reports_named_in_log(entries: list[ModerationAction]) -> dict[int, Report]:
+    """For log entries about a report written before the log stored what the report was on:
+    the report each names in its reason, by entry id (one statement, none when there are no
+    such entries). Only a report of the entry's own board counts."""
+    wanted: dict[int, int] = {}
+    for entry in entries:
+        stored_nothing = entry.post_id is None and entry.thread_id is None
+        older = entry.action in REPORT_LOG_ACTIONS and stored_nothing
+        if older and (found := _REPORT_IN_REASON.match(entry.reason or "")):
+            wanted[entry.id] = int(found.group(1))
+    if not wanted:
+        return {}
+    found_reports = {
+        report.id: report
+        for report in db.session.scalars(
+            select(Report)
+            .options(
+                joinedload(Report.thread).joinedload(Thread.board),
+                joinedload(Report.post).joinedload(Post.thread).joinedload(Thread.board),
+            )
+            .where(Report.id.in_(set(wanted.values())))
+        )
+    }
+    boards_of = {entry.id: entry.board_id for entry in entries}
+    return {
+        entry_id: found_reports[report_id]
+        for entry_id, report_id in wanted.items()
+        if report_id in found_reports and found_reports[report_id].board_id == boards_of[entry_id]
+    }
 
 
 def boards_for_move(viewer: Viewer, thread: Thread) -> list[Board]:

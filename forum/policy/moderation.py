@@ -204,10 +204,13 @@ def _title_shown_to(viewer: Viewer, thread: Thread | None) -> str | None:
     return None
 
 
-def log_post_shown_to(viewer: Viewer, entry: ModerationAction) -> Post | None:
-    """The post a log entry is about, when ``viewer`` may still see it (it may have moved to a
-    board out of their sight since), so that the log numbers it as its thread shows it."""
-    post = entry.post
+def log_post_shown_to(
+    viewer: Viewer, entry: ModerationAction, report: Report | None = None
+) -> Post | None:
+    """The post a log entry is about (for an older report entry, its ``report``'s), when
+    ``viewer`` may still see it (it may have moved to a board out of their sight since), so
+    that the log numbers it as its thread shows it."""
+    post = entry.post if entry.post is not None or report is None else report.post
     if post is None:
         return None
     if can_see_post(viewer, post) or can_moderate(viewer, post.thread.board):
@@ -215,10 +218,14 @@ def log_post_shown_to(viewer: Viewer, entry: ModerationAction) -> Post | None:
     return None
 
 
-def log_title_shown_to(viewer: Viewer, entry: ModerationAction) -> str | None:
+def log_title_shown_to(
+    viewer: Viewer, entry: ModerationAction, report: Report | None = None
+) -> str | None:
     """The title of the thread a log entry is about, as ``viewer`` may read it now."""
-    thread = entry.post.thread if entry.post is not None else entry.thread
-    return _title_shown_to(viewer, thread)
+    post = entry.post if entry.post is not None or report is None else report.post
+    if post is not None:
+        return _title_shown_to(viewer, post.thread)
+    return _title_shown_to(viewer, entry.thread or (report.thread if report else None))
 
 
 def log_sentence(viewer: Viewer, entry: ModerationAction) -> str:

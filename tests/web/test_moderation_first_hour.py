@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 
 from forum.extensions import db
 from forum.models import Board, Post, User, Visibility, WatchedWordAction
-from forum.services import boards, membership, moderation, posting, reports, watchwords
+from forum.services import boards, membership, moderation, modlog, posting, reports, watchwords
 from tests.conftest import login
 
 TAG = re.compile(r"<[^>]+>")
@@ -149,6 +149,20 @@ def test_reaching_out_opens_a_message_to_the_person_with_the_crisis_page_for_the
     inbox = signed_in(app, member).get("/messages").get_data(as_text=True)
     assert "Checking in" in inbox
     assert f'href="/p/{post.id}"' in card
+
+
+def test_the_report_page_of_an_at_risk_report_leads_with_reaching_out(
+    app, board, thread, member, facilitator
+):
+    at_risk_words()
+    posting.reply(member, thread, "I see no way out.")
+    fran = signed_in(app, facilitator)
+    card = report_cards(fran.get("/moderation").get_data(as_text=True))[0]
+    detail = re.search(r'href="(/moderation/reports/\d+)"', card).group(1)
+    page = fran.get(detail).get_data(as_text=True)
+    main = words(page[page.index("<h1") :])
+    assert main.startswith("Urgent: may be at risk I'm worried about this person Reach out to Jen")
+    assert reach_out_link(page) == reach_out_link(card)
 
 
 def test_a_hidden_country_is_not_put_in_the_link(app, board, thread, member, facilitator):
@@ -295,6 +309,25 @@ def test_report_entries_say_what_was_reported(app, board, member, make_user, fac
     claimed = next(r for r in rows if "Claim report" in r)
     for row in (dismissed, claimed):
         assert f"post #3 in “{thread.title}” in {board.name}" in row
+
+
+def test_report_entries_written_before_the_log_stored_the_post_are_filled_too(
+    app, board, make_board, member, make_user, facilitator
+):
+    thread, posts = long_thread(member, board, replies=2)
+    report = reports.report_post(make_user("sam"), posts[0], "spam", "")
+    far = posting.start_thread(member, make_board("Elsewhere"), "Far", "Away")
+    stray = reports.report_post(
+        make_user("ola"), db.session.get(Post, far.last_post_id), "spam", ""
+    )
+    # As the log wrote them before: the board and "Report #N", nothing more.
+    modlog.record(facilitator, "claim_report", board_id=board.id, reason=f"Report #{report.id}")
+    modlog.record(facilitator, "claim_report", board_id=board.id, reason=f"Report #{stray.id}")
+    db.session.commit()
+    rows = [r for r in log_rows(signed_in(app, facilitator)) if "Claim report" in r]
+    assert f"post #2 in “{thread.title}” in {board.name}" in rows[1]
+    # A reason naming another board's report fills nothing.
+    assert "Far" not in rows[0] and "post #" not in rows[0]
 
 
 def test_a_report_entry_does_not_name_a_thread_out_of_the_readers_sight(

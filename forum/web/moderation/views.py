@@ -113,9 +113,11 @@ def move(thread_id: int):  # noqa: ANN201
 @login_required
 def log():  # noqa: ANN201
     viewer = _require_some_moderation()
+    entries = queries.moderation_log(viewer)
     return render_template(
         "moderation/log.html",
-        entries=queries.moderation_log(viewer),
+        entries=entries,
+        earlier_reports=queries.reports_named_in_log(entries),
         action_labels=MODERATION_ACTION_LABELS,
     )
 
@@ -166,6 +168,7 @@ def report_detail(report_id: int):  # noqa: ANN201
     return render_template(
         "moderation/report.html",
         report=report,
+        card=reach_out.report_card(viewer, report),
         snapshot=json.loads(report.snapshot or "{}"),
         labels=REPORT_REASON_LABELS,
         status_labels=REPORT_STATUS_LABELS,
