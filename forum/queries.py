@@ -257,8 +257,8 @@ def get_post_or_404(viewer: Viewer, post_id: int) -> Post:
     return post
 
 
-def get_moderated_post_or_404(viewer: Viewer, post_id: int) -> Post:
-    """A post, whatever its status, on a board ``viewer`` moderates; else 404."""
+def find_moderated_post(viewer: Viewer, post_id: int) -> Post | None:
+    """A post, whatever its status, on a board ``viewer`` moderates; else None."""
     post = db.session.scalars(
         select(Post)
         .join(Post.thread)
@@ -267,6 +267,14 @@ def get_moderated_post_or_404(viewer: Viewer, post_id: int) -> Post:
         .where(Post.id == post_id, readable_boards(viewer))
     ).first()
     if post is None or not can_moderate(viewer, post.thread.board):
+        return None
+    return post
+
+
+def get_moderated_post_or_404(viewer: Viewer, post_id: int) -> Post:
+    """A post, whatever its status, on a board ``viewer`` moderates; else 404."""
+    post = find_moderated_post(viewer, post_id)
+    if post is None:
         abort(404)
     return post
 

@@ -165,6 +165,24 @@ def test_the_report_page_of_an_at_risk_report_leads_with_reaching_out(
     assert reach_out_link(page) == reach_out_link(card)
 
 
+def test_a_newcomers_words_held_for_approval_can_be_answered_at_once(
+    app, board, make_user, facilitator
+):
+    """The first hour: a new member's first thread waits for approval, and says they are at
+    risk. The facilitator sees who and where, and can write to them before approving."""
+    board.premoderate_posts = 2
+    db.session.commit()
+    at_risk_words()
+    nia = make_user("nia", display_name="Nia")
+    posting.start_thread(nia, board, "Hello", "There is no way out for me")
+    fran = signed_in(app, facilitator)
+    card = report_cards(fran.get("/moderation").get_data(as_text=True))[0]
+    assert "Who Nia" in words(card)
+    assert f'href="/b/{board.id}/queue"' in card
+    form = fran.get(reach_out_link(card)).get_data(as_text=True)
+    assert 'value="nia"' in form and "Hello Nia," in html.unescape(form)
+
+
 def test_a_hidden_country_is_not_put_in_the_link(app, board, thread, member, facilitator):
     member.country, member.show_country = "FR", False
     db.session.commit()

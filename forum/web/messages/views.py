@@ -10,7 +10,6 @@ from forum import policy, queries
 from forum.database import write_transaction
 from forum.extensions import limiter
 from forum.models import Conversation, Post, User
-from forum.policy import Action
 from forum.policy import messages as message_policy
 from forum.services import ServiceError, messaging
 from forum.web import current_viewer, limits
@@ -63,13 +62,14 @@ def _conversation_page(conversation: Conversation, reply_form: ReplyForm, status
 
 
 def _reaching_out_about(post_id: str | None, to: str) -> Post | None:
-    """A facilitator writing to the author of a post they moderate (from an "at risk" report):
-    the post, when ``to`` is its author as the facilitator knows them."""
+    """A facilitator writing to the author of a post they moderate (from an "at risk" report),
+    shown or still waiting for approval: the post, when ``to`` is its author as the facilitator
+    knows them."""
     if not post_id or row_id(post_id) is None:
         return None
     viewer = current_viewer()
-    post = queries.find_post(viewer, row_id(post_id))
-    if post is None or not policy.can(viewer, Action.MODERATE, post):
+    post = queries.find_moderated_post(viewer, row_id(post_id))  # held for approval too
+    if post is None:
         return None
     author = policy.author_shown_to(viewer, post)
     if author is None or author.username.lower() != to.strip().lstrip("@").lower():

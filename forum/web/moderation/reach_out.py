@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from forum import policy
 from forum.models import Post, Report
 from forum.policy import Action, Viewer
-from forum.policy.moderation import reach_out_country
+from forum.policy.moderation import can_see_queued_post, reach_out_country
 
 #: How much of the reported words the dashboard shows.
 EXCERPT_LENGTH = 280
@@ -28,6 +28,8 @@ class ReportCard:
     board_name: str | None
     title: str | None
     post: Post | None
+    #: Where the viewer finds the post: in its thread, or in the approval queue.
+    post_url: str | None
     words: str
     reach_out_url: str | None
     crisis_url: str | None
@@ -57,7 +59,7 @@ def reach_out_url(viewer: Viewer, post: Post) -> str | None:
             return None
         return url_for("moderation.message_author", post_id=post.id, reach_out=1)
     author = policy.author_shown_to(viewer, post)
-    if author is None or not policy.can(viewer, Action.MODERATE, post):
+    if author is None or not policy.can_moderate(viewer, post.thread.board):
         return None
     return url_for("messages.new", to=author.username, reach_out=post.id)
 
@@ -65,8 +67,13 @@ def reach_out_url(viewer: Viewer, post: Post) -> str | None:
 def report_card(viewer: Viewer, report: Report) -> ReportCard:
     """A report as the dashboard shows it to ``viewer``, who handles it."""
     snapshot_title, words = _reported_words(report)
-    post = report.post
-    if post is not None and not policy.can(viewer, Action.READ, post):
+    post, post_url = report.post, None
+    if post is not None and policy.can(viewer, Action.READ, post):
+        post_url = url_for("threads.permalink", post_id=post.id)
+    elif post is not None and can_see_queued_post(viewer, post):
+        # A newcomer's words held for approval: where they wait, in the board's queue.
+        post_url = url_for("groups.queue", board_id=post.thread.board_id)
+    else:
         post = None  # moved out of the viewer's sight since: only the snapshot is theirs
     author = policy.author_shown_to(viewer, post) if post is not None else None
     board = post.thread.board if post is not None else report.board
@@ -77,6 +84,7 @@ def report_card(viewer: Viewer, report: Report) -> ReportCard:
         board_name=board.name if board is not None else None,
         title=post.thread.title if post is not None else snapshot_title,
         post=post,
+        post_url=post_url,
         words=words,
         reach_out_url=reach_out_url(viewer, post) if post is not None and report.at_risk else None,
         crisis_url=crisis_link(viewer, post, external=False)
