@@ -7,6 +7,7 @@ confidentiality rule. Each page costs a fixed number of queries whatever the dat
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
@@ -256,8 +257,8 @@ def get_post_or_404(viewer: Viewer, post_id: int) -> Post:
     return post
 
 
-def get_moderated_post_or_404(viewer: Viewer, post_id: int) -> Post:
-    """A post, whatever its status, on a board ``viewer`` moderates; else 404."""
+def find_moderated_post(viewer: Viewer, post_id: int) -> Post | None:
+    """A post, whatever its status, on a board ``viewer`` moderates; else None."""
     post = db.session.scalars(
         select(Post)
         .join(Post.thread)
@@ -266,6 +267,14 @@ def get_moderated_post_or_404(viewer: Viewer, post_id: int) -> Post:
         .where(Post.id == post_id, readable_boards(viewer))
     ).first()
     if post is None or not can_moderate(viewer, post.thread.board):
+        return None
+    return post
+
+
+def get_moderated_post_or_404(viewer: Viewer, post_id: int) -> Post:
+    """A post, whatever its status, on a board ``viewer`` moderates; else 404."""
+    post = find_moderated_post(viewer, post_id)
+    if post is None:
         abort(404)
     return post
 
@@ -445,6 +454,9 @@ def moderation_log(viewer: Viewer, limit: int = 200) -> list[ModerationAction]:
             joinedload(ModerationAction.actor),
             joinedload(ModerationAction.target_user),
             joinedload(ModerationAction.to_board),
+            joinedload(ModerationAction.board),
+            joinedload(ModerationAction.thread).joinedload(Thread.board),
+            joinedload(ModerationAction.post).joinedload(Post.thread).joinedload(Thread.board),
         )
         .where(visible_log_entries(viewer))
     )
@@ -455,6 +467,42 @@ def moderation_log(viewer: Viewer, limit: int = 200) -> list[ModerationAction]:
             )
         )
     )
+
+
+#: Log entries about a report, and how their reason names it ("Report #12: …").
+REPORT_LOG_ACTIONS = ("claim_report", "resolve_report", "dismiss_report")
+_REPORT_IN_REASON = re.compile(r"Report #(\d+)\b")
+
+
+def reports_named_in_log(entries: list[ModerationAction]) -> dict[int, Report]:
+    """For log entries about a report written before the log stored what the report was on:
+    the report each names in its reason, by entry id (one statement, none when there are no
+    such entries). Only a report of the entry's own board counts."""
+    wanted: dict[int, int] = {}
+    for entry in entries:
+        stored_nothing = entry.post_id is None and entry.thread_id is None
+        older = entry.action in REPORT_LOG_ACTIONS and stored_nothing
+        if older and (found := _REPORT_IN_REASON.match(entry.reason or "")):
+            wanted[entry.id] = int(found.group(1))
+    if not wanted:
+        return {}
+    found_reports = {
+        report.id: report
+        for report in db.session.scalars(
+            select(Report)
+            .options(
+                joinedload(Report.thread).joinedload(Thread.board),
+                joinedload(Report.post).joinedload(Post.thread).joinedload(Thread.board),
+            )
+            .where(Report.id.in_(set(wanted.values())))
+        )
+    }
+    boards_of = {entry.id: entry.board_id for entry in entries}
+    return {
+        entry_id: found_reports[report_id]
+        for entry_id, report_id in wanted.items()
+        if report_id in found_reports and found_reports[report_id].board_id == boards_of[entry_id]
+    }
 
 
 def boards_for_move(viewer: Viewer, thread: Thread) -> list[Board]:
@@ -657,6 +705,9 @@ def dashboard_reports(viewer: Viewer, limit: int = 100) -> list[Report]:
                 joinedload(Report.reporter),
                 joinedload(Report.reported_user),
                 joinedload(Report.handled_by),
+                joinedload(Report.board),
+                joinedload(Report.post).joinedload(Post.author),
+                joinedload(Report.post).joinedload(Post.thread).joinedload(Thread.board),
             )
             .where(Report.status == ReportStatus.OPEN, handled_reports(viewer))
             .order_by((Report.reason == ReportReason.AT_RISK).desc(), Report.created_at, Report.id)

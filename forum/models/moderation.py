@@ -17,7 +17,7 @@ from forum.models.users import User
 
 if TYPE_CHECKING:
     from forum.models.boards import Board
-    from forum.models.posts import Thread
+    from forum.models.posts import Post, Thread
 
 
 class ModerationAction(db.Model):
@@ -53,6 +53,9 @@ class ModerationAction(db.Model):
     to_board: Mapped[Board | None] = relationship(foreign_keys=[to_board_id])
     thread: Mapped[Thread | None] = relationship(foreign_keys=[thread_id])
     to_thread: Mapped[Thread | None] = relationship(foreign_keys=[to_thread_id])
+    #: Read-only: the log shows the post as its thread numbers it, and names the board.
+    post: Mapped[Post | None] = relationship(foreign_keys=[post_id], viewonly=True)
+    board: Mapped[Board | None] = relationship(foreign_keys=[board_id], viewonly=True)
 
 
 #: What each kind of log entry records, as the moderation log shows it (the entry stores the kind;
@@ -174,6 +177,10 @@ class Report(db.Model):
     reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
     reported_user: Mapped[User | None] = relationship(foreign_keys=[reported_user_id])
     handled_by: Mapped[User | None] = relationship(foreign_keys=[handled_by_id])
+    #: Read-only: the dashboard shows where the reported post is and who wrote it.
+    post: Mapped[Post | None] = relationship(foreign_keys=[post_id], viewonly=True)
+    thread: Mapped[Thread | None] = relationship(foreign_keys=[thread_id], viewonly=True)
+    board: Mapped[Board | None] = relationship(foreign_keys=[board_id], viewonly=True)
 
     @property
     def at_risk(self) -> bool:

@@ -21,7 +21,15 @@ from forum.models import (
     Sanction,
     Thread,
 )
-from forum.policy import Viewer, can_list_board, can_moderate, can_read_thread, can_see_post
+from forum.policy import (
+    Viewer,
+    author_shown_to,
+    can_list_board,
+    can_moderate,
+    can_read_thread,
+    can_see_post,
+)
+from forum.policy.profiles import detail_shown_to
 
 #: Bodies everyone who may see the post may read; the others (hidden, held, rejected) only its
 #: author and the post's moderators; a removed post's words no one.
@@ -152,6 +160,20 @@ def liftable_sanctions(viewer: Viewer) -> ColumnElement[bool]:
     return moderated_filter(viewer, Sanction.board_id)
 
 
+# --- reaching out to a person who may be at risk ----------------------------------------------
+
+
+def reach_out_country(viewer: Viewer, post: Post) -> str | None:
+    """The country whose crisis resources a facilitator's message to ``post``'s author names:
+    the author's, when ``viewer`` may know it (a named author who shows their country). Else
+    None: an anonymous author's country is not told, and the crisis page shows a signed-in
+    reader their own country's resources."""
+    author = author_shown_to(viewer, post)
+    if author is None or not author.country:
+        return None
+    return author.country if detail_shown_to(viewer, author, "country") else None
+
+
 # --- the log names only boards the reader may see ---------------------------------------------
 
 
@@ -180,6 +202,30 @@ def _title_shown_to(viewer: Viewer, thread: Thread | None) -> str | None:
     if can_read_thread(viewer, thread) or can_moderate(viewer, thread.board):
         return thread.title
     return None
+
+
+def log_post_shown_to(
+    viewer: Viewer, entry: ModerationAction, report: Report | None = None
+) -> Post | None:
+    """The post a log entry is about (for an older report entry, its ``report``'s), when
+    ``viewer`` may still see it (it may have moved to a board out of their sight since), so
+    that the log numbers it as its thread shows it."""
+    post = entry.post if entry.post is not None or report is None else report.post
+    if post is None:
+        return None
+    if can_see_post(viewer, post) or can_moderate(viewer, post.thread.board):
+        return post
+    return None
+
+
+def log_title_shown_to(
+    viewer: Viewer, entry: ModerationAction, report: Report | None = None
+) -> str | None:
+    """The title of the thread a log entry is about, as ``viewer`` may read it now."""
+    post = entry.post if entry.post is not None or report is None else report.post
+    if post is not None:
+        return _title_shown_to(viewer, post.thread)
+    return _title_shown_to(viewer, entry.thread or (report.thread if report else None))
 
 
 def log_sentence(viewer: Viewer, entry: ModerationAction) -> str:

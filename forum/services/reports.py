@@ -110,12 +110,25 @@ def report_user(reporter: User, user: User, reason: str, note: str) -> Report:
     return report
 
 
+def _log_target(report: Report) -> dict:
+    """What a log entry about ``report`` is "on": its post and thread (the log shows them as the
+    reader may see them), or the reported member for a profile; always the report's board, which
+    decides who reads the entry."""
+    return {
+        "board_id": report.board_id,
+        "board": report.board,
+        "thread": report.thread,
+        "post": report.post,
+        "target_user": report.reported_user if report.post_id is None else None,
+    }
+
+
 def claim(actor: User, report: Report) -> None:
     if report.status != ReportStatus.OPEN:
         raise ServiceError(_("This report is already closed."))
     report.handled_by_id = actor.id
     report.claimed_at = utcnow()
-    modlog.record(actor, "claim_report", board_id=report.board_id, reason=f"Report #{report.id}")
+    modlog.record(actor, "claim_report", reason=f"Report #{report.id}", **_log_target(report))
     db.session.commit()
 
 
@@ -135,6 +148,6 @@ def close(actor: User, report: Report, dismiss: bool, note: str) -> None:
         actor,
         "dismiss_report" if dismiss else "resolve_report",
         reason=f"Report #{report.id}" + (f": {note}" if note else ""),
-        board_id=report.board_id,
+        **_log_target(report),
     )
     db.session.commit()

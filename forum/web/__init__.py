@@ -20,12 +20,14 @@ from forum.policy import Action, Viewer
 from forum.policy.moderation import (
     board_named_to,
     body_shown_to,
+    log_post_shown_to,
     log_reason_shown_to,
     log_sentence,
+    log_title_shown_to,
     moderates_anything,
 )
 from forum.text import excerpt
-from forum.web import busy, hostile
+from forum.web import busy, flashes, hostile
 from forum.web.drafts import field_label, form_page, kept_fields
 from forum.web.notifications.forms import WatchForm
 from forum.web.request_guard import leave_session_untouched
@@ -214,6 +216,8 @@ def register_web(app: Flask) -> None:
         board_named=lambda board: board_named_to(current_viewer(), board),
         log_reason_shown=lambda entry: log_reason_shown_to(current_viewer(), entry),
         log_sentence=lambda entry: log_sentence(current_viewer(), entry),
+        log_post=lambda entry, report=None: log_post_shown_to(current_viewer(), entry, report),
+        log_title=lambda entry, report=None: log_title_shown_to(current_viewer(), entry, report),
         moderates_anything=lambda: moderates_anything(current_viewer()),
         site_name=app.config["SITE_NAME"],
         unread_notifications=lambda: queries.unread_notification_count(current_viewer()),
@@ -221,6 +225,8 @@ def register_web(app: Flask) -> None:
         watch_level=watch_level,
         watch_form=WatchForm,
         field_label=field_label,
+        page_flashes=flashes.page_flashes,
+        post_flashes=flashes.post_flashes,
     )
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["excerpt"] = excerpt

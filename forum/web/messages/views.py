@@ -17,14 +17,15 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from forum import queries
+from forum import policy, queries
 from forum.database import write_transaction
 from forum.extensions import limiter
-from forum.models import Conversation
+from forum.models import Conversation, Post
 from forum.policy import messages as message_policy
 from forum.services import ServiceError, addressing, messaging
 from forum.web import current_viewer, limits
 from forum.web.forms import form_status, show_service_error
+from forum.web.hostile import row_id
 from forum.web.limits import per_member
 from forum.web.messages.forms import (
     AddPersonForm,
@@ -33,6 +34,7 @@ from forum.web.messages.forms import (
     ReplyForm,
     ReportForm,
 )
+from forum.web.moderation import reach_out
 
 bp = Blueprint("messages", __name__, url_prefix="/messages")
 
@@ -57,6 +59,22 @@ def _conversation_page(conversation: Conversation, reply_form: ReplyForm, status
         button_form=ButtonForm(),
         event_text=messaging.event_text,  # "Ann left the conversation." in the reader's language
     ), status
+
+
+def _reaching_out_about(post_id: str | None, to: str) -> Post | None:
+    """A facilitator writing to the author of a post they moderate (from an "at risk" report),
+    shown or still waiting for approval: the post, when ``to`` is its author as the facilitator
+    knows them."""
+    if not post_id or row_id(post_id) is None:
+        return None
+    viewer = current_viewer()
+    post = queries.find_moderated_post(viewer, row_id(post_id))  # held for approval too
+    if post is None:
+        return None
+    author = policy.author_shown_to(viewer, post)
+    if author is None or author.username.lower() != to.strip().lstrip("@").lower():
+        return None
+    return post
 
 
 @bp.get("")
@@ -84,6 +102,9 @@ def new():  # noqa: ANN201
     form = NewConversationForm()
     if request.method == "GET" and request.args.get("to"):
         form.recipients.data = request.args["to"]
+        if about := _reaching_out_about(request.args.get("reach_out"), request.args["to"]):
+            form.subject.data = reach_out.starter_subject()
+            form.body.data = reach_out.starter_text(current_viewer(), about)
     if form.validate_on_submit():
         try:
             people = addressing.resolve_recipients(current_user, form.recipients.data)

@@ -26,8 +26,10 @@ from forum.services import crisis as crisis_service
 from forum.web import current_viewer, limits
 from forum.web.access import post_for, thread_for
 from forum.web.auth.views import safe_next as auth_safe_next
+from forum.web.flashes import flash_on_post
 from forum.web.forms import form_status, show_service_error
 from forum.web.messages.forms import ReportForm
+from forum.web.moderation import reach_out
 from forum.web.moderation.forms import (
     EVERY_BOARD,
     ButtonOnlyForm,
@@ -70,13 +72,17 @@ def reveal(post_id: int):  # noqa: ANN201
 def message_author(post_id: int):  # noqa: ANN201
     post = post_for(Action.MESSAGE_AUTHOR, post_id)
     form = MessageAuthorForm()
+    if request.method == "GET" and request.args.get("reach_out") == "1":
+        form.message.data = reach_out.starter_text(current_viewer(), post)
     if form.validate_on_submit():
         try:
             moderation.relay_to_author(current_user, post, form.message.data)
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            flash(_("Your message was passed to the author. Their name stays private."), "success")
+            flash_on_post(
+                _("Your message was passed to the author. Their name stays private."), post.id
+            )
             return redirect(url_for("threads.permalink", post_id=post.id))
     return render_template("moderation/message_author.html", post=post, form=form), form_status(
         form
@@ -107,9 +113,11 @@ def move(thread_id: int):  # noqa: ANN201
 @login_required
 def log():  # noqa: ANN201
     viewer = _require_some_moderation()
+    entries = queries.moderation_log(viewer)
     return render_template(
         "moderation/log.html",
-        entries=queries.moderation_log(viewer),
+        entries=entries,
+        earlier_reports=queries.reports_named_in_log(entries),
         action_labels=MODERATION_ACTION_LABELS,
     )
 
@@ -131,7 +139,7 @@ def dashboard():  # noqa: ANN201
     config = current_app.config
     return render_template(
         "moderation/dashboard.html",
-        reports=queries.dashboard_reports(viewer),
+        reports=[reach_out.report_card(viewer, r) for r in queries.dashboard_reports(viewer)],
         pending=queries.dashboard_pending_posts(viewer),
         requests=queries.dashboard_requests(viewer),
         unanswered=queries.unanswered_threads(
@@ -160,6 +168,7 @@ def report_detail(report_id: int):  # noqa: ANN201
     return render_template(
         "moderation/report.html",
         report=report,
+        card=reach_out.report_card(viewer, report),
         snapshot=json.loads(report.snapshot or "{}"),
         labels=REPORT_REASON_LABELS,
         status_labels=REPORT_STATUS_LABELS,
@@ -206,9 +215,9 @@ def report_post(post_id: int):  # noqa: ANN201
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            flash(
+            flash_on_post(
                 _("Thank you. The facilitators will look at it, and you will hear the outcome."),
-                "success",
+                post.id,
             )
             return redirect(url_for("threads.permalink", post_id=post.id))
     return _report_page(
@@ -281,7 +290,7 @@ def hide(post_id: int):  # noqa: ANN201
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            flash(_("The post is hidden; its author has been told why."), "success")
+            flash_on_post(_("The post is hidden; its author has been told why."), post.id)
             return redirect(url_for("threads.permalink", post_id=post.id))
     return render_template("moderation/hide.html", post=post, form=form), form_status(form)
 
@@ -295,9 +304,9 @@ def restore(post_id: int):  # noqa: ANN201
     try:
         moderation.restore_post(current_user, post)
     except ServiceError as error:
-        flash(error.message, "error")
+        flash_on_post(error.message, post.id, "error")
     else:
-        flash(_("The post is visible again."), "success")
+        flash_on_post(_("The post is visible again."), post.id)
     return redirect(url_for("threads.permalink", post_id=post.id))
 
 
@@ -314,7 +323,7 @@ def note(post_id: int):  # noqa: ANN201
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            flash(_("The note is saved."), "success")
+            flash_on_post(_("The note is saved."), post.id)
             return redirect(url_for("threads.permalink", post_id=post.id))
     return render_template("moderation/note.html", post=post, form=form), form_status(form)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -10,6 +10,7 @@ from forum.models import ReactionKind
 from forum.policy import Action
 from forum.services import ServiceError, reactions
 from forum.web.access import post_for
+from forum.web.flashes import flash_on_post
 from forum.web.pages import agreement_redirect
 from forum.web.reactions.forms import ReactionForm
 
@@ -29,12 +30,12 @@ def react(post_id: int):  # noqa: ANN201
     try:
         given = reactions.toggle(current_user, post, form.kind.data)
     except ServiceError as error:
-        flash(error.message, "error")
+        flash_on_post(error.message, post.id, "error")
     else:
         label = ReactionKind(form.kind.data).label
         if given:
-            flash(_("You reacted “%(reaction)s”.", reaction=label), "success")
+            flash_on_post(_("You reacted “%(reaction)s”.", reaction=label), post.id)
         else:
-            flash(_("You took back your “%(reaction)s”.", reaction=label), "success")
+            flash_on_post(_("You took back your “%(reaction)s”.", reaction=label), post.id)
     view = {"view": "flat"} if request.args.get("view") == "flat" else {}
     return redirect(url_for("threads.permalink", post_id=post.id, **view))

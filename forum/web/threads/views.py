@@ -14,6 +14,7 @@ from forum.services import ServiceError, accounts, posting, quotes, reactions
 from forum.text import quote_markdown, render_markdown
 from forum.web import current_viewer
 from forum.web.access import post_for, thread_for
+from forum.web.flashes import flash_on_post, show_posts_here
 from forum.web.forms import form_status, show_service_error
 from forum.web.hostile import row_id
 from forum.web.limits import per_member, previewing
@@ -59,6 +60,9 @@ def thread(thread_id: int):  # noqa: ANN201
     )
     form = ReplyForm() if policy.can(viewer, Action.REPLY, thread) else None
     user = viewer.user
+    warned = bool(thread.content_warning) and request.args.get("read") != "1"
+    if not warned:
+        show_posts_here(p.id for p in page.items)
     return board_page(
         thread.board,
         render_template(
@@ -70,7 +74,7 @@ def thread(thread_id: int):  # noqa: ANN201
             form=form,
             max_depth=current_app.config["MAX_REPLY_DEPTH"],
             facilitators=set(queries.facilitator_ids(thread.board)),
-            warned=bool(thread.content_warning) and request.args.get("read") != "1",
+            warned=warned,
             state_form=ButtonOnlyForm(),
             reactions=reactions.summaries(viewer, page.items),
             first_post=first_post_note(thread, user),
@@ -212,7 +216,7 @@ def edit(post_id: int):  # noqa: ANN201
             except ServiceError as error:
                 show_service_error(form, error)
             else:
-                flash(_("Your changes are saved."), "success")
+                flash_on_post(_("Your changes are saved."), post.id)
                 return crisis_or(post_url(post), post.screening)
     status = form_status(form)
     return render_template("threads/edit.html", post=post, form=form, preview=preview), status
@@ -225,7 +229,7 @@ def remove(post_id: int):  # noqa: ANN201
     form = ConfirmForm()
     if form.validate_on_submit():
         posting.remove_own(current_user, post)
-        flash(_("Your post was removed. Replies to it stay in the thread."), "success")
+        flash_on_post(_("Your post was removed. Replies to it stay in the thread."), post.id)
         return redirect(post_url(post))
     return render_template("threads/remove.html", post=post, form=form)
 
