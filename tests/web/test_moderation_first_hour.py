@@ -242,7 +242,7 @@ def test_the_report_confirmation_is_inside_the_reported_post(app, board, member,
     assert '<div class="flashes" role="status">' in inside
     assert "Thank you. The facilitators will look at it" in words(inside)
     # The sign-in's own greeting, about no post, stays at the top.
-    assert top_flashes(page) == "Welcome back, sam."
+    assert top_flashes(page) == "Welcome, sam."
     others = [words(article(page, p.id)) for p in posts if p is not target]
     assert all("Thank you. The facilitators" not in other for other in others)
 
