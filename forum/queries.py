@@ -7,6 +7,7 @@ confidentiality rule. Each page costs a fixed number of queries whatever the dat
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
@@ -768,14 +769,16 @@ def crisis_resources() -> list[CrisisResource]:
     return list(db.session.scalars(select(CrisisResource).order_by(CrisisResource.country)))
 
 
-def crisis_text_for(country: str | None) -> str | None:
+def crisis_resources_for(countries: Sequence[str]) -> list[tuple[str, CrisisResource | None]]:
+    """Each country with its resources, in the order given; a country without an entry gets the
+    "everywhere else" one (``"*"``), or None when there is none either."""
     rows = {
-        r.country: r.text
+        r.country: r
         for r in db.session.scalars(
-            select(CrisisResource).where(CrisisResource.country.in_([country or "", "*"]))
+            select(CrisisResource).where(CrisisResource.country.in_([*countries, "*"]))
         )
     }
-    return rows.get(country or "") or rows.get("*")
+    return [(country, rows.get(country) or rows.get("*")) for country in countries]
 
 
 def thread_choices_for_merge(viewer: Viewer, thread: Thread, limit: int = 50) -> list[Thread]:
