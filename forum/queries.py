@@ -769,16 +769,19 @@ def crisis_resources() -> list[CrisisResource]:
     return list(db.session.scalars(select(CrisisResource).order_by(CrisisResource.country)))
 
 
-def crisis_resources_for(countries: Sequence[str]) -> list[tuple[str, CrisisResource | None]]:
-    """Each country with its resources, in the order given; a country without an entry gets the
-    "everywhere else" one (``"*"``), or None when there is none either."""
+def crisis_resources_for(countries: Sequence[str]) -> list[tuple[str, CrisisResource]]:
+    """The resources of each country that has an entry, in the order given, then once the
+    "everywhere else" entry (``"*"``) when a country has none."""
     rows = {
         r.country: r
         for r in db.session.scalars(
             select(CrisisResource).where(CrisisResource.country.in_([*countries, "*"]))
         )
     }
-    return [(country, rows.get(country) or rows.get("*")) for country in countries]
+    found = [(country, rows[country]) for country in countries if country in rows]
+    if "*" in rows and len(found) < len(countries):
+        found.append(("*", rows["*"]))
+    return found
 
 
 def thread_choices_for_merge(viewer: Viewer, thread: Thread, limit: int = 50) -> list[Thread]:

@@ -51,13 +51,13 @@ RESOURCES: dict[str, Resources] = {
     ),
     "BE": Resources(
         "112",
-        Line("Zelfmoordlijn 1813", "1813", H24),
+        Line("Zelfmoordlijn", "1813", H24),
         notes="Centre de Prévention du Suicide : 0800 32 123",
     ),
     "BG": Resources("112"),
     "CA": Resources(
         "911",
-        Line("988 Suicide Crisis Helpline", "988", H24),
+        Line("Suicide Crisis Helpline (call or text)", "988", H24),
         Line("Canadian Cancer Society", "1-888-939-3333"),
     ),
     "CH": Resources(
@@ -76,13 +76,13 @@ RESOURCES: dict[str, Resources] = {
     "EE": Resources("112"),
     "ES": Resources(
         "112",
-        Line("Línea 024", "024", H24),
+        Line("Línea de atención a la conducta suicida", "024", H24),
         Line("Asociación Española Contra el Cáncer", "900 100 036"),
     ),
     "FI": Resources("112", Line("MIELI Kriisipuhelin", "09 2525 0111")),
     "FR": Resources(
         "112",
-        Line("3114 Numéro national de prévention du suicide", "3114", H24),
+        Line("Numéro national de prévention du suicide", "3114", H24),
         Line("Cancer info", "0 805 123 124"),
     ),
     "GB": Resources(
@@ -110,7 +110,7 @@ RESOURCES: dict[str, Resources] = {
     "NO": Resources("112", Line("Mental Helse Hjelpetelefonen", "116 123")),
     "NZ": Resources(
         "111",
-        Line("1737, Need to talk?", "1737", H24),
+        Line("Need to talk? (call or text)", "1737", H24),
         Line("Cancer Society", "0800 226 237"),
     ),
     "PL": Resources("112", Line("Kryzysowy Telefon Zaufania", "116 123")),
@@ -122,7 +122,7 @@ RESOURCES: dict[str, Resources] = {
     "UA": Resources("103"),
     "US": Resources(
         "911",
-        Line("988 Suicide & Crisis Lifeline", "988", H24),
+        Line("Suicide & Crisis Lifeline (call or text)", "988", H24),
         Line("American Cancer Society", "1-800-227-2345", H24),
     ),
 }

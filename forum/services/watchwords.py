@@ -49,10 +49,8 @@ APOSTROPHES = "'’"
 
 
 def _word(word: str) -> str:
-    escaped = re.escape(word).replace(r"\*", r"\w*")
-    for apostrophe in APOSTROPHES:
-        escaped = escaped.replace(re.escape(apostrophe), f"[{APOSTROPHES}]")
-    return escaped
+    parts = re.split(f"[{APOSTROPHES}]", word)
+    return f"[{APOSTROPHES}]".join(re.escape(part).replace(r"\*", r"\w*") for part in parts)
 
 
 @lru_cache(maxsize=512)

@@ -200,7 +200,8 @@ def edit_crisis_resource(country: str):  # noqa: ANN201
     if country != "*" and country not in COUNTRIES:
         abort(404)
     resource = next((r for r in queries.crisis_resources() if r.country == country), None)
-    form = CrisisResourceForm(obj=resource)
+    # A save replaces every field: what the form sends is the whole entry.
+    form = CrisisResourceForm(obj=resource if request.method == "GET" else None)
     if request.method == "GET":
         form.checked_on.data = utcnow().date()  # saving says: checked today
     if form.validate_on_submit():

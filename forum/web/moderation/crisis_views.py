@@ -30,7 +30,9 @@ def crisis():  # noqa: ANN201
     return render_template(
         "moderation/crisis.html",
         entries=entries,
-        any_known=any(resource is not None for _country, resource in entries),
+        any_known=bool(entries),
+        # One "last checked" sentence when every entry shown was checked the same day.
+        checked_days=sorted({r.checked_on for _c, r in entries if r.checked_on}),
         country_name=country_name,
         chosen=countries[0] if len(countries) == 1 else "",
         country_choices=country_choices(),
