@@ -104,7 +104,9 @@ def test_an_upgrade_keeps_what_the_admins_wrote(installed):
         connection.execute(
             sa.text(
                 "INSERT INTO watched_words (pattern, action, created_at) VALUES"
-                " ('want to die', 'flag', '2026-01-02 03:04:05+00:00')"
+                " ('want to die', 'flag', '2026-01-02 03:04:05+00:00'),"
+                " ('hopeless*', 'block', '2026-01-02 03:04:05+00:00'),"
+                " ('buy now', 'block', '2026-01-02 03:04:05+00:00')"
             )
         )
     upgrade()
@@ -116,6 +118,9 @@ def test_an_upgrade_keeps_what_the_admins_wrote(installed):
     assert rows["FR"].crisis_line_number == "3114"
     words = watched()
     assert words["want to die"] == WatchedWordAction.FLAG
+    # The trap: an admin had made "hopeless*" Block. It is At risk now; spam stays blocked.
+    assert words.pop("hopeless*") == WatchedWordAction.AT_RISK
+    assert words.pop("buy now") == WatchedWordAction.BLOCK
     assert set(words) == set(all_phrases())
 
     db.session.remove()  # the migration needs the database to itself

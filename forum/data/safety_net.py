@@ -81,6 +81,28 @@ def install_crisis_resources(connection: sa.Connection) -> int:
     return len(rows)
 
 
+def unsilence(connection: sa.Connection) -> list[str]:
+    """Turn "Block" and "Hold" words that would catch someone at risk (``hopeless*``) into
+    "At risk" ones: a person reaching out is never silenced. Returns their patterns."""
+    from forum.services.watchwords import catches_at_risk
+
+    rows = connection.execute(sa.select(watched_words.c.pattern, watched_words.c.action)).all()
+    at_risk = [pattern for pattern, action in rows if action == "at_risk"]
+    changed = [
+        pattern
+        for pattern, action in rows
+        if action in ("block", "hold") and catches_at_risk(pattern, at_risk) is not None
+    ]
+    if changed:
+        connection.execute(
+            sa.update(watched_words)
+            .where(watched_words.c.pattern.in_(changed))
+            .values(action="at_risk")
+        )
+    return changed
+
+
 def install(connection: sa.Connection) -> None:
     install_at_risk_phrases(connection)
     install_crisis_resources(connection)
+    unsilence(connection)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -112,21 +113,26 @@ def _literal(pattern: str) -> str:
     return " ".join(pattern.replace("*", "").split())
 
 
-def at_risk_example(pattern: str) -> str | None:
+def catches_at_risk(pattern: str, at_risk_patterns: Iterable[str]) -> str | None:
     """What a person at risk might write that ``pattern`` would catch: a sample sentence of the
-    starter list, or an "At risk" watched word it overlaps; None when it catches neither."""
+    starter list, or one of ``at_risk_patterns`` it overlaps; None when it catches neither."""
     compiled = compile_pattern(pattern)
     for sample in at_risk_phrases.all_samples():
         if compiled.search(sample):
             return sample
-    at_risk = db.session.scalars(
-        select(WatchedWord.pattern).where(WatchedWord.action == WatchedWordAction.AT_RISK)
-    )
     literal = _literal(pattern)
-    for other in at_risk:
+    for other in at_risk_patterns:
         if compiled.search(_literal(other)) or (literal and compile_pattern(other).search(literal)):
             return other
     return None
+
+
+def at_risk_example(pattern: str) -> str | None:
+    """:func:`catches_at_risk` against the site's "At risk" watched words."""
+    at_risk = db.session.scalars(
+        select(WatchedWord.pattern).where(WatchedWord.action == WatchedWordAction.AT_RISK)
+    )
+    return catches_at_risk(pattern, at_risk)
 
 
 def refuse_silencing(pattern: str, action: WatchedWordAction) -> None:

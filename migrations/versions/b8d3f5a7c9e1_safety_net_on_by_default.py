@@ -2,7 +2,8 @@
 cancer line, notes, the day last checked) and a fresh install gets the starter "at risk" phrases
 in four languages and crisis resources for every country.
 
-The free text admins wrote before becomes the notes of its country, which keeps its emergency
+A "Block" or "Hold" watched word that would catch someone at risk (``hopeless*``) becomes "At
+risk". The free text admins wrote before becomes the notes of its country, which keeps its emergency
 number from the starter data and no "checked" date (an admin should look at it once). Countries
 and patterns that exist are never overwritten.
 
