@@ -54,6 +54,15 @@ CODES: tuple[str, ...] = (
 )
 
 
+#: The countries whose help a guest sees first, by the page's language.
+LANGUAGE_COUNTRIES: dict[str, tuple[str, ...]] = {
+    "en": ("GB", "IE", "US", "CA", "AU", "NZ"),
+    "de": ("DE", "AT", "CH"),
+    "fr": ("FR", "BE", "CH", "LU", "CA"),
+    "es": ("ES", "US"),
+}
+
+
 def _territories() -> Mapping[str, str]:
     try:
         return Locale.parse(str(get_locale() or "en")).territories

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
@@ -819,14 +820,19 @@ def crisis_resources() -> list[CrisisResource]:
     return list(db.session.scalars(select(CrisisResource).order_by(CrisisResource.country)))
 
 
-def crisis_text_for(country: str | None) -> str | None:
+def crisis_resources_for(countries: Sequence[str]) -> list[tuple[str, CrisisResource]]:
+    """The resources of each country that has an entry, in the order given, then once the
+    "everywhere else" entry (``"*"``) when a country has none."""
     rows = {
-        r.country: r.text
+        r.country: r
         for r in db.session.scalars(
-            select(CrisisResource).where(CrisisResource.country.in_([country or "", "*"]))
+            select(CrisisResource).where(CrisisResource.country.in_([*countries, "*"]))
         )
     }
-    return rows.get(country or "") or rows.get("*")
+    found = [(country, rows[country]) for country in countries if country in rows]
+    if "*" in rows and len(found) < len(countries):
+        found.append(("*", rows["*"]))
+    return found
 
 
 def thread_choices_for_merge(viewer: Viewer, thread: Thread, limit: int = 50) -> list[Thread]:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, event
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
@@ -289,11 +289,27 @@ class WatchedWord(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+#: Longest phone number and service name the crisis resources hold.
+PHONE_MAX = 32
+SERVICE_NAME_MAX = 120
+HOURS_MAX = 60
+
+
 class CrisisResource(db.Model):
-    """Where to get help now, per country (ISO code; "*" for everywhere else)."""
+    """Where to get help now, per country (ISO code; "*" for everywhere else): the emergency
+    number, a suicide/crisis line, a cancer support line where one exists, notes, and the day
+    an admin last checked them."""
 
     __tablename__ = "crisis_resources"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     country: Mapped[str] = mapped_column(String(8), unique=True)
-    text: Mapped[str] = mapped_column(Text)
+    emergency_number: Mapped[str] = mapped_column(String(PHONE_MAX))
+    crisis_line_name: Mapped[str] = mapped_column(String(SERVICE_NAME_MAX), default="")
+    crisis_line_number: Mapped[str] = mapped_column(String(PHONE_MAX), default="")
+    crisis_line_hours: Mapped[str] = mapped_column(String(HOURS_MAX), default="")
+    cancer_line_name: Mapped[str] = mapped_column(String(SERVICE_NAME_MAX), default="")
+    cancer_line_number: Mapped[str] = mapped_column(String(PHONE_MAX), default="")
+    cancer_line_hours: Mapped[str] = mapped_column(String(HOURS_MAX), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    checked_on: Mapped[date | None] = mapped_column(Date)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from forum.data import at_risk_phrases
 from forum.extensions import db
 from forum.models import WatchedWord, WatchedWordAction
 from forum.services import ServiceError
@@ -43,11 +45,20 @@ class Screening:
         return ", ".join(self.matches.get(action, []))
 
 
+#: Apostrophes people type: the plain one, and the typographic one phones put in its place.
+APOSTROPHES = "'’"
+
+
+def _word(word: str) -> str:
+    parts = re.split(f"[{APOSTROPHES}]", word)
+    return f"[{APOSTROPHES}]".join(re.escape(part).replace(r"\*", r"\w*") for part in parts)
+
+
 @lru_cache(maxsize=512)
 def compile_pattern(pattern: str) -> re.Pattern[str]:
-    """A word or phrase, case-insensitive, on word boundaries; ``*`` matches any letters."""
-    words = [re.escape(word).replace(r"\*", r"\w*") for word in pattern.split()]
-    escaped = r"\s+".join(words)
+    """A word or phrase, case-insensitive, on word boundaries; ``*`` matches any letters; an
+    apostrophe matches either apostrophe (``can't`` and ``can’t``)."""
+    escaped = r"\s+".join(_word(word) for word in pattern.split())
     return re.compile(rf"(?<!\w){escaped}(?!\w)", re.IGNORECASE)
 
 
@@ -86,10 +97,62 @@ def add(pattern: str, action: WatchedWordAction) -> WatchedWord:
     exists = db.session.scalar(select(WatchedWord.id).where(WatchedWord.pattern == pattern))
     if exists is not None:
         raise ServiceError(_("“%(pattern)s” is already watched.", pattern=pattern), "pattern")
+    refuse_silencing(pattern, action)
     word = WatchedWord(pattern=pattern, action=action)
     db.session.add(word)
     db.session.commit()
     return word
+
+
+#: Actions that keep a post from being read: never for words a person at risk might write.
+SILENCING = frozenset({WatchedWordAction.BLOCK, WatchedWordAction.HOLD})
+
+
+def _literal(pattern: str) -> str:
+    """A pattern as plain words (``feel* hopeless`` → ``feel hopeless``), to match others on."""
+    return " ".join(pattern.replace("*", "").split())
+
+
+def catches_at_risk(pattern: str, at_risk_patterns: Iterable[str]) -> str | None:
+    """What a person at risk might write that ``pattern`` would catch: a sample sentence of the
+    starter list, or one of ``at_risk_patterns`` it overlaps; None when it catches neither."""
+    compiled = compile_pattern(pattern)
+    for sample in at_risk_phrases.all_samples():
+        if compiled.search(sample):
+            return sample
+    literal = _literal(pattern)
+    for other in at_risk_patterns:
+        if compiled.search(_literal(other)) or (literal and compile_pattern(other).search(literal)):
+            return other
+    return None
+
+
+def at_risk_example(pattern: str) -> str | None:
+    """:func:`catches_at_risk` against the site's "At risk" watched words."""
+    at_risk = db.session.scalars(
+        select(WatchedWord.pattern).where(WatchedWord.action == WatchedWordAction.AT_RISK)
+    )
+    return catches_at_risk(pattern, at_risk)
+
+
+def refuse_silencing(pattern: str, action: WatchedWordAction) -> None:
+    """Block and Hold are for spam and abuse: a pattern that would catch someone at risk may only
+    be "At risk" or "Flag" (a person reaching out is never silenced)."""
+    if action not in SILENCING:
+        return
+    example = at_risk_example(pattern)
+    if example is not None:
+        raise ServiceError(
+            _(
+                "“%(pattern)s” would catch someone who may be at risk (such as “%(example)s”). "
+                "Choose “At risk” for it: the post is published, the writer is shown where to "
+                "get help, and the facilitators get an urgent report. Block and Hold are for "
+                "spam and abuse only.",
+                pattern=pattern,
+                example=example,
+            ),
+            "action",
+        )
 
 
 def remove(word: WatchedWord) -> None:

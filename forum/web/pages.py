@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, make_response, redirect, url_for
+from flask import Response, make_response, redirect, session, url_for
 
 from forum import policy
 from forum.models import Board
@@ -26,10 +26,16 @@ def board_page(board: Board, body: str, status: int = 200) -> Response:
     return response
 
 
+#: Session key of the one-shot note that the crisis page follows a post just made (where the
+#: post is, and whether it waits for approval). Set only here, read once by the crisis page:
+#: no address anyone can send makes the page say "your post is up".
+AFTER_POST = "crisis_after_post"
+
+
 def crisis_or(destination: str, screening: object | None, held: bool = False) -> Response:
     """After posting: straight to the post, or first to a calm page of crisis resources when
     the words suggest the writer may be at risk."""
     if screening is not None and getattr(screening, "at_risk", False):
-        args = {"held": 1} if held else {}
-        return redirect(url_for("moderation.crisis", next=destination, **args))
+        session[AFTER_POST] = {"next": destination, "held": bool(held)}
+        return redirect(url_for("moderation.crisis", next=destination))
     return redirect(destination)

@@ -666,6 +666,9 @@ ROUTES: dict[str, Route] = {
     "admin.new_board": _site("content", "admin.new_board", "/admin/boards/new"),
     "admin.watched_words": _site("content", "admin.watched_words", "/admin/watched-words"),
     "admin.crisis_resources": _site("account", "admin.crisis_resources", "/admin/crisis"),
+    "admin.edit_crisis_resource": _site(
+        "account", "admin.edit_crisis_resource", "/admin/crisis/DE", "/admin/crisis/*"
+    ),
     # the viewer's own pages, forms and messages: no board content
     "admin.new_category": _site("account", "admin.new_category", "/admin/categories/new"),
     "admin.edit_category": Route("account", _edit_category, site_wide=True),
@@ -723,7 +726,9 @@ ROUTES: dict[str, Route] = {
         "messages", "messages.report", f"/messages/{FAKE_ID}/m/{FAKE_ID}/report"
     ),
     # not content at all
-    "moderation.crisis": _site("not content", "moderation.crisis", "/crisis"),
+    "moderation.crisis": _site(
+        "not content", "moderation.crisis", "/crisis", "/crisis?country=US", "/crisis?country=*"
+    ),
     "health.healthz": _site("not content", "health.healthz", "/healthz"),
     "consents.privacy": _site("not content", "consents.privacy", "/privacy"),
     "consents.guidelines": _site("not content", "consents.guidelines", "/guidelines"),

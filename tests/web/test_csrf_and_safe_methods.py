@@ -226,6 +226,7 @@ ARGUMENTS: dict[tuple[str | None, str], Filler] = {
     ("profiles.avatar", "key"): lambda world, role: "A" * 32,
     ("static", "filename"): lambda world, role: "css/kindred.css",
     ("language.choose", "code"): lambda world, role: "de",
+    ("admin.edit_crisis_resource", "country"): lambda world, role: "DE",
 }
 
 

@@ -72,8 +72,9 @@ NUMBERS = (str(2**63), str(10**30), "-1")
 #: Parameters views read from the query string themselves (``request.args.get``), besides the
 #: fields of the forms that are sent with GET.
 QUERY_ARGS = (
-    *("action", "archived", "board", "body", "category", "decision", "direction", "draft"),
-    *("held", "login", "next", "page", "preview", "q", "quote", "read", "reason", "role", "to"),
+    *("action", "archived", "board", "body", "category", "country", "decision", "direction"),
+    *("draft", "held", "login", "next", "page", "preview", "q", "quote", "reach_out", "read"),
+    *("reason", "role", "to"),
     *("username", "view", "which"),
 )
 
@@ -177,6 +178,7 @@ def build_world(make_user, make_board) -> World:  # noqa: ANN001
         "username": other.username,
         "token": "not-a-real-token",
         "code": "en",
+        "country": "DE",
         "key": "0" * 32,
         "filename": "css/kindred.css",
     }

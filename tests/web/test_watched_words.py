@@ -143,7 +143,9 @@ def test_members_and_facilitators_cannot_manage_watched_words(app, member_client
         response = browser.post(f"/admin/watched-words/{word.id}/delete", data={})
         assert response.status_code == 403
         assert browser.get("/admin/crisis").status_code == 403
-        response = browser.post("/admin/crisis", data={"country": "DE", "text": "Hijacked"})
+        response = browser.post(
+            "/admin/crisis/DE", data={"emergency_number": "110", "checked_on": "2026-12-06"}
+        )
         assert response.status_code == 403
     guest = app.test_client().get("/admin/watched-words")
     assert guest.status_code in (302, 404)
@@ -154,7 +156,7 @@ def test_members_and_facilitators_cannot_manage_watched_words(app, member_client
 def crisis_text_rows() -> list[tuple[str, str]]:
     db.session.expire_all()
     return [
-        (r.country, r.text)
+        (r.country, r.notes)
         for r in db.session.scalars(select(CrisisResource).order_by(CrisisResource.country))
     ]
 
@@ -289,9 +291,18 @@ def test_at_risk_wins_over_block(member_client, sam, thread):
 # --- crisis resources ----------------------------------------------------------------------------
 
 
+def save_crisis(admin_client, country: str, notes: str, **lines: str):  # noqa: ANN001, ANN201
+    data = {"emergency_number": "112", "notes": notes, "checked_on": "2026-12-06", **lines}
+    return admin_client.post(f"/admin/crisis/{country}", data=data)
+
+
 def test_crisis_resources_follow_the_members_country(app, admin_client, member_client, make_user):
-    response = admin_client.post(
-        "/admin/crisis", data={"country": "DE", "text": "TelefonSeelsorge: 0800 111 0 111"}
+    response = save_crisis(
+        admin_client,
+        "DE",
+        "",
+        crisis_line_name="TelefonSeelsorge",
+        crisis_line_number="0800 111 0 111",
     )
     assert response.status_code == 302
     assert "TelefonSeelsorge" in text(admin_client.get("/admin/crisis"))
@@ -305,21 +316,24 @@ def test_crisis_resources_follow_the_members_country(app, admin_client, member_c
     page = text(member_client.get("/crisis"))
     assert "TelefonSeelsorge: 0800 111 0 111" in page and DEFAULT_CRISIS_WORDS not in page
 
-    # Someone elsewhere gets the default, or the admins' text for "everywhere else".
+    # Someone elsewhere gets the default, or the admins' numbers for "everywhere else".
     elsewhere = signed_in(app, make_user("pat"))
     assert DEFAULT_CRISIS_WORDS in text(elsewhere.get("/crisis"))
-    admin_client.post("/admin/crisis", data={"country": "*", "text": "Call your local number."})
+    save_crisis(admin_client, "*", "Call your local number.")
     assert "Call your local number." in text(elsewhere.get("/crisis"))
     assert "TelefonSeelsorge" in text(member_client.get("/crisis"))
     assert "Call your local number." in text(app.test_client().get("/crisis"))
 
-    # Saving a country again replaces its text.
-    admin_client.post("/admin/crisis", data={"country": "DE", "text": "Neue Nummer"})
+    # Saving a country again replaces its resources.
+    save_crisis(admin_client, "DE", "Neue Nummer")
     assert crisis_text_rows() == [("*", "Call your local number."), ("DE", "Neue Nummer")]
+    assert "TelefonSeelsorge" not in text(member_client.get("/crisis"))
 
 
-def test_the_crisis_page_never_sends_people_off_the_site(member_client):
+def test_the_crisis_page_never_sends_people_off_the_site(member_client, thread):
+    watch("end it all", "at_risk")
     for target in ("https://evil.example/x", "//evil.example/x", "/\\evil.example/x"):
+        assert reply(member_client, thread, "I want to end it all.").status_code == 302
         page = member_client.get("/crisis", query_string={"next": target})
         link = re.search(r'<a class="button" href="([^"]*)">Go to my post', page.get_data(True))
         assert link is not None
@@ -328,9 +342,7 @@ def test_the_crisis_page_never_sends_people_off_the_site(member_client):
 
 
 def test_the_admins_crisis_text_must_name_a_listed_country(admin_client):
-    response = admin_client.post("/admin/crisis", data={"country": "XX", "text": "Call 999"})
-    assert response.status_code == 422
-    assert "Please choose a country from the list." in text(response)
+    assert save_crisis(admin_client, "XX", "Call 999").status_code == 404
     assert crisis_text_rows() == []
 
 

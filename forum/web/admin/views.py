@@ -10,10 +10,11 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from forum import policy, queries
-from forum.countries import COUNTRIES
+from forum.countries import COUNTRIES, country_choices
 from forum.extensions import db
 from forum.models import Board, Category, Visibility, WatchedWord, WatchedWordAction
 from forum.models.moderation import REPORT_REASON_LABELS, WATCHED_WORD_ACTION_LABELS
+from forum.models.types import utcnow
 from forum.policy import Action
 from forum.services import ServiceError, boards, crisis, watchwords
 from forum.web import current_viewer
@@ -25,7 +26,7 @@ from forum.web.admin.forms import (
     MoveForm,
     WatchedWordForm,
 )
-from forum.web.forms import form_status, show_service_error
+from forum.web.forms import form_status, normalise_newlines, show_service_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -185,22 +186,48 @@ def delete_watched_word(word_id: int):  # noqa: ANN201
     return redirect(url_for("admin.watched_words"))
 
 
-@bp.route("/crisis", methods=["GET", "POST"])
+@bp.get("/crisis")
 def crisis_resources():  # noqa: ANN201
-    form = CrisisResourceForm()
-    form.country.choices = [SelectChoice("*", _("Everywhere else (default)"))] + [
-        SelectChoice(code, name) for code, name in COUNTRIES.items()
-    ]
+    """Every country with its crisis resources and the day they were last checked."""
+    rows = {resource.country: resource for resource in queries.crisis_resources()}
+    countries = [SelectChoice("*", _("Everywhere else"))] + list(country_choices())
+    entries = [(choice.value, choice.label, rows.get(choice.value)) for choice in countries]
+    return render_template("admin/crisis.html", entries=entries)
+
+
+@bp.route("/crisis/<country>", methods=["GET", "POST"])
+def edit_crisis_resource(country: str):  # noqa: ANN201
+    if country != "*" and country not in COUNTRIES:
+        abort(404)
+    resource = next((r for r in queries.crisis_resources() if r.country == country), None)
+    # A save replaces every field: what the form sends is the whole entry.
+    form = CrisisResourceForm(obj=resource if request.method == "GET" else None)
+    if request.method == "GET":
+        form.checked_on.data = utcnow().date()  # saving says: checked today
     if form.validate_on_submit():
         try:
-            crisis.save(form.country.data, form.text.data)
+            crisis.save(
+                country,
+                crisis.ResourceDetails(
+                    emergency_number=form.emergency_number.data,
+                    crisis_line_name=form.crisis_line_name.data,
+                    crisis_line_number=form.crisis_line_number.data,
+                    crisis_line_hours=form.crisis_line_hours.data,
+                    cancer_line_name=form.cancer_line_name.data,
+                    cancer_line_number=form.cancer_line_number.data,
+                    cancer_line_hours=form.cancer_line_hours.data,
+                    notes=normalise_newlines(form.notes.data) or "",
+                    checked_on=form.checked_on.data,
+                ),
+            )
         except ServiceError as error:
             show_service_error(form, error)
         else:
             flash(_("Crisis resources saved."), "success")
             return redirect(url_for("admin.crisis_resources"))
+    name = _("Everywhere else") if country == "*" else COUNTRIES[country]
     return render_template(
-        "admin/crisis.html", form=form, resources=queries.crisis_resources(), countries=COUNTRIES
+        "admin/crisis_edit.html", form=form, country=country, name=name, resource=resource
     ), form_status(form)
 
 

@@ -22,10 +22,8 @@ from forum.models.types import utcnow
 from forum.policy import Action, Viewer
 from forum.policy.moderation import body_shown_to, moderates_anything
 from forum.services import ServiceError, moderation, reports, sanctions
-from forum.services import crisis as crisis_service
 from forum.web import current_viewer, limits
 from forum.web.access import post_for, thread_for
-from forum.web.auth.views import safe_next as auth_safe_next
 from forum.web.flashes import flash_on_post
 from forum.web.forms import form_status, show_service_error
 from forum.web.messages.forms import ReportForm
@@ -498,14 +496,4 @@ def lift(sanction_id: int):  # noqa: ANN201
     return redirect(url_for("moderation.member", username=sanction.user.username))
 
 
-@bp.get("/crisis")
-def crisis():  # noqa: ANN201
-    """Calm help for someone who may be at risk, for their country (112 across Europe)."""
-    country = current_user.country if current_user.is_authenticated else None
-    return render_template(
-        "moderation/crisis.html",
-        resources=queries.crisis_text_for(country),
-        default_crisis_text=crisis_service.DEFAULT_TEXT,
-        next_url=auth_safe_next(request.args.get("next")),
-        held=request.args.get("held") == "1",
-    )
+from forum.web.moderation import crisis_views  # noqa: E402, F401  (routes of this blueprint)
