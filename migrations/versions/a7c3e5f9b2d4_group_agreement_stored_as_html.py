@@ -23,7 +23,9 @@ def upgrade() -> None:
 
     connection = op.get_bind()
     boards = sa.table(
-        "boards", sa.column("id", sa.Integer), sa.column("guidelines", sa.Text),
+        "boards",
+        sa.column("id", sa.Integer),
+        sa.column("guidelines", sa.Text),
         sa.column("guidelines_html", sa.Text),
     )
     rows = connection.execute(

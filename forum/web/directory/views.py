@@ -16,7 +16,12 @@ from forum.policy import Action
 from forum.services import ServiceError, directory
 from forum.vocabulary import CANCER_TYPES, LANGUAGES, labels, unpack
 from forum.web import current_viewer
-from forum.web.directory.forms import DeleteGroupForm, GroupFilterForm, SupportGroupForm
+from forum.web.directory.forms import (
+    DeleteGroupForm,
+    GroupFilterForm,
+    SupportGroupForm,
+    language_filter_choices,
+)
 from forum.web.forms import form_status, show_service_error
 
 bp = Blueprint("directory", __name__)
@@ -46,6 +51,9 @@ def admins_only(view: Callable) -> Callable:
 @bp.get("/groups")
 def index():  # noqa: ANN201
     form = GroupFilterForm(formdata=request.args)
+    form.language.choices = language_filter_choices(
+        directory.languages_in_use(), request.args.get("language")
+    )
     filters = {name: request.args[name] for name in FILTERS if request.args.get(name)}
     page = None
     if form.validate():
