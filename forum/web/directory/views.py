@@ -32,7 +32,8 @@ LABELS = {
     "formats": directory.MEETING_FORMAT_LABELS,
     "leaders": directory.LED_BY_LABELS,
     "countries": COUNTRIES,
-    "languages": LANGUAGES,
+    # Not "languages": that name is the site's own languages, listed in every page's footer.
+    "language_names": LANGUAGES,
     "cancer_types": CANCER_TYPES,
     "listed": labels,
 }
