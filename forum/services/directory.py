@@ -1,4 +1,4 @@
-"""The "Find groups" directory: support groups and organisations outside the forum, kept by admins.
+"""Support groups outside Kindred: a directory of groups and organisations, kept by admins.
 
 It is public information (anyone may search it); only site admins add, change or remove groups.
 """

@@ -17,8 +17,13 @@ class ComposeHelp:
 
     compose_help = True
 
+    def __init__(self, before: object = "") -> None:
+        #: A sentence of the field's own, shown before the help.
+        self.before = before
+
     def __str__(self) -> str:
-        return str(_l("You can use **bold**, *italics*, lists and links."))
+        help_text = str(_l("You can use **bold**, *italics*, lists and links."))
+        return f"{self.before} {help_text}".strip()
 
 
 #: One help text for every box where people write posts, messages or an agreement.

@@ -169,6 +169,15 @@ COMPOSE_HELP = (
 )
 
 
+def test_a_facilitator_is_told_the_agreement_is_formatted_the_same_way(app, group, fran):
+    page = markup(signed_in(app, fran).get(f"/b/{group.id}/settings"))
+    help_text = re.search(r'<p class="help compose-help" id="guidelines-help">(.*?)</p>', page)
+    assert help_text, page
+    assert help_text.group(1) == (
+        "Members accept it before joining, and again whenever you change it. " + COMPOSE_HELP
+    )
+
+
 def test_every_writing_box_has_the_same_plain_help(app, board, thread, member, make_user):
     make_user("moira")
     browser = signed_in(app, member)

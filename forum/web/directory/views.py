@@ -1,4 +1,4 @@
-"""The "Find groups" directory: public search, and the admins' pages that keep it."""
+"""Support groups outside Kindred (a directory): public search, and the admins' pages."""
 
 from __future__ import annotations
 
