@@ -128,6 +128,7 @@ TEXT_COLUMNS: dict[str, tuple[str, str]] = {
     "boards.visibility": (NOT_PERSONAL, "a fixed code"),
     "boards.join_policy": (NOT_PERSONAL, "a fixed code"),
     "boards.guidelines": (NOT_PERSONAL, "written by facilitators for the group"),
+    "boards.guidelines_html": (NOT_PERSONAL, "the guidelines rendered when saved"),
     "crisis_resources.country": (NOT_PERSONAL, "a country code"),
     "crisis_resources.emergency_number": (NOT_PERSONAL, "written by admins"),
     "crisis_resources.crisis_line_name": (NOT_PERSONAL, "written by admins"),

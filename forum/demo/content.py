@@ -137,14 +137,14 @@ _INTRODUCTIONS_THREADS: list[dict] = [
                             "the cancer story, and so is everything that comes after.\n\n"
                             "We have a small, private **Bereavement circle** run by Kwame, "
                             "another of our facilitators. It's a quieter space with a "
-                            "confidentiality agreement. If you'd like to join, just send Kwame "
-                            "a message and he'll add you. No pressure at all."
+                            "confidentiality agreement. If you'd like to join, open the circle and "
+                            "ask to join there; Kwame will welcome you. No pressure at all."
                         ),
                         "replies": [
                             {
                                 "author": "tom_b",
                                 "body": (
-                                    "Thank you, Maria. I've sent Kwame a message. I'll admit "
+                                    "Thank you, Maria. I've asked to join the circle. I'll admit "
                                     "I typed it three times before pressing send. It helps "
                                     "to know it's a smaller group and that people there "
                                     "have been through something like it. I'm not sure what "
@@ -183,7 +183,7 @@ _INTRODUCTIONS_THREADS: list[dict] = [
                     "There's a private group here for young adults with breast cancer that "
                     "Maria runs. It's been one of the best parts of this for me: people who "
                     "understand fertility worries, dating, and colleagues who think you're "
-                    '"so brave". Ask Maria if you\'d like to join.'
+                    '"so brave". You can ask to join on the group\'s page.'
                 ),
                 "replies": [
                     {
@@ -191,7 +191,7 @@ _INTRODUCTIONS_THREADS: list[dict] = [
                         "body": (
                             "Thank you Noor, that genuinely made me tear up a bit (the good "
                             'kind). "Everyone looked like my mum" is exactly it \u2014 a nurse '
-                            "asked if I was there to support someone. I've messaged Maria. "
+                            "asked if I was there to support someone. I've asked to join. "
                             'Also very relieved to hear that "so brave" is a universal '
                             "experience and not just my office."
                         ),
@@ -1588,7 +1588,7 @@ CATEGORIES: list[dict] = [
                 "name": "Young adults with breast cancer",
                 "description": (
                     "A private, facilitated group for people diagnosed with breast cancer in "
-                    "their twenties and thirties. Ask Maria to join."
+                    "their twenties and thirties."
                 ),
                 "visibility": "private",
                 "facilitators": ["maria_facilitator"],
@@ -1623,7 +1623,7 @@ CATEGORIES: list[dict] = [
                 "name": "Bereavement circle",
                 "description": (
                     "A small, private and facilitated circle for people who have lost someone "
-                    "to cancer. Message Kwame to join."
+                    "to cancer."
                 ),
                 "visibility": "private",
                 "facilitators": ["kwame_facilitator"],

@@ -7,10 +7,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from forum.extensions import db
 from forum.models.types import UTCDateTime, str_enum, utcnow
+from forum.text import render_markdown
 
 if TYPE_CHECKING:
     from forum.models.posts import Thread
@@ -75,6 +76,8 @@ class Board(db.Model):
     visibility: Mapped[Visibility] = mapped_column(str_enum(Visibility), default=Visibility.PUBLIC)
     join_policy: Mapped[JoinPolicy] = mapped_column(str_enum(JoinPolicy), default=JoinPolicy.OPEN)
     guidelines: Mapped[str] = mapped_column(Text, default="")
+    #: The guidelines rendered and sanitised once when saved (forum.text); pages show this.
+    guidelines_html: Mapped[str] = mapped_column(Text, default="")
     #: Bumped whenever the guidelines' text changes: members accept the new version again.
     guidelines_version: Mapped[int] = mapped_column(Integer, default=1)
     anonymous_allowed: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -97,6 +100,12 @@ class Board(db.Model):
 
     category: Mapped[Category] = relationship(back_populates="boards")
     last_thread: Mapped[Thread | None] = relationship(foreign_keys=[last_thread_id])
+
+    @validates("guidelines")
+    def _render_guidelines(self, _key: str, source: str | None) -> str:
+        """The agreement is Markdown: rendered and sanitised once, whenever it is saved."""
+        self.guidelines_html = render_markdown(source or "")
+        return source or ""
 
 
 class BoardMembership(db.Model):

@@ -1,4 +1,4 @@
-"""The "Find groups" directory: support groups and organisations outside the forum, kept by admins.
+"""Support groups outside Kindred: a directory of groups and organisations, kept by admins.
 
 It is public information (anyone may search it); only site admins add, change or remove groups.
 """
@@ -20,7 +20,7 @@ from forum.i18n import number
 from forum.models import LedBy, MeetingFormat, SupportGroup
 from forum.queries import Page, clamp_page
 from forum.services import ServiceError, clean_text
-from forum.vocabulary import CANCER_TYPES, LANGUAGES, contains, pack
+from forum.vocabulary import CANCER_TYPES, LANGUAGES, contains, pack, unpack
 
 NAME_MAX = 150
 DESCRIPTION_MAX = 2000
@@ -180,6 +180,14 @@ def delete(group: SupportGroup) -> None:
 
 def get_or_none(group_id: int) -> SupportGroup | None:
     return db.session.get(SupportGroup, group_id)
+
+
+def languages_in_use() -> set[str]:
+    """The languages at least one listed group meets in (so a filter never offers an empty one)."""
+    stored = db.session.scalars(
+        select(SupportGroup.languages).where(SupportGroup.languages.is_not(None)).distinct()
+    )
+    return {code for packed in stored for code in unpack(packed) if code in LANGUAGES}
 
 
 def _like_pattern(text: str) -> str:

@@ -10,6 +10,26 @@ from forum.i18n import number
 from forum.services import ServiceError
 
 
+class ComposeHelp:
+    """The description of every field written in Markdown. The forms macro shows it as plain
+    help, the marks as code (``compose_help`` in templates/_macros/forms.html); as text it reads
+    the same without the markup."""
+
+    compose_help = True
+
+    def __init__(self, before: object = "") -> None:
+        #: A sentence of the field's own, shown before the help.
+        self.before = before
+
+    def __str__(self) -> str:
+        help_text = str(_l("You can use **bold**, *italics*, lists and links."))
+        return f"{self.before} {help_text}".strip()
+
+
+#: One help text for every box where people write posts, messages or an agreement.
+COMPOSE_HELP = ComposeHelp()
+
+
 def form_status(*forms: FlaskForm) -> int:
     """422 when a form came back with errors (so tests and tools can tell), else 200."""
     return 422 if any(form.errors or form.form_errors for form in forms) else 200

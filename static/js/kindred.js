@@ -2,7 +2,8 @@
  *  - a preview of a post while it is typed (forms with a "Preview" button),
  *  - a question before leaving a page with a half-written post,
  *  - keyboard shortcuts: "/" goes to search, "r" to the reply box (not while typing),
- *  - members suggested in a message's "To" field while a name is typed (a listbox).
+ *  - members suggested in a message's "To" field while a name is typed (a listbox),
+ *  - the time zone of this device, suggested in settings to a member who never chose one.
  * No inline scripts: the site's Content-Security-Policy allows only files from this site. */
 (function () {
   "use strict";
@@ -285,6 +286,35 @@
   }
 
   document.querySelectorAll("form[data-recipient-suggestions]").forEach(setUpRecipientSuggestions);
+
+  /* Settings: a member who never chose a time zone (the server marks the select) gets this
+   * device's zone selected, when the list has it, and a note saying so. Nothing is saved
+   * until they press "Save". */
+  function suggestTimeZone(select) {
+    var zone = "";
+    try {
+      zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    } catch (error) {
+      return;
+    }
+    if (!zone || zone === select.value) {
+      return;
+    }
+    var found = Array.prototype.some.call(select.options, function (option) {
+      return option.value === zone;
+    });
+    if (!found) {
+      return;
+    }
+    select.value = zone;
+    var note = select.getAttribute("data-browser-note");
+    var help = document.getElementById(select.id + "-help");
+    if (note && help) {
+      help.appendChild(document.createTextNode(" " + note));
+    }
+  }
+
+  document.querySelectorAll('select[data-browser-zone="suggest"]').forEach(suggestTimeZone);
 
   document.querySelectorAll("form").forEach(function (form) {
     if (form.querySelector('textarea[name="body"]')) {

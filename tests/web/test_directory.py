@@ -76,10 +76,10 @@ FORM = {
 def test_everyone_finds_the_page_from_the_main_navigation(app, client, member_client):
     for who in (app.test_client(), member_client):
         page = who.get("/").get_data(as_text=True)
-        assert '<a href="/groups">Find groups</a>' in page
+        assert '<a href="/groups">Groups outside Kindred</a>' in page
     response = client.get("/groups")
     assert response.status_code == 200
-    assert "<h1>Find groups</h1>" in response.get_data(as_text=True)
+    assert "<h1>Support groups outside Kindred</h1>" in response.get_data(as_text=True)
 
 
 def test_a_group_shows_everything_a_person_needs(app, client):
@@ -111,7 +111,7 @@ def test_every_filter_has_a_label_and_an_any_choice(client):
         select_html = re.search(rf'<select[^>]*name="{name}".*?</select>', page, re.S).group(0)
         assert '<option selected value="">Any</option>' in select_html, name
     assert 'method="get"' in page
-    assert '<button type="submit">Find groups</button>' in page
+    assert '<button type="submit">Show matching groups</button>' in page
 
 
 def test_an_empty_search_says_to_try_fewer_filters(client):

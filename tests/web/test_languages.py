@@ -57,22 +57,22 @@ def test_a_guest_reads_the_site_in_their_browsers_language(client, board, accept
     words = text(response)
 
     assert lang_of(response) == language
-    for msgid in ("Sign in", "Find groups", "Skip to main content"):
+    for msgid in ("Sign in", "Boards", "Skip to main content"):
         assert said_in(language, msgid) in words
-    assert "Find groups" not in words
+    assert "Skip to main content" not in words
 
 
 def test_a_browser_asking_for_a_language_the_site_lacks_gets_english(client, board):
     response = get(client, "/", "pt-BR,pt;q=0.9")
     assert lang_of(response) == "en"
-    assert "Find groups" in text(response)
+    assert "Skip to main content" in text(response)
 
 
 def test_the_site_language_is_the_fallback_when_an_operator_sets_it(app_config, app, client, board):
     app.config["BABEL_DEFAULT_LOCALE"] = "fr"
     response = get(client, "/", "pt-BR,pt;q=0.9")
     assert lang_of(response) == "fr"
-    assert said_in("fr", "Find groups") in text(response)
+    assert said_in("fr", "Skip to main content") in text(response)
 
 
 def test_a_member_follows_their_browser_until_they_choose(app, client, member):

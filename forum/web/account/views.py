@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
-from zoneinfo import available_timezones
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh as refresh_language
@@ -17,17 +14,13 @@ from forum.countries import country_choices
 from forum.i18n import LANGUAGES
 from forum.models import EmailFrequency, MessagePolicy
 from forum.services import ServiceError, accounts
+from forum.timezones import UTC, timezone_choices
 from forum.web import current_viewer
 from forum.web.account.forms import ChangePasswordForm, NotificationSettingsForm, SettingsForm
 from forum.web.forms import form_status, show_service_error
 from forum.web.messages.forms import ButtonForm, MessageSettingsForm
 
 bp = Blueprint("account", __name__, url_prefix="/settings")
-
-
-@cache
-def timezone_choices() -> list[SelectChoice]:
-    return [SelectChoice(zone, zone.replace("_", " ")) for zone in sorted(available_timezones())]
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -37,7 +30,15 @@ def settings():  # noqa: ANN201
     form.locale.choices = [SelectChoice("", _("The language of my browser"))] + [
         SelectChoice(code, name) for code, name in LANGUAGES.items()
     ]
-    form.timezone.choices = timezone_choices()
+    form.timezone.choices = timezone_choices(current_user.timezone)
+    if current_user.timezone == UTC:
+        # Never chosen (UTC is the default): the script suggests the device's zone.
+        form.timezone.render_kw = {
+            "data-browser-zone": "suggest",
+            "data-browser-note": _(
+                "We suggested the time zone of this device. Check it, then save your settings."
+            ),
+        }
     form.country.choices = [SelectChoice("", _("Not set")), *country_choices()]
     if form.validate_on_submit():
         try:

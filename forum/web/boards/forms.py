@@ -6,7 +6,7 @@ from wtforms.validators import InputRequired, Length
 
 from forum.i18n import lazy_gettext as _l
 from forum.models.posts import BODY_MAX, TITLE_MAX
-from forum.web.forms import body_validators, normalise_newlines
+from forum.web.forms import COMPOSE_HELP, body_validators, normalise_newlines
 
 
 class NewThreadForm(FlaskForm):
@@ -22,7 +22,7 @@ class NewThreadForm(FlaskForm):
     )
     body = TextAreaField(
         _l("Your message"),
-        description=_l("Markdown works: **bold**, *italic*, lists, > quotes and links."),
+        description=COMPOSE_HELP,
         validators=body_validators(BODY_MAX),
         filters=[normalise_newlines],
     )

@@ -34,6 +34,12 @@ def _languages() -> list[SelectChoice]:
     return [SelectChoice(code, label) for code, label in by_label(LANGUAGES)]
 
 
+def language_filter_choices(in_use: set[str], wanted: str | None) -> list[SelectChoice]:
+    """ "Any", then only the languages some group has (and the one asked for, so that a link
+    with a language no group has any more still shows the form, with no groups found)."""
+    return [ANY, *(c for c in _languages() if c.value in in_use or c.value == wanted)]
+
+
 class MultiCheckboxField(SelectMultipleField):
     """A list of checkboxes (easier than a multiple select, and each has its own label)."""
 

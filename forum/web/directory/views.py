@@ -1,4 +1,4 @@
-"""The "Find groups" directory: public search, and the admins' pages that keep it."""
+"""Support groups outside Kindred (a directory): public search, and the admins' pages."""
 
 from __future__ import annotations
 
@@ -16,7 +16,12 @@ from forum.policy import Action
 from forum.services import ServiceError, directory
 from forum.vocabulary import CANCER_TYPES, LANGUAGES, labels, unpack
 from forum.web import current_viewer
-from forum.web.directory.forms import DeleteGroupForm, GroupFilterForm, SupportGroupForm
+from forum.web.directory.forms import (
+    DeleteGroupForm,
+    GroupFilterForm,
+    SupportGroupForm,
+    language_filter_choices,
+)
 from forum.web.forms import form_status, show_service_error
 
 bp = Blueprint("directory", __name__)
@@ -27,7 +32,8 @@ LABELS = {
     "formats": directory.MEETING_FORMAT_LABELS,
     "leaders": directory.LED_BY_LABELS,
     "countries": COUNTRIES,
-    "languages": LANGUAGES,
+    # Not "languages": that name is the site's own languages, listed in every page's footer.
+    "language_names": LANGUAGES,
     "cancer_types": CANCER_TYPES,
     "listed": labels,
 }
@@ -46,6 +52,9 @@ def admins_only(view: Callable) -> Callable:
 @bp.get("/groups")
 def index():  # noqa: ANN201
     form = GroupFilterForm(formdata=request.args)
+    form.language.choices = language_filter_choices(
+        directory.languages_in_use(), request.args.get("language")
+    )
     filters = {name: request.args[name] for name in FILTERS if request.args.get(name)}
     page = None
     if form.validate():

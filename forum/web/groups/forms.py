@@ -19,6 +19,7 @@ from forum.policy import transitions
 from forum.services.boards import PREMODERATE_MAX, RETENTION_MAX_DAYS
 from forum.services.membership import NOTE_MAX
 from forum.web.admin.forms import VISIBILITY_CHOICES
+from forum.web.forms import ComposeHelp
 
 ACCEPT_LABEL = _l(
     "I have read this agreement and I will keep what is said in this group within it."
@@ -89,7 +90,9 @@ class BoardSettingsForm(FlaskForm):
     join_policy = SelectField(_l("How people join"), choices=JOIN_CHOICES)
     guidelines = TextAreaField(
         _l("The group's agreement"),
-        description=_l("Members accept it before joining, and again whenever you change it."),
+        description=ComposeHelp(
+            _l("Members accept it before joining, and again whenever you change it.")
+        ),
     )
     anonymous_allowed = BooleanField(_l("Members may post anonymously"))
     professionally_led = BooleanField(_l("Led by verified professionals (shown with a badge)"))

@@ -11,9 +11,9 @@ from forum.models.messages import MESSAGE_MAX, SUBJECT_MAX
 from forum.models.moderation import REPORT_REASON_LABELS
 from forum.models.users import USERNAME_MAX
 from forum.services.reports import NOTE_MAX
-from forum.web.forms import normalise_newlines
+from forum.web.forms import COMPOSE_HELP, normalise_newlines
 
-BODY_HELP = _l("Markdown works: **bold**, *italic*, lists and links.")
+BODY_HELP = COMPOSE_HELP
 
 
 class NewConversationForm(FlaskForm):

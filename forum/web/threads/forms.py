@@ -6,7 +6,7 @@ from wtforms.validators import Length, Optional
 
 from forum.i18n import lazy_gettext as _l
 from forum.models.posts import BODY_MAX, TITLE_MAX
-from forum.web.forms import body_validators, normalise_newlines
+from forum.web.forms import COMPOSE_HELP, body_validators, normalise_newlines
 
 BODY_VALIDATORS = body_validators(BODY_MAX)
 BODY_FILTERS = [normalise_newlines]
@@ -15,7 +15,7 @@ BODY_FILTERS = [normalise_newlines]
 class ReplyForm(FlaskForm):
     body = TextAreaField(
         _l("Your reply"),
-        description=_l("Markdown works: **bold**, *italic*, lists, > quotes and links."),
+        description=COMPOSE_HELP,
         validators=BODY_VALIDATORS,
         filters=BODY_FILTERS,
     )
