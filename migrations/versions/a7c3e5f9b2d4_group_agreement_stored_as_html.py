@@ -3,7 +3,7 @@
 Existing agreements are rendered here with the same renderer pages use for posts.
 
 Revision ID: a7c3e5f9b2d4
-Revises: f2c4e6a8b0d1
+Revises: b8d3f5a7c9e1
 Create Date: 2026-12-06 07:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "a7c3e5f9b2d4"
-down_revision = "f2c4e6a8b0d1"
+down_revision = "b8d3f5a7c9e1"
 branch_labels = None
 depends_on = None
 
