@@ -22,8 +22,10 @@ from forum.models import (
     Thread,
 )
 from forum.policy import (
+    Action,
     Viewer,
     author_shown_to,
+    can,
     can_list_board,
     can_moderate,
     can_read_thread,
@@ -90,6 +92,15 @@ def visible_log_entries(viewer: Viewer) -> ColumnElement[bool]:
 def can_see_queued_post(viewer: Viewer, post: Post) -> bool:
     """A post waiting for approval, in the approval queue of ``viewer``."""
     return post.status == PostStatus.PENDING and can_moderate(viewer, post.thread.board)
+
+
+def may_message_author(viewer: Viewer, post: Post) -> bool:
+    """A facilitator writes to the anonymous author of a post they can read, or of one waiting
+    in their approval queue: a newcomer whose first words suggest they are at risk must be
+    reachable before anyone approves the post."""
+    if can(viewer, Action.MESSAGE_AUTHOR, post):
+        return True
+    return post.anonymous and post.author_id != viewer.id and can_see_queued_post(viewer, post)
 
 
 def queued_posts(viewer: Viewer) -> ColumnElement[bool]:

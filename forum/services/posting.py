@@ -274,15 +274,14 @@ def _report_matches(post: Post, screening: watchwords.Screening) -> None:
             None,
             post,
             ReportReason.AT_RISK.value,
-            "Watched words suggest this person may be at risk: "
-            + screening.words(WatchedWordAction.AT_RISK),
+            reports.AT_RISK_NOTE + screening.words(WatchedWordAction.AT_RISK),
         )
     if screening.flagged:
         reports.report_post(
             None,
             post,
             ReportReason.OTHER.value,
-            f"Matched watched words: {screening.words(WatchedWordAction.FLAG)}",
+            reports.FLAGGED_NOTE + screening.words(WatchedWordAction.FLAG),
         )
 
 

@@ -15,6 +15,26 @@ from forum.services.notify import notify
 
 NOTE_MAX = 1000
 
+#: How a report the watched words raised stores its note (reporter None): an English prefix and
+#: the matched patterns, kept as written for the export; pages say it again in their language.
+AT_RISK_NOTE = "Watched words suggest this person may be at risk: "
+FLAGGED_NOTE = "Matched watched words: "
+
+
+def note_shown(report: Report) -> str:
+    """The report's note as a page shows it: a member's own words as written; the watched
+    words' sentence in the reader's language."""
+    note = report.note or ""
+    if report.reporter_id is None:
+        if note.startswith(AT_RISK_NOTE):
+            return _(
+                "Watched words suggest this person may be at risk: %(words)s",
+                words=note.removeprefix(AT_RISK_NOTE),
+            )
+        if note.startswith(FLAGGED_NOTE):
+            return _("Matched watched words: %(words)s", words=note.removeprefix(FLAGGED_NOTE))
+    return note
+
 
 def parse_reason(reason: str) -> ReportReason:
     try:

@@ -26,6 +26,7 @@ from forum.policy.moderation import (
     log_title_shown_to,
     moderates_anything,
 )
+from forum.services.reports import note_shown as report_note_shown
 from forum.text import excerpt
 from forum.web import busy, flashes, hostile
 from forum.web.drafts import field_label, form_page, kept_fields
@@ -230,6 +231,7 @@ def register_web(app: Flask) -> None:
     )
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["excerpt"] = excerpt
+    app.jinja_env.filters["report_note"] = report_note_shown
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

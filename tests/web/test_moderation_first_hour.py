@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import Board, Post, User, Visibility, WatchedWordAction
@@ -386,3 +387,44 @@ def test_post_approvals_name_the_group(app, make_board, make_user, facilitator):
     rows = log_rows(signed_in(app, facilitator))
     approved = next(r for r in rows if "Approve post" in r)
     assert "post #1 in “First post” in Careful circle" in approved
+
+
+def test_the_watched_words_reason_is_said_in_the_readers_language(app, board, make_user):
+    """The at-risk report's "why" is stored once, in English with the patterns; a German
+    facilitator reads it in German, with the same words."""
+    watchwords.add("no way out", WatchedWordAction.AT_RISK)
+    writer = make_user("wren")
+    boards.add_member(board, writer)
+    posting.start_thread(writer, board, "Tonight", "I see no way out of this.")
+    lead = make_user("lena")
+    lead.locale = "de"
+    boards.add_member(board, lead, facilitator=True)
+    db.session.commit()
+    page = signed_in(app, lead).get("/moderation").get_data(as_text=True)
+    assert "no way out" in page
+    assert "Watched words suggest" not in page
+
+
+def test_an_anonymous_newcomer_held_for_approval_can_be_reached_through_the_relay(
+    app, open_board, make_user, facilitator
+):
+    """The first hour, anonymously: the at-risk words wait in the queue, and the facilitator can
+    still write to their author before approving, without learning who they are."""
+    open_board.premoderate_posts = 2
+    db.session.commit()
+    at_risk_words()
+    nia = make_user("nia", display_name="Nia")
+    thread = posting.start_thread(nia, open_board, "Hello", "There is no way out for me", True)
+    post_id = db.session.scalar(select(Post.id).where(Post.thread_id == thread.id))
+    fran = signed_in(app, facilitator)
+    card = report_cards(fran.get("/moderation").get_data(as_text=True))[0]
+    assert "Nia" not in words(card)
+    link = reach_out_link(card)
+    assert urlsplit(link).path == f"/p/{post_id}/message-author"
+    form = fran.get(link)
+    assert form.status_code == 200
+    sent = fran.post(link, data={"message": "We are here for you."})
+    assert sent.status_code == 302 and sent.location.endswith(f"/b/{open_board.id}/queue")
+    assert "We are here for you." in signed_in(app, nia).get("/notifications").get_data(
+        as_text=True
+    )

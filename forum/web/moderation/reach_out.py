@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from forum import policy
 from forum.models import Post, Report
 from forum.policy import Action, Viewer
-from forum.policy.moderation import can_see_queued_post, reach_out_country
+from forum.policy.moderation import can_see_queued_post, may_message_author, reach_out_country
 
 #: How much of the reported words the dashboard shows.
 EXCERPT_LENGTH = 280
@@ -55,7 +55,7 @@ def reach_out_url(viewer: Viewer, post: Post) -> str | None:
     if post.author_id is None or post.author_id == viewer.id:
         return None
     if post.anonymous:
-        if not policy.can(viewer, Action.MESSAGE_AUTHOR, post):
+        if not may_message_author(viewer, post):
             return None
         return url_for("moderation.message_author", post_id=post.id, reach_out=1)
     author = policy.author_shown_to(viewer, post)

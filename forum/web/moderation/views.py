@@ -20,7 +20,12 @@ from forum.models.moderation import (
 )
 from forum.models.types import utcnow
 from forum.policy import Action, Viewer
-from forum.policy.moderation import body_shown_to, moderates_anything
+from forum.policy.moderation import (
+    body_shown_to,
+    can_see_queued_post,
+    may_message_author,
+    moderates_anything,
+)
 from forum.services import ServiceError, moderation, reports, sanctions
 from forum.web import current_viewer, limits
 from forum.web.access import post_for, thread_for
@@ -68,7 +73,15 @@ def reveal(post_id: int):  # noqa: ANN201
 @bp.route("/p/<id:post_id>/message-author", methods=["GET", "POST"])
 @login_required
 def message_author(post_id: int):  # noqa: ANN201
-    post = post_for(Action.MESSAGE_AUTHOR, post_id)
+    viewer = current_viewer()
+    post = queries.get_moderated_post_or_404(viewer, post_id)
+    if not may_message_author(viewer, post):
+        abort(403)
+    back = (
+        url_for("groups.queue", board_id=post.thread.board_id)
+        if can_see_queued_post(viewer, post)
+        else url_for("threads.permalink", post_id=post.id)
+    )
     form = MessageAuthorForm()
     if request.method == "GET" and request.args.get("reach_out") == "1":
         form.message.data = reach_out.starter_text(current_viewer(), post)
@@ -81,10 +94,10 @@ def message_author(post_id: int):  # noqa: ANN201
             flash_on_post(
                 _("Your message was passed to the author. Their name stays private."), post.id
             )
-            return redirect(url_for("threads.permalink", post_id=post.id))
-    return render_template("moderation/message_author.html", post=post, form=form), form_status(
-        form
-    )
+            return redirect(back)
+    return render_template(
+        "moderation/message_author.html", post=post, form=form, back=back
+    ), form_status(form)
 
 
 @bp.route("/t/<id:thread_id>/move", methods=["GET", "POST"])
