@@ -2,17 +2,18 @@
 and a ``"*"`` fallback for everyone else. Installed by a migration, then kept by admins.
 
 Only numbers we are confident of are listed; where unsure a field is left empty (the emergency
-number is always there; Ukraine's is the ambulance, 103). Every entry was last checked on
-:data:`CHECKED_ON`; admins record their own checks in the admin pages. Hours are "24/7" or a
-24-hour clock range, readable in every language of the site. Names are the services' own.
+number is always there; Ukraine's is the ambulance, 103). Hours are "24/7" or a 24-hour clock
+range, readable in every language of the site. Names are the services' own.
 
-Sources (as of the check): the European Commission's 112 pages (112 in every EU/EEA country,
-Switzerland, Liechtenstein and the UK); the 116 123 harmonised number (Samaritans UK/IE,
+How far to trust them: the list was compiled on :data:`CHECKED_ON` by Kindred's developers from
+what the services and programmes publish (the European Commission's 112 pages, the 116 123
+harmonised number, the national lines' and cancer charities' own sites), without calling them.
+The admin page says so; an organisation running Kindred checks its own countries before opening
+and records each check there (``checked_on``). Lines named: 116 123 (Samaritans UK/IE,
 TelefonSeelsorge DE, Mental Helse NO, Kryzysowy Telefon Zaufania PL, Lelki Elsősegély HU,
-Samarijan SI, Vilties linija LT, Linka první psychické pomoci CZ); the services' own sites for the
-national lines (988 US/CA, 3114 FR, 024 ES, 142 AT, 143 CH, 113 NL, 1813 BE, Lifeline AU,
-1737 NZ, 1018 GR, Mind 90101 SE, Livslinien DK, MIELI FI, Hjálparsími Rauða krossins 1717 IS,
-Telefono Amico IT, SNS 24 PT) and the cancer charities' own sites.
+Samarijan SI, Vilties linija LT, Linka první psychické pomoci CZ); 988 US/CA, 3114 FR, 024 ES,
+142 AT, 143 CH, 113 NL, 1813 BE, Lifeline AU, 1737 NZ, 1018 GR, Mind 90101 SE, Livslinien DK,
+MIELI FI, Hjálparsími Rauða krossins 1717 IS, Telefono Amico IT, SNS 24 PT.
 """
 
 from __future__ import annotations
