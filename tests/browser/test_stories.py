@@ -125,7 +125,7 @@ def test_join_post_reply_message_report_hide_and_be_told(open_page, circle, mode
 
     # Send a message.
     tab.go("/messages/new")
-    page.get_by_label("To").fill("moira")
+    page.locator("input[name=recipients]").fill("moira")
     page.get_by_label("Subject").fill("Coffee?")
     page.get_by_label("Message").fill("Would you like to talk some time?")
     page.get_by_role("button", name="Send message").click()
