@@ -64,6 +64,7 @@ def site(_schema: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dic
     with setup.app_context():
         try:
             ids = _community()
+            db.session.commit()  # the ids were read after the last commit: end that read too
             served = create_app({**common, "TESTING": False})
             server = make_server("127.0.0.1", 0, served, threaded=True)
             thread = threading.Thread(target=server.serve_forever, daemon=True)
