@@ -7,6 +7,8 @@ unsubscribe links name no address; join requests cannot flood facilitators.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import has_request_context
 
@@ -54,7 +56,10 @@ def test_joining_connects_to_no_mail_server_before_the_answer(client, member, sl
     taken = register(client, username="first_try", email="jen@example.org")
     fresh = register(client, username="second_try", email="fresh@example.org")
 
-    assert page(taken) == page(fresh)
+    # The page names the address typed, and nothing else tells the two apart.
+    assert page(taken).replace("jen@example.org", "ADDRESS") == page(fresh).replace(
+        "fresh@example.org", "ADDRESS"
+    )
     # Both mails were tried (the first one again, after failing), each after its answer had gone.
     assert len(slow_mail_server) >= 2
     assert not any(slow_mail_server)
@@ -275,13 +280,16 @@ def test_the_send_again_page_answers_alike_for_any_address(app, client, member):
     from tests.web.test_accounts import confirmation_link
 
     newcomer(app, client)
-    answers = [
-        app.test_client().post("/confirm", data={"email": address})
-        for address in ("NEWBIE@example.org", "jen@example.org", "nobody@example.org")
-    ]
+    addresses = ("NEWBIE@example.org", "jen@example.org", "nobody@example.org")
+    answers = [app.test_client().post("/confirm", data={"email": address}) for address in addresses]
 
     assert {response.status_code for response in answers} == {200}
-    assert len({same_page(page(response)) for response in answers}) == 1
+    # Each page names the address typed, and nothing else tells them apart.
+    shown = [
+        re.sub(re.escape(address), "ADDRESS", same_page(page(response)), flags=re.I)
+        for address, response in zip(addresses, answers, strict=True)
+    ]
+    assert len(set(shown)) == 1 and shown[0].count("ADDRESS") >= 1
     assert "Check your e-mail" in page(answers[0])
     # Only the address waiting for confirmation got the link again; Jen got nothing.
     assert [m["To"] for m in sent_mail(app)] == ["newbie@example.org"] * 2

@@ -74,8 +74,13 @@ def reveal(post_id: int):  # noqa: ANN201
 @login_required
 def message_author(post_id: int):  # noqa: ANN201
     viewer = current_viewer()
-    post = queries.get_moderated_post_or_404(viewer, post_id)
-    if not may_message_author(viewer, post):
+    post = queries.find_post(viewer, post_id)
+    if post is None:
+        # Words waiting for approval: only their author's facilitators reach them, anonymously.
+        post = queries.find_moderated_post(viewer, post_id)
+        if post is None or not may_message_author(viewer, post):
+            abort(404)
+    elif not may_message_author(viewer, post):
         abort(403)
     back = (
         url_for("groups.queue", board_id=post.thread.board_id)
