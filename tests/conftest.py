@@ -10,8 +10,9 @@ Keeping the suite fast (read this before adding tests):
   compiling its templates costs more than most tests). After each test its settings are put
   back as built, so a test may still set ``app.config[...]`` freely; per-test folders
   (``MAIL_OUTBOX``, ``ERASURE_LEDGER``, ``UPLOAD_FOLDER``) are the test's own. Changing
-  settings through ``app_config`` (an overriding fixture) builds a new app for each test whose
-  settings differ from the previous test's: keep such tests together in a module or class.
+  settings through ``app_config`` (an overriding fixture) or ``FORUM_*`` variables
+  (monkeypatch.setenv before ``app``) builds a new app for each test whose settings differ
+  from the previous test's: keep such tests together in a module or class.
   With ``RATELIMIT_ENABLED`` the app is always new (the limiter counts in its own storage).
 - A test that adds hooks, routes or template globals to the app gets a new app after it (the
   shape check in ``_ReusedApp``); prefer monkeypatch, which is undone before the check.
@@ -205,7 +206,10 @@ PER_TEST_SETTINGS = frozenset({"MAIL_OUTBOX", "ERASURE_LEDGER", "UPLOAD_FOLDER"}
 
 
 def _settings_key(config: dict) -> str:
-    return repr(sorted((k, repr(v)) for k, v in config.items() if k not in PER_TEST_SETTINGS))
+    """The settings that make an app, ``FORUM_*`` variables (``create_app`` reads them) too."""
+    given = sorted((k, repr(v)) for k, v in config.items() if k not in PER_TEST_SETTINGS)
+    environment = sorted((k, v) for k, v in os.environ.items() if k.startswith("FORUM_"))
+    return repr((given, environment))
 
 
 def _app_shape(app: Flask) -> tuple:
