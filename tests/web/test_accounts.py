@@ -10,7 +10,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
-from flask import g
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import func, select, update
 
@@ -24,20 +23,6 @@ from tests.web.test_languages import said_in
 NEW_PASSWORD = "a brand new passphrase"
 SITE = "http://kindred.test"
 WRONG_LOGIN = "That username or e-mail and password do not match an account."
-
-
-@pytest.fixture(autouse=True)
-def _fresh_g_per_request(app):
-    """Give every request its own ``g``, as in production.
-
-    The ``app`` fixture keeps one app context pushed, and Flask reuses it for every request, so
-    ``g`` (where Flask-Login caches the signed-in user) would carry over from one request to the
-    next, even from one test client to another.
-    """
-
-    @app.before_request
-    def forget_the_previous_request():
-        g.__dict__.clear()
 
 
 # --- helpers ------------------------------------------------------------------------------------

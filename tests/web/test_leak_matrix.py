@@ -62,8 +62,16 @@ MAX_REPORTED = 60
 
 
 @pytest.fixture
-def world(make_user, category) -> World:
-    return build_world(make_user, category)
+def world(saved_data, make_user) -> World:
+    """Built once per module and copied back for each test (conftest ``saved_data``)."""
+
+    def build() -> World:
+        category = boards.create_category(
+            "Living with cancer", "Treatment, side effects, everyday life"
+        )
+        return build_world(make_user, category)
+
+    return saved_data("leak world", build)
 
 
 def client_for(app, world: World, viewer: str) -> FlaskClient:
