@@ -166,6 +166,12 @@ def _one(sender: User, name: str) -> User:
     )
 
 
+def resolve_one(sender: User, typed: str) -> User:
+    """The one member ``typed`` (a username or a display name) stands for; errors as for the
+    To field."""
+    return _one(sender, " ".join((typed or "").split())[:NAME_MAX])
+
+
 def resolve_recipients(sender: User, typed: str) -> list[User]:
     """The members the To field names, in order (each once), or a :class:`ServiceError` for
     the first name that is not enough."""

@@ -273,3 +273,27 @@ def test_members_past_the_limits_are_told_nothing(app, writer):
     old.created_at = utcnow() - timedelta(days=30)
     db.session.commit()
     assert note(browser(app, old).get("/messages/new")) == ""
+
+
+# --- adding someone to a conversation takes the same names ------------------------------------
+
+
+def test_someone_is_added_to_a_conversation_by_their_display_name(app, writer):
+    member("sam", "Sam Okafor")
+    member("jk42", "Jen Kowalski")
+    client = browser(app, writer)
+    assert write(client, "sam", "Circle", "Hello.").status_code == 302
+    conversation = db.session.scalar(select(Conversation).where(Conversation.subject == "Circle"))
+    page = client.post(
+        f"/messages/{conversation.id}/people",
+        data={"username": "jen kowalski"},
+        follow_redirects=True,
+    )
+    assert "Jen Kowalski is now in the conversation." in text(page)
+    assert recipients_of(app, "Circle") == {"writer", "sam", "jk42"}
+
+    misspelt = client.post(
+        f"/messages/{conversation.id}/people", data={"username": "Sam Okafr"}, follow_redirects=True
+    )
+    assert "Did you mean Sam Okafor (@sam)?" in text(misspelt)
+    assert recipients_of(app, "Circle") == {"writer", "sam", "jk42"}

@@ -9,7 +9,7 @@ from forum.i18n import lazy_gettext as _l
 from forum.models import MessagePolicy
 from forum.models.messages import MESSAGE_MAX, SUBJECT_MAX
 from forum.models.moderation import REPORT_REASON_LABELS
-from forum.models.users import USERNAME_MAX
+from forum.services.addressing import NAME_MAX
 from forum.services.reports import NOTE_MAX
 from forum.web.forms import COMPOSE_HELP, normalise_newlines
 
@@ -53,8 +53,11 @@ class ReplyForm(FlaskForm):
 
 class AddPersonForm(FlaskForm):
     username = StringField(
-        _l("Add someone (username)"),
-        validators=[InputRequired(_l("Please enter a username.")), Length(max=USERNAME_MAX + 1)],
+        _l("Add someone (their name or username)"),
+        validators=[
+            InputRequired(_l("Please enter a name or a username.")),
+            Length(max=NAME_MAX),
+        ],
     )
     submit = SubmitField(_l("Add to conversation"))
 

@@ -181,12 +181,7 @@ def add_person(conversation_id: int):  # noqa: ANN201
     form = AddPersonForm()
     if form.validate_on_submit():
         try:
-            user = queries.find_user_by_username(form.username.data.strip().lstrip("@"))
-            if user is None:
-                raise ServiceError(
-                    _("No member is called '%(name)s'.", name=form.username.data.strip()),
-                    "username",
-                )
+            user = addressing.resolve_one(current_user, form.username.data)
             messaging.add_participant(current_user, conversation, user)
         except ServiceError as error:
             flash(error.message, "error")
