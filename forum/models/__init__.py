@@ -11,6 +11,16 @@ from forum.models.boards import (
 )
 from forum.models.directory import LedBy, MeetingFormat, SupportGroup
 from forum.models.join_requests import JoinRequestNotice
+from forum.models.meetings import (
+    Meeting,
+    MeetingMode,
+    MeetingOccurrence,
+    MeetingReminderSent,
+    MeetingRsvp,
+    Recurrence,
+    RsvpAnswer,
+    ScheduledJob,
+)
 from forum.models.messages import Block, Conversation, Message, Participant, Stay
 from forum.models.moderation import (
     CrisisResource,
@@ -47,6 +57,14 @@ from forum.models.users import (
 )
 
 __all__ = [
+    "Meeting",
+    "MeetingMode",
+    "MeetingOccurrence",
+    "MeetingReminderSent",
+    "MeetingRsvp",
+    "Recurrence",
+    "RsvpAnswer",
+    "ScheduledJob",
     "JoinRequestNotice",
     "PostMention",
     "PostQuote",

@@ -36,6 +36,10 @@ class Notification(db.Model):
     conversation_id: Mapped[int | None] = mapped_column(
         ForeignKey("conversations.id", ondelete="CASCADE")
     )
+    #: A meeting's occurrence (a reminder, a change, a cancellation, a place come free).
+    occurrence_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting_occurrences.id", ondelete="CASCADE"), index=True
+    )
     #: True when the notification speaks of content (a post) rather than of membership.
     about_content: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -101,6 +101,10 @@ class User(UserMixin, db.Model):
     #: The time step (30-second window) of the last code accepted: that code, and any older one,
     #: is refused from then on, so a code seen over a shoulder or in a log cannot be used again.
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    #: The secret in the member's private calendar feed URL; resetting it ends the old URL.
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
+    #: Minutes before a meeting at which to remind the member, comma-separated ("" for none).
+    meeting_reminders: Mapped[str] = mapped_column(String(40), default="1440,60")
 
     consents: Mapped[list[Consent]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="Consent.accepted_at"

@@ -161,6 +161,12 @@ EXPORTED: dict[Column, Exported] = {
         ),
     ),
     ("reactions", "user_id"): Exported("reactions.json", ("id", "kind", "created_at", "post_id")),
+    ("meeting_rsvps", "user_id"): Exported(
+        "meeting_answers.json", ("id", "occurrence_id", "answer", "show_name", "answered_at")
+    ),
+    ("meeting_reminders_sent", "user_id"): Exported(
+        "meeting_reminders.json", ("id", "occurrence_id", "minutes_before", "sent_at")
+    ),
     ("blocks", "blocker_id"): Exported("blocks.json", ("id", "blocked_id", "created_at")),
     ("threads", "author_id"): Exported(
         "threads.json",
@@ -279,6 +285,10 @@ WITHHELD: dict[Column, LazyString] = {
     ("board_memberships", "decided_by_id"): ABOUT_OTHERS,
     ("member_notes", "author_id"): ABOUT_OTHERS,
     ("sanctions", "created_by_id"): ABOUT_OTHERS,
+    ("meetings", "created_by_id"): _l(
+        "the meetings you scheduled belong to their group, and stay on its calendar"
+    ),
+    ("meeting_occurrences", "attendance_recorded_by_id"): ABOUT_OTHERS,
     ("moderation_actions", "actor_id"): ABOUT_OTHERS,
     ("reports", "handled_by_id"): ABOUT_OTHERS,
     ("security_events", "actor_id"): ABOUT_OTHERS,

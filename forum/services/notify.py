@@ -53,6 +53,7 @@ def notify(
     board_id: int | None = None,
     post_id: int | None = None,
     conversation_id: int | None = None,
+    occurrence_id: int | None = None,
     about_content: bool = False,
 ) -> Notification:
     """Record a notification (data, not a sentence: see :mod:`notification_text`); for a member
@@ -69,6 +70,7 @@ def notify(
         board_id=board_id,
         post_id=post_id,
         conversation_id=conversation_id,
+        occurrence_id=occurrence_id,
         about_content=about_content,
     )
     db.session.add(notification)

@@ -1,0 +1,140 @@
+"""Every read of meetings, built on ``policy.meetings`` (as :mod:`forum.queries` is for posts).
+
+Lists cost a fixed number of queries whatever the number of meetings and answers: occurrences
+come with their meeting and board in one query, and answers and counts for a whole page in one
+query each.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import abort
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import contains_eager, joinedload
+
+from forum.extensions import db
+from forum.models import Board, User
+from forum.models.meetings import Meeting, MeetingOccurrence, MeetingRsvp, RsvpAnswer
+from forum.policy import Viewer
+from forum.policy.meetings import readable_meetings
+
+
+def _readable_occurrences(viewer: Viewer):  # noqa: ANN202
+    return (
+        select(MeetingOccurrence)
+        .join(MeetingOccurrence.meeting)
+        .join(Meeting.board)
+        .options(contains_eager(MeetingOccurrence.meeting).contains_eager(Meeting.board))
+        .where(readable_meetings(viewer), Board.archived.is_(False))
+    )
+
+
+def upcoming(
+    viewer: Viewer,
+    now: datetime,
+    *,
+    board_id: int | None = None,
+    board_ids: list[int] | None = None,
+    limit: int = 50,
+    include_cancelled: bool = True,
+) -> list[MeetingOccurrence]:
+    """Occurrences not yet ended that ``viewer`` may see, soonest first (one query)."""
+    query = _readable_occurrences(viewer).where(MeetingOccurrence.ends_at > now)
+    if board_id is not None:
+        query = query.where(Meeting.board_id == board_id)
+    if board_ids is not None:
+        query = query.where(Meeting.board_id.in_(board_ids))
+    if not include_cancelled:
+        query = query.where(
+            MeetingOccurrence.cancelled_at.is_(None), Meeting.cancelled_at.is_(None)
+        )
+    query = query.order_by(MeetingOccurrence.starts_at, MeetingOccurrence.id).limit(limit)
+    return list(db.session.scalars(query))
+
+
+def between(
+    viewer: Viewer, start: datetime, end: datetime, limit: int = 2000
+) -> list[MeetingOccurrence]:
+    """Occurrences starting in [start, end) that ``viewer`` may see (calendar feeds)."""
+    query = (
+        _readable_occurrences(viewer)
+        .where(MeetingOccurrence.starts_at >= start, MeetingOccurrence.starts_at < end)
+        .order_by(MeetingOccurrence.starts_at, MeetingOccurrence.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def get_meeting_or_404(viewer: Viewer, meeting_id: int) -> Meeting:
+    meeting = db.session.scalars(
+        select(Meeting)
+        .join(Meeting.board)
+        .options(contains_eager(Meeting.board).joinedload(Board.category))
+        .where(Meeting.id == meeting_id, readable_meetings(viewer))
+    ).first()
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
+def get_occurrence_or_404(viewer: Viewer, meeting_id: int, occurrence_id: int) -> MeetingOccurrence:
+    occurrence = db.session.scalars(
+        _readable_occurrences(viewer)
+        .options(joinedload(MeetingOccurrence.meeting).joinedload(Meeting.board))
+        .where(MeetingOccurrence.id == occurrence_id, Meeting.id == meeting_id)
+    ).first()
+    if occurrence is None:
+        abort(404)
+    return occurrence
+
+
+def answers_of(viewer: Viewer, occurrence_ids: list[int]) -> dict[int, MeetingRsvp]:
+    """The viewer's own answers, by occurrence id (one query)."""
+    if viewer.id is None or not occurrence_ids:
+        return {}
+    rows = db.session.scalars(
+        select(MeetingRsvp).where(
+            MeetingRsvp.user_id == viewer.id, MeetingRsvp.occurrence_id.in_(occurrence_ids)
+        )
+    )
+    return {rsvp.occurrence_id: rsvp for rsvp in rows}
+
+
+def counts(occurrence_ids: list[int]) -> dict[int, dict[RsvpAnswer, int]]:
+    """How many said each answer, by occurrence id (one query). Callers have already checked
+    that the viewer may see these occurrences."""
+    if not occurrence_ids:
+        return {}
+    rows = db.session.execute(
+        select(MeetingRsvp.occurrence_id, MeetingRsvp.answer, func.count())
+        .where(MeetingRsvp.occurrence_id.in_(occurrence_ids))
+        .group_by(MeetingRsvp.occurrence_id, MeetingRsvp.answer)
+    )
+    found: dict[int, dict[RsvpAnswer, int]] = {}
+    for occurrence_id, answer, number in rows:
+        found.setdefault(occurrence_id, {})[answer] = number
+    return found
+
+
+def attendees(occurrence_id: int, only_shown: bool) -> list[tuple[User, MeetingRsvp]]:
+    """Who answered, going first then maybe then waiting (in queue order), each with their
+    answer; ``only_shown`` keeps those who chose to show their name to the group (one query)."""
+    order = case(
+        (MeetingRsvp.answer == RsvpAnswer.GOING, 0),
+        (MeetingRsvp.answer == RsvpAnswer.MAYBE, 1),
+        (MeetingRsvp.answer == RsvpAnswer.WAITING, 2),
+        else_=3,
+    )
+    query = (
+        select(User, MeetingRsvp)
+        .join(MeetingRsvp, MeetingRsvp.user_id == User.id)
+        .where(
+            MeetingRsvp.occurrence_id == occurrence_id,
+            MeetingRsvp.answer != RsvpAnswer.NOT_GOING,
+        )
+        .order_by(order, MeetingRsvp.answered_at, MeetingRsvp.id)
+    )
+    if only_shown:
+        query = query.where(MeetingRsvp.show_name.is_(True), MeetingRsvp.answer == RsvpAnswer.GOING)
+    return [(user, rsvp) for user, rsvp in db.session.execute(query)]
