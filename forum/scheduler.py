@@ -226,11 +226,13 @@ def tick(
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     holder = holder or default_holder()
     outcomes = []
+    # One time for the whole pass: a slow job early in the pass does not push the next
+    # pass's start of the later jobs a minute further.
+    moment = now or utcnow()
     with _mail_context(app):
         for job_ in list(JOBS.values()):
             if names is not None and job_.name not in names:
                 continue
-            moment = now or utcnow()
             try:
                 taken = take(job_, moment, holder)
             except DBAPIError as error:
