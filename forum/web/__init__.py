@@ -195,10 +195,10 @@ def register_web(app: Flask) -> None:
         health_bp,
         reactions_bp,
         directory_bp,
-        calendar_bp,
         search_bp,
         preview_bp,
         language_bp,
+        calendar_bp,
     ):
         app.register_blueprint(blueprint)
 
