@@ -11,7 +11,7 @@ from datetime import datetime
 
 from flask import abort
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager
 
 from forum.extensions import db
 from forum.models import Board, User
