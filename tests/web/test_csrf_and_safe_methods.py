@@ -41,11 +41,13 @@ from werkzeug.routing import Rule
 
 from forum.extensions import csrf, db
 from forum.models import EmailFrequency, Message, Participant, Visibility
+from forum.models.meetings import RsvpAnswer
 from forum.models.moderation import WatchedWordAction
 from forum.services import (
     accounts,
     boards,
     directory,
+    meetings,
     membership,
     messaging,
     notify,
@@ -101,6 +103,8 @@ PLAUSIBLE_FORM = {
     "consent_guidelines": "y",
     "email_frequency": "never",
     "submit": "1",
+    "answer": "going",
+    "count": "5",
 }
 
 
@@ -154,6 +158,8 @@ def world(app: Flask, make_user, category) -> World:
     group = directory.create(
         directory.GroupDetails(name="Local group", meeting_format="online", led_by="peers")
     )
+    meeting = meetings.schedule(admin, public, _meeting_details())
+    meetings.answer(member, meeting.occurrences[0], RsvpAnswer.GOING)
     notes = {
         role: notify.notify(user.id, "reply", post_id=reply.id)
         for role, user in (("guest", member), ("member", member), ("admin", admin))
@@ -177,6 +183,8 @@ def world(app: Flask, make_user, category) -> World:
             "group_id": group.id,
             "membership_id": request.id,
             "user_id": sam.id,
+            "meeting_id": meeting.id,
+            "occurrence_id": meeting.occurrences[0].id,
         },
         usernames={"member": member.username, "admin": admin.username, "other": sam.username},
         notification_of=notification_of,
@@ -185,6 +193,22 @@ def world(app: Flask, make_user, category) -> World:
         confirm_token=accounts.confirmation_token(
             accounts.create_user("newbie", "newbie@example.org", PASSWORD, confirmed=False)
         ),
+    )
+
+
+def _meeting_details():  # noqa: ANN202
+    from datetime import datetime, timedelta
+
+    from forum.models.meetings import MeetingMode
+    from forum.services.meetings import MeetingDetails
+
+    return MeetingDetails(
+        title="Weekly circle",
+        timezone="Europe/Berlin",
+        starts_local=(datetime.now() + timedelta(days=14)).replace(microsecond=0),
+        duration_minutes=60,
+        mode=MeetingMode.ONLINE,
+        link="https://meet.example/circle",
     )
 
 
@@ -211,6 +235,8 @@ ARGUMENTS: dict[tuple[str | None, str], Filler] = {
     (None, "group_id"): _id("group_id"),
     (None, "membership_id"): _id("membership_id"),
     (None, "user_id"): _id("user_id"),
+    (None, "meeting_id"): _id("meeting_id"),
+    (None, "occurrence_id"): _id("occurrence_id"),
     (None, "username"): lambda world, role: world.usernames["other"],
     (None, "notification_id"): lambda world, role: world.notification_of[role],
     ("groups.decide", "board_id"): _id("private_board_id"),
