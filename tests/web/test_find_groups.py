@@ -280,6 +280,31 @@ def test_the_language_filter_offers_the_languages_of_meetings_too(app, client, t
     assert sorted(re.findall(r'<option[^>]*value="([^"]*)"', select)) == ["", "de", "en"]
 
 
+def test_a_description_is_not_searched_in_a_board_kept_out_of_search(
+    app, client, board, make_board, facilitator
+):
+    hidden_words = make_board("Quiet board")
+    hidden_words.exclude_from_search = True
+    db.session.commit()
+    schedule(board, facilitator, "Open circle", description="We talk about fatigue.")
+    schedule(hidden_words, facilitator, "Quiet circle", description="We talk about fatigue.")
+    assert titles(client, "?q=fatigue") == ["Open circle"]
+    assert titles(client, "?q=quiet") == ["Quiet circle"]  # its title and group's name are
+
+
+def test_search_engines_are_told_to_stay_away_when_a_noindex_boards_meeting_is_listed(
+    app, client, board, make_board, facilitator
+):
+    schedule(board, facilitator, "Open circle")
+    assert "X-Robots-Tag" not in page_of(client).headers
+    quiet = make_board("Not indexed")
+    quiet.noindex = True
+    db.session.commit()
+    schedule(quiet, facilitator, "Unindexed circle")
+    assert page_of(client).headers["X-Robots-Tag"] == "noindex, nofollow, noarchive"
+    assert "X-Robots-Tag" not in page_of(client, "?q=open").headers
+
+
 # --- confidentiality ---------------------------------------------------------------------------
 
 

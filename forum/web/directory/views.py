@@ -7,7 +7,16 @@ from collections.abc import Callable
 from dataclasses import asdict
 from functools import wraps
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -27,6 +36,7 @@ from forum.web.directory.forms import (
 )
 from forum.web.directory.meetings import REPEATS, MeetingFilters, meeting_url, reader_zone, when
 from forum.web.forms import form_status, show_service_error
+from forum.web.pages import ROBOTS_NOINDEX
 
 bp = Blueprint("directory", __name__)
 
@@ -91,7 +101,7 @@ def index():  # noqa: ANN201
             meetings = meeting_queries.find_series(
                 viewer, now, **asdict(wanted), limit=MEETINGS_SHOWN
             )
-    return render_template(
+    body = render_template(
         "directory/index.html",
         form=form,
         page=page,
@@ -103,7 +113,12 @@ def index():  # noqa: ANN201
         reader_zone=reader_zone,
         repeats=REPEATS,
         **LABELS,
-    ), form_status(form)
+    )
+    response = make_response(body, form_status(form))
+    if any(occurrence.meeting.board.noindex for occurrence in meetings or ()):
+        # A board that asks search engines to stay away: its meetings too.
+        response.headers["X-Robots-Tag"] = ROBOTS_NOINDEX
+    return response
 
 
 @bp.get("/admin/groups")
