@@ -214,6 +214,25 @@ def test_an_in_person_meeting_shows_its_place_and_country_and_a_badge_when_led_b
     assert '<span class="badge">Professionally led</span>' in found
 
 
+def test_a_meeting_with_few_places_says_how_many_are_left(
+    app, client, board, facilitator, make_user
+):
+    from forum.models.meetings import Meeting, RsvpAnswer
+
+    meeting_id = schedule(board, facilitator, "Small workshop", capacity=2)
+    schedule(board, facilitator, "Big circle")
+    occurrence = db.session.get(Meeting, meeting_id).occurrences[0]
+    assert "2 places left" in words(card(client, "Small workshop"))
+    meetings.answer(make_user("ann"), occurrence, RsvpAnswer.GOING)
+    db.session.commit()
+    assert "1 place left" in words(card(client, "Small workshop"))
+    meetings.answer(make_user("bob"), occurrence, RsvpAnswer.GOING)
+    meetings.answer(make_user("cyd"), occurrence, RsvpAnswer.GOING)  # waits
+    db.session.commit()
+    assert "Places Full, with a waiting list" in words(card(client, "Small workshop"))
+    assert "Places" not in words(card(client, "Big circle"))
+
+
 # --- filters ---------------------------------------------------------------------------------
 
 

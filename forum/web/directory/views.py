@@ -23,6 +23,7 @@ from flask_login import login_required
 from forum import meeting_queries, policy
 from forum.countries import COUNTRIES
 from forum.models import SupportGroup
+from forum.models.meetings import RsvpAnswer
 from forum.models.types import utcnow
 from forum.policy import Action
 from forum.services import ServiceError, directory
@@ -34,7 +35,14 @@ from forum.web.directory.forms import (
     SupportGroupForm,
     language_filter_choices,
 )
-from forum.web.directory.meetings import REPEATS, MeetingFilters, meeting_url, reader_zone, when
+from forum.web.directory.meetings import (
+    REPEATS,
+    MeetingFilters,
+    meeting_url,
+    reader_zone,
+    upcoming_url,
+    when,
+)
 from forum.web.forms import form_status, show_service_error
 from forum.web.pages import ROBOTS_NOINDEX
 
@@ -77,6 +85,7 @@ def index():  # noqa: ANN201
     )
     filters = {name: request.args[name] for name in FILTERS if request.args.get(name)}
     page = meetings = None
+    answered: dict = {}
     if form.validate():
         try:
             page = directory.search(
@@ -101,12 +110,15 @@ def index():  # noqa: ANN201
             meetings = meeting_queries.find_series(
                 viewer, now, **asdict(wanted), limit=MEETINGS_SHOWN
             )
+            answered = meeting_queries.counts([occurrence.id for occurrence in meetings])
     body = render_template(
         "directory/index.html",
         form=form,
         page=page,
         meetings=meetings,
         meetings_shown=MEETINGS_SHOWN,
+        going={id_: found.get(RsvpAnswer.GOING, 0) for id_, found in answered.items()},
+        upcoming_url=upcoming_url(),
         filters=filters,
         when=when,
         meeting_url=meeting_url,
