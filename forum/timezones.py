@@ -46,6 +46,16 @@ def _groups(language: str) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...
     return tuple(groups)
 
 
+@cache
+def known_zones() -> frozenset[str]:
+    """Every zone this system's time zone database knows."""
+    return frozenset(available_timezones())
+
+
+def is_known_zone(name: str) -> bool:
+    return name in known_zones()
+
+
 def listed_zones() -> set[str]:
     """Every zone the list offers (in any language)."""
     return {UTC} | {zone for code in CODES for zone in zones_of(code)}

@@ -6,7 +6,6 @@ import hashlib
 import re
 import secrets
 from functools import cache
-from zoneinfo import available_timezones
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
@@ -23,6 +22,7 @@ from forum.models import Consent, EmailFrequency, MessagePolicy, SiteRole, User
 from forum.models.types import utcnow
 from forum.models.users import DISPLAY_NAME_MAX, USERNAME_MAX, ConsentKind
 from forum.services import ServiceError, mail, outbox
+from forum.timezones import is_known_zone
 
 USERNAME_PATTERN = re.compile(rf"^[A-Za-z0-9_]{{3,{USERNAME_MAX}}}$")
 PASSWORD_MIN = 10
@@ -345,7 +345,7 @@ def update_settings(
         )
     if locale and locale not in LANGUAGES:
         raise ServiceError(_("Please choose one of the languages offered."), "locale")
-    if timezone not in available_timezones():
+    if not is_known_zone(timezone):
         raise ServiceError(_("Please choose a time zone from the list."), "timezone")
     if country is not None and country not in COUNTRIES:
         raise ServiceError(_("Please choose a country from the list."), "country")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -27,6 +26,7 @@ from forum.models.meetings import (
 from forum.models.types import utcnow
 from forum.services import recurrence
 from forum.text import render_markdown
+from forum.timezones import is_known_zone
 
 #: Answers that hear of changes and get reminders.
 INTERESTED = (RsvpAnswer.GOING, RsvpAnswer.MAYBE)
@@ -67,10 +67,8 @@ def check(details: MeetingDetails, now: datetime, new: bool = True) -> None:
     """Raise :class:`MeetingError` naming the field for details that cannot make a meeting."""
     if not details.title.strip():
         raise MeetingError(_("Give the meeting a title."), "title")
-    try:
-        ZoneInfo(details.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise MeetingError(_("Choose a time zone from the list."), "timezone") from None
+    if not is_known_zone(details.timezone):
+        raise MeetingError(_("Choose a time zone from the list."), "timezone")
     if not 5 <= details.duration_minutes <= 24 * 60:
         raise MeetingError(_("A meeting lasts between 5 minutes and 24 hours."), "duration_minutes")
     if new and recurrence.to_utc(details.starts_local, details.timezone) <= now:
@@ -83,6 +81,13 @@ def check(details: MeetingDetails, now: datetime, new: bool = True) -> None:
             )
         if details.repeat_until is not None and details.repeat_until < details.starts_local.date():
             raise MeetingError(_("The series cannot end before it starts."), "repeat_until")
+        if details.repeat_until is not None and (
+            details.repeat_until - details.starts_local.date() > recurrence.LONGEST_SERIES
+        ):
+            raise MeetingError(
+                _("A series can last up to ten years."),
+                "repeat_until",
+            )
         if details.repeat_count is not None and not 1 <= details.repeat_count <= (
             recurrence.MAX_OCCURRENCES
         ):
@@ -174,9 +179,12 @@ def update(
     that the new rule no longer has."""
     now = now or utcnow()
     check(details, now, new=False)
+    places_before = meeting.capacity
     _apply(meeting, details)
     touched = sync_occurrences(meeting, now)
     db.session.flush()
+    if meeting.capacity is None or (places_before is not None and meeting.capacity > places_before):
+        set_capacity(meeting, meeting.capacity, now)  # more room: the waiting lists move up
     for occurrence in touched:
         _tell_interested(
             occurrence,
@@ -342,12 +350,13 @@ def promote_waiting(occurrence: MeetingOccurrence, now: datetime | None = None) 
     return moved
 
 
-def set_capacity(meeting: Meeting, capacity: int | None) -> None:
+def set_capacity(meeting: Meeting, capacity: int | None, now: datetime | None = None) -> None:
     """A larger room: the waiting lists of future occurrences move up."""
+    now = now or utcnow()
     meeting.capacity = capacity
     for occurrence in meeting.occurrences:
-        if occurrence.ends_at > utcnow():
-            promote_waiting(occurrence)
+        if occurrence.ends_at > now:
+            promote_waiting(occurrence, now)
 
 
 def record_attendance(

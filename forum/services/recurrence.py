@@ -19,6 +19,8 @@ from forum.models.meetings import Meeting, Recurrence
 HORIZON = timedelta(days=366)
 #: The most occurrences one series may have (a weekly group for ten years).
 MAX_OCCURRENCES = 520
+#: The furthest a series' end date may be from its start.
+LONGEST_SERIES = timedelta(weeks=MAX_OCCURRENCES)
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,8 @@ def slots(meeting: Meeting, now: datetime) -> list[Slot]:
     duration = timedelta(minutes=meeting.duration_minutes)
     found = []
     for seq, local in enumerate(rule_for(meeting, until)):
+        if seq >= MAX_OCCURRENCES:
+            break
         starts_at = to_utc(local, meeting.timezone)
         found.append(Slot(seq, starts_at, to_utc(local + duration, meeting.timezone)))
     return found

@@ -4,9 +4,7 @@ recording attendance, and the confirm buttons (CSRF only)."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from functools import cache
 from urllib.parse import urlsplit
-from zoneinfo import available_timezones
 
 from babel import Locale
 from babel.dates import get_day_names
@@ -43,8 +41,8 @@ from forum.models.meetings import (
     Recurrence,
 )
 from forum.services.meetings import MeetingDetails
-from forum.services.recurrence import MAX_OCCURRENCES
-from forum.timezones import timezone_choices
+from forum.services.recurrence import LONGEST_SERIES, MAX_OCCURRENCES
+from forum.timezones import is_known_zone, timezone_choices
 from forum.vocabulary import LANGUAGES, by_label
 from forum.web.forms import ComposeHelp, normalise_newlines
 
@@ -57,12 +55,7 @@ MOST_LEAD_MINUTES = 24 * 60
 MOST_PLACES = 100_000
 MOST_ATTENDANCE = 100_000
 #: The longest a series may run when it ends on a date (as long as the most meetings weekly).
-SERIES_SPAN = timedelta(weeks=MAX_OCCURRENCES)
-
-
-@cache
-def known_zones() -> frozenset[str]:
-    return frozenset(available_timezones())
+SERIES_SPAN = LONGEST_SERIES
 
 
 NTH = {
@@ -261,7 +254,7 @@ class MeetingForm(FlaskForm):
         """The fields' own checks, then those that compare fields (no early stop, so every
         problem is shown at once)."""
         valid = super().validate(extra_validators)
-        if self.timezone.data not in known_zones():
+        if not is_known_zone(self.timezone.data):
             # The service checks too, but some names make zoneinfo fail in other ways.
             self.timezone.errors = [_("Choose a time zone from the list.")]
             valid = False

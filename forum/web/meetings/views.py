@@ -318,16 +318,11 @@ def edit(meeting_id: int):  # noqa: ANN201
     if request.method == "GET":
         form.fill(meeting)
     if form.validate_on_submit():
-        places_before = meeting.capacity
         try:
             meetings.update(current_user, meeting, form.details(), now=utcnow())
         except MeetingError as error:
             _show_error(form, error)
         else:
-            if meeting.capacity != places_before and (
-                meeting.capacity is None or (places_before or 0) < meeting.capacity
-            ):
-                meetings.set_capacity(meeting, meeting.capacity)  # the waiting lists move up
             db.session.commit()
             flash(
                 _(
