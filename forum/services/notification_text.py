@@ -22,16 +22,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel.dates import get_timezone_location
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from forum import policy
+from forum import meeting_times, policy
 from forum.extensions import db
 from forum.i18n import DEFAULT_LANGUAGE, _date_patterns
 from forum.models import Board, Conversation, Notification, Participant, Post, PostStatus, User
@@ -192,34 +191,20 @@ def _zone(name: str | None) -> ZoneInfo:
 
 def meeting_time(occurrence: MeetingOccurrence, viewer: Viewer) -> str:
     """When the meeting starts, in the reader's time zone and the current language; the
-    meeting's own time and zone beside it when they differ ("8 Dec 2026, 19:00 (13:00, United
-    States (New York) Time)"). Written without a request: e-mail is written from the scheduler."""
+    meeting's own clock beside it when it reads differently ("8 Dec 2026, 13:00 (New York
+    time: 19:00)"). Written without a request: e-mail is written from the scheduler."""
     language = str(get_locale() or DEFAULT_LANGUAGE)
     locale, patterns = _date_patterns(language)
     starts = occurrence.starts_at
     if starts.tzinfo is None:
         starts = starts.replace(tzinfo=UTC)
 
-    def written(value: datetime, with_day: bool = True) -> str:
-        time = patterns["time"].apply(value, locale)
-        if not with_day:
-            return time
-        day = patterns["day"].apply(value, locale)
-        return str(patterns["joined"]).replace("{1}", day).replace("{0}", time)
-
     reader_zone = _zone(viewer.user.timezone if viewer.user is not None else None)
-    meeting_zone = _zone(occurrence.meeting.timezone)
-    theirs = starts.astimezone(reader_zone)
-    there = starts.astimezone(meeting_zone)
-    text = written(theirs)
-    if theirs.utcoffset() == there.utcoffset():  # the same clock (Paris and Berlin)
-        return text
-    return _(
-        "%(time)s (%(meeting_time)s, %(zone)s)",
-        time=text,
-        meeting_time=written(there, with_day=there.date() != theirs.date()),
-        zone=get_timezone_location(meeting_zone, locale=locale),
-    )
+    here = starts.astimezone(reader_zone)
+    day, time = patterns["day"].apply(here, locale), patterns["time"].apply(here, locale)
+    text = str(patterns["joined"]).replace("{1}", day).replace("{0}", time)
+    beside = meeting_times.own_clock(occurrence, reader_zone.key, locale)
+    return _("%(time)s (%(meeting_time)s)", time=text, meeting_time=beside) if beside else text
 
 
 # --- the sentences ----------------------------------------------------------------------------

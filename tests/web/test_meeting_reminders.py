@@ -313,7 +313,7 @@ def test_a_change_of_time_and_a_cancellation_tell_going_and_maybe_only(
         assert kinds_of(person) == ["meeting_changed"]
     assert kinds_of(no) == kinds_of(waiting) == kinds_of(facilitator) == []
     assert sentence_for(member) == (
-        f"“{TITLE}” has a new time: 17 Mar 2027, 18:00 (19:00, Germany (Berlin) Time)."
+        f"“{TITLE}” has a new time: 17 Mar 2027, 18:00 (Berlin time: 19:00)."
     )
 
     meetings.cancel(facilitator, occurrence, now=SCHEDULED)
@@ -322,7 +322,7 @@ def test_a_change_of_time_and_a_cancellation_tell_going_and_maybe_only(
         assert kinds_of(person) == ["meeting_changed", "meeting_cancelled"]
     assert kinds_of(no) == kinds_of(waiting) == []
     assert sentence_for(maybe) == (
-        f"“{TITLE}” on 17 Mar 2027, 18:00 (19:00, Germany (Berlin) Time) was cancelled."
+        f"“{TITLE}” on 17 Mar 2027, 18:00 (Berlin time: 19:00) was cancelled."
     )
 
 
@@ -340,7 +340,7 @@ def test_the_first_on_the_waiting_list_is_told_when_a_place_comes_free(
     assert kinds_of(second) == []
     assert sentence_for(first) == (
         f"A place came free: you are now going to “{TITLE}” on 16 Mar 2027, 18:00 "
-        "(19:00, Germany (Berlin) Time)."
+        "(Berlin time: 19:00)."
     )
     # Now going, they are reminded like anyone going.
     run(STARTS - timedelta(hours=1))
@@ -359,7 +359,7 @@ def test_times_are_in_the_readers_own_zone_and_language(board, facilitator, memb
     member.timezone = "America/New_York"  # the evening before there, and Berlin's time beside it
     db.session.commit()
     assert sentence_for(member) == (
-        f"Reminder: “{TITLE}” is on 16 Mar 2027, 14:00 (19:00, Germany (Berlin) Time)."
+        f"Reminder: “{TITLE}” is on 16 Mar 2027, 14:00 (Berlin time: 19:00)."
     )
     member.timezone = "Europe/Paris"  # another zone, the same clock: no second time
     member.locale = "de"
@@ -441,7 +441,7 @@ def test_a_reminder_e_mail_names_the_meeting_its_time_and_place_but_never_the_li
         assert mail["Subject"] == "Kindred: a reminder of a meeting"  # never a title
     bodies = sorted(mail.get_content() for mail in mails)
     in_person = next(b for b in bodies if TITLE in b)
-    assert "16 Mar 2027, 18:00 (19:00, Germany (Berlin) Time)" in in_person
+    assert "16 Mar 2027, 18:00 (Berlin time: 19:00)" in in_person
     assert "Where: Community room, St Mary's, 12 High Street" in in_person
     online_body = next(b for b in bodies if "Online evening" in b)
     assert "meet.example" not in online_body and "Where:" not in online_body

@@ -5,15 +5,11 @@ own zone beside it when it differs)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
-from babel import Locale
-from babel.dates import format_date, format_skeleton, format_time, get_timezone_location
 from flask import current_app, url_for
-from flask_babel import get_locale, get_timezone
-from flask_babel import gettext as _
+from flask_babel import get_timezone
 
-from forum.i18n import DATE_LOCALES
+from forum import meeting_times
 from forum.i18n import lazy_gettext as _l
 from forum.models import LedBy, MeetingFormat
 from forum.models.meetings import MeetingMode, MeetingOccurrence, Recurrence
@@ -64,56 +60,13 @@ class MeetingFilters:
         )
 
 
-def _locale() -> Locale:
-    language = str(get_locale() or "en")
-    return Locale.parse(DATE_LOCALES.get(language, language))
-
-
-def zone_name(zone: str, locale: Locale | None = None) -> str:
-    """A zone as people say it: its city ("London"), or UTC."""
-    if zone in ("UTC", "Etc/UTC"):
-        return "UTC"
-    try:
-        return get_timezone_location(zone, locale=locale or _locale(), return_city=True)
-    except (LookupError, ValueError):
-        return zone.replace("_", " ")
-
-
 def reader_zone() -> str:
-    return zone_name(str(get_timezone()))
+    """The reader's zone as people say it ("London", or UTC)."""
+    return meeting_times.zone_city(str(get_timezone()))
 
 
-@dataclass(frozen=True)
-class When:
-    #: "Tuesday 8 December 2026, 19:00–20:30" in the reader's zone.
-    reader: str
-    #: "London time: Tue 19:00", or "" when the meeting's zone is the reader's.
-    own_zone: str
-    #: The start as an ISO instant, for ``<time datetime>``.
-    iso: str
-
-
-def when(occurrence: MeetingOccurrence) -> When:
-    locale = _locale()
-    reader_tz = get_timezone()
-    start = occurrence.starts_at.astimezone(reader_tz)
-    end = occurrence.ends_at.astimezone(reader_tz)
-    reader = _(
-        "%(day)s, %(start)s–%(end)s",
-        day=format_date(start, "full", locale=locale),
-        start=format_time(start, "short", locale=locale),
-        end=format_time(end, "short", locale=locale),
-    )
-    own = ""
-    zone = occurrence.meeting.timezone
-    if zone != str(reader_tz):
-        there = occurrence.starts_at.astimezone(ZoneInfo(zone))
-        own = _(
-            "%(city)s time: %(time)s",
-            city=zone_name(zone, locale),
-            time=format_skeleton("EHm", there, locale=locale),
-        )
-    return When(reader, own, occurrence.starts_at.isoformat())
+def when(occurrence: MeetingOccurrence) -> meeting_times.When:
+    return meeting_times.when(occurrence, str(get_timezone()))
 
 
 def meeting_url(meeting_id: int) -> str:

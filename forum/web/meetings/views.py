@@ -13,8 +13,6 @@ from datetime import date, datetime
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
-from babel import Locale
-from babel.dates import get_timezone_location
 from flask import (
     Blueprint,
     abort,
@@ -30,9 +28,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from forum import meeting_queries, policy, queries
+from forum import meeting_queries, meeting_times, policy, queries
 from forum.extensions import db
-from forum.i18n import DATE_LOCALES
 from forum.models import Board
 from forum.models.meetings import Meeting, MeetingOccurrence, Recurrence, RsvpAnswer
 from forum.models.types import utcnow
@@ -66,63 +63,25 @@ ON_BOARD_PAGE = 3
 # --- times as the reader reads them ------------------------------------------------------------
 
 
-def _locale() -> Locale:
-    language = str(get_locale() or "en")
-    return Locale.parse(DATE_LOCALES.get(language, language))
-
-
 def reader_zone() -> str:
     """The viewer's zone name (UTC for guests)."""
     zone = get_timezone()
     return str(getattr(zone, "zone", None) or zone or "UTC")
 
 
-def _day(value: datetime, locale: Locale) -> str:
-    return locale.date_formats["full"].apply(value, locale)
-
-
-def _clock(value: datetime, locale: Locale) -> str:
-    return locale.time_formats["short"].apply(value, locale)
-
-
-def _span(starts: datetime, ends: datetime, zone: str, with_day: bool = True) -> str:
-    """ "Tuesday, 16 March 2027, 19:00–20:30" in ``zone`` (the end's day too if it differs)."""
-    locale = _locale()
-    tz = ZoneInfo(zone)
-    start, end = starts.astimezone(tz), ends.astimezone(tz)
-    if start.date() != end.date():
-        return _(
-            "%(start)s – %(end)s",
-            start=f"{_day(start, locale)}, {_clock(start, locale)}",
-            end=f"{_day(end, locale)}, {_clock(end, locale)}",
-        )
-    times = f"{_clock(start, locale)}–{_clock(end, locale)}"
-    if not with_day:
-        return times
-    return _("%(day)s, %(times)s", day=_day(start, locale), times=times)
-
-
 @bp.app_template_global()
 def zone_city(zone: str) -> str:
-    if zone == "UTC":
-        return _("UTC")
-    return get_timezone_location(zone, locale=_locale(), return_city=True)
+    return meeting_times.zone_city(zone)
 
 
 @bp.app_template_global()
 def meeting_when(occurrence: MeetingOccurrence, with_day: bool = True) -> Markup:
     """When a meeting is, in the reader's zone, and in the meeting's own zone beside it when
     that reads differently ("(Berlin time: …)")."""
-    zone = reader_zone()
-    mine = _span(occurrence.starts_at, occurrence.ends_at, zone, with_day)
-    shown = Markup('<time datetime="{}">{}</time>').format(occurrence.starts_at.isoformat(), mine)
-    own_zone = occurrence.meeting.timezone
-    if own_zone != zone:
-        theirs = _span(occurrence.starts_at, occurrence.ends_at, own_zone, True)
-        if theirs != _span(occurrence.starts_at, occurrence.ends_at, zone, True):
-            shown += Markup(' <span class="meeting-zone">({})</span>').format(
-                _("%(city)s time: %(when)s", city=zone_city(own_zone), when=theirs)
-            )
+    at = meeting_times.when(occurrence, reader_zone(), with_day=with_day)
+    shown = Markup('<time datetime="{}">{}</time>').format(at.iso, at.reader)
+    if at.own_zone:
+        shown += Markup(' <span class="meeting-zone">({})</span>').format(at.own_zone)
     return shown
 
 
@@ -131,8 +90,7 @@ def local_day(occurrence: MeetingOccurrence) -> date:
 
 
 def day_heading(day: date) -> str:
-    locale = _locale()
-    return _day(datetime.combine(day, datetime.min.time()), locale)
+    return meeting_times.day(day)
 
 
 def by_day(occurrences: list[MeetingOccurrence]) -> list[tuple[str, list[MeetingOccurrence]]]:
@@ -179,7 +137,7 @@ def repeat_words(meeting: Meeting) -> str:
     if meeting.recurrence == Recurrence.NONE:
         return how
     if meeting.repeat_until:
-        until = _day(datetime.combine(meeting.repeat_until, datetime.min.time()), _locale())
+        until = meeting_times.day(meeting.repeat_until)
         return _("%(how)s, until %(day)s", how=how, day=until)
     if meeting.repeat_count:
         return _("%(how)s, %(num)d meetings", how=how, num=meeting.repeat_count)
