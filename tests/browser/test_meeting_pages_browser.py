@@ -1,5 +1,5 @@
 """The meeting pages in Chromium: a facilitator schedules a meeting and a member says they are
-going, without JavaScript; and axe-core finds no WCAG 2.2 A/AA violation on any meeting page,
+going, with and without JavaScript; and axe-core finds no WCAG 2.2 A/AA violation on any meeting page,
 on a desktop and in the dark theme on a small phone."""
 
 from __future__ import annotations
@@ -36,8 +36,9 @@ def next_week() -> datetime:
     return (datetime.now() + timedelta(days=8)).replace(hour=19, minute=0, second=0, microsecond=0)
 
 
-def test_schedule_and_answer_without_javascript(open_page, group):
-    fran = open_page(javascript=False)
+@pytest.mark.parametrize("javascript", [False, True], ids=["without-js", "with-js"])
+def test_schedule_and_answer(open_page, group, javascript):
+    fran = open_page(javascript=javascript)
     sign_in(fran, "fran", PASSWORD)
     fran.go(f"/b/{group['board']}")
     fran.page.get_by_role("link", name="Schedule a meeting").click()
@@ -61,7 +62,7 @@ def test_schedule_and_answer_without_javascript(open_page, group):
     meeting = db.session.query(Meeting).one()
     one = f"/meetings/{meeting.id}/{meeting.occurrences[0].id}"
     db.session.commit()
-    moira = open_page(javascript=False)
+    moira = open_page(javascript=javascript)
     sign_in(moira, "moira", PASSWORD)
     moira.go(one)
     assert moira.page.get_by_text("Berlin time").is_visible()
@@ -126,6 +127,8 @@ def pages(group: dict) -> dict[str, tuple[str | None, str]]:
         "move": ("fran", f"{one}/move"),
         "attendance": ("fran", f"{one}/attendance"),
         "cancel-series": ("fran", f"/meetings/{meeting.id}/cancel"),
+        "find-groups": ("moira", "/groups"),
+        "calendar-settings": ("moira", "/account/meetings"),
     }
     db.session.commit()  # end the setup's read before the server writes (SQLite's lock)
     return paths
