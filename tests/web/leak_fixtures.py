@@ -10,6 +10,14 @@ moderation log entries. Every person stands in one relation to every board (gues
 pending requester, invited, member, banned, former member who left, member a facilitator
 removed, facilitator of another board, the board's facilitator, site admin).
 
+Each board also holds two meetings (``_build_meetings``): a weekly online series whose first
+meeting's link is open now and whose second was moved, and an in-person meeting with a place and
+an address, each with markers in its title, description, link, place and address, and a note
+for facilitators. Two members of each board answered "going", one showing their name to the group
+(their display names are markers too); the member, and those who later were banned, left or were
+removed, answered before; a stranger said "maybe". Every viewer holds a calendar feed token and
+a notification about a meeting of each board.
+
 The posts @mention every viewer, so that e-mail (instant for some viewers, a daily digest for
 the others: :data:`EMAIL_FREQUENCY`) and notifications are made by the site's own code paths,
 and must reach only those who may read.
@@ -22,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from forum.extensions import db
 from forum.models import (
@@ -34,7 +43,10 @@ from forum.models import (
     Visibility,
 )
 from forum.models.boards import MembershipStatus
-from forum.services import boards, membership, moderation, posting, reports, sanctions
+from forum.models.meetings import MeetingMode, Recurrence, RsvpAnswer
+from forum.models.types import utcnow
+from forum.services import boards, meetings, membership, moderation, posting, reports, sanctions
+from forum.services.meetings import MeetingDetails
 
 TAG = "7f3a"
 FAKE_ID = 999999
@@ -192,7 +204,34 @@ MARKER_RULES: dict[str, Callable[[str, Visibility], bool]] = {
     "relay": lambda viewer, vis: False,
     # a post its author removed: its words are gone for everyone
     "removed": lambda viewer, vis: False,
+    # meetings (DESIGN §7): as confidential as their board
+    "meettitle": _reads,
+    "meetdesc": _reads,
+    "placetitle": _reads,
+    "meetplace": _reads,
+    # an in-person meeting's address: members who may read the board (not guests)
+    "meetaddress": lambda viewer, vis: viewer != "guest" and _reads(viewer, vis),
+    # an online meeting's link: its facilitators, and the member going once it opened
+    "meetlink": lambda viewer, vis: _moderates(viewer, vis) or viewer in LINK_HOLDERS,
+    # who is going: every name for facilitators; a name its member chose to show, for readers
+    "goername": _moderates,
+    "showername": lambda viewer, vis: viewer != "guest" and _reads(viewer, vis),
+    # what a facilitator noted after a meeting, for the other facilitators
+    "meetnote": _moderates,
 }
+#: Viewers going to the online meetings who may still read the board (they see the link once
+#: it opens); the banned, former and removed members also said "going", before they went.
+LINK_HOLDERS = ("member",)
+GOING_BEFORE_LEAVING = ("banned", "former_member", "removed")
+#: A meeting page shows these to its readers (the link only where it may be shown).
+MEETING_OCCURRENCES = ("open", "later", "inperson")
+MEETING_SERIES = ("online", "inperson")
+
+
+def calendar_token(viewer: str) -> str:
+    """The secret of each viewer's calendar feed (``/calendar/<token>.ics``)."""
+    return f"feed{viewer.replace('_', '')}{TAG}token"
+
 
 MAIN_POSTS = ("opening", "reply", "nested", "anon", "hidden", "removed", "pending", "rejected")
 ALL_POSTS = (*MAIN_POSTS, "anonthread", "pendingthread", "hiddenopening")
@@ -243,6 +282,10 @@ class BoardWorld:
     threads: dict[str, int]
     posts: dict[str, int]
     report_id: int
+    #: Meeting series by name (:data:`MEETING_SERIES`) and occurrences by name, each with the id
+    #: of its series: {"open": (meeting_id, occurrence_id), …}.
+    meetings: dict[str, int] = field(default_factory=dict)
+    occurrences: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def marker(self, kind: str) -> str:
         return marker(self.vis, kind)
@@ -258,7 +301,96 @@ class World:
     all_usernames: list[str] = field(default_factory=list)
 
 
-def _build_board(vis: Visibility, category: Category, people: dict, authors: dict) -> BoardWorld:
+def _build_meetings(vis: Visibility, board, people: dict, goers: tuple) -> dict:  # noqa: ANN001
+    """The board's meetings and answers, before anyone is banned, leaves or is removed."""
+
+    def m(kind: str) -> str:
+        return marker(vis, kind)
+
+    facilitator = people["facilitator"]
+    soon = (utcnow() + timedelta(hours=3)).replace(tzinfo=None, second=0, microsecond=0)
+    online = meetings.schedule(
+        facilitator,
+        board,
+        MeetingDetails(
+            title=m("meettitle"),
+            description=f"Come as you are. {m('meetdesc')}",
+            timezone="UTC",
+            starts_local=soon,
+            duration_minutes=60,
+            mode=MeetingMode.ONLINE,
+            link=f"https://meet.example/{m('meetlink')}",
+            # open now for the first meeting (three hours ahead), not for the next
+            link_lead_minutes=6 * 60,
+            recurrence=Recurrence.WEEKLY,
+            repeat_count=3,
+        ),
+    )
+    in_person = meetings.schedule(
+        facilitator,
+        board,
+        MeetingDetails(
+            title=m("placetitle"),
+            description="Tea and talk.",
+            timezone="Europe/Berlin",
+            starts_local=soon + timedelta(days=3),
+            duration_minutes=90,
+            mode=MeetingMode.IN_PERSON,
+            place=f"Community room {m('meetplace')}",
+            address=f"1 Quiet Street {m('meetaddress')}",
+            country="DE",
+            capacity=20,
+            professionally_led=True,
+        ),
+    )
+    db.session.flush()
+    open_, later = online.occurrences[0], online.occurrences[1]
+    here = in_person.occurrences[0]
+    hidden_goer, shown_goer = goers
+    for occurrence in (open_, later, here):
+        meetings.answer(hidden_goer, occurrence, RsvpAnswer.GOING)
+        meetings.answer(shown_goer, occurrence, RsvpAnswer.GOING, show_name=True)
+        for kind in (*LINK_HOLDERS, *GOING_BEFORE_LEAVING):
+            meetings.answer(people[kind], occurrence, RsvpAnswer.GOING)
+    if vis in (PUBLIC, MEMBERS):
+        meetings.answer(people["signed_in"], open_, RsvpAnswer.MAYBE)
+    # A note for facilitators, as if the first meeting had taken place.
+    meetings.record_attendance(facilitator, here, 7, m("meetnote"), now=here.starts_at)
+    db.session.commit()
+    return {
+        "meetings": {"online": online.id, "inperson": in_person.id},
+        "occurrences": {
+            "open": (online.id, open_.id),
+            "later": (online.id, later.id),
+            "inperson": (in_person.id, here.id),
+        },
+    }
+
+
+def _after_leaving(vis: Visibility, people: dict, found: dict) -> None:
+    """Once some have gone: the next online meeting moves (those who answered are told, by the
+    site's own code: notification and e-mail), and every viewer holds a notification about the
+    in-person meeting."""
+    from forum.models.meetings import MeetingOccurrence
+
+    meeting_id, later_id = found["occurrences"]["later"]
+    later = db.session.get(MeetingOccurrence, later_id)
+    moved = later.starts_at.replace(tzinfo=None) + timedelta(hours=1)
+    meetings.move(people["facilitator"], later, moved)
+    board_id = later.meeting.board_id
+    _meeting_id, here_id = found["occurrences"]["inperson"]
+    for user in people.values():
+        db.session.add(
+            Notification(
+                user_id=user.id, kind="meeting_changed", board_id=board_id, occurrence_id=here_id
+            )
+        )
+    db.session.commit()
+
+
+def _build_board(
+    vis: Visibility, category: Category, people: dict, authors: dict, goers: tuple
+) -> BoardWorld:
     def m(kind: str) -> str:
         return marker(vis, kind)
 
@@ -286,6 +418,9 @@ def _build_board(vis: Visibility, category: Category, people: dict, authors: dic
     boards.add_member(board, people["requester"]).status = MembershipStatus.REQUESTED
     db.session.commit()
     membership.invite(facilitator, board, people["invited"])
+    for goer in goers:
+        boards.add_member(board, goer)
+    found_meetings = _build_meetings(vis, board, people, goers)
     everyone = mentions(people)
     in_hidden = mentions({k: people[k] for k in MENTIONED_IN_HIDDEN})
 
@@ -324,6 +459,7 @@ def _build_board(vis: Visibility, category: Category, people: dict, authors: dic
     membership.leave(people["former_member"], board)
     membership.remove(facilitator, board, people["removed"], ban=False, reason=m("removereason"))
     sanctions.mute(facilitator, newcomer, board, None, m("mutereason"))
+    _after_leaving(vis, people, found_meetings)
 
     ids = {
         "opening": opening.id,
@@ -366,7 +502,7 @@ def _build_board(vis: Visibility, category: Category, people: dict, authors: dic
         )
     db.session.commit()
     assert db.session.get(Thread, thread.id).title == m("title")
-    return BoardWorld(vis, board.id, threads, ids, report.id)
+    return BoardWorld(vis, board.id, threads, ids, report.id, **found_meetings)
 
 
 def mentions(people: dict) -> str:
@@ -379,6 +515,7 @@ def build_world(make_user, category: Category) -> World:
     }
     for kind, user in people.items():
         user.email_notifications = EMAIL_FREQUENCY[kind]
+        user.calendar_token = calendar_token(kind)
     db.session.commit()
     authors = {
         "writer": make_user(WRITER, display_name="Pen Friend"),
@@ -397,7 +534,14 @@ def build_world(make_user, category: Category) -> World:
         ban=True,
         reason=ELSEWHERE_MARKER,
     )
-    built = {vis: _build_board(vis, category, people, authors) for vis in Visibility}
+    goers = {
+        vis: (
+            make_user(f"goer{vis.value}", display_name=marker(vis, "goername")),
+            make_user(f"shower{vis.value}", display_name=marker(vis, "showername")),
+        )
+        for vis in Visibility
+    }
+    built = {vis: _build_board(vis, category, people, authors, goers[vis]) for vis in Visibility}
     usernames = {kind: user.username for kind, user in people.items()}
     return World(
         boards=built,
