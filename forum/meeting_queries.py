@@ -138,3 +138,63 @@ def attendees(occurrence_id: int, only_shown: bool) -> list[tuple[User, MeetingR
     if only_shown:
         query = query.where(MeetingRsvp.show_name.is_(True), MeetingRsvp.answer == RsvpAnswer.GOING)
     return [(user, rsvp) for user, rsvp in db.session.execute(query)]
+
+
+# --- the meeting pages (helper "web") ----------------------------------------------------------
+
+
+def upcoming_in_my_groups(
+    viewer: Viewer, now: datetime, limit: int = 50
+) -> list[MeetingOccurrence]:
+    """Like :func:`upcoming`, kept to the boards ``viewer`` is a member of and the meetings
+    they answered going, maybe or waiting (one query)."""
+    from sqlalchemy import or_
+
+    from forum.models import BoardMembership, MembershipStatus
+
+    if viewer.id is None:
+        return []
+    member_of = select(BoardMembership.board_id).where(
+        BoardMembership.user_id == viewer.id, BoardMembership.status == MembershipStatus.MEMBER
+    )
+    answered = select(MeetingRsvp.occurrence_id).where(
+        MeetingRsvp.user_id == viewer.id, MeetingRsvp.answer != RsvpAnswer.NOT_GOING
+    )
+    query = (
+        _readable_occurrences(viewer)
+        .where(
+            MeetingOccurrence.ends_at > now,
+            or_(Meeting.board_id.in_(member_of), MeetingOccurrence.id.in_(answered)),
+        )
+        .order_by(MeetingOccurrence.starts_at, MeetingOccurrence.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def next_of_series(meeting: Meeting, now: datetime, limit: int = 10) -> list[MeetingOccurrence]:
+    """The next occurrences of a series the viewer may see (checked by the caller), cancelled
+    ones included, soonest first (one query)."""
+    return list(
+        db.session.scalars(
+            select(MeetingOccurrence)
+            .where(MeetingOccurrence.meeting_id == meeting.id, MeetingOccurrence.ends_at > now)
+            .order_by(MeetingOccurrence.starts_at, MeetingOccurrence.id)
+            .limit(limit)
+        )
+    )
+
+
+def waiting_position(rsvp: MeetingRsvp) -> int:
+    """A person's place on an occurrence's waiting list, from 1 (one query)."""
+    ahead = db.session.scalar(
+        select(func.count())
+        .select_from(MeetingRsvp)
+        .where(
+            MeetingRsvp.occurrence_id == rsvp.occurrence_id,
+            MeetingRsvp.answer == RsvpAnswer.WAITING,
+            (MeetingRsvp.answered_at < rsvp.answered_at)
+            | ((MeetingRsvp.answered_at == rsvp.answered_at) & (MeetingRsvp.id < rsvp.id)),
+        )
+    )
+    return (ahead or 0) + 1

@@ -168,6 +168,7 @@ def register_web(app: Flask) -> None:
     from forum.web.groups.views import bp as groups_bp
     from forum.web.health.views import bp as health_bp
     from forum.web.language.views import bp as language_bp
+    from forum.web.meetings.views import bp as meetings_bp
     from forum.web.messages.views import bp as messages_bp
     from forum.web.moderation.views import bp as moderation_bp
     from forum.web.notifications.views import bp as notifications_bp
@@ -197,6 +198,7 @@ def register_web(app: Flask) -> None:
         search_bp,
         preview_bp,
         language_bp,
+        meetings_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -16,6 +16,7 @@ from forum.web.boards.forms import NewThreadForm
 from forum.web.forms import form_status, show_service_error
 from forum.web.groups.forms import JoinForm, LeaveForm
 from forum.web.limits import per_member, previewing
+from forum.web.meetings.views import board_section
 from forum.web.newcomer import is_first_post, note_first_post
 from forum.web.pages import agreement_redirect, board_page, crisis_or
 
@@ -43,7 +44,13 @@ def board(board_id: int):  # noqa: ANN201
     )
     return board_page(
         board,
-        render_template("boards/board.html", board=board, page=page, leave_form=LeaveForm()),
+        render_template(
+            "boards/board.html",
+            board=board,
+            page=page,
+            leave_form=LeaveForm(),
+            **board_section(board),
+        ),
     )
 
 

@@ -1,0 +1,4 @@
+"""A group's meetings on the web: the upcoming list, a board's meetings, a meeting's page,
+scheduling and changing a series, answers (going / maybe / not going) and facilitators'
+controls. The rules live in :mod:`forum.policy.meetings`, the reads in
+:mod:`forum.meeting_queries`, the changes in :mod:`forum.services.meetings`."""
