@@ -138,6 +138,11 @@ class MeetingOccurrence(db.Model):
     attendance_recorded_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )
+    #: Last change of this row (moved, cancelled, restored, retimed with its series): with the
+    #: series' own ``updated_at`` it gives calendar files their SEQUENCE (``services.calendars``).
+    updated_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime(), default=utcnow, onupdate=utcnow
+    )
 
     meeting: Mapped[Meeting] = relationship(back_populates="occurrences")
 

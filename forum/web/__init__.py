@@ -164,6 +164,7 @@ def register_web(app: Flask) -> None:
     from forum.web.admin.views import bp as admin_bp
     from forum.web.auth.views import bp as auth_bp
     from forum.web.boards.views import bp as boards_bp
+    from forum.web.calendar.views import bp as calendar_bp
     from forum.web.directory.views import bp as directory_bp
     from forum.web.groups.views import bp as groups_bp
     from forum.web.health.views import bp as health_bp
@@ -199,6 +200,7 @@ def register_web(app: Flask) -> None:
         preview_bp,
         language_bp,
         meetings_bp,
+        calendar_bp,
     ):
         app.register_blueprint(blueprint)
 
