@@ -183,6 +183,59 @@ def send_digests() -> None:
     click.echo(f"Queued {digests} digest(s); sent {sent} e-mail(s).")
 
 
+@click.command("tick")
+@click.option(
+    "--every",
+    type=click.FloatRange(min=1),
+    default=None,
+    help="Run a pass every N seconds until stopped (a service); without it, one pass (cron).",
+)
+@click.option(
+    "--job",
+    "names",
+    multiple=True,
+    help="Run only this job (repeatable); the others wait for their next pass.",
+)
+@with_appcontext
+def tick(every: float | None, names: tuple[str, ...]) -> None:
+    """Run the timed work that is due: meeting reminders, queued e-mail, digests, retention,
+    meeting series. From cron every minute, or as a service with --every 60; several
+    machines may run it at once (each job is leased in the database, so nothing runs twice)."""
+    import logging
+    import signal
+    import sys
+
+    from flask import current_app
+
+    from forum import scheduler
+
+    unknown = [name for name in names if name not in scheduler.JOBS]
+    if unknown:
+        _fail(f"No timed job called {unknown[0]!r}. Jobs: {', '.join(scheduler.JOBS)}.")
+    if every is not None:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+        click.echo(f"Running the timed work every {every:g} seconds (Ctrl+C stops it).")
+        app = current_app._get_current_object()
+        # systemd and `make run` stop it with SIGTERM: finish cleanly (a job's lease is given
+        # back on the way out) rather than die mid-job.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        try:
+            scheduler.run_forever(app, every, names=list(names) or None)
+        except KeyboardInterrupt:
+            click.echo("Stopped the timed work.")
+        return
+    outcomes = scheduler.tick(names=list(names) or None)
+    for outcome in outcomes:
+        if outcome.status == "done":
+            click.echo(f"{outcome.name}: done")
+        elif outcome.status == "failed":
+            click.echo(f"{outcome.name}: FAILED (see the log)")
+    if not any(outcome.status != "skipped" for outcome in outcomes):
+        click.echo("Nothing was due.")
+    if any(outcome.status == "failed" for outcome in outcomes):
+        raise SystemExit(1)
+
+
 @click.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the site already has accounts.")
 @with_appcontext
@@ -212,6 +265,7 @@ def register_cli(app: Flask) -> None:
         add_member,
         purge,
         send_digests,
+        tick,
         seed_demo,
         bench_seed,
         backup,

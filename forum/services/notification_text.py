@@ -9,7 +9,10 @@ policy, so that what the reader sees is what is true *now*:
   under their current name;
 - a thread's title appears only while the post is visible (or the reader's own and not deleted)
   and its thread readable by the reader; otherwise the sentence without a title is used;
-- a conversation's subject appears only while the reader is still in the conversation.
+- a conversation's subject appears only while the reader is still in the conversation;
+- a meeting's title and time appear only while the reader may read its board (a member who
+  left a private group reads "a meeting of one of your groups"); its time is written in the
+  reader's own time zone, with the meeting's own beside it when they differ.
 
 Use :func:`render_all` for a list (a fixed number of queries however long it is) and
 :func:`render` for one.
@@ -19,23 +22,31 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel.dates import get_timezone_location
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from forum import policy
 from forum.extensions import db
+from forum.i18n import DEFAULT_LANGUAGE, _date_patterns
 from forum.models import Board, Conversation, Notification, Participant, Post, PostStatus, User
+from forum.models.meetings import Meeting, MeetingOccurrence
 from forum.models.posts import Thread
 from forum.policy import Viewer
+from forum.policy.meetings import can_see
 from forum.stored_texts import shown
 
 #: Words a facilitator wrote to the recipient, kept in ``params`` (erasure clears them).
 FREE_TEXT = ("reason", "message", "note")
 #: Kinds that tell of a new post, and may carry a few of its words in e-mail.
 ACTIVITY_KINDS = ("mention", "reply", "watched", "new_thread")
+#: Kinds about a meeting (``Notification.occurrence_id``).
+MEETING_KINDS = ("meeting_reminder", "meeting_changed", "meeting_cancelled", "meeting_place_free")
 
 
 @dataclass
@@ -48,6 +59,8 @@ class Known:
     actors: dict[int, User] = field(default_factory=dict)
     #: Subjects of the conversations the reader is still in.
     subjects: dict[int, str] = field(default_factory=dict)
+    #: Meetings' occurrences, each with its meeting and board.
+    occurrences: dict[int, MeetingOccurrence] = field(default_factory=dict)
 
     def post(self, notification: Notification) -> Post | None:
         return self.posts.get(notification.post_id) if notification.post_id else None
@@ -60,7 +73,7 @@ class Known:
 
 
 def load(notifications: Iterable[Notification], viewer: Viewer | None = None) -> Known:
-    """What the sentences refer to, in four queries at most; ``viewer`` is the recipient
+    """What the sentences refer to, in five queries at most; ``viewer`` is the recipient
     (found from the first notification when not given)."""
     notifications = list(notifications)
     if viewer is None:
@@ -97,6 +110,14 @@ def load(notifications: Iterable[Notification], viewer: Viewer | None = None) ->
             )
         )
         known.subjects = {row.id: row.subject for row in rows}
+    occurrence_ids = {n.occurrence_id for n in notifications if n.occurrence_id is not None}
+    if occurrence_ids:
+        occurrences = db.session.scalars(
+            select(MeetingOccurrence)
+            .options(joinedload(MeetingOccurrence.meeting).joinedload(Meeting.board))
+            .where(MeetingOccurrence.id.in_(occurrence_ids))
+        )
+        known.occurrences = {occurrence.id: occurrence for occurrence in occurrences}
     return known
 
 
@@ -150,6 +171,55 @@ def actor_name(notification: Notification, known: Known) -> str:
 
 def _params(notification: Notification) -> dict:
     return notification.params or {}
+
+
+def meeting_shown(notification: Notification, known: Known) -> MeetingOccurrence | None:
+    """The meeting's occurrence, if the reader may see the meeting now (may read its board)."""
+    if notification.occurrence_id is None:
+        return None
+    occurrence = known.occurrences.get(notification.occurrence_id)
+    if occurrence is None or not can_see(known.viewer, occurrence.meeting):
+        return None
+    return occurrence
+
+
+def _zone(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def meeting_time(occurrence: MeetingOccurrence, viewer: Viewer) -> str:
+    """When the meeting starts, in the reader's time zone and the current language; the
+    meeting's own time and zone beside it when they differ ("8 Dec 2026, 19:00 (13:00, United
+    States (New York) Time)"). Written without a request: e-mail is written from the scheduler."""
+    language = str(get_locale() or DEFAULT_LANGUAGE)
+    locale, patterns = _date_patterns(language)
+    starts = occurrence.starts_at
+    if starts.tzinfo is None:
+        starts = starts.replace(tzinfo=UTC)
+
+    def written(value: datetime, with_day: bool = True) -> str:
+        time = patterns["time"].apply(value, locale)
+        if not with_day:
+            return time
+        day = patterns["day"].apply(value, locale)
+        return str(patterns["joined"]).replace("{1}", day).replace("{0}", time)
+
+    reader_zone = _zone(viewer.user.timezone if viewer.user is not None else None)
+    meeting_zone = _zone(occurrence.meeting.timezone)
+    theirs = starts.astimezone(reader_zone)
+    there = starts.astimezone(meeting_zone)
+    text = written(theirs)
+    if theirs.utcoffset() == there.utcoffset():  # the same clock (Paris and Berlin)
+        return text
+    return _(
+        "%(time)s (%(meeting_time)s, %(zone)s)",
+        time=text,
+        meeting_time=written(there, with_day=there.date() != theirs.date()),
+        zone=get_timezone_location(meeting_zone, locale=locale),
+    )
 
 
 # --- the sentences ----------------------------------------------------------------------------
@@ -396,6 +466,50 @@ def _membership_role(n: Notification, known: Known) -> str:
     return _("You are now a member of %(board)s.", board=board)
 
 
+def _meeting_reminder(n: Notification, known: Known) -> str:
+    occurrence = meeting_shown(n, known)
+    if occurrence is None:
+        return _("Reminder: a meeting of one of your groups is coming up.")
+    return _(
+        "Reminder: “%(title)s” is on %(when)s.",
+        title=occurrence.meeting.title,
+        when=meeting_time(occurrence, known.viewer),
+    )
+
+
+def _meeting_changed(n: Notification, known: Known) -> str:
+    occurrence = meeting_shown(n, known)
+    if occurrence is None:
+        return _("A meeting of one of your groups has a new time.")
+    return _(
+        "“%(title)s” has a new time: %(when)s.",
+        title=occurrence.meeting.title,
+        when=meeting_time(occurrence, known.viewer),
+    )
+
+
+def _meeting_cancelled(n: Notification, known: Known) -> str:
+    occurrence = meeting_shown(n, known)
+    if occurrence is None:
+        return _("A meeting of one of your groups was cancelled.")
+    return _(
+        "“%(title)s” on %(when)s was cancelled.",
+        title=occurrence.meeting.title,
+        when=meeting_time(occurrence, known.viewer),
+    )
+
+
+def _meeting_place_free(n: Notification, known: Known) -> str:
+    occurrence = meeting_shown(n, known)
+    if occurrence is None:
+        return _("A place came free at a meeting of one of your groups: you are now going.")
+    return _(
+        "A place came free: you are now going to “%(title)s” on %(when)s.",
+        title=occurrence.meeting.title,
+        when=meeting_time(occurrence, known.viewer),
+    )
+
+
 _WRITERS = {
     "message": _message,
     "facilitator_message": _facilitator_message,
@@ -410,4 +524,8 @@ _WRITERS = {
     "membership_declined": _membership_declined,
     "membership_invited": _membership_invited,
     "membership_role": _membership_role,
+    "meeting_reminder": _meeting_reminder,
+    "meeting_changed": _meeting_changed,
+    "meeting_cancelled": _meeting_cancelled,
+    "meeting_place_free": _meeting_place_free,
 }

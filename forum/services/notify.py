@@ -25,6 +25,26 @@ PRIVATE_BOARD_LINE = N_(
 PRIVATE_MESSAGE_LINE = N_(
     "You have a new private message. For your privacy this e-mail does not include it."
 )
+#: What an e-mail says of a meeting of a board that keeps its words out of e-mail: no title,
+#: description, place or time.
+PRIVATE_MEETING_LINES = {
+    "meeting_reminder": N_(
+        "You have a meeting coming up in one of your groups. For the group's privacy this "
+        "e-mail does not say which; sign in to see it."
+    ),
+    "meeting_changed": N_(
+        "A meeting of one of your groups has a new time. For the group's privacy this e-mail "
+        "does not say which; sign in to see it."
+    ),
+    "meeting_cancelled": N_(
+        "A meeting of one of your groups was cancelled. For the group's privacy this e-mail "
+        "does not say which; sign in to see it."
+    ),
+    "meeting_place_free": N_(
+        "A place came free for you at a meeting of one of your groups: you are now going. For "
+        "the group's privacy this e-mail does not say which; sign in to see it."
+    ),
+}
 
 
 def _subject(kind: str, site: str) -> str:
@@ -41,6 +61,14 @@ def _subject(kind: str, site: str) -> str:
         return _("%(site)s: a new private message", site=site)
     if kind == "report_outcome":
         return _("%(site)s: the outcome of your report", site=site)
+    if kind == "meeting_reminder":
+        return _("%(site)s: a reminder of a meeting", site=site)
+    if kind == "meeting_changed":
+        return _("%(site)s: a meeting has a new time", site=site)
+    if kind == "meeting_cancelled":
+        return _("%(site)s: a meeting was cancelled", site=site)
+    if kind == "meeting_place_free":
+        return _("%(site)s: a place came free for you", site=site)
     return _("%(site)s: a new notification", site=site)
 
 
@@ -97,8 +125,27 @@ def mail_for(notification: Notification) -> tuple[str, str]:
         and notification_text.post_readable(notification, known)
     ):
         line += "\n\n" + _("“%(excerpt)s”", excerpt=excerpt(post.html, 300))
+    line += _meeting_place(notification, known)
     subject = _subject(notification.kind, current_app.config["SITE_NAME"])
-    return subject, line + "\n\n" + _("Open it: %(url)s", url=target_url(notification))
+    return subject, line + "\n\n" + _("Open it: %(url)s", url=target_url(notification, known))
+
+
+def _meeting_place(notification: Notification, known: notification_text.Known) -> str:
+    """Where an in-person meeting is held, for a reminder or a change to someone who may read
+    its board, of a board whose words may go by e-mail. Never an online meeting's link: that is
+    shown on the meeting's page, to people going, from shortly before it starts."""
+    from forum.policy.meetings import mail_may_describe
+
+    if notification.kind not in ("meeting_reminder", "meeting_changed", "meeting_place_free"):
+        return ""
+    occurrence = notification_text.meeting_shown(notification, known)
+    if occurrence is None or not mail_may_describe(occurrence.meeting.board):
+        return ""
+    meeting = occurrence.meeting
+    if not meeting.place:
+        return ""
+    where = ", ".join(part for part in (meeting.place, meeting.address) if part)
+    return "\n\n" + _("Where: %(place)s", place=where)
 
 
 def email_line(notification: Notification, known: notification_text.Known | None = None) -> str:
@@ -115,12 +162,22 @@ def email_line(notification: Notification, known: notification_text.Known | None
             )
         return _(PRIVATE_MESSAGE_LINE)
     board = known.board(notification)
+    if notification.kind in PRIVATE_MEETING_LINES:
+        from forum.policy.meetings import mail_may_describe
+
+        if board is None or not mail_may_describe(board):
+            return _(PRIVATE_MEETING_LINES[notification.kind])
+        return notification_text.sentence(notification, known)
     if board is not None and board.email_without_text:
         return _(PRIVATE_BOARD_LINE)
     return notification_text.sentence(notification, known)
 
 
-def target_url(notification: Notification) -> str:
+def target_url(notification: Notification, known: notification_text.Known | None = None) -> str:
+    """Where the notification leads: a meeting's page (while the reader may see it; the
+    notifications page otherwise), the conversation, the post, the board."""
+    if notification.occurrence_id is not None:
+        return _meeting_url(notification, known)
     if notification.conversation_id is not None:
         endpoint, args = "messages.conversation", {"conversation_id": notification.conversation_id}
     elif notification.post_id is not None:
@@ -130,6 +187,19 @@ def target_url(notification: Notification) -> str:
     else:
         endpoint, args = "notifications.index", {}
     return url_for(endpoint, **args, _external=True)
+
+
+def _meeting_url(notification: Notification, known: notification_text.Known | None) -> str:
+    known = known or notification_text.load([notification])
+    occurrence = notification_text.meeting_shown(notification, known)
+    if occurrence is None or "meetings.occurrence" not in current_app.view_functions:
+        return url_for("notifications.index", _external=True)
+    return url_for(
+        "meetings.occurrence",
+        meeting_id=occurrence.meeting_id,
+        occurrence_id=occurrence.id,
+        _external=True,
+    )
 
 
 def mark_read(user: User, notification_id: int) -> None:

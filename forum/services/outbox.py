@@ -244,6 +244,7 @@ def send_digests(now: datetime | None = None) -> int:
     their last; returns how many were queued. Only notifications the member may still read, and
     has not read yet, are included."""
     from forum import queries
+    from forum.services import reminders
 
     now = now or utcnow()
     queued = 0
@@ -259,6 +260,9 @@ def send_digests(now: datetime | None = None) -> int:
             for item in queries.notifications_for(Viewer(member), limit=100)
             if item.read_at is None and since < item.created_at <= now
         ]
+        # A reminder of a meeting that has started by now is no news in a digest.
+        past = reminders.started_reminders(items, now)
+        items = [item for item in items if item.id not in past]
         member.digest_sent_until = now
         if items and queue_digest(member, items) is not None:
             queued += 1
