@@ -10,12 +10,18 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import abort
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from forum.extensions import db
 from forum.models import Board, User
-from forum.models.meetings import Meeting, MeetingOccurrence, MeetingRsvp, RsvpAnswer
+from forum.models.meetings import (
+    Meeting,
+    MeetingMode,
+    MeetingOccurrence,
+    MeetingRsvp,
+    RsvpAnswer,
+)
 from forum.policy import Viewer
 from forum.policy.meetings import readable_meetings
 
@@ -198,3 +204,125 @@ def waiting_position(rsvp: MeetingRsvp) -> int:
         )
     )
     return (ahead or 0) + 1
+
+
+# --- "Find groups" (helper "find") ------------------------------------------------------------
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _findable_series(
+    viewer: Viewer,
+    now: datetime,
+    *,
+    mode: MeetingMode | None = None,
+    country: str | None = None,
+    language: str | None = None,
+    words: str | None = None,
+    professionally_led: bool | None = None,
+) -> list[ColumnElement[bool]]:
+    """The conditions on Meeting (joined to Board) of the series "Find groups" may list."""
+    rules: list[ColumnElement[bool]] = [
+        readable_meetings(viewer),
+        Board.archived.is_(False),
+        Meeting.cancelled_at.is_(None),
+    ]
+    if mode is not None:
+        rules.append(Meeting.mode == mode)
+    if country:
+        # Meetings in that country, and online meetings (open to people anywhere).
+        rules.append(or_(Meeting.country == country, Meeting.mode == MeetingMode.ONLINE))
+    if language:
+        rules.append(Meeting.language == language)
+    if professionally_led is not None:
+        rules.append(Meeting.professionally_led.is_(professionally_led))
+    if words and words.strip():
+        pattern = _like(words.strip())
+        rules.append(
+            or_(
+                Meeting.title.ilike(pattern, escape="\\"),
+                Meeting.description.ilike(pattern, escape="\\"),
+                Board.name.ilike(pattern, escape="\\"),
+            )
+        )
+    return rules
+
+
+def find_series(
+    viewer: Viewer,
+    now: datetime,
+    *,
+    mode: MeetingMode | None = None,
+    country: str | None = None,
+    language: str | None = None,
+    words: str | None = None,
+    professionally_led: bool | None = None,
+    limit: int = 30,
+) -> list[MeetingOccurrence]:
+    """One row per meeting series that ``viewer`` may see and that matches every filter given:
+    its next occurrence not cancelled and not yet ended (with its meeting and board loaded),
+    soonest first. Cancelled series, and series with nothing ahead, are left out. One query
+    whatever the number of meetings.
+
+    ``country`` finds the in-person meetings held in that country and every online meeting.
+    """
+    rules = _findable_series(
+        viewer,
+        now,
+        mode=mode,
+        country=country,
+        language=language,
+        words=words,
+        professionally_led=professionally_led,
+    )
+    ranked = (
+        select(
+            MeetingOccurrence.id.label("occurrence_id"),
+            func.row_number()
+            .over(
+                partition_by=MeetingOccurrence.meeting_id,
+                order_by=(MeetingOccurrence.starts_at, MeetingOccurrence.id),
+            )
+            .label("rank"),
+        )
+        .join(MeetingOccurrence.meeting)
+        .join(Meeting.board)
+        .where(
+            *rules,
+            MeetingOccurrence.ends_at > now,
+            MeetingOccurrence.cancelled_at.is_(None),
+        )
+        .subquery()
+    )
+    query = (
+        _readable_occurrences(viewer)
+        .join(ranked, ranked.c.occurrence_id == MeetingOccurrence.id)
+        .where(ranked.c.rank == 1)
+        .order_by(MeetingOccurrence.starts_at, MeetingOccurrence.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def languages_of_findable_series(viewer: Viewer, now: datetime) -> set[str]:
+    """The languages of the series ``viewer`` could find (so a filter never offers a language
+    only an unreadable group meets in). One query."""
+    query = (
+        select(Meeting.language)
+        .join(Meeting.board)
+        .where(
+            *_findable_series(viewer, now),
+            select(MeetingOccurrence.id)
+            .where(
+                MeetingOccurrence.meeting_id == Meeting.id,
+                MeetingOccurrence.ends_at > now,
+                MeetingOccurrence.cancelled_at.is_(None),
+            )
+            .exists(),
+        )
+        .distinct()
+    )
+    return set(db.session.scalars(query))

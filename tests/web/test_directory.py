@@ -40,14 +40,14 @@ def text(response) -> str:
 def names_found(client, query: str = "") -> list[str]:
     response = client.get(f"/groups{query}")
     assert response.status_code == 200, text(response)
-    found = re.findall(r'<h2 id="group-\d+-name">(.*?)</h2>', response.get_data(as_text=True))
+    found = re.findall(r'<h3 id="group-\d+-name">(.*?)</h3>', response.get_data(as_text=True))
     return [html.unescape(name) for name in found]
 
 
 def card(page: str, name: str) -> str:
     """The article of the group called ``name`` on an (unescaped) page."""
     for article in re.findall(r'<article class="support-group".*?</article>', page, re.S):
-        if f">{name}</h2>" in article:
+        if f">{name}</h3>" in article:
             return article
     raise AssertionError(f"{name} is not on the page")
 
@@ -76,10 +76,11 @@ FORM = {
 def test_everyone_finds_the_page_from_the_main_navigation(app, client, member_client):
     for who in (app.test_client(), member_client):
         page = who.get("/").get_data(as_text=True)
-        assert '<a href="/groups">Groups outside Kindred</a>' in page
+        assert '<a href="/groups">Find groups</a>' in page
     response = client.get("/groups")
     assert response.status_code == 200
-    assert "<h1>Support groups outside Kindred</h1>" in response.get_data(as_text=True)
+    assert "<h1>Find groups</h1>" in response.get_data(as_text=True)
+    assert '<h2 id="results-heading">Groups outside Kindred</h2>' in response.get_data(as_text=True)
 
 
 def test_a_group_shows_everything_a_person_needs(app, client):

@@ -72,7 +72,15 @@ class GroupFilterForm(FlaskForm):
         default="",
     )
     language = SelectField(_l("Language"), choices=lambda: [ANY, *_languages()], default="")
-    cancer_type = SelectField(_l("Cancer type"), choices=[ANY, *_choices(CANCER_TYPES)], default="")
+    cancer_type = SelectField(
+        _l("Cancer type"),
+        description=_l(
+            "Only for the groups outside: our own groups' meetings are listed whatever the "
+            "cancer type."
+        ),
+        choices=[ANY, *_choices(CANCER_TYPES)],
+        default="",
+    )
 
 
 class SupportGroupForm(FlaskForm):

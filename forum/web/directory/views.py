@@ -1,17 +1,20 @@
-"""Support groups outside Kindred (a directory): public search, and the admins' pages."""
+""" "Find groups": our own groups' meetings and a directory of support groups outside Kindred
+(public search), and the admins' pages for that directory."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from forum import policy
+from forum import meeting_queries, policy
 from forum.countries import COUNTRIES
 from forum.models import SupportGroup
+from forum.models.types import utcnow
 from forum.policy import Action
 from forum.services import ServiceError, directory
 from forum.vocabulary import CANCER_TYPES, LANGUAGES, labels, unpack
@@ -22,10 +25,13 @@ from forum.web.directory.forms import (
     SupportGroupForm,
     language_filter_choices,
 )
+from forum.web.directory.meetings import REPEATS, MeetingFilters, meeting_url, reader_zone, when
 from forum.web.forms import form_status, show_service_error
 
 bp = Blueprint("directory", __name__)
 
+#: How many of our own groups' meetings the page lists (each series once, by its next date).
+MEETINGS_SHOWN = 30
 FILTERS = ("q", "meeting_format", "led_by", "country", "language", "cancer_type")
 #: What the templates need to show a group's codes as words.
 LABELS = {
@@ -51,12 +57,16 @@ def admins_only(view: Callable) -> Callable:
 
 @bp.get("/groups")
 def index():  # noqa: ANN201
+    """ "Find groups": our own groups' meetings the viewer may see, and the outside directory,
+    through one set of filters."""
+    viewer, now = current_viewer(), utcnow()
     form = GroupFilterForm(formdata=request.args)
     form.language.choices = language_filter_choices(
-        directory.languages_in_use(), request.args.get("language")
+        directory.languages_in_use() | meeting_queries.languages_of_findable_series(viewer, now),
+        request.args.get("language"),
     )
     filters = {name: request.args[name] for name in FILTERS if request.args.get(name)}
-    page = None
+    page = meetings = None
     if form.validate():
         try:
             page = directory.search(
@@ -70,8 +80,29 @@ def index():  # noqa: ANN201
             )
         except ServiceError as error:
             show_service_error(form, error)
+        else:
+            wanted = MeetingFilters.from_directory(
+                form.q.data,
+                form.meeting_format.data,
+                form.led_by.data,
+                form.country.data,
+                form.language.data,
+            )
+            meetings = meeting_queries.find_series(
+                viewer, now, **asdict(wanted), limit=MEETINGS_SHOWN
+            )
     return render_template(
-        "directory/index.html", form=form, page=page, filters=filters, **LABELS
+        "directory/index.html",
+        form=form,
+        page=page,
+        meetings=meetings,
+        meetings_shown=MEETINGS_SHOWN,
+        filters=filters,
+        when=when,
+        meeting_url=meeting_url,
+        reader_zone=reader_zone,
+        repeats=REPEATS,
+        **LABELS,
     ), form_status(form)
 
 
