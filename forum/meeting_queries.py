@@ -11,7 +11,7 @@ from datetime import datetime
 
 from flask import abort
 from sqlalchemy import ColumnElement, case, func, or_, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager
 
 from forum.extensions import db
 from forum.models import Board, User
@@ -86,9 +86,9 @@ def get_meeting_or_404(viewer: Viewer, meeting_id: int) -> Meeting:
 
 def get_occurrence_or_404(viewer: Viewer, meeting_id: int, occurrence_id: int) -> MeetingOccurrence:
     occurrence = db.session.scalars(
-        _readable_occurrences(viewer)
-        .options(joinedload(MeetingOccurrence.meeting).joinedload(Meeting.board))
-        .where(MeetingOccurrence.id == occurrence_id, Meeting.id == meeting_id)
+        _readable_occurrences(viewer).where(
+            MeetingOccurrence.id == occurrence_id, Meeting.id == meeting_id
+        )
     ).first()
     if occurrence is None:
         abort(404)

@@ -17,9 +17,10 @@ file again (or both a file and the feed) updates the meeting instead of doubling
 Times are written with TZID = the meeting's own zone, with a VTIMEZONE for each zone used, so
 "19:00 in Berlin" stays 19:00 in Berlin across daylight-saving changes in every app.
 
-**SEQUENCE** is the number of seconds between the series' creation and the latest change of the
-series or of that occurrence: it grows with every change (a move, a cancellation, a restored
-meeting, a new title), so an app keeps the newest copy. DTSTAMP is when the file was made.
+**SEQUENCE** is the number of seconds (rounded up) between the series' creation and the latest
+change of the series or of that occurrence: it grows with every change (a move, a cancellation,
+a restored meeting, a new title), so an app keeps the newest copy. DTSTAMP is when the file was
+made.
 
 **Privacy.**
 
@@ -40,6 +41,7 @@ meeting, a new title), so an app keeps the newest copy. DTSTAMP is when the file
 
 from __future__ import annotations
 
+import math
 import secrets
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
@@ -139,7 +141,7 @@ def uid(occurrence: MeetingOccurrence, host: str) -> str:
 def sequence(occurrence: MeetingOccurrence) -> int:
     meeting = occurrence.meeting
     changed = max(meeting.updated_at, occurrence.updated_at or meeting.updated_at)
-    return max(0, int((changed - meeting.created_at).total_seconds()))
+    return max(0, math.ceil((changed - meeting.created_at).total_seconds()))
 
 
 def _event(occurrence: MeetingOccurrence, stamp: datetime, describe: bool) -> Event:

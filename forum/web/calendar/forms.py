@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from forum.i18n import lazy_gettext as _l
@@ -30,6 +31,6 @@ class CalendarAddressForm(FlaskForm):
 class ReminderForm(FlaskForm):
     reminders = CheckboxesField(
         _l("Remind me before each meeting I am going to"),
-        choices=[(str(minutes), label) for minutes, label in REMINDER_CHOICES.items()],
+        choices=[SelectChoice(str(minutes), label) for minutes, label in REMINDER_CHOICES.items()],
     )
     save_reminders = SubmitField(_l("Save reminder times"))
