@@ -46,7 +46,10 @@ run: venv translations
 	$(BIN)/flask --app forum db upgrade
 	$(BIN)/flask --app forum seed-demo --if-empty
 	@echo "Kindred is starting on http://$(HOST):$(PORT) (Ctrl+C stops it)"
-	$(BIN)/flask --app forum run --host $(HOST) --port $(PORT)
+	@# The timed work (reminders, e-mail, digests, retention) runs beside the server, as in
+	@# production, and stops with it (forum/scheduler.py).
+	$(BIN)/flask --app forum tick --every 60 & TICK=$$!; trap 'kill $$TICK 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/flask --app forum run --host $(HOST) --port $(PORT)
 
 # The whole suite on SQLite, then on PostgreSQL too when FORUM_TEST_DATABASE_URL is set.
 test: venv translations browser

@@ -114,9 +114,14 @@ def extend_meeting_series(now: datetime) -> int:
 
 @job("meeting_reminders", MINUTE)
 def meeting_reminders(now: datetime) -> int:
-    from forum.services import reminders
+    """Reminders whose time has come; their e-mail goes at once (another scheduler may be
+    running ``deliver_mail`` just now, before these were written)."""
+    from forum.services import outbox, reminders
 
-    return reminders.send_due(now)
+    sent = reminders.send_due(now)
+    if sent:
+        outbox.deliver_pending()
+    return sent
 
 
 @job("digests", HOUR)
