@@ -561,7 +561,8 @@ class Probe:
     """One GET request. ``fake`` is the same request about an id that does not exist; ``scope``
     says whose visibility decides whether the real one must be indistinguishable from it:
     ("board", vis) — the board is listed; ("thread", vis, name); ("post", vis, name);
-    ("report", vis) — a report about the board's content, for its moderators."""
+    ("report", vis) — a report about the board's content, for its moderators;
+    ("meeting", vis) — a meeting of the board, for its readers."""
 
     endpoint: str
     url: str
@@ -577,6 +578,8 @@ def may_see_scope(viewer: str, scope: tuple) -> bool:
         return may_see_thread(viewer, vis, rest[0])
     if kind == "report":
         return _moderates(viewer, vis)
+    if kind == "meeting":
+        return _reads(viewer, vis)
     return may_see_post(viewer, vis, rest[0])
 
 
@@ -708,6 +711,61 @@ def _searches(world: World, vis: Visibility) -> list[Probe]:
     ]
 
 
+def _meeting_route(
+    endpoint: str, suffix: str = "", names: tuple[str, ...] = MEETING_SERIES
+) -> Builder:
+    """A page of each of the board's meeting series: ``/meetings/<id><suffix>``."""
+
+    def build(world: World, vis: Visibility) -> list[Probe]:
+        series = world.boards[vis].meetings
+        return [
+            Probe(
+                endpoint,
+                f"/meetings/{series[name]}{suffix}",
+                f"/meetings/{FAKE_ID}{suffix}",
+                ("meeting", vis),
+            )
+            for name in names
+        ]
+
+    return build
+
+
+def _occurrence_route(
+    endpoint: str, suffix: str = "", names: tuple[str, ...] = MEETING_OCCURRENCES
+) -> Builder:
+    """A page of each of the board's meetings: ``/meetings/<series>/<occurrence><suffix>``, and
+    the same asked with another board's series (it must not be found there either)."""
+
+    def build(world: World, vis: Visibility) -> list[Probe]:
+        here = world.boards[vis]
+        probes = []
+        for name in names:
+            meeting_id, occurrence_id = here.occurrences[name]
+            probes.append(
+                Probe(
+                    endpoint,
+                    f"/meetings/{meeting_id}/{occurrence_id}{suffix}",
+                    f"/meetings/{meeting_id}/{FAKE_ID}{suffix}",
+                    ("meeting", vis),
+                )
+            )
+        public = world.boards[PUBLIC].meetings["online"]
+        if vis != PUBLIC:
+            _meeting_id, occurrence_id = here.occurrences["open"]
+            probes.append(
+                Probe(
+                    endpoint,
+                    f"/meetings/{public}/{occurrence_id}{suffix}",
+                    f"/meetings/{public}/{FAKE_ID}{suffix}",
+                    ("meeting", vis),
+                )
+            )
+        return probes
+
+    return build
+
+
 def _edit_category(world: World, vis: Visibility) -> list[Probe]:
     return [Probe("admin.edit_category", f"/admin/categories/{world.category_id}")]
 
@@ -816,10 +874,42 @@ ROUTES: dict[str, Route] = {
     # the viewer's own pages, forms and messages: no board content
     "admin.new_category": _site("account", "admin.new_category", "/admin/categories/new"),
     "admin.edit_category": Route("account", _edit_category, site_wide=True),
-    # the "Find groups" directory: public information kept by admins, no board content
+    # "Find groups": the outside directory, and our own groups' meetings the viewer may read
     "directory.index": _site(
-        "account", "directory.index", "/groups", "/groups?q=group&meeting_format=online&page=2"
+        "content",
+        "directory.index",
+        "/groups",
+        "/groups?q=group&meeting_format=online&page=2",
+        "/groups?q=marker&meeting_format=online&language=en",
+        "/groups?q=marker&meeting_format=in_person&country=DE",
+        f"/groups?q={TAG}&led_by=professionals",
     ),
+    # meetings (DESIGN §7): the board's section, its list, each series and each meeting
+    "meetings.upcoming": _site("content", "meetings.upcoming", "/meetings"),
+    "meetings.board_meetings": Route(
+        "content", _board_route("meetings.board_meetings", "/meetings")
+    ),
+    "meetings.schedule": Route("content", _board_route("meetings.schedule", "/meetings/new")),
+    "meetings.meeting": Route("content", _meeting_route("meetings.meeting")),
+    "meetings.edit": Route("content", _meeting_route("meetings.edit", "/edit", ("online",))),
+    "meetings.cancel_series": Route(
+        "content", _meeting_route("meetings.cancel_series", "/cancel", ("inperson",))
+    ),
+    "meetings.occurrence": Route("content", _occurrence_route("meetings.occurrence")),
+    "meetings.move": Route("content", _occurrence_route("meetings.move", "/move", ("later",))),
+    "meetings.attendance": Route(
+        "content", _occurrence_route("meetings.attendance", "/attendance", ("inperson",))
+    ),
+    # calendar files: as confidential as the pages; each viewer's own feed is read by
+    # test_leak_matrix's check_calendar_feed (a token that is nobody's finds nothing)
+    "calendar.series_ics": Route("content", _meeting_route("calendar.series_ics", ".ics")),
+    "calendar.occurrence_ics": Route(
+        "content", _occurrence_route("calendar.occurrence_ics", ".ics")
+    ),
+    "calendar.feed": _site(
+        "content", "calendar.feed", "/calendar/not-a-real-token.ics", f"/calendar/{TAG}.ics"
+    ),
+    "calendar.settings": _site("account", "calendar.settings", "/account/meetings"),
     "directory.admin_list": _site("account", "directory.admin_list", "/admin/groups"),
     "directory.new_group": _site("account", "directory.new_group", "/admin/groups/new"),
     "directory.edit_group": _site(

@@ -24,6 +24,7 @@ from email import message_from_bytes
 from pathlib import Path
 from urllib.parse import unquote
 
+import icalendar
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -31,6 +32,7 @@ from sqlalchemy import select
 from forum import policy
 from forum.extensions import db
 from forum.models import Board, EmailFrequency, Post, PostStatus, Thread, User, Visibility
+from forum.models.meetings import Meeting, MeetingOccurrence
 from forum.policy import Action, Viewer
 from forum.services import boards
 from tests.conftest import PASSWORD, login
@@ -42,6 +44,7 @@ from tests.web.leak_fixtures import (
     EXPECTED_LIST,
     EXPECTED_READ,
     FAKE_ID,
+    LINK_HOLDERS,
     MODERATORS,
     ROUTES,
     TAG,
@@ -50,6 +53,7 @@ from tests.web.leak_fixtures import (
     Probe,
     World,
     build_world,
+    calendar_token,
     forbidden_markers,
     marker,
     may_see_post,
@@ -653,6 +657,151 @@ def check_export(matrix: Matrix) -> int:
     return 1
 
 
+# --- meetings ---------------------------------------------------------------------------------
+
+#: What of a meeting an e-mail about a board that keeps its words out of e-mail never carries.
+MEETING_WORDS = ("meettitle", "meetdesc", "placetitle", "meetplace", "meetaddress", "meetlink")
+
+
+def check_meetings(matrix: Matrix, world: World, vis: Visibility) -> int:
+    """Readers find the board's meetings on its page, its meetings list and each meeting's page;
+    the link only where it may be shown (the member going, once it opened; not for the next
+    meeting, whose link has not opened yet); the address for members; every name going for the
+    board's facilitators, the names shown to the group for its members. Those who may not read
+    the board get what a meeting that does not exist gets (``same_as_missing``)."""
+    viewer, here = matrix.viewer, world.boards[vis]
+    reads = vis in EXPECTED_READ[viewer]
+    moderates = reads and viewer in MODERATORS
+    m = here.marker
+    checks = 0
+    series, occurrences = here.meetings, here.occurrences
+
+    def page(url: str) -> str:
+        response = matrix.get(url)
+        nonlocal checks
+        checks += expect(
+            matrix,
+            (response.status_code == 200) == reads,
+            f"{url} answers {response.status_code} to {viewer} (reads={reads})",
+        )
+        return response.get_data(as_text=True)
+
+    board_page = matrix.text(f"/b/{here.board_id}")
+    listing = page(f"/b/{here.board_id}/meetings")
+    online = page(f"/meetings/{series['online']}")
+    opened = page("/meetings/{}/{}".format(*occurrences["open"]))
+    later = page("/meetings/{}/{}".format(*occurrences["later"]))
+    in_person = page("/meetings/{}/{}".format(*occurrences["inperson"]))
+    if not reads:
+        return checks
+    for where, text, kinds in (
+        (f"/b/{here.board_id}", board_page, ("meettitle",)),
+        (f"/b/{here.board_id}/meetings", listing, ("meettitle", "placetitle")),
+        (f"/meetings/{series['online']}", online, ("meettitle", "meetdesc")),
+        ("the open meeting", opened, ("meettitle", "meetdesc")),
+        ("the in-person meeting", in_person, ("placetitle", "meetplace")),
+    ):
+        for kind in kinds:
+            checks += expect(matrix, m(kind) in text, f"{where} does not show {m(kind)}")
+    member = viewer != "guest"
+    checks += expect(
+        matrix,
+        (m("meetaddress") in in_person) == member,
+        f"the in-person meeting shows its address: {m('meetaddress') in in_person}, "
+        f"expected {member}",
+    )
+    going = viewer in LINK_HOLDERS or moderates
+    checks += expect(
+        matrix,
+        (m("meetlink") in opened) == going,
+        f"the open meeting shows its link: {m('meetlink') in opened}, expected {going}",
+    )
+    checks += expect(
+        matrix,
+        (m("meetlink") in later) == moderates,
+        f"the next meeting (link not open yet) shows its link: {m('meetlink') in later}, "
+        f"expected {moderates}",
+    )
+    for kind, shown in (("goername", moderates), ("showername", member)):
+        checks += expect(
+            matrix,
+            (m(kind) in opened) == shown,
+            f"the open meeting names {m(kind)}: {m(kind) in opened}, expected {shown}",
+        )
+    if viewer in ("member", "facilitator"):
+        upcoming = matrix.text("/meetings")
+        checks += expect(
+            matrix,
+            m("meettitle") in upcoming and m("placetitle") in upcoming,
+            f"/meetings does not list the meetings of {m('boardname')} to a member",
+        )
+    return checks
+
+
+def read_feed(matrix: Matrix, viewer: str) -> str | None:
+    """The viewer's own calendar feed, parsed as RFC 5545; kept with the documents scanned."""
+    response = matrix.client.get(f"/calendar/{calendar_token(viewer)}.ics")
+    if response.status_code != 200:
+        matrix.fail(f"the calendar feed of {viewer} answers {response.status_code}")
+        return None
+    text = response.get_data(as_text=True)
+    try:
+        icalendar.Calendar.from_ical(text)
+    except ValueError as error:
+        matrix.fail(f"the calendar feed of {viewer} is not iCalendar: {error}")
+    matrix.documents[f"calendar feed of {viewer}"] = text
+    return text
+
+
+def check_calendar_feed(matrix: Matrix, world: World) -> int:
+    """A member's private feed holds exactly the meetings of boards they may read now (the
+    scan checks the others are absent), never a name of who is going."""
+    viewer = matrix.viewer
+    if viewer == "guest":
+        return 0
+    text = read_feed(matrix, viewer)
+    if text is None:
+        return 1
+    checks = 0
+    unfolded = text.replace("\r\n ", "").replace("\n ", "")
+    for vis in EXPECTED_READ[viewer]:
+        here = world.boards[vis]
+        checks += expect(
+            matrix,
+            here.marker("meettitle") in unfolded and here.marker("placetitle") in unfolded,
+            f"the calendar feed of {viewer} lacks the meetings of {here.marker('boardname')}",
+        )
+    for vis in Visibility:
+        for kind in ("goername", "showername"):
+            checks += expect(
+                matrix,
+                marker(vis, kind) not in unfolded,
+                f"the calendar feed of {viewer} names {marker(vis, kind)}",
+            )
+    return checks
+
+
+def check_meeting_mail(matrix: Matrix, world: World) -> int:
+    """E-mail about a board that keeps its words out of e-mail says nothing of its meetings."""
+    checks = 0
+    quiet = [
+        here
+        for here in world.boards.values()
+        if here.vis in (Visibility.PRIVATE, Visibility.HIDDEN)
+    ]
+    for label, text in matrix.documents.items():
+        if not label.startswith("e-mail"):
+            continue
+        for here in quiet:
+            for kind in MEETING_WORDS:
+                checks += expect(
+                    matrix,
+                    here.marker(kind) not in text,
+                    f"{label} carries {here.marker(kind)} (its board keeps words out of e-mail)",
+                )
+    return checks
+
+
 # --- the matrix ---------------------------------------------------------------------------------
 
 
@@ -668,8 +817,10 @@ def test_no_route_leaks_a_board_to_a_viewer_who_may_not_read_it(app, world, vis,
     checks = matrix.same_as_missing(probes)
     checks += check_board(matrix, world, vis)
     checks += check_counts(matrix, world, vis)
+    checks += check_meetings(matrix, world, vis)
     if vis == Visibility.PUBLIC:
         checks += check_unread(matrix) + check_mail(matrix, world, app) + check_export(matrix)
+        checks += check_calendar_feed(matrix, world) + check_meeting_mail(matrix, world)
     checks += matrix.scan(forbidden_markers(viewer, {v: v for v in Visibility}))
     assert not matrix.failures, (
         f"{len(matrix.failures)} of {checks} checks failed over {len(probes)} requests:\n"
@@ -686,7 +837,7 @@ def test_every_get_route_is_classified_and_probed(app, world):
     stale = sorted(ROUTES.keys() - get_endpoints)
     assert not missing, f"GET routes missing from the leak matrix's ROUTES table: {missing}"
     assert not stale, f"ROUTES names endpoints that are not GET routes: {stale}"
-    for model in (Board, Thread, Post):
+    for model in (Board, Thread, Post, Meeting, MeetingOccurrence):
         assert db.session.get(model, FAKE_ID) is None, f"{model.__name__} {FAKE_ID} exists"
     adapter = app.url_map.bind("kindred.test")
     for vis in Visibility:
