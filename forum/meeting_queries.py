@@ -86,7 +86,7 @@ def get_meeting_or_404(viewer: Viewer, meeting_id: int) -> Meeting:
 
 def get_occurrence_or_404(viewer: Viewer, meeting_id: int, occurrence_id: int) -> MeetingOccurrence:
     occurrence = db.session.scalars(
-        _readable_occurrences(viewer).where(
+        _readable_occurrences(viewer).where(  # the meeting and board come with it (contains_eager)
             MeetingOccurrence.id == occurrence_id, Meeting.id == meeting_id
         )
     ).first()

@@ -136,8 +136,8 @@ class MeetingForm(FlaskForm):
     mode = RadioField(
         _l("Where"),
         choices=[
-            (MeetingMode.ONLINE.value, _l("Online")),
-            (MeetingMode.IN_PERSON.value, _l("In person")),
+            SelectChoice(MeetingMode.ONLINE.value, _l("Online")),
+            SelectChoice(MeetingMode.IN_PERSON.value, _l("In person")),
         ],
         default=MeetingMode.ONLINE.value,
         validators=[InputRequired(_l("Say whether the meeting is online or in person."))],
@@ -179,19 +179,19 @@ class MeetingForm(FlaskForm):
     recurrence = RadioField(
         _l("Repeats"),
         choices=[
-            (Recurrence.NONE.value, _l("Does not repeat")),
-            (Recurrence.WEEKLY.value, _l("Every week")),
-            (Recurrence.FORTNIGHTLY.value, _l("Every other week")),
-            (Recurrence.MONTHLY.value, _l("Monthly on the same weekday")),
+            SelectChoice(Recurrence.NONE.value, _l("Does not repeat")),
+            SelectChoice(Recurrence.WEEKLY.value, _l("Every week")),
+            SelectChoice(Recurrence.FORTNIGHTLY.value, _l("Every other week")),
+            SelectChoice(Recurrence.MONTHLY.value, _l("Monthly on the same weekday")),
         ],
         default=Recurrence.NONE.value,
     )
     series_end = RadioField(
         _l("The series ends"),
         choices=[
-            ("never", _l("Never (until cancelled)")),
-            ("date", _l("On a date")),
-            ("count", _l("After a number of meetings")),
+            SelectChoice("never", _l("Never (until cancelled)")),
+            SelectChoice("date", _l("On a date")),
+            SelectChoice("count", _l("After a number of meetings")),
         ],
         default="never",
     )
@@ -217,7 +217,7 @@ class MeetingForm(FlaskForm):
             self.timezone.data = zone
         self.recurrence.choices = [
             *self.recurrence.choices[:3],
-            (Recurrence.MONTHLY.value, monthly_label(self.day.data)),
+            SelectChoice(Recurrence.MONTHLY.value, monthly_label(self.day.data)),
         ]
 
     def fill(self, meeting: Meeting) -> None:
@@ -243,7 +243,9 @@ class MeetingForm(FlaskForm):
         self.repeat_until.data = meeting.repeat_until
         self.repeat_count.data = meeting.repeat_count
         self.professionally_led.data = meeting.professionally_led
-        self.recurrence.choices[3] = (Recurrence.MONTHLY.value, monthly_label(self.day.data))
+        self.recurrence.choices[3] = SelectChoice(
+            Recurrence.MONTHLY.value, monthly_label(self.day.data)
+        )
 
     def validate(self, extra_validators: dict | None = None) -> bool:
         """The fields' own checks, then those that compare fields (no early stop, so every

@@ -102,12 +102,14 @@ def _span(starts: datetime, ends: datetime, zone: str, with_day: bool = True) ->
     return _("%(day)s, %(times)s", day=_day(start, locale), times=times)
 
 
+@bp.app_template_global()
 def zone_city(zone: str) -> str:
     if zone == "UTC":
         return _("UTC")
     return get_timezone_location(zone, locale=_locale(), return_city=True)
 
 
+@bp.app_template_global()
 def meeting_when(occurrence: MeetingOccurrence, with_day: bool = True) -> Markup:
     """When a meeting is, in the reader's zone, and in the meeting's own zone beside it when
     that reads differently ("(Berlin time: …)")."""
@@ -138,6 +140,7 @@ def by_day(occurrences: list[MeetingOccurrence]) -> list[tuple[str, list[Meeting
     return [(day_heading(day), list(items)) for day, items in groupby(occurrences, key=local_day)]
 
 
+@bp.app_template_global()
 def calendar_url(endpoint: str, **values: int) -> str | None:
     """A link to the calendar helper's files, when that part of the site is there."""
     if endpoint not in current_app.view_functions:
@@ -145,6 +148,7 @@ def calendar_url(endpoint: str, **values: int) -> str | None:
     return url_for(endpoint, **values)
 
 
+@bp.app_template_global()
 def answer_words(answer: RsvpAnswer | None) -> str:
     return (
         {
@@ -158,10 +162,12 @@ def answer_words(answer: RsvpAnswer | None) -> str:
     )
 
 
+@bp.app_template_global()
 def meeting_language(code: str) -> str:
     return str(LANGUAGES.get(code, code))
 
 
+@bp.app_template_global()
 def repeat_words(meeting: Meeting) -> str:
     """ "Every week, 10 meetings" and the like."""
     how = {
@@ -178,17 +184,6 @@ def repeat_words(meeting: Meeting) -> str:
     if meeting.repeat_count:
         return _("%(how)s, %(num)d meetings", how=how, num=meeting.repeat_count)
     return _("%(how)s, until cancelled", how=how)
-
-
-@bp.app_context_processor
-def meeting_helpers() -> dict:
-    return {
-        "meeting_when": meeting_when,
-        "answer_words": answer_words,
-        "calendar_url": calendar_url,
-        "meeting_language": meeting_language,
-        "repeat_words": repeat_words,
-    }
 
 
 # --- loading and checking ----------------------------------------------------------------------
@@ -323,11 +318,16 @@ def edit(meeting_id: int):  # noqa: ANN201
     if request.method == "GET":
         form.fill(meeting)
     if form.validate_on_submit():
+        places_before = meeting.capacity
         try:
             meetings.update(current_user, meeting, form.details(), now=utcnow())
         except MeetingError as error:
             _show_error(form, error)
         else:
+            if meeting.capacity != places_before and (
+                meeting.capacity is None or (places_before or 0) < meeting.capacity
+            ):
+                meetings.set_capacity(meeting, meeting.capacity)  # the waiting lists move up
             db.session.commit()
             flash(
                 _(
@@ -482,7 +482,7 @@ def move(meeting_id: int, occurrence_id: int):  # noqa: ANN201
             occurrence=found,
             meeting=found.meeting,
             form=form,
-            zone_city=zone_city(found.meeting.timezone),
+            city=zone_city(found.meeting.timezone),
         ),
         form_status(form),
     )
