@@ -72,6 +72,7 @@ PRODID = "-//Kindred//Meetings//EN"
 #: What a feed holds, around the moment it is fetched.
 FEED_PAST = timedelta(days=30)
 FEED_AHEAD = timedelta(days=366)
+FEED_REFRESH = timedelta(hours=1)
 #: The reminder times a member may choose, in minutes before the start, with their labels.
 REMINDER_CHOICES: dict[int, object] = {
     15: _l("15 minutes before"),
@@ -103,7 +104,11 @@ def feed(user: User, now: datetime | None = None) -> Calendar:
     viewer = Viewer(user)
     occurrences = meeting_queries.between(viewer, now - FEED_PAST, now + FEED_AHEAD)
     with speaking_to(user.locale):
-        return _calendar(viewer, occurrences, describe=False, name=_("Meetings of my groups"))
+        calendar = _calendar(viewer, occurrences, describe=False, name=_("Meetings of my groups"))
+    # Ask apps to fetch it again within the hour (REFRESH-INTERVAL; Outlook reads the X- one).
+    calendar.refresh_interval = FEED_REFRESH
+    calendar.add("X-PUBLISHED-TTL", FEED_REFRESH)
+    return calendar
 
 
 def _calendar(

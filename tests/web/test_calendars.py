@@ -424,6 +424,7 @@ def test_the_feed_headers_and_its_window(client, admin, member, board):
     assert response.headers["X-Robots-Tag"] == "noindex"
     assert {str(e["SUMMARY"]) for e in feed.events} == {"Tuesday circle"}
     assert str(feed["NAME"]) == "Meetings of my groups"
+    assert feed.refresh_interval == timedelta(hours=1)
 
 
 def test_the_feed_costs_a_fixed_number_of_queries(client, admin, member, board):

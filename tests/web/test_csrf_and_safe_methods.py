@@ -161,6 +161,7 @@ def world(app: Flask, make_user, category) -> World:
     member.email_notifications = EmailFrequency.DAILY
     db.session.commit()
     notification_of = {role: note.id for role, note in notes.items()}
+    meeting, calendar_token = _meeting(admin, public, member)
     return World(
         ids={
             "board_id": public.id,
@@ -177,6 +178,9 @@ def world(app: Flask, make_user, category) -> World:
             "group_id": group.id,
             "membership_id": request.id,
             "user_id": sam.id,
+            "meeting_id": meeting.id,
+            "occurrence_id": meeting.occurrences[0].id,
+            "calendar_token": calendar_token,
         },
         usernames={"member": member.username, "admin": admin.username, "other": sam.username},
         notification_of=notification_of,
@@ -186,6 +190,31 @@ def world(app: Flask, make_user, category) -> World:
             accounts.create_user("newbie", "newbie@example.org", PASSWORD, confirmed=False)
         ),
     )
+
+
+def _meeting(admin, board, member):  # noqa: ANN001, ANN202
+    """A weekly online meeting of the public board, and the member's calendar feed token
+    (the meetings and calendar routes)."""
+    from datetime import datetime, timedelta
+
+    from forum.models.meetings import MeetingMode, Recurrence
+    from forum.models.types import utcnow
+    from forum.services import calendars, meetings
+
+    starts = (utcnow() + timedelta(days=3)).replace(tzinfo=None, minute=0, second=0)
+    details = meetings.MeetingDetails(
+        title="Tuesday circle",
+        timezone="UTC",
+        starts_local=datetime(starts.year, starts.month, starts.day, 19),
+        duration_minutes=60,
+        mode=MeetingMode.ONLINE,
+        link="https://meet.example/circle",
+        recurrence=Recurrence.WEEKLY,
+        repeat_count=3,
+    )
+    meeting = meetings.schedule(admin, board, details)
+    db.session.commit()
+    return meeting, calendars.new_calendar_token(member)
 
 
 # --- filling URL arguments ----------------------------------------------------------------------
@@ -227,6 +256,9 @@ ARGUMENTS: dict[tuple[str | None, str], Filler] = {
     ("static", "filename"): lambda world, role: "css/kindred.css",
     ("language.choose", "code"): lambda world, role: "de",
     ("admin.edit_crisis_resource", "country"): lambda world, role: "DE",
+    (None, "meeting_id"): _id("meeting_id"),
+    (None, "occurrence_id"): _id("occurrence_id"),
+    ("calendar.feed", "token"): _id("calendar_token"),
 }
 
 

@@ -89,7 +89,7 @@ def test_reminders_are_a_day_and_an_hour_before_until_the_member_chooses(member_
         re.findall(r'<input checked[^>]*value="(\d+)"|<input[^>]*value="(\d+)"[^>]*checked', page)
     )
     assert {a or b for a, b in ticked} == {"1440", "60"}
-    assert "<legend>Remind me before each meeting I am going to</legend>" in page
+    assert "<legend>When to remind me of a meeting</legend>" in page
     for label in ("15 minutes before", "1 hour before", "3 hours before", "1 day before"):
         assert label in page
     assert "2 days before" in page

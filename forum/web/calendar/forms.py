@@ -30,7 +30,7 @@ class CalendarAddressForm(FlaskForm):
 
 class ReminderForm(FlaskForm):
     reminders = CheckboxesField(
-        _l("Remind me before each meeting I am going to"),
+        _l("When to remind me of a meeting"),
         choices=[SelectChoice(str(minutes), label) for minutes, label in REMINDER_CHOICES.items()],
     )
     save_reminders = SubmitField(_l("Save reminder times"))
