@@ -209,13 +209,14 @@ def send_due(now: datetime | None = None) -> int:
             for minutes, stale in item.marks.items():
                 _mark(item, minutes, stale, now)
             if item.send is not None:
-                notify(
+                note = notify(
                     item.user_id,
                     KIND,
                     board_id=item.board_id,
                     occurrence_id=item.occurrence_id,
                     params={"minutes": item.send},
                 )
+                note.created_at = now
             db.session.commit()
         except (IntegrityError, _AlreadySent):
             db.session.rollback()  # sent by another scheduler: nothing of ours is kept
