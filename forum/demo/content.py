@@ -1710,3 +1710,106 @@ SUPPORT_GROUPS: list[dict] = [
         "website": "https://blutkrebs-kreis.example.org/",
     },
 ]
+
+#: Our own groups' meetings, dated from the day the demo is loaded: ``weekday`` (Monday is 0)
+#: and ``time`` in the meeting's zone, ``weeks_ahead`` after the next such day. ``answers``
+#: are (member, going / maybe / not_going, shows their name to the group) for the first date;
+#: "going" to a full meeting puts the member on its waiting list.
+MEETINGS: list[dict] = [
+    {
+        # A weekly online peer group, open to every signed-in member.
+        "board": "Treatment & side effects",
+        "organiser": "maria_facilitator",
+        "title": "Tuesday evening circle",
+        "description": (
+            "A relaxed hour and a half to talk about how treatment is going: side effects, "
+            "tiredness, the good days and the hard ones. Come when you can, leave when you "
+            "need to, and keep your camera off if you like.\n\n"
+            "Maria opens the call a few minutes early. The link appears on the meeting's page "
+            "for people going, half an hour before the start."
+        ),
+        "timezone": "Europe/London",
+        "weekday": 1,
+        "time": (19, 0),
+        "duration_minutes": 90,
+        "mode": "online",
+        "link": "https://meet.example.org/kindred-tuesday-evening-circle",
+        "recurrence": "weekly",
+        "answers": [
+            ("jen_survivor", "going", False),
+            ("dave_r", "going", False),
+            ("priya_k", "maybe", False),
+        ],
+    },
+    {
+        # A monthly in-person meeting in a public group: even guests find it.
+        "board": "Supporting someone with cancer",
+        "organiser": "kwame_facilitator",
+        "title": "Carers' coffee morning",
+        "description": (
+            "Coffee, cake and an easy chat with other people caring for someone with cancer. "
+            "No need to bring anything, or to say anything.\n\n"
+            "The community room is on the ground floor, with step-free access and a quiet "
+            "corner if you need a moment."
+        ),
+        "timezone": "Europe/London",
+        "weekday": 5,
+        "time": (10, 30),
+        "weeks_ahead": 1,
+        "duration_minutes": 120,
+        "mode": "in_person",
+        "place": "Community room, Riverside Library",
+        "address": "12 Quay Street, Bristol BS1 4DJ",
+        "country": "GB",
+        "recurrence": "monthly",
+        "repeat_count": 6,
+        "answers": [("linda_caregiver", "going", True), ("sam_daughter", "maybe", False)],
+    },
+    {
+        # A one-off session led by a professional, in the professionally led private circle:
+        # only the circle's members see it.
+        "board": "Bereavement circle",
+        "organiser": "kwame_facilitator",
+        "title": "Grief and the holidays: an evening with a bereavement counsellor",
+        "description": (
+            "Anna, a bereavement counsellor, joins the circle to talk about getting through "
+            "birthdays, anniversaries and the holidays after a loss, and to answer your "
+            "questions. You are welcome just to listen."
+        ),
+        "timezone": "Europe/London",
+        "weekday": 3,
+        "time": (18, 30),
+        "weeks_ahead": 1,
+        "duration_minutes": 75,
+        "mode": "online",
+        "link": "https://meet.example.org/kindred-bereavement-counsellor",
+        "professionally_led": True,
+        "answers": [("grace_m", "going", False), ("tom_b", "maybe", False)],
+    },
+    {
+        # A small workshop with a few places: the last one to say "going" waits for a place.
+        "board": "Life after treatment",
+        "organiser": "maria_facilitator",
+        "title": "Back to work: a small-group workshop",
+        "description": (
+            "Thinking about going back to work, or just gone back? Share what helped, what "
+            "you would say to your manager, and how to pace yourself. We keep it to three "
+            "people so everyone has time to talk; if it is full, join the waiting list and you "
+            "will be told when a place frees."
+        ),
+        "timezone": "Europe/London",
+        "weekday": 2,
+        "time": (18, 0),
+        "weeks_ahead": 1,
+        "duration_minutes": 60,
+        "mode": "online",
+        "link": "https://meet.example.org/kindred-back-to-work",
+        "capacity": 3,
+        "answers": [
+            ("jen_survivor", "going", False),
+            ("noor_h", "going", False),
+            ("dave_r", "going", False),
+            ("priya_k", "going", False),
+        ],
+    },
+]

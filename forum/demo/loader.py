@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import click
 from sqlalchemy import func, select
 
 from forum.extensions import db
-from forum.models import Category, Post, SupportGroup, Thread, User, Visibility
+from forum.models import Board, Category, Post, SupportGroup, Thread, User, Visibility
+from forum.models.meetings import MeetingMode, Recurrence, RsvpAnswer
+from forum.models.types import utcnow
 from forum.models.users import ConsentKind
-from forum.services import accounts, boards, directory, posting, profiles
+from forum.services import accounts, boards, directory, meetings, posting, profiles
 
 
 def site_is_empty() -> bool:
@@ -57,6 +61,48 @@ def add_support_groups() -> int:
     return added
 
 
+def first_day(today: date, weekday: int, weeks_ahead: int = 0) -> date:
+    """The next ``weekday`` after ``today`` (never today: a newcomer has time to answer), then
+    ``weeks_ahead`` weeks later."""
+    return today + timedelta(days=(weekday - today.weekday()) % 7 or 7, weeks=weeks_ahead)
+
+
+def add_meetings(
+    users: dict[str, User], boards_by_name: dict[str, Board], now: datetime | None = None
+) -> int:
+    """The demo groups' meetings, dated from ``now``, and some members' answers."""
+    from forum.demo.content import MEETINGS
+
+    now = now or utcnow()
+    for spec in MEETINGS:
+        today = now.astimezone(ZoneInfo(spec["timezone"])).date()
+        day = first_day(today, spec["weekday"], spec.get("weeks_ahead", 0))
+        details = meetings.MeetingDetails(
+            title=spec["title"],
+            description=spec["description"],
+            timezone=spec["timezone"],
+            starts_local=datetime.combine(day, time(*spec["time"])),
+            duration_minutes=spec["duration_minutes"],
+            mode=MeetingMode(spec["mode"]),
+            recurrence=Recurrence(spec.get("recurrence", "none")),
+            repeat_count=spec.get("repeat_count"),
+            link=spec.get("link", ""),
+            place=spec.get("place", ""),
+            address=spec.get("address", ""),
+            country=spec.get("country"),
+            capacity=spec.get("capacity"),
+            professionally_led=bool(spec.get("professionally_led")),
+        )
+        meeting = meetings.schedule(
+            users[spec["organiser"]], boards_by_name[spec["board"]], details, now
+        )
+        first = meeting.occurrences[0]
+        for username, answer, show_name in spec["answers"]:
+            meetings.answer(users[username], first, RsvpAnswer(answer), show_name, now)
+        db.session.commit()
+    return len(MEETINGS)
+
+
 def _fill_profile(user: User, spec: dict[str, Any]) -> None:
     """Journey details, shown to members as the spec says, and listed on "Find peers"."""
     shown = set(spec["shown"])
@@ -82,6 +128,7 @@ def load_demo() -> None:
     from forum.demo.content import CATEGORIES, DEMO_PASSWORD, USERS
 
     users: dict[str, User] = {}
+    boards_by_name: dict[str, Board] = {}
     for spec in USERS:
         users[spec["username"]] = accounts.create_user(
             spec["username"],
@@ -108,6 +155,7 @@ def load_demo() -> None:
                 noindex=board_spec.get("noindex"),
                 professionally_led=bool(board_spec.get("professionally_led")),
             )
+            boards_by_name[board.name] = board
             for username in board_spec.get("facilitators", []):
                 boards.add_member(board, users[username], facilitator=True)
             for username in board_spec.get("members", []):
@@ -124,11 +172,12 @@ def load_demo() -> None:
                 thread.pinned = bool(thread_spec.get("pinned"))
                 thread.locked = bool(thread_spec.get("locked"))
                 db.session.commit()
+    meeting_count = add_meetings(users, boards_by_name)
     groups = add_support_groups()
     click.echo(
         f"Loaded the demo community: {len(USERS)} people, "
         f"{sum(len(c['boards']) for c in CATEGORIES)} boards in {len(CATEGORIES)} categories, "
-        f"{groups} support groups in the directory."
+        f"{meeting_count} group meetings, {groups} support groups in the directory."
     )
 
 
