@@ -23,6 +23,7 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
@@ -44,9 +45,12 @@ from forum import create_app
 from forum.extensions import db
 from forum.models import Message, Notification, Visibility
 from forum.models.directory import LedBy, MeetingFormat
+from forum.models.meetings import MeetingMode, Recurrence, RsvpAnswer
 from forum.models.moderation import WatchedWordAction
+from forum.models.types import utcnow
 from forum.services import (
     directory,
+    meetings,
     membership,
     messaging,
     notify,
@@ -58,6 +62,7 @@ from forum.services import (
 from forum.web.hostile import MAX_ID, IdConverter
 from tests.conftest import PASSWORD, login
 
+WALKER_TOKEN = "walkerfeedtoken"
 HUGE_IDS = (str(2**63), str(2**64), str(10**30), "-1", str(2**31))
 NUL = "scan\x00ning"
 LONG = "x" * 100_000
@@ -110,6 +115,10 @@ ACTS_WITHOUT_INPUT = frozenset(
         "threads.email_on_answers",
         # The form's only field is a checkbox: any POST is a choice ("off" when left out).
         "admin.security",
+        # A meeting: cancel one, restore it, cancel the series (a confirmation button).
+        "meetings.cancel",
+        "meetings.restore",
+        "meetings.cancel_series",
     }
 )
 
@@ -150,6 +159,26 @@ def build_world(make_user, make_board) -> World:  # noqa: ANN001
     sanction = sanctions.warn(admin, other, "Be kind")
     notify.notify(walker.id, "reply", post_id=reply.id)
     word = watchwords.add("buy now", WatchedWordAction.BLOCK)
+    # A weekly meeting of the open board that the walker is going to; the walker's feed.
+    meeting = meetings.schedule(
+        admin,
+        public,
+        meetings.MeetingDetails(
+            title="Tuesday circle online",
+            timezone="Europe/Berlin",
+            starts_local=(utcnow() + timedelta(days=2)).replace(tzinfo=None, microsecond=0),
+            duration_minutes=60,
+            mode=MeetingMode.ONLINE,
+            link="https://meet.example/circle",
+            recurrence=Recurrence.WEEKLY,
+            repeat_count=3,
+            capacity=5,
+        ),
+    )
+    db.session.flush()
+    occurrence = meeting.occurrences[0]
+    meetings.answer(walker, occurrence, RsvpAnswer.GOING)
+    walker.calendar_token = WALKER_TOKEN
     group = directory.create(
         directory.GroupDetails(
             name="Tuesday circle",
@@ -175,6 +204,8 @@ def build_world(make_user, make_board) -> World:  # noqa: ANN001
         "sanction_id": str(sanction.id),
         "notification_id": str(notification.id),
         "item_id": str(public.id),
+        "meeting_id": str(meeting.id),
+        "occurrence_id": str(occurrence.id),
         "username": other.username,
         "token": "not-a-real-token",
         "code": "en",
@@ -186,6 +217,8 @@ def build_world(make_user, make_board) -> World:  # noqa: ANN001
         ("admin.move", "kind"): "boards",
         ("messages.file", "action"): "archive",
         ("profiles.relationship", "action"): "block",
+        # the walker's own calendar feed (another token finds nothing: 404)
+        ("calendar.feed", "token"): WALKER_TOKEN,
     }
     return World(fillers, by_endpoint)
 
