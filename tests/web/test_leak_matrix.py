@@ -44,6 +44,7 @@ from tests.web.leak_fixtures import (
     EXPECTED_LIST,
     EXPECTED_READ,
     FAKE_ID,
+    GOING_BEFORE_LEAVING,
     LINK_HOLDERS,
     MODERATORS,
     ROUTES,
@@ -665,9 +666,9 @@ MEETING_WORDS = ("meettitle", "meetdesc", "placetitle", "meetplace", "meetaddres
 
 def check_meetings(matrix: Matrix, world: World, vis: Visibility) -> int:
     """Readers find the board's meetings on its page, its meetings list and each meeting's page;
-    the link only where it may be shown (the member going, once it opened; not for the next
-    meeting, whose link has not opened yet); the address for members; every name going for the
-    board's facilitators, the names shown to the group for its members. Those who may not read
+    the link only where it may be shown (those going, once it opened; not for the next meeting,
+    whose link has not opened yet); its place and address; every name going for the board's
+    facilitators, the names shown to the group for its readers. Those who may not read
     the board get what a meeting that does not exist gets (``same_as_missing``)."""
     viewer, here = matrix.viewer, world.boards[vis]
     reads = vis in EXPECTED_READ[viewer]
@@ -703,14 +704,10 @@ def check_meetings(matrix: Matrix, world: World, vis: Visibility) -> int:
     ):
         for kind in kinds:
             checks += expect(matrix, m(kind) in text, f"{where} does not show {m(kind)}")
-    member = viewer != "guest"
     checks += expect(
-        matrix,
-        (m("meetaddress") in in_person) == member,
-        f"the in-person meeting shows its address: {m('meetaddress') in in_person}, "
-        f"expected {member}",
+        matrix, m("meetaddress") in in_person, f"the in-person meeting lacks {m('meetaddress')}"
     )
-    going = viewer in LINK_HOLDERS or moderates
+    going = viewer in (*LINK_HOLDERS, *GOING_BEFORE_LEAVING) or moderates
     checks += expect(
         matrix,
         (m("meetlink") in opened) == going,
@@ -722,7 +719,7 @@ def check_meetings(matrix: Matrix, world: World, vis: Visibility) -> int:
         f"the next meeting (link not open yet) shows its link: {m('meetlink') in later}, "
         f"expected {moderates}",
     )
-    for kind, shown in (("goername", moderates), ("showername", member)):
+    for kind, shown in (("goername", moderates), ("showername", True)):
         checks += expect(
             matrix,
             (m(kind) in opened) == shown,
@@ -926,6 +923,7 @@ def test_policy_checks_agree_with_query_filters_over_the_matrix(world):
 
 @pytest.mark.parametrize("viewer", ["guest", "signed_in"])
 def test_making_a_public_board_private_hides_it_everywhere_at_once(app, world, viewer):
+    """Its threads, posts and meetings (pages, calendar files, lists, the viewer's feed)."""
     public = world.boards[Visibility.PUBLIC]
     client = client_for(app, world, viewer)
     before = client.get(f"/t/{public.threads['main']}").get_data(as_text=True)
@@ -933,6 +931,11 @@ def test_making_a_public_board_private_hides_it_everywhere_at_once(app, world, v
     assert public.marker("notif") in client.get("/notifications").get_data(as_text=True) or (
         viewer == "guest"
     ), f"{viewer} is not notified of the public post to begin"
+    meeting_id, occurrence_id = public.occurrences["open"]
+    assert client.get(f"/meetings/{meeting_id}/{occurrence_id}").status_code == 200
+    if viewer != "guest":
+        feed = client.get(f"/calendar/{calendar_token(viewer)}.ics").get_data(as_text=True)
+        assert public.marker("meettitle") in feed, f"{viewer}'s feed lacks the public meeting"
 
     admin = db.session.get(User, world.user_ids["admin"])
     board = db.session.get(Board, public.board_id)
@@ -957,6 +960,26 @@ def test_making_a_public_board_private_hides_it_everywhere_at_once(app, world, v
             matrix,
             response.status_code == 404,
             f"/p/{pid} ({name}) answers {response.status_code} instead of 404",
+        )
+    # its meetings: their pages and calendar files are not found, no list or feed names them
+    for name, (meeting_id, occurrence_id) in public.occurrences.items():
+        for url in (
+            f"/meetings/{meeting_id}",
+            f"/meetings/{meeting_id}/{occurrence_id}",
+            f"/meetings/{meeting_id}/{occurrence_id}.ics",
+        ):
+            response = matrix.get(url)
+            checks += expect(
+                matrix,
+                response.status_code == 404,
+                f"{url} ({name} meeting) answers {response.status_code} instead of 404",
+            )
+    if viewer != "guest":
+        feed = read_feed(matrix, viewer) or ""
+        checks += expect(
+            matrix,
+            f"/meetings/{public.meetings['online']}/" not in feed.replace("\r\n ", ""),
+            f"the calendar feed of {viewer} still holds the meetings of the board made private",
         )
     checks += matrix.scan(forbidden)
     assert not matrix.failures, f"{len(matrix.failures)} of {checks} checks failed:\n" + "\n".join(
