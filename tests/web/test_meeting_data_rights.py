@@ -141,8 +141,12 @@ def test_erasing_a_member_takes_their_answers_and_frees_their_place(client, make
     ann.calendar_token = "anntokenqz"
     db.session.commit()
     ann_id, occurrence_id = ann.id, occurrence.id
+    feed = client.get("/calendar/anntokenqz.ics")
+    assert feed.status_code == 200 and "Small room" in feed.get_data(as_text=True)
 
     erasure.erase_account(ann, erase_posts=True)
+
+    assert client.get("/calendar/anntokenqz.ics").status_code == 404
 
     def count(model, **where) -> int:  # noqa: ANN001, ANN003
         return db.session.scalar(select(func.count()).select_from(model).filter_by(**where))
