@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import abort
-from sqlalchemy import ColumnElement, Select, case, func, or_, select
+from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from forum.extensions import db
@@ -326,17 +326,3 @@ def languages_of_findable_series(viewer: Viewer, now: datetime) -> set[str]:
         .distinct()
     )
     return set(db.session.scalars(query))
-
-
-# --- notifications (helper "matrix") -----------------------------------------------------------
-
-
-def readable_occurrence_ids(viewer: Viewer) -> Select[tuple[int]]:
-    """The ids of the occurrences ``viewer`` may see, as a subquery (a notification about a
-    meeting is listed and counted only while its board may be read)."""
-    return (
-        select(MeetingOccurrence.id)
-        .join(MeetingOccurrence.meeting)
-        .join(Meeting.board)
-        .where(readable_meetings(viewer))
-    )

@@ -369,10 +369,7 @@ def recent_posts_by(viewer: Viewer, author: User, limit: int = 20) -> list[Post]
 
 
 def _notification_select(viewer: Viewer) -> Select[Any]:
-    """A member's notifications, leaving out those about posts, conversations and meetings they
-    can no longer read."""
-    from forum.meeting_queries import readable_occurrence_ids
-
+    """A member's notifications, leaving out those about posts they can no longer read."""
     return (
         select(Notification)
         .outerjoin(Post, Notification.post_id == Post.id)
@@ -389,11 +386,6 @@ def _notification_select(viewer: Viewer) -> Select[Any]:
                 Notification.conversation_id.in_(
                     select(Conversation.id).where(conversations_of(viewer))
                 ),
-            ),
-            # about a meeting: only while its board may be read (as posts above)
-            or_(
-                Notification.occurrence_id.is_(None),
-                Notification.occurrence_id.in_(readable_occurrence_ids(viewer)),
             ),
         )
     )
