@@ -1001,3 +1001,32 @@ def test_a_meeting_never_moves_to_another_board(app, category):
     assert changed.title == f"Circle {MEETING} renamed"
     assert changed.board_id == world.board.id
     assert MEETING not in app.test_client().get(f"/b/{public.id}").get_data(as_text=True)
+
+
+def test_a_place_that_frees_up_skips_someone_who_left_the_group(app, category):
+    """The waiting list of a full meeting: the first in the queue was removed from the private
+    group since; when a place frees it goes to the next who may still read the group, and the
+    one removed is neither moved up nor told."""
+    world = build(app, category, Visibility.PRIVATE)
+    facilitator, meeting = with_meeting(world)
+    meeting.capacity = 1
+    first, second, third = (cast(world, "member") for _ in range(3))
+    occurrence = meeting.occurrences[0]
+    assert meeting_service.answer(first, occurrence, RsvpAnswer.GOING) == RsvpAnswer.GOING
+    assert meeting_service.answer(second, occurrence, RsvpAnswer.GOING) == RsvpAnswer.WAITING
+    assert meeting_service.answer(third, occurrence, RsvpAnswer.GOING) == RsvpAnswer.WAITING
+    db.session.commit()
+    membership.remove(facilitator, fresh(Board, world.board.id), fresh(User, second.id), False)
+    db.session.commit()
+
+    meeting_service.answer(fresh(User, first.id), occurrence, RsvpAnswer.NOT_GOING)
+    db.session.commit()
+
+    answers = {
+        rsvp.user_id: rsvp.answer
+        for rsvp in db.session.scalars(select(MeetingRsvp).filter_by(occurrence_id=occurrence.id))
+    }
+    assert answers[third.id] == RsvpAnswer.GOING
+    assert answers[second.id] == RsvpAnswer.WAITING
+    told = db.session.scalars(select(Notification).filter_by(kind="meeting_place_free")).all()
+    assert [n.user_id for n in told] == [third.id]
