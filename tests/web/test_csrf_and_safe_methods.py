@@ -41,11 +41,13 @@ from werkzeug.routing import Rule
 
 from forum.extensions import csrf, db
 from forum.models import EmailFrequency, Message, Participant, Visibility
+from forum.models.meetings import RsvpAnswer
 from forum.models.moderation import WatchedWordAction
 from forum.services import (
     accounts,
     boards,
     directory,
+    meetings,
     membership,
     messaging,
     notify,
@@ -101,6 +103,8 @@ PLAUSIBLE_FORM = {
     "consent_guidelines": "y",
     "email_frequency": "never",
     "submit": "1",
+    "answer": "going",
+    "count": "5",
 }
 
 
@@ -154,6 +158,8 @@ def world(app: Flask, make_user, category) -> World:
     group = directory.create(
         directory.GroupDetails(name="Local group", meeting_format="online", led_by="peers")
     )
+    meeting = meetings.schedule(admin, public, _meeting_details())
+    meetings.answer(member, meeting.occurrences[0], RsvpAnswer.GOING)
     notes = {
         role: notify.notify(user.id, "reply", post_id=reply.id)
         for role, user in (("guest", member), ("member", member), ("admin", admin))
@@ -161,7 +167,9 @@ def world(app: Flask, make_user, category) -> World:
     member.email_notifications = EmailFrequency.DAILY
     db.session.commit()
     notification_of = {role: note.id for role, note in notes.items()}
-    meeting, calendar_token = _meeting(admin, public, member)
+    from forum.services import calendars
+
+    calendar_token = calendars.new_calendar_token(member)  # the feed (calendar routes)
     return World(
         ids={
             "board_id": public.id,
@@ -192,29 +200,20 @@ def world(app: Flask, make_user, category) -> World:
     )
 
 
-def _meeting(admin, board, member):  # noqa: ANN001, ANN202
-    """A weekly online meeting of the public board, and the member's calendar feed token
-    (the meetings and calendar routes)."""
+def _meeting_details():  # noqa: ANN202
     from datetime import datetime, timedelta
 
-    from forum.models.meetings import MeetingMode, Recurrence
-    from forum.models.types import utcnow
-    from forum.services import calendars, meetings
+    from forum.models.meetings import MeetingMode
+    from forum.services.meetings import MeetingDetails
 
-    starts = (utcnow() + timedelta(days=3)).replace(tzinfo=None, minute=0, second=0)
-    details = meetings.MeetingDetails(
-        title="Tuesday circle",
-        timezone="UTC",
-        starts_local=datetime(starts.year, starts.month, starts.day, 19),
+    return MeetingDetails(
+        title="Weekly circle",
+        timezone="Europe/Berlin",
+        starts_local=(datetime.now() + timedelta(days=14)).replace(microsecond=0),
         duration_minutes=60,
         mode=MeetingMode.ONLINE,
         link="https://meet.example/circle",
-        recurrence=Recurrence.WEEKLY,
-        repeat_count=3,
     )
-    meeting = meetings.schedule(admin, board, details)
-    db.session.commit()
-    return meeting, calendars.new_calendar_token(member)
 
 
 # --- filling URL arguments ----------------------------------------------------------------------
@@ -240,6 +239,8 @@ ARGUMENTS: dict[tuple[str | None, str], Filler] = {
     (None, "group_id"): _id("group_id"),
     (None, "membership_id"): _id("membership_id"),
     (None, "user_id"): _id("user_id"),
+    (None, "meeting_id"): _id("meeting_id"),
+    (None, "occurrence_id"): _id("occurrence_id"),
     (None, "username"): lambda world, role: world.usernames["other"],
     (None, "notification_id"): lambda world, role: world.notification_of[role],
     ("groups.decide", "board_id"): _id("private_board_id"),
@@ -256,8 +257,6 @@ ARGUMENTS: dict[tuple[str | None, str], Filler] = {
     ("static", "filename"): lambda world, role: "css/kindred.css",
     ("language.choose", "code"): lambda world, role: "de",
     ("admin.edit_crisis_resource", "country"): lambda world, role: "DE",
-    (None, "meeting_id"): _id("meeting_id"),
-    (None, "occurrence_id"): _id("occurrence_id"),
     ("calendar.feed", "token"): _id("calendar_token"),
 }
 

@@ -598,3 +598,52 @@ def test_guests_get_404_for_a_members_boards_meeting(app, client, make_board, fa
 
 def test_the_main_menu_links_to_meetings(client):
     assert 'href="/meetings">Meetings</a>' in text(client.get("/"))
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"timezone": "Europe"},
+        {"timezone": "a" * 5000},
+        {"timezone": "../../etc/passwd"},
+        {"day": "2027-02-30"},
+        {"starts": "25:61"},
+        {"mode": "teleport"},
+        {"recurrence": "hourly"},
+        {"series_end": "sometimes"},
+        {"country": "ZZ", "mode": "in_person", "place": "Hall"},
+        {"language": "xx"},
+        {"capacity": "-5"},
+        {"capacity": "99999999999999999999"},
+        {"link_lead_minutes": "-1"},
+        {"link_lead_minutes": "1e9"},
+        {"series_end": "date", "repeat_until": "2200-01-01", "repeat_count": ""},
+        {"title": "x" * 5000},
+    ],
+)
+def test_hostile_values_on_the_form_are_refused_and_change_nothing(
+    app, board, facilitator, clock, changes
+):
+    fran = signed_in(app, facilitator)
+    response = fran.post(f"/b/{board.id}/meetings/new", data=form(**changes))
+    assert response.status_code == 422
+    assert "There is a problem" in text(response)
+    assert db.session.scalars(select(Meeting)).first() is None
+
+
+def test_hostile_values_when_moving_or_recording(app, board, facilitator, clock):
+    meeting = make_meeting(facilitator, board)
+    url = page_of(meeting.occurrences[0])
+    fran = signed_in(app, facilitator)
+    for data in ({"day": "9999-12-31", "starts": "23:59"}, {"day": "x", "starts": "y"}, {}):
+        assert fran.post(f"{url}/move", data=data).status_code == 422
+    clock.now = FIRST_START + timedelta(hours=2)
+    for data in (
+        {"count": "99999999999999"},
+        {"count": "many"},
+        {"count": "3", "note": "n" * 3000},
+    ):
+        assert fran.post(f"{url}/attendance", data=data).status_code == 422
+    db.session.expire_all()
+    occurrence = db.session.get(MeetingOccurrence, meeting.occurrences[0].id)
+    assert occurrence.attendance_count is None and not occurrence.moved

@@ -4,7 +4,9 @@ recording attendance, and the confirm buttons (CSRF only)."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import cache
 from urllib.parse import urlsplit
+from zoneinfo import available_timezones
 
 from babel import Locale
 from babel.dates import get_day_names
@@ -54,6 +56,14 @@ MOST_LEAD_MINUTES = 24 * 60
 #: The most places a meeting can offer (a large online session).
 MOST_PLACES = 100_000
 MOST_ATTENDANCE = 100_000
+#: The longest a series may run when it ends on a date (as long as the most meetings weekly).
+SERIES_SPAN = timedelta(weeks=MAX_OCCURRENCES)
+
+
+@cache
+def known_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
 
 NTH = {
     1: _l("Monthly on the first %(weekday)s"),
@@ -251,9 +261,17 @@ class MeetingForm(FlaskForm):
         """The fields' own checks, then those that compare fields (no early stop, so every
         problem is shown at once)."""
         valid = super().validate(extra_validators)
+        if self.timezone.data not in known_zones():
+            # The service checks too, but some names make zoneinfo fail in other ways.
+            self.timezone.errors = [_("Choose a time zone from the list.")]
+            valid = False
         starts, ends = self.starts.data, self.ends.data
         if starts is not None and ends is not None and ends <= starts and not self.ends.errors:
             self.ends.errors = [_("The meeting ends after it starts (on the same day).")]
+            valid = False
+        last, first = self.repeat_until.data, self.day.data
+        if last and first and last > first + SERIES_SPAN and not self.repeat_until.errors:
+            self.repeat_until.errors = [_("A series can last up to ten years.")]
             valid = False
         if self.recurrence.data != Recurrence.NONE.value:
             wanted = {"date": self.repeat_until, "count": self.repeat_count}

@@ -349,7 +349,7 @@ def edit(meeting_id: int):  # noqa: ANN201
 def cancel_series(meeting_id: int):  # noqa: ANN201
     meeting = _managed_meeting(meeting_id)
     form = ConfirmForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and meeting.cancelled_at is None:
         meetings.cancel_series(current_user, meeting, now=utcnow())
         db.session.commit()
         flash(_("The series is cancelled. Anyone going or maybe has been told."), "success")
