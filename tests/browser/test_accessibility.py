@@ -63,6 +63,7 @@ def pages(ids: dict) -> dict[str, tuple[str | None, str]]:
         "conversation": ("moira", f"/messages/{ids['conversation']}"),
         "profile": ("moira", "/u/fran"),
         "settings": ("moira", "/settings"),
+        "meeting-settings": ("moira", "/account/meetings"),
         "notifications": ("moira", "/notifications"),
         "search": ("moira", "/search?q=waiting"),
         "find-groups": (None, "/groups"),

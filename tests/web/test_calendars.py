@@ -9,9 +9,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_babel import gettext
 from icalendar import Calendar
 
 from forum.extensions import db
+from forum.i18n import speaking_to
 from forum.models import Board, User, Visibility
 from forum.models.meetings import Meeting, MeetingMode, Recurrence, RsvpAnswer
 from forum.models.types import utcnow
@@ -461,3 +463,19 @@ def test_the_sequence_grows_with_each_change(admin, board):
     meetings.restore(occurrence)
     db.session.commit()
     assert calendars.sequence(occurrence) >= cancelled
+
+
+def test_a_feed_is_written_in_its_holders_language_whatever_asks_for_it(client, admin, board):
+    """The calendar app that fetches the feed sends no member's language: the holder's own is
+    used (its words are translated with the rest of the site)."""
+    schedule(admin, board, repeat_count=1)
+    reader = admin
+    reader.locale = "de"
+    db.session.commit()
+    token = calendars.new_calendar_token(reader)
+    response = client.get(f"/calendar/{token}.ics", headers={"Accept-Language": "fr"})
+    feed = parsed(response)
+    assert [str(e["SUMMARY"]) for e in feed.events] == ["Tuesday circle"]
+    with speaking_to("de"):
+        expected = gettext("Meetings of my groups")
+    assert str(feed["NAME"]) == expected
