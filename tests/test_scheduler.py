@@ -300,3 +300,26 @@ def test_make_run_starts_the_scheduler_next_to_the_server():
     run = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
     assert "tick --every 60 &" in run
     assert "trap" in run and "kill" in run
+
+
+def test_a_job_whose_row_is_busy_is_left_for_the_next_pass(app, monkeypatch):
+    """SQLite: another scheduler's long job held the write lock past the busy timeout."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    count = Counting()
+    only_jobs(
+        monkeypatch,
+        scheduler.Job("busy", scheduler.MINUTE, count, scheduler.HOUR),
+        scheduler.Job("count", scheduler.MINUTE, count, scheduler.HOUR),
+    )
+    real_take = scheduler.take
+
+    def take(job, now, holder):  # noqa: ANN001, ANN202
+        if job.name == "busy":
+            raise OperationalError("UPDATE", {}, sqlite3.OperationalError("database is locked"))
+        return real_take(job, now, holder)
+
+    monkeypatch.setattr(scheduler, "take", take)
+    assert statuses(scheduler.tick(now=T, holder="a")) == {"busy": "skipped", "count": "done"}

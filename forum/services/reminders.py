@@ -62,7 +62,7 @@ def offsets_of(setting: str | None) -> list[int]:
 
 
 @dataclass
-class _Due:
+class DueReminder:
     occurrence_id: int
     board_id: int
     user_id: int
@@ -123,7 +123,7 @@ def _readers(users: Iterable[User]) -> dict[int, Viewer]:
     }
 
 
-def due(now: datetime) -> list[_Due]:
+def due(now: datetime) -> list[DueReminder]:
     """The reminders whose time has come (nothing is written)."""
     candidates = _candidates(now)
     if not candidates:
@@ -154,7 +154,7 @@ def due(now: datetime) -> list[_Due]:
             continue
         heard = [m for m in times if answered_at <= occurrence.starts_at - timedelta(minutes=m)]
         result.append(
-            _Due(
+            DueReminder(
                 occurrence_id=occurrence.id,
                 board_id=occurrence.meeting.board_id,
                 user_id=user.id,
@@ -170,7 +170,9 @@ class _AlreadySent(Exception):
     """Another scheduler sent this reminder first."""
 
 
-def _mark(item: _Due, minutes: int, stale: tuple[int, datetime] | None, now: datetime) -> None:
+def _mark(
+    item: DueReminder, minutes: int, stale: tuple[int, datetime] | None, now: datetime
+) -> None:
     if stale is None:
         db.session.add(
             MeetingReminderSent(

@@ -543,3 +543,24 @@ def test_meeting_notifications_of_every_kind_have_a_sentence_and_a_subject(
         subject, body = notify.mail_for(note)
         assert TITLE not in subject and "new notification" not in subject
         assert TITLE in body
+
+
+@pytest.mark.parametrize(
+    ("setting", "minutes"),
+    [
+        ("1440,60", [60, 1440]),
+        ("", []),
+        (" 30 , 30,10", [10, 30]),
+        ("0,-5,abc,99999999,15", [15]),  # nothing unreadable or beyond a week
+    ],
+)
+def test_reminder_times_are_read_leniently(setting, minutes):
+    assert reminder_service.offsets_of(setting) == minutes
+
+
+def test_a_member_banned_from_a_public_group_is_not_reminded(board, facilitator, member):
+    occurrence = schedule(facilitator, board)
+    say(member, occurrence, RsvpAnswer.GOING)
+    membership.remove(facilitator, board, member, ban=True)
+    run(STARTS - timedelta(hours=1))
+    assert reminders_of(member) == []
