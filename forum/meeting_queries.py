@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import abort
-from sqlalchemy import ColumnElement, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from forum.extensions import db
@@ -241,11 +241,15 @@ def _findable_series(
         rules.append(Meeting.professionally_led.is_(professionally_led))
     if words and words.strip():
         pattern = _like(words.strip())
+        # A description is searched as words are: not in a board kept out of search.
         rules.append(
             or_(
                 Meeting.title.ilike(pattern, escape="\\"),
-                Meeting.description.ilike(pattern, escape="\\"),
                 Board.name.ilike(pattern, escape="\\"),
+                and_(
+                    Board.exclude_from_search.is_(False),
+                    Meeting.description.ilike(pattern, escape="\\"),
+                ),
             )
         )
     return rules

@@ -214,6 +214,25 @@ def test_an_in_person_meeting_shows_its_place_and_country_and_a_badge_when_led_b
     assert '<span class="badge">Professionally led</span>' in found
 
 
+def test_a_meeting_with_few_places_says_how_many_are_left(
+    app, client, board, facilitator, make_user
+):
+    from forum.models.meetings import Meeting, RsvpAnswer
+
+    meeting_id = schedule(board, facilitator, "Small workshop", capacity=2)
+    schedule(board, facilitator, "Big circle")
+    occurrence = db.session.get(Meeting, meeting_id).occurrences[0]
+    assert "2 places left" in words(card(client, "Small workshop"))
+    meetings.answer(make_user("ann"), occurrence, RsvpAnswer.GOING)
+    db.session.commit()
+    assert "1 place left" in words(card(client, "Small workshop"))
+    meetings.answer(make_user("bob"), occurrence, RsvpAnswer.GOING)
+    meetings.answer(make_user("cyd"), occurrence, RsvpAnswer.GOING)  # waits
+    db.session.commit()
+    assert "Places Full, with a waiting list" in words(card(client, "Small workshop"))
+    assert "Places" not in words(card(client, "Big circle"))
+
+
 # --- filters ---------------------------------------------------------------------------------
 
 
@@ -278,6 +297,31 @@ def test_the_language_filter_offers_the_languages_of_meetings_too(app, client, t
     page = page_of(client).get_data(as_text=True)
     select = re.search(r'<select[^>]*name="language".*?</select>', page, re.S).group(0)
     assert sorted(re.findall(r'<option[^>]*value="([^"]*)"', select)) == ["", "de", "en"]
+
+
+def test_a_description_is_not_searched_in_a_board_kept_out_of_search(
+    app, client, board, make_board, facilitator
+):
+    hidden_words = make_board("Quiet board")
+    hidden_words.exclude_from_search = True
+    db.session.commit()
+    schedule(board, facilitator, "Open circle", description="We talk about fatigue.")
+    schedule(hidden_words, facilitator, "Quiet circle", description="We talk about fatigue.")
+    assert titles(client, "?q=fatigue") == ["Open circle"]
+    assert titles(client, "?q=quiet") == ["Quiet circle"]  # its title and group's name are
+
+
+def test_search_engines_are_told_to_stay_away_when_a_noindex_boards_meeting_is_listed(
+    app, client, board, make_board, facilitator
+):
+    schedule(board, facilitator, "Open circle")
+    assert "X-Robots-Tag" not in page_of(client).headers
+    quiet = make_board("Not indexed")
+    quiet.noindex = True
+    db.session.commit()
+    schedule(quiet, facilitator, "Unindexed circle")
+    assert page_of(client).headers["X-Robots-Tag"] == "noindex, nofollow, noarchive"
+    assert "X-Robots-Tag" not in page_of(client, "?q=open").headers
 
 
 # --- confidentiality ---------------------------------------------------------------------------

@@ -55,7 +55,7 @@ class GroupFilterForm(FlaskForm):
 
     q = StringField(
         _l("Words to look for"),
-        description=_l("In the group's name, town or description."),
+        description=_l("In the name, town or description of a group or meeting."),
         validators=[Optional(), Length(max=SEARCH_MAX)],
     )
     meeting_format = SelectField(

@@ -121,3 +121,10 @@ def meeting_url(meeting_id: int) -> str:
     if "meetings.meeting" in current_app.view_functions:
         return url_for("meetings.meeting", meeting_id=meeting_id)
     return f"{current_app.config.get('APPLICATION_ROOT', '/').rstrip('/')}/meetings/{meeting_id}"
+
+
+def upcoming_url() -> str | None:
+    """ "Upcoming meetings" (every date, not only each series' next), once that page is there."""
+    if "meetings.upcoming" in current_app.view_functions:
+        return url_for("meetings.upcoming")
+    return None

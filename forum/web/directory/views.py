@@ -7,13 +7,23 @@ from collections.abc import Callable
 from dataclasses import asdict
 from functools import wraps
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from forum import meeting_queries, policy
 from forum.countries import COUNTRIES
 from forum.models import SupportGroup
+from forum.models.meetings import RsvpAnswer
 from forum.models.types import utcnow
 from forum.policy import Action
 from forum.services import ServiceError, directory
@@ -25,8 +35,16 @@ from forum.web.directory.forms import (
     SupportGroupForm,
     language_filter_choices,
 )
-from forum.web.directory.meetings import REPEATS, MeetingFilters, meeting_url, reader_zone, when
+from forum.web.directory.meetings import (
+    REPEATS,
+    MeetingFilters,
+    meeting_url,
+    reader_zone,
+    upcoming_url,
+    when,
+)
 from forum.web.forms import form_status, show_service_error
+from forum.web.pages import ROBOTS_NOINDEX
 
 bp = Blueprint("directory", __name__)
 
@@ -67,6 +85,7 @@ def index():  # noqa: ANN201
     )
     filters = {name: request.args[name] for name in FILTERS if request.args.get(name)}
     page = meetings = None
+    answered: dict = {}
     if form.validate():
         try:
             page = directory.search(
@@ -91,19 +110,27 @@ def index():  # noqa: ANN201
             meetings = meeting_queries.find_series(
                 viewer, now, **asdict(wanted), limit=MEETINGS_SHOWN
             )
-    return render_template(
+            answered = meeting_queries.counts([occurrence.id for occurrence in meetings])
+    body = render_template(
         "directory/index.html",
         form=form,
         page=page,
         meetings=meetings,
         meetings_shown=MEETINGS_SHOWN,
+        going={id_: found.get(RsvpAnswer.GOING, 0) for id_, found in answered.items()},
+        upcoming_url=upcoming_url(),
         filters=filters,
         when=when,
         meeting_url=meeting_url,
         reader_zone=reader_zone,
         repeats=REPEATS,
         **LABELS,
-    ), form_status(form)
+    )
+    response = make_response(body, form_status(form))
+    if any(occurrence.meeting.board.noindex for occurrence in meetings or ()):
+        # A board that asks search engines to stay away: its meetings too.
+        response.headers["X-Robots-Tag"] = ROBOTS_NOINDEX
+    return response
 
 
 @bp.get("/admin/groups")
