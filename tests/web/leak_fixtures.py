@@ -738,10 +738,13 @@ def _meeting_route(
 
 
 def _occurrence_route(
-    endpoint: str, suffix: str = "", names: tuple[str, ...] = MEETING_OCCURRENCES
+    endpoint: str,
+    suffix: str = "",
+    names: tuple[str, ...] = MEETING_OCCURRENCES,
+    across: bool = False,
 ) -> Builder:
-    """A page of each of the board's meetings: ``/meetings/<series>/<occurrence><suffix>``, and
-    the same asked with another board's series (it must not be found there either)."""
+    """A page of each of the board's meetings: ``/meetings/<series>/<occurrence><suffix>``; with
+    ``across``, the same asked with another board's series too (not found there either)."""
 
     def build(world: World, vis: Visibility) -> list[Probe]:
         here = world.boards[vis]
@@ -757,7 +760,7 @@ def _occurrence_route(
                 )
             )
         public = world.boards[PUBLIC].meetings["online"]
-        if vis != PUBLIC:
+        if across and vis != PUBLIC:
             _meeting_id, occurrence_id = here.occurrences["open"]
             probes.append(
                 Probe(
@@ -901,16 +904,19 @@ ROUTES: dict[str, Route] = {
     "meetings.cancel_series": Route(
         "content", _meeting_route("meetings.cancel_series", "/cancel", ("inperson",))
     ),
-    "meetings.occurrence": Route("content", _occurrence_route("meetings.occurrence")),
+    "meetings.occurrence": Route("content", _occurrence_route("meetings.occurrence", across=True)),
     "meetings.move": Route("content", _occurrence_route("meetings.move", "/move", ("later",))),
     "meetings.attendance": Route(
         "content", _occurrence_route("meetings.attendance", "/attendance", ("inperson",))
     ),
     # calendar files: as confidential as the pages; each viewer's own feed is read by
     # test_leak_matrix's check_calendar_feed (a token that is nobody's finds nothing)
-    "calendar.series_ics": Route("content", _meeting_route("calendar.series_ics", ".ics")),
+    # (one file of each kind: the series of the online meeting, the open and in-person ones)
+    "calendar.series_ics": Route(
+        "content", _meeting_route("calendar.series_ics", ".ics", ("online",))
+    ),
     "calendar.occurrence_ics": Route(
-        "content", _occurrence_route("calendar.occurrence_ics", ".ics")
+        "content", _occurrence_route("calendar.occurrence_ics", ".ics", ("open", "inperson"))
     ),
     "calendar.feed": _site(
         "content", "calendar.feed", "/calendar/not-a-real-token.ics", f"/calendar/{TAG}.ics"
