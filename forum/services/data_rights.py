@@ -61,10 +61,12 @@ from forum.models import (
     ThreadSubscription,
     User,
 )
+from forum.models.meetings import Meeting, MeetingOccurrence, MeetingReminderSent, MeetingRsvp
 from forum.models.moderation import MODERATION_ACTION_LABELS
 from forum.models.types import utcnow
 from forum.models.users import ConsentKind
 from forum.policy import Viewer
+from forum.policy import meetings as meeting_policy
 from forum.services import ServiceError, avatars, messaging, notify
 from forum.services.export_map import EXPORTED, WITHHELD
 from forum.services.security import ADDRESS_HIDDEN_KINDS
@@ -84,6 +86,8 @@ POST_STATUS_NOTES = {
 MESSAGE_BATCH = 500
 #: Said in place of a notification about something the member may no longer read.
 UNSEEN_NOTIFICATION = _l("(a notification about something you can no longer read)")
+#: Said in place of a meeting of a group the member may no longer read (only its date is given).
+UNSEEN_MEETING = _l("(a meeting of a group you can no longer read)")
 #: Said in place of who reported the member (never included, to protect them).
 REPORTER_WITHHELD = _l("withheld to protect the person who reported")
 #: What came of a report about the member, by its status.
@@ -215,6 +219,10 @@ def _account(user: User) -> dict[str, Any]:
         "verified_professional": user.verified_professional,
         "hide_warned_threads": user.hide_warned_threads,
         "two_factor_enabled_at": _when(user.two_factor_enabled_at),
+        "meeting_reminders_minutes_before": [
+            int(m) for m in (user.meeting_reminders or "").split(",") if m.strip().isdigit()
+        ],
+        "has_calendar_feed": user.calendar_token is not None,
         "note": _(
             "Your password and two-factor secret are stored only in a form that cannot be "
             "read back, and are not included."
@@ -426,6 +434,66 @@ def _security_events(user: User) -> list[dict[str, Any]]:
             "by": _("you") if e.actor_id in (None, user.id) else _("a site administrator"),
         }
         for e in rows
+    ]
+
+
+def _meeting_rows(model: type, user: User) -> list[tuple[Any, MeetingOccurrence]]:
+    """The member's rows of ``model`` (answers or reminders), each with its occurrence, its
+    meeting and board loaded (one query)."""
+    return [
+        (row, occurrence)
+        for row, occurrence in db.session.execute(
+            select(model, MeetingOccurrence)
+            .join(MeetingOccurrence, model.occurrence_id == MeetingOccurrence.id)
+            .options(joinedload(MeetingOccurrence.meeting).joinedload(Meeting.board))
+            .where(model.user_id == user.id)
+            .order_by(MeetingOccurrence.starts_at, model.id)
+        )
+    ]
+
+
+def _meeting_place(viewer: Viewer, occurrence: MeetingOccurrence) -> dict[str, Any]:
+    """Which meeting: its title, group and start where the member may still read the group;
+    otherwise only its date (the site would tell no more)."""
+    meeting = occurrence.meeting
+    if meeting_policy.can_see(viewer, meeting):
+        return {
+            "meeting": meeting.title,
+            "group": meeting.board.name,
+            "starts_at": _when(occurrence.starts_at),
+            "time_zone": meeting.timezone,
+            "cancelled": occurrence.cancelled,
+        }
+    return {"meeting": str(UNSEEN_MEETING), "date": occurrence.starts_at.date().isoformat()}
+
+
+def _meeting_answers(user: User, viewer: Viewer) -> list[dict[str, Any]]:
+    """The member's answers to meetings (going, maybe, not going, waiting) and whether they
+    showed their name to the group."""
+    return [
+        {
+            "id": rsvp.id,
+            "occurrence_id": occurrence.id,
+            **_meeting_place(viewer, occurrence),
+            "answer": _value(rsvp.answer),
+            "name_shown_to_the_group": rsvp.show_name,
+            "answered_at": _when(rsvp.answered_at),
+        }
+        for rsvp, occurrence in _meeting_rows(MeetingRsvp, user)
+    ]
+
+
+def _meeting_reminders(user: User, viewer: Viewer) -> list[dict[str, Any]]:
+    """The meeting reminders sent to the member (the site keeps which, so as to send each once)."""
+    return [
+        {
+            "id": sent.id,
+            "occurrence_id": occurrence.id,
+            **_meeting_place(viewer, occurrence),
+            "minutes_before": sent.minutes_before,
+            "sent_at": _when(sent.sent_at),
+        }
+        for sent, occurrence in _meeting_rows(MeetingReminderSent, user)
     ]
 
 
@@ -828,6 +896,11 @@ FILES = {
     "outgoing_mail.json": _l("e-mail to you, waiting to be sent or sent"),
     "reactions.json": _l("the reactions you gave"),
     "blocks.json": _l("the people you blocked"),
+    "meeting_answers.json": _l(
+        "your answers to group meetings, and whether you showed your name (for a group you can "
+        "no longer read, only the date)"
+    ),
+    "meeting_reminders.json": _l("the meeting reminders sent to you"),
     "security_events.json": _l("sign-ins and other security events on your account"),
     "sanctions.json": _l("warnings, mutes and suspensions you received"),
     "notes_about_you.json": _l("notes facilitators and administrators wrote about you"),
@@ -920,6 +993,8 @@ def export(user: User) -> bytes:
         "outgoing_mail.json": _json(_outgoing_mail(user)),
         "reactions.json": _json(_reactions(user, namer)),
         "blocks.json": _json(_blocks(user)),
+        "meeting_answers.json": _json(_meeting_answers(user, viewer)),
+        "meeting_reminders.json": _json(_meeting_reminders(user, viewer)),
         "security_events.json": _json(_security_events(user)),
         "sanctions.json": _json(_sanctions(user, namer)),
         "notes_about_you.json": _json(_notes_about(user, namer)),

@@ -26,7 +26,12 @@ deleted, on SQLite as on PostgreSQL):
 - events in conversations ("Ann left the conversation.") are stored as ids and say "Former
   member"; warnings greet no one by name (older ones lose every name the member used); a
   conversation nobody is left in is deleted;
-- their profile picture's file is deleted once the deletion is committed.
+- their profile picture's file is deleted once the deletion is committed;
+- their answers to meetings (and whether they showed their name) and the keys of reminders sent
+  to them go with the account (ON DELETE CASCADE), and so does their calendar feed's secret (it
+  is on the account's row): the feed's address stops working at once. A place they held in a
+  full meeting goes to the first person waiting, who is told. Meetings they scheduled stay with
+  their group (who scheduled them becomes NULL).
 
 With "erase my posts" as well: each post they wrote keeps its place (so replies to it and the
 thread's shape stay) but its words become "This post was erased by its author." with status
@@ -71,7 +76,19 @@ from forum.models import (
     Thread,
     User,
 )
-from forum.services import ServiceError, avatars, ledger, mail, mentions, notify, quotes, scrub
+from forum.models.meetings import MeetingOccurrence, MeetingRsvp, RsvpAnswer
+from forum.models.types import utcnow
+from forum.services import (
+    ServiceError,
+    avatars,
+    ledger,
+    mail,
+    meetings,
+    mentions,
+    notify,
+    quotes,
+    scrub,
+)
 from forum.services.moderation import recount_board, recount_thread
 from forum.services.names import names_used
 from forum.stored_texts import ERASED_MESSAGE, ERASED_POST, ERASED_TITLE
@@ -146,12 +163,14 @@ def erase_account(user: User, erase_posts: bool, record: bool = True) -> Erasure
             select(Participant.conversation_id).where(Participant.user_id == user_id)
         )
     )
+    places_held = _meeting_places_held(user_id)
     db.session.flush()
     db.session.expunge(user)
     db.session.execute(delete(User).where(User.id == user_id), execution_options=_NO_SYNC)
     _delete_empty_conversations(conversations)
     db.session.flush()
     db.session.expire_all()
+    _free_meeting_places(places_held)
     for thread in db.session.scalars(select(Thread).where(Thread.id.in_(touched_threads))):
         recount_thread(thread)
     db.session.flush()
@@ -203,6 +222,31 @@ def _delete_empty_conversations(conversation_ids: set[int]) -> None:
         ),
         execution_options=_NO_SYNC,
     )
+
+
+def _meeting_places_held(user_id: int) -> list[int]:
+    """The meetings still to come that the member is going to (their place frees up)."""
+    return list(
+        db.session.scalars(
+            select(MeetingRsvp.occurrence_id)
+            .join(MeetingOccurrence, MeetingRsvp.occurrence_id == MeetingOccurrence.id)
+            .where(
+                MeetingRsvp.user_id == user_id,
+                MeetingRsvp.answer == RsvpAnswer.GOING,
+                MeetingOccurrence.ends_at > utcnow(),
+            )
+        )
+    )
+
+
+def _free_meeting_places(occurrence_ids: list[int]) -> None:
+    """Once the member's answers are gone: the first people waiting move up, and are told."""
+    if not occurrence_ids:
+        return
+    for occurrence in db.session.scalars(
+        select(MeetingOccurrence).where(MeetingOccurrence.id.in_(occurrence_ids))
+    ):
+        meetings.promote_waiting(occurrence)
 
 
 # --- erasing the member's words --------------------------------------------------------------

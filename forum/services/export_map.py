@@ -84,12 +84,18 @@ EXPORTED: dict[Column, Exported] = {
             "show_treatment_stage",
             "show_languages",
             "show_country",
+            "meeting_reminders",
         ),
         {
             "password_hash": _l("your password is stored only in a form that cannot be read"),
             "totp_secret": _l("the two-factor secret would let anyone sign in as you"),
             "session_version": _l("an internal counter that ends old sign-ins"),
             "totp_last_step": _l("an internal counter that refuses a code used twice"),
+            "calendar_token": _l(
+                "the secret in your calendar feed's address would let anyone read your groups' "
+                "meetings: it is shown only on your meetings settings page, where you can "
+                "replace it"
+            ),
         },
     ),
     ("previous_names", "user_id"): Exported("account.json", ("id", "name", "until")),

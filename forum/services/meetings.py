@@ -244,7 +244,7 @@ def _tell_interested(occurrence: MeetingOccurrence, kind: str, actor: User | Non
             MeetingRsvp.occurrence_id == occurrence.id, MeetingRsvp.answer.in_(INTERESTED)
         )
     ).all()
-    for user_id in user_ids:
+    for user_id in _still_readers(user_ids, occurrence.meeting):
         if actor is not None and user_id == actor.id:
             continue
         notify(
@@ -254,6 +254,22 @@ def _tell_interested(occurrence: MeetingOccurrence, kind: str, actor: User | Non
             board_id=occurrence.meeting.board_id,
             occurrence_id=occurrence.id,
         )
+
+
+def _still_readers(user_ids: list[int], meeting: Meeting) -> list[int]:
+    """Those of ``user_ids`` who may still see ``meeting`` (read its board), in order: someone
+    who left the group, was removed or banned since answering hears no more of its meetings."""
+    from forum.policy import Viewer
+    from forum.policy.meetings import can_see
+
+    if not user_ids:
+        return []
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))}
+    return [
+        user_id
+        for user_id in user_ids
+        if user_id in users and can_see(Viewer(users[user_id]), meeting)
+    ]
 
 
 # --- answers ----------------------------------------------------------------------------------
@@ -329,11 +345,15 @@ def promote_waiting(occurrence: MeetingOccurrence, now: datetime | None = None) 
     capacity = occurrence.meeting.capacity
     if occurrence.cancelled:
         return []
-    waiting = db.session.scalars(
+    queue = db.session.scalars(
         select(MeetingRsvp)
         .where(MeetingRsvp.occurrence_id == occurrence.id, MeetingRsvp.answer == RsvpAnswer.WAITING)
         .order_by(MeetingRsvp.answered_at, MeetingRsvp.id)
     ).all()
+    # Someone who may no longer read the group (left, removed, banned) keeps their place in the
+    # queue on record but is not moved up, nor told.
+    readers = set(_still_readers([rsvp.user_id for rsvp in queue], occurrence.meeting))
+    waiting = [rsvp for rsvp in queue if rsvp.user_id in readers]
     free = len(waiting) if capacity is None else capacity - going_count(occurrence.id)
     moved = []
     for rsvp in waiting[: max(free, 0)]:

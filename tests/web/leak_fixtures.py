@@ -10,6 +10,14 @@ moderation log entries. Every person stands in one relation to every board (gues
 pending requester, invited, member, banned, former member who left, member a facilitator
 removed, facilitator of another board, the board's facilitator, site admin).
 
+Each board also holds two meetings (``_build_meetings``): a weekly online series whose first
+meeting's link is open now and whose second was moved, and an in-person meeting with a place and
+an address, each with markers in its title, description, link, place and address, and a note
+for facilitators. Two members of each board answered "going", one showing their name to the group
+(their display names are markers too); the member, and those who later were banned, left or were
+removed, answered before; a stranger said "maybe". Every viewer holds a calendar feed token and
+a notification about a meeting of each board.
+
 The posts @mention every viewer, so that e-mail (instant for some viewers, a daily digest for
 the others: :data:`EMAIL_FREQUENCY`) and notifications are made by the site's own code paths,
 and must reach only those who may read.
@@ -22,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from forum.extensions import db
 from forum.models import (
@@ -34,7 +43,10 @@ from forum.models import (
     Visibility,
 )
 from forum.models.boards import MembershipStatus
-from forum.services import boards, membership, moderation, posting, reports, sanctions
+from forum.models.meetings import MeetingMode, Recurrence, RsvpAnswer
+from forum.models.types import utcnow
+from forum.services import boards, meetings, membership, moderation, posting, reports, sanctions
+from forum.services.meetings import MeetingDetails
 
 TAG = "7f3a"
 FAKE_ID = 999999
@@ -192,7 +204,40 @@ MARKER_RULES: dict[str, Callable[[str, Visibility], bool]] = {
     "relay": lambda viewer, vis: False,
     # a post its author removed: its words are gone for everyone
     "removed": lambda viewer, vis: False,
+    # meetings (DESIGN §7): as confidential as their board
+    "meettitle": _reads,
+    "meetdesc": _reads,
+    "placetitle": _reads,
+    "meetplace": _reads,
+    # an in-person meeting's address: whoever may read the board (the web brief: "place +
+    # address (board readers)"; a guest too, on a public board)
+    "meetaddress": _reads,
+    # an online meeting's link: its facilitators, and those going once it opened (a former or
+    # removed member of an open board still reads it, and their answer stands)
+    "meetlink": lambda viewer, vis: (
+        _moderates(viewer, vis)
+        or (viewer in (*LINK_HOLDERS, *GOING_BEFORE_LEAVING) and _reads(viewer, vis))
+    ),
+    # who is going: every name for facilitators; a name its member chose to show, for readers
+    # (guests of a public board included: the member chose to show it to whoever reads there)
+    "goername": _moderates,
+    "showername": _reads,
+    # what a facilitator noted after a meeting, for the other facilitators
+    "meetnote": _moderates,
 }
+#: Viewers going to the online meetings who may still read the board (they see the link once
+#: it opens); the banned, former and removed members also said "going", before they went.
+LINK_HOLDERS = ("member",)
+GOING_BEFORE_LEAVING = ("banned", "former_member", "removed")
+#: A meeting page shows these to its readers (the link only where it may be shown).
+MEETING_OCCURRENCES = ("open", "later", "inperson")
+MEETING_SERIES = ("online", "inperson")
+
+
+def calendar_token(viewer: str) -> str:
+    """The secret of each viewer's calendar feed (``/calendar/<token>.ics``)."""
+    return f"feed{viewer.replace('_', '')}{TAG}token"
+
 
 MAIN_POSTS = ("opening", "reply", "nested", "anon", "hidden", "removed", "pending", "rejected")
 ALL_POSTS = (*MAIN_POSTS, "anonthread", "pendingthread", "hiddenopening")
@@ -243,6 +288,10 @@ class BoardWorld:
     threads: dict[str, int]
     posts: dict[str, int]
     report_id: int
+    #: Meeting series by name (:data:`MEETING_SERIES`) and occurrences by name, each with the id
+    #: of its series: {"open": (meeting_id, occurrence_id), …}.
+    meetings: dict[str, int] = field(default_factory=dict)
+    occurrences: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def marker(self, kind: str) -> str:
         return marker(self.vis, kind)
@@ -258,7 +307,96 @@ class World:
     all_usernames: list[str] = field(default_factory=list)
 
 
-def _build_board(vis: Visibility, category: Category, people: dict, authors: dict) -> BoardWorld:
+def _build_meetings(vis: Visibility, board, people: dict, goers: tuple) -> dict:  # noqa: ANN001
+    """The board's meetings and answers, before anyone is banned, leaves or is removed."""
+
+    def m(kind: str) -> str:
+        return marker(vis, kind)
+
+    facilitator = people["facilitator"]
+    soon = (utcnow() + timedelta(hours=3)).replace(tzinfo=None, second=0, microsecond=0)
+    online = meetings.schedule(
+        facilitator,
+        board,
+        MeetingDetails(
+            title=m("meettitle"),
+            description=f"Come as you are. {m('meetdesc')}",
+            timezone="UTC",
+            starts_local=soon,
+            duration_minutes=60,
+            mode=MeetingMode.ONLINE,
+            link=f"https://meet.example/{m('meetlink')}",
+            # open now for the first meeting (three hours ahead), not for the next
+            link_lead_minutes=6 * 60,
+            recurrence=Recurrence.WEEKLY,
+            repeat_count=3,
+        ),
+    )
+    in_person = meetings.schedule(
+        facilitator,
+        board,
+        MeetingDetails(
+            title=m("placetitle"),
+            description="Tea and talk.",
+            timezone="Europe/Berlin",
+            starts_local=soon + timedelta(days=3),
+            duration_minutes=90,
+            mode=MeetingMode.IN_PERSON,
+            place=f"Community room {m('meetplace')}",
+            address=f"1 Quiet Street {m('meetaddress')}",
+            country="DE",
+            capacity=20,
+            professionally_led=True,
+        ),
+    )
+    db.session.flush()
+    open_, later = online.occurrences[0], online.occurrences[1]
+    here = in_person.occurrences[0]
+    hidden_goer, shown_goer = goers
+    for occurrence in (open_, later, here):
+        meetings.answer(hidden_goer, occurrence, RsvpAnswer.GOING)
+        meetings.answer(shown_goer, occurrence, RsvpAnswer.GOING, show_name=True)
+        for kind in (*LINK_HOLDERS, *GOING_BEFORE_LEAVING):
+            meetings.answer(people[kind], occurrence, RsvpAnswer.GOING)
+    if vis in (PUBLIC, MEMBERS):
+        meetings.answer(people["signed_in"], open_, RsvpAnswer.MAYBE)
+    # A note for facilitators, as if the first meeting had taken place.
+    meetings.record_attendance(facilitator, here, 7, m("meetnote"), now=here.starts_at)
+    db.session.commit()
+    return {
+        "meetings": {"online": online.id, "inperson": in_person.id},
+        "occurrences": {
+            "open": (online.id, open_.id),
+            "later": (online.id, later.id),
+            "inperson": (in_person.id, here.id),
+        },
+    }
+
+
+def _after_leaving(vis: Visibility, people: dict, found: dict) -> None:
+    """Once some have gone: the next online meeting moves (those who answered are told, by the
+    site's own code: notification and e-mail), and every viewer holds a notification about the
+    in-person meeting."""
+    from forum.models.meetings import MeetingOccurrence
+
+    meeting_id, later_id = found["occurrences"]["later"]
+    later = db.session.get(MeetingOccurrence, later_id)
+    moved = later.starts_at.replace(tzinfo=None) + timedelta(hours=1)
+    meetings.move(people["facilitator"], later, moved)
+    board_id = later.meeting.board_id
+    _meeting_id, here_id = found["occurrences"]["inperson"]
+    for user in people.values():
+        db.session.add(
+            Notification(
+                user_id=user.id, kind="meeting_changed", board_id=board_id, occurrence_id=here_id
+            )
+        )
+    db.session.commit()
+
+
+def _build_board(
+    vis: Visibility, category: Category, people: dict, authors: dict, goers: tuple
+) -> BoardWorld:
     def m(kind: str) -> str:
         return marker(vis, kind)
 
@@ -286,6 +424,9 @@ def _build_board(vis: Visibility, category: Category, people: dict, authors: dic
     boards.add_member(board, people["requester"]).status = MembershipStatus.REQUESTED
     db.session.commit()
     membership.invite(facilitator, board, people["invited"])
+    for goer in goers:
+        boards.add_member(board, goer)
+    found_meetings = _build_meetings(vis, board, people, goers)
     everyone = mentions(people)
     in_hidden = mentions({k: people[k] for k in MENTIONED_IN_HIDDEN})
 
@@ -324,6 +465,7 @@ def _build_board(vis: Visibility, category: Category, people: dict, authors: dic
     membership.leave(people["former_member"], board)
     membership.remove(facilitator, board, people["removed"], ban=False, reason=m("removereason"))
     sanctions.mute(facilitator, newcomer, board, None, m("mutereason"))
+    _after_leaving(vis, people, found_meetings)
 
     ids = {
         "opening": opening.id,
@@ -366,7 +508,7 @@ def _build_board(vis: Visibility, category: Category, people: dict, authors: dic
         )
     db.session.commit()
     assert db.session.get(Thread, thread.id).title == m("title")
-    return BoardWorld(vis, board.id, threads, ids, report.id)
+    return BoardWorld(vis, board.id, threads, ids, report.id, **found_meetings)
 
 
 def mentions(people: dict) -> str:
@@ -379,6 +521,7 @@ def build_world(make_user, category: Category) -> World:
     }
     for kind, user in people.items():
         user.email_notifications = EMAIL_FREQUENCY[kind]
+        user.calendar_token = calendar_token(kind)
     db.session.commit()
     authors = {
         "writer": make_user(WRITER, display_name="Pen Friend"),
@@ -397,7 +540,14 @@ def build_world(make_user, category: Category) -> World:
         ban=True,
         reason=ELSEWHERE_MARKER,
     )
-    built = {vis: _build_board(vis, category, people, authors) for vis in Visibility}
+    goers = {
+        vis: (
+            make_user(f"goer{vis.value}", display_name=marker(vis, "goername")),
+            make_user(f"shower{vis.value}", display_name=marker(vis, "showername")),
+        )
+        for vis in Visibility
+    }
+    built = {vis: _build_board(vis, category, people, authors, goers[vis]) for vis in Visibility}
     usernames = {kind: user.username for kind, user in people.items()}
     return World(
         boards=built,
@@ -417,7 +567,8 @@ class Probe:
     """One GET request. ``fake`` is the same request about an id that does not exist; ``scope``
     says whose visibility decides whether the real one must be indistinguishable from it:
     ("board", vis) — the board is listed; ("thread", vis, name); ("post", vis, name);
-    ("report", vis) — a report about the board's content, for its moderators."""
+    ("report", vis) — a report about the board's content, for its moderators;
+    ("meeting", vis) — a meeting of the board, for its readers."""
 
     endpoint: str
     url: str
@@ -433,6 +584,8 @@ def may_see_scope(viewer: str, scope: tuple) -> bool:
         return may_see_thread(viewer, vis, rest[0])
     if kind == "report":
         return _moderates(viewer, vis)
+    if kind == "meeting":
+        return _reads(viewer, vis)
     return may_see_post(viewer, vis, rest[0])
 
 
@@ -564,6 +717,64 @@ def _searches(world: World, vis: Visibility) -> list[Probe]:
     ]
 
 
+def _meeting_route(
+    endpoint: str, suffix: str = "", names: tuple[str, ...] = MEETING_SERIES
+) -> Builder:
+    """A page of each of the board's meeting series: ``/meetings/<id><suffix>``."""
+
+    def build(world: World, vis: Visibility) -> list[Probe]:
+        series = world.boards[vis].meetings
+        return [
+            Probe(
+                endpoint,
+                f"/meetings/{series[name]}{suffix}",
+                f"/meetings/{FAKE_ID}{suffix}",
+                ("meeting", vis),
+            )
+            for name in names
+        ]
+
+    return build
+
+
+def _occurrence_route(
+    endpoint: str,
+    suffix: str = "",
+    names: tuple[str, ...] = MEETING_OCCURRENCES,
+    across: bool = False,
+) -> Builder:
+    """A page of each of the board's meetings: ``/meetings/<series>/<occurrence><suffix>``; with
+    ``across``, the same asked with another board's series too (not found there either)."""
+
+    def build(world: World, vis: Visibility) -> list[Probe]:
+        here = world.boards[vis]
+        probes = []
+        for name in names:
+            meeting_id, occurrence_id = here.occurrences[name]
+            probes.append(
+                Probe(
+                    endpoint,
+                    f"/meetings/{meeting_id}/{occurrence_id}{suffix}",
+                    f"/meetings/{meeting_id}/{FAKE_ID}{suffix}",
+                    ("meeting", vis),
+                )
+            )
+        public = world.boards[PUBLIC].meetings["online"]
+        if across and vis != PUBLIC:
+            _meeting_id, occurrence_id = here.occurrences["open"]
+            probes.append(
+                Probe(
+                    endpoint,
+                    f"/meetings/{public}/{occurrence_id}{suffix}",
+                    f"/meetings/{public}/{FAKE_ID}{suffix}",
+                    ("meeting", vis),
+                )
+            )
+        return probes
+
+    return build
+
+
 def _edit_category(world: World, vis: Visibility) -> list[Probe]:
     return [Probe("admin.edit_category", f"/admin/categories/{world.category_id}")]
 
@@ -672,10 +883,45 @@ ROUTES: dict[str, Route] = {
     # the viewer's own pages, forms and messages: no board content
     "admin.new_category": _site("account", "admin.new_category", "/admin/categories/new"),
     "admin.edit_category": Route("account", _edit_category, site_wide=True),
-    # the "Find groups" directory: public information kept by admins, no board content
+    # "Find groups": the outside directory, and our own groups' meetings the viewer may read
     "directory.index": _site(
-        "account", "directory.index", "/groups", "/groups?q=group&meeting_format=online&page=2"
+        "content",
+        "directory.index",
+        "/groups",
+        "/groups?q=group&meeting_format=online&page=2",
+        "/groups?q=marker&meeting_format=online&language=en",
+        "/groups?q=marker&meeting_format=in_person&country=DE",
+        f"/groups?q={TAG}&led_by=professionals",
     ),
+    # meetings (DESIGN §7): the board's section, its list, each series and each meeting
+    "meetings.upcoming": _site("content", "meetings.upcoming", "/meetings"),
+    "meetings.board_meetings": Route(
+        "content", _board_route("meetings.board_meetings", "/meetings")
+    ),
+    "meetings.schedule": Route("content", _board_route("meetings.schedule", "/meetings/new")),
+    "meetings.meeting": Route("content", _meeting_route("meetings.meeting")),
+    "meetings.edit": Route("content", _meeting_route("meetings.edit", "/edit", ("online",))),
+    "meetings.cancel_series": Route(
+        "content", _meeting_route("meetings.cancel_series", "/cancel", ("inperson",))
+    ),
+    "meetings.occurrence": Route("content", _occurrence_route("meetings.occurrence", across=True)),
+    "meetings.move": Route("content", _occurrence_route("meetings.move", "/move", ("later",))),
+    "meetings.attendance": Route(
+        "content", _occurrence_route("meetings.attendance", "/attendance", ("inperson",))
+    ),
+    # calendar files: as confidential as the pages; each viewer's own feed is read by
+    # test_leak_matrix's check_calendar_feed (a token that is nobody's finds nothing)
+    # (one file of each kind: the series of the online meeting, the open and in-person ones)
+    "calendar.series_ics": Route(
+        "content", _meeting_route("calendar.series_ics", ".ics", ("online",))
+    ),
+    "calendar.occurrence_ics": Route(
+        "content", _occurrence_route("calendar.occurrence_ics", ".ics", ("open", "inperson"))
+    ),
+    "calendar.feed": _site(
+        "content", "calendar.feed", "/calendar/not-a-real-token.ics", f"/calendar/{TAG}.ics"
+    ),
+    "calendar.settings": _site("account", "calendar.settings", "/account/meetings"),
     "directory.admin_list": _site("account", "directory.admin_list", "/admin/groups"),
     "directory.new_group": _site("account", "directory.new_group", "/admin/groups/new"),
     "directory.edit_group": _site(

@@ -10,6 +10,7 @@ import json
 import re
 import zipfile
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import Column, ForeignKey, Integer, MetaData, Table, select
@@ -24,10 +25,13 @@ from forum.models import (
     Visibility,
     WatchLevel,
 )
+from forum.models.meetings import MeetingMode, MeetingReminderSent, RsvpAnswer
+from forum.models.types import utcnow
 from forum.models.users import ConsentKind, EmailFrequency
 from forum.services import (
     accounts,
     boards,
+    meetings,
     membership,
     messaging,
     posting,
@@ -39,6 +43,7 @@ from forum.services import (
 )
 from forum.services.data_rights import FILES
 from forum.services.export_map import EXPORTED, WITHHELD, unclassified, user_columns
+from forum.services.meetings import MeetingDetails
 from tests.conftest import PASSWORD, login
 
 
@@ -118,6 +123,8 @@ LOCATORS: dict[tuple[str, str], Callable[[zipfile.ZipFile], set[int]]] = {
     ("outgoing_mail", "user_id"): lambda a: _ids(_json(a, "outgoing_mail.json")),
     ("reactions", "user_id"): lambda a: _ids(_json(a, "reactions.json")),
     ("blocks", "blocker_id"): lambda a: _ids(_json(a, "blocks.json")),
+    ("meeting_rsvps", "user_id"): lambda a: _ids(_json(a, "meeting_answers.json")),
+    ("meeting_reminders_sent", "user_id"): lambda a: _ids(_json(a, "meeting_reminders.json")),
     ("threads", "author_id"): lambda a: _ids(_json(a, "threads.json")),
     ("posts", "author_id"): lambda a: _found(a, "posts/", r"\(post (\d+)[,)]"),
     ("post_revisions", "editor_id"): lambda a: (
@@ -183,6 +190,28 @@ def people(app, make_user, make_board, board):
     subscriptions.set_board_level(ann, board, WatchLevel.WATCH)
     reactions.toggle(ann, bobs_opening, "hug")
     messaging.block(ann, carol)
+
+    # A meeting of the board she answered (showing her name), and a reminder she was sent.
+    circle = meetings.schedule(
+        bob,
+        board,
+        MeetingDetails(
+            title="Circle meetqz",
+            timezone="Europe/Berlin",
+            starts_local=(utcnow() + timedelta(days=9)).replace(tzinfo=None, microsecond=0),
+            duration_minutes=60,
+            mode=MeetingMode.ONLINE,
+            link="https://meet.example/linkqz",
+        ),
+    )
+    meetings.answer(ann, circle.occurrences[0], RsvpAnswer.GOING, show_name=True)
+    db.session.add(
+        MeetingReminderSent(
+            occurrence_id=circle.occurrences[0].id, user_id=ann.id, minutes_before=60
+        )
+    )
+    ann.calendar_token = "calendartokenqzsecret"
+    db.session.commit()
 
     # Her posts: edited by her, edited by a facilitator, one removed; and her edit of Bob's.
     thread = posting.start_thread(ann, board, "Title threadqz", "Opening postqz")
@@ -260,10 +289,17 @@ def test_the_export_holds_every_row_that_refers_to_the_member(client, people):
         "noteaboutqz",
         "reportnoteqz",
         "Bob Other replied",  # a notification, said in her language
+        "Circle meetqz",  # a meeting she answered, of a board she reads
     ):
         assert marker in text, marker
     # Secrets and what is about others are not.
-    for withheld in ("hashqzsecret", "annwroteqz", ann.password_hash):
+    for withheld in (
+        "hashqzsecret",
+        "annwroteqz",
+        ann.password_hash,
+        "calendartokenqzsecret",  # the calendar feed's secret
+        "linkqz",  # a meeting's link is not her data
+    ):
         assert withheld not in text
     assert [b["username"] for b in _json(archive, "blocks.json")] == ["carol"]
     edits = _json(archive, "edits_of_others.json")

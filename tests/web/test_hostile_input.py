@@ -23,6 +23,7 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
@@ -44,9 +45,12 @@ from forum import create_app
 from forum.extensions import db
 from forum.models import Message, Notification, Visibility
 from forum.models.directory import LedBy, MeetingFormat
+from forum.models.meetings import MeetingMode, Recurrence, RsvpAnswer
 from forum.models.moderation import WatchedWordAction
+from forum.models.types import utcnow
 from forum.services import (
     directory,
+    meetings,
     membership,
     messaging,
     notify,
@@ -58,6 +62,7 @@ from forum.services import (
 from forum.web.hostile import MAX_ID, IdConverter
 from tests.conftest import PASSWORD, login
 
+WALKER_TOKEN = "walkerfeedtoken"
 HUGE_IDS = (str(2**63), str(2**64), str(10**30), "-1", str(2**31))
 NUL = "scan\x00ning"
 LONG = "x" * 100_000
@@ -110,6 +115,10 @@ ACTS_WITHOUT_INPUT = frozenset(
         "threads.email_on_answers",
         # The form's only field is a checkbox: any POST is a choice ("off" when left out).
         "admin.security",
+        # A meeting: cancel one, restore it, cancel the series (a confirmation button).
+        "meetings.cancel",
+        "meetings.restore",
+        "meetings.cancel_series",
     }
 )
 
@@ -150,6 +159,26 @@ def build_world(make_user, make_board) -> World:  # noqa: ANN001
     sanction = sanctions.warn(admin, other, "Be kind")
     notify.notify(walker.id, "reply", post_id=reply.id)
     word = watchwords.add("buy now", WatchedWordAction.BLOCK)
+    # A weekly meeting of the open board that the walker is going to; the walker's feed.
+    meeting = meetings.schedule(
+        admin,
+        public,
+        meetings.MeetingDetails(
+            title="Tuesday circle online",
+            timezone="Europe/Berlin",
+            starts_local=(utcnow() + timedelta(days=2)).replace(tzinfo=None, microsecond=0),
+            duration_minutes=60,
+            mode=MeetingMode.ONLINE,
+            link="https://meet.example/circle",
+            recurrence=Recurrence.WEEKLY,
+            repeat_count=3,
+            capacity=5,
+        ),
+    )
+    db.session.flush()
+    occurrence = meeting.occurrences[0]
+    meetings.answer(walker, occurrence, RsvpAnswer.GOING)
+    walker.calendar_token = WALKER_TOKEN
     group = directory.create(
         directory.GroupDetails(
             name="Tuesday circle",
@@ -175,6 +204,8 @@ def build_world(make_user, make_board) -> World:  # noqa: ANN001
         "sanction_id": str(sanction.id),
         "notification_id": str(notification.id),
         "item_id": str(public.id),
+        "meeting_id": str(meeting.id),
+        "occurrence_id": str(occurrence.id),
         "username": other.username,
         "token": "not-a-real-token",
         "code": "en",
@@ -186,6 +217,8 @@ def build_world(make_user, make_board) -> World:  # noqa: ANN001
         ("admin.move", "kind"): "boards",
         ("messages.file", "action"): "archive",
         ("profiles.relationship", "action"): "block",
+        # the walker's own calendar feed (another token finds nothing: 404)
+        ("calendar.feed", "token"): WALKER_TOKEN,
     }
     return World(fillers, by_endpoint)
 
@@ -651,3 +684,155 @@ def test_an_overlong_sign_in_gets_the_forms_own_message(client, member):
     response = client.post("/login", data={"login": "jen", "password": "p" * 100_000})
     assert response.status_code == 422
     assert "longer than 1024 characters" in response.get_data(as_text=True)
+
+
+# --- meetings: impossible values in their forms ---------------------------------------------------
+
+#: A good meeting form (a weekly online meeting three days ahead), changed by each case below.
+GOOD_MEETING = {
+    "title": "Thursday circle typedqz",
+    "description": "Come as you are",
+    "starts": "19:00",
+    "ends": "20:30",
+    "timezone": "Europe/Berlin",
+    "mode": "online",
+    "link": "https://meet.example/thursday",
+    "link_lead_minutes": "30",
+    "language": "en",
+    "recurrence": "weekly",
+    "series_end": "count",
+    "repeat_count": "4",
+}
+IMPOSSIBLE_MEETINGS = {
+    "30 February": {"day": "2027-02-30"},
+    "day 99999": {"day": "99999-01-01"},
+    "hour 25:61": {"starts": "25:61"},
+    "end before start": {"starts": "20:00", "ends": "19:00"},
+    "unknown time zone": {"timezone": "Mars/Olympus_Mons"},
+    "NUL in the time zone": {"timezone": "Europe/Ber\x00lin"},
+    "capacity -1": {"capacity": "-1"},
+    "capacity 10**12": {"capacity": str(10**12)},
+    "repeat_count 10**9": {"repeat_count": str(10**9)},
+    "repeat_count 0": {"repeat_count": "0"},
+    "link lead -5": {"link_lead_minutes": "-5"},
+    "link lead 2**63": {"link_lead_minutes": str(2**63)},
+    "a javascript: link": {"link": "javascript:alert(1)"},
+    "an overlong title": {"title": LONG},
+    "an overlong description": {"description": LONG},
+    "an overlong link": {"link": "https://meet.example/" + "x" * 5000},
+    "in person without a place": {"mode": "in_person", "link": ""},
+    "an unknown mode": {"mode": "hologram"},
+    "an unknown recurrence": {"recurrence": "hourly"},
+    "until before it starts": {"series_end": "date", "repeat_until": "2001-01-01"},
+}
+
+
+@pytest.fixture
+def meeting_world(app, make_user, make_board):  # noqa: ANN001, ANN201
+    facilitator = make_user("fran")
+    board = make_board("Open talk")
+    from forum.services import boards as board_service
+
+    board_service.add_member(board, facilitator, facilitator=True)
+    meeting = meetings.schedule(
+        facilitator,
+        board,
+        meetings.MeetingDetails(
+            title="Monday circle",
+            timezone="Europe/Berlin",
+            starts_local=(utcnow() + timedelta(days=2)).replace(tzinfo=None, microsecond=0),
+            duration_minutes=60,
+            mode=MeetingMode.ONLINE,
+            link="https://meet.example/monday",
+            recurrence=Recurrence.WEEKLY,
+            repeat_count=2,
+        ),
+    )
+    facilitator.calendar_token = WALKER_TOKEN
+    db.session.commit()
+    client = app.test_client()
+    login(client, facilitator)
+    return client, board, meeting
+
+
+@pytest.mark.parametrize("case", list(IMPOSSIBLE_MEETINGS))
+def test_a_meeting_form_with_impossible_values_stores_nothing_and_keeps_what_was_typed(
+    meeting_world, case
+):
+    """Scheduling or changing a meeting with a value that cannot be: the form again (or a clear
+    400 for bytes that cannot be read) with a message, what was typed kept, nothing stored."""
+    client, board, meeting = meeting_world
+    day = (utcnow() + timedelta(days=3)).date().isoformat()
+    data = {**GOOD_MEETING, "day": day, **IMPOSSIBLE_MEETINGS[case]}
+    before = snapshot()
+    for url in (f"/b/{board.id}/meetings/new", f"/meetings/{meeting.id}/edit"):
+        response = client.post(url, data=data)
+        assert response.status_code in (200, 400, 413, 422), (url, response.status_code)
+        page = response.get_data(as_text=True)
+        if response.status_code == 200:
+            assert 'class="error' in page or "error-summary" in page, (url, page[:2000])
+            if case not in ("an overlong title",):
+                assert "typedqz" in page or data["title"] != GOOD_MEETING["title"], url
+    assert changed(before, snapshot()) == []
+
+
+@pytest.mark.parametrize(
+    ("day", "starts"),
+    [("2027-02-30", "19:00"), ("2030-01-01", "25:61"), ("99999-01-01", "10:00"), ("x", "y")],
+)
+def test_moving_a_meeting_to_an_impossible_time_changes_nothing(meeting_world, day, starts):
+    client, _board, meeting = meeting_world
+    occurrence = meeting.occurrences[0]
+    before = snapshot()
+    response = client.post(
+        f"/meetings/{meeting.id}/{occurrence.id}/move", data={"day": day, "starts": starts}
+    )
+    assert response.status_code in (200, 400, 422)
+    assert changed(before, snapshot()) == []
+
+
+@pytest.mark.parametrize("count", ["-1", str(10**12), str(2**63), "many"])
+def test_recording_an_impossible_attendance_changes_nothing(meeting_world, count):
+    client, _board, meeting = meeting_world
+    occurrence = meeting.occurrences[0]
+    before = snapshot()
+    response = client.post(
+        f"/meetings/{meeting.id}/{occurrence.id}/attendance", data={"count": count, "note": "x"}
+    )
+    assert response.status_code in (200, 400, 422)
+    assert changed(before, snapshot()) == []
+
+
+@pytest.mark.parametrize("answer", ["", "yes", "waiting", "going\x00", "x" * 10_000])
+def test_an_impossible_answer_to_a_meeting_changes_nothing(meeting_world, answer):
+    client, _board, meeting = meeting_world
+    occurrence = meeting.occurrences[0]
+    before = snapshot()
+    response = client.post(
+        f"/meetings/{meeting.id}/{occurrence.id}/answer", data={"answer": answer}
+    )
+    assert 400 <= response.status_code < 500 or response.status_code == 302
+    assert changed(before, snapshot()) == []
+
+
+@pytest.mark.parametrize(
+    ("token", "status"),
+    [
+        ("nobody", 404),
+        ("' OR 1=1 --", 404),
+        ("x" * 5000, 404),
+        ("..%2F..%2Fetc%2Fpasswd", 404),
+        (WALKER_TOKEN.upper(), 404),
+        (WALKER_TOKEN[:-1], 404),
+        ("%00", 400),
+        ("a%FF%FEb", 400),
+        ("", 404),
+    ],
+)
+def test_a_calendar_feed_with_a_token_that_is_nobodys_is_not_found(meeting_world, token, status):
+    client, _board, _meeting = meeting_world
+    before = snapshot()
+    response = client.get(f"/calendar/{token}.ics")
+    assert response.status_code == status
+    assert "BEGIN:VCALENDAR" not in response.get_data(as_text=True)
+    assert changed(before, snapshot()) == []

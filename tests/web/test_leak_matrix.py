@@ -24,6 +24,7 @@ from email import message_from_bytes
 from pathlib import Path
 from urllib.parse import unquote
 
+import icalendar
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -31,6 +32,7 @@ from sqlalchemy import select
 from forum import policy
 from forum.extensions import db
 from forum.models import Board, EmailFrequency, Post, PostStatus, Thread, User, Visibility
+from forum.models.meetings import Meeting, MeetingOccurrence
 from forum.policy import Action, Viewer
 from forum.services import boards
 from tests.conftest import PASSWORD, login
@@ -42,6 +44,8 @@ from tests.web.leak_fixtures import (
     EXPECTED_LIST,
     EXPECTED_READ,
     FAKE_ID,
+    GOING_BEFORE_LEAVING,
+    LINK_HOLDERS,
     MODERATORS,
     ROUTES,
     TAG,
@@ -50,6 +54,7 @@ from tests.web.leak_fixtures import (
     Probe,
     World,
     build_world,
+    calendar_token,
     forbidden_markers,
     marker,
     may_see_post,
@@ -547,19 +552,29 @@ def check_counts(matrix: Matrix, world: World, vis: Visibility) -> int:
     return checks
 
 
+#: An unread item of the notifications list, and what it says.
+UNREAD_TEXT = re.compile(r'<li class="unread">(.*?)</li>', re.S)
+#: How a notification about a meeting of a group the reader may no longer read is said (it was
+#: received while they could; notification_text leaves out its title, time and place).
+UNSEEN_MEETING = "of one of your groups"
+
+
 def check_unread(matrix: Matrix) -> int:
     """The unread count in the menu is the number of unread notifications the list shows
-    (none for the banned member, who may read nothing)."""
+    (none that names anything for the banned member, who may read nothing: only meetings of
+    "one of your groups")."""
     if matrix.viewer == "guest":
         return 0
     page = matrix.text("/notifications")
     badge = UNREAD_BADGE.search(page)
     announced = int(badge.group(1)) if badge else 0
     listed = len(UNREAD_ITEM.findall(page))
+    named = [item for item in UNREAD_TEXT.findall(page) if UNSEEN_MEETING not in item]
     return expect(
         matrix,
-        announced == listed and (listed > 0) == bool(EXPECTED_READ[matrix.viewer]),
-        f"/notifications announces {announced} unread and lists {listed}",
+        announced == listed and (len(named) > 0) == bool(EXPECTED_READ[matrix.viewer]),
+        f"/notifications announces {announced} unread and lists {listed}, {len(named)} of "
+        "them naming what they are about",
     )
 
 
@@ -653,6 +668,158 @@ def check_export(matrix: Matrix) -> int:
     return 1
 
 
+# --- meetings ---------------------------------------------------------------------------------
+
+#: What of a meeting an e-mail about a board that keeps its words out of e-mail never carries.
+MEETING_WORDS = ("meettitle", "meetdesc", "placetitle", "meetplace", "meetaddress", "meetlink")
+
+
+def check_meetings(matrix: Matrix, world: World, vis: Visibility) -> int:
+    """Readers find the board's meetings on its page, its meetings list and each meeting's page;
+    the link only where it may be shown (those going, once it opened; not for the next meeting,
+    whose link has not opened yet); its place and address; every name going for the board's
+    facilitators, the names shown to the group for its readers. Those who may not read
+    the board get what a meeting that does not exist gets (``same_as_missing``)."""
+    viewer, here = matrix.viewer, world.boards[vis]
+    reads = vis in EXPECTED_READ[viewer]
+    moderates = reads and viewer in MODERATORS
+    m = here.marker
+    checks = 0
+    series, occurrences = here.meetings, here.occurrences
+
+    def page(url: str) -> str:
+        response = matrix.get(url)
+        nonlocal checks
+        checks += expect(
+            matrix,
+            (response.status_code == 200) == reads,
+            f"{url} answers {response.status_code} to {viewer} (reads={reads})",
+        )
+        return response.get_data(as_text=True)
+
+    board_page = matrix.text(f"/b/{here.board_id}")
+    listing = page(f"/b/{here.board_id}/meetings")
+    online = page(f"/meetings/{series['online']}")
+    opened = page("/meetings/{}/{}".format(*occurrences["open"]))
+    later = page("/meetings/{}/{}".format(*occurrences["later"]))
+    in_person = page("/meetings/{}/{}".format(*occurrences["inperson"]))
+    if not reads:
+        return checks
+    for where, text, kinds in (
+        (f"/b/{here.board_id}", board_page, ("meettitle",)),
+        (f"/b/{here.board_id}/meetings", listing, ("meettitle", "placetitle")),
+        (f"/meetings/{series['online']}", online, ("meettitle", "meetdesc")),
+        ("the open meeting", opened, ("meettitle", "meetdesc")),
+        ("the in-person meeting", in_person, ("placetitle", "meetplace")),
+    ):
+        for kind in kinds:
+            checks += expect(matrix, m(kind) in text, f"{where} does not show {m(kind)}")
+    checks += expect(
+        matrix, m("meetaddress") in in_person, f"the in-person meeting lacks {m('meetaddress')}"
+    )
+    going = viewer in (*LINK_HOLDERS, *GOING_BEFORE_LEAVING) or moderates
+    checks += expect(
+        matrix,
+        (m("meetlink") in opened) == going,
+        f"the open meeting shows its link: {m('meetlink') in opened}, expected {going}",
+    )
+    checks += expect(
+        matrix,
+        (m("meetlink") in later) == moderates,
+        f"the next meeting (link not open yet) shows its link: {m('meetlink') in later}, "
+        f"expected {moderates}",
+    )
+    for kind, shown in (("goername", moderates), ("showername", True)):
+        checks += expect(
+            matrix,
+            (m(kind) in opened) == shown,
+            f"the open meeting names {m(kind)}: {m(kind) in opened}, expected {shown}",
+        )
+    if viewer in ("member", "facilitator"):
+        upcoming = matrix.text("/meetings")
+        checks += expect(
+            matrix,
+            m("meettitle") in upcoming and m("placetitle") in upcoming,
+            f"/meetings does not list the meetings of {m('boardname')} to a member",
+        )
+    return checks
+
+
+def read_feed(matrix: Matrix, viewer: str) -> str | None:
+    """The viewer's own calendar feed, parsed as RFC 5545; kept with the documents scanned."""
+    response = matrix.client.get(f"/calendar/{calendar_token(viewer)}.ics")
+    if response.status_code != 200:
+        matrix.fail(f"the calendar feed of {viewer} answers {response.status_code}")
+        return None
+    text = response.get_data(as_text=True)
+    try:
+        icalendar.Calendar.from_ical(text)
+    except ValueError as error:
+        matrix.fail(f"the calendar feed of {viewer} is not iCalendar: {error}")
+    matrix.documents[f"calendar feed of {viewer}"] = text
+    return text
+
+
+def check_calendar_feed(matrix: Matrix, world: World) -> int:
+    """A member's private feed holds exactly the meetings of boards they may read now (the
+    scan checks the others are absent; a board that keeps its words out of e-mail is named in
+    it no more than in e-mail), never a name of who is going."""
+    viewer = matrix.viewer
+    if viewer == "guest":
+        return 0
+    text = read_feed(matrix, viewer)
+    if text is None:
+        return 1
+    checks = 0
+    unfolded = text.replace("\r\n ", "").replace("\n ", "")
+    for vis in Visibility:
+        here = world.boards[vis]
+        reads = vis in EXPECTED_READ[viewer]
+        for name, (meeting_id, occurrence_id) in here.occurrences.items():
+            listed = f"/meetings/{meeting_id}/{occurrence_id}" in unfolded
+            checks += expect(
+                matrix,
+                listed == reads,
+                f"the calendar feed of {viewer} holds the {name} meeting of "
+                f"{here.marker('boardname')}: {listed}, expected {reads}",
+            )
+        if reads and vis in (Visibility.PUBLIC, Visibility.MEMBERS):
+            checks += expect(
+                matrix,
+                here.marker("meettitle") in unfolded and here.marker("placetitle") in unfolded,
+                f"the calendar feed of {viewer} does not name the meetings of "
+                f"{here.marker('boardname')}",
+            )
+        for kind in ("goername", "showername"):
+            checks += expect(
+                matrix,
+                marker(vis, kind) not in unfolded,
+                f"the calendar feed of {viewer} names {marker(vis, kind)}",
+            )
+    return checks
+
+
+def check_meeting_mail(matrix: Matrix, world: World) -> int:
+    """E-mail about a board that keeps its words out of e-mail says nothing of its meetings."""
+    checks = 0
+    quiet = [
+        here
+        for here in world.boards.values()
+        if here.vis in (Visibility.PRIVATE, Visibility.HIDDEN)
+    ]
+    for label, text in matrix.documents.items():
+        if not label.startswith("e-mail"):
+            continue
+        for here in quiet:
+            for kind in MEETING_WORDS:
+                checks += expect(
+                    matrix,
+                    here.marker(kind) not in text,
+                    f"{label} carries {here.marker(kind)} (its board keeps words out of e-mail)",
+                )
+    return checks
+
+
 # --- the matrix ---------------------------------------------------------------------------------
 
 
@@ -668,8 +835,10 @@ def test_no_route_leaks_a_board_to_a_viewer_who_may_not_read_it(app, world, vis,
     checks = matrix.same_as_missing(probes)
     checks += check_board(matrix, world, vis)
     checks += check_counts(matrix, world, vis)
+    checks += check_meetings(matrix, world, vis)
     if vis == Visibility.PUBLIC:
         checks += check_unread(matrix) + check_mail(matrix, world, app) + check_export(matrix)
+        checks += check_calendar_feed(matrix, world) + check_meeting_mail(matrix, world)
     checks += matrix.scan(forbidden_markers(viewer, {v: v for v in Visibility}))
     assert not matrix.failures, (
         f"{len(matrix.failures)} of {checks} checks failed over {len(probes)} requests:\n"
@@ -686,7 +855,7 @@ def test_every_get_route_is_classified_and_probed(app, world):
     stale = sorted(ROUTES.keys() - get_endpoints)
     assert not missing, f"GET routes missing from the leak matrix's ROUTES table: {missing}"
     assert not stale, f"ROUTES names endpoints that are not GET routes: {stale}"
-    for model in (Board, Thread, Post):
+    for model in (Board, Thread, Post, Meeting, MeetingOccurrence):
         assert db.session.get(model, FAKE_ID) is None, f"{model.__name__} {FAKE_ID} exists"
     adapter = app.url_map.bind("kindred.test")
     for vis in Visibility:
@@ -764,6 +933,7 @@ def test_policy_checks_agree_with_query_filters_over_the_matrix(world):
 
 @pytest.mark.parametrize("viewer", ["guest", "signed_in"])
 def test_making_a_public_board_private_hides_it_everywhere_at_once(app, world, viewer):
+    """Its threads, posts and meetings (pages, calendar files, lists, the viewer's feed)."""
     public = world.boards[Visibility.PUBLIC]
     client = client_for(app, world, viewer)
     before = client.get(f"/t/{public.threads['main']}").get_data(as_text=True)
@@ -771,6 +941,11 @@ def test_making_a_public_board_private_hides_it_everywhere_at_once(app, world, v
     assert public.marker("notif") in client.get("/notifications").get_data(as_text=True) or (
         viewer == "guest"
     ), f"{viewer} is not notified of the public post to begin"
+    meeting_id, occurrence_id = public.occurrences["open"]
+    assert client.get(f"/meetings/{meeting_id}/{occurrence_id}").status_code == 200
+    if viewer != "guest":
+        feed = client.get(f"/calendar/{calendar_token(viewer)}.ics").get_data(as_text=True)
+        assert public.marker("meettitle") in feed, f"{viewer}'s feed lacks the public meeting"
 
     admin = db.session.get(User, world.user_ids["admin"])
     board = db.session.get(Board, public.board_id)
@@ -795,6 +970,26 @@ def test_making_a_public_board_private_hides_it_everywhere_at_once(app, world, v
             matrix,
             response.status_code == 404,
             f"/p/{pid} ({name}) answers {response.status_code} instead of 404",
+        )
+    # its meetings: their pages and calendar files are not found, no list or feed names them
+    for name, (meeting_id, occurrence_id) in public.occurrences.items():
+        for url in (
+            f"/meetings/{meeting_id}",
+            f"/meetings/{meeting_id}/{occurrence_id}",
+            f"/meetings/{meeting_id}/{occurrence_id}.ics",
+        ):
+            response = matrix.get(url)
+            checks += expect(
+                matrix,
+                response.status_code == 404,
+                f"{url} ({name} meeting) answers {response.status_code} instead of 404",
+            )
+    if viewer != "guest":
+        feed = read_feed(matrix, viewer) or ""
+        checks += expect(
+            matrix,
+            f"/meetings/{public.meetings['online']}/" not in feed.replace("\r\n ", ""),
+            f"the calendar feed of {viewer} still holds the meetings of the board made private",
         )
     checks += matrix.scan(forbidden)
     assert not matrix.failures, f"{len(matrix.failures)} of {checks} checks failed:\n" + "\n".join(

@@ -14,17 +14,21 @@ The expectations are written out by hand, not derived from forum.policy.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
+from datetime import timedelta
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from forum import queries
 from forum.extensions import db
 from forum.models import (
     Board,
     Category,
     JoinPolicy,
+    Notification,
     Post,
     Sanction,
     SanctionKind,
@@ -33,6 +37,17 @@ from forum.models import (
     Visibility,
 )
 from forum.models.boards import MembershipRole, MembershipStatus
+from forum.models.meetings import (
+    Meeting,
+    MeetingMode,
+    MeetingOccurrence,
+    MeetingReminderSent,
+    MeetingRsvp,
+    Recurrence,
+    RsvpAnswer,
+)
+from forum.models.types import utcnow
+from forum.policy import Viewer
 from forum.services import (
     ServiceError,
     accounts,
@@ -42,8 +57,12 @@ from forum.services import (
     moderation,
     posting,
     reactions,
+    reminders,
     sanctions,
 )
+from forum.services import meetings as meeting_service
+from forum.services.meetings import MeetingDetails
+from forum.web.meetings.forms import MeetingForm
 from tests.conftest import PASSWORD, login
 
 MARKER = "quokka5e1"
@@ -697,3 +716,317 @@ def test_the_members_page_offers_a_facilitator_no_way_to_act_on_their_peers(app,
         assert f"Ban {person.name}" not in page and f"Remove {person.name}" not in page
     assert "Only a site admin or the lead facilitator can act on a facilitator." in page
     assert "Only site admins can act on a lead facilitator." in page
+
+
+# --- meetings (DESIGN §7: as confidential as their board) ----------------------------------------
+
+MEETING = "wombat7c2"
+SHOWN_NAME = "Brave Heron"
+
+
+def with_meeting(world: World) -> tuple[User, Meeting]:
+    """The board's facilitator, and a weekly in-person meeting of the board starting in 20 hours
+    (so a 24-hour reminder is due at once)."""
+    facilitator = cast(world, "facilitator")
+    starts = (utcnow() + timedelta(hours=20)).replace(tzinfo=None, second=0, microsecond=0)
+    meeting = meeting_service.schedule(
+        facilitator,
+        world.board,
+        MeetingDetails(
+            title=f"Circle {MEETING}",
+            description=f"About {MEETING}",
+            timezone="Europe/Berlin",
+            starts_local=starts,
+            duration_minutes=60,
+            mode=MeetingMode.IN_PERSON,
+            place=f"Room {MEETING}",
+            address=f"Street {MEETING}",
+            country="DE",
+            recurrence=Recurrence.WEEKLY,
+            repeat_count=2,
+        ),
+    )
+    db.session.commit()
+    return facilitator, meeting
+
+
+def meeting_reach(world: World, user: User | None, meeting: Meeting) -> dict[str, bool]:
+    """Where ``user`` (None: a guest) meets the meeting: its page, its calendar file, the
+    "Upcoming meetings" list, "Find groups", their calendar feed, their notifications."""
+    occurrence = meeting.occurrences[0]
+    page_url = f"/meetings/{meeting.id}/{occurrence.id}"
+    client = world.app.test_client() if user is None else world.client(user)
+    page = client.get(page_url)
+    title = f"Circle {MEETING}"  # (the words typed in Find groups are shown back: "wombat…")
+    find = client.get("/groups", query_string={"q": MEETING}).get_data(as_text=True)
+    found = {
+        "page": page.status_code == 200 and title in page.get_data(as_text=True),
+        "ics": client.get(f"/meetings/{meeting.id}.ics").status_code == 200,
+        "upcoming": title in client.get("/meetings").get_data(as_text=True),
+        "find": title in find,
+    }
+    if user is not None:
+        if user.calendar_token is None:
+            user.calendar_token = f"token{user.id}{MEETING}"
+            db.session.commit()
+        feed = client.get(f"/calendar/{user.calendar_token}.ics").get_data(as_text=True)
+        found["feed"] = page_url in feed.replace("\r\n ", "")
+        found["notified"] = bool(queries.notifications_for(Viewer(fresh(User, user.id))))
+    return found
+
+
+def reminders_to(user: User) -> int:
+    """Run the reminders job now; how many reminders ``user`` has been sent."""
+    reminders.send_due(utcnow())
+    return len(db.session.scalars(select(MeetingReminderSent).filter_by(user_id=user.id)).all())
+
+
+NARROWING_MEETINGS = [
+    (Visibility.PUBLIC, Visibility.MEMBERS, "guest"),
+    (Visibility.PUBLIC, Visibility.PRIVATE, "outsider"),
+    (Visibility.MEMBERS, Visibility.PRIVATE, "outsider"),
+    (Visibility.MEMBERS, Visibility.HIDDEN, "outsider"),
+]
+
+
+@pytest.mark.parametrize(
+    ("start", "to", "who"), NARROWING_MEETINGS, ids=lambda v: getattr(v, "value", v)
+)
+def test_narrowing_a_board_hides_its_meetings_from_those_outside_at_once(
+    app, category, start, to, who
+):
+    """Made members-only, private or hidden, a board's meetings vanish from everyone who may no
+    longer read it, on every path, on the very next request: the meeting's page and calendar
+    file, their upcoming meetings, Find groups, their calendar feed, and no reminder."""
+    world = build(app, category, start)
+    facilitator, meeting = with_meeting(world)
+    user = None if who == "guest" else world.outsider
+    if user is not None:
+        meeting_service.answer(user, meeting.occurrences[0], RsvpAnswer.GOING)
+        db.session.commit()
+    before = meeting_reach(world, user, meeting)
+    expected = {"page": True, "ics": True, "find": True, "upcoming": True}
+    if user is not None:
+        expected |= {"feed": True, "notified": False}
+    assert before == expected, before
+
+    changes: dict[str, object] = {"visibility": to}
+    if to in (Visibility.PRIVATE, Visibility.HIDDEN):
+        changes["join_policy"] = boards.default_join_policy(to)
+    boards.update_settings(facilitator, fresh(Board, world.board.id), **changes)
+    db.session.commit()
+    meeting_service.move(
+        facilitator,
+        fresh(MeetingOccurrence, meeting.occurrences[0].id),
+        (utcnow() + timedelta(hours=21)).replace(tzinfo=None, second=0, microsecond=0),
+    )
+    db.session.commit()
+
+    after = meeting_reach(world, user, fresh(Meeting, meeting.id))
+    assert not any(after.values()), after
+    if user is not None:
+        assert reminders_to(user) == 0
+
+
+@pytest.mark.parametrize("how", ["leaves", "removed", "banned"])
+def test_a_member_who_leaves_or_is_removed_stops_meeting_the_groups_meetings_at_once(
+    app, category, how
+):
+    """A private group's member going to its meeting leaves, is removed or banned: from the
+    next request the meeting is gone from their pages, feed and notifications (a change told to
+    those going reaches them no more), and no reminder is sent. Their answer stays on record
+    for the facilitators (they may come back); they cannot see it."""
+    world = build(app, category, Visibility.PRIVATE)
+    facilitator, meeting = with_meeting(world)
+    member = cast(world, "member")
+    occurrence = meeting.occurrences[0]
+    meeting_service.answer(member, occurrence, RsvpAnswer.GOING, show_name=True)
+    db.session.commit()
+    before = meeting_reach(world, member, meeting)
+    assert before == {
+        "page": True,
+        "ics": True,
+        "upcoming": True,
+        "find": True,
+        "feed": True,
+        "notified": False,
+    }
+
+    if how == "leaves":
+        membership.leave(fresh(User, member.id), fresh(Board, world.board.id))
+    else:
+        membership.remove(
+            facilitator,
+            fresh(Board, world.board.id),
+            fresh(User, member.id),
+            ban=how == "banned",
+            reason="",
+        )
+    db.session.commit()
+    assert reminders_to(member) == 0
+    meeting_service.move(
+        facilitator,
+        fresh(MeetingOccurrence, occurrence.id),
+        (utcnow() + timedelta(hours=22)).replace(tzinfo=None, second=0, microsecond=0),
+    )
+    db.session.commit()
+
+    after = meeting_reach(world, fresh(User, member.id), fresh(Meeting, meeting.id))
+    assert not any(after.values()), after
+    assert queries.unread_notification_count(Viewer(fresh(User, member.id))) == 0
+    kept = db.session.scalar(select(MeetingRsvp).filter_by(user_id=member.id))
+    assert kept is not None and kept.answer == RsvpAnswer.GOING
+
+
+def test_a_name_shown_to_a_private_group_stays_inside_it(app, category):
+    """A member of a private group shows their name among those going: the group's members see
+    it on the meeting's page; nobody outside meets it anywhere, and no calendar feed carries it
+    (not even a member's own)."""
+    world = build(app, category, Visibility.PRIVATE)
+    facilitator, meeting = with_meeting(world)
+    shower = world.user("shower", display_name=SHOWN_NAME)
+    other = cast(world, "member")
+    boards.add_member(world.board, shower)
+    occurrence = meeting.occurrences[0]
+    meeting_service.answer(shower, occurrence, RsvpAnswer.GOING, show_name=True)
+    meeting_service.answer(other, occurrence, RsvpAnswer.GOING)
+    db.session.commit()
+    page_url = f"/meetings/{meeting.id}/{occurrence.id}"
+
+    inside = world.client(other).get(page_url).get_data(as_text=True)
+    assert SHOWN_NAME in inside
+
+    for viewer in (None, world.outsider, other):
+        client = world.app.test_client() if viewer is None else world.client(viewer)
+        urls = [
+            "/",
+            "/meetings",
+            "/groups",
+            f"/groups?q={MEETING}",
+            f"/b/{world.board.id}",
+            f"/b/{world.board.id}/meetings",
+            f"/meetings/{meeting.id}.ics",
+            f"{page_url}.ics",
+        ]
+        if viewer is not world.outsider and viewer is not None:
+            urls.remove(f"/b/{world.board.id}/meetings")  # a member's list may show it
+        if viewer is None or viewer is world.outsider:
+            urls.append(page_url)
+        for url in urls:
+            response = client.get(url)
+            assert SHOWN_NAME not in response.get_data(as_text=True), (viewer, url)
+        if viewer is not None:
+            viewer.calendar_token = f"feed{viewer.id}{MEETING}"
+            db.session.commit()
+            feed = client.get(f"/calendar/{viewer.calendar_token}.ics").get_data(as_text=True)
+            assert SHOWN_NAME not in feed.replace("\r\n ", "")
+    outside = world.client(world.outsider).get(page_url)
+    assert outside.status_code == 404
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_boards_moderators_cancel_a_meeting_series(app, category, role):
+    """Cancelling a series (through its page) is for the board's facilitators and admins: those
+    going are told, no reminder follows, and Find groups lists it no more. Others change
+    nothing (403, or 404 for who may not read the board)."""
+    world = build(app, category, Visibility.PRIVATE)
+    _facilitator, meeting = with_meeting(world)
+    goer = cast(world, "member")
+    meeting_service.answer(goer, meeting.occurrences[0], RsvpAnswer.GOING)
+    db.session.commit()
+    actor = cast(world, role)
+    client = world.client(actor)
+
+    response = client.post(f"/meetings/{meeting.id}/cancel", data={})
+
+    cancelled = fresh(Meeting, meeting.id).cancelled_at is not None
+    assert cancelled == (role in MODERATORS), (role, response.status_code)
+    told = db.session.scalars(
+        select(Notification).filter_by(user_id=goer.id, kind="meeting_cancelled")
+    ).all()
+    if cancelled:
+        assert response.status_code == 302
+        assert len(told) == 1
+        assert reminders_to(goer) == 0
+        assert f"Circle {MEETING}" not in world.client(goer).get("/groups").get_data(as_text=True)
+    else:
+        assert response.status_code in (403, 404)
+        assert told == []
+        readers = ("member", "suspended_admin", "suspended_facilitator")
+        if role not in readers:
+            assert response.status_code == 404, role
+
+
+def test_a_meeting_never_moves_to_another_board(app, category):
+    """Moving a meeting to another board would show it to that board's readers: no route takes
+    a meeting and a board, the meeting form has no board field, the service's details have none,
+    and a board_id slipped into the edit form changes nothing."""
+    world = build(app, category, Visibility.HIDDEN)
+    _facilitator, meeting = with_meeting(world)
+    public = boards.create_board("Everyone's", category, Visibility.PUBLIC, "Open")
+    admin = cast(world, "admin")
+
+    for rule in app.url_map.iter_rules():
+        if "meeting_id" in rule.arguments:
+            assert "board_id" not in rule.arguments, rule.rule
+    assert not {"board", "board_id"} & set(MeetingForm.__dict__)
+    assert not {"board", "board_id"} & {f.name for f in dataclass_fields(MeetingDetails)}
+
+    client = world.client(admin)
+    form = client.get(f"/meetings/{meeting.id}/edit")
+    assert form.status_code == 200
+    assert 'name="board_id"' not in form.get_data(as_text=True)
+    data = {
+        "title": f"Circle {MEETING} renamed",
+        "description": "",
+        "day": meeting.starts_local.date().isoformat(),
+        "starts": meeting.starts_local.strftime("%H:%M"),
+        "ends": (meeting.starts_local + timedelta(minutes=60)).strftime("%H:%M"),
+        "timezone": meeting.timezone,
+        "mode": "in_person",
+        "link_lead_minutes": "30",
+        "place": "Room",
+        "address": "",
+        "country": "DE",
+        "language": "en",
+        "recurrence": "weekly",
+        "series_end": "count",
+        "repeat_count": "2",
+        "board_id": str(public.id),
+        "board": str(public.id),
+    }
+    response = client.post(f"/meetings/{meeting.id}/edit", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    changed = fresh(Meeting, meeting.id)
+    assert changed.title == f"Circle {MEETING} renamed"
+    assert changed.board_id == world.board.id
+    assert MEETING not in app.test_client().get(f"/b/{public.id}").get_data(as_text=True)
+
+
+def test_a_place_that_frees_up_skips_someone_who_left_the_group(app, category):
+    """The waiting list of a full meeting: the first in the queue was removed from the private
+    group since; when a place frees it goes to the next who may still read the group, and the
+    one removed is neither moved up nor told."""
+    world = build(app, category, Visibility.PRIVATE)
+    facilitator, meeting = with_meeting(world)
+    meeting.capacity = 1
+    first, second, third = (cast(world, "member") for _ in range(3))
+    occurrence = meeting.occurrences[0]
+    assert meeting_service.answer(first, occurrence, RsvpAnswer.GOING) == RsvpAnswer.GOING
+    assert meeting_service.answer(second, occurrence, RsvpAnswer.GOING) == RsvpAnswer.WAITING
+    assert meeting_service.answer(third, occurrence, RsvpAnswer.GOING) == RsvpAnswer.WAITING
+    db.session.commit()
+    membership.remove(facilitator, fresh(Board, world.board.id), fresh(User, second.id), False)
+    db.session.commit()
+
+    meeting_service.answer(fresh(User, first.id), occurrence, RsvpAnswer.NOT_GOING)
+    db.session.commit()
+
+    answers = {
+        rsvp.user_id: rsvp.answer
+        for rsvp in db.session.scalars(select(MeetingRsvp).filter_by(occurrence_id=occurrence.id))
+    }
+    assert answers[third.id] == RsvpAnswer.GOING
+    assert answers[second.id] == RsvpAnswer.WAITING
+    told = db.session.scalars(select(Notification).filter_by(kind="meeting_place_free")).all()
+    assert [n.user_id for n in told] == [third.id]
