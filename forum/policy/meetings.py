@@ -3,6 +3,8 @@
 A meeting is exactly as confidential as its board: whoever may read the board's words may see
 its meetings (title, time, place, description), and nobody else, on any path. Inside the group:
 
+- the street address of an in-person meeting, and the names members chose to show, are for
+  signed-in readers (a guest of a public board sees the place, not the address);
 - the link to join an online meeting is for people going, from ``link_lead_minutes`` before the
   start until it ends (facilitators of the board and admins always see it: they run it);
 - who is going is for facilitators; other members see only the names of people who chose to
@@ -76,6 +78,17 @@ def can_see_link(
     if occurrence.cancelled or answer != RsvpAnswer.GOING:
         return False
     return link_opens_at(occurrence) <= now < occurrence.ends_at
+
+
+def can_see_address(viewer: Viewer, meeting: Meeting) -> bool:
+    """Where an in-person meeting is held, to the street: signed-in readers of the board (not
+    every visitor of a public board: people who are ill meet there)."""
+    return not viewer.is_guest and can_see(viewer, meeting)
+
+
+def can_see_shown_names(viewer: Viewer, meeting: Meeting) -> bool:
+    """The names members chose to show to the group: the group is its signed-in readers."""
+    return not viewer.is_guest and can_see(viewer, meeting)
 
 
 def can_see_attendees(viewer: Viewer, meeting: Meeting) -> bool:

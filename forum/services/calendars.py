@@ -64,7 +64,7 @@ from forum.models import User
 from forum.models.meetings import Meeting, MeetingMode, MeetingOccurrence
 from forum.models.types import utcnow
 from forum.policy import Viewer
-from forum.policy.meetings import can_see, mail_may_describe
+from forum.policy.meetings import can_see, can_see_address, mail_may_describe
 from forum.services import ServiceError
 from forum.text import plain_text
 
@@ -122,7 +122,7 @@ def _calendar(
     stamp = utcnow().replace(microsecond=0)
     shown = [o for o in occurrences if can_see(viewer, o.meeting)]
     for occurrence in shown:
-        calendar.add_component(_event(occurrence, stamp, describe))
+        calendar.add_component(_event(viewer, occurrence, stamp, describe))
     if shown:
         first = min(o.starts_at for o in shown)
         last = max(o.ends_at for o in shown)
@@ -149,7 +149,7 @@ def sequence(occurrence: MeetingOccurrence) -> int:
     return max(0, math.ceil((changed - meeting.created_at).total_seconds()))
 
 
-def _event(occurrence: MeetingOccurrence, stamp: datetime, describe: bool) -> Event:
+def _event(viewer: Viewer, occurrence: MeetingOccurrence, stamp: datetime, describe: bool) -> Event:
     meeting = occurrence.meeting
     zone = ZoneInfo(meeting.timezone)
     url = page_url(occurrence)
@@ -169,7 +169,8 @@ def _event(occurrence: MeetingOccurrence, stamp: datetime, describe: bool) -> Ev
     event.summary = meeting.title
     event.description = _description(occurrence, url)
     if meeting.mode == MeetingMode.IN_PERSON:
-        event.location = ", ".join(part for part in (meeting.place, meeting.address) if part)
+        address = meeting.address if can_see_address(viewer, meeting) else ""
+        event.location = ", ".join(part for part in (meeting.place, address) if part)
     return event
 
 

@@ -409,3 +409,34 @@ def extend_open_series(now: datetime | None = None) -> int:
     for meeting in series:
         sync_occurrences(meeting, now)
     return len(series)
+
+
+def release_places(user: User, board: Board, now: datetime | None = None) -> int:
+    """A member who can no longer read the group (left a closed group, removed, banned) gives up
+    their answers to its meetings still to come: a place they held goes to the first person
+    waiting. Their past answers stay. Returns the number of answers released."""
+    from forum.policy import Viewer, can_read_board
+
+    now = now or utcnow()
+    db.session.flush()
+    if can_read_board(Viewer(user), board):
+        return 0
+    answers = db.session.scalars(
+        select(MeetingRsvp)
+        .join(MeetingRsvp.occurrence)
+        .join(MeetingOccurrence.meeting)
+        .where(
+            MeetingRsvp.user_id == user.id,
+            Meeting.board_id == board.id,
+            MeetingOccurrence.ends_at > now,
+            MeetingRsvp.answer != RsvpAnswer.NOT_GOING,
+        )
+    ).all()
+    for rsvp in answers:
+        held_a_place = rsvp.answer == RsvpAnswer.GOING
+        rsvp.answer = RsvpAnswer.NOT_GOING
+        rsvp.answered_at = now
+        db.session.flush()
+        if held_a_place:
+            promote_waiting(rsvp.occurrence, now)
+    return len(answers)

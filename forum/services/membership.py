@@ -23,7 +23,7 @@ from forum.models import (
 )
 from forum.models.types import utcnow
 from forum.policy import Viewer, can_appoint, can_moderate, transitions
-from forum.services import ServiceError, clean_text, modlog
+from forum.services import ServiceError, clean_text, meetings, modlog
 from forum.services.notify import notify
 
 NOTE_MAX = 1000
@@ -256,6 +256,7 @@ def leave(user: User, board: Board) -> None:
     ):
         raise ServiceError(_("You are not a member of this group."))
     db.session.delete(membership)
+    meetings.release_places(user, board)
     db.session.commit()
 
 
@@ -284,6 +285,7 @@ def remove(facilitator: User, board: Board, user: User, ban: bool, reason: str =
         target_user=user,
         reason=_clean_note(reason),
     )
+    meetings.release_places(user, board)
     db.session.commit()
 
 

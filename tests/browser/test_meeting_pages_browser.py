@@ -1,6 +1,6 @@
 """The meeting pages in Chromium: a facilitator schedules a meeting and a member says they are
-going, with and without JavaScript; and axe-core finds no WCAG 2.2 A/AA violation on any meeting page,
-on a desktop and in the dark theme on a small phone."""
+going, with and without JavaScript; and axe-core finds no WCAG 2.2 A/AA violation on any
+meeting page, on a desktop and in the dark theme on a small phone."""
 
 from __future__ import annotations
 

@@ -189,3 +189,23 @@ def test_details_that_cannot_make_a_meeting_are_refused_by_field(admin, board, c
     with pytest.raises(MeetingError) as refused:
         meetings.schedule(admin, board, details(**changes), NOW)
     assert refused.value.field == field
+
+
+def test_a_member_who_leaves_a_private_group_gives_up_their_place(admin, make_user, make_board):
+    from forum.models import Visibility
+    from forum.services import boards, membership
+
+    private = make_board("Evening circle", Visibility.PRIVATE)
+    ann, ben = make_user("ann"), make_user("ben")
+    for person in (ann, ben):
+        boards.add_member(private, person)
+    meeting = meetings.schedule(
+        admin, private, details(capacity=1, recurrence=Recurrence.NONE), NOW
+    )
+    occurrence = meeting.occurrences[0]
+    meetings.answer(ann, occurrence, RsvpAnswer.GOING, now=NOW)
+    meetings.answer(ben, occurrence, RsvpAnswer.GOING, now=NOW)
+    db.session.commit()
+    membership.leave(ann, private)
+    answers = {r.user_id: r.answer for r in db.session.scalars(db.select(meetings.MeetingRsvp))}
+    assert answers == {ann.id: RsvpAnswer.NOT_GOING, ben.id: RsvpAnswer.GOING}

@@ -209,19 +209,19 @@ MARKER_RULES: dict[str, Callable[[str, Visibility], bool]] = {
     "meetdesc": _reads,
     "placetitle": _reads,
     "meetplace": _reads,
-    # an in-person meeting's address: whoever may read the board (the web brief: "place +
-    # address (board readers)"; a guest too, on a public board)
-    "meetaddress": _reads,
+    # an in-person meeting's address: signed-in readers of the board (a guest of a public board
+    # sees the place, not the street)
+    "meetaddress": lambda viewer, vis: viewer != "guest" and _reads(viewer, vis),
     # an online meeting's link: its facilitators, and those going once it opened (a former or
     # removed member of an open board still reads it, and their answer stands)
     "meetlink": lambda viewer, vis: (
         _moderates(viewer, vis)
         or (viewer in (*LINK_HOLDERS, *GOING_BEFORE_LEAVING) and _reads(viewer, vis))
     ),
-    # who is going: every name for facilitators; a name its member chose to show, for readers
-    # (guests of a public board included: the member chose to show it to whoever reads there)
+    # who is going: every name for facilitators; a name its member chose to show, for the group
+    # (its signed-in readers; not a guest of a public board)
     "goername": _moderates,
-    "showername": _reads,
+    "showername": lambda viewer, vis: viewer != "guest" and _reads(viewer, vis),
     # what a facilitator noted after a meeting, for the other facilitators
     "meetnote": _moderates,
 }

@@ -334,6 +334,10 @@ def test_an_in_person_meeting_gives_its_place_and_address(client, admin, board):
         repeat_count=3,
         professionally_led=True,
     )
+    # A guest of the public board learns the place, not the street: that is for members.
+    as_guest = parsed(client.get(series_url(meeting)))
+    assert {str(event["LOCATION"]) for event in as_guest.events} == {"Community room, St Mary's"}
+    login(client, admin)
     calendar = parsed(client.get(series_url(meeting)))
     locations = {str(event["LOCATION"]) for event in calendar.events}
     assert locations == {"Community room, St Mary's, 12 Church Lane, Leeds"}

@@ -714,8 +714,12 @@ def check_meetings(matrix: Matrix, world: World, vis: Visibility) -> int:
     ):
         for kind in kinds:
             checks += expect(matrix, m(kind) in text, f"{where} does not show {m(kind)}")
+    signed_in = viewer != "guest"
     checks += expect(
-        matrix, m("meetaddress") in in_person, f"the in-person meeting lacks {m('meetaddress')}"
+        matrix,
+        (m("meetaddress") in in_person) == signed_in,
+        f"the in-person meeting shows {m('meetaddress')}: {m('meetaddress') in in_person}, "
+        f"expected {signed_in}",
     )
     going = viewer in (*LINK_HOLDERS, *GOING_BEFORE_LEAVING) or moderates
     checks += expect(
@@ -729,7 +733,7 @@ def check_meetings(matrix: Matrix, world: World, vis: Visibility) -> int:
         f"the next meeting (link not open yet) shows its link: {m('meetlink') in later}, "
         f"expected {moderates}",
     )
-    for kind, shown in (("goername", moderates), ("showername", True)):
+    for kind, shown in (("goername", moderates), ("showername", signed_in)):
         checks += expect(
             matrix,
             (m(kind) in opened) == shown,

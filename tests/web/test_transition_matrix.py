@@ -835,7 +835,7 @@ def test_a_member_who_leaves_or_is_removed_stops_meeting_the_groups_meetings_at_
     """A private group's member going to its meeting leaves, is removed or banned: from the
     next request the meeting is gone from their pages, feed and notifications (a change told to
     those going reaches them no more), and no reminder is sent. Their answer stays on record
-    for the facilitators (they may come back); they cannot see it."""
+    as "not going": the place they held goes to whoever is waiting."""
     world = build(app, category, Visibility.PRIVATE)
     facilitator, meeting = with_meeting(world)
     member = cast(world, "member")
@@ -875,7 +875,7 @@ def test_a_member_who_leaves_or_is_removed_stops_meeting_the_groups_meetings_at_
     assert not any(after.values()), after
     assert queries.unread_notification_count(Viewer(fresh(User, member.id))) == 0
     kept = db.session.scalar(select(MeetingRsvp).filter_by(user_id=member.id))
-    assert kept is not None and kept.answer == RsvpAnswer.GOING
+    assert kept is not None and kept.answer == RsvpAnswer.NOT_GOING
 
 
 def test_a_name_shown_to_a_private_group_stays_inside_it(app, category):
@@ -1005,8 +1005,8 @@ def test_a_meeting_never_moves_to_another_board(app, category):
 
 def test_a_place_that_frees_up_skips_someone_who_left_the_group(app, category):
     """The waiting list of a full meeting: the first in the queue was removed from the private
-    group since; when a place frees it goes to the next who may still read the group, and the
-    one removed is neither moved up nor told."""
+    group since (which gave up their place in the queue); when a place frees it goes to the
+    next who may still read the group, and the one removed is neither moved up nor told."""
     world = build(app, category, Visibility.PRIVATE)
     facilitator, meeting = with_meeting(world)
     meeting.capacity = 1
@@ -1027,6 +1027,6 @@ def test_a_place_that_frees_up_skips_someone_who_left_the_group(app, category):
         for rsvp in db.session.scalars(select(MeetingRsvp).filter_by(occurrence_id=occurrence.id))
     }
     assert answers[third.id] == RsvpAnswer.GOING
-    assert answers[second.id] == RsvpAnswer.WAITING
+    assert answers[second.id] == RsvpAnswer.NOT_GOING
     told = db.session.scalars(select(Notification).filter_by(kind="meeting_place_free")).all()
     assert [n.user_id for n in told] == [third.id]

@@ -70,6 +70,11 @@ def reader_zone() -> str:
 
 
 @bp.app_template_global()
+def address_shown(meeting: Meeting) -> bool:
+    return rules.can_see_address(current_viewer(), meeting)
+
+
+@bp.app_template_global()
 def zone_city(zone: str) -> str:
     return meeting_times.zone_city(zone)
 
@@ -354,7 +359,9 @@ def occurrence(meeting_id: int, occurrence_id: int):  # noqa: ANN201
             if answer == RsvpAnswer.WAITING
             else None,
             tally=meeting_queries.counts([found.id]).get(found.id, {}),
-            people=meeting_queries.attendees(found.id, only_shown=not all_names),
+            people=meeting_queries.attendees(found.id, only_shown=not all_names)
+            if all_names or rules.can_see_shown_names(viewer, found.meeting)
+            else [],
             all_names=all_names,
             may_manage=may_manage,
             may_answer=rules.can_answer(viewer, found, now),
