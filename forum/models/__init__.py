@@ -10,6 +10,17 @@ from forum.models.boards import (
     Visibility,
 )
 from forum.models.directory import LedBy, MeetingFormat, SupportGroup
+from forum.models.facilitation import (
+    DebriefNote,
+    DutyChange,
+    DutySlot,
+    EscalationNotice,
+    FacilitatorAway,
+    ProfessionalVerification,
+    TrainingModule,
+    TrainingNotice,
+    TrainingRecord,
+)
 from forum.models.join_requests import JoinRequestNotice
 from forum.models.meetings import (
     Meeting,
@@ -57,6 +68,15 @@ from forum.models.users import (
 )
 
 __all__ = [
+    "DebriefNote",
+    "DutyChange",
+    "DutySlot",
+    "EscalationNotice",
+    "FacilitatorAway",
+    "ProfessionalVerification",
+    "TrainingModule",
+    "TrainingNotice",
+    "TrainingRecord",
     "Meeting",
     "MeetingMode",
     "MeetingOccurrence",

@@ -205,6 +205,8 @@ class SanctionKind(enum.StrEnum):
     WARNING = "warning"
     MUTE = "mute"
     SUSPENSION = "suspension"
+    #: A short mute on one board, counted in hours.
+    TIMEOUT = "timeout"
 
 
 #: A sanction's kind as people read it (the moderation record of a member).
@@ -212,12 +214,14 @@ SANCTION_KIND_LABELS = {
     SanctionKind.WARNING: lazy_pgettext("sanction", "Warning"),
     SanctionKind.MUTE: lazy_pgettext("sanction", "Mute"),
     SanctionKind.SUSPENSION: _l("Suspension"),
+    SanctionKind.TIMEOUT: lazy_pgettext("sanction", "Timeout"),
 }
 #: The button that lifts a sanction early (a warning cannot be lifted).
 SANCTION_LIFT_LABELS = {
     SanctionKind.WARNING: _l("Lift this warning now"),
     SanctionKind.MUTE: _l("Lift this mute now"),
     SanctionKind.SUSPENSION: _l("Lift this suspension now"),
+    SanctionKind.TIMEOUT: _l("End this timeout now"),
 }
 
 
@@ -236,6 +240,8 @@ class Sanction(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: When its expiry was written to the moderation log (timeouts; once, by the scheduler).
+    expiry_logged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])

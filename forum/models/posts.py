@@ -63,6 +63,9 @@ class Thread(db.Model):
     reply_count: Mapped[int] = mapped_column(Integer, default=0)
     #: Numbers handed out so far; the next post gets ``post_counter + 1``.
     post_counter: Mapped[int] = mapped_column(Integer, default=0)
+    #: Slow mode: one post per member every this many minutes, until ``slow_mode_until``.
+    slow_mode_minutes: Mapped[int | None] = mapped_column(Integer)
+    slow_mode_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_post_id: Mapped[int | None] = mapped_column(
         ForeignKey("posts.id", use_alter=True, ondelete="SET NULL"), index=True
     )

@@ -105,6 +105,8 @@ class User(UserMixin, db.Model):
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
     #: Minutes before a meeting at which to remind the member, comma-separated ("" for none).
     meeting_reminders: Mapped[str] = mapped_column(String(40), default="1440,60")
+    #: Facilitators: e-mail each escalation (a person at risk, a newcomer unanswered) at once.
+    escalation_email: Mapped[bool] = mapped_column(Boolean, default=True)
 
     consents: Mapped[list[Consent]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="Consent.accepted_at"

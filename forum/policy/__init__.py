@@ -71,6 +71,7 @@ class Viewer:
     _memberships: dict[int, BoardMembership] | None = field(default=None, repr=False)
     _blocked: frozenset[int] | None = field(default=None, repr=False)
     _sanctions: list[Sanction] | None = field(default=None, repr=False)
+    _training_lapsed: bool | None = field(default=None, repr=False)
 
     @classmethod
     def guest(cls) -> Viewer:
@@ -154,6 +155,21 @@ class Viewer:
             for m in self.memberships().values()
             if m.status == MembershipStatus.MEMBER and m.role in FACILITATOR_ROLES
         ]
+
+    @property
+    def training_lapsed(self) -> bool:
+        """A facilitator (not an admin) whose required training is not current: they read the
+        moderation queue but take no moderation action (``policy.training``)."""
+        if self._training_lapsed is None:
+            from forum.policy.training import training_current
+
+            self._training_lapsed = (
+                self.user is not None
+                and not self.user.is_admin
+                and bool(self.facilitated_board_ids())
+                and not training_current(self.user.id)
+            )
+        return self._training_lapsed
 
     def facilitates(self, board: Board) -> bool:
         membership = self.memberships().get(board.id)
@@ -425,10 +441,13 @@ def active_sanctions(user_id: int) -> list[Sanction]:
 
 
 def can_moderate(viewer: Viewer, board: Board) -> bool:
-    """Admins everywhere; facilitators on their own boards; no one while suspended."""
+    """Admins everywhere; facilitators on their own boards while their required training is
+    current; no one while suspended."""
     if viewer.is_guest or viewer.is_suspended:
         return False
-    return viewer.is_admin or viewer.facilitates(board)
+    if viewer.is_admin:
+        return True
+    return viewer.facilitates(board) and not viewer.training_lapsed
 
 
 def can_appoint(viewer: Viewer, board: Board) -> bool:

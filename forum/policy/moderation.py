@@ -72,7 +72,21 @@ def moderated_filter(
 
 
 def can_handle_report(viewer: Viewer, report: Report) -> bool:
+    """May read ``report`` (and the queue it is in); acting on it is :func:`can_act_on_report`."""
     return moderates_board_id(viewer, report.board_id)
+
+
+def acts_as_moderator(viewer: Viewer) -> bool:
+    """May take moderation actions at all: not suspended, and an admin or a facilitator whose
+    required training is current. A lapsed facilitator still reads the queue."""
+    if viewer.is_guest or viewer.is_suspended:
+        return False
+    return viewer.is_admin or not viewer.training_lapsed
+
+
+def can_act_on_report(viewer: Viewer, report: Report) -> bool:
+    """Claim, resolve, dismiss or act on the words of ``report``."""
+    return can_handle_report(viewer, report) and acts_as_moderator(viewer)
 
 
 def handled_reports(viewer: Viewer) -> ColumnElement[bool]:
