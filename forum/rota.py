@@ -4,7 +4,7 @@ training. Escalation (``forum.services.escalation``) and the dashboard read it f
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -78,3 +78,109 @@ def on_duty_ids(board_id: int, at: datetime) -> list[int]:
         else:
             on.discard(change.user_id)
     return sorted(available_ids(sorted(on & facilitators), at))
+
+
+def _slot_intervals(
+    slot: DutySlot, start: datetime, end: datetime
+) -> list[tuple[datetime, datetime]]:
+    """The UTC intervals of ``slot`` between ``start`` and ``end`` (each local day it falls on)."""
+    zone = ZoneInfo(slot.timezone)
+    intervals = []
+    day = start.astimezone(zone).date() - timedelta(days=1)
+    last = end.astimezone(zone).date()
+    while day <= last:
+        if day.weekday() == slot.weekday:
+            midnight = datetime.combine(day, time(0), tzinfo=zone)
+            begins = (midnight + timedelta(minutes=slot.starts_minute)).astimezone(UTC)
+            ends = (midnight + timedelta(minutes=slot.ends_minute)).astimezone(UTC)
+            intervals.append((max(begins, start), min(ends, end)))
+        day += timedelta(days=1)
+    return [(a, b) for a, b in intervals if a < b]
+
+
+def _subtract(
+    intervals: list[tuple[datetime, datetime]], cut: tuple[datetime, datetime]
+) -> list[tuple[datetime, datetime]]:
+    kept = []
+    for a, b in intervals:
+        if cut[1] <= a or cut[0] >= b:
+            kept.append((a, b))
+            continue
+        if a < cut[0]:
+            kept.append((a, cut[0]))
+        if cut[1] < b:
+            kept.append((cut[1], b))
+    return kept
+
+
+def _merge(intervals: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    merged: list[tuple[datetime, datetime]] = []
+    for a, b in sorted(intervals):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def covered_intervals(
+    board_id: int, start: datetime, end: datetime
+) -> list[tuple[datetime, datetime]]:
+    """When someone is on duty for ``board_id`` between ``start`` and ``end`` (UTC, merged):
+    each facilitator's slots and swaps taken, less swaps given away and time away. (Training
+    lapses are read as they stand today.)"""
+    facilitators = available_ids(facilitator_ids(board_id), start)
+    if not facilitators:
+        return []
+    per_person: dict[int, list[tuple[datetime, datetime]]] = {
+        user_id: [] for user_id in facilitators
+    }
+    slots = db.session.scalars(
+        select(DutySlot).where(DutySlot.board_id == board_id, DutySlot.user_id.in_(facilitators))
+    )
+    for slot in slots:
+        per_person[slot.user_id].extend(_slot_intervals(slot, start, end))
+    changes = db.session.scalars(
+        select(DutyChange)
+        .where(
+            DutyChange.board_id == board_id,
+            DutyChange.user_id.in_(facilitators),
+            DutyChange.starts_at < end,
+            DutyChange.ends_at > start,
+        )
+        .order_by(DutyChange.created_at, DutyChange.id)
+    )
+    for change in changes:
+        span = (max(change.starts_at, start), min(change.ends_at, end))
+        if change.on_duty:
+            per_person[change.user_id].append(span)
+        else:
+            per_person[change.user_id] = _subtract(per_person[change.user_id], span)
+    aways = db.session.scalars(
+        select(FacilitatorAway).where(
+            FacilitatorAway.user_id.in_(facilitators),
+            FacilitatorAway.starts_at < end,
+            FacilitatorAway.ends_at > start,
+        )
+    )
+    for away in aways:
+        per_person[away.user_id] = _subtract(
+            per_person[away.user_id], (away.starts_at, away.ends_at)
+        )
+    return _merge([span for spans in per_person.values() for span in spans])
+
+
+def uncovered_intervals(
+    board_id: int, start: datetime, end: datetime
+) -> list[tuple[datetime, datetime]]:
+    """When nobody is on duty for ``board_id`` between ``start`` and ``end``."""
+    gaps = [(start, end)]
+    for span in covered_intervals(board_id, start, end):
+        gaps = _subtract(gaps, span)
+    return gaps
+
+
+def uncovered_hours(board_id: int, start: datetime, end: datetime) -> float:
+    """Hours with nobody on duty for ``board_id`` between ``start`` and ``end``."""
+    seconds = sum((b - a).total_seconds() for a, b in uncovered_intervals(board_id, start, end))
+    return round(seconds / 3600, 1)
