@@ -149,6 +149,15 @@ def retention(now: datetime) -> object:
     return purge(now)
 
 
+@job("expiries", MINUTE)
+def expiries(now: datetime) -> int:
+    """Issue 18 (pace): log each ended slow mode and timeout once (the rules stop applying at
+    the expiry instant by themselves)."""
+    from forum.services import pace
+
+    return pace.log_expiries(now)
+
+
 # --- running them -------------------------------------------------------------------------------
 
 

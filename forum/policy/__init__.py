@@ -132,8 +132,13 @@ class Viewer:
         return self.suspension is not None
 
     def mute_on(self, board: Board) -> Sanction | None:
+        """A mute or a timeout on ``board`` in force now: read-only there."""
         return next(
-            (s for s in self.sanctions() if s.kind == SanctionKind.MUTE and s.board_id == board.id),
+            (
+                s
+                for s in self.sanctions()
+                if s.kind in (SanctionKind.MUTE, SanctionKind.TIMEOUT) and s.board_id == board.id
+            ),
             None,
         )
 

@@ -387,6 +387,34 @@ def _sanction(n: Notification, known: Known) -> str:
     return _("You can read %(board)s but not post there.", board=board_name)
 
 
+# --- timeouts (issue 18, pace) ---
+
+
+def _timeout(n: Notification, known: Known) -> str:
+    params = _params(n)
+    if params.get("variant") == "timeout_lifted":
+        return _("Your timeout has been lifted early: you can post again.")
+    board = known.board(n)
+    board_name = board.name if board is not None else ""
+    hours, reason = int(params.get("hours") or 0), params.get("reason")
+    if reason:
+        return ngettext(
+            "You are timed out on %(board)s for %(num)d hour(s): you can read it but not post "
+            "there. The reason: %(reason)s",
+            "You are timed out on %(board)s for %(num)d hour(s): you can read it but not post "
+            "there. The reason: %(reason)s",
+            hours,
+            board=board_name,
+            reason=reason,
+        )
+    return ngettext(
+        "You are timed out on %(board)s for %(num)d hour(s): you can read it but not post there.",
+        "You are timed out on %(board)s for %(num)d hour(s): you can read it but not post there.",
+        hours,
+        board=board_name,
+    )
+
+
 def _report_outcome(n: Notification, known: Known) -> str:
     params = _params(n)
     note = params.get("note")
@@ -503,6 +531,7 @@ _WRITERS = {
     "post_hidden": _post_hidden,
     "post_restored": _post_restored,
     "sanction": _sanction,
+    "timeout": _timeout,
     "report_outcome": _report_outcome,
     "membership_request": _membership_request,
     "membership_approved": _membership_approved,

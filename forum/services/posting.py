@@ -24,7 +24,16 @@ from forum.models import (
 from forum.models.posts import BODY_MAX, PATH_MAX, TITLE_MAX
 from forum.models.types import utcnow
 from forum.policy.transitions import flow_widens
-from forum.services import ServiceError, activity, mentions, modlog, quotes, reports, watchwords
+from forum.services import (
+    ServiceError,
+    activity,
+    mentions,
+    modlog,
+    pace,
+    quotes,
+    reports,
+    watchwords,
+)
 from forum.text import render_markdown
 
 #: Counter updates are plain SQL; the commit that follows expires the objects they touch.
@@ -218,6 +227,7 @@ def reply(
     _check_board_open(thread.board)
     if thread.locked and not policy.can_moderate(policy.Viewer(author), thread.board):
         raise ServiceError(_("This thread is locked: it can be read but takes no new replies."))
+    pace.check_reply(author, thread)
     if parent is not None and parent.thread_id != thread.id:
         raise ServiceError(_("That post is in another thread; reply to it from its own page."))
     if parent is not None and parent.status != PostStatus.VISIBLE:

@@ -173,6 +173,7 @@ def register_web(app: Flask) -> None:
     from forum.web.messages.views import bp as messages_bp
     from forum.web.moderation.views import bp as moderation_bp
     from forum.web.notifications.views import bp as notifications_bp
+    from forum.web.pace.views import bp as pace_bp  # issue 18: slow mode, timeouts
     from forum.web.preview.views import bp as preview_bp
     from forum.web.profiles.views import bp as profiles_bp
     from forum.web.reactions.views import bp as reactions_bp
@@ -201,6 +202,7 @@ def register_web(app: Flask) -> None:
         language_bp,
         calendar_bp,
         meetings_bp,
+        pace_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -1,0 +1,1 @@
+"""Slow mode on a thread and timeouts on a board (issue 18)."""
