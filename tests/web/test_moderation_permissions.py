@@ -41,7 +41,7 @@ from forum.models import (
     Visibility,
 )
 from forum.models.moderation import AppendOnlyError
-from forum.services import boards, moderation, notify, posting, reports, sanctions
+from forum.services import boards, moderation, notify, pace, posting, reports, sanctions
 from tests.conftest import login
 
 TAG = re.compile(r"<[^>]+>")
@@ -373,6 +373,17 @@ def _suspension_to_lift(w: World) -> Context:
 
 def _lifted(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
     assert fresh(Sanction, ctx["sanction"]).lifted_at is not None
+
+
+def _slowed_thread(w: World) -> Context:  # issue 18 (pace)
+    thread, _ = w.new_thread()
+    pace.set_slow_mode(w.people[ADMIN], thread, 10, 2)
+    return {"thread": thread.id}
+
+
+def _timeout_to_lift(w: World) -> Context:  # issue 18 (pace)
+    timeout = sanctions.timeout(w.people[ADMIN], w.newcomer(), w.board, 4, "Cooling off")
+    return {"sanction": timeout.id}
 
 
 def _pending_post(w: World) -> Context:
@@ -758,6 +769,60 @@ ROUTES = [
         _relayed,
         logged="message_anonymous_author",
     ),
+    # --- issue 18 (pace): slow mode and timeouts ---
+    Route(
+        "slow-mode-page",
+        BOARD_MODERATORS,
+        _state_thread(None),
+        lambda w, c: ("GET", f"/t/{c['thread']}/slow-mode", None),
+        _page("Slow mode for"),
+        ok=200,
+    ),
+    Route(
+        "slow-mode-start",
+        BOARD_MODERATORS,
+        _state_thread(None),
+        lambda w, c: ("POST", f"/t/{c['thread']}/slow-mode", {"minutes": "10", "hours": "2"}),
+        lambda w, c, r, u: expect(fresh(Thread, c["thread"]).slow_mode_minutes == 10),
+        logged="start_slow_mode",
+    ),
+    Route(
+        "slow-mode-end",
+        BOARD_MODERATORS,
+        _slowed_thread,
+        lambda w, c: ("POST", f"/t/{c['thread']}/slow-mode", {"which": "end"}),
+        lambda w, c, r, u: expect(fresh(Thread, c["thread"]).slow_mode_until is None),
+        logged="end_slow_mode",
+    ),
+    Route(
+        "timeout-page",
+        ANY_MODERATOR,
+        _target,
+        lambda w, c: ("GET", f"/u/{c['name']}/timeout", None),
+        _page("Time out"),
+        ok=200,
+    ),
+    Route(
+        "timeout",
+        BOARD_MODERATORS,
+        _target,
+        lambda w, c: (
+            "POST",
+            f"/u/{c['name']}/timeout",
+            {"board": str(w.board.id), "hours": "4", "reason": "A few hours to cool off"},
+        ),
+        _sanction_of(SanctionKind.TIMEOUT),
+        logged="timeout_member",
+        refused_otherwise={OTHER_FACILITATOR: (422, "Choose a board you facilitate.")},
+    ),
+    Route(
+        "lift-timeout",
+        BOARD_MODERATORS,
+        _timeout_to_lift,
+        lambda w, c: ("POST", f"/sanctions/{c['sanction']}/lift", {}),
+        _lifted,
+        logged="lift_timeout",
+    ),
 ]
 
 
@@ -804,7 +869,7 @@ def attempt(w: World, role: str, route: Route) -> list[str]:
 
 def test_the_matrix_lists_every_route_once():
     ids = [route.id for route in ROUTES]
-    assert len(ids) == len(set(ids)) == 35
+    assert len(ids) == len(set(ids)) == 41  # 35, and 6 of issue 18 (pace)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, SubmitField, TextAreaField
+from wtforms import IntegerField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from forum.i18n import lazy_gettext as _l
@@ -22,7 +22,6 @@ class SlowModeForm(FlaskForm):
 
 
 class EndSlowModeForm(FlaskForm):
-    which = HiddenField(default="end")
     submit = SubmitField(_l("End slow mode now"))
 
 
