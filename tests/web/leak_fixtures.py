@@ -982,6 +982,13 @@ ROUTES: dict[str, Route] = {
     "language.choose": _site("not content", "language.choose", "/language/en"),
     "static": _site("not content", "static", "/static/css/kindred.css"),
     "profiles.avatar": _site("not content", "profiles.avatar", f"/avatars/{'A' * 32}.png"),
+    # issue 18 (pace): slow mode on a thread, a timeout form naming a member
+    "pace.slow_mode": Route(
+        "content", _thread_route("pace.slow_mode", "/slow-mode", names=SOME_THREADS)
+    ),
+    "pace.timeout": _site(
+        "content", "pace.timeout", f"/u/{ANON_USERNAME}/timeout", f"/u/{WRITER}/timeout"
+    ),
 }
 
 
