@@ -17,6 +17,12 @@ USERS: list[dict] = [
         "display_name": "Kwame (peer facilitator)",
         "role": "facilitator",
     },
+    # An oncology nurse who facilitates with a professional verification instead of training.
+    {
+        "username": "ana_nurse",
+        "display_name": "Ana (oncology nurse)",
+        "role": "facilitator",
+    },
     # Breast cancer survivor, diagnosed at 35, four years out, back at work.
     {
         "username": "jen_survivor",
@@ -1555,7 +1561,7 @@ CATEGORIES: list[dict] = [
                     "your own care team."
                 ),
                 "visibility": "members",
-                "facilitators": ["maria_facilitator"],
+                "facilitators": ["maria_facilitator", "ana_nurse"],
                 "members": [],
                 "guidelines": "",
                 "threads": _TREATMENT_THREADS,

@@ -174,10 +174,16 @@ def load_demo() -> None:
                 db.session.commit()
     meeting_count = add_meetings(users, boards_by_name)
     groups = add_support_groups()
+    from forum.demo import facilitation  # issue 18: rota, training, an open queue
+
+    facilitation.add_training(users)
+    slots = facilitation.add_rota(users)
+    open_reports = facilitation.add_open_reports(users)
     click.echo(
         f"Loaded the demo community: {len(USERS)} people, "
         f"{sum(len(c['boards']) for c in CATEGORIES)} boards in {len(CATEGORIES)} categories, "
-        f"{meeting_count} group meetings, {groups} support groups in the directory."
+        f"{meeting_count} group meetings, {groups} support groups in the directory, "
+        f"{slots} duty slots and {open_reports} open reports."
     )
 
 

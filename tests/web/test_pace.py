@@ -256,3 +256,45 @@ def test_who_may_set_slow_mode_and_give_timeouts(client, world):
     login(client, world["admin"])  # admins, who have no training to lapse
     assert _start_slow_mode(client, world["thread"]).status_code == 302
     assert _time_out(client, world).status_code == 302
+
+
+# --- the demo community -------------------------------------------------------------------------
+
+
+def test_the_demo_has_a_rota_training_one_lapsing_soon_a_verification_and_open_reports(app):
+    from forum import rota
+    from forum.models import Report, ReportReason, ReportStatus, User
+    from forum.models.facilitation import (
+        DutyChange,
+        DutySlot,
+        ProfessionalVerification,
+        TrainingRecord,
+    )
+    from forum.policy.training import training_current
+
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "kwame_facilitator" in result.output and "ana_nurse" in result.output
+    people = {u.username: u for u in db.session.scalars(select(User))}
+    assert db.session.scalar(select(DutySlot).limit(1)) is not None
+    assert len(db.session.scalars(select(DutyChange)).all()) == 2  # one swap: given and taken
+    assert rota.facilitator_ids(
+        db.session.scalar(select(Board).where(Board.name.like("Treat%"))).id
+    )
+    for name in ("maria_facilitator", "kwame_facilitator", "ana_nurse"):
+        assert training_current(people[name].id), name
+    soon = utcnow().date() + timedelta(days=12)
+    assert not training_current(people["kwame_facilitator"].id, on=soon)
+    assert training_current(people["maria_facilitator"].id, on=soon)
+    assert len(db.session.scalars(select(TrainingRecord)).all()) == 6
+    assert db.session.scalar(select(ProfessionalVerification)).user_id == people["ana_nurse"].id
+    open_reports = db.session.scalars(
+        select(Report).where(Report.status == ReportStatus.OPEN)
+    ).all()
+    assert {r.reason for r in open_reports} >= {
+        ReportReason.AT_RISK,
+        ReportReason.MISINFORMATION,
+        ReportReason.SPAM,
+    }
+    assert any(r.message_id for r in open_reports)
+    assert any(r.reporter_id is None and r.reason == ReportReason.AT_RISK for r in open_reports)
