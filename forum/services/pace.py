@@ -99,10 +99,23 @@ def check_reply(author: User, thread: Thread) -> None:
         )
 
 
-def _ended(action: str, board_id: int | None, **refs: int | None) -> None:
-    """A log entry with no actor: the time ran out."""
+def _ended(action: str, actor_id: int | None, board_id: int | None, **refs: int | None) -> None:
+    """The time ran out: logged under whoever started it (the log names an actor on every
+    line; with none it would say "Former member")."""
     db.session.add(
-        ModerationAction(actor_id=None, action=action, board_id=board_id, reason="", **refs)
+        ModerationAction(actor_id=actor_id, action=action, board_id=board_id, reason="", **refs)
+    )
+
+
+def _slow_mode_starter(thread_id: int) -> int | None:
+    return db.session.scalar(
+        select(ModerationAction.actor_id)
+        .where(
+            ModerationAction.thread_id == thread_id,
+            ModerationAction.action == "start_slow_mode",
+        )
+        .order_by(ModerationAction.id.desc())
+        .limit(1)
     )
 
 
@@ -126,18 +139,18 @@ def log_expiries(now: datetime | None = None) -> int:
             execution_options=_NO_SYNC,
         ).rowcount
         if claimed == 1:
-            _ended("slow_mode_ended", board_id, thread_id=thread_id)
+            _ended("slow_mode_ended", _slow_mode_starter(thread_id), board_id, thread_id=thread_id)
             written += 1
         db.session.commit()
     due_timeouts = db.session.execute(
-        select(Sanction.id, Sanction.board_id, Sanction.user_id).where(
+        select(Sanction.id, Sanction.created_by_id, Sanction.board_id, Sanction.user_id).where(
             Sanction.kind == SanctionKind.TIMEOUT,
             Sanction.expiry_logged_at.is_(None),
             Sanction.lifted_at.is_(None),
             Sanction.expires_at <= now,
         )
     ).all()
-    for sanction_id, board_id, user_id in due_timeouts:
+    for sanction_id, given_by, board_id, user_id in due_timeouts:
         claimed = db.session.execute(
             update(Sanction)
             .where(Sanction.id == sanction_id, Sanction.expiry_logged_at.is_(None))
@@ -145,7 +158,7 @@ def log_expiries(now: datetime | None = None) -> int:
             execution_options=_NO_SYNC,
         ).rowcount
         if claimed == 1:
-            _ended("timeout_ended", board_id, target_user_id=user_id)
+            _ended("timeout_ended", given_by, board_id, target_user_id=user_id)
             written += 1
         db.session.commit()
     return written

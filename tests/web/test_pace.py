@@ -128,7 +128,8 @@ def test_slow_mode_ends_early_or_at_its_time_and_the_job_logs_it_once(client, ap
     assert pace.log_expiries(now) == 1
     assert pace.log_expiries(now) == 0
     scheduler.tick(now=now + timedelta(minutes=2), names=["expiries"])
-    assert len(list(_log("slow_mode_ended"))) == 1
+    ended = list(_log("slow_mode_ended"))
+    assert len(ended) == 1 and ended[0].actor_id == world["fac"].id  # under who started it
     thread = db.session.get(Thread, world["thread"])
     db.session.refresh(thread)
     assert thread.slow_mode_minutes is None and thread.slow_mode_until is None
@@ -218,7 +219,9 @@ def test_a_timeout_expires_by_itself_and_is_logged_once(client, world):
     now = utcnow()
     assert pace.log_expiries(now) == 1
     assert pace.log_expiries(now) == 0
-    assert len(list(_log("timeout_ended"))) == 1
+    ended = list(_log("timeout_ended"))
+    assert len(ended) == 1 and ended[0].target_user_id == world["sam"].id
+    assert ended[0].actor_id == world["fac"].id
 
 
 def test_timeout_hours_out_of_range_are_refused(client, world):
