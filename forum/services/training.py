@@ -21,6 +21,7 @@ from forum.models import (
     BoardMembership,
     MembershipStatus,
     ProfessionalVerification,
+    SiteRole,
     TrainingModule,
     TrainingNotice,
     TrainingRecord,
@@ -279,10 +280,13 @@ def _standing(
     modules_until: date | None | bool = False if missing else (min(ends) if ends else None)
     verified_until = _latest([e for _p, e in verifications if e is None or e >= today])
     verified = verified_until is not False
-    outlasts = modules_until is not None and (
-        verified_until is None or verified_until > modules_until
+    # The verification counts where it covers longer than the modules (or they are missing).
+    outlasts = verified and (
+        modules_until is False
+        or verified_until is None
+        or (modules_until is not None and verified_until > modules_until)
     )
-    if verified and (modules_until is False or outlasts):
+    if outlasts:
         good_until = verified_until
         lapsing = []
         if verified_until is not None and verified_until <= horizon:
@@ -421,7 +425,9 @@ def _due(today: date) -> list[DueNotice]:
         BoardMembership.role.in_(FACILITATOR_ROLES),
     )
     user_ids = list(
-        db.session.scalars(select(User.id).where(User.id.in_(facilitators), ~User.is_admin))
+        db.session.scalars(
+            select(User.id).where(User.id.in_(facilitators), User.site_role != SiteRole.ADMIN)
+        )
     )
     if not user_ids:
         return []
@@ -452,13 +458,14 @@ def _due(today: date) -> list[DueNotice]:
             and (row.expires_on is None or row.expires_on > held.expires_on)
         ):
             verification[row.user_id] = row
-    sent = set(
-        db.session.execute(
+    sent = {
+        (key, kind)
+        for key, kind in db.session.execute(
             select(TrainingNotice.record_key, TrainingNotice.kind).where(
                 TrainingNotice.user_id.in_(user_ids)
             )
-        ).tuples()
-    )
+        )
+    }
 
     def beyond(expires_on: date | None) -> bool:
         return expires_on is None or expires_on > horizon

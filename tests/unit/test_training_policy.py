@@ -121,7 +121,7 @@ def test_standings_take_the_same_queries_however_many_facilitators(
 
     def add(n: int) -> None:
         for i in range(n):
-            user = make_user(f"f{len(training.facilitator_standings()) + i}x{n}")
+            user = make_user(f"fac{n}_{i}")
             training.record_completion(admin, user, module, TODAY, TODAY)
             boards.add_member(board, user, facilitator=True)
 
