@@ -141,7 +141,10 @@ def add_member(board_name: str, username: str, facilitator: bool) -> None:
     user = accounts.find_by_login(username)
     if user is None or user.username.lower() != username.strip().lower():
         _fail(f"No member is called '{username}'.")
-    membership = boards.add_member(board, user, facilitator=facilitator)
+    try:
+        membership = boards.add_member(board, user, facilitator=facilitator)
+    except ServiceError as error:
+        _fail(error.message)
     click.echo(f"{user.username} is now a {membership.role.value} of '{board.name}'.")
 
 

@@ -42,6 +42,13 @@ TEXT_COLUMNS: dict[str, tuple[str, str]] = {
     "users.totp_secret": (ERASED, "the account row is deleted"),
     "users.calendar_token": (ERASED, "the account row is deleted (the feed answers 404 at once)"),
     "users.meeting_reminders": (NOT_PERSONAL, "a list of minutes"),
+    # Issue 18 (H1): the training programme's modules, and a professional's registration.
+    "training_modules.name": (NOT_PERSONAL, "a course the organisers run"),
+    "training_modules.description": (NOT_PERSONAL, "words of the organisers"),
+    "professional_verifications.profession": (ERASED, "cascades with the account"),
+    "professional_verifications.registration": (ERASED, "cascades with the account"),
+    "training_notices.kind": (NOT_PERSONAL, "a fixed code"),
+    "training_notices.record_key": (NOT_PERSONAL, "a reference to a record"),
     # A group's meetings: written by its facilitators for the group, and kept by it.
     "meetings.title": (DE_IDENTIFIED, "the group's meeting stays; who scheduled it is cut"),
     "meetings.description": (DE_IDENTIFIED, "the group's meeting stays; who scheduled it is cut"),

@@ -288,3 +288,14 @@ def run_forever(
         done += 1
         if passes is None or done < passes:
             time.sleep(max(0.0, every - (time.monotonic() - started)))
+
+
+# --- training (issue 18, H1) ---
+
+
+@job("training_reminders", HOUR)
+def training_reminders(now: datetime) -> int:
+    """Facilitators hear once that a required record lapses soon, and once that it has lapsed."""
+    from forum.services import training
+
+    return training.send_reminders(now)

@@ -273,9 +273,12 @@ def move(item: Category | Board, direction: int) -> None:
 
 
 def add_member(board: Board, user: User, facilitator: bool = False) -> BoardMembership:
-    """Make ``user`` a member (or facilitator) of ``board``, accepting its guidelines now."""
+    """Make ``user`` a member (or facilitator: only with the required training current) of
+    ``board``, accepting its guidelines now."""
     from forum.services import membership as memberships
 
+    if facilitator:
+        memberships.require_training(user, MembershipRole.FACILITATOR)
     row = memberships.find(board, user)
     if row is None:
         row = BoardMembership(board_id=board.id, user_id=user.id)

@@ -497,6 +497,55 @@ def _meeting_reminders(user: User, viewer: Viewer) -> list[dict[str, Any]]:
     ]
 
 
+def _training(user: User) -> dict[str, Any]:
+    """Issue 18 (H1): the member's training records, professional verifications and the
+    reminders sent about them (who signed them off is another person's data)."""
+    from forum.models import (
+        ProfessionalVerification,
+        TrainingModule,
+        TrainingNotice,
+        TrainingRecord,
+    )
+
+    records = db.session.execute(
+        select(TrainingRecord, TrainingModule.name)
+        .join(TrainingModule, TrainingModule.id == TrainingRecord.module_id)
+        .where(TrainingRecord.user_id == user.id)
+        .order_by(TrainingRecord.id)
+    )
+    verifications = db.session.scalars(
+        select(ProfessionalVerification)
+        .where(ProfessionalVerification.user_id == user.id)
+        .order_by(ProfessionalVerification.id)
+    )
+    notices = db.session.scalars(
+        select(TrainingNotice).where(TrainingNotice.user_id == user.id).order_by(TrainingNotice.id)
+    )
+    return {
+        "records": [
+            {
+                "id": r.id,
+                "module_id": r.module_id,
+                "module": name,
+                "completed_on": r.completed_on.isoformat(),
+                "expires_on": r.expires_on.isoformat() if r.expires_on else None,
+            }
+            for r, name in records
+        ],
+        "verifications": [
+            {
+                "id": v.id,
+                "profession": v.profession,
+                "registration": v.registration,
+                "verified_on": v.verified_on.isoformat(),
+                "expires_on": v.expires_on.isoformat() if v.expires_on else None,
+            }
+            for v in verifications
+        ],
+        "reminders": [{"id": n.id, "kind": n.kind, "sent_at": _when(n.sent_at)} for n in notices],
+    }
+
+
 def _sanctions(user: User, namer: _Namer) -> list[dict[str, Any]]:
     rows = db.session.scalars(
         select(Sanction).where(Sanction.user_id == user.id).order_by(Sanction.created_at)
@@ -901,6 +950,10 @@ FILES = {
         "no longer read, only the date)"
     ),
     "meeting_reminders.json": _l("the meeting reminders sent to you"),
+    "training.json": _l(
+        "your facilitator training records, professional verifications and the reminders sent "
+        "about them"
+    ),
     "security_events.json": _l("sign-ins and other security events on your account"),
     "sanctions.json": _l("warnings, mutes and suspensions you received"),
     "notes_about_you.json": _l("notes facilitators and administrators wrote about you"),
@@ -995,6 +1048,7 @@ def export(user: User) -> bytes:
         "blocks.json": _json(_blocks(user)),
         "meeting_answers.json": _json(_meeting_answers(user, viewer)),
         "meeting_reminders.json": _json(_meeting_reminders(user, viewer)),
+        "training.json": _json(_training(user)),
         "security_events.json": _json(_security_events(user)),
         "sanctions.json": _json(_sanctions(user, namer)),
         "notes_about_you.json": _json(_notes_about(user, namer)),

@@ -173,6 +173,22 @@ EXPORTED: dict[Column, Exported] = {
     ("meeting_reminders_sent", "user_id"): Exported(
         "meeting_reminders.json", ("id", "occurrence_id", "minutes_before", "sent_at")
     ),
+    # Issue 18 (H1): training records, professional verifications, reminders about them.
+    ("training_records", "user_id"): Exported(
+        "training.json",
+        ("id", "module_id", "completed_on", "expires_on"),
+        {"signed_off_by_id": BY_WHOM},
+    ),
+    ("professional_verifications", "user_id"): Exported(
+        "training.json",
+        ("id", "profession", "registration", "verified_on", "expires_on"),
+        {"verified_by_id": BY_WHOM},
+    ),
+    ("training_notices", "user_id"): Exported(
+        "training.json",
+        ("id", "kind", "sent_at"),
+        {"record_key": _l("an internal key that keeps a reminder from being sent twice")},
+    ),
     ("blocks", "blocker_id"): Exported("blocks.json", ("id", "blocked_id", "created_at")),
     ("threads", "author_id"): Exported(
         "threads.json",
@@ -298,6 +314,8 @@ WITHHELD: dict[Column, LazyString] = {
     ("moderation_actions", "actor_id"): ABOUT_OTHERS,
     ("reports", "handled_by_id"): ABOUT_OTHERS,
     ("security_events", "actor_id"): ABOUT_OTHERS,
+    ("training_records", "signed_off_by_id"): ABOUT_OTHERS,  # issue 18 (H1)
+    ("professional_verifications", "verified_by_id"): ABOUT_OTHERS,  # issue 18 (H1)
     ("notifications", "actor_id"): _l(
         "other people's notifications about what you did: they are theirs, and say only what "
         "each of them may read"

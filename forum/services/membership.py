@@ -21,8 +21,10 @@ from forum.models import (
     User,
     Visibility,
 )
+from forum.models.boards import FACILITATOR_ROLES
 from forum.models.types import utcnow
 from forum.policy import Viewer, can_appoint, can_moderate, transitions
+from forum.policy.training import may_become_facilitator
 from forum.services import ServiceError, clean_text, meetings, modlog
 from forum.services.notify import notify
 
@@ -299,6 +301,15 @@ def lift_ban(facilitator: User, board: Board, user: User) -> None:
     db.session.commit()
 
 
+def require_training(user: User, role: MembershipRole) -> None:
+    """Only someone with the required training current (or a current professional
+    verification) is made facilitator or lead; the refusal names what is missing."""
+    if role in FACILITATOR_ROLES and not may_become_facilitator(user.id):
+        from forum.services import training
+
+        raise ServiceError(training.appointment_refusal(user))
+
+
 def set_role(actor: User, board: Board, user: User, role: MembershipRole) -> None:
     """Appoint a member as facilitator (or lead), or return them to member: site admins and the
     board's lead (``Action.APPOINT``); only site admins name a lead or change a lead's role."""
@@ -312,6 +323,7 @@ def set_role(actor: User, board: Board, user: User, role: MembershipRole) -> Non
         raise ServiceError(_("%(name)s must be a member of the group first.", name=user.name))
     if membership.role == MembershipRole.LEAD and not actor.is_admin:
         raise ServiceError(_("Only site admins change a lead facilitator's role."))
+    require_training(user, role)
     membership.role = role
     modlog.record(actor, f"make_{role.value}", board=board, target_user=user)
     notify(

@@ -22,10 +22,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask_babel import get_locale, ngettext
+from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -523,6 +523,36 @@ def _meeting_place_free(n: Notification, known: Known) -> str:
     )
 
 
+# --- training (issue 18, H1) ---
+
+TRAINING_KINDS = ("training_lapsing", "training_lapsed")
+
+
+def _training_day(n: Notification) -> str:
+    try:
+        return format_date(date.fromisoformat(_params(n).get("on", "")), "long")
+    except ValueError:
+        return ""
+
+
+def _training_lapsing(n: Notification, known: Known) -> str:  # noqa: ARG001
+    return _(
+        "Your facilitator training “%(what)s” lapses on %(day)s. Please renew it in time to "
+        "keep moderating.",
+        what=_params(n).get("what", ""),
+        day=_training_day(n),
+    )
+
+
+def _training_lapsed(n: Notification, known: Known) -> str:  # noqa: ARG001
+    return _(
+        "Your facilitator training “%(what)s” lapsed on %(day)s. You can read the moderation "
+        "queue but not act until it is renewed.",
+        what=_params(n).get("what", ""),
+        day=_training_day(n),
+    )
+
+
 _WRITERS = {
     "message": _message,
     "facilitator_message": _facilitator_message,
@@ -542,4 +572,6 @@ _WRITERS = {
     "meeting_changed": _meeting_changed,
     "meeting_cancelled": _meeting_cancelled,
     "meeting_place_free": _meeting_place_free,
+    "training_lapsing": _training_lapsing,
+    "training_lapsed": _training_lapsed,
 }

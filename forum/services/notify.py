@@ -69,6 +69,10 @@ def _subject(kind: str, site: str) -> str:
         return _("%(site)s: a meeting was cancelled", site=site)
     if kind == "meeting_place_free":
         return _("%(site)s: a place came free for you", site=site)
+    if kind == "training_lapsing":
+        return _("%(site)s: your facilitator training lapses soon", site=site)
+    if kind == "training_lapsed":
+        return _("%(site)s: your facilitator training has lapsed", site=site)
     return _("%(site)s: a new notification", site=site)
 
 
@@ -178,6 +182,8 @@ def target_url(notification: Notification, known: notification_text.Known | None
     notifications page otherwise), the conversation, the post, the board."""
     if notification.occurrence_id is not None:
         return _meeting_url(notification, known)
+    if notification.kind in notification_text.TRAINING_KINDS:
+        return url_for("training.account", _external=True)
     if notification.conversation_id is not None:
         endpoint, args = "messages.conversation", {"conversation_id": notification.conversation_id}
     elif notification.post_id is not None:

@@ -179,6 +179,7 @@ def register_web(app: Flask) -> None:
     from forum.web.reactions.views import bp as reactions_bp
     from forum.web.search.views import bp as search_bp
     from forum.web.threads.views import bp as threads_bp
+    from forum.web.training.views import bp as training_bp  # issue 18, H1
 
     hostile.init_app(app)
     busy.init_app(app)
@@ -203,6 +204,7 @@ def register_web(app: Flask) -> None:
         calendar_bp,
         meetings_bp,
         pace_bp,
+        training_bp,  # issue 18, H1
     ):
         app.register_blueprint(blueprint)
 

@@ -943,6 +943,16 @@ ROUTES: dict[str, Route] = {
         "/admin/security-events",
         "/admin/security-events?page=2",
     ),
+    # issue 18 (H1, training): admins' pages and a facilitator's own; no board content
+    "training.index": _site("account", "training.index", "/admin/training"),
+    "training.edit_module": _site(
+        "account", "training.edit_module", f"/admin/training/modules/{FAKE_ID}"
+    ),
+    "training.find_person": _site(
+        "account", "training.find_person", "/admin/training/people?username=nobody_here"
+    ),
+    "training.person": _site("account", "training.person", f"/admin/training/people/{FAKE_ID}"),
+    "training.account": _site("account", "training.account", "/account/training"),
     "notifications.unsubscribe_page": _site(
         "account", "notifications.unsubscribe_page", "/unsubscribe/not-a-real-token"
     ),

@@ -55,6 +55,7 @@ from forum.services import (
     posting,
     reports,
     sanctions,
+    training,
     watchwords,
 )
 from tests.conftest import PASSWORD
@@ -190,6 +191,7 @@ def world(app: Flask, make_user, category) -> World:
             "meeting_id": meeting.id,
             "occurrence_id": meeting.occurrences[0].id,
             "calendar_token": calendar_token,
+            "module_id": training.add_module("Safeguarding", 365, True).id,  # issue 18 (H1)
         },
         usernames={"member": member.username, "admin": admin.username, "other": sam.username},
         notification_of=notification_of,
@@ -242,6 +244,7 @@ ARGUMENTS: dict[tuple[str | None, str], Filler] = {
     (None, "user_id"): _id("user_id"),
     (None, "meeting_id"): _id("meeting_id"),
     (None, "occurrence_id"): _id("occurrence_id"),
+    (None, "module_id"): _id("module_id"),  # issue 18 (H1, training)
     (None, "username"): lambda world, role: world.usernames["other"],
     (None, "notification_id"): lambda world, role: world.notification_of[role],
     ("groups.decide", "board_id"): _id("private_board_id"),

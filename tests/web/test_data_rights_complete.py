@@ -25,6 +25,7 @@ from forum.models import (
     Visibility,
     WatchLevel,
 )
+from forum.models.facilitation import TrainingNotice
 from forum.models.meetings import MeetingMode, MeetingReminderSent, RsvpAnswer
 from forum.models.types import utcnow
 from forum.models.users import ConsentKind, EmailFrequency
@@ -40,6 +41,7 @@ from forum.services import (
     reports,
     sanctions,
     subscriptions,
+    training,
 )
 from forum.services.data_rights import FILES
 from forum.services.export_map import EXPORTED, WITHHELD, unclassified, user_columns
@@ -125,6 +127,12 @@ LOCATORS: dict[tuple[str, str], Callable[[zipfile.ZipFile], set[int]]] = {
     ("blocks", "blocker_id"): lambda a: _ids(_json(a, "blocks.json")),
     ("meeting_rsvps", "user_id"): lambda a: _ids(_json(a, "meeting_answers.json")),
     ("meeting_reminders_sent", "user_id"): lambda a: _ids(_json(a, "meeting_reminders.json")),
+    # issue 18 (H1)
+    ("training_records", "user_id"): lambda a: _ids(_json(a, "training.json")["records"]),
+    ("professional_verifications", "user_id"): lambda a: _ids(
+        _json(a, "training.json")["verifications"]
+    ),
+    ("training_notices", "user_id"): lambda a: _ids(_json(a, "training.json")["reminders"]),
     ("threads", "author_id"): lambda a: _ids(_json(a, "threads.json")),
     ("posts", "author_id"): lambda a: _found(a, "posts/", r"\(post (\d+)[,)]"),
     ("post_revisions", "editor_id"): lambda a: (
@@ -248,6 +256,14 @@ def people(app, make_user, make_board, board):
     ).one()
     messaging.report(bob, started, message, "harassment", "Bob's note bobnoteqz")
     messaging.block(bob, ann)  # withheld: who blocked her
+    # Issue 18 (H1): her training, a verification, and a reminder sent about the record.
+    module = training.add_module("Safeguarding", 365, True)
+    record = training.record_completion(admin, ann, module, utcnow().date())
+    training.record_verification(admin, ann, "Nurse", "regnumqz", utcnow().date())
+    db.session.add(
+        TrainingNotice(record_key=f"training:{record.id}", kind="training_lapsing", user_id=ann.id)
+    )
+    db.session.commit()
     return {"ann": ann, "bob": bob, "zed": zed, "started": started, "left": left}
 
 

@@ -57,6 +57,7 @@ from forum.services import (
     posting,
     reports,
     sanctions,
+    training,
     watchwords,
 )
 from forum.web.hostile import MAX_ID, IdConverter
@@ -119,6 +120,8 @@ ACTS_WITHOUT_INPUT = frozenset(
         "meetings.cancel",
         "meetings.restore",
         "meetings.cancel_series",
+        # Issue 18 (H1, training): retire a module (a confirmation button).
+        "training.remove_module",
     }
 )
 
@@ -186,6 +189,7 @@ def build_world(make_user, make_board) -> World:  # noqa: ANN001
             led_by=LedBy.PEERS.value,
         )
     )
+    module = training.add_module("Safeguarding", 365, True)  # issue 18 (H1)
     db.session.commit()
     message = db.session.scalars(select(Message).order_by(Message.id)).first()
     notification = db.session.scalars(select(Notification).order_by(Notification.id)).first()
@@ -212,6 +216,7 @@ def build_world(make_user, make_board) -> World:  # noqa: ANN001
         "country": "DE",
         "key": "0" * 32,
         "filename": "css/kindred.css",
+        "module_id": str(module.id),  # issue 18 (H1)
     }
     by_endpoint = {
         ("admin.move", "kind"): "boards",
