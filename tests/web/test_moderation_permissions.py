@@ -594,6 +594,43 @@ ROUTES = [
         _claimed,
         logged="claim_report",
     ),
+    # The report queue (issue 18, H4): the actions on a report's card on the dashboard.
+    Route(
+        "report-card-hide",
+        BOARD_MODERATORS,
+        _report_prepare,
+        lambda w, c: (
+            "POST",
+            f"/moderation/reports/{c['report']}/hide",
+            {f"hide-{c['report']}-reason": "Unkind words"},
+        ),
+        lambda w, c, r, u: _post_status(fresh(Report, c["report"]).post_id, PostStatus.HIDDEN),
+        logged="hide_post",
+    ),
+    Route(
+        "report-card-resolve",
+        BOARD_MODERATORS,
+        _report_prepare,
+        lambda w, c: (
+            "POST",
+            f"/moderation/reports/{c['report']}/close",
+            {f"close-{c['report']}-note": "Talked to them", f"close-{c['report']}-resolve": "1"},
+        ),
+        _report_status(ReportStatus.RESOLVED),
+        logged="resolve_report",
+    ),
+    Route(
+        "report-card-dismiss",
+        BOARD_MODERATORS,
+        _report_prepare,
+        lambda w, c: (
+            "POST",
+            f"/moderation/reports/{c['report']}/close",
+            {f"close-{c['report']}-dismiss": "1"},
+        ),
+        _report_status(ReportStatus.DISMISSED),
+        logged="dismiss_report",
+    ),
     Route(
         "member-page",
         ANY_MODERATOR,
@@ -804,7 +841,7 @@ def attempt(w: World, role: str, route: Route) -> list[str]:
 
 def test_the_matrix_lists_every_route_once():
     ids = [route.id for route in ROUTES]
-    assert len(ids) == len(set(ids)) == 35
+    assert len(ids) == len(set(ids)) == 38
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -848,6 +885,10 @@ def test_a_facilitator_cannot_act_on_another_boards_content(world, elsewhere):
         ("POST", f"/moderation/reports/{elsewhere['report'].id}", {"note": "x", "resolve": "1"}),
         ("POST", f"/moderation/reports/{elsewhere['report'].id}", {"note": "x", "dismiss": "1"}),
         ("POST", f"/moderation/reports/{elsewhere['report'].id}/claim", {}),
+        # the report queue (issue 18, H4): the card's actions
+        ("POST", f"/moderation/reports/{elsewhere['report'].id}/hide", {"x": "y"}),
+        ("POST", f"/moderation/reports/{elsewhere['report'].id}/close", {"x": "y"}),
+        ("GET", f"/moderation/reports/{elsewhere['report'].id}/debrief", None),
         ("POST", f"/sanctions/{elsewhere['mute'].id}/lift", {}),
         ("GET", f"/b/{world.other.id}/queue", None),
         ("POST", f"/p/{elsewhere['pending'].id}/approve", {}),

@@ -285,6 +285,8 @@ def close_from_card(report_id: int):  # noqa: ANN201
             abort(400)
         flash(_("Notes can be at most %(limit)s characters.", limit=number(NOTE_MAX)), "error")
         return _back_to_card(report)
+    if not (form.resolve.data or form.dismiss.data):
+        abort(400)
     dismiss = bool(form.dismiss.data)
     try:
         reports.close(current_user, report, dismiss, form.note.data or "")
