@@ -146,7 +146,7 @@ def test_each_card_shows_where_what_who_why_how_long_and_who_claimed_it(
     second = card(page, rude.id)
     assert "Jen" in second and "Nobody would miss me" in second and "Upsetting" in second
     assert "Waiting 5 hours" in second
-    assert "claimed by Fran" in second
+    assert "handled by Fran, claimed less than an hour ago" in second
     assert "Claim this report" not in second  # Fran holds it already
 
     # An admin may know who wrote anonymously (policy.author_shown_to); the card says so.
