@@ -46,6 +46,7 @@ from forum.models import (
     WatchedWord,
 )
 from forum.models.boards import FACILITATOR_ROLES
+from forum.models.facilitation import DebriefNote
 from forum.models.types import utcnow
 from forum.policy import (
     Viewer,
@@ -59,6 +60,7 @@ from forum.policy import (
     searchable_posts,
     visible_posts,
 )
+from forum.policy.facilitator_care import check_in_filter, own_debriefs
 from forum.policy.messages import (
     blocked_by_then,
     can_read_message,
@@ -713,6 +715,56 @@ def dashboard_reports(viewer: Viewer, limit: int = 100) -> list[Report]:
             .where(Report.status == ReportStatus.OPEN, handled_reports(viewer))
             .order_by((Report.reason == ReportReason.AT_RISK).desc(), Report.created_at, Report.id)
             .limit(limit)
+        )
+    )
+
+
+def open_claimed_count(user_id: int) -> int:
+    """How many open reports ``user_id`` has claimed (the admin's claim cap counts these)."""
+    return db.session.scalar(
+        select(func.count(Report.id)).where(
+            Report.status == ReportStatus.OPEN, Report.handled_by_id == user_id
+        )
+    )
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    facilitator: User
+    at_risk_handled: int
+
+
+def check_ins(viewer: Viewer, since: datetime, at_least: int) -> list[CheckIn]:
+    """Facilitators of the viewer's boards (every board for an admin, the boards they lead for a
+    lead) who resolved or dismissed at least ``at_least`` at-risk reports there since ``since``:
+    one query. The viewer is not told about themselves."""
+    if at_least <= 0:
+        return []
+    handled = func.count(Report.id)
+    rows = db.session.execute(
+        select(User, handled)
+        .join(Report, Report.handled_by_id == User.id)
+        .where(
+            Report.reason == ReportReason.AT_RISK,
+            Report.status.in_((ReportStatus.RESOLVED, ReportStatus.DISMISSED)),
+            Report.resolved_at >= since,
+            User.id != (viewer.id or 0),
+            check_in_filter(viewer, Report.board_id),
+        )
+        .group_by(User.id)
+        .having(handled >= at_least)
+        .order_by(handled.desc(), User.id)
+    )
+    return [CheckIn(user, count) for user, count in rows]
+
+
+def debriefs_of(viewer: Viewer) -> list[DebriefNote]:
+    """The viewer's own debrief notes, newest first."""
+    return list(
+        db.session.scalars(
+            select(DebriefNote)
+            .where(own_debriefs(viewer))
+            .order_by(DebriefNote.created_at.desc(), DebriefNote.id.desc())
         )
     )
 

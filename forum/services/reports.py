@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
+from forum import queries
 from forum.extensions import db
 from forum.i18n import lazy_gettext as _l
-from forum.models import Post, Report, ReportReason, ReportStatus, Thread, User
+from forum.models import DebriefNote, Post, Report, ReportReason, ReportStatus, Thread, User
 from forum.models.types import utcnow
-from forum.services import ServiceError, clean_text, modlog
+from forum.policy.facilitator_care import may_claim_another
+from forum.services import ServiceError, clean_text, facilitation_settings, modlog
 from forum.services.notify import notify
 
 NOTE_MAX = 1000
@@ -144,8 +147,22 @@ def _log_target(report: Report) -> dict:
 
 
 def claim(actor: User, report: Report) -> None:
+    """``actor`` handles ``report``; refused beyond the admin's cap of open claimed reports."""
     if report.status != ReportStatus.OPEN:
         raise ServiceError(_("This report is already closed."))
+    if report.handled_by_id == actor.id:
+        return
+    held = queries.open_claimed_count(actor.id)
+    if not may_claim_another(held, facilitation_settings.load().claim_cap):
+        raise ServiceError(
+            ngettext(
+                "You already have %(num)d open report claimed; resolve it or ask another "
+                "facilitator.",
+                "You already have %(num)d open reports claimed; resolve one or ask another "
+                "facilitator.",
+                held,
+            )
+        )
     report.handled_by_id = actor.id
     report.claimed_at = utcnow()
     modlog.record(actor, "claim_report", reason=f"Report #{report.id}", **_log_target(report))
@@ -171,3 +188,24 @@ def close(actor: User, report: Report, dismiss: bool, note: str) -> None:
         **_log_target(report),
     )
     db.session.commit()
+
+
+#: The longest private debrief note after an at-risk report.
+DEBRIEF_MAX = 2000
+
+
+def write_debrief(actor: User, report: Report, text: str) -> DebriefNote | None:
+    """Keep ``actor``'s private note after handling ``report`` (nothing for an empty note). Not
+    a moderation act: no log entry, and only its author ever reads it."""
+    text = clean_text(
+        text,
+        limit=DEBRIEF_MAX,
+        field="text",
+        too_long=_l("A debrief note can be at most %(limit)s characters."),
+    )
+    if not text:
+        return None
+    note = DebriefNote(author_id=actor.id, report_id=report.id, text=text)
+    db.session.add(note)
+    db.session.commit()
+    return note

@@ -636,6 +636,19 @@ def _report_detail(world: World, vis: Visibility) -> list[Probe]:
     ]
 
 
+def _report_debrief(world: World, vis: Visibility) -> list[Probe]:
+    """The report queue (issue 18, H4): the debrief after an at-risk report, its resolver's."""
+    report_id = world.boards[vis].report_id
+    return [
+        Probe(
+            "moderation.debrief",
+            f"/moderation/reports/{report_id}/debrief",
+            f"/moderation/reports/{FAKE_ID}/debrief",
+            ("report", vis),
+        )
+    ]
+
+
 def _post_route(endpoint: str, suffix: str, names: tuple[str, ...] = ALL_POSTS) -> Builder:
     """``names``: the posts worth asking about on this page (to keep the matrix fast, pages that
     only make sense for some posts are asked about those, and a post of each status)."""
@@ -854,6 +867,9 @@ ROUTES: dict[str, Route] = {
         "content", _thread_route("moderation.content_warning", "/warning", names=SOME_THREADS)
     ),
     "moderation.report_detail": Route("content", _report_detail),
+    # the report queue (issue 18, H4): private debrief notes, each its author's alone
+    "moderation.debrief": Route("content", _report_debrief),
+    "moderation.debriefs": _site("account", "moderation.debriefs", "/moderation/debriefs"),
     "moderation.dashboard": _site("content", "moderation.dashboard", "/moderation"),
     "moderation.member": _site(
         "content",

@@ -146,3 +146,38 @@ class MemberNoteForm(FlaskForm):
 
 class ButtonOnlyForm(FlaskForm):
     """A button that only needs CSRF protection."""
+
+
+# --- the report queue: actions on a dashboard card, and the debrief after an at-risk report ---
+
+
+class CardHideForm(FlaskForm):
+    """Hide the reported post from its card (each card's fields carry a prefix of their own)."""
+
+    reason = TextAreaField(
+        _l("Reason for hiding (the author will read it)"),
+        validators=[
+            InputRequired(_l("Please give a reason for the author.")),
+            Length(max=REASON_MAX),
+        ],
+    )
+    submit = SubmitField(_l("Hide the post"))
+
+
+class CardCloseForm(FlaskForm):
+    note = TextAreaField(
+        _l("What you did (optional; the reporter is told)"), validators=[Length(max=REASON_MAX)]
+    )
+    resolve = SubmitField(_l("Resolve"))
+    dismiss = SubmitField(_l("Dismiss"))
+
+
+class DebriefForm(FlaskForm):
+    text = TextAreaField(
+        _l("Your private note (optional)"),
+        description=_l(
+            "Only you will ever read it: how it went, how you feel, what you want to remember."
+        ),
+        validators=[Length(max=2000)],
+    )
+    submit = SubmitField(_l("Keep the note"))

@@ -11,9 +11,14 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from forum import policy
-from forum.models import Post, Report
+from forum.models import Post, PostStatus, Report, ReportStatus
 from forum.policy import Action, Viewer
-from forum.policy.moderation import can_see_queued_post, may_message_author, reach_out_country
+from forum.policy.moderation import (
+    can_act_on_report,
+    can_see_queued_post,
+    may_message_author,
+    reach_out_country,
+)
 
 #: How much of the reported words the dashboard shows.
 EXCERPT_LENGTH = 280
@@ -33,18 +38,36 @@ class ReportCard:
     words: str
     reach_out_url: str | None
     crisis_url: str | None
+    #: A private message report: the conversation's subject and who wrote the reported message
+    #: (the snapshot's name; these reports reach admins only).
+    subject: str | None = None
+    snapshot_author: str | None = None
+    #: A profile report: the name and username reported.
+    profile: dict | None = None
+    #: May the viewer claim, hide, resolve or dismiss (a lapsed facilitator only reads).
+    can_act: bool = False
+    #: The reported post may be hidden from here.
+    can_hide: bool = False
+    reply_url: str | None = None
+
+
+def _snapshot(report: Report) -> dict:
+    try:
+        snapshot = json.loads(report.snapshot or "{}")
+    except ValueError:
+        return {}
+    return snapshot if isinstance(snapshot, dict) else {}
+
+
+def _reported_item(snapshot: dict) -> dict:
+    messages = snapshot.get("messages") or []
+    return next((m for m in messages if isinstance(m, dict) and m.get("reported")), {})
 
 
 def _reported_words(report: Report) -> tuple[str | None, str]:
     """The thread title and the reported words as they were when reported."""
-    try:
-        snapshot = json.loads(report.snapshot or "{}")
-    except ValueError:
-        return None, ""
-    if not isinstance(snapshot, dict):
-        return None, ""
-    reported = [m for m in snapshot.get("messages", []) if m.get("reported")]
-    text = " ".join((reported[0].get("text") or "").split()) if reported else ""
+    snapshot = _snapshot(report)
+    text = " ".join((_reported_item(snapshot).get("text") or "").split())
     if len(text) > EXCERPT_LENGTH:
         text = text[: EXCERPT_LENGTH - 1].rstrip() + "…"
     return snapshot.get("title"), text
@@ -77,6 +100,9 @@ def report_card(viewer: Viewer, report: Report) -> ReportCard:
         post = None  # moved out of the viewer's sight since: only the snapshot is theirs
     author = policy.author_shown_to(viewer, post) if post is not None else None
     board = post.thread.board if post is not None else report.board
+    snapshot = _snapshot(report)
+    profile = snapshot.get("profile") if isinstance(snapshot.get("profile"), dict) else None
+    can_act = report.status == ReportStatus.OPEN and can_act_on_report(viewer, report)
     return ReportCard(
         report=report,
         author_name=author.name if author is not None else None,
@@ -89,6 +115,17 @@ def report_card(viewer: Viewer, report: Report) -> ReportCard:
         reach_out_url=reach_out_url(viewer, post) if post is not None and report.at_risk else None,
         crisis_url=crisis_link(viewer, post, external=False)
         if post is not None and report.at_risk
+        else None,
+        subject=snapshot.get("subject") if report.message_id is not None else None,
+        snapshot_author=_reported_item(snapshot).get("author") if report.post_id is None else None,
+        profile=profile,
+        can_act=can_act,
+        can_hide=can_act
+        and post is not None
+        and post.status == PostStatus.VISIBLE
+        and policy.can(viewer, Action.MODERATE, post),
+        reply_url=url_for("threads.thread", thread_id=post.thread_id, _anchor="reply-heading")
+        if post is not None and policy.can(viewer, Action.REPLY, post.thread)
         else None,
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,6 +12,8 @@ from wtforms.fields.choices import SelectChoice
 
 from forum import policy, queries
 from forum.i18n import lazy_gettext as _l
+from forum.i18n import number
+from forum.models import Report
 from forum.models.moderation import (
     MODERATION_ACTION_LABELS,
     REPORT_REASON_LABELS,
@@ -20,13 +23,17 @@ from forum.models.moderation import (
 )
 from forum.models.types import utcnow
 from forum.policy import Action, Viewer
+from forum.policy.facilitator_care import may_debrief
 from forum.policy.moderation import (
+    acts_as_moderator,
     body_shown_to,
+    can_act_on_report,
     can_see_queued_post,
     may_message_author,
     moderates_anything,
 )
-from forum.services import ServiceError, moderation, reports, sanctions
+from forum.services import ServiceError, facilitation_settings, moderation, reports, sanctions
+from forum.services.reports import NOTE_MAX
 from forum.web import current_viewer, limits
 from forum.web.access import post_for, thread_for
 from forum.web.flashes import flash_on_post
@@ -36,7 +43,10 @@ from forum.web.moderation import reach_out
 from forum.web.moderation.forms import (
     EVERY_BOARD,
     ButtonOnlyForm,
+    CardCloseForm,
+    CardHideForm,
     CloseReportForm,
+    DebriefForm,
     HideForm,
     MemberNoteForm,
     MergeForm,
@@ -153,9 +163,15 @@ def _require_some_moderation() -> Viewer:
 def dashboard():  # noqa: ANN201
     viewer = _require_some_moderation()
     config = current_app.config
+    settings = facilitation_settings.load()
     return render_template(
         "moderation/dashboard.html",
         reports=[reach_out.report_card(viewer, r) for r in queries.dashboard_reports(viewer)],
+        check_ins=queries.check_ins(
+            viewer, utcnow() - timedelta(days=7), settings.check_in_after_at_risk
+        ),
+        hide_form=CardHideForm,
+        close_form=CardCloseForm,
         pending=queries.dashboard_pending_posts(viewer),
         requests=queries.dashboard_requests(viewer),
         unanswered=queries.unanswered_threads(
@@ -173,6 +189,8 @@ def report_detail(report_id: int):  # noqa: ANN201
     viewer = _require_some_moderation()
     report = queries.get_report_or_404(viewer, report_id)
     form = CloseReportForm()
+    if request.method == "POST" and not can_act_on_report(viewer, report):
+        abort(403)
     if form.validate_on_submit():
         try:
             reports.close(current_user, report, bool(form.dismiss.data), form.note.data or "")
@@ -180,7 +198,7 @@ def report_detail(report_id: int):  # noqa: ANN201
             show_service_error(form, error)
         else:
             flash(_("The report is closed and the reporter has been told."), "success")
-            return redirect(url_for("moderation.dashboard"))
+            return _after_closing(viewer, report)
     return render_template(
         "moderation/report.html",
         report=report,
@@ -190,14 +208,40 @@ def report_detail(report_id: int):  # noqa: ANN201
         status_labels=REPORT_STATUS_LABELS,
         form=form,
         claim_form=ButtonOnlyForm(),
+        can_act=can_act_on_report(viewer, report),
     ), form_status(form)
+
+
+# --- acting on a report from its card on the dashboard ---------------------------------------
+# Each action is a plain form POST that comes back to the card (``/moderation#report-<id>``)
+# with a flash saying what happened; the report page's own forms come back there instead.
+
+
+def _report_to_act_on(report_id: int) -> tuple[Viewer, Report]:
+    viewer = _require_some_moderation()
+    report = queries.get_report_or_404(viewer, report_id)
+    if not can_act_on_report(viewer, report):
+        abort(403)
+    return viewer, report
+
+
+def _back_to_card(report: Report):  # noqa: ANN202
+    if request.form.get("back") == "report":
+        return redirect(url_for("moderation.report_detail", report_id=report.id))
+    return redirect(url_for("moderation.dashboard", _anchor=f"report-{report.id}"))
+
+
+def _after_closing(viewer: Viewer, report: Report):  # noqa: ANN202
+    """Closing an at-risk report leads to the offer of a private debrief; others to the queue."""
+    if may_debrief(viewer, report):
+        return redirect(url_for("moderation.debrief", report_id=report.id))
+    return redirect(url_for("moderation.dashboard", _anchor=f"report-{report.id}"))
 
 
 @bp.post("/moderation/reports/<id:report_id>/claim")
 @login_required
 def claim(report_id: int):  # noqa: ANN201
-    viewer = _require_some_moderation()
-    report = queries.get_report_or_404(viewer, report_id)
+    _viewer, report = _report_to_act_on(report_id)
     if not ButtonOnlyForm().validate_on_submit():
         abort(400)
     try:
@@ -206,7 +250,89 @@ def claim(report_id: int):  # noqa: ANN201
         flash(error.message, "error")
     else:
         flash(_("You are handling this report."), "success")
-    return redirect(url_for("moderation.report_detail", report_id=report.id))
+    return _back_to_card(report)
+
+
+@bp.post("/moderation/reports/<id:report_id>/hide")
+@login_required
+def hide_from_report(report_id: int):  # noqa: ANN201
+    viewer, report = _report_to_act_on(report_id)
+    post = report.post
+    if post is None or not policy.can(viewer, Action.MODERATE, post):
+        abort(403)
+    form = CardHideForm(prefix=f"hide-{report.id}")
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400)
+        flash(_("Please give a reason for the author before hiding the post."), "error")
+        return _back_to_card(report)
+    try:
+        moderation.hide_post(current_user, post, form.reason.data)
+    except ServiceError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("The post is hidden; its author has been told why."), "success")
+    return _back_to_card(report)
+
+
+@bp.post("/moderation/reports/<id:report_id>/close")
+@login_required
+def close_from_card(report_id: int):  # noqa: ANN201
+    viewer, report = _report_to_act_on(report_id)
+    form = CardCloseForm(prefix=f"close-{report.id}")
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400)
+        flash(_("Notes can be at most %(limit)s characters.", limit=number(NOTE_MAX)), "error")
+        return _back_to_card(report)
+    if not (form.resolve.data or form.dismiss.data):
+        abort(400)
+    dismiss = bool(form.dismiss.data)
+    try:
+        reports.close(current_user, report, dismiss, form.note.data or "")
+    except ServiceError as error:
+        flash(error.message, "error")
+        return _back_to_card(report)
+    if dismiss:
+        flash(_("The report is dismissed and the reporter has been told."), "success")
+    else:
+        flash(_("The report is resolved and the reporter has been told."), "success")
+    return _after_closing(viewer, report)
+
+
+# --- looking after facilitators: a private debrief after an at-risk report -------------------
+
+
+@bp.route("/moderation/reports/<id:report_id>/debrief", methods=["GET", "POST"])
+@login_required
+def debrief(report_id: int):  # noqa: ANN201
+    viewer = _require_some_moderation()
+    report = queries.get_report_or_404(viewer, report_id)
+    if not may_debrief(viewer, report):
+        abort(404)
+    form = DebriefForm()
+    if form.validate_on_submit():
+        try:
+            note = reports.write_debrief(current_user, report, form.text.data or "")
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            if note is not None:
+                flash(_("Your note is kept. Only you can read it."), "success")
+            return redirect(url_for("moderation.dashboard"))
+    return render_template(
+        "moderation/debrief.html",
+        report=report,
+        form=form,
+        support=facilitation_settings.load().volunteer_support,
+    ), form_status(form)
+
+
+@bp.get("/moderation/debriefs")
+@login_required
+def debriefs():  # noqa: ANN201
+    viewer = _require_some_moderation()
+    return render_template("moderation/debriefs.html", notes=queries.debriefs_of(viewer))
 
 
 def _report_page(heading: str, action_url: str, preview_html: str | None, form: ReportForm):  # noqa: ANN202
@@ -453,6 +579,8 @@ def member(username: str):  # noqa: ANN201
     forms["mute"].board.choices = [(b.id, b.name) for b in boards]
     forms["warn"].board.choices = forms["note"].board.choices = record_choices
     which = request.form.get("which")
+    if request.method == "POST" and not acts_as_moderator(viewer):
+        abort(403)
     if request.method == "POST" and which in forms and forms[which].validate_on_submit():
         form = forms[which]
         try:
@@ -495,6 +623,7 @@ def member(username: str):  # noqa: ANN201
         kind_labels=SANCTION_KIND_LABELS,
         lift_labels=SANCTION_LIFT_LABELS,
         now=utcnow(),
+        acts=acts_as_moderator(viewer),
     ), status
 
 
@@ -503,6 +632,8 @@ def member(username: str):  # noqa: ANN201
 def lift(sanction_id: int):  # noqa: ANN201
     viewer = _require_some_moderation()
     sanction = queries.get_sanction_or_404(viewer, sanction_id)
+    if not acts_as_moderator(viewer):
+        abort(403)
     if not ButtonOnlyForm().validate_on_submit():
         abort(400)
     try:
