@@ -687,7 +687,6 @@ ROUTES = [
         ),
         _sanction_of(SanctionKind.WARNING),
         logged="warn_member",
-        refused_otherwise={LAPSED: (422, "Choose a board you facilitate.")},
     ),
     Route(
         "member-mute",
@@ -707,10 +706,7 @@ ROUTES = [
         logged="mute_member",
         # The other board's facilitator is offered only their own board: the forged choice is
         # turned down on the form.
-        refused_otherwise={
-            OTHER_FACILITATOR: (422, "Choose a board you facilitate."),
-            LAPSED: (422, "Choose a board you facilitate."),
-        },
+        refused_otherwise={OTHER_FACILITATOR: (422, "Choose a board you facilitate.")},
     ),
     Route(
         "member-suspend",
@@ -735,7 +731,6 @@ ROUTES = [
         ),
         _note_added,
         logged=NOT_CHECKED,  # see test_a_note_about_a_member_is_logged_like_every_other_action
-        refused_otherwise={LAPSED: (422, "Choose a board you facilitate.")},
     ),
     Route(
         "lift-mute",
