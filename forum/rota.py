@@ -310,7 +310,8 @@ def coverage(boards: list[Board], start: datetime, end: datetime) -> list[BoardR
 
 def dashboard_summary(viewer: Viewer, now: datetime, days: int = 7) -> list[BoardRota]:
     """For each open board ``viewer`` moderates (by name): who is on duty now and the uncovered
-    hours of the next ``days`` days. Six queries, whatever the number of boards."""
+    hours of the next ``days`` days. Six queries (and the viewer's sanctions, once), whatever
+    the number of boards."""
     boards = list(
         db.session.scalars(
             select(Board)
@@ -319,3 +320,64 @@ def dashboard_summary(viewer: Viewer, now: datetime, days: int = 7) -> list[Boar
         )
     )
     return coverage(boards, now, now + timedelta(days=days))
+
+
+@dataclass
+class BoardWeek:
+    """What a board's rota page shows: its facilitators with their weekly slots, the one-off
+    changes still ahead, and the coverage of the coming week."""
+
+    facilitators: list[User]
+    slots: dict[int, list[DutySlot]]
+    changes: list[DutyChange]
+    summary: BoardRota
+
+
+def board_week(board: Board, now: datetime, days: int = 7) -> BoardWeek:
+    facilitators = list(
+        db.session.scalars(
+            select(User)
+            .join(BoardMembership, BoardMembership.user_id == User.id)
+            .where(
+                BoardMembership.board_id == board.id,
+                BoardMembership.status == MembershipStatus.MEMBER,
+                BoardMembership.role.in_(FACILITATOR_ROLES),
+            )
+        )
+    )
+    facilitators.sort(key=lambda user: user.name.casefold())
+    slots: dict[int, list[DutySlot]] = {user.id: [] for user in facilitators}
+    for slot in db.session.scalars(
+        select(DutySlot)
+        .where(DutySlot.board_id == board.id)
+        .order_by(DutySlot.weekday, DutySlot.starts_minute, DutySlot.id)
+    ):
+        if slot.user_id in slots:
+            slots[slot.user_id].append(slot)
+    changes = list(
+        db.session.scalars(
+            select(DutyChange)
+            .where(DutyChange.board_id == board.id, DutyChange.ends_at > now)
+            .order_by(DutyChange.starts_at, DutyChange.id)
+        )
+    )
+    return BoardWeek(
+        facilitators=facilitators,
+        slots=slots,
+        changes=[change for change in changes if change.user_id in slots],
+        summary=coverage([board], now, now + timedelta(days=days))[0],
+    )
+
+
+def next_time(slot: DutySlot, now: datetime) -> tuple[datetime, datetime]:
+    """The slot's next stretch (or the one under way) from ``now``, in UTC."""
+    for begins, ends in _slot_intervals(slot, now, now + timedelta(days=8)):
+        if ends > now:
+            midnight = datetime.combine(
+                begins.astimezone(ZoneInfo(slot.timezone)).date(),
+                time(0),
+                tzinfo=ZoneInfo(slot.timezone),
+            )
+            full_start = (midnight + timedelta(minutes=slot.starts_minute)).astimezone(UTC)
+            return full_start, ends
+    raise ValueError("a weekly slot always falls within eight days")

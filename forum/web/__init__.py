@@ -176,6 +176,7 @@ def register_web(app: Flask) -> None:
     from forum.web.preview.views import bp as preview_bp
     from forum.web.profiles.views import bp as profiles_bp
     from forum.web.reactions.views import bp as reactions_bp
+    from forum.web.rota.views import bp as rota_bp  # duty rota (issue 18)
     from forum.web.search.views import bp as search_bp
     from forum.web.threads.views import bp as threads_bp
 
@@ -201,6 +202,7 @@ def register_web(app: Flask) -> None:
         language_bp,
         calendar_bp,
         meetings_bp,
+        rota_bp,
     ):
         app.register_blueprint(blueprint)
 

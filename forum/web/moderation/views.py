@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from forum import policy, queries
+from forum import policy, queries, rota
 from forum.i18n import lazy_gettext as _l
 from forum.models.moderation import (
     MODERATION_ACTION_LABELS,
@@ -164,6 +164,7 @@ def dashboard():  # noqa: ANN201
         now=utcnow(),
         labels=REPORT_REASON_LABELS,
         form=ButtonOnlyForm(),
+        rota_summary=rota.dashboard_summary(viewer, utcnow()),
     )
 
 
