@@ -285,3 +285,23 @@ def test_the_board_links_to_its_rota_for_facilitators(app, world) -> None:
     board, _other, people = world
     assert f"/b/{board.id}/rota" in text(client_of(app, people["fran"]).get(f"/b/{board.id}"))
     assert f"/b/{board.id}/rota" not in text(client_of(app, people["morgan"]).get(f"/b/{board.id}"))
+
+
+def test_a_slot_reads_in_the_readers_zone_with_its_own_clock_beside_it(app, world) -> None:
+    board, _other, people = world
+    duty.add_slot(people["fran"], board, people["fran"], 0, "09:00", "12:00")
+    db.session.commit()
+    page = text(client_of(app, people["admin"]).get(f"/b/{board.id}/rota"))  # admin reads UTC
+    assert "(Berlin time: 09:00–12:00)" in page
+    assert "(Berlin time" not in text(client_of(app, people["fran"]).get(f"/b/{board.id}/rota"))
+
+
+def test_a_person_that_cannot_exist_is_refused_cleanly(app, world) -> None:
+    board, _other, people = world
+    lena = client_of(app, people["lena"])
+    for person in (str(2**40), "-1", "nobody"):
+        response = lena.post(
+            f"/b/{board.id}/rota/slots", data=slot_form(0, **{"slot-person": person})
+        )
+        assert response.status_code in (403, 422), person
+    assert counts()[0] == 0

@@ -26,7 +26,7 @@ from forum.policy import rota as rules
 from forum.services import ServiceError, duty
 from forum.web import current_viewer
 from forum.web.forms import form_status, show_service_error
-from forum.web.hostile import start_of_day, start_of_next_day
+from forum.web.hostile import row_id, start_of_day, start_of_next_day
 from forum.web.meetings.views import reader_zone
 from forum.web.pages import board_page
 from forum.web.rota.forms import AwayForm, ChangeForm, RemoveForm, SlotForm
@@ -94,6 +94,7 @@ def _people(board: Board, facilitators: list[User]) -> list[tuple[int, str]]:
 
 
 def _person(board: Board, user_id: int | None) -> User:
+    user_id = row_id(user_id)
     person = db.session.get(User, user_id) if user_id else None
     if person is None or not rules.can_edit_rota_of(current_viewer(), board, person.id):
         abort(403)
@@ -108,8 +109,8 @@ def _page(
     now = utcnow()
     week = rota.board_week(board, now)
     people = _people(board, week.facilitators)
-    slot_form = slot_form or SlotForm(people)
-    change_form = change_form or ChangeForm(people)
+    slot_form = slot_form or SlotForm(people, formdata=None)
+    change_form = change_form or ChangeForm(people, formdata=None)
     if current_user.id in dict(people):
         for form in (slot_form, change_form):
             if form.person.data is None:
