@@ -187,3 +187,40 @@ def test_a_lead_changes_anyone_a_facilitator_only_their_own(team, make_board) ->
     assert rules.can_edit_rota_of(Viewer(anna), board, anna.id)
     assert not rules.can_edit_rota_of(Viewer(anna), board, ben.id)
     assert not rules.can_see_rota(Viewer(anna), other)
+
+
+def test_who_sees_a_rota_agrees_with_its_query_filter(team, make_board, make_user, admin) -> None:
+    from sqlalchemy import select
+
+    from forum.models import Board, Visibility
+    from forum.policy import rota as rules
+    from forum.services import sanctions
+
+    board, anna, ben = team
+    other = make_board("Carers")
+    closed = make_board("Night owls", Visibility.PRIVATE)
+    olga, member, suki = make_user("olga"), make_user("member"), make_user("suki")
+    boards.add_member(other, olga, facilitator=True)
+    boards.add_member(closed, anna, facilitator=True)
+    boards.add_member(board, member)
+    boards.add_member(board, suki, facilitator=True)
+    sanctions.suspend(admin, suki, None, "Shared a member's diagnosis elsewhere")
+    db.session.commit()
+    every = [board, other, closed]
+    seen = {}
+    for person in (anna, ben, olga, member, suki, admin):
+        viewer = Viewer(person)
+        listed = set(
+            db.session.scalars(select(Board.id).where(rules.rota_boards(viewer, Board.id)))
+        )
+        checked = {b.id for b in every if rules.can_see_rota(viewer, b)}
+        assert listed & {b.id for b in every} == checked, person.username
+        seen[person.username] = checked
+    assert seen == {
+        "anna": {board.id, closed.id},
+        "ben": {board.id},
+        "olga": {other.id},
+        "member": set(),
+        "suki": set(),
+        "admin": {board.id, other.id, closed.id},
+    }
