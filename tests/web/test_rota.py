@@ -230,6 +230,7 @@ def test_on_duty_now_and_uncovered_hours_on_the_dashboard(app, world) -> None:
     assert "Carers" not in page  # not her board
     admin_page = text(client_of(app, people["admin"]).get("/moderation"))
     assert "Carers" in admin_page and "No one is on duty now." in admin_page
+    assert "168 hours" in admin_page  # the Carers' week: nobody on its rota
 
 
 def test_time_away(app, world) -> None:

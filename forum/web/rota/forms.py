@@ -51,7 +51,7 @@ class SlotForm(FlaskForm):
         super().__init__(*args, prefix="slot", **kwargs)  # type: ignore[arg-type]
         self.person.choices = people
         zones: dict[str, list[tuple[str, str]]] = {
-            "": [("", str(_l("The facilitator's own time zone")))]
+            str(_l("Default")): [("", str(_l("The facilitator's own time zone")))]
         }
         zones.update(timezone_choices())
         self.zone.choices = zones  # type: ignore[assignment]

@@ -13,12 +13,14 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
 
 from forum import meeting_times, policy, queries, rota
 from forum.extensions import db
+from forum.i18n import number
 from forum.models import Board, DutyChange, DutySlot, User
 from forum.models.types import utcnow
 from forum.policy import Action
@@ -47,7 +49,11 @@ def rota_span(starts: datetime, ends: datetime) -> Markup:
 
 @bp.app_template_global()
 def rota_hours(hours: float) -> str:
-    return _("%(hours)s hours", hours=f"{hours:g}")
+    """ "1 hour", "12.5 hours", as the page's language writes numbers."""
+    whole = hours == int(hours)
+    return ngettext(
+        "%(hours)s hour", "%(hours)s hours", int(hours) if whole else 2, hours=number(hours)
+    )
 
 
 def slot_shown(slot: DutySlot, now: datetime) -> str:
