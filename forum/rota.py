@@ -22,7 +22,7 @@ from forum.models import (
 )
 from forum.models.boards import FACILITATOR_ROLES
 from forum.policy import Viewer
-from forum.policy.rota import rota_boards
+from forum.policy.rota import open_rota_boards
 from forum.policy.training import lapsed_among
 
 
@@ -312,14 +312,7 @@ def dashboard_summary(viewer: Viewer, now: datetime, days: int = 7) -> list[Boar
     """For each open board ``viewer`` moderates (by name): who is on duty now and the uncovered
     hours of the next ``days`` days. Six queries (and the viewer's sanctions, once), whatever
     the number of boards."""
-    boards = list(
-        db.session.scalars(
-            select(Board)
-            .where(rota_boards(viewer, Board.id), Board.archived.is_(False))
-            .order_by(Board.name, Board.id)
-        )
-    )
-    return coverage(boards, now, now + timedelta(days=days))
+    return coverage(open_rota_boards(viewer), now, now + timedelta(days=days))
 
 
 @dataclass

@@ -13,8 +13,9 @@ Each rule exists as a check on one object and, for lists, as a SQL filter.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, select
 
+from forum.extensions import db
 from forum.models import Board
 from forum.models.boards import MembershipRole, MembershipStatus
 from forum.policy import Viewer, can_moderate
@@ -30,6 +31,17 @@ def rota_boards(viewer: Viewer, board_id_column: ColumnElement[int]) -> ColumnEl
     """WHERE clause: the boards (``board_id_column``) whose rota ``viewer`` may read; the pair
     of :func:`can_see_rota`."""
     return moderated_filter(viewer, board_id_column)
+
+
+def open_rota_boards(viewer: Viewer) -> list[Board]:
+    """The boards not archived whose rota ``viewer`` reads, by name (one query)."""
+    return list(
+        db.session.scalars(
+            select(Board)
+            .where(rota_boards(viewer, Board.id), Board.archived.is_(False))
+            .order_by(Board.name, Board.id)
+        )
+    )
 
 
 def leads(viewer: Viewer, board: Board) -> bool:
