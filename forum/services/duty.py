@@ -6,7 +6,7 @@ the moderation log, in the same transaction."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
@@ -132,13 +132,15 @@ def remove_slot(actor: User, slot: DutySlot) -> None:
 # --- one-off changes ---------------------------------------------------------------------------
 
 
-def local_instant(day: object, clock: str | None, zone: str, field: str, *, end: bool = False):  # noqa: ANN201
+def local_instant(
+    day: date | None, clock: str | None, zone: str, field: str, *, end: bool = False
+) -> datetime:
     """The UTC instant of ``day`` at ``clock`` ("HH:MM") on the wall clock of ``zone``."""
     if day is None:
         raise ServiceError(_("Enter a date."), field)
     minute = minute_of(clock, field, end=end)
-    midnight = datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(zone))  # type: ignore[attr-defined]
-    return (midnight + timedelta(minutes=minute)).astimezone(ZoneInfo("UTC"))
+    midnight = datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(zone))
+    return (midnight + timedelta(minutes=minute)).astimezone(UTC)
 
 
 def add_change(
@@ -189,8 +191,8 @@ def add_change(
 def change_words(change: DutyChange) -> str:
     kind = "on duty" if change.on_duty else "off duty"
     return (
-        f"{kind} {change.starts_at.astimezone(ZoneInfo('UTC')):%Y-%m-%d %H:%M}"
-        f"–{change.ends_at.astimezone(ZoneInfo('UTC')):%Y-%m-%d %H:%M} UTC"
+        f"{kind} {change.starts_at.astimezone(UTC):%Y-%m-%d %H:%M}"
+        f"–{change.ends_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
     )
 
 

@@ -4,6 +4,7 @@ changes, time away, the dashboard's "On duty now", and who may do what."""
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -190,7 +191,7 @@ def test_swaps_given_away_and_taken_on_the_page(app, world) -> None:
     assert response.status_code == 302
     change = db.session.scalar(select(DutyChange))
     assert change.on_duty is False
-    assert change.starts_at.astimezone(duty.ZoneInfo("Europe/Berlin")).hour == 9
+    assert change.starts_at.astimezone(ZoneInfo("Europe/Berlin")).hour == 9
     page = text(fran.get(f"/b/{board.id}/rota"))
     assert "Fran off duty" in page and "Hospital appointment" in page
     far = (utcnow() + timedelta(days=70)).date().isoformat()
