@@ -177,6 +177,7 @@ def register_web(app: Flask) -> None:
     from forum.web.preview.views import bp as preview_bp
     from forum.web.profiles.views import bp as profiles_bp
     from forum.web.reactions.views import bp as reactions_bp
+    from forum.web.rota.views import bp as rota_bp  # duty rota (issue 18)
     from forum.web.search.views import bp as search_bp
     from forum.web.threads.views import bp as threads_bp
     from forum.web.training.views import bp as training_bp  # issue 18, H1
@@ -205,6 +206,7 @@ def register_web(app: Flask) -> None:
         meetings_bp,
         pace_bp,
         training_bp,  # issue 18, H1
+        rota_bp,
     ):
         app.register_blueprint(blueprint)
 

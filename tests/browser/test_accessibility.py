@@ -68,6 +68,9 @@ def pages(ids: dict) -> dict[str, tuple[str | None, str]]:
         "search": ("moira", "/search?q=waiting"),
         "find-groups": (None, "/groups"),
         "moderation-dashboard": ("fran", "/moderation"),
+        # duty rota (issue 18): a board's week with its forms, and time away
+        "rota": ("fran", f"/b/{ids['board']}/rota"),
+        "time-away": ("fran", "/moderation/away"),
         "admin": ("ada", "/admin/"),
         "not-found": ("moira", "/t/999999"),
         "forbidden": ("moira", "/admin/"),

@@ -925,6 +925,9 @@ ROUTES: dict[str, Route] = {
     "meetings.attendance": Route(
         "content", _occurrence_route("meetings.attendance", "/attendance", ("inperson",))
     ),
+    # duty rota (issue 18): a board's week for its facilitators; one's own time away
+    "rota.board_rota": Route("content", _board_route("rota.board_rota", "/rota")),
+    "rota.away": _site("account", "rota.away", "/moderation/away"),
     # calendar files: as confidential as the pages; each viewer's own feed is read by
     # test_leak_matrix's check_calendar_feed (a token that is nobody's finds nothing)
     # (one file of each kind: the series of the online meeting, the open and in-person ones)

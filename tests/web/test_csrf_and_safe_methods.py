@@ -171,6 +171,15 @@ def world(app: Flask, make_user, category) -> World:
     from forum.services import calendars
 
     calendar_token = calendars.new_calendar_token(member)
+    # Duty rota (issue 18): the admin facilitates the private board, with a slot and a change.
+    from datetime import timedelta
+
+    from forum.models.types import utcnow
+    from forum.services import duty
+
+    now = utcnow()
+    slot = duty.add_slot(admin, private, admin, 0, "09:00", "10:00")
+    change = duty.add_change(admin, private, admin, True, now, now + timedelta(hours=1), now)
     db.session.commit()
     return World(
         ids={
@@ -192,6 +201,8 @@ def world(app: Flask, make_user, category) -> World:
             "occurrence_id": meeting.occurrences[0].id,
             "calendar_token": calendar_token,
             "module_id": training.add_module("Safeguarding", 365, True).id,  # issue 18 (H1)
+            "slot_id": slot.id,
+            "change_id": change.id,
         },
         usernames={"member": member.username, "admin": admin.username, "other": sam.username},
         notification_of=notification_of,
@@ -228,6 +239,8 @@ def _id(name: str) -> Filler:
     return lambda world, role: world.ids[name]
 
 
+ROTA_ENDPOINTS = ("board_rota", "add_slot", "remove_slot", "add_change", "remove_change")
+
 #: How each URL argument is filled: by (endpoint, argument) first, then by argument name alone.
 ARGUMENTS: dict[tuple[str | None, str], Filler] = {
     (None, "board_id"): _id("board_id"),
@@ -262,6 +275,10 @@ ARGUMENTS: dict[tuple[str | None, str], Filler] = {
     ("language.choose", "code"): lambda world, role: "de",
     ("admin.edit_crisis_resource", "country"): lambda world, role: "DE",
     ("calendar.feed", "token"): _id("calendar_token"),
+    # Duty rota (issue 18): the private board, which has a slot and a change.
+    (None, "slot_id"): _id("slot_id"),
+    (None, "change_id"): _id("change_id"),
+    **{(f"rota.{name}", "board_id"): _id("private_board_id") for name in ROTA_ENDPOINTS},
 }
 
 

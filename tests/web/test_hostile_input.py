@@ -122,6 +122,10 @@ ACTS_WITHOUT_INPUT = frozenset(
         "meetings.cancel_series",
         # Issue 18 (H1, training): retire a module (a confirmation button).
         "training.remove_module",
+        # Duty rota (issue 18): remove a slot or a one-off change, end one's time away.
+        "rota.remove_slot",
+        "rota.remove_change",
+        "rota.end_away",
     }
 )
 
@@ -210,6 +214,9 @@ def build_world(make_user, make_board) -> World:  # noqa: ANN001
         "item_id": str(public.id),
         "meeting_id": str(meeting.id),
         "occurrence_id": str(occurrence.id),
+        # Duty rota (issue 18): no slot or change exists, so their ids find nothing.
+        "slot_id": "1",
+        "change_id": "1",
         "username": other.username,
         "token": "not-a-real-token",
         "code": "en",

@@ -19,13 +19,15 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, select
+from sqlalchemy import delete, event, select
 
 from forum.extensions import db
 from forum.models import (
     Board,
     BoardMembership,
     Conversation,
+    DutySlot,
+    FacilitatorAway,
     MemberNote,
     MembershipRole,
     Message,
@@ -174,6 +176,9 @@ def snapshot() -> dict[str, list]:
         "conversations": rows(Conversation.id, Conversation.subject, order=Conversation.id),
         "messages": rows(Message.id, order=Message.id),
         "users": rows(User.id, User.site_role, User.verified_professional, order=User.id),
+        # duty rota (issue 18)
+        "duty_slots": rows(DutySlot.id, DutySlot.user_id, DutySlot.weekday, order=DutySlot.id),
+        "aways": rows(FacilitatorAway.id, FacilitatorAway.ends_at, order=FacilitatorAway.id),
     }
 
 
@@ -889,6 +894,62 @@ ROUTES = [
 ]
 
 
+# --- duty rota (issue 18): a board's week; a slot for the board's facilitator (hers, or the
+# lead's and admins' to add); one's own time away -------------------------------------------------
+
+
+def _no_slots_for_fran(w: World) -> Context:
+    db.session.execute(delete(DutySlot).where(DutySlot.user_id == w.people[FACILITATOR].id))
+    db.session.commit()
+    return {}
+
+
+def _slot_for_fran(w: World, ctx: Context) -> Request:
+    data = {"slot-person": w.people[FACILITATOR].id, "slot-weekday": "2"}
+    return (
+        "POST",
+        f"/b/{w.board.id}/rota/slots",
+        {**data, "slot-starts": "09:00", "slot-ends": "10:00"},
+    )
+
+
+def _fran_has_a_slot(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
+    assert (
+        db.session.scalar(
+            select(DutySlot.weekday).where(DutySlot.user_id == w.people[FACILITATOR].id)
+        )
+        == 2
+    )
+
+
+ROUTES += [
+    Route(
+        "rota-page",
+        BOARD_MODERATORS,
+        _nothing,
+        lambda w, c: ("GET", f"/b/{w.board.id}/rota", None),
+        _page("On duty now"),
+        ok=200,
+    ),
+    Route(
+        "rota-slot",
+        frozenset({FACILITATOR, ADMIN}),
+        _no_slots_for_fran,
+        _slot_for_fran,
+        _fran_has_a_slot,
+        logged=NOT_CHECKED,
+    ),
+    Route(
+        "rota-away",
+        ANY_MODERATOR,
+        _nothing,
+        lambda w, c: ("GET", "/moderation/away", None),
+        _page("Time away"),
+        ok=200,
+    ),
+]
+
+
 def attempt(w: World, role: str, route: Route) -> list[str]:
     """Try ``route`` as ``role`` on fresh targets; return what went wrong (empty: all well)."""
     user = w.people[role]
@@ -932,7 +993,7 @@ def attempt(w: World, role: str, route: Route) -> list[str]:
 
 def test_the_matrix_lists_every_route_once():
     ids = [route.id for route in ROUTES]
-    assert len(ids) == len(set(ids)) == 44  # 35; issue 18: 6 (pace) and 3 (report cards)
+    assert len(ids) == len(set(ids)) == 47  # 35; issue 18: 6 pace, 3 report cards, 3 rota
 
 
 @pytest.mark.parametrize("role", ROLES)

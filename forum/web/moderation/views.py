@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from forum import policy, queries
+from forum import policy, queries, rota
 from forum.i18n import lazy_gettext as _l
 from forum.i18n import number
 from forum.models import Report
@@ -180,6 +180,7 @@ def dashboard():  # noqa: ANN201
         now=utcnow(),
         labels=REPORT_REASON_LABELS,
         form=ButtonOnlyForm(),
+        rota_summary=rota.dashboard_summary(viewer, utcnow()),
     )
 
 
