@@ -925,7 +925,7 @@ def _fran_has_a_slot(w: World, ctx: Context, response, user: User) -> None:  # n
 ROUTES += [
     Route(
         "rota-page",
-        BOARD_MODERATORS,
+        BOARD_MODERATORS | {LAPSED},  # a lapsed facilitator reads the rota, edits nothing
         _nothing,
         lambda w, c: ("GET", f"/b/{w.board.id}/rota", None),
         _page("On duty now"),
@@ -941,7 +941,7 @@ ROUTES += [
     ),
     Route(
         "rota-away",
-        ANY_MODERATOR,
+        READERS,  # time away is self-care, not a moderation act
         _nothing,
         lambda w, c: ("GET", "/moderation/away", None),
         _page("Time away"),
