@@ -26,7 +26,7 @@ from forum.policy.moderation import (
     may_message_author,
     moderates_anything,
 )
-from forum.services import ServiceError, moderation, reports, sanctions
+from forum.services import ServiceError, moderation, reports, response_times, sanctions
 from forum.web import current_viewer, limits
 from forum.web.access import post_for, thread_for
 from forum.web.flashes import flash_on_post
@@ -164,6 +164,7 @@ def dashboard():  # noqa: ANN201
         now=utcnow(),
         labels=REPORT_REASON_LABELS,
         form=ButtonOnlyForm(),
+        response_figures=response_times.dashboard_figures(viewer, config["NEWER_MEMBER_DAYS"]),
     )
 
 
