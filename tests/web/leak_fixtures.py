@@ -982,6 +982,14 @@ ROUTES: dict[str, Route] = {
     "language.choose": _site("not content", "language.choose", "/language/en"),
     "static": _site("not content", "static", "/static/css/kindred.css"),
     "profiles.avatar": _site("not content", "profiles.avatar", f"/avatars/{'A' * 32}.png"),
+    # Response times and the transparency page (issue 18, h-figures): this month holds the
+    # world's moderation; test_leak_matrix's test_the_transparency_page_names_no_board_or_person
+    "figures.admin_response_times": _site(
+        "content", "figures.admin_response_times", "/admin/response-times"
+    ),
+    "figures.transparency": _site(
+        "content", "figures.transparency", f"/transparency?month={utcnow():%Y-%m}", "/transparency"
+    ),
 }
 
 

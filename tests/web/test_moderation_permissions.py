@@ -758,6 +758,23 @@ ROUTES = [
         _relayed,
         logged="message_anonymous_author",
     ),
+    # Response times (issue 18, h-figures): the admins' page; the dashboard's own figures.
+    Route(
+        "response-times",
+        ADMINS,
+        _nothing,
+        lambda w, c: ("GET", "/admin/response-times", None),
+        _page("Response times"),
+        ok=200,
+    ),
+    Route(
+        "dashboard-response-times",
+        ANY_MODERATOR,
+        _nothing,
+        lambda w, c: ("GET", "/moderation", None),
+        _page("Response times on your boards"),
+        ok=200,
+    ),
 ]
 
 

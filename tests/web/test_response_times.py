@@ -223,7 +223,7 @@ def month(make_user, make_board, admin):
                 created_at=SOME_DAY + timedelta(hours=n),
             )
         )
-    for n in range(2):
+    for _ in range(2):
         db.session.add(
             ModerationAction(
                 actor_id=admin.id, action="lock_thread", board_id=secret.id, created_at=SOME_DAY
