@@ -166,6 +166,7 @@ def register_web(app: Flask) -> None:
     from forum.web.boards.views import bp as boards_bp
     from forum.web.calendar.views import bp as calendar_bp
     from forum.web.directory.views import bp as directory_bp
+    from forum.web.figures.views import bp as figures_bp
     from forum.web.groups.views import bp as groups_bp
     from forum.web.health.views import bp as health_bp
     from forum.web.language.views import bp as language_bp
@@ -207,6 +208,7 @@ def register_web(app: Flask) -> None:
         pace_bp,
         training_bp,  # issue 18, H1
         rota_bp,
+        figures_bp,
     ):
         app.register_blueprint(blueprint)
 

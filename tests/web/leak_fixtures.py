@@ -1018,6 +1018,14 @@ ROUTES: dict[str, Route] = {
     "pace.timeout": _site(
         "content", "pace.timeout", f"/u/{ANON_USERNAME}/timeout", f"/u/{WRITER}/timeout"
     ),
+    # Response times and the transparency page (issue 18, h-figures): this month holds the
+    # world's moderation; test_leak_matrix's test_the_transparency_page_names_no_board_or_person
+    "figures.admin_response_times": _site(
+        "content", "figures.admin_response_times", "/admin/response-times"
+    ),
+    "figures.transparency": _site(
+        "content", "figures.transparency", f"/transparency?month={utcnow():%Y-%m}", "/transparency"
+    ),
 }
 
 

@@ -82,6 +82,7 @@ QUERY_ARGS = (
     *("draft", "held", "login", "next", "page", "preview", "q", "quote", "reach_out", "read"),
     *("reason", "role", "to"),
     *("username", "view", "which"),
+    "month",  # the transparency page (issue 18, h-figures)
 )
 
 #: Routes that act on a button press alone (the form has no field but the CSRF token): with

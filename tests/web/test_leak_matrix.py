@@ -33,6 +33,7 @@ from forum import policy
 from forum.extensions import db
 from forum.models import Board, EmailFrequency, Post, PostStatus, Thread, User, Visibility
 from forum.models.meetings import Meeting, MeetingOccurrence
+from forum.models.types import utcnow
 from forum.policy import Action, Viewer
 from forum.services import boards
 from tests.conftest import PASSWORD, login
@@ -49,6 +50,7 @@ from tests.web.leak_fixtures import (
     MODERATORS,
     ROUTES,
     TAG,
+    VIEWER_USERNAMES,
     VIEWERS,
     WRITER,
     Probe,
@@ -1142,3 +1144,28 @@ def test_a_member_record_shows_each_facilitator_only_their_boards_sanctions(app,
         page = client_for(app, world, viewer).get(url).get_data(as_text=True)
         shown = {vis for vis in Visibility if world.boards[vis].marker("mutereason") in page}
         assert shown == shown_for, f"{url} shows {viewer} the mute reasons of {shown}"
+
+
+# --- the transparency page (issue 18, h-figures) -----------------------------------------------
+
+
+def test_the_transparency_page_names_no_board_or_person(app, world):
+    """/transparency counts the whole site's moderation with no names: nothing of any board
+    (its name, titles, words, meetings) and no member's name, for every viewer, the private
+    board's facilitator and admins included."""
+    month = f"{utcnow():%Y-%m}"
+    # "facilitator" and "admin" are also words of the page itself.
+    accounts = [name for name in VIEWER_USERNAMES.values() if name not in ("facilitator", "admin")]
+    names = [ANON_USERNAME, ANON_DISPLAY_NAME, WRITER, "Pen Friend", *accounts]
+    failures = []
+    for viewer in VIEWERS:
+        page = client_for(app, world, viewer).get(f"/transparency?month={month}")
+        main = page.get_data(as_text=True).split('<main id="main"', 1)[1].split("</main>")[0]
+        if page.status_code != 200:
+            failures.append(f"{viewer}: the page answers {page.status_code}")
+        failures += [
+            f"{viewer}: a marker {found}" for found in re.findall(rf"MARKER-\S*{TAG}", main)
+        ]
+        own = VIEWER_USERNAMES.get(viewer)  # "welcome back" after signing in
+        failures += [f"{viewer}: the name {n}" for n in names if n != own and n in main]
+    assert not failures, "\n".join(failures)

@@ -837,6 +837,23 @@ ROUTES = [
         _relayed,
         logged="message_anonymous_author",
     ),
+    # Response times (issue 18, h-figures): the admins' page; the dashboard's own figures.
+    Route(
+        "response-times",
+        ADMINS,
+        _nothing,
+        lambda w, c: ("GET", "/admin/response-times", None),
+        _page("Response times"),
+        ok=200,
+    ),
+    Route(
+        "dashboard-response-times",
+        ANY_MODERATOR,
+        _nothing,
+        lambda w, c: ("GET", "/moderation", None),
+        _page("Response times on your boards"),
+        ok=200,
+    ),
     # --- issue 18 (pace): slow mode and timeouts ---
     Route(
         "slow-mode-page",
@@ -993,7 +1010,9 @@ def attempt(w: World, role: str, route: Route) -> list[str]:
 
 def test_the_matrix_lists_every_route_once():
     ids = [route.id for route in ROUTES]
-    assert len(ids) == len(set(ids)) == 47  # 35; issue 18: 6 pace, 3 report cards, 3 rota
+    assert (
+        len(ids) == len(set(ids)) == 49
+    )  # 35; issue 18: 6 pace, 3 report cards, 3 rota, 2 figures
 
 
 @pytest.mark.parametrize("role", ROLES)

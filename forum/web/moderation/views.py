@@ -32,7 +32,14 @@ from forum.policy.moderation import (
     may_message_author,
     moderates_anything,
 )
-from forum.services import ServiceError, facilitation_settings, moderation, reports, sanctions
+from forum.services import (
+    ServiceError,
+    facilitation_settings,
+    moderation,
+    reports,
+    response_times,
+    sanctions,
+)
 from forum.services.reports import NOTE_MAX
 from forum.web import current_viewer, limits
 from forum.web.access import post_for, thread_for
@@ -181,6 +188,7 @@ def dashboard():  # noqa: ANN201
         labels=REPORT_REASON_LABELS,
         form=ButtonOnlyForm(),
         rota_summary=rota.dashboard_summary(viewer, utcnow()),
+        response_figures=response_times.dashboard_figures(viewer, config["NEWER_MEMBER_DAYS"]),
     )
 
 
