@@ -848,7 +848,7 @@ ROUTES = [
     ),
     Route(
         "dashboard-response-times",
-        ANY_MODERATOR,
+        READERS,
         _nothing,
         lambda w, c: ("GET", "/moderation", None),
         _page("Response times on your boards"),
