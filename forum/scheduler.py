@@ -149,6 +149,14 @@ def retention(now: datetime) -> object:
     return purge(now)
 
 
+@job("escalations", MINUTE)
+def escalations(now: datetime) -> int:
+    """Unclaimed at-risk reports and unanswered newer members' threads go further (issue 18)."""
+    from forum.services import escalation
+
+    return len(escalation.escalate(now))
+
+
 # --- running them -------------------------------------------------------------------------------
 
 

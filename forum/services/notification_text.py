@@ -495,6 +495,37 @@ def _meeting_place_free(n: Notification, known: Known) -> str:
     )
 
 
+# --- escalation (issue 18) ---
+
+
+def _escalation(n: Notification, known: Known) -> str:
+    """To a facilitator or an admin: the board named only while they may still read its reports."""
+    from forum.policy.moderation import moderates_board_id
+
+    board = known.board(n)
+    params = _params(n)
+    named = board is not None and moderates_board_id(known.viewer, board.id)
+    if params.get("variant") == "thread":
+        hours = int(params.get("hours") or 0)
+        if named:
+            return ngettext(
+                "A newer member's thread in %(board)s has had no answer for %(num)d hour",
+                "A newer member's thread in %(board)s has had no answer for %(num)d hours",
+                hours,
+                board=board.name,
+            )
+        return ngettext(
+            "A newer member's thread has had no answer for %(num)d hour",
+            "A newer member's thread has had no answer for %(num)d hours",
+            hours,
+        )
+    if named:
+        return _(
+            "Someone may be at risk in %(board)s and no one has claimed it yet", board=board.name
+        )
+    return _("Someone may be at risk and no one has claimed it yet")
+
+
 _WRITERS = {
     "message": _message,
     "facilitator_message": _facilitator_message,
@@ -513,4 +544,5 @@ _WRITERS = {
     "meeting_changed": _meeting_changed,
     "meeting_cancelled": _meeting_cancelled,
     "meeting_place_free": _meeting_place_free,
+    "escalation": _escalation,
 }

@@ -69,6 +69,8 @@ def _subject(kind: str, site: str) -> str:
         return _("%(site)s: a meeting was cancelled", site=site)
     if kind == "meeting_place_free":
         return _("%(site)s: a place came free for you", site=site)
+    if kind == "escalation":  # escalation (issue 18)
+        return _("%(site)s: someone is waiting for a facilitator", site=site)
     return _("%(site)s: a new notification", site=site)
 
 
@@ -178,6 +180,11 @@ def target_url(notification: Notification, known: notification_text.Known | None
     notifications page otherwise), the conversation, the post, the board."""
     if notification.occurrence_id is not None:
         return _meeting_url(notification, known)
+    report_id = (
+        (notification.params or {}).get("report") if notification.kind == "escalation" else None
+    )
+    if report_id is not None:  # escalation (issue 18): the report itself
+        return url_for("moderation.report_detail", report_id=report_id, _external=True)
     if notification.conversation_id is not None:
         endpoint, args = "messages.conversation", {"conversation_id": notification.conversation_id}
     elif notification.post_id is not None:

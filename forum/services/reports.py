@@ -10,7 +10,7 @@ from forum.extensions import db
 from forum.i18n import lazy_gettext as _l
 from forum.models import Post, Report, ReportReason, ReportStatus, Thread, User
 from forum.models.types import utcnow
-from forum.services import ServiceError, clean_text, modlog
+from forum.services import ServiceError, clean_text, escalation, modlog
 from forum.services.notify import notify
 
 NOTE_MAX = 1000
@@ -94,6 +94,7 @@ def report_post(reporter: User | None, post: Post, reason: str, note: str) -> Re
     )
     db.session.add(report)
     db.session.commit()
+    escalation.report_made(report)
     return report
 
 
@@ -110,6 +111,7 @@ def report_thread(reporter: User, thread: Thread, opening: Post, reason: str, no
     )
     db.session.add(report)
     db.session.commit()
+    escalation.report_made(report)
     return report
 
 

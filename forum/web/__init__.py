@@ -166,6 +166,7 @@ def register_web(app: Flask) -> None:
     from forum.web.boards.views import bp as boards_bp
     from forum.web.calendar.views import bp as calendar_bp
     from forum.web.directory.views import bp as directory_bp
+    from forum.web.facilitation.views import bp as facilitation_bp
     from forum.web.groups.views import bp as groups_bp
     from forum.web.health.views import bp as health_bp
     from forum.web.language.views import bp as language_bp
@@ -201,6 +202,7 @@ def register_web(app: Flask) -> None:
         language_bp,
         calendar_bp,
         meetings_bp,
+        facilitation_bp,  # facilitators on duty (issue 18)
     ):
         app.register_blueprint(blueprint)
 
