@@ -31,7 +31,7 @@ def lacks_training(user_id, today: date) -> ColumnElement[bool]:  # noqa: ANN001
                 TrainingRecord.module_id == TrainingModule.id,
                 TrainingRecord.user_id == user_id,
                 _current(TrainingRecord.expires_on, today),
-            )
+            ).correlate_except(TrainingRecord)
         ),
     )
     return and_(not_(verified), missing)
