@@ -982,6 +982,8 @@ ROUTES: dict[str, Route] = {
     "language.choose": _site("not content", "language.choose", "/language/en"),
     "static": _site("not content", "static", "/static/css/kindred.css"),
     "profiles.avatar": _site("not content", "profiles.avatar", f"/avatars/{'A' * 32}.png"),
+    # escalation (issue 18): the admin's facilitation settings
+    "facilitation.settings": _site("account", "facilitation.settings", "/admin/facilitation"),
 }
 
 

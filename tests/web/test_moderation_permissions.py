@@ -41,7 +41,15 @@ from forum.models import (
     Visibility,
 )
 from forum.models.moderation import AppendOnlyError
-from forum.services import boards, moderation, notify, posting, reports, sanctions
+from forum.services import (
+    boards,
+    facilitation_settings,
+    moderation,
+    notify,
+    posting,
+    reports,
+    sanctions,
+)
 from tests.conftest import login
 
 TAG = re.compile(r"<[^>]+>")
@@ -760,6 +768,35 @@ ROUTES = [
     ),
 ]
 
+# --- escalation (issue 18): the admin's facilitation settings ---
+ESCALATION_SETTINGS = {
+    "escalate_to_board_minutes": "20",
+    "escalate_to_admins_minutes": "90",
+    "claim_cap": "2",
+    "training_warning_days": "14",
+    "check_in_after_at_risk": "3",
+    "volunteer_support": "Ring the volunteer line.",
+}
+ESCALATION_ROUTES = [
+    Route(
+        "facilitation-settings-page",
+        ADMINS,
+        _nothing,
+        lambda w, c: ("GET", "/admin/facilitation", None),
+        _page("Facilitation settings"),
+        ok=200,
+    ),
+    Route(
+        "facilitation-settings-save",
+        ADMINS,
+        _nothing,
+        lambda w, c: ("POST", "/admin/facilitation", ESCALATION_SETTINGS),
+        lambda w, c, r, u: expect(facilitation_settings.load().escalate_to_admins_minutes == 90),
+        logged="facilitation_settings",
+    ),
+]
+ROUTES += ESCALATION_ROUTES
+
 
 def attempt(w: World, role: str, route: Route) -> list[str]:
     """Try ``route`` as ``role`` on fresh targets; return what went wrong (empty: all well)."""
@@ -804,7 +841,7 @@ def attempt(w: World, role: str, route: Route) -> list[str]:
 
 def test_the_matrix_lists_every_route_once():
     ids = [route.id for route in ROUTES]
-    assert len(ids) == len(set(ids)) == 35
+    assert len(ids) == len(set(ids)) == 35 + len(ESCALATION_ROUTES)
 
 
 @pytest.mark.parametrize("role", ROLES)
