@@ -158,6 +158,14 @@ def expiries(now: datetime) -> int:
     return pace.log_expiries(now)
 
 
+@job("escalations", MINUTE)
+def escalations(now: datetime) -> int:
+    """Unclaimed at-risk reports and unanswered newer members' threads go further (issue 18)."""
+    from forum.services import escalation
+
+    return len(escalation.escalate(now))
+
+
 # --- running them -------------------------------------------------------------------------------
 
 

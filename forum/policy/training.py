@@ -27,11 +27,13 @@ def lacks_training(user_id, today: date) -> ColumnElement[bool]:  # noqa: ANN001
     missing = exists().where(
         TrainingModule.required.is_(True),
         not_(
-            exists().where(
+            exists()
+            .where(
                 TrainingRecord.module_id == TrainingModule.id,
                 TrainingRecord.user_id == user_id,
                 _current(TrainingRecord.expires_on, today),
             )
+            .correlate_except(TrainingRecord)
         ),
     )
     return and_(not_(verified), missing)

@@ -320,6 +320,11 @@ WITHHELD: dict[Column, LazyString] = {
         "other people's notifications about what you did: they are theirs, and say only what "
         "each of them may read"
     ),
+    # escalation (issue 18)
+    ("escalation_notices", "user_id"): _l(
+        "which escalations you were sent as a facilitator: the record that keeps anyone from "
+        "being told twice; each one is also in your notifications"
+    ),
     ("post_mentions", "user_id"): _l(
         "where others @mentioned you: those are their words, and some may be in groups you "
         "can't read; you were told of each one you may read (notifications.json)"

@@ -553,6 +553,37 @@ def _training_lapsed(n: Notification, known: Known) -> str:  # noqa: ARG001
     )
 
 
+# --- escalation (issue 18) ---
+
+
+def _escalation(n: Notification, known: Known) -> str:
+    """To a facilitator or an admin: the board named only while they may still read its reports."""
+    from forum.policy.moderation import moderates_board_id
+
+    board = known.board(n)
+    params = _params(n)
+    named = board is not None and moderates_board_id(known.viewer, board.id)
+    if params.get("variant") == "thread":
+        hours = int(params.get("hours") or 0)
+        if named:
+            return ngettext(
+                "A newer member's thread in %(board)s has had no answer for %(num)d hour",
+                "A newer member's thread in %(board)s has had no answer for %(num)d hours",
+                hours,
+                board=board.name,
+            )
+        return ngettext(
+            "A newer member's thread has had no answer for %(num)d hour",
+            "A newer member's thread has had no answer for %(num)d hours",
+            hours,
+        )
+    if named:
+        return _(
+            "Someone may be at risk in %(board)s and no one has claimed it yet", board=board.name
+        )
+    return _("Someone may be at risk and no one has claimed it yet")
+
+
 _WRITERS = {
     "message": _message,
     "facilitator_message": _facilitator_message,
@@ -574,4 +605,5 @@ _WRITERS = {
     "meeting_place_free": _meeting_place_free,
     "training_lapsing": _training_lapsing,
     "training_lapsed": _training_lapsed,
+    "escalation": _escalation,
 }

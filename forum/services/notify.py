@@ -73,6 +73,8 @@ def _subject(kind: str, site: str) -> str:
         return _("%(site)s: your facilitator training lapses soon", site=site)
     if kind == "training_lapsed":
         return _("%(site)s: your facilitator training has lapsed", site=site)
+    if kind == "escalation":  # escalation (issue 18)
+        return _("%(site)s: someone is waiting for a facilitator", site=site)
     return _("%(site)s: a new notification", site=site)
 
 
@@ -184,6 +186,11 @@ def target_url(notification: Notification, known: notification_text.Known | None
         return _meeting_url(notification, known)
     if notification.kind in notification_text.TRAINING_KINDS:
         return url_for("training.account", _external=True)
+    report_id = (
+        (notification.params or {}).get("report") if notification.kind == "escalation" else None
+    )
+    if report_id is not None:  # escalation (issue 18): the report itself
+        return url_for("moderation.report_detail", report_id=report_id, _external=True)
     if notification.conversation_id is not None:
         endpoint, args = "messages.conversation", {"conversation_id": notification.conversation_id}
     elif notification.post_id is not None:

@@ -13,7 +13,7 @@ from forum.i18n import lazy_gettext as _l
 from forum.models import DebriefNote, Post, Report, ReportReason, ReportStatus, Thread, User
 from forum.models.types import utcnow
 from forum.policy.facilitator_care import may_claim_another
-from forum.services import ServiceError, clean_text, facilitation_settings, modlog
+from forum.services import ServiceError, clean_text, escalation, facilitation_settings, modlog
 from forum.services.notify import notify
 
 NOTE_MAX = 1000
@@ -97,6 +97,7 @@ def report_post(reporter: User | None, post: Post, reason: str, note: str) -> Re
     )
     db.session.add(report)
     db.session.commit()
+    escalation.report_made(report)
     return report
 
 
@@ -113,6 +114,7 @@ def report_thread(reporter: User, thread: Thread, opening: Post, reason: str, no
     )
     db.session.add(report)
     db.session.commit()
+    escalation.report_made(report)
     return report
 
 

@@ -166,6 +166,7 @@ def register_web(app: Flask) -> None:
     from forum.web.boards.views import bp as boards_bp
     from forum.web.calendar.views import bp as calendar_bp
     from forum.web.directory.views import bp as directory_bp
+    from forum.web.facilitation.views import bp as facilitation_bp
     from forum.web.figures.views import bp as figures_bp
     from forum.web.groups.views import bp as groups_bp
     from forum.web.health.views import bp as health_bp
@@ -209,6 +210,7 @@ def register_web(app: Flask) -> None:
         training_bp,  # issue 18, H1
         rota_bp,
         figures_bp,
+        facilitation_bp,  # facilitators on duty (issue 18)
     ):
         app.register_blueprint(blueprint)
 

@@ -1026,6 +1026,8 @@ ROUTES: dict[str, Route] = {
     "figures.transparency": _site(
         "content", "figures.transparency", f"/transparency?month={utcnow():%Y-%m}", "/transparency"
     ),
+    # escalation (issue 18): the admin's facilitation settings
+    "facilitation.settings": _site("account", "facilitation.settings", "/admin/facilitation"),
 }
 
 

@@ -46,7 +46,17 @@ from forum.models import (
 )
 from forum.models.moderation import AppendOnlyError
 from forum.models.types import utcnow
-from forum.services import boards, moderation, notify, pace, posting, reports, sanctions, training
+from forum.services import (
+    boards,
+    facilitation_settings,
+    moderation,
+    notify,
+    pace,
+    posting,
+    reports,
+    sanctions,
+    training,
+)
 from tests.conftest import login
 
 TAG = re.compile(r"<[^>]+>")
@@ -966,6 +976,35 @@ ROUTES += [
     ),
 ]
 
+# --- escalation (issue 18): the admin's facilitation settings ---
+ESCALATION_SETTINGS = {
+    "escalate_to_board_minutes": "20",
+    "escalate_to_admins_minutes": "90",
+    "claim_cap": "2",
+    "training_warning_days": "14",
+    "check_in_after_at_risk": "3",
+    "volunteer_support": "Ring the volunteer line.",
+}
+ESCALATION_ROUTES = [
+    Route(
+        "facilitation-settings-page",
+        ADMINS,
+        _nothing,
+        lambda w, c: ("GET", "/admin/facilitation", None),
+        _page("Facilitation settings"),
+        ok=200,
+    ),
+    Route(
+        "facilitation-settings-save",
+        ADMINS,
+        _nothing,
+        lambda w, c: ("POST", "/admin/facilitation", ESCALATION_SETTINGS),
+        lambda w, c, r, u: expect(facilitation_settings.load().escalate_to_admins_minutes == 90),
+        logged="facilitation_settings",
+    ),
+]
+ROUTES += ESCALATION_ROUTES
+
 
 def attempt(w: World, role: str, route: Route) -> list[str]:
     """Try ``route`` as ``role`` on fresh targets; return what went wrong (empty: all well)."""
@@ -1010,9 +1049,8 @@ def attempt(w: World, role: str, route: Route) -> list[str]:
 
 def test_the_matrix_lists_every_route_once():
     ids = [route.id for route in ROUTES]
-    assert (
-        len(ids) == len(set(ids)) == 49
-    )  # 35; issue 18: 6 pace, 3 report cards, 3 rota, 2 figures
+    # 35; issue 18: 6 pace, 3 report cards, 3 rota, 2 figures, and the escalation settings
+    assert len(ids) == len(set(ids)) == 49 + len(ESCALATION_ROUTES)
 
 
 @pytest.mark.parametrize("role", ROLES)

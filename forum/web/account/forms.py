@@ -73,6 +73,14 @@ class NotificationSettingsForm(FlaskForm):
         ],
         validators=[InputRequired(message=_l("Please choose how often we may e-mail you."))],
     )
+    #: Shown to facilitators and admins only (the view removes it for everyone else).
+    escalation_email = BooleanField(
+        _l("E-mail me at once about escalations"),
+        description=_l(
+            "When someone may be at risk and no one has claimed it, or a newer member's thread "
+            "is still unanswered. Never while you are away."
+        ),
+    )
     submit = SubmitField(_l("Save notification settings"))
 
 

@@ -13,7 +13,8 @@ from forum import queries
 from forum.countries import country_choices
 from forum.i18n import LANGUAGES
 from forum.models import EmailFrequency, MessagePolicy
-from forum.services import ServiceError, accounts
+from forum.policy.moderation import moderates_anything
+from forum.services import ServiceError, accounts, escalation
 from forum.timezones import UTC, timezone_choices
 from forum.web import current_viewer
 from forum.web.account.forms import ChangePasswordForm, NotificationSettingsForm, SettingsForm
@@ -104,10 +105,17 @@ def message_settings():  # noqa: ANN201
 @login_required
 def notifications():  # noqa: ANN201
     form = NotificationSettingsForm()
+    staff = moderates_anything(current_viewer())
+    if not staff:
+        del form.escalation_email
     if request.method == "GET":
         form.email_notifications.data = current_user.email_notifications.value
+        if staff:
+            form.escalation_email.data = current_user.escalation_email
     if form.validate_on_submit():
         accounts.update_email_frequency(current_user, EmailFrequency(form.email_notifications.data))
+        if staff:
+            escalation.set_email(current_user, bool(form.escalation_email.data))
         flash(_("Your notification settings are saved."), "success")
         return redirect(url_for("account.notifications"))
     return render_template("account/notifications.html", form=form), form_status(form)

@@ -1,0 +1,1 @@
+"""The facilitation programme's admin pages (issue 18): escalation and care settings."""
