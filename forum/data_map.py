@@ -49,6 +49,12 @@ TEXT_COLUMNS: dict[str, tuple[str, str]] = {
     "professional_verifications.registration": (ERASED, "cascades with the account"),
     "training_notices.kind": (NOT_PERSONAL, "a fixed code"),
     "training_notices.record_key": (NOT_PERSONAL, "a reference to a record"),
+    # Issue 18: the duty rota, a facilitator's private debriefs, the escalation record.
+    "duty_slots.timezone": (NOT_PERSONAL, "a zone name"),
+    "duty_changes.note": (ERASED, "cascades with the account"),
+    "debrief_notes.text": (ERASED, "cascades with the account; read by its author only"),
+    "escalation_notices.step": (NOT_PERSONAL, "a fixed code"),
+    "escalation_notices.subject": (NOT_PERSONAL, "a reference to a report or thread"),
     # A group's meetings: written by its facilitators for the group, and kept by it.
     "meetings.title": (DE_IDENTIFIED, "the group's meeting stays; who scheduled it is cut"),
     "meetings.description": (DE_IDENTIFIED, "the group's meeting stays; who scheduled it is cut"),

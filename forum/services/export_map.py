@@ -189,6 +189,23 @@ EXPORTED: dict[Column, Exported] = {
         ("id", "kind", "sent_at"),
         {"record_key": _l("an internal key that keeps a reminder from being sent twice")},
     ),
+    # Issue 18: a facilitator's duty rota, time away and private debrief notes.
+    ("duty_slots", "user_id"): Exported(
+        "duty_rota.json",
+        ("id", "board_id", "weekday", "starts_minute", "ends_minute", "timezone", "created_at"),
+    ),
+    ("duty_changes", "user_id"): Exported(
+        "duty_rota.json",
+        ("id", "board_id", "starts_at", "ends_at", "on_duty", "note", "created_at"),
+    ),
+    ("facilitator_aways", "user_id"): Exported(
+        "duty_rota.json", ("id", "starts_at", "ends_at", "created_at")
+    ),
+    ("debrief_notes", "author_id"): Exported(
+        "debrief_notes.json",
+        ("id", "text", "created_at"),
+        {"report_id": _l("which report it followed: the report is about other people")},
+    ),
     ("blocks", "blocker_id"): Exported("blocks.json", ("id", "blocked_id", "created_at")),
     ("threads", "author_id"): Exported(
         "threads.json",
