@@ -39,6 +39,10 @@ from forum.models import (
     BoardSubscription,
     Consent,
     Conversation,
+    DebriefNote,
+    DutyChange,
+    DutySlot,
+    FacilitatorAway,
     JoinRequestNotice,
     MemberNote,
     Message,
@@ -68,6 +72,7 @@ from forum.models.users import ConsentKind
 from forum.policy import Viewer
 from forum.policy import meetings as meeting_policy
 from forum.services import ServiceError, avatars, messaging, notify
+from forum.services.duty import WEEKDAY_CODES, clock_text
 from forum.services.export_map import EXPORTED, WITHHELD
 from forum.services.security import ADDRESS_HIDDEN_KINDS
 
@@ -223,6 +228,7 @@ def _account(user: User) -> dict[str, Any]:
             int(m) for m in (user.meeting_reminders or "").split(",") if m.strip().isdigit()
         ],
         "has_calendar_feed": user.calendar_token is not None,
+        "escalation_email": user.escalation_email,
         "note": _(
             "Your password and two-factor secret are stored only in a form that cannot be "
             "read back, and are not included."
@@ -544,6 +550,68 @@ def _training(user: User) -> dict[str, Any]:
         ],
         "reminders": [{"id": n.id, "kind": n.kind, "sent_at": _when(n.sent_at)} for n in notices],
     }
+
+
+def _duty_rota(user: User, namer: _Namer) -> dict[str, Any]:
+    """Issue 18: the member's own weekly duty slots, one-off changes and time away (the boards
+    named as she may see them now)."""
+    slots = db.session.scalars(
+        select(DutySlot).where(DutySlot.user_id == user.id).order_by(DutySlot.id)
+    )
+    changes = db.session.scalars(
+        select(DutyChange).where(DutyChange.user_id == user.id).order_by(DutyChange.id)
+    )
+    aways = db.session.scalars(
+        select(FacilitatorAway)
+        .where(FacilitatorAway.user_id == user.id)
+        .order_by(FacilitatorAway.id)
+    )
+    return {
+        "weekly_slots": [
+            {
+                "id": s.id,
+                "board_id": s.board_id,
+                "board": namer.board_by_id(s.board_id),
+                "weekday": WEEKDAY_CODES[s.weekday],
+                "starts": clock_text(s.starts_minute),
+                "ends": clock_text(s.ends_minute),
+                "timezone": s.timezone,
+                "created_at": _when(s.created_at),
+            }
+            for s in slots
+        ],
+        "one_off_changes": [
+            {
+                "id": c.id,
+                "board_id": c.board_id,
+                "board": namer.board_by_id(c.board_id),
+                "starts_at": _when(c.starts_at),
+                "ends_at": _when(c.ends_at),
+                "on_duty": c.on_duty,
+                "note": c.note,
+                "created_at": _when(c.created_at),
+            }
+            for c in changes
+        ],
+        "time_away": [
+            {
+                "id": a.id,
+                "starts_at": _when(a.starts_at),
+                "ends_at": _when(a.ends_at),
+                "created_at": _when(a.created_at),
+            }
+            for a in aways
+        ],
+    }
+
+
+def _debrief_notes(user: User) -> list[dict[str, Any]]:
+    """Issue 18: the private notes she wrote after handling at-risk reports: her own words only
+    (the report is about other people)."""
+    notes = db.session.scalars(
+        select(DebriefNote).where(DebriefNote.author_id == user.id).order_by(DebriefNote.id)
+    )
+    return [{"id": n.id, "text": n.text, "created_at": _when(n.created_at)} for n in notes]
 
 
 def _sanctions(user: User, namer: _Namer) -> list[dict[str, Any]]:
@@ -954,6 +1022,10 @@ FILES = {
         "your facilitator training records, professional verifications and the reminders sent "
         "about them"
     ),
+    "duty_rota.json": _l(
+        "your duty rota as a facilitator: your weekly slots, one-off changes and time away"
+    ),
+    "debrief_notes.json": _l("the private notes you wrote after handling a report"),
     "security_events.json": _l("sign-ins and other security events on your account"),
     "sanctions.json": _l("warnings, mutes and suspensions you received"),
     "notes_about_you.json": _l("notes facilitators and administrators wrote about you"),
@@ -1049,6 +1121,8 @@ def export(user: User) -> bytes:
         "meeting_answers.json": _json(_meeting_answers(user, viewer)),
         "meeting_reminders.json": _json(_meeting_reminders(user, viewer)),
         "training.json": _json(_training(user)),
+        "duty_rota.json": _json(_duty_rota(user, namer)),
+        "debrief_notes.json": _json(_debrief_notes(user)),
         "security_events.json": _json(_security_events(user)),
         "sanctions.json": _json(_sanctions(user, namer)),
         "notes_about_you.json": _json(_notes_about(user, namer)),

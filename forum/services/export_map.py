@@ -85,6 +85,7 @@ EXPORTED: dict[Column, Exported] = {
             "show_languages",
             "show_country",
             "meeting_reminders",
+            "escalation_email",  # issue 18
         ),
         {
             "password_hash": _l("your password is stored only in a form that cannot be read"),

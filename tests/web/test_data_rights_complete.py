@@ -32,6 +32,7 @@ from forum.models.users import ConsentKind, EmailFrequency
 from forum.services import (
     accounts,
     boards,
+    duty,
     meetings,
     membership,
     messaging,
@@ -133,6 +134,11 @@ LOCATORS: dict[tuple[str, str], Callable[[zipfile.ZipFile], set[int]]] = {
         _json(a, "training.json")["verifications"]
     ),
     ("training_notices", "user_id"): lambda a: _ids(_json(a, "training.json")["reminders"]),
+    # issue 18: the duty rota and debrief notes
+    ("duty_slots", "user_id"): lambda a: _ids(_json(a, "duty_rota.json")["weekly_slots"]),
+    ("duty_changes", "user_id"): lambda a: _ids(_json(a, "duty_rota.json")["one_off_changes"]),
+    ("facilitator_aways", "user_id"): lambda a: _ids(_json(a, "duty_rota.json")["time_away"]),
+    ("debrief_notes", "author_id"): lambda a: _ids(_json(a, "debrief_notes.json")),
     ("threads", "author_id"): lambda a: _ids(_json(a, "threads.json")),
     ("posts", "author_id"): lambda a: _found(a, "posts/", r"\(post (\d+)[,)]"),
     ("post_revisions", "editor_id"): lambda a: (
@@ -264,6 +270,25 @@ def people(app, make_user, make_board, board):
         TrainingNotice(record_key=f"training:{record.id}", kind="training_lapsing", user_id=ann.id)
     )
     db.session.commit()
+    # Issue 18: her duty rota (a weekly slot, a one-off swap, time away), and the private note
+    # she wrote after handling Carol's worried report on Bob's post.
+    now = utcnow()
+    duty.add_slot(ann, board, ann, 0, "09:00", "12:00", "Europe/Berlin")
+    duty.add_change(
+        ann,
+        board,
+        ann,
+        True,
+        now + timedelta(days=2),
+        now + timedelta(days=2, hours=3),
+        now,
+        "Covering for Bob swapnoteqz",
+    )
+    duty.set_away(ann, now + timedelta(days=20), now + timedelta(days=27), now)
+    worry = reports.report_post(carol, bobs_opening, "at_risk", "Carol worries worrynoteqz")
+    reports.close(ann, worry, dismiss=False, note="")
+    reports.write_debrief(ann, worry, "That one stayed with me debriefqz")
+    db.session.commit()
     return {"ann": ann, "bob": bob, "zed": zed, "started": started, "left": left}
 
 
@@ -278,7 +303,7 @@ def everything(archive: zipfile.ZipFile) -> str:
     return "\n".join(archive.read(n).decode() for n in archive.namelist() if not n.endswith(".png"))
 
 
-def test_the_export_holds_every_row_that_refers_to_the_member(client, people):
+def test_the_export_holds_every_row_that_refers_to_the_member(client, people, board):
     ann = people["ann"]
     archive = exported(client, ann)
 
@@ -306,6 +331,8 @@ def test_the_export_holds_every_row_that_refers_to_the_member(client, people):
         "reportnoteqz",
         "Bob Other replied",  # a notification, said in her language
         "Circle meetqz",  # a meeting she answered, of a board she reads
+        "swapnoteqz",  # the note on her one-off duty change
+        "debriefqz",  # her private debrief note
     ):
         assert marker in text, marker
     # Secrets and what is about others are not.
@@ -318,6 +345,19 @@ def test_the_export_holds_every_row_that_refers_to_the_member(client, people):
     ):
         assert withheld not in text
     assert [b["username"] for b in _json(archive, "blocks.json")] == ["carol"]
+    # Her rota as she wrote it; her debrief without the report it followed.
+    rota = _json(archive, "duty_rota.json")
+    assert [
+        (s["weekday"], s["starts"], s["ends"], s["timezone"]) for s in rota["weekly_slots"]
+    ] == [("Mon", "09:00", "12:00", "Europe/Berlin")]
+    assert [(c["on_duty"], c["board"]) for c in rota["one_off_changes"]] == [(True, board.name)]
+    assert len(rota["time_away"]) == 1
+    debriefs = _json(archive, "debrief_notes.json")
+    assert [d["text"] for d in debriefs] == ["That one stayed with me debriefqz"]
+    assert not {"report_id", "report"} & set(debriefs[0])
+    for words in ("worrynoteqz", "Bob's opening", "Carol"):
+        assert words not in json.dumps(debriefs), words
+    assert _json(archive, "account.json")["escalation_email"] is True
     edits = _json(archive, "edits_of_others.json")
     assert len(edits) == 1 and "Bob's opening" not in json.dumps(edits)
     # The README explains what is withheld, and why.

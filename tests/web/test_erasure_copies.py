@@ -15,6 +15,11 @@ from forum.extensions import db
 from forum.models import (
     Board,
     Conversation,
+    DebriefNote,
+    DutyChange,
+    DutySlot,
+    EscalationNotice,
+    FacilitatorAway,
     Message,
     ModerationAction,
     Post,
@@ -28,7 +33,16 @@ from forum.models import (
     Visibility,
 )
 from forum.models.types import utcnow
-from forum.services import boards, messaging, moderation, names, posting, reports, sanctions
+from forum.services import (
+    boards,
+    duty,
+    messaging,
+    moderation,
+    names,
+    posting,
+    reports,
+    sanctions,
+)
 from forum.services.erasure import delete_account
 from forum.services.retention import purge
 from tests.conftest import PASSWORD, login
@@ -333,3 +347,64 @@ def test_a_warning_from_someone_no_longer_a_facilitator_loses_her_names_too(app,
 
     kept = stored(Message)
     assert "This is a formal warning." in kept and "Ann Example" not in kept
+
+
+# --- issue 18: a facilitator's rota, time away, debrief notes and escalation record ---------------
+
+
+@pytest.mark.parametrize("keep", [True, False])
+def test_erasure_takes_her_rota_time_away_debriefs_and_escalations(
+    app, ann, bob, carol, board, keep
+):
+    boards.add_member(board, ann, facilitator=True)
+    boards.add_member(board, bob, facilitator=True)
+    now = utcnow()
+    duty.add_slot(ann, board, ann, 2, "18:00", "21:00", "Europe/London")
+    duty.add_slot(bob, board, bob, 2, "09:00", "12:00", "Europe/London")
+    duty.add_change(
+        ann,
+        board,
+        ann,
+        False,
+        now + timedelta(days=1),
+        now + timedelta(days=2),
+        now,
+        f"Away {MARK} swap",
+    )
+    duty.set_away(ann, now + timedelta(days=10), now + timedelta(days=12), now)
+    thread = posting.start_thread(carol, board, "A hard week", "I can't go on")
+    worry = reports.report_post(bob, opening(thread), "at_risk", "Bob is worried")
+    db.session.add(  # the last step of an escalation (whatever the rota said at this hour)
+        EscalationNotice(
+            subject=f"report:{worry.id}", step="admins", user_id=ann.id, board_id=board.id
+        )
+    )
+    db.session.commit()
+    reports.close(ann, worry, dismiss=False, note="Reached out")
+    reports.write_debrief(ann, worry, f"My {MARK} debrief")
+    models = (DutySlot, DutyChange, FacilitatorAway, DebriefNote, EscalationNotice)
+    ann_id = ann.id
+
+    def hers() -> dict[str, int]:
+        return {
+            model.__name__: len(
+                db.session.scalars(
+                    select(model).where(
+                        (model.author_id if model is DebriefNote else model.user_id) == ann_id
+                    )
+                ).all()
+            )
+            for model in models
+        }
+
+    assert min(hers().values()) >= 1, hers()
+    assert MARK in stored(DutyChange, DebriefNote)
+
+    erase(ann, keep=keep)
+
+    assert set(hers().values()) == {0}
+    assert MARK not in stored(DutyChange, DebriefNote)
+    # Bob's rota and the report she handled stay; the report no longer says who handled it.
+    assert [s.user_id for s in db.session.scalars(select(DutySlot))] == [bob.id]
+    kept = db.session.get(Report, worry.id)
+    assert kept is not None and kept.handled_by_id is None

@@ -24,7 +24,7 @@ from forum.models.meetings import (
     RsvpAnswer,
 )
 from forum.models.types import utcnow
-from forum.services import boards, erasure, meetings, membership
+from forum.services import boards, erasure, escalation, meetings, membership
 from forum.services.export_map import EXPORTED
 from forum.services.meetings import MeetingDetails
 from tests.conftest import login
@@ -61,6 +61,16 @@ def test_every_column_of_the_member_row_is_exported_or_withheld_with_a_reason(ap
     assert columns == set(entry.fields) | set(entry.withheld)
     assert "calendar_token" in entry.withheld  # a secret, like the password
     assert "meeting_reminders" in entry.fields
+    assert "escalation_email" in entry.fields  # issue 18: her choice, no secret
+
+
+def test_the_escalation_email_choice_is_in_the_account_export(client, make_user):
+    ann = make_user("ann")
+    escalation.set_email(ann, False)
+
+    account = json.loads(exported(client, ann)["account.json"])
+
+    assert account["escalation_email"] is False
 
 
 def test_answers_name_a_meeting_only_while_the_member_may_read_its_group(
