@@ -48,7 +48,7 @@ def top_flashes(page: str) -> str:
 
 def report_cards(page: str) -> list[str]:
     section = page[page.index('id="reports-heading"') : page.index('id="pending-heading"')]
-    return re.findall(r'<article class="request[^"]*".*?</article>', section, re.S)
+    return re.findall(r'<article [^>]*class="request[^"]*".*?</article>', section, re.S)
 
 
 @pytest.fixture
