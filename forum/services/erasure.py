@@ -31,7 +31,11 @@ deleted, on SQLite as on PostgreSQL):
   to them go with the account (ON DELETE CASCADE), and so does their calendar feed's secret (it
   is on the account's row): the feed's address stops working at once. A place they held in a
   full meeting goes to the first person waiting, who is told. Meetings they scheduled stay with
-  their group (who scheduled them becomes NULL).
+  their group (who scheduled them becomes NULL);
+- as a facilitator: their duty rota (weekly slots, one-off changes, time away), their private
+  debrief notes, their training records and professional verifications, the reminders sent
+  about them and the escalation notices sent to them go with the account (ON DELETE CASCADE);
+  whoever they signed off or verified keeps the record, without their name.
 
 With "erase my posts" as well: each post they wrote keeps its place (so replies to it and the
 thread's shape stay) but its words become "This post was erased by its author." with status
