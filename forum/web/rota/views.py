@@ -180,20 +180,24 @@ def add_slot(board_id: int):  # noqa: ANN201
     return redirect(url_for("rota.board_rota", board_id=board.id))
 
 
+def _removable(board: Board, model: type[DutySlot] | type[DutyChange], ident: int):  # noqa: ANN202
+    """The slot or change ``ident`` of ``board``, when the viewer may remove it (404 for one
+    not on this board, 403 for someone else's they may not edit, 400 without the form)."""
+    row = db.session.scalar(select(model).where(model.id == ident, model.board_id == board.id))
+    if row is None:
+        abort(404)
+    if not rules.can_edit_rota_of(current_viewer(), board, row.user_id):
+        abort(403)
+    if not RemoveForm().validate_on_submit():
+        abort(400)
+    return row
+
+
 @bp.post("/b/<id:board_id>/rota/slots/<id:slot_id>/remove")
 @login_required
 def remove_slot(board_id: int, slot_id: int):  # noqa: ANN201
     board = _rota_board_or_abort(board_id)
-    slot = db.session.scalar(
-        select(DutySlot).where(DutySlot.id == slot_id, DutySlot.board_id == board.id)
-    )
-    if slot is None:
-        abort(404)
-    if not rules.can_edit_rota_of(current_viewer(), board, slot.user_id):
-        abort(403)
-    if not RemoveForm().validate_on_submit():
-        abort(400)
-    duty.remove_slot(current_user, slot)
+    duty.remove_slot(current_user, _removable(board, DutySlot, slot_id))
     db.session.commit()
     flash(_("The weekly slot is removed from the rota."), "success")
     return redirect(url_for("rota.board_rota", board_id=board.id))
@@ -235,16 +239,7 @@ def add_change(board_id: int):  # noqa: ANN201
 @login_required
 def remove_change(board_id: int, change_id: int):  # noqa: ANN201
     board = _rota_board_or_abort(board_id)
-    change = db.session.scalar(
-        select(DutyChange).where(DutyChange.id == change_id, DutyChange.board_id == board.id)
-    )
-    if change is None:
-        abort(404)
-    if not rules.can_edit_rota_of(current_viewer(), board, change.user_id):
-        abort(403)
-    if not RemoveForm().validate_on_submit():
-        abort(400)
-    duty.remove_change(current_user, change)
+    duty.remove_change(current_user, _removable(board, DutyChange, change_id))
     db.session.commit()
     flash(_("The one-off change is removed from the rota."), "success")
     return redirect(url_for("rota.board_rota", board_id=board.id))
