@@ -7,6 +7,7 @@ a post, and a report of a private message."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,7 +23,7 @@ from forum.models.facilitation import (
     TrainingRecord,
 )
 from forum.models.types import utcnow
-from forum.services import messaging, posting, reports, watchwords
+from forum.services import accounts, messaging, posting, reports, watchwords
 
 #: Name, what it covers, validity in days; all required.
 MODULES = (
@@ -167,7 +168,14 @@ def add_open_reports(users: dict[str, User]) -> int:
         "misinformation",
         "Stopping chemo for apricot kernels could really hurt someone.",
     )
-    seller = users["sam_daughter"]
+    # A stranger selling a "cure", as happens on every health forum; not one of the demo's
+    # characters, and with no demo login (the password is thrown away).
+    seller = accounts.create_user(
+        "wellness_shop_4u",
+        "wellness-shop@example.org",
+        secrets.token_urlsafe(24),
+        display_name="Wellness Shop",
+    )
     seller.created_at = utcnow() - timedelta(days=60)  # past a new account's first limits
     db.session.commit()
     conversation = messaging.start(
