@@ -126,3 +126,17 @@ def sign_in(tab: Page, username: str, password: str, language: str = "en") -> No
     tab.page.get_by_label(said_in(language, "Password"), exact=True).fill(password)
     tab.page.get_by_role("button", name=said_in(language, "Sign in")).click()
     tab.page.get_by_role("button", name=said_in(language, "Sign out")).wait_for()
+
+
+def signed_in_tabs(open_page, password: str, **options):  # noqa: ANN001, ANN201
+    """For a walk over pages as several people: ``tab(who)`` → that person's tab, opened with
+    ``options`` (CSP bypassed, so that axe can be added to the page) and signed in on first use."""
+    tabs: dict[str, Page] = {}
+
+    def tab(who: str) -> Page:
+        if who not in tabs:
+            tabs[who] = open_page(bypass_csp=True, **options)
+            sign_in(tabs[who], who, password)
+        return tabs[who]
+
+    return tab

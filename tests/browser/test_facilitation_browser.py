@@ -12,7 +12,7 @@ import pytest
 from forum.extensions import db
 from forum.models import Post, Visibility
 from forum.services import accounts, boards, duty, pace, posting, reports, training
-from tests.browser.conftest import DESKTOP, SMALL_PHONE, sign_in
+from tests.browser.conftest import DESKTOP, SMALL_PHONE, sign_in, signed_in_tabs
 from tests.browser.test_accessibility import violations
 from tests.browser.test_design import MEASURE
 from tests.conftest import PASSWORD
@@ -158,13 +158,10 @@ def pages(circle: dict) -> dict[str, tuple[str, str]]:
     ids=["desktop", "dark-360"],
 )
 def test_no_wcag_violations_on_the_facilitation_pages(open_page, circle, options):
-    tabs = {}
+    tab_of = signed_in_tabs(open_page, PASSWORD, **options)
     found = {}
     for name, (who, path) in pages(circle).items():
-        if who not in tabs:
-            tabs[who] = open_page(bypass_csp=True, **options)
-            sign_in(tabs[who], who, PASSWORD)
-        tab = tabs[who]
+        tab = tab_of(who)
         response = tab.go(path)
         problems = [] if response.ok else [f"HTTP {response.status}"]
         problems += violations(tab)
@@ -176,6 +173,7 @@ def test_no_wcag_violations_on_the_facilitation_pages(open_page, circle, options
             tab.page.get_by_label("To", exact=True).fill("18:00")
             tab.page.get_by_role("button", name="Add the weekly slot").click()
             tab.page.get_by_text("There is a problem").wait_for()
+            tab.page.wait_for_load_state("load")  # styles in place before axe measures
             problems += violations(tab)
         if problems:
             found[name] = problems

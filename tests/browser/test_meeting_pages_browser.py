@@ -13,7 +13,7 @@ from forum.models import Visibility
 from forum.models.meetings import Meeting, MeetingMode, Recurrence, RsvpAnswer
 from forum.services import accounts, boards, meetings
 from forum.services.meetings import MeetingDetails
-from tests.browser.conftest import DESKTOP, SMALL_PHONE, sign_in
+from tests.browser.conftest import DESKTOP, SMALL_PHONE, sign_in, signed_in_tabs
 from tests.browser.test_accessibility import violations
 from tests.conftest import PASSWORD
 
@@ -140,18 +140,16 @@ def pages(group: dict) -> dict[str, tuple[str | None, str]]:
     ids=["desktop", "dark-360"],
 )
 def test_no_wcag_violations_on_the_meeting_pages(open_page, group, options):
-    tabs = {}
+    tab_of = signed_in_tabs(open_page, PASSWORD, **options)
     found = {}
     for name, (who, path) in pages(group).items():
-        if who not in tabs:
-            tabs[who] = open_page(bypass_csp=True, **options)
-            sign_in(tabs[who], who, PASSWORD)
-        tab = tabs[who]
+        tab = tab_of(who)
         tab.go(path)
         problems = violations(tab)
         if name == "schedule":  # the form with its errors shown too
             tab.page.get_by_role("button", name="Schedule the meeting").click()
             tab.page.get_by_text("There is a problem").wait_for()
+            tab.page.wait_for_load_state("load")  # styles in place before axe measures
             problems += violations(tab)
         if problems:
             found[name] = problems
