@@ -43,14 +43,19 @@ class MoveThreadForm(FlaskForm):
     submit = SubmitField(_l("Move thread"))
 
 
-class HideForm(FlaskForm):
-    reason = TextAreaField(
-        _l("Reason (the author will read it)"),
+def _reason_for_the_author(label: str) -> TextAreaField:
+    """Why a post is hidden: required, and read by its author."""
+    return TextAreaField(
+        label,
         validators=[
             InputRequired(_l("Please give a reason for the author.")),
             Length(max=REASON_MAX),
         ],
     )
+
+
+class HideForm(FlaskForm):
+    reason = _reason_for_the_author(_l("Reason (the author will read it)"))
     submit = SubmitField(_l("Hide this post"))
 
 
@@ -154,13 +159,7 @@ class ButtonOnlyForm(FlaskForm):
 class CardHideForm(FlaskForm):
     """Hide the reported post from its card (each card's fields carry a prefix of their own)."""
 
-    reason = TextAreaField(
-        _l("Reason for hiding (the author will read it)"),
-        validators=[
-            InputRequired(_l("Please give a reason for the author.")),
-            Length(max=REASON_MAX),
-        ],
-    )
+    reason = _reason_for_the_author(_l("Reason for hiding (the author will read it)"))
     submit = SubmitField(_l("Hide the post"))
 
 
