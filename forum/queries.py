@@ -60,6 +60,7 @@ from forum.policy import (
     searchable_posts,
     visible_posts,
 )
+from forum.policy.accounts import not_memorial
 from forum.policy.facilitator_care import check_in_filter, own_debriefs
 from forum.policy.messages import (
     blocked_by_then,
@@ -826,6 +827,7 @@ def unanswered_threads(
                 Thread.approved.is_(True),
                 Thread.created_at < now - timedelta(hours=older_than_hours),
                 User.created_at > now - timedelta(days=newer_member_days),
+                not_memorial(),
                 moderated_filter(viewer, Thread.board_id),
             )
             .order_by(Thread.created_at)

@@ -48,6 +48,8 @@ class TrainingModule(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     validity_days: Mapped[int | None] = mapped_column(Integer)
     required: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Peer mentors need this module current to be matched (``policy.fit``).
+    for_mentors: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

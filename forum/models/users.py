@@ -33,6 +33,15 @@ class EmailFrequency(enum.StrEnum):
     DAILY = "daily"
 
 
+class LegacyChoice(enum.StrEnum):
+    """What a member lets their legacy contact choose for their posts once the account is
+    memorialised: each choice allows the ones before it (the member's own deletion choices)."""
+
+    KEEP = "keep"
+    ANONYMISE = "anonymise"
+    ERASE = "erase"
+
+
 class SiteRole(enum.StrEnum):
     MEMBER = "member"
     ADMIN = "admin"
@@ -108,6 +117,20 @@ class User(UserMixin, db.Model):
     #: Facilitators: e-mail each escalation (a person at risk, a newcomer unanswered) at once.
     escalation_email: Mapped[bool] = mapped_column(Boolean, default=True)
 
+    #: Coordinates supervised peer matching (given by an admin to a facilitator; admins always do).
+    mentor_coordinator: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Set when an admin confirmed that the member has died: the account cannot sign in, gets no
+    #: mail or notification and is left out of every list of people (``policy.fit``).
+    memorialised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The member who may decide about the posts once the account is memorialised.
+    legacy_contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    #: The furthest the legacy contact may go (keep < anonymise < erase).
+    legacy_choice: Mapped[LegacyChoice] = mapped_column(
+        str_enum(LegacyChoice), default=LegacyChoice.ANONYMISE
+    )
+
     consents: Mapped[list[Consent]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="Consent.accepted_at"
     )
@@ -129,6 +152,10 @@ class User(UserMixin, db.Model):
     @property
     def name(self) -> str:
         return self.display_name or self.username
+
+    @property
+    def is_memorial(self) -> bool:
+        return self.memorialised_at is not None
 
     @property
     def is_admin(self) -> bool:

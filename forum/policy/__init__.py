@@ -697,6 +697,8 @@ def message_refusal(sender: User, recipient: User) -> str | None:
     """
     if sender.id == recipient.id:
         return _("You can't send a message to yourself.")
+    if recipient.memorialised_at is not None:
+        return _("%(name)s has died; their account is kept in their memory.", name=recipient.name)
     if any(pair == (sender.id, recipient.id) for pair in blocks_between([sender.id, recipient.id])):
         return _(
             "You have blocked %(name)s. Unblock them in your settings to write to them.",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, and_
 
 from forum.models import User
 
@@ -44,6 +44,24 @@ def sign_in_throttle_key(typed: str, account_id: int | None, device: KnownDevice
     return f"name:{normalised_identifier(typed)}"
 
 
+# --- memorial accounts: nobody signs in to them, nothing is sent to them -----------------------
+
+
+def is_memorial(user: User | None) -> bool:
+    """An admin confirmed that the member has died (see :mod:`forum.policy.fit`)."""
+    return user is not None and user.memorialised_at is not None
+
+
+def not_memorial() -> ColumnElement[bool]:
+    """WHERE clause on :class:`User`: the living accounts (every list that offers people)."""
+    return User.memorialised_at.is_(None)
+
+
+def may_sign_in(user: User) -> bool:
+    """A memorial account cannot sign in, and a session it had ends."""
+    return not is_memorial(user)
+
+
 # --- e-mail goes only to confirmed addresses ---------------------------------------------------
 
 
@@ -51,9 +69,14 @@ def may_receive_mail(user: User) -> bool:
     """Whether the forum may e-mail ``user``'s address: only once its owner has confirmed it
     (else whoever typed someone else's address would have the forum write to them). The one
     exception, the confirmation link itself, is sent by ``services.accounts``."""
-    return user.email_confirmed_at is not None
+    return user.email_confirmed_at is not None and not is_memorial(user)
+
+
+def may_be_notified(user: User) -> bool:
+    """A memorial account is sent no notification (nor the mail one would bring)."""
+    return not is_memorial(user)
 
 
 def mail_receivers() -> ColumnElement[bool]:
     """:func:`may_receive_mail` as a filter on ``User``."""
-    return User.email_confirmed_at.is_not(None)
+    return and_(User.email_confirmed_at.is_not(None), not_memorial())

@@ -38,6 +38,7 @@ from forum.models.boards import FACILITATOR_ROLES, MembershipStatus
 from forum.models.types import utcnow
 from forum.models.users import SiteRole
 from forum.policy import Viewer, already_talk, blocks_between, is_staff, message_refusal
+from forum.policy.accounts import not_memorial
 
 
 def said_during_stay() -> ColumnElement[bool]:
@@ -196,7 +197,13 @@ def reachable_by(sender: User) -> ColumnElement[bool]:
                 and_(User.message_policy == MessagePolicy.KNOWN, _talks_with(sender.id)),
             ),
         )
-    return and_(User.id != sender.id, User.id.not_in(i_blocked), settings_allow, ~_suspended())
+    return and_(
+        User.id != sender.id,
+        User.id.not_in(i_blocked),
+        settings_allow,
+        ~_suspended(),
+        not_memorial(),
+    )
 
 
 def offered_to(sender: User) -> ColumnElement[bool]:

@@ -21,6 +21,7 @@ from forum.i18n import lazy_gettext as _l
 from forum.models import Consent, EmailFrequency, MessagePolicy, SiteRole, User
 from forum.models.types import utcnow
 from forum.models.users import DISPLAY_NAME_MAX, USERNAME_MAX, ConsentKind
+from forum.policy.accounts import may_sign_in
 from forum.services import ServiceError, mail, outbox
 from forum.timezones import is_known_zone
 
@@ -302,7 +303,9 @@ def authenticate(login: str, password: str) -> User | None:
         # Spend the same time as a real check so that timing does not tell which accounts exist.
         check_password_hash(_dummy_hash(_hash_method()), password)
         return None
-    return user if user.check_password(password) else None
+    if not user.check_password(password) or not may_sign_in(user):
+        return None
+    return user
 
 
 def change_password(user: User, current: str, new: str) -> None:
@@ -414,7 +417,7 @@ def send_password_reset(login: str) -> None:
     answer for a known account slower than for an unknown one.
     """
     user = find_by_login(login)
-    if user is None:
+    if user is None or not may_sign_in(user):
         return
     link = url_for("auth.reset_password", token=reset_token(user), _external=True)
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60

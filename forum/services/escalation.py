@@ -43,6 +43,7 @@ from forum.models import (
 from forum.models.types import utcnow
 from forum.models.users import SiteRole
 from forum.policy import Viewer
+from forum.policy.accounts import not_memorial
 from forum.policy.moderation import moderates_board_id
 from forum.services import facilitation_settings
 
@@ -127,6 +128,7 @@ def _unanswered_thread_ids(now: datetime) -> list[int]:
                 Thread.approved.is_(True),
                 Thread.created_at < now - timedelta(hours=config["UNANSWERED_AFTER_HOURS"]),
                 User.created_at > now - timedelta(days=config["NEWER_MEMBER_DAYS"]),
+                not_memorial(),
                 ~escalated,
             )
             .order_by(Thread.id)

@@ -20,6 +20,8 @@ class FacilitationSettings:
     training_warning_days: int = 30
     #: At-risk reports handled in a week after which the dashboard suggests a check-in.
     check_in_after_at_risk: int = 3
+    #: Weeks after a peer match starts (and after each check-in) that its coordinator checks in.
+    mentor_check_in_weeks: int = 4
     #: Where volunteers find the organisation's support (shown after an at-risk report).
     volunteer_support: str = ""
 

@@ -309,6 +309,23 @@ def start(sender: User, recipients: list[User], subject: str, body: str) -> Conv
             "recipients",
         )
     check_new_account_limits(sender, list(unique.values()))
+    return _open(sender, list(unique.values()), subject, body)
+
+
+def open_for_match(mentor: User, member: User, subject: str, body: str) -> Conversation:
+    """The private conversation an accepted peer match opens: the member asked for a mentor, so
+    their message settings do not stand in the way (a block between the two does, and the
+    coordinator was refused the proposal already)."""
+    _not_suspended(mentor)
+    if policy.blocks_between([mentor.id, member.id]):
+        raise ServiceError(
+            _("%(name)s is not taking messages from you at the moment.", name=member.name)
+        )
+    return _open(mentor, [member], _clean_subject(subject), _clean_body(body))
+
+
+def _open(sender: User, recipients: list[User], subject: str, body: str) -> Conversation:
+    unique = {r.id: r for r in recipients}
     now = utcnow()
     conversation = Conversation(
         subject=subject, created_by_id=sender.id, created_at=now, last_message_at=now

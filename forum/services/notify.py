@@ -13,6 +13,7 @@ from forum.extensions import db
 from forum.i18n import N_
 from forum.models import EmailFrequency, Notification, User
 from forum.models.types import utcnow
+from forum.policy.accounts import may_be_notified
 from forum.services import notification_text
 from forum.text import excerpt
 
@@ -107,8 +108,10 @@ def notify(
         occurrence_id=occurrence_id,
         about_content=about_content,
     )
-    db.session.add(notification)
     recipient = db.session.get(User, user_id)
+    if recipient is not None and not may_be_notified(recipient):
+        return notification
+    db.session.add(notification)
     if recipient is not None and recipient.email_notifications == EmailFrequency.IMMEDIATE:
         from forum.services import outbox
 

@@ -21,6 +21,7 @@ from forum.models import Block, Sanction, SanctionKind, User
 from forum.models.types import utcnow
 from forum.models.users import DISPLAY_NAME_MAX
 from forum.policy import Viewer
+from forum.policy.accounts import not_memorial
 from forum.policy.profiles import detail_shown_to, details_shown
 from forum.queries import Page, clamp_page
 from forum.services import ServiceError, avatars, clean_text, names
@@ -191,6 +192,7 @@ def find_peers(
     looking = Viewer(viewer)
     rules: list[ColumnElement[bool]] = [
         User.findable.is_(True),
+        not_memorial(),
         User.id != viewer.id,
         User.id.not_in(select(Block.blocked_id).where(Block.blocker_id == viewer.id)),
         User.id.not_in(select(Block.blocker_id).where(Block.blocked_id == viewer.id)),

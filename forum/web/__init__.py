@@ -17,6 +17,7 @@ from forum.i18n import lazy_gettext as _l
 from forum.i18n import local_time
 from forum.models import Board, Thread, User, WatchLevel
 from forum.policy import Action, Viewer
+from forum.policy.accounts import may_sign_in
 from forum.policy.moderation import (
     board_named_to,
     body_shown_to,
@@ -113,7 +114,7 @@ def load_user(session_key: str) -> User | None:
     if not user_id.isdigit() or not version.isdigit():
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version):
+    if user is None or user.session_version != int(version) or not may_sign_in(user):
         return None
     return user
 

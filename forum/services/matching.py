@@ -1,0 +1,279 @@
+"""Supervised one-to-one peer matching: a member asks for a mentor, a coordinator proposes one,
+the mentor accepts (a private conversation opens) or declines, and either side ends it.
+
+Every change writes a :class:`PeerMatchEvent` in the same transaction. Who may do each step is
+in :mod:`forum.policy.fit`; the services refuse with a :class:`ServiceError` otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from forum import policy
+from forum.extensions import db
+from forum.i18n import lazy_gettext as _l
+from forum.models import MatchState, PeerMatch, PeerMatchEvent, PeerMentor, User, WelcomeAnswers
+from forum.models.fit import NOTE_MAX, OPEN_STATES, QUESTIONS
+from forum.models.types import utcnow
+from forum.policy import Viewer
+from forum.policy import fit as fit_policy
+from forum.services import ServiceError, clean_text, facilitation_settings, messaging
+from forum.services.notify import notify
+from forum.vocabulary import pack, unpack
+
+
+def _event(match: PeerMatch, actor: User | None, kind: str, mentor_id: int | None = None) -> None:
+    db.session.add(
+        PeerMatchEvent(
+            match_id=match.id,
+            actor_id=actor.id if actor else None,
+            mentor_id=mentor_id if mentor_id is not None else match.mentor_id,
+            kind=kind,
+            state=match.state,
+        )
+    )
+
+
+def _note(text: str | None, field: str) -> str:
+    return clean_text(
+        text,
+        limit=NOTE_MAX,
+        field=field,
+        too_long=_l("Notes can be at most %(limit)s characters."),
+    )
+
+
+def open_match_of(member: User) -> PeerMatch | None:
+    """The member's request or match still open (at most one)."""
+    return db.session.scalar(
+        select(PeerMatch).where(PeerMatch.member_id == member.id, PeerMatch.state.in_(OPEN_STATES))
+    )
+
+
+def _tell_coordinators(kind: str, match: PeerMatch, actor: User | None) -> None:
+    ids = db.session.scalars(select(User.id).where(fit_policy.coordinators()))
+    for user_id in ids:
+        if actor is None or user_id != actor.id:
+            notify(user_id, kind, actor_id=actor.id if actor else None, params={"match": match.id})
+
+
+def request_mentor(member: User, shared: Iterable[str], note: str = "") -> PeerMatch:
+    """The member asks for a mentor, sharing the welcome answers named in ``shared``."""
+    if not fit_policy.may_request_mentor(Viewer(member)):
+        raise ServiceError(_("This account cannot ask for a peer mentor."))
+    if open_match_of(member) is not None:
+        raise ServiceError(_("You have already asked for a peer mentor."))
+    match = PeerMatch(
+        member_id=member.id,
+        shared=pack(shared, dict.fromkeys(QUESTIONS)),
+        member_note=_note(note, "note"),
+        state=MatchState.REQUESTED,
+    )
+    db.session.add(match)
+    db.session.flush()
+    _event(match, member, "requested")
+    _tell_coordinators("mentor_requested", match, member)
+    db.session.commit()
+    return match
+
+
+def update_request(member: User, match: PeerMatch, shared: Iterable[str], note: str) -> None:
+    """The member changes what they share or their note while no mentor has accepted."""
+    if not fit_policy.may_withdraw(Viewer(member), match):
+        raise ServiceError(_("This request can no longer be changed."))
+    match.shared = pack(shared, dict.fromkeys(QUESTIONS))
+    match.member_note = _note(note, "note")
+    _event(match, member, "updated")
+    db.session.commit()
+
+
+def mentor_refusal(match: PeerMatch, mentor: User) -> str | None:
+    """Why ``mentor`` cannot be proposed for ``match`` (None: they can)."""
+    row = db.session.get(PeerMentor, mentor.id)
+    if row is None:
+        return _("%(name)s is not a peer mentor.", name=mentor.name)
+    if mentor.id == match.member_id:
+        return _("A member cannot be their own mentor.")
+    if policy.blocks_between([mentor.id, match.member_id]):
+        return _("%(name)s cannot be matched with this member.", name=mentor.name)
+    available = db.session.scalar(
+        select(func.count())
+        .select_from(PeerMentor)
+        .join(User, User.id == PeerMentor.user_id)
+        .where(PeerMentor.user_id == mentor.id, fit_policy.available_mentors())
+    )
+    if not available:
+        return _(
+            "%(name)s is paused, at their limit of matches or due for training.", name=mentor.name
+        )
+    if policy.Viewer(mentor).is_suspended:
+        return _("%(name)s cannot be matched with this member.", name=mentor.name)
+    return None
+
+
+def propose(coordinator: User, match: PeerMatch, mentor: User) -> None:
+    """A coordinator proposes ``mentor``; they are asked to accept or decline."""
+    if not fit_policy.may_propose(Viewer(coordinator), match):
+        raise ServiceError(_("This request cannot be proposed to a mentor now."))
+    if match.state == MatchState.PROPOSED and match.mentor_id == mentor.id:
+        raise ServiceError(_("This mentor has already been asked."))
+    if refusal := mentor_refusal(match, mentor):
+        raise ServiceError(refusal, "mentor")
+    if match.state == MatchState.PROPOSED:
+        _event(match, coordinator, "withdrawn_proposal")
+    match.mentor_id = mentor.id
+    match.coordinator_id = coordinator.id
+    match.state = MatchState.PROPOSED
+    match.proposed_at = utcnow()
+    _event(match, coordinator, "proposed", mentor.id)
+    notify(mentor.id, "mentor_proposed", actor_id=coordinator.id, params={"match": match.id})
+    db.session.commit()
+
+
+def decline(mentor: User, match: PeerMatch) -> None:
+    """The mentor declines: the request goes back to the coordinators."""
+    if not fit_policy.may_answer_proposal(Viewer(mentor), match):
+        raise ServiceError(_("This proposal is no longer waiting for your answer."))
+    match.state = MatchState.REQUESTED
+    match.mentor_id = None
+    match.proposed_at = None
+    _event(match, mentor, "declined", mentor.id)
+    if match.coordinator_id:
+        notify(
+            match.coordinator_id, "mentor_declined", actor_id=mentor.id, params={"match": match.id}
+        )
+    db.session.commit()
+
+
+def accept(mentor: User, match: PeerMatch, subject: str, greeting: str) -> None:
+    """The mentor accepts: the match is active and a private conversation between the two opens
+    with the mentor's greeting."""
+    if not fit_policy.may_answer_proposal(Viewer(mentor), match):
+        raise ServiceError(_("This proposal is no longer waiting for your answer."))
+    conversation = messaging.open_for_match(mentor, match.member, subject, greeting)
+    weeks = facilitation_settings.load().mentor_check_in_weeks
+    match.state = MatchState.ACTIVE
+    match.conversation_id = conversation.id
+    match.started_at = utcnow()
+    match.check_in_due_on = (match.started_at + timedelta(weeks=weeks)).date()
+    _event(match, mentor, "accepted")
+    notify(match.member_id, "mentor_accepted", actor_id=mentor.id, params={"match": match.id})
+    if match.coordinator_id:
+        notify(
+            match.coordinator_id, "mentor_accepted", actor_id=mentor.id, params={"match": match.id}
+        )
+    db.session.commit()
+
+
+def withdraw(member: User, match: PeerMatch) -> None:
+    """The member withdraws a request no mentor has accepted yet."""
+    if not fit_policy.may_withdraw(Viewer(member), match):
+        raise ServiceError(_("This request can no longer be withdrawn."))
+    proposed_to = match.mentor_id if match.state == MatchState.PROPOSED else None
+    match.state = MatchState.ENDED
+    match.ended_at = utcnow()
+    match.ended_by_id = member.id
+    _event(match, member, "withdrawn")
+    if proposed_to:
+        notify(proposed_to, "match_ended", actor_id=member.id, params={"match": match.id})
+    db.session.commit()
+
+
+def end(person: User, match: PeerMatch, note: str = "") -> None:
+    """Either side (or a coordinator) ends an active match, with an optional note for the
+    coordinator. The conversation stays theirs: each may keep it or leave it."""
+    if not fit_policy.may_end(Viewer(person), match):
+        raise ServiceError(_("This match is not active."))
+    match.state = MatchState.ENDED
+    match.ended_at = utcnow()
+    match.ended_by_id = person.id
+    match.end_note = _note(note, "note")
+    match.check_in_due_on = None
+    _event(match, person, "ended")
+    told = {match.member_id, match.mentor_id, match.coordinator_id} - {person.id, None}
+    for user_id in sorted(told):
+        notify(user_id, "match_ended", actor_id=person.id, params={"match": match.id})
+    db.session.commit()
+
+
+def check_in(coordinator: User, match: PeerMatch) -> None:
+    """The coordinator checked in with both people: the next check-in is set."""
+    if not fit_policy.may_check_in(Viewer(coordinator), match):
+        raise ServiceError(_("This match is not active."))
+    weeks = facilitation_settings.load().mentor_check_in_weeks
+    match.last_check_in_at = utcnow()
+    match.check_in_due_on = (match.last_check_in_at + timedelta(weeks=weeks)).date()
+    match.coordinator_id = match.coordinator_id or coordinator.id
+    _event(match, coordinator, "checked_in")
+    db.session.commit()
+
+
+# --- mentors -----------------------------------------------------------------------------------
+
+
+def make_mentor(admin: User, user: User) -> PeerMentor:
+    """An admin makes ``user`` a peer mentor (training for mentors current, where it exists)."""
+    if not admin.is_admin:
+        raise ServiceError(_("Only an administrator can make someone a peer mentor."))
+    if fit_policy.is_memorial(user):
+        raise ServiceError(_("This account cannot be a peer mentor."))
+    if not fit_policy.mentor_training_current(user.id):
+        raise ServiceError(
+            _("%(name)s needs the training for mentors first.", name=user.name), "user"
+        )
+    row = db.session.get(PeerMentor, user.id)
+    if row is None:
+        row = PeerMentor(user_id=user.id, added_by_id=admin.id)
+        db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def set_paused(mentor: User, paused: bool) -> None:
+    """A mentor pauses (no new proposals; active matches go on) or resumes."""
+    row = db.session.get(PeerMentor, mentor.id)
+    if row is None:
+        raise ServiceError(_("You are not a peer mentor."))
+    row.paused = bool(paused)
+    db.session.commit()
+
+
+def set_coordinator(admin: User, user: User, coordinator: bool) -> None:
+    """An admin gives (or takes back) the coordinator role."""
+    if not admin.is_admin:
+        raise ServiceError(_("Only an administrator can choose coordinators."))
+    user.mentor_coordinator = bool(coordinator)
+    db.session.commit()
+
+
+def mentors_for(match: PeerMatch) -> list[tuple[PeerMentor, int]]:
+    """Available mentors with how many of the member's shared answers each one fits, best
+    first (one query): the coordinator's shortlist."""
+    rows = db.session.execute(
+        select(PeerMentor)
+        .join(User, User.id == PeerMentor.user_id)
+        .where(fit_policy.available_mentors(), PeerMentor.user_id != match.member_id)
+        .order_by(func.lower(User.username))
+    ).scalars()
+    answers = db.session.get(WelcomeAnswers, match.member_id)
+    shared = set(unpack(match.shared))
+    scored = []
+    for mentor in rows:
+        score = 0
+        if answers is not None:
+            if "here_as" in shared and answers.here_as in unpack(mentor.journey_roles):
+                score += 1
+            if "cancer_types" in shared:
+                score += len(set(unpack(answers.cancer_types)) & set(unpack(mentor.cancer_types)))
+            if "stage" in shared and answers.stage in unpack(mentor.stages):
+                score += 1
+            if "languages" in shared:
+                score += len(set(unpack(answers.languages)) & set(unpack(mentor.languages)))
+            if "country" in shared and answers.country and answers.country == mentor.country:
+                score += 1
+        scored.append((mentor, score))
+    return sorted(scored, key=lambda pair: -pair[1])
