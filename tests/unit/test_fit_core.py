@@ -7,8 +7,7 @@ import pytest
 
 from forum.extensions import db
 from forum.models import MatchState, PeerMatchEvent, WelcomeAnswers
-from forum.policy import Viewer
-from forum.policy import fit
+from forum.policy import Viewer, fit
 from forum.services import ServiceError, accounts, matching, memorial, messaging
 from tests.conftest import PASSWORD
 
