@@ -166,6 +166,7 @@ def register_web(app: Flask) -> None:
     from forum.web.auth.views import bp as auth_bp
     from forum.web.boards.views import bp as boards_bp
     from forum.web.calendar.views import bp as calendar_bp
+    from forum.web.coordination.views import bp as coordination_bp
     from forum.web.directory.views import bp as directory_bp
     from forum.web.facilitation.views import bp as facilitation_bp
     from forum.web.figures.views import bp as figures_bp
@@ -173,6 +174,8 @@ def register_web(app: Flask) -> None:
     from forum.web.health.views import bp as health_bp
     from forum.web.language.views import bp as language_bp
     from forum.web.meetings.views import bp as meetings_bp
+    from forum.web.memorial.views import bp as memorial_bp
+    from forum.web.mentoring.views import bp as mentoring_bp
     from forum.web.messages.views import bp as messages_bp
     from forum.web.moderation.views import bp as moderation_bp
     from forum.web.notifications.views import bp as notifications_bp
@@ -184,6 +187,7 @@ def register_web(app: Flask) -> None:
     from forum.web.search.views import bp as search_bp
     from forum.web.threads.views import bp as threads_bp
     from forum.web.training.views import bp as training_bp  # issue 18, H1
+    from forum.web.welcome.views import bp as welcome_bp  # finding the right fit (issue 19)
 
     hostile.init_app(app)
     busy.init_app(app)
@@ -212,6 +216,10 @@ def register_web(app: Flask) -> None:
         rota_bp,
         figures_bp,
         facilitation_bp,  # facilitators on duty (issue 18)
+        welcome_bp,
+        mentoring_bp,
+        coordination_bp,
+        memorial_bp,
     ):
         app.register_blueprint(blueprint)
 

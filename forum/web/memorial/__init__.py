@@ -1,0 +1,2 @@
+"""Memorial accounts: asking, the admins' decisions, and the legacy contact's choice
+(issue 19)."""
