@@ -55,6 +55,41 @@ TEXT_COLUMNS: dict[str, tuple[str, str]] = {
     "debrief_notes.text": (ERASED, "cascades with the account; read by its author only"),
     "escalation_notices.step": (NOT_PERSONAL, "a fixed code"),
     "escalation_notices.subject": (NOT_PERSONAL, "a reference to a report or thread"),
+    # Issue 19: welcome answers, the boards they fit, peer mentoring, memorial requests.
+    "users.legacy_choice": (NOT_PERSONAL, "a fixed code"),
+    "welcome_answers.here_as": (ERASED, "cascades with the account"),
+    "welcome_answers.cancer_types": (ERASED, "cascades with the account"),
+    "welcome_answers.stage": (ERASED, "cascades with the account"),
+    "welcome_answers.languages": (ERASED, "cascades with the account"),
+    "welcome_answers.country": (ERASED, "cascades with the account"),
+    "board_fits.question": (NOT_PERSONAL, "a question's name, set by admins"),
+    "board_fits.code": (NOT_PERSONAL, "a fixed code, set by admins"),
+    "peer_mentors.journey_roles": (ERASED, "cascades with the account"),
+    "peer_mentors.cancer_types": (ERASED, "cascades with the account"),
+    "peer_mentors.stages": (ERASED, "cascades with the account"),
+    "peer_mentors.languages": (ERASED, "cascades with the account"),
+    "peer_mentors.country": (ERASED, "cascades with the account"),
+    "peer_matches.state": (NOT_PERSONAL, "a fixed code"),
+    "peer_matches.shared": (ERASED, "names of questions; cascades with the member's account"),
+    "peer_matches.member_note": (ERASED, "cascades with the member's account"),
+    "peer_matches.end_note": (
+        DE_IDENTIFIED,
+        "the note for the coordinator: cascades with the member's account; when the mentor's "
+        "account goes, the match stays with the member and the link to the mentor is cut",
+    ),
+    "peer_match_events.kind": (NOT_PERSONAL, "a fixed code"),
+    "peer_match_events.state": (NOT_PERSONAL, "a fixed code"),
+    "memorial_requests.relationship_to": (
+        DE_IDENTIFIED,
+        "the admins' record of who asked: cascades with the memorialised account; when the "
+        "person who asked goes, the link to them is cut",
+    ),
+    "memorial_requests.note": (
+        DE_IDENTIFIED,
+        "the admins' record of who asked: cascades with the memorialised account; when the "
+        "person who asked goes, the link to them is cut",
+    ),
+    "memorial_requests.status": (NOT_PERSONAL, "a fixed code"),
     # A group's meetings: written by its facilitators for the group, and kept by it.
     "meetings.title": (DE_IDENTIFIED, "the group's meeting stays; who scheduled it is cut"),
     "meetings.description": (DE_IDENTIFIED, "the group's meeting stays; who scheduled it is cut"),

@@ -179,6 +179,9 @@ def load_demo() -> None:
     facilitation.add_training(users)
     slots = facilitation.add_rota(users)
     open_reports = facilitation.add_open_reports(users)
+    from forum.demo import fit  # issue 19: welcome answers, mentoring, a memorial account
+
+    fit.add_all(users)
     click.echo(
         f"Loaded the demo community: {len(USERS)} people, "
         f"{sum(len(c['boards']) for c in CATEGORIES)} boards in {len(CATEGORIES)} categories, "

@@ -45,11 +45,15 @@ from forum.models import (
     FacilitatorAway,
     JoinRequestNotice,
     MemberNote,
+    MemorialRequest,
     Message,
     ModerationAction,
     Notification,
     OutgoingMail,
     Participant,
+    PeerMatch,
+    PeerMatchEvent,
+    PeerMentor,
     Post,
     PostRevision,
     PostStatus,
@@ -64,17 +68,20 @@ from forum.models import (
     Thread,
     ThreadSubscription,
     User,
+    WelcomeAnswers,
 )
 from forum.models.meetings import Meeting, MeetingOccurrence, MeetingReminderSent, MeetingRsvp
 from forum.models.moderation import MODERATION_ACTION_LABELS
 from forum.models.types import utcnow
 from forum.models.users import ConsentKind
 from forum.policy import Viewer
+from forum.policy import fit as fit_policy
 from forum.policy import meetings as meeting_policy
 from forum.services import ServiceError, avatars, messaging, notify
 from forum.services.duty import WEEKDAY_CODES, clock_text
 from forum.services.export_map import EXPORTED, WITHHELD
 from forum.services.security import ADDRESS_HIDDEN_KINDS
+from forum.vocabulary import unpack
 
 FORMER_MEMBER = _l("Former member")
 ANONYMOUS_MEMBER = _l("Anonymous member")
@@ -229,11 +236,22 @@ def _account(user: User) -> dict[str, Any]:
         ],
         "has_calendar_feed": user.calendar_token is not None,
         "escalation_email": user.escalation_email,
+        "mentor_coordinator": user.mentor_coordinator,
+        "legacy_contact": _legacy_contact(user),
+        "legacy_choice": _value(user.legacy_choice),
         "note": _(
             "Your password and two-factor secret are stored only in a form that cannot be "
             "read back, and are not included."
         ),
     }
+
+
+def _legacy_contact(user: User) -> dict[str, Any] | None:
+    """Issue 19: who the member named to decide about their posts after their death."""
+    contact = db.session.get(User, user.legacy_contact_id) if user.legacy_contact_id else None
+    if contact is None:
+        return None
+    return {"id": contact.id, "name": contact.name, "username": contact.username}
 
 
 def _two_factor(user: User) -> dict[str, Any]:
@@ -603,6 +621,130 @@ def _duty_rota(user: User, namer: _Namer) -> dict[str, Any]:
             for a in aways
         ],
     }
+
+
+def _welcome_answers(user: User) -> dict[str, Any] | None:
+    """Issue 19: the member's answers to the welcome questions (codes, as stored)."""
+    answers = db.session.get(WelcomeAnswers, user.id)
+    if answers is None:
+        return None
+    return {
+        "here_as": answers.here_as,
+        "cancer_types": unpack(answers.cancer_types),
+        "stage": answers.stage,
+        "languages": unpack(answers.languages),
+        "country": answers.country,
+        "wants_peer": answers.wants_peer,
+        "answered_at": _when(answers.answered_at),
+        "updated_at": _when(answers.updated_at),
+    }
+
+
+def _peer_mentoring(user: User, viewer: Viewer) -> dict[str, Any]:
+    """Issue 19: the member's requests and matches as a member (what they shared, their note,
+    the note they left when ending); as a mentor, their profile and the matches they mentored,
+    with dates and states only (the member's answers and note are the member's); and the
+    logged changes of those matches that they took part in."""
+    asked = db.session.scalars(
+        select(PeerMatch).where(PeerMatch.member_id == user.id).order_by(PeerMatch.id)
+    ).all()
+    mentored = db.session.scalars(
+        select(PeerMatch).where(PeerMatch.mentor_id == user.id).order_by(PeerMatch.id)
+    ).all()
+    profile = db.session.get(PeerMentor, user.id)
+    own_matches = [m.id for m in asked]
+    events = db.session.scalars(
+        select(PeerMatchEvent)
+        .where(
+            or_(
+                PeerMatchEvent.actor_id == user.id,
+                PeerMatchEvent.mentor_id == user.id,
+                PeerMatchEvent.match_id.in_(own_matches),
+            )
+        )
+        .order_by(PeerMatchEvent.id)
+    )
+
+    def mentor_name(match: PeerMatch) -> str | None:
+        if not fit_policy.mentor_named_to_member(match):
+            return None
+        return match.mentor.name if match.mentor is not None else str(FORMER_MEMBER)
+
+    return {
+        "as_member": [
+            {
+                "id": m.id,
+                "state": _value(m.state),
+                "shared": fit_policy.shared_questions(viewer, m),
+                "your_note": m.member_note,
+                "mentor": mentor_name(m),
+                "created_at": _when(m.created_at),
+                "proposed_at": _when(m.proposed_at),
+                "started_at": _when(m.started_at),
+                "ended_at": _when(m.ended_at),
+                "ended_by_you": m.ended_by_id == user.id,
+                "your_end_note": m.end_note if fit_policy.may_read_end_note(viewer, m) else None,
+            }
+            for m in asked
+        ],
+        "mentor_profile": None
+        if profile is None
+        else {
+            "journey_roles": unpack(profile.journey_roles),
+            "cancer_types": unpack(profile.cancer_types),
+            "stages": unpack(profile.stages),
+            "languages": unpack(profile.languages),
+            "country": profile.country,
+            "max_active": profile.max_active,
+            "paused": profile.paused,
+            "added_at": _when(profile.added_at),
+        },
+        "as_mentor": [
+            {
+                "id": m.id,
+                "state": _value(m.state),
+                "proposed_at": _when(m.proposed_at),
+                "started_at": _when(m.started_at),
+                "ended_at": _when(m.ended_at),
+                "your_end_note": m.end_note if m.ended_by_id == user.id else None,
+            }
+            for m in mentored
+        ],
+        "events": [
+            {
+                "id": e.id,
+                "match_id": e.match_id,
+                "kind": e.kind,
+                "state": _value(e.state),
+                "by_you": e.actor_id == user.id,
+                "created_at": _when(e.created_at),
+            }
+            for e in events
+        ],
+    }
+
+
+def _memorial_requests(user: User) -> list[dict[str, Any]]:
+    """Issue 19: the requests the member made that someone's account be memorialised, in
+    their own words (who decided is another person's data)."""
+    rows = db.session.scalars(
+        select(MemorialRequest)
+        .options(joinedload(MemorialRequest.user))
+        .where(MemorialRequest.requested_by_id == user.id)
+        .order_by(MemorialRequest.id)
+    )
+    return [
+        {
+            "id": r.id,
+            "about": r.user.name,
+            "relationship_to": r.relationship_to,
+            "note": r.note,
+            "status": _value(r.status),
+            "created_at": _when(r.created_at),
+            "decided_at": _when(r.decided_at),
+        }
+        for r in rows
+    ]
 
 
 def _debrief_notes(user: User) -> list[dict[str, Any]]:
@@ -1026,6 +1168,14 @@ FILES = {
         "your duty rota as a facilitator: your weekly slots, one-off changes and time away"
     ),
     "debrief_notes.json": _l("the private notes you wrote after handling a report"),
+    "welcome_answers.json": _l("your answers to the welcome questions"),
+    "peer_mentoring.json": _l(
+        "your requests for a peer mentor and your matches; as a mentor, your profile and the "
+        "dates and states of the matches you mentored; and the changes you took part in"
+    ),
+    "memorial_requests.json": _l(
+        "the requests you made that someone's account be memorialised, in your words"
+    ),
     "security_events.json": _l("sign-ins and other security events on your account"),
     "sanctions.json": _l("warnings, mutes and suspensions you received"),
     "notes_about_you.json": _l("notes facilitators and administrators wrote about you"),
@@ -1123,6 +1273,9 @@ def export(user: User) -> bytes:
         "training.json": _json(_training(user)),
         "duty_rota.json": _json(_duty_rota(user, namer)),
         "debrief_notes.json": _json(_debrief_notes(user)),
+        "welcome_answers.json": _json(_welcome_answers(user)),
+        "peer_mentoring.json": _json(_peer_mentoring(user, viewer)),
+        "memorial_requests.json": _json(_memorial_requests(user)),
         "security_events.json": _json(_security_events(user)),
         "sanctions.json": _json(_sanctions(user, namer)),
         "notes_about_you.json": _json(_notes_about(user, namer)),

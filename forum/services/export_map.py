@@ -86,6 +86,10 @@ EXPORTED: dict[Column, Exported] = {
             "show_country",
             "meeting_reminders",
             "escalation_email",  # issue 18
+            "mentor_coordinator",  # issue 19
+            "memorialised_at",  # issue 19
+            "legacy_contact_id",  # issue 19
+            "legacy_choice",  # issue 19
         ),
         {
             "password_hash": _l("your password is stored only in a form that cannot be read"),
@@ -201,6 +205,88 @@ EXPORTED: dict[Column, Exported] = {
     ),
     ("facilitator_aways", "user_id"): Exported(
         "duty_rota.json", ("id", "starts_at", "ends_at", "created_at")
+    ),
+    # Issue 19: welcome answers, peer mentoring, memorial requests the member made.
+    ("welcome_answers", "user_id"): Exported(
+        "welcome_answers.json",
+        (
+            "here_as",
+            "cancer_types",
+            "stage",
+            "languages",
+            "country",
+            "wants_peer",
+            "answered_at",
+            "updated_at",
+        ),
+    ),
+    ("peer_mentors", "user_id"): Exported(
+        "peer_mentoring.json",
+        (
+            "journey_roles",
+            "cancer_types",
+            "stages",
+            "languages",
+            "country",
+            "max_active",
+            "paused",
+            "added_at",
+        ),
+        {"added_by_id": BY_WHOM},
+    ),
+    ("peer_matches", "member_id"): Exported(
+        "peer_mentoring.json",
+        (
+            "id",
+            "state",
+            "shared",
+            "member_note",
+            "mentor_id",
+            "created_at",
+            "proposed_at",
+            "started_at",
+            "ended_at",
+            "end_note",
+        ),
+        {
+            "coordinator_id": BY_WHOM,
+            "mentor_id": _l(
+                "a mentor who was asked but has not accepted is not named (as on the site)"
+            ),
+            "end_note": _l(
+                "the note left when a match ended is for the coordinator: it is included only "
+                "when you wrote it"
+            ),
+        },
+    ),
+    ("peer_matches", "mentor_id"): Exported(
+        "peer_mentoring.json",
+        ("id", "state", "proposed_at", "started_at", "ended_at", "end_note"),
+        {
+            "end_note": _l(
+                "the note left when a match ended is for the coordinator: it is included only "
+                "when you wrote it"
+            ),
+            "member_note": _l(
+                "as a mentor, the member's answers and note are theirs: only the dates and "
+                "states of the matches you mentored are included"
+            ),
+            "shared": _l(
+                "as a mentor, the member's answers and note are theirs: only the dates and "
+                "states of the matches you mentored are included"
+            ),
+        },
+    ),
+    ("peer_match_events", "actor_id"): Exported(
+        "peer_mentoring.json", ("id", "match_id", "kind", "state", "created_at")
+    ),
+    ("peer_match_events", "mentor_id"): Exported(
+        "peer_mentoring.json", ("id", "match_id", "kind", "state", "created_at")
+    ),
+    ("memorial_requests", "requested_by_id"): Exported(
+        "memorial_requests.json",
+        ("id", "user_id", "relationship_to", "note", "status", "created_at", "decided_at"),
+        {"decided_by_id": BY_WHOM},
     ),
     ("debrief_notes", "author_id"): Exported(
         "debrief_notes.json",
@@ -334,6 +420,22 @@ WITHHELD: dict[Column, LazyString] = {
     ("security_events", "actor_id"): ABOUT_OTHERS,
     ("training_records", "signed_off_by_id"): ABOUT_OTHERS,  # issue 18 (H1)
     ("professional_verifications", "verified_by_id"): ABOUT_OTHERS,  # issue 18 (H1)
+    # issue 19
+    ("peer_mentors", "added_by_id"): ABOUT_OTHERS,
+    ("peer_matches", "coordinator_id"): ABOUT_OTHERS,
+    ("peer_matches", "ended_by_id"): _l(
+        "who ended a peer match: in the matches you took part in, whether you ended it is "
+        "included; as a coordinator, the match concerns other members"
+    ),
+    ("memorial_requests", "decided_by_id"): ABOUT_OTHERS,
+    ("memorial_requests", "user_id"): _l(
+        "a request that your account be memorialised is in the words of the family member, "
+        "friend or facilitator who asked, and could point to them"
+    ),
+    ("users", "legacy_contact_id"): _l(
+        "who named you as their legacy contact: it is their choice, shown to you only if their "
+        "account is memorialised"
+    ),
     ("notifications", "actor_id"): _l(
         "other people's notifications about what you did: they are theirs, and say only what "
         "each of them may read"

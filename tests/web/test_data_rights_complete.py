@@ -24,6 +24,7 @@ from forum.models import (
     User,
     Visibility,
     WatchLevel,
+    WelcomeAnswers,
 )
 from forum.models.facilitation import TrainingNotice
 from forum.models.meetings import MeetingMode, MeetingReminderSent, RsvpAnswer
@@ -33,8 +34,10 @@ from forum.services import (
     accounts,
     boards,
     duty,
+    matching,
     meetings,
     membership,
+    memorial,
     messaging,
     posting,
     profiles,
@@ -139,6 +142,20 @@ LOCATORS: dict[tuple[str, str], Callable[[zipfile.ZipFile], set[int]]] = {
     ("duty_changes", "user_id"): lambda a: _ids(_json(a, "duty_rota.json")["one_off_changes"]),
     ("facilitator_aways", "user_id"): lambda a: _ids(_json(a, "duty_rota.json")["time_away"]),
     ("debrief_notes", "author_id"): lambda a: _ids(_json(a, "debrief_notes.json")),
+    # issue 19: welcome answers (one row, keyed by the member), peer mentoring, memorial requests
+    ("welcome_answers", "user_id"): lambda a: (
+        {_json(a, "account.json")["id"]} if _json(a, "welcome_answers.json") else set()
+    ),
+    ("peer_mentors", "user_id"): lambda a: (
+        {_json(a, "account.json")["id"]}
+        if _json(a, "peer_mentoring.json")["mentor_profile"]
+        else set()
+    ),
+    ("peer_matches", "member_id"): lambda a: _ids(_json(a, "peer_mentoring.json")["as_member"]),
+    ("peer_matches", "mentor_id"): lambda a: _ids(_json(a, "peer_mentoring.json")["as_mentor"]),
+    ("peer_match_events", "actor_id"): lambda a: _ids(_json(a, "peer_mentoring.json")["events"]),
+    ("peer_match_events", "mentor_id"): lambda a: _ids(_json(a, "peer_mentoring.json")["events"]),
+    ("memorial_requests", "requested_by_id"): lambda a: _ids(_json(a, "memorial_requests.json")),
     ("threads", "author_id"): lambda a: _ids(_json(a, "threads.json")),
     ("posts", "author_id"): lambda a: _found(a, "posts/", r"\(post (\d+)[,)]"),
     ("post_revisions", "editor_id"): lambda a: (
@@ -195,6 +212,20 @@ def people(app, make_user, make_board, board):
     )
     ann.email_notifications = EmailFrequency.IMMEDIATE
     db.session.commit()
+
+    # Issue 19: her welcome answers; she asks for a mentor, mentors Bob, and asks that
+    # Carol's account be memorialised.
+    db.session.add(
+        WelcomeAnswers(user_id=ann.id, here_as="survivor", cancer_types=",breast,", country="DE")
+    )
+    db.session.commit()
+    matching.request_mentor(ann, ["here_as"], "Someone who knows welcomenoteqz")
+    matching.make_mentor(admin, ann)
+    bobs_request = matching.request_mentor(bob, ["cancer_types"], "Bob hopes bobhopesqz")
+    matching.propose(admin, bobs_request, ann)
+    matching.accept(ann, bobs_request, "Hello from your mentor", "Hi Bob mentorhiqz")
+    matching.end(ann, bobs_request, "Ann's endnoteqz")
+    memorial.ask(ann, carol, "Her friend relationqz", "Carol died memorialnoteqz")
 
     # Asking to join a private board, with a note; watching; reacting; blocking.
     membership.request_to_join(ann, private, "Please let me in joinnoteqz", True)
@@ -309,7 +340,8 @@ def test_the_export_holds_every_row_that_refers_to_the_member(client, people, bo
 
     for (table_name, column), locate in LOCATORS.items():
         table = db.metadata.tables[table_name]
-        in_database = set(db.session.scalars(select(table.c.id).where(table.c[column] == ann.id)))
+        key = table.c.id if "id" in table.c else next(iter(table.primary_key))
+        in_database = set(db.session.scalars(select(key).where(table.c[column] == ann.id)))
         assert in_database, f"the test made no {table_name}.{column} row"
         missing = in_database - locate(archive)
         assert not missing, f"{table_name}.{column}: rows {sorted(missing)} are not exported"
@@ -333,6 +365,10 @@ def test_the_export_holds_every_row_that_refers_to_the_member(client, people, bo
         "Circle meetqz",  # a meeting she answered, of a board she reads
         "swapnoteqz",  # the note on her one-off duty change
         "debriefqz",  # her private debrief note
+        "welcomenoteqz",  # her note asking for a mentor
+        "endnoteqz",  # the note she left when ending the match she mentored
+        "relationqz",  # her memorial request, in her words
+        "memorialnoteqz",
     ):
         assert marker in text, marker
     # Secrets and what is about others are not.
@@ -342,6 +378,7 @@ def test_the_export_holds_every_row_that_refers_to_the_member(client, people, bo
         ann.password_hash,
         "calendartokenqzsecret",  # the calendar feed's secret
         "linkqz",  # a meeting's link is not her data
+        "bobhopesqz",  # the note of the member she mentored is his
     ):
         assert withheld not in text
     assert [b["username"] for b in _json(archive, "blocks.json")] == ["carol"]
