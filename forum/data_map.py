@@ -75,19 +75,22 @@ TEXT_COLUMNS: dict[str, tuple[str, str]] = {
     "peer_matches.end_note": (
         DE_IDENTIFIED,
         "the note for the coordinator: cascades with the member's account; when the mentor's "
-        "account goes, the match stays with the member and the link to the mentor is cut",
+        "account goes, the match stays with the member, the link to the mentor is cut and, "
+        "if they erase their words, the note they wrote is erased",
     ),
     "peer_match_events.kind": (NOT_PERSONAL, "a fixed code"),
     "peer_match_events.state": (NOT_PERSONAL, "a fixed code"),
     "memorial_requests.relationship_to": (
         DE_IDENTIFIED,
         "the admins' record of who asked: cascades with the memorialised account; when the "
-        "person who asked goes, the link to them is cut",
+        "person who asked goes, the link to them is cut and, if they erase their words, "
+        "their words go",
     ),
     "memorial_requests.note": (
         DE_IDENTIFIED,
         "the admins' record of who asked: cascades with the memorialised account; when the "
-        "person who asked goes, the link to them is cut",
+        "person who asked goes, the link to them is cut and, if they erase their words, "
+        "their words go",
     ),
     "memorial_requests.status": (NOT_PERSONAL, "a fixed code"),
     # A group's meetings: written by its facilitators for the group, and kept by it.

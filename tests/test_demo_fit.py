@@ -15,6 +15,7 @@ from forum.models import (
     MatchState,
     MemorialRequest,
     MemorialStatus,
+    Participant,
     PeerMatch,
     PeerMentor,
     Post,
@@ -77,6 +78,14 @@ def test_the_demo_has_a_coordinator_two_mentors_one_request_and_a_memorial(app, 
         select(func.count()).select_from(Post).where(Post.author_id == helen.id)
     )
     assert kept == 2
+    # Her conversation with Jen stays open for Jen (it shows that Helen has died).
+    jen = person("jen_survivor")
+    shared = (
+        select(Participant.conversation_id)
+        .where(Participant.user_id == helen.id)
+        .intersect(select(Participant.conversation_id).where(Participant.user_id == jen.id))
+    )
+    assert len(db.session.scalars(shared).all()) == 1
     assert "helen_w" not in demo.output  # not offered as a login
 
 

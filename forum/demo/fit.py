@@ -20,7 +20,7 @@ from forum.models import Board, BoardFit, LegacyChoice, Thread, User, WelcomeAns
 from forum.models.facilitation import TrainingModule, TrainingRecord
 from forum.models.types import utcnow
 from forum.models.users import ConsentKind
-from forum.services import accounts, matching, memorial, posting
+from forum.services import accounts, matching, memorial, messaging, posting
 from forum.vocabulary import CANCER_TYPES, JOURNEY_ROLES, LANGUAGES, TREATMENT_STAGES, pack
 
 #: The training set up for mentors (not required to facilitate): name, description, days valid.
@@ -101,6 +101,11 @@ MEMORIAL_POSTS = (
         "Number 3, yes. My daughter Claire sits with me on chemo days and does the crossword. "
         "We hardly talk about the cancer, and it's the best part of my week.",
     ),
+)
+MEMORIAL_CONVERSATION = (
+    "Thank you",
+    "Jen, thank you for checking in on me this week. I've put you down as the person who can "
+    "decide about my posts here, if it comes to that. I hope that's all right. Helen x",
 )
 MEMORIAL_FAMILY = ("claire_w", "Claire")
 MEMORIAL_RELATIONSHIP = "Her daughter"
@@ -198,6 +203,8 @@ def add_memorial(users: dict[str, User]) -> User:
     helen = _member_long_since(username, display_name)
     for title, words in MEMORIAL_POSTS:
         posting.reply(helen, _thread(title), words)
+    # A conversation with Jen that stays open: it shows that Helen has died, and Jen may leave.
+    messaging.start(helen, [users[LEGACY_CONTACT]], *MEMORIAL_CONVERSATION)
     memorial.set_legacy_contact(helen, users[LEGACY_CONTACT], LegacyChoice.ANONYMISE)
     family_name, family_display = MEMORIAL_FAMILY
     claire = _member_long_since(family_name, family_display)

@@ -80,6 +80,7 @@ def erase_copies(user: User, erase: bool) -> None:
     _scrub_staff_greetings(user.id, names)
     if erase:
         _clear_report_notes(user.id)
+        _clear_fit_notes(user.id)
         _erase_subjects(user.id)
         _clear_composed_log_reasons(user.id)
 
@@ -159,6 +160,24 @@ def _clear_report_notes(user_id: int) -> None:
     """What the member wrote when reporting (the report itself stays, without a reporter)."""
     db.session.execute(
         update(Report).where(Report.reporter_id == user_id).values(note=""),
+        execution_options=_NO_SYNC,
+    )
+
+
+def _clear_fit_notes(user_id: int) -> None:
+    """Issue 19: the notes the member left for a coordinator when ending a match (the match
+    stays with the other person), and the words of the memorial requests they made (the
+    admins' record stays, without them)."""
+    from forum.models import MemorialRequest, PeerMatch
+
+    db.session.execute(
+        update(PeerMatch).where(PeerMatch.ended_by_id == user_id).values(end_note=""),
+        execution_options=_NO_SYNC,
+    )
+    db.session.execute(
+        update(MemorialRequest)
+        .where(MemorialRequest.requested_by_id == user_id)
+        .values(note="", relationship_to=""),
         execution_options=_NO_SYNC,
     )
 

@@ -18,6 +18,7 @@ from forum.extensions import db
 from forum.models import (
     LegacyChoice,
     MatchState,
+    MemorialRequest,
     PeerMatch,
     PeerMatchEvent,
     User,
@@ -190,6 +191,8 @@ def test_a_mentor_who_leaves_leaves_the_members_history_with_former_member(clien
 def test_a_mentor_who_erases_their_words_leaves_the_member_the_conversation(client, world):
     ola, match = world["ola"], world["match"]
     conversation_id = match.conversation_id
+    matching.end(ola, match, "Ola's note olaendnoteqz")
+    memorial.ask(ola, world["admin"], "Colleague olarelationqz", "ola memorial olanoteqz")
     assert login(client, ola).status_code == 302
     response = client.post(
         "/settings/delete", data={"password": PASSWORD, "posts": "erase", "confirm": "y"}
@@ -197,7 +200,13 @@ def test_a_mentor_who_erases_their_words_leaves_the_member_the_conversation(clie
     assert response.status_code == 302
     client.post("/logout")
     db.session.expire_all()
-    assert db.session.get(PeerMatch, match.id).state == MatchState.ACTIVE
+    kept = db.session.get(PeerMatch, match.id)
+    assert kept.state == MatchState.ENDED and kept.mentor_id is None
+    assert kept.end_note == ""  # Ola's words for the coordinator went with Ola's words
+    request = db.session.scalars(
+        select(MemorialRequest).where(MemorialRequest.user_id == world["admin"].id)
+    ).one()
+    assert (request.requested_by_id, request.note, request.relationship_to) == (None, "", "")
     assert login(client, world["mia"]).status_code == 302
     page = client.get(f"/messages/{conversation_id}")
     assert page.status_code == 200
