@@ -180,3 +180,25 @@ def decide_legacy(contact: User, subject: User, choice: LegacyChoice) -> None:
     db.session.commit()
     if choice != LegacyChoice.KEEP:
         erasure.erase_account(subject, erase_posts=choice == LegacyChoice.ERASE)
+
+
+def open_requests() -> list[MemorialRequest]:
+    """The requests waiting for an admin, oldest first."""
+    return list(
+        db.session.scalars(
+            select(MemorialRequest)
+            .where(MemorialRequest.status == MemorialStatus.OPEN)
+            .order_by(MemorialRequest.created_at, MemorialRequest.id)
+        )
+    )
+
+
+def memorial_accounts() -> list[User]:
+    """Every memorialised account, the most recent first."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.memorialised_at.is_not(None))
+            .order_by(User.memorialised_at.desc(), User.id)
+        )
+    )

@@ -972,6 +972,19 @@ ROUTES: dict[str, Route] = {
     ),
     "training.person": _site("account", "training.person", f"/admin/training/people/{FAKE_ID}"),
     "training.account": _site("account", "training.account", "/account/training"),
+    # issue 19 (H4, memorial accounts): asking about a member, the admins' page, one's own
+    # legacy contact, the legacy contact's choice (a memorial account's only) and its last page
+    "memorial.ask": _site(
+        "account", "memorial.ask", f"/u/{ANON_USERNAME}/memorialise", f"/u/{WRITER}/memorialise"
+    ),
+    "memorial.admin": _site("account", "memorial.admin", "/admin/memorials"),
+    "memorial.settings": _site("account", "memorial.settings", "/settings/legacy"),
+    "memorial.legacy": _site(
+        "account", "memorial.legacy", f"/u/{ANON_USERNAME}/legacy", f"/u/{WRITER}/legacy"
+    ),
+    "memorial.decided": _site(
+        "account", "memorial.decided", "/legacy/done?choice=keep", "/legacy/done?choice=x"
+    ),
     "notifications.unsubscribe_page": _site(
         "account", "notifications.unsubscribe_page", "/unsubscribe/not-a-real-token"
     ),

@@ -127,6 +127,9 @@ ACTS_WITHOUT_INPUT = frozenset(
         "rota.remove_slot",
         "rota.remove_change",
         "rota.end_away",
+        # Issue 19 (H4, memorial accounts): an admin confirms or declines a request (a button).
+        "memorial.confirm",
+        "memorial.decline",
     }
 )
 
@@ -225,6 +228,7 @@ def build_world(make_user, make_board) -> World:  # noqa: ANN001
         "key": "0" * 32,
         "filename": "css/kindred.css",
         "module_id": str(module.id),  # issue 18 (H1)
+        "request_id": "1",  # issue 19 (H4): no memorial request exists, so it finds nothing
     }
     by_endpoint = {
         ("admin.move", "kind"): "boards",

@@ -30,6 +30,8 @@ from forum.models import (
     FacilitatorAway,
     MemberNote,
     MembershipRole,
+    MemorialRequest,
+    MemorialStatus,
     Message,
     ModerationAction,
     Notification,
@@ -49,6 +51,7 @@ from forum.models.types import utcnow
 from forum.services import (
     boards,
     facilitation_settings,
+    memorial,
     moderation,
     notify,
     pace,
@@ -189,6 +192,11 @@ def snapshot() -> dict[str, list]:
         # duty rota (issue 18)
         "duty_slots": rows(DutySlot.id, DutySlot.user_id, DutySlot.weekday, order=DutySlot.id),
         "aways": rows(FacilitatorAway.id, FacilitatorAway.ends_at, order=FacilitatorAway.id),
+        # memorial accounts (issue 19)
+        "memorials": rows(User.id, User.memorialised_at, order=User.id),
+        "memorial_requests": rows(
+            MemorialRequest.id, MemorialRequest.status, order=MemorialRequest.id
+        ),
     }
 
 
@@ -1006,6 +1014,64 @@ ESCALATION_ROUTES = [
 ROUTES += ESCALATION_ROUTES
 
 
+# --- memorial accounts (issue 19, H4): an admin's decisions on a request; undoing a mistake ---
+
+
+def _memorial_request(w: World) -> Context:
+    target = w.newcomer()
+    asked = memorial.ask(w.people[MEMBER], target, "Her sister", "She died last week.")
+    return {"user": target.id, "request": asked.id}
+
+
+def _memorialised(w: World) -> Context:
+    ctx = _memorial_request(w)
+    memorial.confirm(w.people[ADMIN], db.session.get(MemorialRequest, ctx["request"]))
+    return ctx
+
+
+MEMORIAL_ROUTES = [
+    Route(
+        "memorials-page",
+        ADMINS,
+        _memorial_request,
+        lambda w, c: ("GET", "/admin/memorials", None),
+        _page("Requests waiting for a decision"),
+        ok=200,
+    ),
+    Route(
+        "memorial-confirm",
+        ADMINS,
+        _memorial_request,
+        lambda w, c: ("POST", f"/admin/memorials/{c['request']}/confirm", {}),
+        lambda w, c, r, u: expect(fresh(User, c["user"]).memorialised_at is not None),
+        logged="memorialise_account",
+    ),
+    Route(
+        "memorial-decline",
+        ADMINS,
+        _memorial_request,
+        lambda w, c: ("POST", f"/admin/memorials/{c['request']}/decline", {}),
+        lambda w, c, r, u: expect(
+            fresh(MemorialRequest, c["request"]).status == MemorialStatus.DECLINED
+        ),
+        logged="decline_memorial",
+    ),
+    Route(
+        "memorial-undo",
+        ADMINS,
+        _memorialised,
+        lambda w, c: (
+            "POST",
+            f"/admin/memorials/people/{c['user']}/undo",
+            {f"undo-{c['user']}-reason": "Confused with another member"},
+        ),
+        lambda w, c, r, u: expect(fresh(User, c["user"]).memorialised_at is None),
+        logged="undo_memorial",
+    ),
+]
+ROUTES += MEMORIAL_ROUTES
+
+
 def attempt(w: World, role: str, route: Route) -> list[str]:
     """Try ``route`` as ``role`` on fresh targets; return what went wrong (empty: all well)."""
     user = w.people[role]
@@ -1050,7 +1116,7 @@ def attempt(w: World, role: str, route: Route) -> list[str]:
 def test_the_matrix_lists_every_route_once():
     ids = [route.id for route in ROUTES]
     # 35; issue 18: 6 pace, 3 report cards, 3 rota, 2 figures, and the escalation settings
-    assert len(ids) == len(set(ids)) == 49 + len(ESCALATION_ROUTES)
+    assert len(ids) == len(set(ids)) == 49 + len(ESCALATION_ROUTES) + len(MEMORIAL_ROUTES)
 
 
 @pytest.mark.parametrize("role", ROLES)

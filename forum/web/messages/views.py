@@ -21,6 +21,7 @@ from forum import policy, queries
 from forum.database import write_transaction
 from forum.extensions import limiter
 from forum.models import Conversation, Post
+from forum.policy import fit as fit_policy
 from forum.policy import messages as message_policy
 from forum.services import ServiceError, addressing, messaging
 from forum.web import current_viewer, limits
@@ -48,6 +49,9 @@ def _conversation_page(conversation: Conversation, reply_form: ReplyForm, status
         current_app.config["MESSAGES_PER_PAGE"],
     )
     me = next(p for p in conversation.participants if p.user_id == viewer.id)
+    # issue 19: who in it has died (a memorial account), and whether anyone else would read a reply
+    others = [p for p in conversation.participants if p.active and p.user_id != viewer.id]
+    remembered = [p.user for p in others if fit_policy.is_memorial(p.user)]
     return render_template(
         "messages/conversation.html",
         conversation=conversation,
@@ -58,6 +62,8 @@ def _conversation_page(conversation: Conversation, reply_form: ReplyForm, status
         add_form=AddPersonForm(),
         button_form=ButtonForm(),
         event_text=messaging.event_text,  # "Ann left the conversation." in the reader's language
+        remembered=remembered,
+        nobody_reads=bool(remembered) and len(remembered) == len(others),
     ), status
 
 

@@ -19,6 +19,7 @@ from flask_login import current_user, login_required
 from forum import policy, queries
 from forum.extensions import limiter
 from forum.policy import Action
+from forum.policy import fit as fit_policy
 from forum.services import ServiceError, accounts, avatars, messaging, profiles
 from forum.web import current_viewer
 from forum.web.forms import form_status, show_service_error
@@ -52,6 +53,9 @@ def profile(username: str):  # noqa: ANN201
         posts=queries.recent_posts_by(viewer, user),
         blocked=user.id in viewer.blocked_ids(),
         button_form=ButtonForm(),
+        # issue 19: a quiet "Remembered", and the discreet link to ask for it
+        remembered=fit_policy.is_memorial(user),
+        may_memorialise=fit_policy.may_ask_to_memorialise(viewer, user),
     )
 
 
