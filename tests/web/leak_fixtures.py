@@ -972,6 +972,9 @@ ROUTES: dict[str, Route] = {
     ),
     "training.person": _site("account", "training.person", f"/admin/training/people/{FAKE_ID}"),
     "training.account": _site("account", "training.account", "/account/training"),
+    # issue 19 (H2, peer mentoring): a member's own request, a mentor's own page; no board content
+    "mentoring.peer_mentor": _site("account", "mentoring.peer_mentor", "/peer-mentor"),
+    "mentoring.index": _site("account", "mentoring.index", "/mentoring"),
     "notifications.unsubscribe_page": _site(
         "account", "notifications.unsubscribe_page", "/unsubscribe/not-a-real-token"
     ),

@@ -127,6 +127,10 @@ ACTS_WITHOUT_INPUT = frozenset(
         "rota.remove_slot",
         "rota.remove_change",
         "rota.end_away",
+        # Peer mentoring (issue 19): withdraw a request, decline a proposal, pause or resume.
+        "mentoring.withdraw",
+        "mentoring.decline",
+        "mentoring.pause",
     }
 )
 
@@ -225,6 +229,7 @@ def build_world(make_user, make_board) -> World:  # noqa: ANN001
         "key": "0" * 32,
         "filename": "css/kindred.css",
         "module_id": str(module.id),  # issue 18 (H1)
+        "match_id": "1",  # peer mentoring (issue 19): no match exists, so the id finds nothing
     }
     by_endpoint = {
         ("admin.move", "kind"): "boards",
