@@ -22,11 +22,19 @@ from forum.vocabulary import CANCER_TYPES, JOURNEY_ROLES, LANGUAGES, TREATMENT_S
 
 #: How each welcome question is named next to its answer ("Share my answer about …").
 QUESTION_LABELS = {
-    "here_as": _l("who you are here as"),
+    "here_as": _l("who I am here as"),
     "cancer_types": _l("the cancer type(s)"),
     "stage": _l("the stage of the journey"),
-    "languages": _l("your languages"),
-    "country": _l("your country"),
+    "languages": _l("languages"),
+    "country": _l("country"),
+}
+#: How each answer is headed where it is listed (to the member, to their mentor).
+QUESTION_HEADINGS = {
+    "here_as": _l("Here as"),
+    "cancer_types": _l("Cancer type(s)"),
+    "stage": _l("Stage of the journey"),
+    "languages": _l("Languages"),
+    "country": _l("Country"),
 }
 
 
@@ -34,6 +42,7 @@ QUESTION_LABELS = {
 class Answer:
     question: str
     label: str
+    heading: str
     text: str
 
 
@@ -61,7 +70,14 @@ def answers_of(member_id: int, questions: Iterable[str] = QUESTIONS) -> list[Ans
     shown = []
     for question in QUESTIONS:
         if question in wanted and (text := _answer_text(answers, question)):
-            shown.append(Answer(question, str(QUESTION_LABELS[question]), text))
+            shown.append(
+                Answer(
+                    question,
+                    str(QUESTION_LABELS[question]),
+                    str(QUESTION_HEADINGS[question]),
+                    text,
+                )
+            )
     return shown
 
 
