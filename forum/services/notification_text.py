@@ -34,9 +34,11 @@ from forum import meeting_times, policy
 from forum.extensions import db
 from forum.i18n import DEFAULT_LANGUAGE, _date_patterns
 from forum.models import Board, Conversation, Notification, Participant, Post, PostStatus, User
+from forum.models.fit import PeerMatch
 from forum.models.meetings import Meeting, MeetingOccurrence
 from forum.models.posts import Thread
 from forum.policy import Viewer
+from forum.policy.fit import mentor_named_to_member
 from forum.policy.meetings import can_see
 from forum.stored_texts import shown
 
@@ -60,6 +62,8 @@ class Known:
     subjects: dict[int, str] = field(default_factory=dict)
     #: Meetings' occurrences, each with its meeting and board.
     occurrences: dict[int, MeetingOccurrence] = field(default_factory=dict)
+    #: Peer matches the notifications are about (issue 19), by id.
+    matches: dict[int, PeerMatch] = field(default_factory=dict)
 
     def post(self, notification: Notification) -> Post | None:
         return self.posts.get(notification.post_id) if notification.post_id else None
@@ -117,6 +121,10 @@ def load(notifications: Iterable[Notification], viewer: Viewer | None = None) ->
             .where(MeetingOccurrence.id.in_(occurrence_ids))
         )
         known.occurrences = {occurrence.id: occurrence for occurrence in occurrences}
+    match_ids = {match_id_of(n) for n in notifications if n.kind in MATCH_KINDS} - {None}
+    if match_ids:  # peer matching (issue 19)
+        matches = db.session.scalars(select(PeerMatch).where(PeerMatch.id.in_(match_ids)))
+        known.matches = {match.id: match for match in matches}
     return known
 
 
@@ -584,6 +592,84 @@ def _escalation(n: Notification, known: Known) -> str:
     return _("Someone may be at risk and no one has claimed it yet")
 
 
+# --- peer matching and memorial accounts (issue 19) ---
+
+#: Kinds about a peer match (``params["match"]``).
+MATCH_KINDS = (
+    "mentor_requested",
+    "mentor_proposed",
+    "mentor_declined",
+    "mentor_accepted",
+    "match_ended",
+    "match_check_in_due",
+)
+
+
+def match_id_of(n: Notification) -> int | None:
+    match_id = _params(n).get("match")
+    return match_id if isinstance(match_id, int) else None
+
+
+def reader_role(n: Notification, known: Known) -> str | None:
+    """How the reader takes part in the notification's match: "member", "mentor" (the mentor
+    it is or was proposed to), or None (a coordinator, or the match is gone)."""
+    match = known.matches.get(match_id_of(n) or 0)
+    if match is None:
+        return None
+    if match.member_id == n.user_id:
+        return "member"
+    if match.mentor_id == n.user_id:
+        return "mentor"
+    return None
+
+
+def _mentor_requested(n: Notification, known: Known) -> str:  # noqa: ARG001
+    return _("A member asked for a peer mentor.")
+
+
+def _mentor_proposed(n: Notification, known: Known) -> str:  # noqa: ARG001
+    return _("A coordinator asked you to mentor a member.")
+
+
+def _mentor_declined(n: Notification, known: Known) -> str:
+    return _(
+        "%(name)s declined to mentor a member: the request is waiting for another mentor.",
+        name=actor_name(n, known),
+    )
+
+
+def _mentor_accepted(n: Notification, known: Known) -> str:
+    match = known.matches.get(match_id_of(n) or 0)
+    if reader_role(n, known) == "member":
+        if match is not None and mentor_named_to_member(match):
+            return _(
+                "%(name)s accepted: your peer mentor is waiting for you.", name=actor_name(n, known)
+            )
+        return _("A mentor accepted: your peer mentor is waiting for you.")
+    return _("%(name)s accepted to mentor a member.", name=actor_name(n, known))
+
+
+def _match_ended(n: Notification, known: Known) -> str:
+    match = known.matches.get(match_id_of(n) or 0)
+    role = reader_role(n, known)
+    if match is not None and match.started_at is None:
+        return _("A member withdrew their request for a peer mentor.")
+    by_the_other_side = match is not None and n.actor_id in (match.member_id, match.mentor_id)
+    if role in ("member", "mentor"):
+        if by_the_other_side and (role == "mentor" or mentor_named_to_member(match)):
+            return _("%(name)s ended your peer mentoring match.", name=actor_name(n, known))
+        return _("Your peer mentoring match has ended.")
+    return _("%(name)s ended a peer mentoring match.", name=actor_name(n, known))
+
+
+def _match_check_in_due(n: Notification, known: Known) -> str:  # noqa: ARG001
+    return _("A peer mentoring match is due for a check-in.")
+
+
+def _memorial_requested(n: Notification, known: Known) -> str:  # noqa: ARG001
+    return _("Someone asked to memorialise an account.")
+
+
 _WRITERS = {
     "message": _message,
     "facilitator_message": _facilitator_message,
@@ -606,4 +692,11 @@ _WRITERS = {
     "training_lapsing": _training_lapsing,
     "training_lapsed": _training_lapsed,
     "escalation": _escalation,
+    "mentor_requested": _mentor_requested,
+    "mentor_proposed": _mentor_proposed,
+    "mentor_declined": _mentor_declined,
+    "mentor_accepted": _mentor_accepted,
+    "match_ended": _match_ended,
+    "match_check_in_due": _match_check_in_due,
+    "memorial_requested": _memorial_requested,
 }

@@ -76,6 +76,10 @@ def _subject(kind: str, site: str) -> str:
         return _("%(site)s: your facilitator training has lapsed", site=site)
     if kind == "escalation":  # escalation (issue 18)
         return _("%(site)s: someone is waiting for a facilitator", site=site)
+    if kind in notification_text.MATCH_KINDS:  # peer matching (issue 19)
+        return _("%(site)s: news about peer mentoring", site=site)
+    if kind == "memorial_requested":
+        return _("%(site)s: a request to memorialise an account", site=site)
     return _("%(site)s: a new notification", site=site)
 
 
@@ -189,6 +193,10 @@ def target_url(notification: Notification, known: notification_text.Known | None
         return _meeting_url(notification, known)
     if notification.kind in notification_text.TRAINING_KINDS:
         return url_for("training.account", _external=True)
+    if notification.kind in notification_text.MATCH_KINDS or notification.kind == (
+        "memorial_requested"
+    ):
+        return _fit_url(notification, known)  # issue 19
     report_id = (
         (notification.params or {}).get("report") if notification.kind == "escalation" else None
     )
@@ -203,6 +211,24 @@ def target_url(notification: Notification, known: notification_text.Known | None
     else:
         endpoint, args = "notifications.index", {}
     return url_for(endpoint, **args, _external=True)
+
+
+def _fit_url(notification: Notification, known: notification_text.Known | None) -> str:
+    """Peer matching and memorial requests (issue 19): the member's, the mentor's or the
+    coordinator's page of the match; the admins' memorial requests."""
+    root = url_for("boards.index", _external=True).rstrip("/")
+    if notification.kind == "memorial_requested":
+        return root + "/admin/memorials"
+    known = known or notification_text.load([notification])
+    role = notification_text.reader_role(notification, known)
+    if role == "member":
+        return url_for("mentoring.peer_mentor", _external=True)
+    if role == "mentor" or notification.kind == "mentor_proposed":
+        return url_for("mentoring.index", _external=True)
+    match_id = notification_text.match_id_of(notification)
+    if match_id is None:
+        return url_for("notifications.index", _external=True)
+    return root + f"/coordinator/requests/{match_id}"
 
 
 def _meeting_url(notification: Notification, known: notification_text.Known | None) -> str:

@@ -985,6 +985,9 @@ ROUTES: dict[str, Route] = {
     "memorial.decided": _site(
         "account", "memorial.decided", "/legacy/done?choice=keep", "/legacy/done?choice=x"
     ),
+    # issue 19 (H2, peer mentoring): a member's own request, a mentor's own page; no board content
+    "mentoring.peer_mentor": _site("account", "mentoring.peer_mentor", "/peer-mentor"),
+    "mentoring.index": _site("account", "mentoring.index", "/mentoring"),
     "notifications.unsubscribe_page": _site(
         "account", "notifications.unsubscribe_page", "/unsubscribe/not-a-real-token"
     ),

@@ -181,6 +181,12 @@ def world(app: Flask, make_user, category) -> World:
     slot = duty.add_slot(admin, private, admin, 0, "09:00", "10:00")
     change = duty.add_change(admin, private, admin, True, now, now + timedelta(hours=1), now)
     db.session.commit()
+    # Peer mentoring (issue 19): Sam's request, proposed to the member, who mentors.
+    from forum.services import matching
+
+    matching.make_mentor(admin, member)
+    match = matching.request_mentor(sam, [], "Someone to talk to")
+    matching.propose(admin, match, member)
     return World(
         ids={
             "board_id": public.id,
@@ -203,6 +209,7 @@ def world(app: Flask, make_user, category) -> World:
             "module_id": training.add_module("Safeguarding", 365, True).id,  # issue 18 (H1)
             "slot_id": slot.id,
             "change_id": change.id,
+            "match_id": match.id,  # issue 19 (peer mentoring)
         },
         usernames={"member": member.username, "admin": admin.username, "other": sam.username},
         notification_of=notification_of,
@@ -278,6 +285,7 @@ ARGUMENTS: dict[tuple[str | None, str], Filler] = {
     # Duty rota (issue 18): the private board, which has a slot and a change.
     (None, "slot_id"): _id("slot_id"),
     (None, "change_id"): _id("change_id"),
+    (None, "match_id"): _id("match_id"),  # issue 19 (peer mentoring)
     **{(f"rota.{name}", "board_id"): _id("private_board_id") for name in ROTA_ENDPOINTS},
 }
 

@@ -130,6 +130,10 @@ ACTS_WITHOUT_INPUT = frozenset(
         # Issue 19 (H4, memorial accounts): an admin confirms or declines a request (a button).
         "memorial.confirm",
         "memorial.decline",
+        # Peer mentoring (issue 19): withdraw a request, decline a proposal, pause or resume.
+        "mentoring.withdraw",
+        "mentoring.decline",
+        "mentoring.pause",
     }
 )
 
@@ -229,6 +233,7 @@ def build_world(make_user, make_board) -> World:  # noqa: ANN001
         "filename": "css/kindred.css",
         "module_id": str(module.id),  # issue 18 (H1)
         "request_id": "1",  # issue 19 (H4): no memorial request exists, so it finds nothing
+        "match_id": "1",  # peer mentoring (issue 19): no match exists, so the id finds nothing
     }
     by_endpoint = {
         ("admin.move", "kind"): "boards",
