@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from forum import policy
 from forum.models import Board
 from forum.policy import Action
+from forum.policy.fit import may_read_welcome_answers
 from forum.services import ServiceError, welcome
 from forum.web import current_viewer
 from forum.web.forms import form_status, show_service_error
@@ -22,8 +23,10 @@ bp = Blueprint("welcome", __name__)
 
 def _prefilled() -> WelcomeForm:
     """The form with the member's own answers, when they answered before."""
+    if request.method == "POST" or not may_read_welcome_answers(current_viewer(), current_user):
+        return WelcomeForm()
     answers = welcome.answers_of(current_user)
-    if answers is None or request.method == "POST":
+    if answers is None:
         return WelcomeForm()
     given = welcome.answers_data(answers)
     return WelcomeForm(data=given)
