@@ -15,7 +15,7 @@ from forum.models.directory import LedBy, MeetingFormat
 from forum.models.fit import WelcomeAnswers
 from forum.models.types import utcnow
 from forum.policy import Viewer
-from forum.services import boards, directory, meetings, membership, welcome
+from forum.services import boards, directory, erasure, meetings, membership, welcome
 from tests.conftest import login
 from tests.web.test_accounts import confirm, confirmation_link, register, where_redirected
 
@@ -291,3 +291,11 @@ def test_nobody_else_sees_a_members_answers(app, client, member, admin, make_use
         own = page(viewer.get("/welcome"))
         assert not checked(own, "cancer_types", "pancreatic"), person.username
         assert not selected(own, "MT")
+
+
+def test_answers_are_erased_with_the_account(member):
+    welcome.save_answers(member, "patient", ["lung"], None, ["fr"], "FR", False)
+    member_id = member.id
+    erasure.erase_account(member, erase_posts=True)
+    db.session.expire_all()
+    assert db.session.get(WelcomeAnswers, member_id) is None
