@@ -49,6 +49,14 @@ TEXT_COLUMNS: dict[str, tuple[str, str]] = {
     "professional_verifications.registration": (ERASED, "cascades with the account"),
     "training_notices.kind": (NOT_PERSONAL, "a fixed code"),
     "training_notices.record_key": (NOT_PERSONAL, "a reference to a record"),
+    # Issue 19 (H1): a newcomer's private welcome answers; the admins' map from answers to boards.
+    "welcome_answers.here_as": (ERASED, "cascades with the account; read by the member only"),
+    "welcome_answers.cancer_types": (ERASED, "cascades with the account; read by the member only"),
+    "welcome_answers.stage": (ERASED, "cascades with the account; read by the member only"),
+    "welcome_answers.languages": (ERASED, "cascades with the account; read by the member only"),
+    "welcome_answers.country": (ERASED, "cascades with the account; read by the member only"),
+    "board_fits.question": (NOT_PERSONAL, "a fixed code, set by admins"),
+    "board_fits.code": (NOT_PERSONAL, "a fixed code, set by admins"),
     # Issue 18: the duty rota, a facilitator's private debriefs, the escalation record.
     "duty_slots.timezone": (NOT_PERSONAL, "a zone name"),
     "duty_changes.note": (ERASED, "cascades with the account"),

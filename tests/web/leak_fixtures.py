@@ -1044,6 +1044,11 @@ ROUTES: dict[str, Route] = {
     ),
     # escalation (issue 18): the admin's facilitation settings
     "facilitation.settings": _site("account", "facilitation.settings", "/admin/facilitation"),
+    # issue 19 (H1, welcome): the viewer's own answers; suggestions name boards and meetings
+    # (only those the viewer may see); the admins' map lists every board to an admin
+    "welcome.questions": _site("account", "welcome.questions", "/welcome"),
+    "welcome.suggestions": _site("content", "welcome.suggestions", "/welcome/suggestions"),
+    "welcome.admin_map": _site("content", "welcome.admin_map", "/admin/welcome"),
 }
 
 

@@ -132,7 +132,8 @@ def test_a_newcomer_joins_is_told_to_check_their_email_and_can_sign_in(app, clie
     assert welcome["To"] == "newbie@example.org"
     assert "new_member" in welcome.get_content()
     assert login(client, "new_member").status_code == 422  # not before the address is confirmed
-    assert where_redirected(confirm(client, confirmation_link(app))) == "/"
+    # issue 19: confirming leads to the welcome questions (optional, skippable)
+    assert where_redirected(confirm(client, confirmation_link(app))) == "/welcome"
     assert is_signed_in(client)
     logout(client)
 

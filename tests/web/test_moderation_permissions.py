@@ -46,6 +46,7 @@ from forum.models import (
     User,
     Visibility,
 )
+from forum.models.fit import BoardFit
 from forum.models.moderation import AppendOnlyError
 from forum.models.types import utcnow
 from forum.services import (
@@ -59,6 +60,7 @@ from forum.services import (
     reports,
     sanctions,
     training,
+    welcome,
 )
 from tests.conftest import login
 
@@ -197,6 +199,8 @@ def snapshot() -> dict[str, list]:
         "memorial_requests": rows(
             MemorialRequest.id, MemorialRequest.status, order=MemorialRequest.id
         ),
+        # the welcome's map from answers to boards (issue 19, H1)
+        "board_fits": rows(BoardFit.board_id, BoardFit.question, BoardFit.code, order=BoardFit.id),
     }
 
 
@@ -1013,6 +1017,32 @@ ESCALATION_ROUTES = [
 ]
 ROUTES += ESCALATION_ROUTES
 
+# --- the welcome (issue 19, H1): the admins' map from newcomers' answers to boards ---
+WELCOME_ROUTES = [
+    Route(
+        "welcome-map-page",
+        ADMINS,
+        _nothing,
+        lambda w, c: ("GET", "/admin/welcome", None),
+        _page("Welcome answers and boards"),
+        ok=200,
+    ),
+    Route(
+        "welcome-map-save",
+        ADMINS,
+        _nothing,
+        lambda w, c: (
+            "POST",
+            "/admin/welcome",
+            {"board_id": str(w.board.id), "here_as": "caregiver", "cancer_types": "lung"},
+        ),
+        lambda w, c, r, u: expect(welcome.fits_of(w.board)["cancer_types"] == ["lung"]),
+        logged=NOT_CHECKED,  # a setting of the welcome, not a moderation action
+        ok=302,
+    ),
+]
+ROUTES += WELCOME_ROUTES
+
 
 # --- memorial accounts (issue 19, H4): an admin's decisions on a request; undoing a mistake ---
 
@@ -1116,7 +1146,11 @@ def attempt(w: World, role: str, route: Route) -> list[str]:
 def test_the_matrix_lists_every_route_once():
     ids = [route.id for route in ROUTES]
     # 35; issue 18: 6 pace, 3 report cards, 3 rota, 2 figures, and the escalation settings
-    assert len(ids) == len(set(ids)) == 49 + len(ESCALATION_ROUTES) + len(MEMORIAL_ROUTES)
+    assert (
+        len(ids)
+        == len(set(ids))
+        == (49 + len(ESCALATION_ROUTES) + len(MEMORIAL_ROUTES) + len(WELCOME_ROUTES))
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)

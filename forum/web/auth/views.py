@@ -379,14 +379,14 @@ def confirm_email(token: str):  # noqa: ANN201
         flash(
             _(
                 "Welcome to %(site)s, %(name)s: your address is confirmed and you are signed "
-                "in. Start by finding a board that fits you below, read its guidelines, and "
-                "say hello when you are ready.",
+                "in. A few optional questions help you find the boards and groups that fit "
+                "you; you can skip them.",
                 site=current_app.config["SITE_NAME"],
                 name=user.name,
             ),
             "success",
         )
-        return redirect(url_for("boards.index"))
+        return redirect(url_for("welcome.questions"))
     return render_template(
         "auth/confirm_email.html", form=form, token=token, username=user.username
     )
