@@ -65,13 +65,6 @@ TEXT_COLUMNS: dict[str, tuple[str, str]] = {
     "escalation_notices.subject": (NOT_PERSONAL, "a reference to a report or thread"),
     # Issue 19: welcome answers, the boards they fit, peer mentoring, memorial requests.
     "users.legacy_choice": (NOT_PERSONAL, "a fixed code"),
-    "welcome_answers.here_as": (ERASED, "cascades with the account"),
-    "welcome_answers.cancer_types": (ERASED, "cascades with the account"),
-    "welcome_answers.stage": (ERASED, "cascades with the account"),
-    "welcome_answers.languages": (ERASED, "cascades with the account"),
-    "welcome_answers.country": (ERASED, "cascades with the account"),
-    "board_fits.question": (NOT_PERSONAL, "a question's name, set by admins"),
-    "board_fits.code": (NOT_PERSONAL, "a fixed code, set by admins"),
     "peer_mentors.journey_roles": (ERASED, "cascades with the account"),
     "peer_mentors.cancer_types": (ERASED, "cascades with the account"),
     "peer_mentors.stages": (ERASED, "cascades with the account"),
