@@ -176,6 +176,8 @@ def decide_legacy(contact: User, subject: User, choice: LegacyChoice) -> None:
         LegacyChoice.ANONYMISE: "legacy_anonymise",
         LegacyChoice.ERASE: "legacy_erase",
     }[choice]
+    if choice != LegacyChoice.KEEP:
+        erasure.check_can_delete(subject)  # refused before anything is logged
     modlog.record(contact, action, target_user=subject)
     db.session.commit()
     if choice != LegacyChoice.KEEP:
