@@ -972,6 +972,15 @@ ROUTES: dict[str, Route] = {
     ),
     "training.person": _site("account", "training.person", f"/admin/training/people/{FAKE_ID}"),
     "training.account": _site("account", "training.account", "/account/training"),
+    # issue 19 (H3, coordination): coordinators' pages and the admins' page of mentors
+    "coordination.dashboard": _site("account", "coordination.dashboard", "/coordinator"),
+    "coordination.match": _site(
+        "account", "coordination.match", f"/coordinator/requests/{FAKE_ID}"
+    ),
+    "coordination.mentors": _site("account", "coordination.mentors", "/admin/mentors"),
+    "coordination.edit_mentor": _site(
+        "account", "coordination.edit_mentor", f"/admin/mentors/{FAKE_ID}"
+    ),
     "notifications.unsubscribe_page": _site(
         "account", "notifications.unsubscribe_page", "/unsubscribe/not-a-real-token"
     ),

@@ -225,6 +225,9 @@ def build_world(make_user, make_board) -> World:  # noqa: ANN001
         "key": "0" * 32,
         "filename": "css/kindred.css",
         "module_id": str(module.id),  # issue 18 (H1)
+        # Issue 19 (H3): no mentor exists, and nobody has this id: it finds nothing.
+        "mentor_id": "987654",
+        "coordinator_id": "987654",
     }
     by_endpoint = {
         ("admin.move", "kind"): "boards",
@@ -232,6 +235,11 @@ def build_world(make_user, make_board) -> World:  # noqa: ANN001
         ("profiles.relationship", "action"): "block",
         # the walker's own calendar feed (another token finds nothing: 404)
         ("calendar.feed", "token"): WALKER_TOKEN,
+        # Issue 19 (H3): no match has this id, so the coordinators' actions find nothing.
+        **{
+            (f"coordination.{name}", "match_id"): "987654"
+            for name in ("match", "propose", "check_in", "end")
+        },
     }
     return World(fillers, by_endpoint)
 
