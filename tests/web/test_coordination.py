@@ -237,6 +237,7 @@ def test_admins_make_mentors_once_their_training_for_mentors_is_current(app, peo
     assert response.status_code == 302
     module = db.session.scalars(select(TrainingModule)).one()
     assert module.for_mentors is True and module.required is False
+    assert "Required for peer mentors" in text(admin.get("/admin/training"))
 
     ruth = make_user("ruth", display_name="Ruth")
     refused = admin.post("/admin/mentors", data={"username": "ruth"})
