@@ -307,3 +307,14 @@ def training_reminders(now: datetime) -> int:
     from forum.services import training
 
     return training.send_reminders(now)
+
+
+# --- peer matching (issue 19, H3) ---
+
+
+@job("mentor_check_ins", HOUR)
+def mentor_check_ins(now: datetime) -> int:
+    """A match's coordinator hears once that its check-in is due (all coordinators if none)."""
+    from forum.services import matching
+
+    return matching.send_check_in_reminders(now)

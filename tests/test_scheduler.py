@@ -119,6 +119,7 @@ def test_every_timed_job_is_registered_with_a_sensible_interval(app):
         "expiries": timedelta(minutes=1),  # issue 18 (pace)
         "training_reminders": timedelta(hours=1),
         "escalations": timedelta(minutes=1),  # escalation (issue 18)
+        "mentor_check_ins": timedelta(hours=1),  # peer matching (issue 19)
     }
     # Reminders are written before mail is sent, so a reminder's e-mail goes in the same pass.
     names = list(scheduler.JOBS)

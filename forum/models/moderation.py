@@ -121,6 +121,12 @@ MODERATION_ACTION_LABELS = {
     "unverify_professional": _l("Unverify professional"),
     "verify_professional": _l("Verify professional"),
     "warn_member": _l("Warn member"),
+    # issue 19 (H3): peer mentors and coordinators
+    "make_mentor": _l("Make peer mentor"),
+    "edit_mentor": _l("Change peer mentor"),
+    "remove_mentor": _l("Remove peer mentor"),
+    "give_coordinator": _l("Give coordinator role"),
+    "take_coordinator": _l("Take coordinator role"),
 }
 
 

@@ -215,3 +215,13 @@ def may_end(viewer: Viewer, match: PeerMatch) -> bool:
 
 def may_check_in(viewer: Viewer, match: PeerMatch) -> bool:
     return is_coordinator(viewer) and match.state == MatchState.ACTIVE
+
+
+def may_become_coordinator(user: User) -> bool:
+    """The coordinator role goes to admins and to facilitators of a board (people the community
+    already trusts with others' safety), never to a memorial account (issue 19, H3)."""
+    if is_memorial(user):
+        return False
+    if user.is_admin:
+        return True
+    return bool(Viewer(user).facilitated_board_ids())

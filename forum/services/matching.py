@@ -8,22 +8,33 @@ in :mod:`forum.policy.fit`; the services refuse with a :class:`ServiceError` oth
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from forum import policy
+from forum.countries import COUNTRIES
 from forum.extensions import db
 from forum.i18n import lazy_gettext as _l
-from forum.models import MatchState, PeerMatch, PeerMatchEvent, PeerMentor, User, WelcomeAnswers
+from forum.models import (
+    EscalationNotice,
+    MatchState,
+    PeerMatch,
+    PeerMatchEvent,
+    PeerMentor,
+    User,
+    WelcomeAnswers,
+)
 from forum.models.fit import NOTE_MAX, OPEN_STATES, QUESTIONS
 from forum.models.types import utcnow
 from forum.policy import Viewer
 from forum.policy import fit as fit_policy
-from forum.services import ServiceError, clean_text, facilitation_settings, messaging
+from forum.services import ServiceError, clean_text, facilitation_settings, messaging, modlog
 from forum.services.notify import notify
-from forum.vocabulary import pack, unpack
+from forum.vocabulary import CANCER_TYPES, JOURNEY_ROLES, LANGUAGES, TREATMENT_STAGES, pack, unpack
 
 
 def _event(match: PeerMatch, actor: User | None, kind: str, mentor_id: int | None = None) -> None:
@@ -229,6 +240,7 @@ def make_mentor(admin: User, user: User) -> PeerMentor:
     if row is None:
         row = PeerMentor(user_id=user.id, added_by_id=admin.id)
         db.session.add(row)
+        modlog.record(admin, "make_mentor", target_user=user)
     db.session.commit()
     return row
 
@@ -246,7 +258,15 @@ def set_coordinator(admin: User, user: User, coordinator: bool) -> None:
     """An admin gives (or takes back) the coordinator role."""
     if not admin.is_admin:
         raise ServiceError(_("Only an administrator can choose coordinators."))
+    if coordinator and not fit_policy.may_become_coordinator(user):
+        raise ServiceError(
+            _("%(name)s does not facilitate a board, so cannot coordinate.", name=user.name), "user"
+        )
+    if bool(user.mentor_coordinator) == bool(coordinator):
+        return
     user.mentor_coordinator = bool(coordinator)
+    action = "give_coordinator" if coordinator else "take_coordinator"
+    modlog.record(admin, action, target_user=user)
     db.session.commit()
 
 
@@ -277,3 +297,191 @@ def mentors_for(match: PeerMatch) -> list[tuple[PeerMentor, int]]:
                 score += 1
         scored.append((mentor, score))
     return sorted(scored, key=lambda pair: -pair[1])
+
+
+# --- the admins' page of mentors (issue 19, H3) ------------------------------------------------
+
+#: Highest cap an admin may set on a mentor's active matches.
+MAX_ACTIVE_CAP = 10
+
+
+@dataclass(frozen=True)
+class MentorExperience:
+    """What a mentor can speak to (codes of :mod:`forum.vocabulary`), their cap and pause."""
+
+    journey_roles: tuple[str, ...] = ()
+    cancer_types: tuple[str, ...] = ()
+    stages: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    country: str | None = None
+    max_active: int = 2
+    paused: bool = False
+
+
+def update_mentor(admin: User, mentor: PeerMentor, experience: MentorExperience) -> None:
+    """An admin sets a mentor's experience, cap and pause (unknown codes are dropped)."""
+    if not admin.is_admin:
+        raise ServiceError(_("Only an administrator can change a peer mentor."))
+    if not 1 <= experience.max_active <= MAX_ACTIVE_CAP:
+        raise ServiceError(
+            _("Please give a number from 1 to %(max)s.", max=MAX_ACTIVE_CAP), "max_active"
+        )
+    country = (experience.country or "").upper() or None
+    if country is not None and country not in COUNTRIES:
+        raise ServiceError(_("Please choose a country from the list."), "country")
+    mentor.journey_roles = pack(experience.journey_roles, JOURNEY_ROLES)
+    mentor.cancer_types = pack(experience.cancer_types, CANCER_TYPES)
+    mentor.stages = pack(experience.stages, TREATMENT_STAGES)
+    mentor.languages = pack(experience.languages, LANGUAGES)
+    mentor.country = country
+    mentor.max_active = experience.max_active
+    mentor.paused = bool(experience.paused)
+    modlog.record(admin, "edit_mentor", target_user=mentor.user)
+    db.session.commit()
+
+
+def open_matches_of_mentor(mentor_id: int) -> int:
+    """How many matches ``mentor_id`` is proposed for or active in."""
+    return db.session.scalar(
+        select(func.count(PeerMatch.id)).where(
+            PeerMatch.mentor_id == mentor_id,
+            PeerMatch.state.in_((MatchState.PROPOSED, MatchState.ACTIVE)),
+        )
+    )
+
+
+def remove_mentor(admin: User, mentor: PeerMentor) -> None:
+    """An admin takes someone off the mentors: only once no match is proposed to them or active
+    (those are ended or declined first, so nobody is left without a word)."""
+    if not admin.is_admin:
+        raise ServiceError(_("Only an administrator can remove a peer mentor."))
+    if open_matches_of_mentor(mentor.user_id):
+        raise ServiceError(
+            _(
+                "%(name)s still has a match proposed to them or active. End it (or let them "
+                "decline) first; pause them meanwhile so that nobody new is proposed.",
+                name=mentor.user.name,
+            )
+        )
+    modlog.record(admin, "remove_mentor", target_user=mentor.user)
+    db.session.delete(mentor)
+    db.session.commit()
+
+
+def mentor_rows() -> list[tuple[PeerMentor, int, bool]]:
+    """Every mentor, with their open matches and whether their training for mentors is current."""
+    mentors = db.session.scalars(
+        select(PeerMentor)
+        .join(User, User.id == PeerMentor.user_id)
+        .order_by(func.lower(User.username))
+    ).all()
+    return [
+        (m, open_matches_of_mentor(m.user_id), fit_policy.mentor_training_current(m.user_id))
+        for m in mentors
+    ]
+
+
+def coordinator_list() -> list[User]:
+    """Everyone who coordinates (admins and those given the role), by username."""
+    return list(
+        db.session.scalars(
+            select(User).where(fit_policy.coordinators()).order_by(func.lower(User.username))
+        )
+    )
+
+
+# --- the coordinators' pages and check-ins (issue 19, H3) ---------------------------------------
+
+
+def matches_in(state: MatchState, limit: int | None = None) -> list[PeerMatch]:
+    """Matches in ``state`` for the coordinator's page: requests oldest first (they waited
+    longest), active ones by check-in due, ended ones newest first."""
+    query = select(PeerMatch).where(PeerMatch.state == state)
+    if state == MatchState.ACTIVE:
+        query = query.order_by(PeerMatch.check_in_due_on.asc(), PeerMatch.id)
+    elif state == MatchState.ENDED:
+        query = query.order_by(PeerMatch.ended_at.desc(), PeerMatch.id.desc())
+    else:
+        query = query.order_by(PeerMatch.created_at, PeerMatch.id)
+    if limit is not None:
+        query = query.limit(limit)
+    return list(db.session.scalars(query))
+
+
+def events_of(match: PeerMatch) -> list[PeerMatchEvent]:
+    """The match's log, in order."""
+    return list(
+        db.session.scalars(
+            select(PeerMatchEvent)
+            .where(PeerMatchEvent.match_id == match.id)
+            .order_by(PeerMatchEvent.created_at, PeerMatchEvent.id)
+        )
+    )
+
+
+def fitting_answers(match: PeerMatch, mentor: PeerMentor) -> list[str]:
+    """Which of the member's shared answers ``mentor`` fits (question names of ``QUESTIONS``),
+    counted as :func:`mentors_for` counts them."""
+    answers = db.session.get(WelcomeAnswers, match.member_id)
+    shared = set(unpack(match.shared))
+    if answers is None:
+        return []
+    fits = []
+    if "here_as" in shared and answers.here_as in unpack(mentor.journey_roles):
+        fits.append("here_as")
+    if "cancer_types" in shared and set(unpack(answers.cancer_types)) & set(
+        unpack(mentor.cancer_types)
+    ):
+        fits.append("cancer_types")
+    if "stage" in shared and answers.stage in unpack(mentor.stages):
+        fits.append("stage")
+    if "languages" in shared and set(unpack(answers.languages)) & set(unpack(mentor.languages)):
+        fits.append("languages")
+    if "country" in shared and answers.country and answers.country == mentor.country:
+        fits.append("country")
+    return fits
+
+
+CHECK_IN_KIND = "match_check_in_due"
+
+
+def send_check_in_reminders(now: datetime | None = None) -> int:
+    """Tell the coordinator of each active match whose check-in is due (all coordinators when it
+    has none), once per match and due date: each notice holds its unique
+    :class:`EscalationNotice` key in its own transaction, so two schedulers (or a repeated run)
+    send it once. Returns how many were sent."""
+    now = now or utcnow()
+    due = db.session.execute(
+        select(PeerMatch.id, PeerMatch.coordinator_id, PeerMatch.check_in_due_on).where(
+            PeerMatch.state == MatchState.ACTIVE,
+            PeerMatch.check_in_due_on.is_not(None),
+            PeerMatch.check_in_due_on <= now.date(),
+        )
+    ).all()
+    everyone = list(db.session.scalars(select(User.id).where(fit_policy.coordinators())))
+    db.session.commit()
+    sent = 0
+    for match_id, coordinator_id, due_on in due:
+        coordinator = db.session.get(User, coordinator_id) if coordinator_id else None
+        if coordinator is not None and fit_policy.is_coordinator(Viewer(coordinator)):
+            told = [coordinator.id]
+        else:
+            told = everyone
+        for user_id in told:
+            try:
+                db.session.add(
+                    EscalationNotice(
+                        subject=f"match:{match_id}:{due_on.isoformat()}",
+                        step="check_in",
+                        user_id=user_id,
+                        sent_at=now,
+                    )
+                )
+                db.session.flush()
+                notify(user_id, CHECK_IN_KIND, params={"match": match_id})
+                db.session.commit()
+            except IntegrityError:
+                db.session.rollback()
+                continue
+            sent += 1
+    return sent

@@ -99,12 +99,22 @@ def _clean_module(
 
 
 def add_module(
-    name: str | None, validity_days: int | None, required: bool, description: str | None = ""
+    name: str | None,
+    validity_days: int | None,
+    required: bool,
+    description: str | None = "",
+    *,
+    for_mentors: bool = False,
 ) -> TrainingModule:
-    """A new module; ``validity_days`` None: it never lapses."""
+    """A new module; ``validity_days`` None: it never lapses. ``for_mentors``: peer mentors
+    need it current (issue 19)."""
     name, validity_days, description = _clean_module(name, validity_days, description, None)
     module = TrainingModule(
-        name=name, validity_days=validity_days, required=required, description=description
+        name=name,
+        validity_days=validity_days,
+        required=required,
+        description=description,
+        for_mentors=bool(for_mentors),
     )
     db.session.add(module)
     db.session.commit()
@@ -117,11 +127,16 @@ def edit_module(
     validity_days: int | None,
     required: bool,
     description: str | None = "",
+    *,
+    for_mentors: bool | None = None,
 ) -> TrainingModule:
-    """Change a module. Records already made keep the expiry they were given."""
+    """Change a module. Records already made keep the expiry they were given.
+    ``for_mentors`` None leaves that mark as it is."""
     name, validity_days, description = _clean_module(name, validity_days, description, module.id)
     module.name, module.validity_days = name, validity_days
     module.required, module.description = required, description
+    if for_mentors is not None:
+        module.for_mentors = bool(for_mentors)
     db.session.commit()
     return module
 

@@ -988,6 +988,15 @@ ROUTES: dict[str, Route] = {
     # issue 19 (H2, peer mentoring): a member's own request, a mentor's own page; no board content
     "mentoring.peer_mentor": _site("account", "mentoring.peer_mentor", "/peer-mentor"),
     "mentoring.index": _site("account", "mentoring.index", "/mentoring"),
+    # issue 19 (H3, coordination): coordinators' pages and the admins' page of mentors
+    "coordination.dashboard": _site("account", "coordination.dashboard", "/coordinator"),
+    "coordination.match": _site(
+        "account", "coordination.match", f"/coordinator/requests/{FAKE_ID}"
+    ),
+    "coordination.mentors": _site("account", "coordination.mentors", "/admin/mentors"),
+    "coordination.edit_mentor": _site(
+        "account", "coordination.edit_mentor", f"/admin/mentors/{FAKE_ID}"
+    ),
     "notifications.unsubscribe_page": _site(
         "account", "notifications.unsubscribe_page", "/unsubscribe/not-a-real-token"
     ),

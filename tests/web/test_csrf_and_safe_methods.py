@@ -187,6 +187,15 @@ def world(app: Flask, make_user, category) -> World:
     matching.make_mentor(admin, member)
     match = matching.request_mentor(sam, [], "Someone to talk to")
     matching.propose(admin, match, member)
+    # Coordination (issue 19, H3): a request waiting for a mentor, a mentor, a coordinator.
+    from forum.services import matching as coordination
+
+    coordinated = coordination.request_mentor(asker, [], "Anyone who has been there")
+    mentor = make_user("mira")
+    coordination.make_mentor(admin, mentor)
+    coordinator = make_user("cora")
+    coordinator.mentor_coordinator = True
+    db.session.commit()
     return World(
         ids={
             "board_id": public.id,
@@ -210,6 +219,9 @@ def world(app: Flask, make_user, category) -> World:
             "slot_id": slot.id,
             "change_id": change.id,
             "match_id": match.id,  # issue 19 (peer mentoring)
+            "coordination_match_id": coordinated.id,  # issue 19 (H3)
+            "mentor_user_id": mentor.id,
+            "coordinator_user_id": coordinator.id,
         },
         usernames={"member": member.username, "admin": admin.username, "other": sam.username},
         notification_of=notification_of,
@@ -287,6 +299,13 @@ ARGUMENTS: dict[tuple[str | None, str], Filler] = {
     (None, "change_id"): _id("change_id"),
     (None, "match_id"): _id("match_id"),  # issue 19 (peer mentoring)
     **{(f"rota.{name}", "board_id"): _id("private_board_id") for name in ROTA_ENDPOINTS},
+    # Coordination (issue 19, H3): a request, a mentor, a coordinator.
+    **{
+        (f"coordination.{name}", "match_id"): _id("coordination_match_id")
+        for name in ("match", "propose", "check_in", "end")
+    },
+    (None, "mentor_id"): _id("mentor_user_id"),
+    (None, "coordinator_id"): _id("coordinator_user_id"),
 }
 
 

@@ -269,6 +269,7 @@ VALID = {
     "claim_cap": "3",
     "training_warning_days": "21",
     "check_in_after_at_risk": "4",
+    "mentor_check_in_weeks": "4",  # issue 19
     "volunteer_support": "Call Hannah on 0123 456 789.",
 }
 

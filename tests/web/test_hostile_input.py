@@ -234,6 +234,9 @@ def build_world(make_user, make_board) -> World:  # noqa: ANN001
         "module_id": str(module.id),  # issue 18 (H1)
         "request_id": "1",  # issue 19 (H4): no memorial request exists, so it finds nothing
         "match_id": "1",  # peer mentoring (issue 19): no match exists, so the id finds nothing
+        # Issue 19 (H3): no mentor exists, and nobody has this id: it finds nothing.
+        "mentor_id": "987654",
+        "coordinator_id": "987654",
     }
     by_endpoint = {
         ("admin.move", "kind"): "boards",
@@ -241,6 +244,11 @@ def build_world(make_user, make_board) -> World:  # noqa: ANN001
         ("profiles.relationship", "action"): "block",
         # the walker's own calendar feed (another token finds nothing: 404)
         ("calendar.feed", "token"): WALKER_TOKEN,
+        # Issue 19 (H3): no match has this id, so the coordinators' actions find nothing.
+        **{
+            (f"coordination.{name}", "match_id"): "987654"
+            for name in ("match", "propose", "check_in", "end")
+        },
     }
     return World(fillers, by_endpoint)
 

@@ -28,6 +28,7 @@ from forum.models import (
     Conversation,
     DutySlot,
     FacilitatorAway,
+    MatchState,  # issue 19 (H3)
     MemberNote,
     MembershipRole,
     MemorialRequest,
@@ -35,6 +36,8 @@ from forum.models import (
     Message,
     ModerationAction,
     Notification,
+    PeerMatch,  # issue 19 (H3)
+    PeerMentor,
     Post,
     PostStatus,
     Report,
@@ -52,6 +55,7 @@ from forum.models.types import utcnow
 from forum.services import (
     boards,
     facilitation_settings,
+    matching,  # issue 19 (H3)
     memorial,
     moderation,
     notify,
@@ -995,6 +999,7 @@ ESCALATION_SETTINGS = {
     "claim_cap": "2",
     "training_warning_days": "14",
     "check_in_after_at_risk": "3",
+    "mentor_check_in_weeks": "4",  # issue 19
     "volunteer_support": "Ring the volunteer line.",
 }
 ESCALATION_ROUTES = [
@@ -1102,6 +1107,188 @@ MEMORIAL_ROUTES = [
 ROUTES += MEMORIAL_ROUTES
 
 
+# --- peer matching (issue 19, H3): the coordinators' pages (admins coordinate; nobody here was
+# given the role, so every facilitator gets 404) and the admins' page of mentors -----------------
+
+
+def _a_request(w: World) -> PeerMatch:
+    member = w.newcomer()
+    return matching.request_mentor(member, ["languages"], "Someone who has been there")
+
+
+def _a_mentor(w: World) -> User:
+    mentor = w.newcomer()
+    matching.make_mentor(w.people[ADMIN], mentor)
+    return mentor
+
+
+def _request_and_mentor(w: World) -> Context:
+    return {"match": _a_request(w).id, "mentor": _a_mentor(w).id}
+
+
+def _active_match(w: World) -> Context:
+    match, mentor = _a_request(w), _a_mentor(w)
+    matching.propose(w.people[ADMIN], match, mentor)
+    matching.accept(mentor, match, "Hello", "Glad to talk")
+    return {"match": match.id}
+
+
+def _match_state(state: MatchState):  # noqa: ANN202
+    def check(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
+        assert fresh(PeerMatch, ctx["match"]).state == state
+
+    return check
+
+
+def _checked_in(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
+    assert fresh(PeerMatch, ctx["match"]).last_check_in_at is not None
+
+
+def _a_facilitator(w: World) -> Context:
+    person = w.newcomer()
+    boards.add_member(w.other, person, facilitator=True)
+    return {"user": person.id, "name": person.username}
+
+
+def _a_coordinator(w: World) -> Context:
+    ctx = _a_facilitator(w)
+    fresh(User, ctx["user"]).mentor_coordinator = True
+    db.session.commit()
+    return ctx
+
+
+def _coordinates(flag: bool):  # noqa: ANN202
+    def check(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
+        assert bool(fresh(User, ctx["user"]).mentor_coordinator) is flag
+
+    return check
+
+
+def _a_plain_newcomer(w: World) -> Context:
+    person = w.newcomer()
+    return {"user": person.id, "name": person.username}
+
+
+def _a_mentor_ctx(w: World) -> Context:
+    return {"user": _a_mentor(w).id}
+
+
+def _is_mentor(flag: bool):  # noqa: ANN202
+    def check(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
+        assert (fresh(PeerMentor, ctx["user"]) is not None) is flag
+
+    return check
+
+
+def _cap_is_three(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
+    assert fresh(PeerMentor, ctx["user"]).max_active == 3
+
+
+COORDINATION_ROUTES = [
+    Route(
+        "coordinator-page",
+        ADMINS,
+        _nothing,
+        lambda w, c: ("GET", "/coordinator", None),
+        _page("Open requests"),
+        ok=200,
+    ),
+    Route(
+        "coordinator-match-page",
+        ADMINS,
+        _request_and_mentor,
+        lambda w, c: ("GET", f"/coordinator/requests/{c['match']}", None),
+        _page("What the member shared"),
+        ok=200,
+    ),
+    Route(
+        "coordinator-propose",
+        ADMINS,
+        _request_and_mentor,
+        lambda w, c: (
+            "POST",
+            f"/coordinator/requests/{c['match']}/propose",
+            {"mentor": str(c["mentor"])},
+        ),
+        _match_state(MatchState.PROPOSED),
+        logged=NOT_CHECKED,
+    ),
+    Route(
+        "coordinator-check-in",
+        ADMINS,
+        _active_match,
+        lambda w, c: ("POST", f"/coordinator/requests/{c['match']}/check-in", {}),
+        _checked_in,
+        logged=NOT_CHECKED,
+    ),
+    Route(
+        "coordinator-end",
+        ADMINS,
+        _active_match,
+        lambda w, c: (
+            "POST",
+            f"/coordinator/requests/{c['match']}/end",
+            {"end_note": "They found their feet"},
+        ),
+        _match_state(MatchState.ENDED),
+        logged=NOT_CHECKED,
+    ),
+    Route(
+        "mentors-page",
+        ADMINS,
+        _nothing,
+        lambda w, c: ("GET", "/admin/mentors", None),
+        _page("Peer mentors and coordinators"),
+        ok=200,
+    ),
+    Route(
+        "make-mentor",
+        ADMINS,
+        _a_plain_newcomer,
+        lambda w, c: ("POST", "/admin/mentors", {"username": c["name"]}),
+        _is_mentor(True),
+        logged="make_mentor",
+    ),
+    Route(
+        "edit-mentor",
+        ADMINS,
+        _a_mentor_ctx,
+        lambda w, c: (
+            "POST",
+            f"/admin/mentors/{c['user']}",
+            {"languages": ["en", "de"], "cancer_types": ["breast"], "max_active": "3"},
+        ),
+        _cap_is_three,
+        logged="edit_mentor",
+    ),
+    Route(
+        "remove-mentor",
+        ADMINS,
+        _a_mentor_ctx,
+        lambda w, c: ("POST", f"/admin/mentors/{c['user']}/remove", {}),
+        _is_mentor(False),
+        logged="remove_mentor",
+    ),
+    Route(
+        "give-coordinator",
+        ADMINS,
+        _a_facilitator,
+        lambda w, c: ("POST", "/admin/coordinators", {"username": c["name"]}),
+        _coordinates(True),
+        logged="give_coordinator",
+    ),
+    Route(
+        "take-coordinator",
+        ADMINS,
+        _a_coordinator,
+        lambda w, c: ("POST", f"/admin/coordinators/{c['user']}/remove", {}),
+        _coordinates(False),
+        logged="take_coordinator",
+    ),
+]
+ROUTES += COORDINATION_ROUTES
+
+
 def attempt(w: World, role: str, route: Route) -> list[str]:
     """Try ``route`` as ``role`` on fresh targets; return what went wrong (empty: all well)."""
     user = w.people[role]
@@ -1149,7 +1336,13 @@ def test_the_matrix_lists_every_route_once():
     assert (
         len(ids)
         == len(set(ids))
-        == (49 + len(ESCALATION_ROUTES) + len(MEMORIAL_ROUTES) + len(WELCOME_ROUTES))
+        == (
+            49
+            + len(ESCALATION_ROUTES)
+            + len(MEMORIAL_ROUTES)
+            + len(WELCOME_ROUTES)
+            + len(COORDINATION_ROUTES)
+        )
     )
 
 

@@ -44,6 +44,14 @@ class FacilitationSettingsForm(FlaskForm):
         validators=_whole_number(1, 50),
         render_kw={"inputmode": "numeric"},
     )
+    mentor_check_in_weeks = IntegerField(  # issue 19 (peer matching)
+        _l(
+            "Weeks after a peer match starts (and after each check-in) that its coordinator "
+            "checks in"
+        ),
+        validators=_whole_number(1, 52),
+        render_kw={"inputmode": "numeric"},
+    )
     volunteer_support = TextAreaField(
         _l("Where volunteers find support"),
         description=_l(

@@ -38,6 +38,7 @@ def settings():  # noqa: ANN201
                 claim_cap=form.claim_cap.data,
                 training_warning_days=form.training_warning_days.data,
                 check_in_after_at_risk=form.check_in_after_at_risk.data,
+                mentor_check_in_weeks=form.mentor_check_in_weeks.data,
                 volunteer_support=(normalise_newlines(form.volunteer_support.data) or "").strip(),
             ),
         )

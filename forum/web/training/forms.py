@@ -40,6 +40,7 @@ class ModuleForm(FlaskForm):
         ],
     )
     required = BooleanField(_l("Required to facilitate"), default=True)
+    for_mentors = BooleanField(_l("Required for peer mentors"), default=False)
     description = TextAreaField(
         _l("Description"),
         description=_l("Optional: what the module covers."),

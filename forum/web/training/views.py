@@ -68,6 +68,7 @@ def add_module():  # noqa: ANN201
                 form.validity_days.data,
                 form.required.data,
                 normalise_newlines(form.description.data),
+                for_mentors=form.for_mentors.data,
             )
         except ServiceError as error:
             show_service_error(form, error)
@@ -91,6 +92,7 @@ def edit_module(module_id: int):  # noqa: ANN201
                 form.validity_days.data,
                 form.required.data,
                 normalise_newlines(form.description.data),
+                for_mentors=form.for_mentors.data,
             )
         except ServiceError as error:
             show_service_error(form, error)
