@@ -196,6 +196,10 @@ def world(app: Flask, make_user, category) -> World:
     coordinator = make_user("cora")
     coordinator.mentor_coordinator = True
     db.session.commit()
+    # Memorial accounts (issue 19): a request about the member, waiting for an admin.
+    from forum.services import memorial
+
+    memorial_request = memorial.ask(sam, member, "A friend from the group", "")
     return World(
         ids={
             "board_id": public.id,
@@ -222,6 +226,7 @@ def world(app: Flask, make_user, category) -> World:
             "coordination_match_id": coordinated.id,  # issue 19 (H3)
             "mentor_user_id": mentor.id,
             "coordinator_user_id": coordinator.id,
+            "memorial_request_id": memorial_request.id,
         },
         usernames={"member": member.username, "admin": admin.username, "other": sam.username},
         notification_of=notification_of,
@@ -306,6 +311,7 @@ ARGUMENTS: dict[tuple[str | None, str], Filler] = {
     },
     (None, "mentor_id"): _id("mentor_user_id"),
     (None, "coordinator_id"): _id("coordinator_user_id"),
+    (None, "request_id"): _id("memorial_request_id"),  # issue 19 (memorial accounts)
 }
 
 
