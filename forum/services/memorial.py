@@ -119,6 +119,8 @@ def confirm(admin: User, request: MemorialRequest) -> None:
     user.session_version += 1
     _end_matches(user, admin)
     modlog.record(admin, "memorialise_account", target_user=user)
+    if user.legacy_contact_id is not None:
+        notify(user.legacy_contact_id, "legacy_contact", actor_id=user.id)
     db.session.commit()
 
 

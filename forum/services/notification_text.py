@@ -670,6 +670,14 @@ def _memorial_requested(n: Notification, known: Known) -> str:  # noqa: ARG001
     return _("Someone asked to memorialise an account.")
 
 
+def _legacy_contact(n: Notification, known: Known) -> str:
+    return _(
+        "%(name)s's account is now kept in their memory. You are their legacy contact: you may "
+        "decide what happens to their posts.",
+        name=actor_name(n, known),
+    )
+
+
 _WRITERS = {
     "message": _message,
     "facilitator_message": _facilitator_message,
@@ -699,4 +707,5 @@ _WRITERS = {
     "match_ended": _match_ended,
     "match_check_in_due": _match_check_in_due,
     "memorial_requested": _memorial_requested,
+    "legacy_contact": _legacy_contact,
 }

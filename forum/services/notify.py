@@ -80,6 +80,8 @@ def _subject(kind: str, site: str) -> str:
         return _("%(site)s: news about peer mentoring", site=site)
     if kind == "memorial_requested":
         return _("%(site)s: a request to memorialise an account", site=site)
+    if kind == "legacy_contact":
+        return _("%(site)s: you are a legacy contact", site=site)
     return _("%(site)s: a new notification", site=site)
 
 
@@ -186,6 +188,29 @@ def email_line(notification: Notification, known: notification_text.Known | None
     return notification_text.sentence(notification, known)
 
 
+#: Kinds that lead to a page of their own (training, peer matching, memorial accounts).
+_OWN_PAGE_KINDS = frozenset(
+    {
+        *notification_text.TRAINING_KINDS,
+        *notification_text.MATCH_KINDS,
+        "memorial_requested",
+        "legacy_contact",
+    }
+)
+
+
+def leads_somewhere(notification: Notification) -> bool:
+    """Whether the notification opens a page (else it is only read on the notifications page)."""
+    return bool(
+        notification.post_id
+        or notification.board_id
+        or notification.conversation_id
+        or notification.occurrence_id
+        or notification.kind in _OWN_PAGE_KINDS
+        or (notification.kind == "escalation" and (notification.params or {}).get("report"))
+    )
+
+
 def target_url(notification: Notification, known: notification_text.Known | None = None) -> str:
     """Where the notification leads: a meeting's page (while the reader may see it; the
     notifications page otherwise), the conversation, the post, the board."""
@@ -193,8 +218,9 @@ def target_url(notification: Notification, known: notification_text.Known | None
         return _meeting_url(notification, known)
     if notification.kind in notification_text.TRAINING_KINDS:
         return url_for("training.account", _external=True)
-    if notification.kind in notification_text.MATCH_KINDS or notification.kind == (
-        "memorial_requested"
+    if notification.kind in notification_text.MATCH_KINDS or notification.kind in (
+        "memorial_requested",
+        "legacy_contact",
     ):
         return _fit_url(notification, known)  # issue 19
     report_id = (
@@ -216,9 +242,17 @@ def target_url(notification: Notification, known: notification_text.Known | None
 def _fit_url(notification: Notification, known: notification_text.Known | None) -> str:
     """Peer matching and memorial requests (issue 19): the member's, the mentor's or the
     coordinator's page of the match; the admins' memorial requests."""
-    root = url_for("boards.index", _external=True).rstrip("/")
     if notification.kind == "memorial_requested":
-        return root + "/admin/memorials"
+        return url_for("memorial.admin", _external=True)
+    if notification.kind == "legacy_contact":
+        contact_of = (
+            known.actors.get(notification.actor_id) if known and notification.actor_id else None
+        )
+        if contact_of is None and notification.actor_id:
+            contact_of = db.session.get(User, notification.actor_id)
+        if contact_of is None:
+            return url_for("notifications.index", _external=True)
+        return url_for("memorial.legacy", username=contact_of.username, _external=True)
     known = known or notification_text.load([notification])
     role = notification_text.reader_role(notification, known)
     if role == "member":
@@ -228,7 +262,7 @@ def _fit_url(notification: Notification, known: notification_text.Known | None) 
     match_id = notification_text.match_id_of(notification)
     if match_id is None:
         return url_for("notifications.index", _external=True)
-    return root + f"/coordinator/requests/{match_id}"
+    return url_for("coordination.match", match_id=match_id, _external=True)
 
 
 def _meeting_url(notification: Notification, known: notification_text.Known | None) -> str:

@@ -326,3 +326,20 @@ def test_erase_removes_the_posts_when_the_member_allowed_it(app, sister, admin, 
     assert done.status_code == 302
     assert count(User, User.username == "mae") == 0
     assert count(Thread, Thread.title == "My garden") == 0
+
+
+def test_the_legacy_contact_is_told_and_finds_the_page_from_the_profile(
+    app, sister, member, admin, gone
+):
+    name_legacy_contact(app, gone, "iris", "anonymise")
+    as_sister = signed_in(app, sister)
+    assert "legacy contact" not in text(as_sister.get(f"/u/{gone.username}"))
+    ask_and_confirm(app, sister, admin, gone)
+    told = text(as_sister.get("/notifications"))
+    assert "Mae's account is now kept in their memory. You are their legacy contact" in told
+    notification = db.session.scalar(select(Notification).where(Notification.user_id == sister.id))
+    opened = as_sister.post(f"/notifications/{notification.id}/open")
+    assert opened.headers["Location"].endswith(f"/u/{gone.username}/legacy")
+    profile = text(as_sister.get(f"/u/{gone.username}"))
+    assert "You are Mae's legacy contact: decide what happens to their posts" in profile
+    assert "legacy contact" not in text(signed_in(app, member).get(f"/u/{gone.username}"))

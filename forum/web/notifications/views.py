@@ -44,6 +44,7 @@ def index():  # noqa: ANN201
         notifications=notifications,
         # Written now, in the reader's language, as they may see it now.
         texts=notification_text.render_all(notifications, current_viewer()),
+        opens={n.id for n in notifications if notify.leads_somewhere(n)},
         form=SimpleForm(),
     )
 

@@ -56,6 +56,7 @@ def profile(username: str):  # noqa: ANN201
         # issue 19: a quiet "Remembered", and the discreet link to ask for it
         remembered=fit_policy.is_memorial(user),
         may_memorialise=fit_policy.may_ask_to_memorialise(viewer, user),
+        legacy_contact=bool(fit_policy.legacy_choices(viewer, user)),
     )
 
 
