@@ -221,8 +221,8 @@ def test_joining_sends_a_link_that_confirms_the_address_and_signs_in(app, client
     assert not is_signed_in(client)
 
     done = client.post(link)
-    assert where_redirected(done) == "/"
-    assert "your address is confirmed and you are signed in" in page(client.get("/"))
+    assert where_redirected(done) == "/welcome"  # the optional welcome questions (issue 19)
+    assert "your address is confirmed and you are signed in" in page(client.get("/welcome"))
     assert is_signed_in(client)
     assert fresh(user).email_confirmed_at is not None
 

@@ -295,6 +295,8 @@ NOISE = (
     re.compile(r"<time\b[^>]*>.*?</time>", re.S),
     re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?"),
     re.compile(r"<[^>]*csrf[^>]*>"),
+    # the rota's uncovered hours of the coming week move with the clock while the pages render
+    re.compile(r"\b\d+(\.\d+)?\s+hours?\b"),
 )
 
 
