@@ -295,8 +295,9 @@ NOISE = (
     re.compile(r"<time\b[^>]*>.*?</time>", re.S),
     re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?"),
     re.compile(r"<[^>]*csrf[^>]*>"),
-    # the rota's uncovered hours of the coming week move with the clock while the pages render
-    re.compile(r"\b\d+(\.\d+)?\s+hours?\b"),
+    # uncovered hours (the rota's coming week, the figures' week so far) move with the clock
+    # while the pages render: "167.9 hours", "12.3 h"
+    re.compile(r"\b\d+(\.\d+)?\s*(hours?|h)\b"),
 )
 
 
