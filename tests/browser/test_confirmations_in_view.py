@@ -47,7 +47,8 @@ def test_the_report_confirmation_is_in_view_on_a_phone(open_page, long_thread, j
 
     confirmation = page.locator(f"#post-{target} [role=status]")
     confirmation.get_by_text("Thank you. The facilitators will look at it").wait_for()
-    assert page.evaluate("() => window.scrollY") > 1000  # far down the thread
+    # far down the thread: the browser scrolls to the fragment once the page has laid out
+    page.wait_for_function("() => window.scrollY > 1000")
     assert confirmation.evaluate(IN_VIEW), "the confirmation is off the screen"
     assert page.locator("main > .flashes").count() == 0
     tab.shot(f"confirmation-in-view-{'js' if javascript else 'no-js'}")

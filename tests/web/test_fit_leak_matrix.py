@@ -230,21 +230,14 @@ def set_answers(member_id: int, values: dict[str, str] | None) -> None:
 #: matches and memorial accounts could show. The whole table is fetched in the state where the
 #: most is shown (an active match, a request to memorialise open); these in every state.
 PEOPLE_PAGES = (
-    "boards.index",
     "notifications.",
     "messages.",
     "profiles.",
-    "moderation.log",
     "moderation.dashboard",
-    "moderation.member",
-    "admin.dashboard",
-    "account.data",
-    "account.settings",
     "welcome.",
     "mentoring.",
     "coordination.",
     "memorial.",
-    "search.",
 )
 
 
