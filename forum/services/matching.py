@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, not_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, joinedload
 
 from forum import policy
 from forum.countries import COUNTRIES
@@ -369,16 +370,20 @@ def remove_mentor(admin: User, mentor: PeerMentor) -> None:
 
 
 def mentor_rows() -> list[tuple[PeerMentor, int, bool]]:
-    """Every mentor, with their open matches and whether their training for mentors is current."""
-    mentors = db.session.scalars(
-        select(PeerMentor)
+    """Every mentor, with their open matches and whether their training for mentors is current
+    (one query)."""
+    today = utcnow().date()
+    rows = db.session.execute(
+        select(
+            PeerMentor,
+            fit_policy.active_match_count(PeerMentor.user_id),
+            not_(fit_policy.lacks_mentor_training(PeerMentor.user_id, today)),
+        )
         .join(User, User.id == PeerMentor.user_id)
+        .options(contains_eager(PeerMentor.user))
         .order_by(func.lower(User.username))
-    ).all()
-    return [
-        (m, open_matches_of_mentor(m.user_id), fit_policy.mentor_training_current(m.user_id))
-        for m in mentors
-    ]
+    )
+    return [(mentor, count, bool(current)) for mentor, count, current in rows]
 
 
 def coordinator_list() -> list[User]:
@@ -396,7 +401,11 @@ def coordinator_list() -> list[User]:
 def matches_in(state: MatchState, limit: int | None = None) -> list[PeerMatch]:
     """Matches in ``state`` for the coordinator's page: requests oldest first (they waited
     longest), active ones by check-in due, ended ones newest first."""
-    query = select(PeerMatch).where(PeerMatch.state == state)
+    query = (
+        select(PeerMatch)
+        .options(joinedload(PeerMatch.member), joinedload(PeerMatch.mentor))
+        .where(PeerMatch.state == state)
+    )
     if state == MatchState.ACTIVE:
         query = query.order_by(PeerMatch.check_in_due_on.asc(), PeerMatch.id)
     elif state == MatchState.ENDED:
