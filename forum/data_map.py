@@ -211,6 +211,8 @@ TEXT_COLUMNS: dict[str, tuple[str, str]] = {
     "crisis_resources.cancer_line_number": (NOT_PERSONAL, "written by admins"),
     "crisis_resources.cancer_line_hours": (NOT_PERSONAL, "written by admins"),
     "crisis_resources.notes": (NOT_PERSONAL, "written by admins"),
+    "page_versions.scope": (NOT_PERSONAL, "which pages a version stamp covers"),
+    "page_versions.token": (NOT_PERSONAL, "a random version stamp"),
     "site_settings.key": (NOT_PERSONAL, "a setting"),
     "site_settings.value": (NOT_PERSONAL, "a setting"),
     "support_groups.name": (NOT_PERSONAL, "an organisation's public details, kept by admins"),

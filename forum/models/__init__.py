@@ -57,6 +57,7 @@ from forum.models.moderation import (
 )
 from forum.models.notifications import Notification
 from forum.models.outbox import OutgoingMail
+from forum.models.pages import PageVersion
 from forum.models.posts import (
     Post,
     PostMention,
@@ -79,6 +80,7 @@ from forum.models.users import (
 )
 
 __all__ = [
+    "PageVersion",
     "Block",
     "Board",
     "BoardFit",
