@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 
 from forum.models import JoinPolicy, Visibility
 from forum.services import ServiceError, accounts, boards
+from forum.site_context import site_context
 
 
 def _fail(message: str) -> None:
@@ -177,10 +178,7 @@ def send_digests() -> None:
 
     from forum.services import outbox
 
-    app = current_app._get_current_object()
-    # Links in e-mail need the site's address: FORUM_SERVER_NAME (and FORUM_URL_SCHEME).
-    base_url = f"{app.config['PREFERRED_URL_SCHEME']}://{app.config['SERVER_NAME'] or 'localhost'}"
-    with app.test_request_context("/", base_url=base_url):
+    with site_context(current_app._get_current_object()):
         digests = outbox.send_digests()
         sent = outbox.deliver_pending(limit=10_000)
     click.echo(f"Queued {digests} digest(s); sent {sent} e-mail(s).")
@@ -253,7 +251,11 @@ def seed_demo(if_empty: bool) -> None:
                 print_logins()
             return
         _fail("The site already has data. Seed the demo only into an empty database.")
-    load_demo()
+    from flask import current_app
+
+    # The demo's reports and messages notify people, and their e-mail carries links.
+    with site_context(current_app._get_current_object(), writes=True):
+        load_demo()
     print_logins()
 
 

@@ -44,12 +44,11 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import Flask, current_app, has_request_context
+from flask import Flask, current_app
 from sqlalchemy import or_, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
@@ -57,6 +56,7 @@ from forum.database import is_busy
 from forum.extensions import db
 from forum.models.meetings import ScheduledJob
 from forum.models.types import utcnow
+from forum.site_context import site_context
 
 log = logging.getLogger(__name__)
 
@@ -223,19 +223,6 @@ def _release(job_: Job, holder: str, finished: datetime) -> None:
     db.session.commit()
 
 
-@contextmanager
-def _mail_context(app: Flask) -> Iterator[None]:
-    """Links in e-mail written by a job need the site's address (``FORUM_SERVER_NAME`` and
-    ``FORUM_URL_SCHEME``), as ``send-digests`` does. A POST context: the jobs write, so on SQLite
-    their transactions take the write lock at once (``forum.database``)."""
-    if has_request_context():
-        yield
-        return
-    base_url = f"{app.config['PREFERRED_URL_SCHEME']}://{app.config['SERVER_NAME'] or 'localhost'}"
-    with app.test_request_context("/", base_url=base_url, method="POST"):
-        yield
-
-
 def tick(
     now: datetime | None = None, holder: str | None = None, names: list[str] | None = None
 ) -> list[Outcome]:
@@ -246,7 +233,7 @@ def tick(
     # One time for the whole pass: a slow job early in the pass does not push the next
     # pass's start of the later jobs a minute further.
     moment = now or utcnow()
-    with _mail_context(app):
+    with site_context(app, writes=True):
         for job_ in list(JOBS.values()):
             if names is not None and job_.name not in names:
                 continue

@@ -234,6 +234,20 @@ def test_seed_demo_loads_the_demo_community_once(runner):
     assert everything() == before
 
 
+def test_seed_demo_works_on_a_site_without_a_configured_address(app, runner, monkeypatch):
+    """``make run`` sets no FORUM_SERVER_NAME: the demo's notifications and their e-mail still
+    get links (to localhost) instead of failing the whole load."""
+    from forum.models import OutgoingMail
+
+    monkeypatch.setitem(app.config, "SERVER_NAME", None)
+    result = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    assert "Loaded the demo community" in result.output
+    links = [mail.unsubscribe_url for mail in db.session.scalars(select(OutgoingMail))]
+    assert links
+    assert all(link.startswith("http://localhost/") for link in links)
+
+
 def test_seed_demo_if_empty_loads_an_empty_site(runner):
     result = runner.invoke(args=["seed-demo", "--if-empty"])
     assert result.exit_code == 0, result.output
