@@ -33,7 +33,9 @@ LABELS = {
     "permalink": "post permalink (the 302)",
     "inbox": "inbox (signed in)",
     "conversation": "conversation (signed in)",
-    "search": "search",
+    "search": "search for a common word (guest)",
+    "board_member": "board page 1 (signed in)",
+    "thread_first_member": "thread, first page (signed in)",
     "reply": "posting a reply (signed in)",
 }
 #: FlaskBB 2.2.0, 2 sync workers, from ../shared/bench/flaskbb/README.md (2026-11-26): the middle
@@ -47,6 +49,8 @@ FLASKBB_MATCH = {
     "board": "forum",
     "thread_first": "topic",
     "thread_last": "topic",
+    "board_member": "forum",
+    "thread_first_member": "topic",
 }
 
 

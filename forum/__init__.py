@@ -66,6 +66,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     register_web(app)
 
+    from forum import page_cache
+
+    page_cache.init_app(app)  # last: every other request hook runs first
+
     from forum.cli import register_cli
 
     register_cli(app)

@@ -136,6 +136,13 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "NEW_ACCOUNT_MESSAGES_PER_HOUR": env_int("FORUM_NEW_ACCOUNT_MESSAGES_PER_HOUR", 5),
         "UNANSWERED_AFTER_HOURS": env_int("FORUM_UNANSWERED_AFTER_HOURS", 12),
         "NEWER_MEMBER_DAYS": env_int("FORUM_NEWER_MEMBER_DAYS", 30),
+        #: Guest pages served from a cache until a write changes them (forum/page_cache.py).
+        "PAGE_CACHE": env_bool("FORUM_PAGE_CACHE", True),
+        "PAGE_CACHE_SECONDS": env_int("FORUM_PAGE_CACHE_SECONDS", 60),
+        "PAGE_CACHE_PAGES": env_int("FORUM_PAGE_CACHE_PAGES", 300),
+        #: Share the kept pages between servers (redis://…); unset, each worker keeps its own.
+        "CACHE_REDIS_URL": env_str("FORUM_CACHE_REDIS_URL"),
+        "CACHE_KEY_PREFIX": env_str("FORUM_CACHE_KEY_PREFIX", "kindred-page:"),
         "SQLITE_BUSY_TIMEOUT_MS": env_int("FORUM_SQLITE_BUSY_TIMEOUT_MS", 5000),
         #: PostgreSQL: a lock wait longer than this fails as busy and the request is run again
         #: (forum/web/busy.py); 0 waits as long as it takes.

@@ -34,6 +34,7 @@ from flask_login import current_user
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import escape
+from werkzeug.wrappers import Request
 
 #: How dates are written in each language; English as in Europe (26 Nov 2026, 15:05), as before.
 DATE_LOCALES: dict[str, str] = {"en": "en_GB"}
@@ -163,11 +164,17 @@ def page_language() -> str:
     if chosen in LANGUAGES:
         return chosen
     if request:
-        picked = request.cookies.get(LANGUAGE_COOKIE, "")
-        if picked in LANGUAGES:
-            return picked
-        return request.accept_languages.best_match(LANGUAGES) or site_language()
+        return browser_language(request, site_language())
     return site_language()
+
+
+def browser_language(asking: Request, default: str) -> str:
+    """The language of a page for someone who chose none in their settings: the language
+    picker's cookie, else the best of the browser's languages, else the site's."""
+    picked = asking.cookies.get(LANGUAGE_COOKIE, "")
+    if picked in LANGUAGES:
+        return picked
+    return asking.accept_languages.best_match(LANGUAGES) or default
 
 
 def member_time_zone() -> str | None:

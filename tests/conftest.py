@@ -43,7 +43,7 @@ from sqlalchemy.engine import make_url
 
 os.environ.setdefault("FORUM_SECRET_KEY", "test-secret-key-not-for-production")
 
-from forum import create_app  # noqa: E402
+from forum import create_app, page_cache  # noqa: E402
 from forum.config import from_environment as settings_from_environment  # noqa: E402
 from forum.extensions import db, limiter  # noqa: E402
 from forum.models import Board, Category, User, Visibility  # noqa: E402
@@ -321,6 +321,7 @@ def app(_schema: str, app_config: dict) -> Iterator[Flask]:
     put back as built after each test; see the module docstring."""
     app = _reused_app.take({"SQLALCHEMY_DATABASE_URI": _schema, **app_config})
     with app.app_context():
+        page_cache.clear()  # guest pages kept by an earlier test on the reused app
         try:
             yield app
         finally:

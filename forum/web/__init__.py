@@ -49,6 +49,13 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
 }
 HSTS = "max-age=31536000; includeSubDomains"
+
+
+def security_headers_for(secure: bool) -> dict[str, str]:
+    """The headers every response carries; HSTS only over HTTPS."""
+    return {**SECURITY_HEADERS, "Strict-Transport-Security": HSTS} if secure else SECURITY_HEADERS
+
+
 #: The heading of the plain error page, in words (the same as Werkzeug's English names).
 ERROR_NAMES = {
     400: _l("Bad Request"),
@@ -280,12 +287,10 @@ def register_web(app: Flask) -> None:
 
     @app.after_request
     def security_headers(response):  # noqa: ANN001, ANN202
-        for name, value in SECURITY_HEADERS.items():
+        for name, value in security_headers_for(request.is_secure).items():
             response.headers.setdefault(name, value)
         if current_user.is_authenticated:
             response.headers["Cache-Control"] = "no-store"
-        if request.is_secure:
-            response.headers.setdefault("Strict-Transport-Security", HSTS)
         return response
 
     @app.errorhandler(CSRFError)

@@ -48,7 +48,8 @@ def board(board_id: int):  # noqa: ANN201
             "boards/board.html",
             board=board,
             page=page,
-            leave_form=LeaveForm(),
+            # Forms only for members: a form gives the visitor a session (its CSRF secret).
+            leave_form=LeaveForm() if viewer.user else None,
             **board_section(board),
         ),
     )

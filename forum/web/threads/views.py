@@ -75,10 +75,10 @@ def thread(thread_id: int):  # noqa: ANN201
             max_depth=current_app.config["MAX_REPLY_DEPTH"],
             facilitators=set(queries.facilitator_ids(thread.board)),
             warned=warned,
-            state_form=ButtonOnlyForm(),
+            state_form=ButtonOnlyForm() if user else None,
             reactions=reactions.summaries(viewer, page.items),
             first_post=first_post_note(thread, user),
-            email_form=ButtonOnlyForm(),
+            email_form=ButtonOnlyForm() if user else None,
             own_lone_post=only_post_is_theirs(thread, user),
         ),
     )

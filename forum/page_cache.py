@@ -1,0 +1,365 @@
+"""Whole pages for guests, served from a cache (Flask-Caching) until something they show changes.
+
+Most readers of a support forum are guests reading public boards. Every guest sees such a page
+alike, so the page is rendered once and kept, keyed by its full address (scheme, host, path and
+query), the page's language and the site's *version stamp*: a random token in ``page_versions``
+that every write which could change what a guest reads replaces, in the same transaction
+(:func:`install` listens to SQLAlchemy's flushes and bulk statements). A post, an edit, a hide,
+a move or merge, a board's settings, a rename or an erasure all write such rows, so the next
+guest request after the commit misses the cache and renders the page anew: a board made private
+answers the next guest with 404.
+
+What is never kept or served from the cache:
+
+- a request from anyone signed in (their pages carry their own links and counts), or from a
+  session holding anything but the CSRF secret (a flashed message, a half-done sign-in);
+- any response but a plain ``200`` of a listed page (``CACHED_ENDPOINTS``): error pages, redirects,
+  forms with a CSRF token, responses marked ``no-store`` or ``private`` by their view;
+- anything when ``FORUM_PAGE_CACHE`` is off.
+
+Each worker reads the stamp from the database on every guest request (one primary-key read), so
+any number of workers and servers stay correct with an in-process cache; Redis
+(``FORUM_CACHE_REDIS_URL``) lets them share the rendered pages. Pages carry an ``ETag``, so a
+returning reader's browser gets ``304 Not Modified``. ``FORUM_PAGE_CACHE_SECONDS`` bounds how long
+a page lives even without writes (relative times such as "3 hours ago" move on).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from flask import Flask, Response, current_app, g, message_flashed, request, session
+from flask_caching import Cache
+from flask_login import current_user
+from sqlalchemy import Table, event, inspect, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import ORMExecuteState, Session
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wrappers import Request
+
+from forum import database
+from forum.extensions import db
+from forum.i18n import LANGUAGE_COOKIE, browser_language, page_language
+from forum.models.pages import PageVersion
+from forum.web import security_headers_for
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+cache = Cache()
+
+SITE = "site"
+#: The pages every guest sees alike: the board index, a board's thread list, a thread.
+CACHED_ENDPOINTS = frozenset({"boards.index", "boards.board", "threads.thread"})
+#: Their addresses, for :class:`GuestPages`, which runs before Flask's routing.
+CACHED_PATHS = re.compile(r"/|/b/[1-9][0-9]{0,17}|/t/[1-9][0-9]{0,17}")
+#: Session keys a guest may hold and still be served a shared page (Flask-WTF's CSRF secret and
+#: Flask-Login's markers): none of them changes what a page shows.
+HARMLESS_SESSION_KEYS = frozenset({"csrf_token", "_fresh", "_id", "_permanent"})
+#: Response headers kept with a page (the security headers are added again on every response).
+KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag")
+#: Tables whose rows no guest page shows: writing them leaves the stamp alone. Every other table
+#: moves it (a new table is covered until someone decides otherwise).
+QUIET_TABLES = frozenset(
+    {
+        "page_versions",
+        "notifications",
+        "outgoing_mail",
+        "security_events",
+        "recovery_codes",
+        "scheduled_jobs",
+        "escalation_notices",
+        "conversations",
+        "messages",
+        "participants",
+        "conversation_stays",
+        "blocks",
+        "consents",
+        "thread_subscriptions",
+        "board_subscriptions",
+        "meeting_reminders_sent",
+        "training_notices",
+        "join_request_notices",
+        "welcome_answers",
+        "peer_match_events",
+        "peer_matches",
+        "debrief_notes",
+        "member_notes",
+        "reports",
+    }
+)
+#: Columns of ``users`` that no guest page shows (sign-in, e-mail and private preferences).
+QUIET_USER_COLUMNS = frozenset(
+    {
+        "email",
+        "password_hash",
+        "email_confirmed_at",
+        "locale",
+        "timezone",
+        "session_version",
+        "last_seen_at",
+        "message_policy",
+        "email_notifications",
+        "digest_sent_until",
+        "hide_warned_threads",
+        "totp_secret",
+        "two_factor_enabled_at",
+        "totp_last_step",
+        "calendar_token",
+        "meeting_reminders",
+        "escalation_email",
+        "legacy_contact_id",
+        "legacy_choice",
+    }
+)
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    etag: str
+    stored_at: datetime
+
+
+def init_app(app: Flask) -> None:
+    """Bind the cache, and serve and keep guest pages (after every other request hook)."""
+    redis_url = app.config.get("CACHE_REDIS_URL")
+    cache.init_app(
+        app,
+        config={
+            "CACHE_TYPE": "RedisCache" if redis_url else "SimpleCache",
+            "CACHE_REDIS_URL": redis_url,
+            "CACHE_KEY_PREFIX": app.config["CACHE_KEY_PREFIX"],
+            "CACHE_DEFAULT_TIMEOUT": app.config["PAGE_CACHE_SECONDS"],
+            "CACHE_THRESHOLD": app.config["PAGE_CACHE_PAGES"],
+        },
+    )
+    if isinstance(app.wsgi_app, ProxyFix):  # behind the proxy fix: the client's own address
+        app.wsgi_app.app = GuestPages(app, app.wsgi_app.app)
+    else:
+        app.wsgi_app = GuestPages(app, app.wsgi_app)  # type: ignore[method-assign]
+    app.before_request(serve_from_cache)
+    app.after_request(keep_in_cache)
+    message_flashed.connect(_not_for_everyone, app)
+    install()
+
+
+# --- the version stamp --------------------------------------------------------------------------
+
+
+def current_stamp() -> str | None:
+    """The site's stamp; None (nothing cached) until the first write of a new database."""
+    return db.session.scalar(select(PageVersion.token).where(PageVersion.scope == SITE))
+
+
+def _new_stamp_statement(dialect_name: str):  # noqa: ANN202
+    """One statement that replaces the token, or makes the row: no race between workers."""
+    insert = postgresql.insert if dialect_name == "postgresql" else sqlite.insert
+    statement = insert(PageVersion).values(scope=SITE, token=uuid.uuid4().hex)
+    return statement.on_conflict_do_update(
+        index_elements=[PageVersion.scope], set_={"token": statement.excluded.token}
+    )
+
+
+def move_stamp(session: Session) -> None:
+    """Every cached guest page is out of date from this transaction's commit on."""
+    connection = session.connection()
+    connection.execute(_new_stamp_statement(connection.dialect.name))
+
+
+DUE = "page_stamp_due"
+
+
+def _changes_guest_pages(instance: object, dirty: bool) -> bool:
+    table = getattr(type(instance), "__table__", None)
+    if not isinstance(table, Table) or table.name in QUIET_TABLES:
+        return False
+    if not dirty:
+        return True
+    state = inspect(instance)
+    changed = {attribute.key for attribute in state.attrs if attribute.history.has_changes()}
+    if table.name == "users":
+        changed -= QUIET_USER_COLUMNS
+    return bool(changed)
+
+
+def _after_flush(session: Session, _flush_context: object) -> None:
+    if session.info.get(DUE):
+        return
+    writes = [(instance, False) for instance in (*session.new, *session.deleted)]
+    writes += [(instance, True) for instance in session.dirty]
+    if any(_changes_guest_pages(instance, dirty) for instance, dirty in writes):
+        session.info[DUE] = True
+
+
+def _bulk_statement(state: ORMExecuteState) -> None:
+    """``update(Post)…``, ``delete(…)`` and ``insert(…)`` run outside the unit of work."""
+    if not (state.is_update or state.is_delete or state.is_insert):
+        return
+    table = getattr(state.statement, "table", None)
+    if isinstance(table, Table) and table.name not in QUIET_TABLES:
+        state.session.info[DUE] = True
+
+
+def _before_commit(session: Session) -> None:
+    """The stamp moves last, just before COMMIT: on PostgreSQL its row lock is then held for the
+    shortest time and always taken after every other lock (no deadlock between writers)."""
+    session.flush()
+    if session.info.pop(DUE, False):
+        move_stamp(session)
+
+
+def _forget(session: Session, *_args: object) -> None:
+    session.info.pop(DUE, None)
+
+
+def install() -> None:
+    """Listen to every session's writes (once per process)."""
+    if event.contains(Session, "after_flush", _after_flush):
+        return
+    event.listen(Session, "after_flush", _after_flush)
+    event.listen(Session, "do_orm_execute", _bulk_statement)
+    event.listen(Session, "before_commit", _before_commit)
+    event.listen(Session, "after_rollback", _forget)
+
+
+# --- serving ------------------------------------------------------------------------------------
+
+
+def _may_use_cache() -> bool:
+    if not (request.method in ("GET", "HEAD") and request.endpoint in CACHED_ENDPOINTS):
+        return False
+    if not current_app.config["PAGE_CACHE"] or current_user.is_authenticated:
+        return False
+    return set(session.keys()) <= HARMLESS_SESSION_KEYS
+
+
+def page_key(stamp: str, language: str, url: str) -> str:
+    return f"{stamp}:{language}:{url}"
+
+
+def serve_from_cache() -> Response | None:
+    """``before_request``, for a guest whose session holds only harmless keys (the visitors with
+    no cookie at all are served before Flask, by :class:`GuestPages`): a kept page, or None to
+    render it (and perhaps keep it)."""
+    if not _may_use_cache():
+        return None
+    stamp = current_stamp()
+    if stamp is None:
+        return None
+    key = page_key(stamp, page_language(), request.url)
+    page: CachedPage | None = cache.get(key)
+    if page is None:
+        g.page_cache_key = key
+        return None
+    return revalidated(kept_response(page), page, request)
+
+
+class GuestPages:
+    """WSGI middleware: a kept page for a visitor who sends no cookie (but the language picker's),
+    without running Flask at all: the page a guest sees depends only on its address, its
+    language and the version stamp, all three known from the request and one database read.
+    Anything else (a miss, a cookie, the database busy) goes on to Flask."""
+
+    def __init__(self, app: Flask, wsgi_app: WSGIApplication) -> None:
+        self.wsgi_app = wsgi_app
+        self.config = app.config
+        with app.app_context():
+            self.engine = db.engine
+            self.backend = cache.cache
+        self.stamp_query = select(PageVersion.token).where(PageVersion.scope == SITE)
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        response = self._kept(environ) if self._may_serve(environ) else None
+        if response is None:
+            return self.wsgi_app(environ, start_response)
+        return response(environ, start_response)
+
+    def _may_serve(self, environ: WSGIEnvironment) -> bool:
+        return (
+            environ.get("REQUEST_METHOD") in ("GET", "HEAD")
+            and CACHED_PATHS.fullmatch(environ.get("PATH_INFO", "")) is not None
+            and self.config["PAGE_CACHE"]
+        )
+
+    def _kept(self, environ: WSGIEnvironment) -> Response | None:
+        asking = Request(environ)
+        if set(asking.cookies) - {LANGUAGE_COOKIE}:
+            return None
+        try:
+            with database.plain_reads(), self.engine.connect() as connection:
+                stamp = connection.execute(self.stamp_query).scalar()
+        except DBAPIError:
+            return None
+        if stamp is None:
+            return None
+        language = browser_language(asking, self.config["BABEL_DEFAULT_LOCALE"])
+        page: CachedPage | None = self.backend.get(page_key(stamp, language, asking.url))
+        if page is None:
+            return None
+        response = kept_response(page)
+        response.headers.update(security_headers_for(asking.is_secure))
+        return revalidated(response, page, asking)
+
+
+def _not_for_everyone(_app: Flask, **_message: object) -> None:
+    """A page that shows a flashed message is this guest's alone."""
+    g.pop("page_cache_key", None)
+
+
+def keep_in_cache(response: Response) -> Response:
+    """``after_request``: keep a page every guest would see alike (see the module docstring)."""
+    key = g.pop("page_cache_key", None)
+    if key is None or not _keepable(response):
+        return response
+    body = response.get_data()
+    page = CachedPage(
+        status=response.status_code,
+        headers=tuple(
+            (name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers
+        ),
+        body=body,
+        etag=hashlib.blake2b(body, digest_size=16).hexdigest(),
+        stored_at=datetime.now(UTC).replace(microsecond=0),
+    )
+    cache.set(key, page)
+    return revalidated(response, page, request)
+
+
+def _keepable(response: Response) -> bool:
+    cache_control = response.headers.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.direct_passthrough
+        and "no-store" not in cache_control
+        and "private" not in cache_control
+        and "Set-Cookie" not in response.headers
+        and set(session.keys()) <= HARMLESS_SESSION_KEYS
+        and b'name="csrf_token"' not in response.get_data()
+    )
+
+
+def kept_response(page: CachedPage) -> Response:
+    return Response(page.body, status=page.status, headers=list(page.headers))
+
+
+def revalidated(response: Response, page: CachedPage, asking: Request) -> Response:
+    """Browsers keep the page but ask each time; an unchanged page costs them a 304."""
+    response.set_etag(page.etag)
+    response.last_modified = page.stored_at
+    response.headers["Cache-Control"] = "no-cache"
+    response.vary.update(("Cookie", "Accept-Language"))
+    return response.make_conditional(asking)
+
+
+def clear() -> None:
+    cache.clear()

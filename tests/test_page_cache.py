@@ -1,0 +1,342 @@
+"""The guest page cache (forum/page_cache.py): what is kept, what is served, what moves it on.
+
+A page served from the cache costs one database statement (reading the version stamp); a page
+rendered costs many. That is how these tests tell a hit from a miss, as a reader would notice
+it: the page a guest gets after a write is the new one, and a write nobody can see leaves the
+kept page in place.
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select, text
+
+from forum import page_cache
+from forum.extensions import db
+from forum.models import Post, Thread, User, Visibility
+from forum.services import (
+    boards,
+    erasure,
+    messaging,
+    moderation,
+    posting,
+    profiles,
+    reactions,
+)
+from tests.conftest import PASSWORD, count_queries, login
+
+BODY = "Cold caps kept most of my hair through the first four cycles."
+
+
+@pytest.fixture
+def world(app, board, make_board, member, admin):
+    """A public board with one thread, a private board, and a second public thread."""
+    thread = posting.start_thread(member, board, "Scalp cooling, did it work?", BODY)
+    other = posting.start_thread(member, board, "Wigs and scarves", "Where did you buy yours?")
+    private = make_board("Partners group", Visibility.PRIVATE)
+    boards.add_member(private, admin, facilitator=True)
+    paths = ["/", f"/b/{board.id}", f"/t/{thread.id}"]
+    return {"board": board, "thread": thread, "other": other, "private": private, "pages": paths}
+
+
+def opening(world: dict) -> Post:
+    return db.session.scalars(
+        select(Post).where(Post.thread_id == world["thread"].id).order_by(Post.id)
+    ).first()
+
+
+def statements(client: FlaskClient, path: str, **kwargs) -> tuple[int, str, int]:
+    with count_queries() as counted:
+        response = client.get(path, **kwargs)
+    return response.status_code, response.get_data(as_text=True), counted.count
+
+
+def served_from_cache(client: FlaskClient, path: str, **kwargs) -> str:
+    """The page, asserted to come from the cache (one statement: the stamp)."""
+    status, body, count = statements(client, path, **kwargs)
+    assert status == 200
+    assert count == 1, f"{path} was rendered again ({count} statements)"
+    return body
+
+
+def warm(client: FlaskClient, *paths: str) -> None:
+    """Each page rendered once and then served from the cache."""
+    for path in paths:
+        status, _, count = statements(client, path)
+        assert status == 200 and count > 1
+        served_from_cache(client, path)
+
+
+def pages(world: dict) -> list[str]:
+    return world["pages"]
+
+
+# --- hits and misses ------------------------------------------------------------------------------
+
+
+def test_a_guest_page_is_rendered_once_then_kept(client, world):
+    warm(client, *pages(world))
+    # Words changed behind the application's back are not seen: the page is the kept one.
+    db.session.execute(
+        text("UPDATE posts SET html = '<p>changed unseen</p>' WHERE id = :id"),
+        {"id": opening(world).id},
+    )
+    db.session.commit()
+    page = served_from_cache(client, f"/t/{world['thread'].id}")
+    assert BODY in page
+
+
+def test_a_guest_who_holds_a_session_gets_the_kept_pages_too(client, world):
+    with client.session_transaction() as session:
+        session["csrf_token"] = "a secret of a form this guest opened"
+    warm(client, *pages(world))
+
+
+def test_guests_reading_get_no_cookie(client, world):
+    for path in pages(world):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert "Set-Cookie" not in response.headers
+
+
+def test_a_returning_reader_gets_not_modified(client, world):
+    path = f"/t/{world['thread'].id}"
+    first = client.get(path)
+    tag = first.headers["ETag"]
+    assert first.headers["Cache-Control"] == "no-cache"
+    again = client.get(path, headers={"If-None-Match": tag})
+    assert again.status_code == 304
+    assert again.get_data() == b""
+    posting.reply(world["thread"].author, world["thread"], "A new answer.")
+    changed = client.get(path, headers={"If-None-Match": tag})
+    assert changed.status_code == 200
+    assert "A new answer." in changed.get_data(as_text=True)
+    assert changed.headers["ETag"] != tag
+
+
+def test_security_headers_come_with_a_kept_page(client, world):
+    path = f"/t/{world['thread'].id}"
+    rendered = client.get(path)
+    kept = client.get(path)
+    for name in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options"):
+        assert kept.headers[name] == rendered.headers[name]
+    assert kept.headers["Content-Type"] == rendered.headers["Content-Type"]
+    assert "Set-Cookie" not in kept.headers
+
+
+def test_each_language_and_address_has_its_own_page(client, world):
+    path = f"/b/{world['board'].id}"
+    english = client.get(path, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    german = client.get(path, headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert 'lang="de"' in german and 'lang="en"' in english
+    assert 'lang="de"' in served_from_cache(client, path, headers={"Accept-Language": "de"})
+    assert 'lang="en"' in served_from_cache(client, path, headers={"Accept-Language": "en"})
+    # A forged Host header gets a page of its own, never one kept for the real address.
+    forged = client.get(path, base_url="http://evil.example")
+    assert forged.status_code == 200
+    assert "evil.example" not in served_from_cache(client, path)
+    pages_two = client.get(f"{path}?page=2")
+    assert pages_two.status_code == 200
+
+
+# --- who is never served a kept page ----------------------------------------------------------
+
+
+def test_signed_in_members_always_get_their_own_page(client, world, member):
+    path = f"/t/{world['thread'].id}"
+    warm(client, path)
+    login(client, member)
+    for _ in range(2):
+        status, body, count = statements(client, path)
+        assert status == 200 and count > 1
+        assert "Sign out" in body or "Log out" in body or "logout" in body
+    response = client.get(path)
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "ETag" not in response.headers
+
+
+def test_pages_of_boards_guests_cannot_read_are_never_kept(client, world, admin):
+    private = world["private"]
+    admin_thread = posting.start_thread(admin, private, "Just us", "What is said here stays here.")
+    for path in (f"/b/{private.id}", f"/t/{admin_thread.id}"):
+        for _ in range(2):
+            status, body, count = statements(client, path)
+            assert status == 404
+            assert "What is said here stays here." not in body
+            assert count > 1
+    login(client, admin, PASSWORD)
+    for _ in range(2):
+        status, body, count = statements(client, f"/t/{admin_thread.id}")
+        assert status == 200 and count > 1
+    client.post("/logout")
+    status, body, _ = statements(client, f"/t/{admin_thread.id}")
+    assert status == 404 and "What is said here stays here." not in body
+
+
+def test_a_guest_with_a_message_waiting_gets_it_and_nobody_else_does(client, app, world):
+    path = f"/b/{world['board'].id}"
+    with client.session_transaction() as session:
+        session["_flashes"] = [("info", "A note for this guest alone.")]
+    status, body, count = statements(client, path)
+    assert "A note for this guest alone." in body and count > 1
+    other = app.test_client()
+    assert "A note for this guest alone." not in other.get(path).get_data(as_text=True)
+    assert "A note for this guest alone." not in served_from_cache(other, path)
+
+
+def test_the_cache_can_be_switched_off(client, app, world):
+    app.config["PAGE_CACHE"] = False
+    path = f"/t/{world['thread'].id}"
+    for _ in range(2):
+        status, _, count = statements(client, path)
+        assert status == 200 and count > 1
+
+
+# --- every kind of write moves the stamp -----------------------------------------------------
+
+
+def _reply(world):
+    posting.reply(world["thread"].author, world["thread"], "Ice packs worked for me.")
+    return ["Ice packs worked for me."], []
+
+
+def _edit(world):
+    post = opening(world)
+    posting.edit(post.author, post, "Cold caps kept about half of my hair.")
+    return ["Cold caps kept about half of my hair."], [BODY]
+
+
+def _hide(world):
+    admin = db.session.scalar(select(User).where(User.username == "admin"))
+    moderation.hide_post(admin, opening(world), "Spam")
+    return [], [BODY]
+
+
+def _remove_own(world):
+    post = opening(world)
+    posting.remove_own(post.author, post)
+    return [], [BODY]
+
+
+def _lock(world):
+    admin = db.session.scalar(select(User).where(User.username == "admin"))
+    before = world["thread"].locked
+    moderation.set_thread_state(admin, world["thread"], "lock")
+    assert world["thread"].locked and not before
+    return [], []
+
+
+def _rename(world):
+    author = world["thread"].author
+    profiles.update_profile(author, "Jenny from Leeds", None, None, None, None, None, None)
+    return ["Jenny from Leeds"], []
+
+
+def _react(world):
+    admin = db.session.scalar(select(User).where(User.username == "admin"))
+    reactions.toggle(admin, opening(world), "hug")
+    return [], []
+
+
+def _merge(world):
+    admin = db.session.scalar(select(User).where(User.username == "admin"))
+    moderation.merge(admin, world["other"], world["thread"])
+    return ["Where did you buy yours?"], []
+
+
+def _rename_board(world):
+    board = world["board"]
+    admin = db.session.scalar(select(User).where(User.username == "admin"))
+    boards.update_board(
+        admin,
+        board,
+        "Side effects together",
+        board.description,
+        board.category,
+        board.visibility,
+        archived=False,
+    )
+    return ["Side effects together"], []
+
+
+WRITES = {
+    "reply": _reply,
+    "edit": _edit,
+    "hide": _hide,
+    "removed by its author": _remove_own,
+    "lock": _lock,
+    "rename": _rename,
+    "reaction": _react,
+    "merge": _merge,
+    "board renamed": _rename_board,
+}
+
+
+@pytest.mark.parametrize("write", WRITES, ids=list(WRITES))
+def test_every_write_a_guest_can_see_gives_guests_the_new_page(client, world, write):
+    warm(client, *pages(world))
+    before = {path: client.get(path).get_data(as_text=True) for path in pages(world)}
+    stamp = page_cache.current_stamp()
+    shown, gone = WRITES[write](world)
+    db.session.expire_all()
+    assert page_cache.current_stamp() != stamp
+    thread_page = f"/t/{world['thread'].id}"
+    status, body, count = statements(client, thread_page)
+    assert status == 200 and count > 1
+    assert body != before[thread_page]
+    for words in shown:
+        assert words in body
+    for words in gone:
+        assert words not in body
+
+
+def test_a_board_made_private_answers_the_next_guest_with_not_found(client, world, admin):
+    warm(client, *pages(world))
+    boards.update_settings(admin, world["board"], visibility=Visibility.PRIVATE)
+    for path in pages(world)[1:]:
+        status, body, _ = statements(client, path)
+        assert status == 404
+        assert BODY not in body
+    assert world["board"].name not in client.get("/").get_data(as_text=True)
+
+
+def test_a_thread_moved_to_a_private_board_is_gone_for_guests(client, world, admin):
+    warm(client, *pages(world))
+    moderation.move_thread(admin, world["thread"], world["private"], confirmed=True)
+    status, body, _ = statements(client, f"/t/{world['thread'].id}")
+    assert status == 404 and BODY not in body
+    assert "Scalp cooling" not in client.get(f"/b/{world['board'].id}").get_data(as_text=True)
+
+
+def test_an_erased_member_s_words_leave_the_kept_pages(client, world, member):
+    warm(client, *pages(world))
+    erasure.erase_account(db.session.get(User, member.id), erase_posts=True)
+    for path in pages(world):
+        status, body, _ = statements(client, path)
+        assert BODY not in body
+        assert "Jen" not in body.replace("Jenny", "")
+
+
+def test_writes_no_guest_can_see_leave_the_kept_pages(client, world, member, admin):
+    warm(client, *pages(world))
+    stamp = page_cache.current_stamp()
+    conversation = messaging.start(member, [admin], "Hello", "A private hello.")
+    member.last_seen_at = conversation.created_at
+    db.session.commit()
+    assert page_cache.current_stamp() == stamp
+    for path in pages(world):
+        served_from_cache(client, path)
+
+
+def test_the_stamp_moves_only_when_the_write_is_committed(world):
+    stamp = page_cache.current_stamp()
+    post: Post = opening(world)
+    post.html = "<p>Not kept</p>"
+    db.session.flush()
+    db.session.rollback()
+    assert page_cache.current_stamp() == stamp
+    thread: Thread = db.session.get(Thread, world["thread"].id)
+    thread.title = "Scalp cooling: what worked"
+    db.session.commit()
+    assert page_cache.current_stamp() != stamp
