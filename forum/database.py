@@ -99,17 +99,6 @@ def reading_only() -> Iterator[None]:
 _reading: ContextVar[bool] = ContextVar("kindred_reading", default=False)
 
 
-@contextmanager
-def plain_reads() -> Iterator[None]:
-    """Transactions begun inside the block are plain reads, outside any request too (a read
-    before Flask runs: ``forum.page_cache.GuestPages``)."""
-    token = _reading.set(True)
-    try:
-        yield
-    finally:
-        _reading.reset(token)
-
-
 def _writes_expected() -> bool:
     from flask import has_request_context, request
 

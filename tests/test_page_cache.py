@@ -1,9 +1,10 @@
 """The guest page cache (forum/page_cache.py): what is kept, what is served, what moves it on.
 
-A page served from the cache costs one database statement (reading the version stamp); a page
-rendered costs many. That is how these tests tell a hit from a miss, as a reader would notice
-it: the page a guest gets after a write is the new one, and a write nobody can see leaves the
-kept page in place.
+A page served from the cache costs at most one database statement through SQLAlchemy (reading
+the version stamp; a visitor without a cookie is served before Flask, which reads it through the
+driver); a page rendered costs many. That is how these tests tell a hit from a miss, as a reader
+would notice it: the page a guest gets after a write is the new one, and a write nobody can see
+leaves the kept page in place.
 """
 
 from __future__ import annotations
@@ -53,10 +54,10 @@ def statements(client: FlaskClient, path: str, **kwargs) -> tuple[int, str, int]
 
 
 def served_from_cache(client: FlaskClient, path: str, **kwargs) -> str:
-    """The page, asserted to come from the cache (one statement: the stamp)."""
+    """The page, asserted to come from the cache (at most one statement: the stamp)."""
     status, body, count = statements(client, path, **kwargs)
     assert status == 200
-    assert count == 1, f"{path} was rendered again ({count} statements)"
+    assert count <= 1, f"{path} was rendered again ({count} statements)"
     return body
 
 
