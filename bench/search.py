@@ -8,7 +8,7 @@ GET /search requests in-process (routing, policy filters, the full-text query, t
 snippets and the page): median and 95th percentile over ``--runs`` requests per query, and the
 median CPU time of this process (on SQLite that includes the database's work; on PostgreSQL the
 server's CPU is not in it). The "results" column is the count the page announces ("More than
-1000" reads as 1000).
+100" reads as 100).
 """
 
 from __future__ import annotations
