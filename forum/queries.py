@@ -1014,8 +1014,23 @@ def search_posts(
         filtered = filtered.where(Post.created_at < before)
     streams = [search.in_post_text(words, filtered), search.in_thread_title(words, filtered)]
 
+    capped_streams = [
+        stream.order_by(key.desc()).limit(SEARCH_COUNT_CAP + 1).subquery()
+        for stream, key in streams
+    ]
+    either = union(*(select(found.c.id) for found in capped_streams))
+    counted = sorted(db.session.scalars(either), reverse=True)
+    capped = len(counted) > SEARCH_COUNT_CAP
+    total = min(len(counted), SEARCH_COUNT_CAP)
+
     def walk(limit: int, below: int | None = None, above: int | None = None) -> list[int]:
-        """The first ``limit`` ids found, newest first (oldest first with ``above``)."""
+        """The first ``limit`` ids found, newest first (oldest first with ``above``). Under the
+        cap, the count's ids are every match: no second walk (which PostgreSQL may plan as a
+        walk of every post when the matches are few)."""
+        if not capped:
+            kept = [i for i in counted if (below is None or i < below)]
+            kept = [i for i in kept if above is None or i > above]
+            return (kept[::-1] if above is not None else kept)[:limit]
         found: set[int] = set()
         for stream, key in streams:
             if below is not None:
@@ -1025,15 +1040,6 @@ def search_posts(
             order = key.asc() if above is not None else key.desc()
             found.update(db.session.scalars(stream.order_by(order).limit(limit)))
         return sorted(found, reverse=above is None)[:limit]
-
-    capped_streams = [
-        stream.order_by(key.desc()).limit(SEARCH_COUNT_CAP + 1).subquery()
-        for stream, key in streams
-    ]
-    either = union(*(select(found.c.id) for found in capped_streams)).subquery()
-    total = db.session.scalar(select(func.count()).select_from(either)) or 0
-    capped = total > SEARCH_COUNT_CAP
-    total = min(total, SEARCH_COUNT_CAP)
 
     if newer_than is not None:
         ids = walk(per_page + 1, above=newer_than)
