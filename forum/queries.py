@@ -15,7 +15,18 @@ from typing import Any, Generic, TypeVar
 
 from flask import abort
 from markupsafe import Markup
-from sqlalchemy import ColumnElement, Select, and_, false, func, literal, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    union,
+)
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from forum import search
@@ -942,6 +953,29 @@ class SearchHit:
     snippet: Markup
 
 
+#: Search counts the matches up to here, and says "more than" beyond. Counting walks the
+#: matches newest first through the policy's filter, so its cost follows this number (not the
+#: site's size): on PostgreSQL, where a guest finds a common word in about 1 post in 25, a cap of
+#: 1000 meant reading ~25,000 rows (~70 ms); 100 reads ~2,500 (bench/README.md, Search).
+SEARCH_COUNT_CAP = 100
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of search results, paged by keyset (a post id), not by offset.
+
+    ``total`` is exact up to :data:`SEARCH_COUNT_CAP`; beyond it ``capped`` is set and
+    ``total`` is the cap. ``older`` and ``newer`` are the cursors of the neighbouring pages
+    (``?before=`` and ``?after=``), ``None`` where there is none.
+    """
+
+    items: list[SearchHit]
+    total: int
+    capped: bool
+    older: int | None
+    newer: int | None
+
+
 def search_posts(
     viewer: Viewer,
     words: list[str],
@@ -950,43 +984,91 @@ def search_posts(
     author: User | None = None,
     since: datetime | None = None,
     before: datetime | None = None,
+    older_than: int | None = None,
+    newer_than: int | None = None,
     page: int = 1,
     per_page: int = 20,
-) -> Page[SearchHit]:
+) -> SearchPage:
     """Posts with every word (in their text or, for an opening post, the thread's title) that
-    ``viewer`` may find: newest first, with highlighted snippets. Counts cover only those."""
+    ``viewer`` may find: newest first, with highlighted snippets. Counts cover only those.
+
+    The policy's filter is part of each statement that walks the index, so the matches are
+    filtered as they come and the walk stops after a page (or, for the count, after
+    :data:`SEARCH_COUNT_CAP`): the cost follows the page, not the number of matches.
+    ``older_than`` / ``newer_than`` are the keyset cursors; ``page`` is for the page-number
+    links of old (offset within the cap).
+    """
     if not words:
-        return Page([], 1, per_page, 0)
-    # The posts that have the words and pass the filters on posts alone are worked out first
-    # (materialised), so that the planner starts from the full-text index and reaches threads
-    # and boards by key. Left to itself, PostgreSQL may misjudge a date range as a few rows and
-    # rescan the matches once per post of the site.
-    candidates = select(Post.id, Post.created_at).where(
-        Post.id.in_(search.matching_post_ids(words)), Post.status == PostStatus.VISIBLE
-    )
-    if author is not None:
-        candidates = candidates.where(searchable_author(viewer, author))
-    if since is not None:
-        candidates = candidates.where(Post.created_at >= since)
-    if before is not None:
-        candidates = candidates.where(Post.created_at < before)
-    found = candidates.cte("search_candidates").prefix_with("MATERIALIZED")
-    query = (
+        return SearchPage([], 0, False, None, None)
+    filtered = (
         select(Post.id)
-        .join(found, found.c.id == Post.id)
         .join(Post.thread)
         .join(Thread.board)
-        .where(searchable_posts(viewer, board))
+        .where(searchable_posts(viewer, board), Post.status == PostStatus.VISIBLE)
     )
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    page = clamp_page(page, total, per_page)
-    ids = list(
-        db.session.scalars(
-            query.order_by(found.c.created_at.desc(), found.c.id.desc())
-            .offset((page - 1) * per_page)
-            .limit(per_page)
+    if author is not None:
+        filtered = filtered.where(searchable_author(viewer, author))
+    if since is not None:
+        filtered = filtered.where(Post.created_at >= since)
+    if before is not None:
+        filtered = filtered.where(Post.created_at < before)
+    streams = [search.in_post_text(words, filtered), search.in_thread_title(words, filtered)]
+
+    capped_streams = [
+        stream.order_by(key.desc()).limit(SEARCH_COUNT_CAP + 1).subquery()
+        for stream, key in streams
+    ]
+    either = union(*(select(found.c.id) for found in capped_streams))
+    counted = sorted(db.session.scalars(either), reverse=True)
+    capped = len(counted) > SEARCH_COUNT_CAP
+    total = min(len(counted), SEARCH_COUNT_CAP)
+
+    def walk(limit: int, below: int | None = None, above: int | None = None) -> list[int]:
+        """The first ``limit`` ids found, newest first (oldest first with ``above``). Under the
+        cap, the count's ids are every match: no second walk (which PostgreSQL may plan as a
+        walk of every post when the matches are few)."""
+        if not capped:
+            kept = [i for i in counted if (below is None or i < below)]
+            kept = [i for i in kept if above is None or i > above]
+            return (kept[::-1] if above is not None else kept)[:limit]
+        found: set[int] = set()
+        for stream, key in streams:
+            if below is not None:
+                stream = stream.where(key < below)
+            if above is not None:
+                stream = stream.where(key > above)
+            order = key.asc() if above is not None else key.desc()
+            found.update(db.session.scalars(stream.order_by(order).limit(limit)))
+        return sorted(found, reverse=above is None)[:limit]
+
+    if newer_than is not None:
+        ids = walk(per_page + 1, above=newer_than)
+        has_newer = len(ids) > per_page
+        ids = list(reversed(ids[:per_page]))
+        has_older = bool(ids) and bool(walk(1, below=ids[-1]))
+    elif older_than is not None:
+        ids = walk(per_page + 1, below=older_than)
+        has_older = len(ids) > per_page
+        ids = ids[:per_page]
+        has_newer = bool(ids) and bool(walk(1, above=ids[0]))
+    else:
+        page = max(1, min(page, SEARCH_COUNT_CAP // per_page))
+        skip = (page - 1) * per_page
+        ids = walk(skip + per_page + 1)
+        has_older = len(ids) > skip + per_page
+        has_newer = skip > 0 and len(ids) > skip
+        ids = ids[skip : skip + per_page]
+    if not ids and (older_than is not None or newer_than is not None or page > 1) and total:
+        # A cursor past the last result (the posts moved on since): the newest results.
+        return search_posts(
+            viewer,
+            words,
+            board=board,
+            author=author,
+            since=since,
+            before=before,
+            per_page=per_page,
         )
-    )
     posts = {
         post.id: post
         for post in db.session.scalars(
@@ -1002,4 +1084,10 @@ def search_posts(
         for post_id in ids
         if post_id in posts
     ]
-    return Page(hits, page, per_page, total)
+    return SearchPage(
+        hits,
+        total,
+        capped,
+        older=ids[-1] if ids and has_older else None,
+        newer=ids[0] if ids and has_newer else None,
+    )

@@ -2,8 +2,9 @@
 
 SQLite: FTS5 tables that index ``posts.source`` and ``threads.title`` without copying them
 (external content), kept in step by triggers, so every path that writes a post (editing,
-erasing, retention) updates the index. PostgreSQL: GIN indexes on ``to_tsvector('simple', …)``
-of the same columns, maintained by PostgreSQL itself.
+erasing, retention) updates the index. PostgreSQL: a stored generated ``search_vector`` column
+(``to_tsvector('simple', …)`` of the same columns) on each table with a GIN index on it,
+maintained by PostgreSQL itself.
 
 Both use no stemming ('simple' / unicode61) and match each word as a prefix, so the same query
 finds the same posts on either database. Which of the matches a member may see is decided by
@@ -20,8 +21,9 @@ import re
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
-from sqlalchemy import Connection, Select, event, func, literal_column, select, text, union
+from sqlalchemy import Connection, Select, column, event, func, literal_column, table, text
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.expression import TableClause
 
 from forum.extensions import db
 from forum.models import Post, Thread
@@ -67,14 +69,24 @@ _SQLITE_UNINSTALL = [
     "DROP TABLE IF EXISTS search_posts",
     "DROP TABLE IF EXISTS search_threads",
 ]
+#: PostgreSQL keeps each post's and title's words in a stored generated ``tsvector`` column with
+#: a GIN index on it: a match is then checked without parsing the text again, which is what
+#: lets the planner walk ``posts`` newest first and test each row's words cheaply.
+_POSTGRES_VECTORS = {"posts": "source", "threads": "title"}
 _POSTGRES_INSTALL = [
-    "CREATE INDEX IF NOT EXISTS ix_search_posts ON posts USING gin (to_tsvector('simple', source))",
-    "CREATE INDEX IF NOT EXISTS ix_search_threads ON threads "
-    "USING gin (to_tsvector('simple', title))",
+    *(
+        f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS search_vector tsvector "
+        f"GENERATED ALWAYS AS (to_tsvector('simple', coalesce({source}, ''))) STORED"
+        for table, source in _POSTGRES_VECTORS.items()
+    ),
+    *(
+        f"CREATE INDEX IF NOT EXISTS ix_search_{table} ON {table} USING gin (search_vector)"
+        for table in _POSTGRES_VECTORS
+    ),
 ]
 _POSTGRES_UNINSTALL = [
-    "DROP INDEX IF EXISTS ix_search_posts",
-    "DROP INDEX IF EXISTS ix_search_threads",
+    *(f"DROP INDEX IF EXISTS ix_search_{table}" for table in _POSTGRES_VECTORS),
+    *(f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_vector" for table in _POSTGRES_VECTORS),
 ]
 
 
@@ -124,30 +136,43 @@ def _postgres_tsquery(words: list[str]) -> ColumnElement:
     return func.to_tsquery(literal_column("'simple'"), " & ".join(f"{word}:*" for word in words))
 
 
-def matching_post_ids(words: list[str]) -> Select:
-    """Ids of posts whose text, or whose thread's title (for the opening post), has every word."""
+def _fts(name: str) -> TableClause:
+    return table(name, column("rowid"))
+
+
+def in_post_text(words: list[str], posts: Select) -> tuple[Select, ColumnElement[int]]:
+    """``posts`` (a select of :class:`Post` rows, already filtered) narrowed to those whose text
+    has every word, and the column that is the post's id in it: order and page by that one.
+
+    On SQLite it is the FTS5 table's rowid, so that with ``ORDER BY`` it and a ``LIMIT``, SQLite
+    walks the index's matches in rowid order (FTS5 consumes the order and seeks to a bound on
+    it) and stops after a page, applying the caller's filters to each match as it comes. On
+    PostgreSQL the planner chooses between the GIN index (few matches) and walking ``posts``
+    by key with the match as a filter (many).
+    """
     if db.engine.dialect.name == "sqlite":
-        match = _sqlite_match(words)
-        in_posts = (
-            select(literal_column("rowid").label("id"))
-            .select_from(text("search_posts"))
-            .where(text("search_posts MATCH :posts_match").bindparams(posts_match=match))
+        index = _fts("search_posts")
+        narrowed = posts.join(index, index.c.rowid == Post.id).where(
+            text("search_posts MATCH :posts_match").bindparams(posts_match=_sqlite_match(words))
         )
-        titles = (
-            select(literal_column("rowid"))
-            .select_from(text("search_threads"))
-            .where(text("search_threads MATCH :titles_match").bindparams(titles_match=match))
+        return narrowed, index.c.rowid
+    vector = literal_column(f"{Post.__tablename__}.search_vector")
+    return posts.where(vector.op("@@")(_postgres_tsquery(words))), Post.id
+
+
+def in_thread_title(words: list[str], posts: Select) -> tuple[Select, ColumnElement[int]]:
+    """``posts`` (joined to their thread) narrowed to opening posts whose thread's title has
+    every word, and the post's id column in it (ordering by it sorts the title matches: one
+    per thread, far fewer than posts)."""
+    posts = posts.where(Post.number == 1)
+    if db.engine.dialect.name == "sqlite":
+        index = _fts("search_threads")
+        narrowed = posts.join(index, index.c.rowid == Thread.id).where(
+            text("search_threads MATCH :titles_match").bindparams(titles_match=_sqlite_match(words))
         )
-    else:
-        query = _postgres_tsquery(words)
-        in_posts = select(Post.id).where(
-            func.to_tsvector(literal_column("'simple'"), Post.source).op("@@")(query)
-        )
-        titles = select(Thread.id).where(
-            func.to_tsvector(literal_column("'simple'"), Thread.title).op("@@")(query)
-        )
-    in_titles = select(Post.id).where(Post.thread_id.in_(titles), Post.number == 1)
-    return union(in_posts, in_titles)
+        return narrowed, Post.id
+    vector = literal_column(f"{Thread.__tablename__}.search_vector")
+    return posts.where(vector.op("@@")(_postgres_tsquery(words))), Post.id
 
 
 # --- snippets ----------------------------------------------------------------------------------

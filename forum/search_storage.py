@@ -12,8 +12,10 @@ do not leave its storage at once:
   ``secure_delete`` pragma makes SQLite overwrite the pages the old segments leave free
   (``forum.database`` turns it on for every connection), and a ``TRUNCATE`` checkpoint empties
   the write-ahead log, which still holds copies of the pages as they were written.
-- **PostgreSQL** searches through expression GIN indexes on ``posts`` and ``threads``. An
-  erased post's old row version (and its index entries) is a dead tuple: invisible to every
+- **PostgreSQL** searches through a stored generated ``search_vector`` column on ``posts`` and
+  ``threads`` (in the row itself, recomputed by PostgreSQL when the text changes) and its GIN
+  index. An erased post's old row version (its old words in ``search_vector`` too, and its index
+  entries) is a dead tuple: invisible to every
   query, it stays on disk until VACUUM (autovacuum does it on its own schedule) marks its space
   for reuse, and its bytes until that space is written over. VACUUM cannot run inside a
   transaction and takes time on a big table, so a member's request does not run it;

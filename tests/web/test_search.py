@@ -80,7 +80,19 @@ def test_query_syntax_and_punctuation_are_only_words(as_reader, board, writer):
     assert "Search the boards" in search(as_reader, q="!!! ***")
 
 
-def test_results_are_newest_first_and_paginated(as_reader, board, writer, app):
+OLDER = re.compile(r'<a href="([^"]*)" rel="next">Older results</a>')
+NEWER = re.compile(r'<a href="([^"]*)" rel="prev">Newer results</a>')
+
+
+def follow(client, page: str, link: re.Pattern[str]) -> str:  # noqa: ANN001
+    found = link.search(page)
+    assert found, page[-3000:]
+    response = client.get(found.group(1).replace("&amp;", "&"))
+    assert response.status_code == 200, text(response)[:2000]
+    return text(response)
+
+
+def test_results_are_newest_first_and_paged_with_older_and_newer_links(as_reader, board, writer):
     thread = posting.start_thread(writer, board, "Walking group", "Pagination marker zero")
     for n in range(1, 25):
         posting.reply(writer, thread, f"Pagination marker {n}")
@@ -88,9 +100,54 @@ def test_results_are_newest_first_and_paginated(as_reader, board, writer, app):
     assert result_count(first) == 25
     assert "<mark>Pagination</mark> <mark>marker</mark> 24" in first
     assert "<mark>Pagination</mark> <mark>marker</mark> 4<" not in first
+    assert NEWER.search(first) is None
+
+    second = follow(as_reader, first, OLDER)
+    assert result_count(second) == 25
+    assert "<mark>Pagination</mark> <mark>marker</mark> 4<" in second
+    assert "<mark>Pagination</mark> <mark>marker</mark> zero" in second
+    assert "<mark>Pagination</mark> <mark>marker</mark> 24" not in second
+    assert OLDER.search(second) is None
+    assert 'aria-label="Search result pages"' in second
+
+    back = follow(as_reader, second, NEWER)
+    assert "<mark>Pagination</mark> <mark>marker</mark> 24" in back
+    assert "<mark>Pagination</mark> <mark>marker</mark> 5<" in back
+    assert "<mark>Pagination</mark> <mark>marker</mark> 4<" not in back
+    assert NEWER.search(back) is None and OLDER.search(back)
+
+
+def test_page_numbers_of_old_links_still_work(as_reader, board, writer):
+    thread = posting.start_thread(writer, board, "Walking group", "Pagination marker zero")
+    for n in range(1, 25):
+        posting.reply(writer, thread, f"Pagination marker {n}")
     second = search(as_reader, q="pagination marker", page=2)
     assert "<mark>Pagination</mark> <mark>marker</mark> 4<" in second
-    assert "Page 2 of 2" in second
+    assert "<mark>Pagination</mark> <mark>marker</mark> 24" not in second
+    assert NEWER.search(second)
+    for page in ("999999", "0", "-3", "two"):
+        assert result_count(search(as_reader, q="pagination marker", page=page)) == 25
+    for cursor in ("1", "99999999999999999999", "x"):
+        assert result_count(search(as_reader, q="pagination marker", before=cursor)) == 25
+        assert result_count(search(as_reader, q="pagination marker", after=cursor)) == 25
+
+
+def test_counts_stop_at_a_cap_and_say_more_than(as_reader, board, writer, monkeypatch):
+    from forum import queries
+
+    monkeypatch.setattr(queries, "SEARCH_COUNT_CAP", 5)
+    thread = posting.start_thread(writer, board, "Cap thread", "Capybara 0")
+    for n in range(1, 8):
+        posting.reply(writer, thread, f"Capybara {n}")
+    page = search(as_reader, q="capybara")
+    assert "More than 5 results for “capybara”" in page
+    assert "<mark>Capybara</mark> 7" in page and "<mark>Capybara</mark> 0" in page
+    assert "More than 5 results for “capybara” in Treatment" in search(
+        as_reader, q="capybara", board=board.id
+    )
+    posting.start_thread(writer, board, "Other", "Capybara once")
+    monkeypatch.setattr(queries, "SEARCH_COUNT_CAP", 1000)
+    assert result_count(search(as_reader, q="capybara")) == 9
 
 
 def test_filters_by_board_author_and_date(as_reader, make_board, writer, reader):
@@ -172,6 +229,44 @@ def test_private_words_are_never_found_counted_or_hinted_by_outsiders(
     assert login(client, member).status_code == 302
     page = search(client, q="zebra")
     assert result_count(page) == 2 and "Confidential <mark>zebra</mark> words." in page
+
+
+def test_private_words_are_never_found_on_any_page_of_results(
+    client, private_board, board, writer, reader, make_user
+):
+    """Private and public posts with the same word, interleaved: a guest and an outsider walk
+    every page of results (older and newer links) and meet only the public ones."""
+    public = posting.start_thread(writer, board, "Public walrus", "Walrus public 0.")
+    private = posting.start_thread(writer, private_board, "Private walrus", "Walrus secret 0.")
+    for n in range(1, 30):
+        posting.reply(writer, public, f"Walrus public {n}.")
+        posting.reply(writer, private, f"Walrus secret {n}.")
+
+    def every_page(client) -> list[str]:  # noqa: ANN001
+        pages = [search(client, q="walrus")]
+        while OLDER.search(pages[-1]):
+            pages.append(follow(client, pages[-1], OLDER))
+        pages.append(follow(client, pages[-1], NEWER))
+        return pages
+
+    for who in (None, reader):
+        client.post("/logout")
+        if who is not None:
+            assert login(client, who).status_code == 302
+        pages = every_page(client)
+        assert len(pages) == 3
+        seen = "".join(pages)
+        assert result_count(pages[0]) == 30
+        assert "secret" not in seen and "Partners" not in seen and "Private" not in seen
+        assert seen.count('<article class="search-hit">') == 50  # 20 + 10 + the first 20 again
+
+    insider = make_user("insider")
+    boards.add_member(private_board, insider)
+    client.post("/logout")
+    assert login(client, insider).status_code == 302
+    pages = every_page(client)
+    assert result_count(pages[0]) == 60
+    assert "<mark>Walrus</mark> secret 0." in "".join(pages)
 
 
 def test_boards_left_out_of_search_are_searched_only_from_inside_by_members(

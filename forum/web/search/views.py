@@ -17,6 +17,13 @@ from forum.web.search.forms import SearchForm
 
 bp = Blueprint("search", __name__)
 PER_PAGE = 20
+#: Arguments that say which page of results to show (left out of the paging links' own).
+PAGING_ARGS = ("page", "before", "after")
+
+
+def _cursor(name: str) -> int | None:
+    """A keyset cursor (a post id) from the query string; ``None`` when absent or not an id."""
+    return row_id(request.args.get(name))
 
 
 @bp.get("/search")
@@ -53,6 +60,8 @@ def results():  # noqa: ANN201
             author=author,
             since=start_of_day(since, zone) if since else None,
             before=start_of_next_day(until, zone) if until else None,
+            older_than=_cursor("before"),
+            newer_than=_cursor("after"),
             page=request.args.get("page", 1, type=int),
             per_page=PER_PAGE,
         )
@@ -63,5 +72,5 @@ def results():  # noqa: ANN201
         board=board,
         words=words,
         page=page,
-        query_args={k: v for k, v in request.args.items() if k != "page" and v},
+        query_args={k: v for k, v in request.args.items() if k not in PAGING_ARGS and v},
     ), status
