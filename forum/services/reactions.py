@@ -46,28 +46,14 @@ class ReactionSummary:
     names: tuple[str, ...] = ()
     #: Whether names are shown at all (False on anonymous-allowed boards and to guests).
     named: bool = False
-
-    @property
-    def label(self) -> str:
-        return self.kind.label
+    #: The kind's name and the count in words, in the page's language (see :func:`summaries`).
+    label: str = ""
+    spoken: str = ""
 
     @property
     def unnamed(self) -> int:
         """Others who reacted but are not named (blocked people, or past the list's length)."""
         return self.count - len(self.names) - (1 if self.mine else 0)
-
-    @property
-    def spoken(self) -> str:
-        """The count in words: "3 people, including you"."""
-        if self.count == 0:
-            return _("no one yet")
-        if self.mine:
-            if self.count == 1:
-                return _("you")
-            return ngettext(
-                "%(num)d person, including you", "%(num)d people, including you", self.count
-            )
-        return ngettext("%(num)d person", "%(num)d people", self.count)
 
     @property
     def who(self) -> str:
@@ -79,6 +65,17 @@ class ReactionSummary:
             return "".join(people)
         language = str(get_locale() or DEFAULT_LANGUAGE)
         return format_list(people, locale=DATE_LOCALES.get(language, language))
+
+
+def spoken_count(count: int, mine: bool) -> str:
+    """A reaction's count in words: "3 people, including you"."""
+    if count == 0:
+        return _("no one yet")
+    if mine:
+        if count == 1:
+            return _("you")
+        return ngettext("%(num)d person, including you", "%(num)d people, including you", count)
+    return ngettext("%(num)d person", "%(num)d people", count)
 
 
 def parse_kind(kind: str | ReactionKind) -> ReactionKind:
@@ -182,17 +179,28 @@ def summaries(viewer: Viewer, posts: Sequence[Post]) -> dict[int, list[ReactionS
         listed = names.setdefault(key, [])
         if len(listed) < NAMES_SHOWN:
             listed.append(display_name or username or str(FORMER_MEMBER))
+    # Words are translated once per page: four names, and the few counts a page shows.
+    labels = {kind: kind.label for kind in ReactionKind}
+    spoken: dict[tuple[int, bool], str] = {}
     result: dict[int, list[ReactionSummary]] = {}
     for post in shown:
         named = not viewer.is_guest and not _may_hide_an_author(post, hiding)
-        result[post.id] = [
-            ReactionSummary(
-                kind=kind,
-                count=counts.get((post.id, kind), 0),
-                mine=(post.id, kind) in mine,
-                names=tuple(names.get((post.id, kind), ())) if named else (),
-                named=named,
+        summaries_of_post = []
+        for kind in ReactionKind:
+            key = (post.id, kind)
+            count, given = counts.get(key, 0), key in mine
+            if (count, given) not in spoken:
+                spoken[count, given] = spoken_count(count, given)
+            summaries_of_post.append(
+                ReactionSummary(
+                    kind=kind,
+                    count=count,
+                    mine=given,
+                    names=tuple(names.get(key, ())) if named else (),
+                    named=named,
+                    label=labels[kind],
+                    spoken=spoken[count, given],
+                )
             )
-            for kind in ReactionKind
-        ]
+        result[post.id] = summaries_of_post
     return result

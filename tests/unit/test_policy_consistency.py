@@ -37,6 +37,7 @@ from forum.models.types import utcnow
 from forum.policy import Action, Viewer
 from forum.policy import moderation as moderation_policy
 from forum.policy import profiles as profile_policy
+from forum.policy.thread_page import post_rights
 from forum.services import boards, posting
 
 VIEWERS = (
@@ -359,3 +360,41 @@ def test_profile_details_agree_with_their_query_filter(world):
     for detail in profile_policy.JOURNEY_DETAILS:
         for kind in VIEWERS:
             _profile_details_agree_with_their_query_filter(world, kind, detail)
+
+
+# Each action of a thread page's post, asked once per page (forum.policy.thread_page).
+_PAGE_ACTIONS = {
+    "reply": Action.REPLY,
+    "edit": Action.EDIT,
+    "delete": Action.DELETE,
+    "view_history": Action.VIEW_HISTORY,
+    "moderate": Action.MODERATE,
+    "report": Action.REPORT,
+    "reveal_author": Action.REVEAL_AUTHOR,
+    "message_author": Action.MESSAGE_AUTHOR,
+}
+
+
+def test_a_thread_pages_rights_agree_with_asking_each_post(world):
+    """The page's rights, worked out once per thread, give each post the answers ``can``,
+    ``body_shown_to`` and ``author_shown_to`` give it, for every viewer (the writer too), every
+    post status, edited or not, in open and locked threads."""
+    for index, post in enumerate(world.posts):
+        post.edit_count = index % 2
+    for locked in (False, True):
+        for post in world.posts:
+            post.thread.locked = locked
+        for kind in (*VIEWERS, "writer"):
+            viewer = world.viewer(kind)
+            for post in world.posts:
+                rights = post_rights(viewer, post.thread, [post])[post.id]
+                where = (kind, post.id, post.status, locked)
+                assert rights.seen == policy.can(viewer, Action.READ, post), where
+                for name, action in _PAGE_ACTIONS.items():
+                    assert getattr(rights, name) == policy.can(viewer, action, post), (name, where)
+                shown = moderation_policy.body_shown_to(viewer, post)
+                assert rights.body_shown == shown, where
+                if rights.seen:
+                    assert rights.author == policy.author_shown_to(viewer, post), where
+                    mine = viewer.id is not None and post.author_id == viewer.id
+                    assert rights.react == (rights.reply and not mine), where

@@ -10,6 +10,7 @@ from forum import policy, queries
 from forum.extensions import limiter
 from forum.models import EmailFrequency, Post, PostStatus, Thread
 from forum.policy import Action, transitions
+from forum.policy.thread_page import post_rights
 from forum.services import ServiceError, accounts, posting, quotes, reactions
 from forum.text import quote_markdown, render_markdown
 from forum.web import current_viewer
@@ -70,6 +71,7 @@ def thread(thread_id: int):  # noqa: ANN201
             thread=thread,
             board=thread.board,
             page=page,
+            rights=post_rights(viewer, thread, page.items),
             view=view,
             form=form,
             max_depth=current_app.config["MAX_REPLY_DEPTH"],
