@@ -1,6 +1,7 @@
 """Whole pages for guests, served from a cache (Flask-Caching) until something they show changes.
 
-Most readers of a support forum are guests reading public boards. Every guest sees such a page
+Most readers of a support forum are guests reading public boards (and searching them). Every
+guest sees such a page
 alike, so the page is rendered once and kept, keyed by its full address (scheme, host, path and
 query), the page's language and the site's *version stamp*: a random token in ``page_versions``
 that every write which could change what a guest reads replaces, in the same transaction
@@ -57,10 +58,11 @@ cache = Cache()
 
 SITE = "site"
 STAMP_SQL = f"SELECT token FROM page_versions WHERE scope = '{SITE}'"  # noqa: S608 - constants
-#: The pages every guest sees alike: the board index, a board's thread list, a thread.
-CACHED_ENDPOINTS = frozenset({"boards.index", "boards.board", "threads.thread"})
+#: The pages every guest sees alike: the board index, a board's thread list, a thread, and the
+#: results of a search (the same words find the same public posts for every guest).
+CACHED_ENDPOINTS = frozenset({"boards.index", "boards.board", "threads.thread", "search.results"})
 #: Their addresses, for :class:`GuestPages`, which runs before Flask's routing.
-CACHED_PATHS = re.compile(r"/|/b/[1-9][0-9]{0,17}|/t/[1-9][0-9]{0,17}")
+CACHED_PATHS = re.compile(r"/|/b/[1-9][0-9]{0,17}|/t/[1-9][0-9]{0,17}|/search")
 #: Session keys a guest may hold and still be served a shared page (Flask-WTF's CSRF secret and
 #: Flask-Login's markers): none of them changes what a page shows.
 HARMLESS_SESSION_KEYS = frozenset({"csrf_token", "_fresh", "_id", "_permanent"})

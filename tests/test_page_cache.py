@@ -101,6 +101,16 @@ def test_guests_reading_get_no_cookie(client, world):
         assert "Set-Cookie" not in response.headers
 
 
+def test_a_guest_search_is_kept_until_a_post_with_the_words_arrives(client, world):
+    path = "/search?q=cold+caps"
+    warm(client, path)
+    assert "Scalp cooling" in served_from_cache(client, path)
+    posting.reply(world["thread"].author, world["other"], "Cold caps were sold out in my town.")
+    status, body, count = statements(client, path)
+    assert status == 200 and count > 1
+    assert "sold out in my town" in body
+
+
 def test_a_returning_reader_gets_not_modified(client, world):
     path = f"/t/{world['thread'].id}"
     first = client.get(path)
