@@ -68,6 +68,14 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # no
         )
 
 
+#: A throw-away database's commits need not wait for the server to write them to disk: every
+#: connection to it (the tests', live servers', any app a test builds) commits without waiting
+#: for the WAL flush, as a crash would only lose a database dropped anyway. Tests commit after
+#: every request, and a flush costs milliseconds to tens of them (most of PostgreSQL's extra
+#: time over SQLite); what a test sees is the same, only sooner.
+NO_WAITING_FOR_THE_DISK = 'ALTER DATABASE "{name}" SET synchronous_commit = off'
+
+
 def _server_url(url: str) -> sa.URL:
     parsed = make_url(url)
     if parsed.drivername in ("postgres", "postgresql"):
@@ -86,6 +94,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     admin_engine = sa.create_engine(server, isolation_level="AUTOCOMMIT")
     with admin_engine.connect() as connection:
         connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        connection.execute(sa.text(NO_WAITING_FOR_THE_DISK.format(name=name)))
     try:
         yield server.set(database=name).render_as_string(hide_password=False)
     finally:

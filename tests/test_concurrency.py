@@ -56,7 +56,7 @@ from forum import create_app
 from forum.extensions import db
 from forum.models import Board, Post, PostStatus, Thread, User, Visibility
 from forum.services import accounts, boards, posting
-from tests.conftest import POSTGRES_URL, _server_url
+from tests.conftest import NO_WAITING_FOR_THE_DISK, POSTGRES_URL, _server_url
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -127,6 +127,7 @@ def fresh_database_url(tmp_path: Path) -> Iterator[str]:
     admin_engine = sa.create_engine(server, isolation_level="AUTOCOMMIT")
     with admin_engine.connect() as connection:
         connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        connection.execute(sa.text(NO_WAITING_FOR_THE_DISK.format(name=name)))
     try:
         yield server.set(database=name).render_as_string(hide_password=False)
     finally:

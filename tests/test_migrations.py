@@ -28,7 +28,7 @@ from forum.extensions import db
 from forum.models import Post, PostMention, PostQuote, User
 from forum.search import is_search_structure
 from forum.services import accounts, boards, posting
-from tests.conftest import PASSWORD, POSTGRES_URL, _server_url
+from tests.conftest import NO_WAITING_FOR_THE_DISK, PASSWORD, POSTGRES_URL, _server_url
 
 # SQLite cannot reflect expression indexes (lower(username), lower(email)), so Alembic cannot
 # compare them there; these two warnings say exactly that and nothing else is silenced.
@@ -48,6 +48,7 @@ def postgres_scratch_database() -> Iterator[str]:
     admin_engine = sa.create_engine(server, isolation_level="AUTOCOMMIT")
     with admin_engine.connect() as connection:
         connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        connection.execute(sa.text(NO_WAITING_FOR_THE_DISK.format(name=name)))
     try:
         yield server.set(database=name).render_as_string(hide_password=False)
     finally:
