@@ -7,15 +7,22 @@ running the request again is safe: the request is retried from the start (its be
 checks, then the view, in a new transaction) a few times with a growing, randomised pause.
 Should the database stay busy, the person gets a 503 page that shows what they typed, to copy
 back into the form: never a 500, never lost words.
+
+Running again is safe only while nothing has been committed. A request that already saved its
+change (a reply) and then met a busy database afterwards (reading where the new post is shown)
+is not run again, which would save the change twice: it answers a 503 that says the change was
+saved and must not be sent again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Flask, current_app, g, render_template, request
+from flask import Flask, current_app, g, has_request_context, render_template, request
 from flask.typing import ResponseReturnValue
+from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from forum import database
 from forum.extensions import db
@@ -23,6 +30,8 @@ from forum.web.drafts import kept_fields
 
 #: How many times one request is run before the person is told to try again.
 ATTEMPTS = 3
+#: ``session.info`` key: the open transaction has written something.
+_WROTE = "kindred_busy_wrote"
 
 
 class _RunAgain(Exception):  # noqa: N818 - a signal, not an error
@@ -45,27 +54,66 @@ def _retrying(dispatch: Callable[[], object]) -> Callable[[], object]:
     return full_dispatch_request
 
 
+def _wrote(session: Session, *_args: object) -> None:
+    session.info[_WROTE] = True
+
+
+def _wrote_in_bulk(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE] = True
+
+
+def _committed(session: Session) -> None:
+    if session.info.pop(_WROTE, False) and has_request_context():
+        g.busy_saved = True
+
+
+def _rolled_back(session: Session, *_args: object) -> None:
+    session.info.pop(_WROTE, None)
+
+
+def _listen_for_commits() -> None:
+    """Note, per request, that a transaction which wrote something was committed."""
+    if event.contains(Session, "after_commit", _committed):
+        return
+    event.listen(Session, "after_flush", _wrote)
+    event.listen(Session, "do_orm_execute", _wrote_in_bulk)
+    event.listen(Session, "after_commit", _committed)
+    event.listen(Session, "after_rollback", _rolled_back)
+
+
 def busy_database(error: DBAPIError) -> ResponseReturnValue:
     """Run the request again while attempts are left; then a calm 503 with the text kept."""
     db.session.rollback()
     if not database.is_busy(error):
         current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         return render_template("errors/500.html"), 500
+    headers = {"Retry-After": "5", "Cache-Control": "no-store"}
+    if g.get("busy_saved"):
+        current_app.logger.warning(
+            "Database busy after saving, on %s %s: %s", request.method, request.path, error
+        )
+        return _page("errors/busy_saved.html", headers)
     if g.get("busy_attempts_left", 0) > 0:
         raise _RunAgain from error
     current_app.logger.warning("Database busy on %s %s: %s", request.method, request.path, error)
     fields = kept_fields(request.form) if request.method == "POST" else []
     rule = request.url_rule
     back = request.path if rule is not None and "GET" in (rule.methods or ()) else None
-    headers = {"Retry-After": "5", "Cache-Control": "no-store"}
+    return _page("errors/busy.html", headers, fields=fields, back=back)
+
+
+def _page(template: str, headers: dict[str, str], **context: object) -> ResponseReturnValue:
     try:
         with database.reading_only():
-            return render_template("errors/busy.html", fields=fields, back=back), 503, headers
+            return render_template(template, **context), 503, headers
     except DBAPIError:
         # Too busy even to read the page's surroundings: the words alone, on a bare page.
-        return render_template("errors/busy_bare.html", fields=fields), 503, headers
+        bare = template.replace(".html", "_bare.html")
+        return render_template(bare, fields=context.get("fields", [])), 503, headers
 
 
 def init_app(app: Flask) -> None:
+    _listen_for_commits()
     app.full_dispatch_request = _retrying(app.full_dispatch_request)  # type: ignore[method-assign]
     app.register_error_handler(DBAPIError, busy_database)

@@ -112,3 +112,34 @@ def test_an_error_that_is_not_busy_is_not_run_again(app, monkeypatch):
 
     assert app.test_client().get("/broken-on-purpose").status_code == 500
     assert pauses == []
+
+
+def test_a_reply_saved_before_the_database_got_busy_is_not_saved_twice(
+    member_client, thread, monkeypatch
+):
+    """The reply is committed; finding where it is shown then meets a busy database. Running the
+    request again would store it a second time: the person is told it was saved instead."""
+    from forum.web.threads import views
+
+    pauses: list[int] = []
+    monkeypatch.setattr(database, "pause_before_retry", pauses.append)
+    real_post_url = views.post_url
+    busy_once = [
+        sa.exc.OperationalError("SELECT", {}, sqlite3.OperationalError("database is locked"))
+    ]
+
+    def post_url_after_a_busy_read(*args, **kwargs):
+        if busy_once:
+            raise busy_once.pop()
+        return real_post_url(*args, **kwargs)
+
+    monkeypatch.setattr(views, "post_url", post_url_after_a_busy_read)
+    thread_id = thread.id
+    response = member_client.post(f"/t/{thread_id}/reply", data={"body": REPLY})
+    assert replies(thread_id).count(REPLY) == 1
+    assert pauses == []
+    assert response.status_code == 503
+    page = response.get_data(as_text=True)
+    assert "What you sent was saved" in page
+    assert "Please do not send it again" in page
+    assert "Nothing was stored" not in page
