@@ -55,7 +55,7 @@ def main() -> None:
         rewrite = search_storage.rewrite
         rewrites: list[float] = []
 
-        def timed_rewrite(*a, **k):  # noqa: ANN002, ANN003, ANN202
+        def timed_rewrite(*a, **k):
             started = time.perf_counter()
             try:
                 return rewrite(*a, **k)

@@ -25,7 +25,7 @@ from search import PASSWORD, ROOT, WORK, prepare
 LANGUAGES = {"English": "en-GB,en;q=0.9", "Deutsch": "de-DE,de;q=0.9", "Français": "fr-FR,fr"}
 
 
-def pages(client) -> dict[str, str]:  # noqa: ANN001
+def pages(client) -> dict[str, str]:
     home = client.get("/").get_data(as_text=True)
     board = re.search(r'href="(/b/\d+)"', home).group(1)
     thread = re.search(r'href="(/t/\d+)"', client.get(board).get_data(as_text=True)).group(1)

@@ -50,10 +50,10 @@ def main() -> None:
     statements: list[tuple[str, float]] = []
     started: dict[int, float] = {}
 
-    def before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+    def before(conn, cursor, statement, parameters, context, executemany):
         started[id(cursor)] = time.perf_counter()
 
-    def after(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+    def after(conn, cursor, statement, parameters, context, executemany):
         elapsed = time.perf_counter() - started.pop(id(cursor), time.perf_counter())
         statements.append((" ".join(statement.split())[:160], elapsed * 1e3))
 

@@ -33,7 +33,7 @@ def _limit_postgres_lock_waits(engine: Engine, lock_timeout_ms: int) -> None:
     """A statement that waits longer than this for a lock fails as "busy" (and is retried)."""
 
     @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection, connection_record):  # noqa: ANN001, ARG001
+    def on_connect(dbapi_connection, connection_record):  # noqa: ARG001
         with dbapi_connection.cursor() as cursor:
             cursor.execute("SET lock_timeout = %d" % lock_timeout_ms)  # noqa: UP031 - an int
         dbapi_connection.commit()
@@ -43,7 +43,7 @@ def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     in_memory = engine.url.database in (None, "", ":memory:")
 
     @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection, connection_record):  # noqa: ANN001, ARG001
+    def on_connect(dbapi_connection, connection_record):  # noqa: ARG001
         # Let SQLAlchemy, not pysqlite, open transactions, so BEGIN IMMEDIATE below applies.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -62,7 +62,7 @@ def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def on_begin(connection):  # noqa: ANN001
+    def on_begin(connection):
         # Take the write lock at the start: a reader that later writes would otherwise fail with
         # "database is locked" instead of waiting for the busy timeout.
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _writes_expected() else "BEGIN")

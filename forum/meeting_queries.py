@@ -26,7 +26,7 @@ from forum.policy import Viewer
 from forum.policy.meetings import readable_meetings
 
 
-def _readable_occurrences(viewer: Viewer):  # noqa: ANN202
+def _readable_occurrences(viewer: Viewer):
     return (
         select(MeetingOccurrence)
         .join(MeetingOccurrence.meeting)

@@ -182,7 +182,7 @@ def current_stamp() -> str | None:
     return db.session.scalar(select(PageVersion.token).where(PageVersion.scope == SITE))
 
 
-def _new_stamp_statement(dialect_name: str):  # noqa: ANN202
+def _new_stamp_statement(dialect_name: str):
     """One statement that replaces the token, or makes the row: no race between workers."""
     insert = postgresql.insert if dialect_name == "postgresql" else sqlite.insert
     statement = insert(PageVersion).values(scope=SITE, token=uuid.uuid4().hex)

@@ -294,7 +294,7 @@ def get_moderated_post_or_404(viewer: Viewer, post_id: int) -> Post:
     return post
 
 
-def _order(view: str):  # noqa: ANN202
+def _order(view: str):
     return Post.path if view == NESTED else Post.number
 
 

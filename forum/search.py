@@ -104,12 +104,12 @@ def uninstall(connection: Connection) -> None:
 
 
 @event.listens_for(db.metadata, "after_create")
-def _install_after_create_all(target, connection: Connection, **kw) -> None:  # noqa: ANN001
+def _install_after_create_all(target, connection: Connection, **kw) -> None:
     install(connection)
 
 
 @event.listens_for(db.metadata, "before_drop")
-def _uninstall_before_drop_all(target, connection: Connection, **kw) -> None:  # noqa: ANN001
+def _uninstall_before_drop_all(target, connection: Connection, **kw) -> None:
     uninstall(connection)
 
 

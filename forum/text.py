@@ -44,7 +44,7 @@ HEADING_SHIFT = 2
 _markdown = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable("strikethrough")
 
 
-def _shift_heading(renderer, tokens, idx, options, env):  # noqa: ANN001 - markdown-it's rule API
+def _shift_heading(renderer, tokens, idx, options, env):  # markdown-it's rule API
     token = tokens[idx]
     if not token.meta.get("shifted"):
         token.tag = f"h{min(int(token.tag[1]) + HEADING_SHIFT, 6)}"

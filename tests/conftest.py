@@ -81,7 +81,7 @@ def _writable(folder: Path) -> bool:
     return folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001, ARG001
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ARG001
     """How often the ``app`` fixture built an app and how often it used the previous one."""
     if _reused_app.built or _reused_app.reused:
         terminalreporter.write_line(
@@ -451,7 +451,7 @@ def saved_data(app: Flask, request: pytest.FixtureRequest, tmp_path_factory):
     after it as always. Ask for it before any fixture that writes rows.
     """
 
-    def get(name: str, build):  # noqa: ANN001, ANN202
+    def get(name: str, build):
         key = (request.module.__name__, name, _settings_key(app.config))
         if key in _saved:
             _saved[key].put_back(app)
@@ -474,7 +474,7 @@ class RequestIsolatedClient(FlaskClient):
     session forgets what it had loaded, so it reads fresh values.
     """
 
-    def open(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    def open(self, *args, **kwargs):
         db.session.commit()  # end the test's own transaction, as a finished request would
         with self.application.app_context():
             response = super().open(*args, **kwargs)
@@ -593,7 +593,7 @@ def count_queries() -> Iterator[QueryCounter]:
     """Count the SQL statements sent to the database inside the block."""
     counter = QueryCounter()
 
-    def before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+    def before(conn, cursor, statement, parameters, context, executemany):
         if not re.match(r"\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|PRAGMA)", statement, re.I):
             counter.statements.append(statement)
 

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from forum.benchseed import BIG_THREAD_POSTS
+from bench.benchseed import BIG_THREAD_POSTS
 from forum.extensions import db
 from forum.models import (
     Board,
@@ -243,3 +248,32 @@ def test_bench_seed_rejects_too_few_posts(app):
     result = app.test_cli_runner().invoke(args=["bench-seed", "--posts", "500"])
     assert result.exit_code != 0
     assert "at least 2,100" in result.output
+
+
+def test_an_installed_site_without_the_bench_folder_runs_and_says_where_bench_seed_lives(tmp_path):
+    """bench-seed lives in the checkout's bench/; a copy of the package alone starts without it."""
+    site = tmp_path / "site"
+    source = Path(__file__).resolve().parents[1] / "forum"
+    shutil.copytree(source, site / "forum", ignore=shutil.ignore_patterns("__pycache__"))
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(site),
+        "FORUM_DATABASE_URL": f"sqlite:///{tmp_path / 'site.db'}",
+    }
+
+    def flask(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(  # noqa: S603 - our own CLI with fixed arguments
+            [sys.executable, "-m", "flask", "--app", "forum", *args],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    listed = flask("--help")
+    assert listed.returncode == 0, listed.stderr
+    assert "seed-demo" in listed.stdout and "bench-seed" not in listed.stdout
+    refused = flask("bench-seed", "--posts", "3000")
+    assert refused.returncode != 0
+    assert "bench/ folder of a Kindred repository checkout" in refused.stderr

@@ -628,7 +628,7 @@ def test_concurrent_replies_through_real_servers_lose_nothing(
 # --- two replies racing, in-process, in a fixed interleaving --------------------------------
 
 
-def _race(app, first, second, pause_before: str) -> None:  # noqa: ANN001
+def _race(app, first, second, pause_before: str) -> None:
     """Run ``first`` until it is about to send a statement starting with ``pause_before``, run
     ``second`` meanwhile (to its end; or, on SQLite, for 2 s while it waits for the write lock
     ``first`` took with its first statement), then let ``first`` go on. Each runs in a thread of
@@ -637,13 +637,13 @@ def _race(app, first, second, pause_before: str) -> None:  # noqa: ANN001
     paused: list[int] = []
     errors: list[BaseException] = []
 
-    def before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+    def before(conn, cursor, statement, parameters, context, executemany):
         mine = paused and threading.get_ident() == paused[0] and not reached.is_set()
         if mine and statement.lstrip().startswith(pause_before):
             reached.set()
             release.wait(timeout=30)
 
-    def run(call, pause: bool) -> None:  # noqa: ANN001
+    def run(call, pause: bool) -> None:
         if pause:
             paused.append(threading.get_ident())
         try:
@@ -673,7 +673,7 @@ def _race(app, first, second, pause_before: str) -> None:  # noqa: ANN001
     db.session.expire_all()
 
 
-def _reply_later(author_id: int, thread_id: int, body: str):  # noqa: ANN202
+def _reply_later(author_id: int, thread_id: int, body: str):
     def call() -> None:
         author = db.session.get(User, author_id)
         posting.reply(author, db.session.get(Thread, thread_id), body)

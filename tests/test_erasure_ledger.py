@@ -45,7 +45,7 @@ def stored_index_bytes() -> bytes:
     return stored
 
 
-def ledger_lines(app) -> list[dict]:  # noqa: ANN001
+def ledger_lines(app) -> list[dict]:
     path = app.config["ERASURE_LEDGER"]
     return [json.loads(line) for line in path.read_text().splitlines()]
 

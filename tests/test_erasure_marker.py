@@ -139,7 +139,7 @@ def app_config(app_config: dict, tmp_path: Path) -> dict:
 
 
 @pytest.fixture
-def world(app: Flask, make_user, category):  # noqa: ANN001, ANN201
+def world(app: Flask, make_user, category):
     """Ann, the people around her, and everything she wrote or had written about her."""
     people = {
         name: make_user(name, display_name=name.capitalize())
@@ -267,7 +267,7 @@ def test_every_text_column_is_classified(app: Flask) -> None:
     assert not gone, f"no longer in the schema, remove from forum/data_map.py: {sorted(gone)}"
 
 
-def test_the_world_holds_her_marker_and_names_before_erasure(world) -> None:  # noqa: ANN001
+def test_the_world_holds_her_marker_and_names_before_erasure(world) -> None:
     """The scan can fail: before erasure it finds her words and names in the copies."""
     found = "\n".join(find_in_database(MARK))
     for place in ("posts.source", "threads.title", "messages.source", "reports.note"):
@@ -276,7 +276,7 @@ def test_the_world_holds_her_marker_and_names_before_erasure(world) -> None:  # 
     assert "previous_names.name" in named and "posts.source" in named
 
 
-def test_erasure_leaves_no_word_and_no_name_of_hers(app: Flask, world) -> None:  # noqa: ANN001
+def test_erasure_leaves_no_word_and_no_name_of_hers(app: Flask, world) -> None:
     ann = world["ann"]
     avatar = avatars.folder() / avatars.filename(ann.avatar_key)
     assert avatar.exists()
@@ -287,14 +287,14 @@ def test_erasure_leaves_no_word_and_no_name_of_hers(app: Flask, world) -> None: 
     assert find_in_uploads(app, MARK) == []
 
 
-def test_keeping_posts_as_former_member_leaves_no_name_of_hers(app: Flask, world) -> None:  # noqa: ANN001
+def test_keeping_posts_as_former_member_leaves_no_name_of_hers(app: Flask, world) -> None:
     erasure.delete_account(world["ann"], PASSWORD, erase_posts=False)
     assert find_in_database(NAME) == []
     words = "\n".join(find_in_database(MARK))
     assert "posts.source" in words, "her words were to stay, under Former member"
 
 
-def test_a_retention_purge_leaves_no_purged_word(app: Flask, make_user, category) -> None:  # noqa: ANN001
+def test_a_retention_purge_leaves_no_purged_word(app: Flask, make_user, category) -> None:
     writer, reader, facilitator = make_user("writer"), make_user("reader"), make_user("fac")
     reader.email_notifications = EmailFrequency.IMMEDIATE
     db.session.commit()

@@ -61,7 +61,7 @@ def recorded_statements() -> Iterator[list[Statement]]:
     """Every statement sent to the database inside the block, with its DBAPI parameters."""
     statements: list[Statement] = []
 
-    def before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+    def before(conn, cursor, statement, parameters, context, executemany):
         if not executemany and not TRANSACTION_CONTROL.match(statement):
             statements.append(Statement(statement, parameters))
 

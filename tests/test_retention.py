@@ -50,14 +50,14 @@ def backdate(thread: Thread, *ages_in_days: int) -> None:
     db.session.commit()
 
 
-def conversation(author, board: Board, title: str, *replies: str) -> Thread:  # noqa: ANN001
+def conversation(author, board: Board, title: str, *replies: str) -> Thread:
     thread = posting.start_thread(author, board, title, f"{title}: the opening post.")
     for body in replies:
         posting.reply(author, thread, body)
     return thread
 
 
-def fresh(model: type, id_: int):  # noqa: ANN201
+def fresh(model: type, id_: int):
     db.session.expire_all()
     return db.session.get(model, id_)
 

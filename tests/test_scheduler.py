@@ -160,7 +160,7 @@ def _meeting_with_members(make_user, make_board, admin) -> tuple[int, list[int]]
     return occurrence.id, ids
 
 
-def _at_once(app: Flask, work) -> list:  # noqa: ANN001
+def _at_once(app: Flask, work) -> list:
     """Run ``work(name)`` in two threads started together, each with its own app context (its
     own session and database connection); re-raise what either raised."""
     start = threading.Barrier(2, timeout=30)
@@ -320,7 +320,7 @@ def test_a_job_whose_row_is_busy_is_left_for_the_next_pass(app, monkeypatch):
     )
     real_take = scheduler.take
 
-    def take(job, now, holder):  # noqa: ANN001, ANN202
+    def take(job, now, holder):
         if job.name == "busy":
             raise OperationalError("UPDATE", {}, sqlite3.OperationalError("database is locked"))
         return real_take(job, now, holder)

@@ -41,7 +41,7 @@ def extracted_ids() -> set[str]:
     return {messages if isinstance(messages, str) else messages[0] for *_, messages, _, _ in found}
 
 
-def catalogue(language: str):  # noqa: ANN201
+def catalogue(language: str):
     with (TRANSLATIONS / language / "LC_MESSAGES" / "messages.po").open("rb") as po:
         return read_po(po, locale=language)
 
@@ -137,7 +137,7 @@ WRONG_TERM = {
 }
 
 
-def _pairs(language: str):  # noqa: ANN202
+def _pairs(language: str):
     for message in catalogue(language):
         if not message.id:
             continue

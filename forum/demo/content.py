@@ -1644,6 +1644,45 @@ CATEGORIES: list[dict] = [
 ]
 
 #: The "Find groups" directory: made-up groups outside the forum (websites on example.org).
+#: Private conversations between demo members (the first of ``between`` starts it), dated
+#: ``days_ago`` (then hours between messages). ``read``: everyone has read to the end;
+#: otherwise only those who wrote have read their own words.
+CONVERSATIONS: list[dict] = [
+    {
+        "subject": "Going back to work after chemo",
+        "between": ["priya_k", "jen_survivor"],
+        "days_ago": 19,
+        "read": True,
+        "messages": [
+            (
+                "priya_k",
+                "Hi Jen, I saw your post about going back to work. I'm not there yet (three more rounds) but I already lie awake thinking about it. Did you tell your whole team, or just your manager?",
+            ),
+            (
+                "jen_survivor",
+                "Hi Priya! Just my manager at first, and we agreed together what to say to the team. It helped to have one sentence ready for the kitchen questions. And a phased return, if they offer it: take it, even if you feel fine in week one.",
+            ),
+            (
+                "priya_k",
+                "One sentence for the kitchen, I love that. Thank you, that's already one less thing going round my head at 3am.",
+            ),
+        ],
+    },
+    {
+        "subject": "Scanxiety",
+        "between": ["noor_h", "jen_survivor"],
+        "days_ago": 1,
+        "read": False,
+        "messages": [
+            (
+                "noor_h",
+                "Hi Jen, my first check-up scan is on Thursday and I'm a mess. You said once you book something small for the day after. What do you book? I need ideas.",
+            ),
+        ],
+    },
+]
+
+
 SUPPORT_GROUPS: list[dict] = [
     {
         "name": "Riverside breast cancer coffee morning",

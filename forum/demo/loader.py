@@ -172,6 +172,11 @@ def load_demo() -> None:
                 thread.pinned = bool(thread_spec.get("pinned"))
                 thread.locked = bool(thread_spec.get("locked"))
                 db.session.commit()
+    from forum.demo import timeline  # six weeks of history instead of the minute of seeding
+
+    now = utcnow()
+    timeline.spread(now)
+    timeline.add_conversations(users, now)
     meeting_count = add_meetings(users, boards_by_name)
     groups = add_support_groups()
     from forum.demo import facilitation  # issue 18: rota, training, an open queue

@@ -217,12 +217,12 @@ class AppendOnlyError(RuntimeError):
 
 
 @event.listens_for(ModerationAction, "before_update")
-def _refuse_update(mapper, connection, target) -> None:  # noqa: ANN001
+def _refuse_update(mapper, connection, target) -> None:
     raise AppendOnlyError("The moderation log is append-only: entries cannot be changed.")
 
 
 @event.listens_for(ModerationAction, "before_delete")
-def _refuse_delete(mapper, connection, target) -> None:  # noqa: ANN001
+def _refuse_delete(mapper, connection, target) -> None:
     raise AppendOnlyError("The moderation log is append-only: entries cannot be deleted.")
 
 

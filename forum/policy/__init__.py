@@ -188,7 +188,7 @@ class Viewer:
 # --- query filters -------------------------------------------------------------------------
 
 
-def _member_board_ids(viewer: Viewer, *statuses: MembershipStatus):  # noqa: ANN202
+def _member_board_ids(viewer: Viewer, *statuses: MembershipStatus):
     return (
         select(BoardMembership.board_id)
         .where(

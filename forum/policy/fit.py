@@ -96,7 +96,7 @@ def coordinators() -> ColumnElement[bool]:
     )
 
 
-def lacks_mentor_training(user_id, today: date) -> ColumnElement[bool]:  # noqa: ANN001
+def lacks_mentor_training(user_id, today: date) -> ColumnElement[bool]:
     """True for a person with a module marked for mentors and no current record of it."""
     return exists().where(
         TrainingModule.for_mentors.is_(True),
@@ -117,7 +117,7 @@ def mentor_training_current(user_id: int) -> bool:
     return not db.session.scalar(select(lacks_mentor_training(user_id, utcnow().date())))
 
 
-def active_match_count(user_id) -> ColumnElement[int]:  # noqa: ANN001
+def active_match_count(user_id) -> ColumnElement[int]:
     return (
         select(func.count(PeerMatch.id))
         .where(

@@ -13,11 +13,11 @@ from forum.models import ProfessionalVerification, TrainingModule, TrainingRecor
 from forum.models.types import utcnow
 
 
-def _current(expires_column, today: date) -> ColumnElement[bool]:  # noqa: ANN001
+def _current(expires_column, today: date) -> ColumnElement[bool]:
     return or_(expires_column.is_(None), expires_column >= today)
 
 
-def lacks_training(user_id, today: date) -> ColumnElement[bool]:  # noqa: ANN001
+def lacks_training(user_id, today: date) -> ColumnElement[bool]:
     """True for a person (``user_id``: a value or a column) with no current professional
     verification and a required module with no current record."""
     verified = exists().where(

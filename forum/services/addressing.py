@@ -47,7 +47,7 @@ def _like(text: str, *, anywhere: bool = False) -> str:
     return f"%{escaped}%" if anywhere else f"{escaped}%"
 
 
-def _name_order():  # noqa: ANN202
+def _name_order():
     return (func.lower(func.coalesce(User.display_name, User.username)), User.id)
 
 

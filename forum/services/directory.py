@@ -58,7 +58,7 @@ class GroupDetails:
     website: str | None = None
 
 
-def _choice(value: str | None, enum: type, field: str, message: str):  # noqa: ANN202
+def _choice(value: str | None, enum: type, field: str, message: str):
     try:
         return enum(value)
     except ValueError:

@@ -165,7 +165,7 @@ def _label(code: str | None, allowed: Mapping[str, object]) -> list[str]:
 # --- find peers -----------------------------------------------------------------------------
 
 
-def _suspended_ids():  # noqa: ANN202
+def _suspended_ids():
     now = utcnow()
     return select(Sanction.user_id).where(
         Sanction.kind == SanctionKind.SUSPENSION,

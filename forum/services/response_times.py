@@ -52,12 +52,12 @@ class epoch_seconds(FunctionElement):  # noqa: N801  (an SQL function, named as 
 
 
 @compiles(epoch_seconds, "sqlite")
-def _epoch_seconds_sqlite(element, compiler, **kw) -> str:  # noqa: ANN001, ANN003
+def _epoch_seconds_sqlite(element, compiler, **kw) -> str:
     return f"CAST(strftime('%s', {compiler.process(element.clauses, **kw)}) AS INTEGER)"
 
 
 @compiles(epoch_seconds, "postgresql")
-def _epoch_seconds_postgresql(element, compiler, **kw) -> str:  # noqa: ANN001, ANN003
+def _epoch_seconds_postgresql(element, compiler, **kw) -> str:
     return f"CAST(FLOOR(EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)})) AS BIGINT)"
 
 
@@ -102,7 +102,7 @@ class BoardWeek:
 
 
 def _percentiles(
-    durations,  # noqa: ANN001  (a subquery with group columns, ``seconds``)
+    durations,  # a subquery with group columns, ``seconds``
     groups: list[str],
 ) -> list:
     """One row per group: the group's columns, count, median and p90 of ``seconds``."""
@@ -137,7 +137,7 @@ def _percentiles(
 
 def _first_reply_durations(
     start: datetime, end: datetime, board_filter: ColumnElement[bool], newer_member_days: int
-):  # noqa: ANN202
+):
     """Threads started by newer members (counted at the time of the thread) between ``start``
     and ``end``: board, week, and seconds to the first reply by someone else (NULL: none)."""
     reply = aliased(Post)
@@ -172,7 +172,7 @@ def _first_reply_durations(
     )
 
 
-def _report_durations(start: datetime, end: datetime, board_filter: ColumnElement[bool]):  # noqa: ANN202
+def _report_durations(start: datetime, end: datetime, board_filter: ColumnElement[bool]):
     """Reports made between ``start`` and ``end``, twice: the seconds to claim (``measure``
     "claim") and to close ("resolve"; NULL while not done), with board, week and at-risk."""
     made = epoch_seconds(Report.created_at)
@@ -192,17 +192,17 @@ def _report_durations(start: datetime, end: datetime, board_filter: ColumnElemen
     ).subquery("report_times")
 
 
-def _measured(durations) -> object:  # noqa: ANN001
+def _measured(durations) -> object:
     return select(durations).where(durations.c.seconds.is_not(None)).subquery("measured")
 
 
-def _counts(durations, groups: list[str]) -> dict[tuple, int]:  # noqa: ANN001
+def _counts(durations, groups: list[str]) -> dict[tuple, int]:
     columns = [durations.c[name] for name in groups]
     rows = db.session.execute(select(*columns, func.count()).group_by(*columns))
     return {tuple(row[:-1]): row[-1] for row in rows}
 
 
-def _figure(row) -> Figure:  # noqa: ANN001
+def _figure(row) -> Figure:
     if row is None:
         return Figure()
     return Figure(int(row.n), _int(row.median), _int(row.p90))

@@ -31,7 +31,7 @@ def _reason(reason: str) -> str:
     )
 
 
-def _expiry(days: int | None):  # noqa: ANN202
+def _expiry(days: int | None):
     if days is None:
         return None
     if not 1 <= days <= DAYS_MAX:

@@ -193,7 +193,7 @@ def _erase_subjects(user_id: int) -> None:
     )
 
 
-def _their_conversations(user_id: int):  # noqa: ANN202
+def _their_conversations(user_id: int):
     return select(Participant.conversation_id).where(Participant.user_id == user_id)
 
 

@@ -318,7 +318,7 @@ def _standing(
     return Standing(user, state, missing, lapsing, good_until, verified)
 
 
-def _load(user_ids: list[int], today: date):  # noqa: ANN202
+def _load(user_ids: list[int], today: date):
     """Required modules, record expiries and current verifications of ``user_ids``: 3 queries."""
     required = list(
         db.session.scalars(

@@ -120,7 +120,7 @@ def input_is_unreadable() -> bool:
     return _unreadable(unquote_to_bytes(query.replace(b"+", b" "))) or _form_is_unreadable()
 
 
-def refuse_unreadable_input():  # noqa: ANN201
+def refuse_unreadable_input():
     """``before_request``: a clear 400 page for text no person types and no database stores."""
     if not input_is_unreadable():
         return None

@@ -21,7 +21,7 @@ class ErrorPagesKeepTheSession(SecureCookieSessionInterface):
     :func:`leave_session_untouched` sets no cookie: an error page shown to a request that came
     without the member's cookie must not replace (sign out) the session they have."""
 
-    def save_session(self, app, session, response) -> None:  # noqa: ANN001
+    def save_session(self, app, session, response) -> None:
         if g.get(UNTOUCHED):
             return
         super().save_session(app, session, response)
@@ -38,7 +38,7 @@ def _csrf_exempt() -> bool:
     return view is not None and f"{view.__module__}.{view.__name__}" in csrf._exempt_views
 
 
-def refuse_cross_site_requests():  # noqa: ANN201
+def refuse_cross_site_requests():
     """A state-changing request sent from another site is answered 403 and changes nothing."""
     own_origin = f"{request.scheme}://{request.host}"
     if not is_cross_site(

@@ -315,7 +315,7 @@ def test_the_batched_message_rule_agrees_with_the_single_one(make_user, board):
         sender,
     ]
 
-    def single(who):  # noqa: ANN001, ANN202
+    def single(who):
         return {p.id for p in people if p.id != who.id and policy.message_refusal(who, p) is None}
 
     assert policy.may_message(sender, people) == single(sender) == {everyone.id, known_talking.id}

@@ -147,16 +147,16 @@ def world(make_user, make_board) -> World:
     return w
 
 
-def _ids(query) -> set[int]:  # noqa: ANN001
+def _ids(query) -> set[int]:
     return set(db.session.scalars(query))
 
 
-def _agree(objects, check, allowed: set[int], kind: str) -> None:  # noqa: ANN001
+def _agree(objects, check, allowed: set[int], kind: str) -> None:
     for obj in objects:
         assert check(obj) == (obj.id in allowed), (kind, type(obj).__name__, obj.id)
 
 
-def _post_query(*rules):  # noqa: ANN002, ANN202
+def _post_query(*rules):
     return select(Post.id).join(Post.thread).join(Thread.board).where(*rules)
 
 

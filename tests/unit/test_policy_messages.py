@@ -21,7 +21,7 @@ from tests.conftest import PASSWORD
 
 
 @pytest.fixture
-def make_user(app):  # noqa: ANN001, ANN201
+def make_user(app):
     """Accounts past the new-account limits (those are not what these tests are about)."""
 
     def make(username: str, *, admin: bool = False, display_name: str | None = None) -> User:
@@ -38,7 +38,7 @@ def make_user(app):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def story(make_user):  # noqa: ANN201
+def story(make_user):
     """Who was there for which words: {person: set of message sources they may read}."""
     ann, ben, cat, dev, eve = (make_user(n) for n in ("ann", "ben", "cat", "dev", "eve"))
     make_user("stranger")

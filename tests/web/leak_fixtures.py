@@ -307,7 +307,7 @@ class World:
     all_usernames: list[str] = field(default_factory=list)
 
 
-def _build_meetings(vis: Visibility, board, people: dict, goers: tuple) -> dict:  # noqa: ANN001
+def _build_meetings(vis: Visibility, board, people: dict, goers: tuple) -> dict:
     """The board's meetings and answers, before anyone is banned, leaves or is removed."""
 
     def m(kind: str) -> str:

@@ -25,7 +25,7 @@ def slow_mail_server(app, monkeypatch):
     app.config["MAIL_SERVER"] = "mail.invalid"
     connections: list[bool] = []
 
-    def connect(message) -> None:  # noqa: ANN001
+    def connect(message) -> None:
         connections.append(has_request_context())
         raise OSError("the mail server is slow and then fails")
 

@@ -23,13 +23,13 @@ TAG = re.compile(r"<[^>]+>")
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def text(page) -> str:  # noqa: ANN001
+def text(page) -> str:
     """A page's (or some HTML's) words as a reader sees them: no tags, single spaces."""
     markup = page if isinstance(page, str) else page.get_data(as_text=True)
     return " ".join(html.unescape(TAG.sub(" ", markup)).split())
 
 
-def article(response, post: Post) -> str:  # noqa: ANN001
+def article(response, post: Post) -> str:
     """The raw HTML of one post's <article> on a thread page."""
     found = re.search(
         rf'<article[^>]*id="post-{post.id}".*?</article>', response.get_data(as_text=True), re.S

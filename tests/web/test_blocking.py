@@ -54,7 +54,7 @@ def block(app: Flask, blocker: User, blocked: User) -> None:
     assert response.headers["Location"].endswith(f"/u/{blocked.username}")
 
 
-def comparable(response) -> str:  # noqa: ANN001
+def comparable(response) -> str:
     """A page without its CSRF tokens (signed with the time, so they differ between requests)."""
     return re.sub(r"<input[^>]*csrf_token[^>]*>", "", response.get_data(as_text=True))
 
@@ -69,7 +69,7 @@ def participants(conversation: int) -> set[int]:
     )
 
 
-def article(response, post: Post) -> str:  # noqa: ANN001
+def article(response, post: Post) -> str:
     """The HTML of one post's <article> on a thread page."""
     found = re.search(
         rf'<article[^>]*id="post-{post.id}".*?</article>', response.get_data(as_text=True), re.S
@@ -79,7 +79,7 @@ def article(response, post: Post) -> str:  # noqa: ANN001
     return re.sub(r'(name="csrf_token" value=")[^"]*"', r'\1"', found.group(0))
 
 
-def opening_post(thread) -> Post:  # noqa: ANN001
+def opening_post(thread) -> Post:
     return db.session.scalars(
         select(Post).where(Post.thread_id == thread.id, Post.number == 1)
     ).one()

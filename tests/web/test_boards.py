@@ -25,7 +25,7 @@ def fresh_request_globals() -> Iterator[None]:
     otherwise carry over from one request to the next (a guest stays a guest after signing in).
     """
 
-    def clear(sender, **extra) -> None:  # noqa: ANN001
+    def clear(sender, **extra) -> None:
         for name in list(g):
             g.pop(name)
 
@@ -37,7 +37,7 @@ def fresh_request_globals() -> Iterator[None]:
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def page_text(response) -> str:  # noqa: ANN001
+def page_text(response) -> str:
     return response.get_data(as_text=True)
 
 

@@ -107,7 +107,7 @@ def test_an_error_that_is_not_busy_is_not_run_again(app, monkeypatch):
     monkeypatch.setattr(database, "pause_before_retry", pauses.append)
 
     @app.get("/broken-on-purpose")
-    def broken():  # noqa: ANN202
+    def broken():
         db.session.execute(sa.text("SELECT * FROM no_such_table"))
 
     assert app.test_client().get("/broken-on-purpose").status_code == 500

@@ -51,7 +51,7 @@ def schedule(actor: User, board: Board, **changes: object) -> Meeting:
     return meeting
 
 
-def parsed(response) -> Calendar:  # noqa: ANN001
+def parsed(response) -> Calendar:
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     calendar = Calendar.from_ical(response.data)
     assert str(calendar["PRODID"]) == calendars.PRODID

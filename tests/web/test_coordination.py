@@ -39,11 +39,11 @@ TAG = re.compile(r"<[^>]+>")
 MARKER = "Quillfeather"
 
 
-def text(response) -> str:  # noqa: ANN001
+def text(response) -> str:
     return " ".join(html.unescape(TAG.sub(" ", response.get_data(as_text=True))).split())
 
 
-def signed_in(app, user: User):  # noqa: ANN001, ANN201
+def signed_in(app, user: User):
     browser = app.test_client()
     response = login(browser, user)
     assert response.status_code == 302

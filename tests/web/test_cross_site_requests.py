@@ -49,7 +49,7 @@ def app_config(app_config: dict) -> dict:
     return app_config
 
 
-def page(response) -> str:  # noqa: ANN001
+def page(response) -> str:
     return response.get_data(as_text=True)
 
 
@@ -72,7 +72,7 @@ def sign_in(app: Flask, username: str) -> FlaskClient:
     return client
 
 
-def session_cookies_set(app: Flask, response) -> list[str]:  # noqa: ANN001
+def session_cookies_set(app: Flask, response) -> list[str]:
     name = app.config["SESSION_COOKIE_NAME"]
     return [c for c in response.headers.getlist("Set-Cookie") if c.startswith(f"{name}=")]
 
@@ -262,7 +262,7 @@ def test_the_links_back_to_the_form_stay_on_the_site(app: Flask, world: dict[str
     [{"Sec-Fetch-Site": "same-origin"}, {"Sec-Fetch-Site": "none"}, {"Origin": OWN_ORIGIN}, {}],
     ids=["same-origin", "typed by the member", "own Origin", "no header"],
 )
-def test_the_sites_own_forms_still_work(app: Flask, world: dict[str, Forgery], headers) -> None:  # noqa: ANN001
+def test_the_sites_own_forms_still_work(app: Flask, world: dict[str, Forgery], headers) -> None:
     forgery = world["message policy"]
     client = sign_in(app, "jen")
     token = token_from(page(client.get("/settings/messages")))
@@ -327,7 +327,7 @@ def test_the_rate_limit_page_gives_words_back_read_only_and_keeps_the_session(
     app = request.getfixturevalue("app")
     passphrase = "a long and unusual passphrase 42"
 
-    def register(name: str):  # noqa: ANN202
+    def register(name: str):
         return app.test_client().post(
             "/register",
             data={

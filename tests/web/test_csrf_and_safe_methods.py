@@ -238,7 +238,7 @@ def world(app: Flask, make_user, category) -> World:
     )
 
 
-def _meeting_details():  # noqa: ANN202
+def _meeting_details():
     from datetime import datetime, timedelta
 
     from forum.models.meetings import MeetingMode
@@ -418,7 +418,7 @@ def client_for(app: Flask, world: World, role: str) -> FlaskClient:
     return client
 
 
-def refused(response) -> bool:  # noqa: ANN001
+def refused(response) -> bool:
     if response.status_code == 400:
         return "Send your form again" in response.get_data(as_text=True)
     if response.status_code in (302, 303):

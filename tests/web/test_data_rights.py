@@ -54,11 +54,11 @@ from forum.services.retention import purge
 from tests.conftest import PASSWORD, login
 
 
-def text(response) -> str:  # noqa: ANN001
+def text(response) -> str:
     return response.get_data(as_text=True)
 
 
-def search_count(client, word: str) -> int:  # noqa: ANN001
+def search_count(client, word: str) -> int:
     response = client.get("/search", query_string={"q": word})
     assert response.status_code == 200
     page = text(response)
@@ -73,7 +73,7 @@ def search_count(client, word: str) -> int:  # noqa: ANN001
 
 
 @pytest.fixture
-def app_config(app_config: dict, tmp_path) -> dict:  # noqa: ANN001
+def app_config(app_config: dict, tmp_path) -> dict:
     """Everyone here is past the limits on new accounts (these tests send messages)."""
     app_config["NEW_ACCOUNT_DAYS"] = 0
     app_config["UPLOAD_FOLDER"] = tmp_path / "uploads"
@@ -117,7 +117,7 @@ def as_ann(client, ann):
     return client
 
 
-def exported(client) -> zipfile.ZipFile:  # noqa: ANN001
+def exported(client) -> zipfile.ZipFile:
     response = client.post("/settings/data/export")
     assert response.status_code == 200, text(response)[:2000]
     assert response.mimetype == "application/zip"

@@ -54,7 +54,7 @@ from tests.conftest import PASSWORD, login
 
 
 @pytest.fixture
-def app_config(app_config: dict, tmp_path) -> dict:  # noqa: ANN001
+def app_config(app_config: dict, tmp_path) -> dict:
     """Everyone here is past the limits on new accounts (these tests send messages)."""
     app_config["NEW_ACCOUNT_DAYS"] = 0
     app_config["UPLOAD_FOLDER"] = tmp_path / "uploads"
@@ -95,11 +95,11 @@ def test_a_new_table_that_refers_to_members_is_unclassified_until_mapped():
 # --- (b) every row in the zip --------------------------------------------------------------------
 
 
-def _json(archive: zipfile.ZipFile, name: str):  # noqa: ANN202
+def _json(archive: zipfile.ZipFile, name: str):
     return json.loads(archive.read(name))
 
 
-def _ids(rows) -> set[int]:  # noqa: ANN001
+def _ids(rows) -> set[int]:
     return {row["id"] for row in rows if row is not None}
 
 
@@ -323,7 +323,7 @@ def people(app, make_user, make_board, board):
     return {"ann": ann, "bob": bob, "zed": zed, "started": started, "left": left}
 
 
-def exported(client, user: User) -> zipfile.ZipFile:  # noqa: ANN001
+def exported(client, user: User) -> zipfile.ZipFile:
     assert login(client, user).status_code == 302
     response = client.post("/settings/data/export")
     assert response.status_code == 200, response.get_data(as_text=True)[:2000]

@@ -29,7 +29,7 @@ from tests.conftest import PASSWORD, login
 
 
 @pytest.fixture
-def app_config(app_config: dict) -> dict:  # noqa: ANN001
+def app_config(app_config: dict) -> dict:
     """Everyone here is past the limits on new accounts (an accepted match sends a message)."""
     app_config["NEW_ACCOUNT_DAYS"] = 0
     return app_config
@@ -64,7 +64,7 @@ def world(app, make_user, admin):
     return {"mia": mia, "ola": ola, "pat": pat, "match": match, "admin": admin}
 
 
-def export_of(client, user: User) -> zipfile.ZipFile:  # noqa: ANN001
+def export_of(client, user: User) -> zipfile.ZipFile:
     assert login(client, user).status_code == 302
     response = client.post("/settings/data/export")
     assert response.status_code == 200
@@ -72,7 +72,7 @@ def export_of(client, user: User) -> zipfile.ZipFile:  # noqa: ANN001
     return zipfile.ZipFile(io.BytesIO(response.get_data()))
 
 
-def read(archive: zipfile.ZipFile, name: str):  # noqa: ANN201
+def read(archive: zipfile.ZipFile, name: str):
     return json.loads(archive.read(name))
 
 

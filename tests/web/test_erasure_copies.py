@@ -105,7 +105,7 @@ def opening(thread: Thread) -> Post:
     ).one()
 
 
-def text(response) -> str:  # noqa: ANN001
+def text(response) -> str:
     assert response.status_code == 200, response.status_code
     return response.get_data(as_text=True)
 

@@ -36,7 +36,7 @@ from tests.conftest import login
 TAG = re.compile(r"<[^>]+>")
 
 
-def text(response) -> str:  # noqa: ANN001
+def text(response) -> str:
     return " ".join(html.unescape(TAG.sub(" ", response.get_data(as_text=True))).split())
 
 

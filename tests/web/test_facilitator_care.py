@@ -22,7 +22,7 @@ from tests.conftest import login
 TAG = re.compile(r"<[^>]+>")
 
 
-def text(response) -> str:  # noqa: ANN001
+def text(response) -> str:
     return " ".join(html.unescape(TAG.sub(" ", response.get_data(as_text=True))).split())
 
 
@@ -58,7 +58,7 @@ def at_risk(make_user, member, thread) -> Report:
     return reports.report_post(reader, post, "at_risk", "")
 
 
-def make_lead(user: User, board) -> None:  # noqa: ANN001
+def make_lead(user: User, board) -> None:
     db.session.execute(
         update(BoardMembership)
         .where(BoardMembership.user_id == user.id, BoardMembership.board_id == board.id)
@@ -163,7 +163,7 @@ def test_with_no_support_written_admins_are_told_where_to_write_it(app, admin, a
 # --- the check-in notice ---------------------------------------------------------------------
 
 
-def handle_at_risk(by: User, member, thread, count: int, days_ago: float = 1) -> None:  # noqa: ANN001
+def handle_at_risk(by: User, member, thread, count: int, days_ago: float = 1) -> None:
     for n in range(count):
         post = posting.reply(member, thread, f"Worrying words {n}")
         report = reports.report_post(None, post, "at_risk", "")

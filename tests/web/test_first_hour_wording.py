@@ -33,15 +33,15 @@ TAG = re.compile(r"<[^>]+>")
 AGREEMENT = "Be **kind**.\n\n- What is said here stays here\n- No advice about *doses*"
 
 
-def words(response) -> str:  # noqa: ANN001
+def words(response) -> str:
     return " ".join(html.unescape(TAG.sub(" ", response.get_data(as_text=True))).split())
 
 
-def markup(response) -> str:  # noqa: ANN001
+def markup(response) -> str:
     return response.get_data(as_text=True)
 
 
-def signed_in(app, user: User):  # noqa: ANN001, ANN201
+def signed_in(app, user: User):
     browser = app.test_client()
     assert login(browser, user).status_code == 302
     return browser
@@ -262,7 +262,7 @@ def test_a_member_who_chose_a_zone_is_not_offered_the_devices(app, member):
 # --- the directory --------------------------------------------------------------------------------
 
 
-def add_group(name: str, **details) -> None:  # noqa: ANN003
+def add_group(name: str, **details) -> None:
     details.setdefault("meeting_format", "online")
     details.setdefault("led_by", "peers")
     directory.create(

@@ -148,7 +148,7 @@ def _mini_world(people: dict[str, User]) -> World:
     )
 
 
-def build(make_user) -> FitWorld:  # noqa: ANN001
+def build(make_user) -> FitWorld:
     people = {
         kind: make_user(name, admin=kind == "admin", display_name=None)
         for kind, name in USERNAMES.items()
@@ -301,7 +301,7 @@ def comparable(text: str) -> str:
     return " ".join(text.split())
 
 
-def client_for(app, fit: FitWorld, viewer: str) -> FlaskClient | None:  # noqa: ANN001
+def client_for(app, fit: FitWorld, viewer: str) -> FlaskClient | None:
     """The viewer signed in (None: they cannot sign in, as a memorial account)."""
     client = app.test_client()
     if viewer != "guest":

@@ -32,7 +32,7 @@ AGREEMENT = "What is said in this group stays in this group."
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def text(response) -> str:  # noqa: ANN001
+def text(response) -> str:
     """The page's words as a reader sees them: no tags, entities decoded, single spaces."""
     words = TAG.sub(" ", response.get_data(as_text=True))
     return " ".join(html.unescape(words).split())

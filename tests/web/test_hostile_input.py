@@ -157,7 +157,7 @@ class World:
     by_endpoint: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
-def build_world(make_user, make_board) -> World:  # noqa: ANN001
+def build_world(make_user, make_board) -> World:
     admin = make_user("admin", admin=True)
     walker = make_user("walker")
     other = make_user("other")
@@ -502,11 +502,11 @@ def _signed_in(app: Flask, username: str | None) -> FlaskClient:
     return client
 
 
-def _walk(app: Flask, make_user, make_board) -> Walk:  # noqa: ANN001
+def _walk(app: Flask, make_user, make_board) -> Walk:
     world = build_world(make_user, make_board)
     walk = Walk(app, world)
 
-    def record(sender, exception, **extra):  # noqa: ANN001, ANN003, ARG001
+    def record(sender, exception, **extra):  # noqa: ARG001
         walk.exceptions.append(exception)
 
     clients = {
@@ -758,7 +758,7 @@ IMPOSSIBLE_MEETINGS = {
 
 
 @pytest.fixture
-def meeting_world(app, make_user, make_board):  # noqa: ANN001, ANN201
+def meeting_world(app, make_user, make_board):
     facilitator = make_user("fran")
     board = make_board("Open talk")
     from forum.services import boards as board_service

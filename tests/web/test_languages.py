@@ -25,7 +25,7 @@ SPANISH = "es-ES,es;q=0.9"
 
 
 @cache
-def _catalogue(language: str):  # noqa: ANN202
+def _catalogue(language: str):
     with (TRANSLATIONS / language / "LC_MESSAGES" / "messages.po").open("rb") as po:
         return read_po(po, locale=language)
 
@@ -40,12 +40,12 @@ def said_in(language: str, msgid: str) -> str:
     return message.string
 
 
-def get(client, path: str, accept: str | None = None):  # noqa: ANN001, ANN201
+def get(client, path: str, accept: str | None = None):
     headers = {"Accept-Language": accept} if accept else {}
     return client.get(path, headers=headers)
 
 
-def lang_of(response) -> str:  # noqa: ANN001
+def lang_of(response) -> str:
     markup = response.get_data(as_text=True)
     start = markup.index('<html lang="') + len('<html lang="')
     return markup[start : markup.index('"', start)]
@@ -121,7 +121,7 @@ def test_form_errors_come_in_the_members_language(app, client, member, thread):
     assert said_in("es", "Please write something before posting.") in text(response)
 
 
-def _post_at(thread, moment: datetime) -> Post:  # noqa: ANN001
+def _post_at(thread, moment: datetime) -> Post:
     post = db.session.scalars(select(Post).filter_by(thread_id=thread.id).order_by(Post.id)).first()
     post.created_at = moment
     db.session.commit()
@@ -161,7 +161,7 @@ def test_dates_use_the_languages_month_names(client, member):
     assert "4. März 2026" in text(get(client, "/u/jen"))
 
 
-def _reply_e_mail(app: Flask, member: User, thread, language: str, replier: str):  # noqa: ANN001, ANN202
+def _reply_e_mail(app: Flask, member: User, thread, language: str, replier: str):
     """The e-mail ``member`` gets when ``replier`` (whose browser asks for English) replies."""
     for old in app.config["MAIL_OUTBOX"].glob("*.eml"):
         old.unlink()
@@ -270,7 +270,7 @@ def test_a_members_chosen_language_wins_over_the_footers(client, member):
     assert 'class="languages"' not in page_of(response)  # they change it in their settings
 
 
-def page_of(response) -> str:  # noqa: ANN001
+def page_of(response) -> str:
     return response.get_data(as_text=True)
 
 

@@ -145,7 +145,7 @@ class Matrix:
     def fail(self, message: str) -> None:
         self.failures.append(f"[{self.label}] {message}")
 
-    def get(self, url: str):  # noqa: ANN201
+    def get(self, url: str):
         if url not in self.responses:
             self.responses[url] = self.client.get(url)
         return self.responses[url]
@@ -583,7 +583,7 @@ def check_unread(matrix: Matrix) -> int:
 # --- channels that are not pages ----------------------------------------------------------------
 
 
-def read_mail(app) -> dict[str, list[str]]:  # noqa: ANN001
+def read_mail(app) -> dict[str, list[str]]:
     """Run ``flask send-digests`` (the daily digests, and every e-mail still queued), then read
     what went out, by address."""
     result = app.test_cli_runner().invoke(args=["send-digests"])
@@ -601,7 +601,7 @@ MENTION_SUBJECT = "someone mentioned you"
 DIGEST_SUBJECT = re.compile(r"(\d+) new notifications? today")
 
 
-def check_mail(matrix: Matrix, world: World, app) -> int:  # noqa: ANN001
+def check_mail(matrix: Matrix, world: World, app) -> int:
     """E-mail reaches a viewer only about what they may read: each readable board's two posts
     that @mention everyone (the anonymous one as "Anonymous member"), none about the others,
     not even a line that "something is new" in a group; a digest counts and names only the
@@ -1041,7 +1041,7 @@ OTHER_ARGUMENTS = {
 }
 
 
-def post_urls(app, here) -> list[str]:  # noqa: ANN001
+def post_urls(app, here) -> list[str]:
     """Every POST route, about the board, its main thread and its hidden reply."""
     ids = {
         "board_id": here.board_id,
@@ -1058,7 +1058,7 @@ def post_urls(app, here) -> list[str]:  # noqa: ANN001
     return urls
 
 
-def signed_in_with_csrf(app, world: World, viewer: str) -> FlaskClient:  # noqa: ANN001
+def signed_in_with_csrf(app, world: World, viewer: str) -> FlaskClient:
     client = app.test_client()
     if viewer == "guest":
         return client

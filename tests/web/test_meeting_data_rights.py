@@ -30,7 +30,7 @@ from forum.services.meetings import MeetingDetails
 from tests.conftest import login
 
 
-def details(title: str, **changes) -> MeetingDetails:  # noqa: ANN003
+def details(title: str, **changes) -> MeetingDetails:
     values = dict(
         title=title,
         timezone="Europe/Berlin",
@@ -44,7 +44,7 @@ def details(title: str, **changes) -> MeetingDetails:  # noqa: ANN003
     return MeetingDetails(**values)
 
 
-def exported(client, user: User) -> dict[str, object]:  # noqa: ANN001
+def exported(client, user: User) -> dict[str, object]:
     assert login(client, user).status_code == 302
     response = client.post("/settings/data/export")
     assert response.status_code == 200
@@ -158,7 +158,7 @@ def test_erasing_a_member_takes_their_answers_and_frees_their_place(client, make
 
     assert client.get("/calendar/anntokenqz.ics").status_code == 404
 
-    def count(model, **where) -> int:  # noqa: ANN001, ANN003
+    def count(model, **where) -> int:
         return db.session.scalar(select(func.count()).select_from(model).filter_by(**where))
 
     assert count(MeetingRsvp, user_id=ann_id) == 0

@@ -37,7 +37,7 @@ STARTS = datetime(2027, 3, 16, 18, 0, tzinfo=UTC)
 TITLE = "Tuesday circle"
 
 
-def details(**changes) -> MeetingDetails:  # noqa: ANN003
+def details(**changes) -> MeetingDetails:
     values = dict(
         title=TITLE,
         description="We share how the week went.",
@@ -58,7 +58,7 @@ def facilitator(make_user, board) -> User:
     return user
 
 
-def schedule(facilitator: User, board, **changes) -> MeetingOccurrence:  # noqa: ANN001, ANN003
+def schedule(facilitator: User, board, **changes) -> MeetingOccurrence:
     meeting = meetings.schedule(facilitator, board, details(**changes), now=SCHEDULED)
     db.session.commit()
     return meeting.occurrences[0]
@@ -245,7 +245,7 @@ def test_a_member_who_says_going_late_gets_only_the_reminders_still_ahead(
     assert reminders_of(member) == [60]
 
 
-def occurrence_rsvp(occurrence: MeetingOccurrence, user: User):  # noqa: ANN201
+def occurrence_rsvp(occurrence: MeetingOccurrence, user: User):
     from forum.models.meetings import MeetingRsvp
 
     return db.session.scalar(

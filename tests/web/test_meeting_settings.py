@@ -18,7 +18,7 @@ TAG = re.compile(r"<[^>]+>")
 TOKEN_IN_PAGE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
-def text(response) -> str:  # noqa: ANN001
+def text(response) -> str:
     words = TAG.sub(" ", response.get_data(as_text=True))
     return " ".join(html.unescape(words).split())
 

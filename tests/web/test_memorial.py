@@ -33,17 +33,17 @@ from tests.conftest import PASSWORD, login
 TAG = re.compile(r"<[^>]+>")
 
 
-def text(response) -> str:  # noqa: ANN001
+def text(response) -> str:
     return " ".join(html.unescape(TAG.sub(" ", response.get_data(as_text=True))).split())
 
 
-def signed_in(app, user: User):  # noqa: ANN001, ANN201
+def signed_in(app, user: User):
     browser = app.test_client()
     assert login(browser, user).status_code == 302
     return browser
 
 
-def mail_to_mae(app) -> int:  # noqa: ANN001
+def mail_to_mae(app) -> int:
     """Mail sent (written to the test outbox) or still queued for Mae's address."""
     sent = [
         path
@@ -53,7 +53,7 @@ def mail_to_mae(app) -> int:  # noqa: ANN001
     return len(sent) + count(OutgoingMail, OutgoingMail.to_address == "mae@example.org")
 
 
-def count(model: type, *where) -> int:  # noqa: ANN002
+def count(model: type, *where) -> int:
     db.session.expire_all()
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
@@ -73,7 +73,7 @@ def sister(make_user) -> User:
     return iris
 
 
-def ask_and_confirm(app, sister: User, admin: User, gone: User) -> None:  # noqa: ANN001
+def ask_and_confirm(app, sister: User, admin: User, gone: User) -> None:
     as_sister = signed_in(app, sister)
     page = as_sister.get(f"/u/{gone.username}")
     assert "Has Mae died? Ask to memorialise this account" in text(page)
@@ -254,7 +254,7 @@ def test_an_admin_undoes_a_mistake_with_a_reason_and_she_signs_in_again(app, sis
 # --- the legacy contact ------------------------------------------------------------------------
 
 
-def name_legacy_contact(app, gone: User, contact: str, choice: str):  # noqa: ANN001, ANN201
+def name_legacy_contact(app, gone: User, contact: str, choice: str):
     return signed_in(app, gone).post(
         "/settings/legacy", data={"contact": contact, "choice": choice}
     )

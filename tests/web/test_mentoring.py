@@ -22,7 +22,7 @@ NOTE = "I am scared of the first chemo week"
 END_NOTE = "They stopped writing back after two weeks"
 
 
-def text(response) -> str:  # noqa: ANN001
+def text(response) -> str:
     return " ".join(html.unescape(TAG.sub(" ", response.get_data(as_text=True))).split())
 
 
@@ -44,14 +44,14 @@ def people(app, make_user, admin):
     return {"mara": mara, "bea": bea, "carl": carl, "olga": olga, "admin": admin}
 
 
-def browser(app, user):  # noqa: ANN001, ANN201
+def browser(app, user):
     client = app.test_client()
     if user is not None:
         assert login(client, user).status_code == 302
     return client
 
 
-def views(app, people, match):  # noqa: ANN001, ANN201
+def views(app, people, match):
     """Each viewer's /peer-mentor, /mentoring and conversation page."""
     db.session.expire_all()
     match = db.session.get(PeerMatch, match.id)
@@ -65,7 +65,7 @@ def views(app, people, match):  # noqa: ANN001, ANN201
     return match, seen
 
 
-def assert_outsiders(seen) -> None:  # noqa: ANN001
+def assert_outsiders(seen) -> None:
     """Carl (another mentor), Olga (another member) and a guest see nothing of Mara's match."""
     for name in ("carl", "olga"):
         assert "Ireland" not in text(seen[name]["peer"])

@@ -20,7 +20,7 @@ from forum.services import messaging, sanctions
 from tests.web.test_messages import browser, kept, person, refusal, text, write
 
 
-def member(username: str, display_name: str | None = None, **settings) -> User:  # noqa: ANN003
+def member(username: str, display_name: str | None = None, **settings) -> User:
     """A trusted member who opted in to be found, unless ``settings`` say otherwise."""
     user = person(username)
     user.display_name = display_name if display_name is not None else user.display_name
@@ -42,7 +42,7 @@ def recipients_of(app: Flask, subject: str) -> set[str]:
     return set(people)
 
 
-def suggestions(client, typed: str) -> list[str]:  # noqa: ANN001
+def suggestions(client, typed: str) -> list[str]:
     response = client.get("/messages/recipients", query_string={"q": typed})
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     assert response.headers["Content-Type"].startswith("application/json")
@@ -233,7 +233,7 @@ def test_the_policy_filter_agrees_with_its_object_check(app, writer):
 NOTE = re.compile(r'<section class="notice new-account-note".*?</section>', re.S)
 
 
-def note(response) -> str:  # noqa: ANN001
+def note(response) -> str:
     assert response.status_code == 200
     found = NOTE.search(response.get_data(as_text=True))
     return text(found.group(0)) if found else ""

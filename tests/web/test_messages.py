@@ -32,7 +32,7 @@ TAG = re.compile(r"<[^>]+>")
 # --- helpers (test_blocking.py uses them too) -----------------------------------------------------
 
 
-def text(page) -> str:  # noqa: ANN001
+def text(page) -> str:
     """A page's (or some HTML's) words as a reader sees them: no tags, single spaces."""
     markup = page if isinstance(page, str) else page.get_data(as_text=True)
     return " ".join(html.unescape(TAG.sub(" ", markup)).split())
@@ -58,11 +58,11 @@ def browser(app: Flask, user: User) -> FlaskClient:
     return client
 
 
-def write(client: FlaskClient, to: str, subject: str, body: str):  # noqa: ANN201
+def write(client: FlaskClient, to: str, subject: str, body: str):
     return client.post("/messages/new", data={"recipients": to, "subject": subject, "body": body})
 
 
-def conversation_id(response) -> int:  # noqa: ANN001
+def conversation_id(response) -> int:
     assert response.status_code == 302, text(response)[:1500]
     found = re.fullmatch(r"(?:https?://[^/]+)?/messages/(\d+)", response.headers["Location"])
     assert found, response.headers["Location"]
@@ -74,11 +74,11 @@ def send(client: FlaskClient, to: str, subject: str, body: str) -> int:
     return conversation_id(write(client, to, subject, body))
 
 
-def answer(client: FlaskClient, conversation: int, body: str):  # noqa: ANN201
+def answer(client: FlaskClient, conversation: int, body: str):
     return client.post(f"/messages/{conversation}/reply", data={"body": body})
 
 
-def press(client: FlaskClient, conversation: int, action: str):  # noqa: ANN201
+def press(client: FlaskClient, conversation: int, action: str):
     """One of the leave / mute / unmute / archive / unarchive buttons."""
     return client.post(f"/messages/{conversation}/{action}")
 
@@ -91,7 +91,7 @@ def set_message_policy(client: FlaskClient, policy: str, email: bool = False) ->
         assert response.status_code == 302, text(response)[:1500]
 
 
-def kept(response, *typed: str) -> None:  # noqa: ANN001
+def kept(response, *typed: str) -> None:
     """A refused form comes back (422) with what was typed still in it."""
     assert response.status_code == 422, text(response)[:1500]
     page = response.get_data(as_text=True)
@@ -99,7 +99,7 @@ def kept(response, *typed: str) -> None:  # noqa: ANN001
         assert str(escape(words)) in page, words
 
 
-def refusal(response) -> str:  # noqa: ANN001
+def refusal(response) -> str:
     """The words of a refused form's error(s): at the top of the form and next to fields."""
     page = response.get_data(as_text=True)
     found = re.findall(r'<div class="form-errors" role="alert">(.*?)</div>', page, re.S)
@@ -107,11 +107,11 @@ def refusal(response) -> str:  # noqa: ANN001
     return " ".join(text(part) for part in found)
 
 
-def count(model, *where) -> int:  # noqa: ANN001
+def count(model, *where) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
-def inbox_rows(response) -> list[str]:  # noqa: ANN001
+def inbox_rows(response) -> list[str]:
     """The inbox's conversations, in order, each as its words."""
     assert response.status_code == 200
     page = response.get_data(as_text=True)
@@ -124,7 +124,7 @@ def row_for(rows: list[str], subject: str) -> str:
     return matching[0]
 
 
-def unread_header(response) -> str | None:  # noqa: ANN001
+def unread_header(response) -> str | None:
     """The "(N unread)" after "Messages" in the header, if any."""
     found = re.search(r"Messages \((\d+) unread\)", text(response))
     return found.group(1) if found else None
@@ -751,7 +751,7 @@ def test_each_recipient_is_notified_without_the_message_text(app, alice, bob, ca
     assert count(Notification, Notification.user_id == bob.id) == 1
 
 
-def read_outbox(app: Flask) -> list:  # noqa: ANN001
+def read_outbox(app: Flask) -> list:
     outbox = Path(app.config["MAIL_OUTBOX"])
     parser = BytesParser(policy=email_policy.default)
     return [parser.parsebytes(path.read_bytes()) for path in sorted(outbox.glob("*.eml"))]

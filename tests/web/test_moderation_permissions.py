@@ -95,12 +95,12 @@ NOTHING = "nothing"
 NOT_CHECKED = "not checked"
 
 
-def text(response) -> str:  # noqa: ANN001
+def text(response) -> str:
     """The page's words as a reader sees them."""
     return " ".join(html.unescape(TAG.sub(" ", response.get_data(as_text=True))).split())
 
 
-def fresh(model: type, id_: int):  # noqa: ANN201
+def fresh(model: type, id_: int):
     db.session.expire_all()
     return db.session.get(model, id_)
 
@@ -109,7 +109,7 @@ def snapshot() -> dict[str, list]:
     """Everything a moderation route could change, as the database has it now."""
     db.session.expire_all()
 
-    def rows(*columns, order) -> list:  # noqa: ANN001
+    def rows(*columns, order) -> list:
         return [tuple(r) for r in db.session.execute(select(*columns).order_by(order))]
 
     return {
@@ -343,8 +343,8 @@ def _state_thread(initial: str | None) -> Callable[[World], Context]:
     return prepare
 
 
-def _state_done(attribute: str, value: bool):  # noqa: ANN202
-    def check(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
+def _state_done(attribute: str, value: bool):
+    def check(w: World, ctx: Context, response, user: User) -> None:
         assert getattr(fresh(Thread, ctx["thread"]), attribute) is value
 
     return check
@@ -355,7 +355,7 @@ def _split_prepare(w: World) -> Context:
     return {"thread": thread.id, "post": replies[1].id}
 
 
-def _split_done(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
+def _split_done(w: World, ctx: Context, response, user: User) -> None:
     post = fresh(Post, ctx["post"])
     assert post.thread_id != ctx["thread"]
     assert post.thread.title == "Split off" and post.thread.board_id == w.board.id
@@ -367,7 +367,7 @@ def _merge_prepare(w: World) -> Context:
     return {"thread": source.id, "target": target.id, "post": replies[0].id}
 
 
-def _merge_done(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
+def _merge_done(w: World, ctx: Context, response, user: User) -> None:
     assert fresh(Thread, ctx["thread"]) is None
     assert fresh(Post, ctx["post"]).thread_id == ctx["target"]
 
@@ -376,15 +376,15 @@ def _report_prepare(w: World) -> Context:
     return {"report": w.report().id}
 
 
-def _report_status(status: ReportStatus):  # noqa: ANN202
-    def check(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
+def _report_status(status: ReportStatus):
+    def check(w: World, ctx: Context, response, user: User) -> None:
         report = fresh(Report, ctx["report"])
         assert report.status == status and report.handled_by_id == user.id
 
     return check
 
 
-def _claimed(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
+def _claimed(w: World, ctx: Context, response, user: User) -> None:
     report = fresh(Report, ctx["report"])
     assert report.status == ReportStatus.OPEN and report.handled_by_id == user.id
 
@@ -394,8 +394,8 @@ def _target(w: World) -> Context:
     return {"user": target.id, "name": target.username}
 
 
-def _sanction_of(kind: SanctionKind):  # noqa: ANN202
-    def check(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
+def _sanction_of(kind: SanctionKind):
+    def check(w: World, ctx: Context, response, user: User) -> None:
         found = db.session.scalars(
             select(Sanction).where(Sanction.user_id == ctx["user"], Sanction.kind == kind)
         ).all()
@@ -411,7 +411,7 @@ def _sanction_of(kind: SanctionKind):  # noqa: ANN202
     return check
 
 
-def _note_added(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
+def _note_added(w: World, ctx: Context, response, user: User) -> None:
     note = db.session.scalars(select(MemberNote).where(MemberNote.user_id == ctx["user"])).one()
     assert note.text == "Finding the nights hard" and note.author_id == user.id
 
@@ -428,7 +428,7 @@ def _suspension_to_lift(w: World) -> Context:
     return {"sanction": suspension.id}
 
 
-def _lifted(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
+def _lifted(w: World, ctx: Context, response, user: User) -> None:
     assert fresh(Sanction, ctx["sanction"]).lifted_at is not None
 
 
@@ -459,8 +459,8 @@ def _member_of_board(role: MembershipRole | None = None) -> Callable[[World], Co
     return prepare
 
 
-def _role_is(role: MembershipRole):  # noqa: ANN202
-    def check(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
+def _role_is(role: MembershipRole):
+    def check(w: World, ctx: Context, response, user: User) -> None:
         db.session.expire_all()
         membership = db.session.scalars(
             select(BoardMembership).where(
@@ -491,7 +491,7 @@ def _settings_request(w: World, ctx: Context) -> Request:
     return "POST", f"/b/{w.board.id}/settings", data
 
 
-def _settings_done(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
+def _settings_done(w: World, ctx: Context, response, user: User) -> None:
     board = fresh(Board, w.board.id)
     assert board.noindex is (not ctx["noindex"])
     assert board.visibility == Visibility.PUBLIC and board.professionally_led
@@ -501,11 +501,11 @@ def _anonymous_post(w: World) -> Context:
     return {"post": w.reply(anonymous=True).id}
 
 
-def _revealed(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
+def _revealed(w: World, ctx: Context, response, user: User) -> None:
     assert f"This post was written by {w.author.name} ({w.author.username})" in text(response)
 
 
-def _relayed(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
+def _relayed(w: World, ctx: Context, response, user: User) -> None:
     notes = db.session.scalars(
         select(Notification).where(
             Notification.user_id == w.author.id, Notification.kind == "facilitator_message"
@@ -514,8 +514,8 @@ def _relayed(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN
     assert any("Are you safe tonight?" in notify.shown_text(n) for n in notes)
 
 
-def _page(words: str):  # noqa: ANN202
-    def check(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
+def _page(words: str):
+    def check(w: World, ctx: Context, response, user: User) -> None:
         assert words in text(response)
 
     return check
@@ -956,7 +956,7 @@ def _slot_for_fran(w: World, ctx: Context) -> Request:
     )
 
 
-def _fran_has_a_slot(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
+def _fran_has_a_slot(w: World, ctx: Context, response, user: User) -> None:
     assert (
         db.session.scalar(
             select(DutySlot.weekday).where(DutySlot.user_id == w.people[FACILITATOR].id)
@@ -1133,14 +1133,14 @@ def _active_match(w: World) -> Context:
     return {"match": match.id}
 
 
-def _match_state(state: MatchState):  # noqa: ANN202
-    def check(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
+def _match_state(state: MatchState):
+    def check(w: World, ctx: Context, response, user: User) -> None:
         assert fresh(PeerMatch, ctx["match"]).state == state
 
     return check
 
 
-def _checked_in(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
+def _checked_in(w: World, ctx: Context, response, user: User) -> None:
     assert fresh(PeerMatch, ctx["match"]).last_check_in_at is not None
 
 
@@ -1157,8 +1157,8 @@ def _a_coordinator(w: World) -> Context:
     return ctx
 
 
-def _coordinates(flag: bool):  # noqa: ANN202
-    def check(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
+def _coordinates(flag: bool):
+    def check(w: World, ctx: Context, response, user: User) -> None:
         assert bool(fresh(User, ctx["user"]).mentor_coordinator) is flag
 
     return check
@@ -1173,14 +1173,14 @@ def _a_mentor_ctx(w: World) -> Context:
     return {"user": _a_mentor(w).id}
 
 
-def _is_mentor(flag: bool):  # noqa: ANN202
-    def check(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
+def _is_mentor(flag: bool):
+    def check(w: World, ctx: Context, response, user: User) -> None:
         assert (fresh(PeerMentor, ctx["user"]) is not None) is flag
 
     return check
 
 
-def _cap_is_three(w: World, ctx: Context, response, user: User) -> None:  # noqa: ANN001
+def _cap_is_three(w: World, ctx: Context, response, user: User) -> None:
     assert fresh(PeerMentor, ctx["user"]).max_active == 3
 
 
@@ -1495,7 +1495,7 @@ def test_a_note_about_a_member_is_logged_like_every_other_action(world):
 def failing_log():
     """Make every attempt to write a moderation log entry fail inside the database flush."""
 
-    def refuse(mapper, connection, target) -> None:  # noqa: ANN001
+    def refuse(mapper, connection, target) -> None:
         raise RuntimeError("the log is unavailable")
 
     event.listen(ModerationAction, "before_insert", refuse)

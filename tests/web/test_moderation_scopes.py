@@ -36,7 +36,7 @@ MUTE_REASON = "Shared what Tom said in the hidden group about his relapse"
 GROUP_NOTE = "Told us in the group that her husband left after the diagnosis"
 
 
-def text(response) -> str:  # noqa: ANN001
+def text(response) -> str:
     return " ".join(html.unescape(TAG.sub(" ", response.get_data(as_text=True))).split())
 
 

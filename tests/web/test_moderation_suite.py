@@ -49,7 +49,7 @@ from tests.conftest import login
 TAG = re.compile(r"<[^>]+>")
 
 
-def text(response) -> str:  # noqa: ANN001
+def text(response) -> str:
     """The page's words as a reader sees them: no tags, entities decoded, single spaces."""
     return " ".join(html.unescape(TAG.sub(" ", response.get_data(as_text=True))).split())
 
@@ -61,7 +61,7 @@ def signed_in(app: Flask, user: User) -> FlaskClient:
     return browser
 
 
-def fresh(model: type, id_: int):  # noqa: ANN201
+def fresh(model: type, id_: int):
     db.session.expire_all()
     return db.session.get(model, id_)
 

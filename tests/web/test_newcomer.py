@@ -33,16 +33,16 @@ FIRST_POST_DONE = "Your post is up. Members usually reply within hours."
 REMINDER = "Please do not put your full name, your hospital or dates"
 
 
-def text(response) -> str:  # noqa: ANN001
+def text(response) -> str:
     return html_lib.unescape(response.get_data(as_text=True))
 
 
-def plain(response) -> str:  # noqa: ANN001
+def plain(response) -> str:
     """The page's words, without tags, spaces collapsed."""
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text(response)))
 
 
-def sent_mail(app) -> list:  # noqa: ANN001
+def sent_mail(app) -> list:
     outbox = Path(app.config["MAIL_OUTBOX"])
     if not outbox.exists():
         return []
@@ -55,7 +55,7 @@ def fresh(user: User) -> User:
     return db.session.get(User, user.id)
 
 
-def make_board_with(category, name: str, visibility: Visibility, **settings) -> Board:  # noqa: ANN001
+def make_board_with(category, name: str, visibility: Visibility, **settings) -> Board:
     return boards.create_board(name, category, visibility, f"About {name}", **settings)
 
 
@@ -275,7 +275,7 @@ def test_the_check_your_email_page_names_the_address(client):
     assert "We have sent a message to <strong>newbie@example.org</strong>" in text(response)
 
 
-def join(client):  # noqa: ANN001, ANN201
+def join(client):
     return client.post(
         "/register",
         data={

@@ -81,7 +81,7 @@ def reply(
     return db.session.scalars(select(Post).where(Post.source == body)).one()
 
 
-def start(client: FlaskClient, board: Board, title: str, body: str, anonymous: bool = False):  # noqa: ANN201
+def start(client: FlaskClient, board: Board, title: str, body: str, anonymous: bool = False):
     """Start a thread through the web form; the new thread."""
     data = {"title": title, "body": body, "submit": "Post thread"}
     if anonymous:
@@ -98,7 +98,7 @@ def set_level(client: FlaskClient, url: str, level: str) -> None:
     assert urlsplit(response.headers["Location"]).path == url
 
 
-def pressed(response) -> dict[str, str]:  # noqa: ANN001
+def pressed(response) -> dict[str, str]:
     """The watch buttons on a page: level -> aria-pressed."""
     assert response.status_code == 200
     buttons = re.findall(r'<button[^>]*name="level"[^>]*>', response.get_data(as_text=True))
@@ -138,7 +138,7 @@ def without_links(content: str) -> str:
     return URL.sub("", content)
 
 
-def group_of(category, name: str, *people: User, **settings) -> Board:  # noqa: ANN001, ANN003
+def group_of(category, name: str, *people: User, **settings) -> Board:
     """A private board (which keeps its words out of e-mail) with these members."""
     board = boards.create_board(name, category, Visibility.PRIVATE, f"About {name}", **settings)
     for someone in people:

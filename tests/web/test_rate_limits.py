@@ -97,19 +97,19 @@ def counted_where_configured(app: Flask, storage: Storage) -> Iterator[None]:
         assert storage.own_keys(), "the limits were not counted in Redis"
 
 
-def trusted(username: str, **kwargs) -> object:  # noqa: ANN003
+def trusted(username: str, **kwargs) -> object:
     return accounts.create_user(
         username, f"{username}@example.org", PASSWORD, trusted=True, **kwargs
     )
 
 
-def signed_in(app: Flask, user) -> FlaskClient:  # noqa: ANN001
+def signed_in(app: Flask, user) -> FlaskClient:
     client = app.test_client()
     assert login(client, user).status_code == 302
     return client
 
 
-def assert_calm_429(response, *typed: str, absent: tuple[str, ...] = ()) -> str:  # noqa: ANN001
+def assert_calm_429(response, *typed: str, absent: tuple[str, ...] = ()) -> str:
     assert response.status_code == 429, response.status_code
     body = response.get_data(as_text=True)
     assert "Please wait a little" in body
@@ -236,7 +236,7 @@ def test_reports_share_twenty_an_hour_and_keep_the_note(app: Flask, board, membe
 def test_registering_past_ten_an_hour_from_one_address_keeps_all_but_the_password(
     app: Flask,
 ) -> None:
-    def register(client: FlaskClient, name: str):  # noqa: ANN202
+    def register(client: FlaskClient, name: str):
         return client.post(
             "/register",
             data={

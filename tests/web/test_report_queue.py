@@ -39,7 +39,7 @@ SUBMIT = re.compile(
 )
 
 
-def text(response) -> str:  # noqa: ANN001
+def text(response) -> str:
     return " ".join(html.unescape(TAG.sub(" ", response.get_data(as_text=True))).split())
 
 
@@ -57,7 +57,7 @@ def signed_in(app: Flask, user: User) -> FlaskClient:
     return browser
 
 
-def fresh(model: type, id_: int):  # noqa: ANN201
+def fresh(model: type, id_: int):
     db.session.expire_all()
     return db.session.get(model, id_)
 

@@ -41,7 +41,7 @@ def _reply(thread: Thread, author: User, when: datetime, status: PostStatus | No
     return post
 
 
-def _report(board_id: int | None, reason: ReportReason, made: datetime, claim=None, close=None):  # noqa: ANN001, ANN202
+def _report(board_id: int | None, reason: ReportReason, made: datetime, claim=None, close=None):
     report = Report(
         reason=reason,
         board_id=board_id,
@@ -68,7 +68,7 @@ def week(make_user, make_board):
         boards.add_member(other, user)
     db.session.flush()
 
-    def thread(board, author, start, title="Help") -> Thread:  # noqa: ANN001
+    def thread(board, author, start, title="Help") -> Thread:
         return _at(posting.start_thread(author, board, title, "Words"), start)
 
     # Newer member's threads on the ward: first replies by someone else after 30 min, 2 h,
@@ -110,7 +110,7 @@ def week(make_user, make_board):
     return ward, other
 
 
-def _row(figures, board, monday):  # noqa: ANN001, ANN202
+def _row(figures, board, monday):
     return next(f for f in figures if f.board_id == board.id and f.week == monday)
 
 

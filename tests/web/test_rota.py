@@ -24,7 +24,7 @@ from forum.services import boards, duty, membership
 from tests.conftest import login
 
 
-def text(response) -> str:  # noqa: ANN001
+def text(response) -> str:
     return response.get_data(as_text=True)
 
 
@@ -49,7 +49,7 @@ def world(app, make_board, make_user, admin):
     return board, other, people
 
 
-def client_of(app, user):  # noqa: ANN001, ANN201
+def client_of(app, user):
     browser = app.test_client()
     assert login(browser, user).status_code == 302
     return browser

@@ -52,12 +52,12 @@ POST_SENTENCES = (
 )
 
 
-def text(response) -> str:  # noqa: ANN001
+def text(response) -> str:
     body = response if isinstance(response, str) else response.get_data(as_text=True)
     return " ".join(html.unescape(TAG.sub(" ", body)).split())
 
 
-def main_text(response) -> str:  # noqa: ANN001
+def main_text(response) -> str:
     body = response.get_data(as_text=True)
     return text(body[body.index("<main") : body.index("</main>")])
 
@@ -68,7 +68,7 @@ def signed_in(app: Flask, user: User) -> FlaskClient:
     return browser
 
 
-def tel_links(response) -> dict[str, str]:  # noqa: ANN001
+def tel_links(response) -> dict[str, str]:
     """Visible number → its tel: address, for every tap-to-call link on the page."""
     found = re.findall(r'<a class="phone" href="(tel:[^"]+)">([^<]+)</a>', response.get_data(True))
     return {shown: href for href, shown in found}
@@ -408,7 +408,7 @@ def test_go_to_my_post_leads_to_the_post_just_made(app, starter, board, member_c
 HELP_LINK = '<a class="help-now" href="/crisis">Need help now?</a>'
 
 
-def assert_help_first(response) -> None:  # noqa: ANN001
+def assert_help_first(response) -> None:
     body = response.get_data(as_text=True)
     assert body.count(HELP_LINK) == 1, (response.status_code, body[:400])
     header = body[body.index("<header") : body.index("</header>")]

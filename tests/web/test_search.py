@@ -16,11 +16,11 @@ from forum.services import boards, messaging, moderation, posting
 from tests.conftest import login, without_tokens
 
 
-def text(response) -> str:  # noqa: ANN001
+def text(response) -> str:
     return response.get_data(as_text=True)
 
 
-def search(client, **params) -> str:  # noqa: ANN001, ANN003
+def search(client, **params) -> str:
     response = client.get("/search", query_string=params)
     assert response.status_code == 200, text(response)[:2000]
     return text(response)
@@ -84,7 +84,7 @@ OLDER = re.compile(r'<a href="([^"]*)" rel="next">Older results</a>')
 NEWER = re.compile(r'<a href="([^"]*)" rel="prev">Newer results</a>')
 
 
-def follow(client, page: str, link: re.Pattern[str]) -> str:  # noqa: ANN001
+def follow(client, page: str, link: re.Pattern[str]) -> str:
     found = link.search(page)
     assert found, page[-3000:]
     response = client.get(found.group(1).replace("&amp;", "&"))
@@ -242,7 +242,7 @@ def test_private_words_are_never_found_on_any_page_of_results(
         posting.reply(writer, public, f"Walrus public {n}.")
         posting.reply(writer, private, f"Walrus secret {n}.")
 
-    def every_page(client) -> list[str]:  # noqa: ANN001
+    def every_page(client) -> list[str]:
         pages = [search(client, q="walrus")]
         while OLDER.search(pages[-1]):
             pages.append(follow(client, pages[-1], OLDER))

@@ -44,7 +44,7 @@ def pages(app: Flask, board, thread) -> list[str]:
     ]
 
 
-def csp_directives(response) -> dict[str, str]:  # noqa: ANN001
+def csp_directives(response) -> dict[str, str]:
     policy = response.headers.get("Content-Security-Policy", "")
     directives = {}
     for part in filter(None, (p.strip() for p in policy.split(";"))):
@@ -53,7 +53,7 @@ def csp_directives(response) -> dict[str, str]:  # noqa: ANN001
     return directives
 
 
-def assert_security_headers(response, url: str, *, https: bool, signed_in: bool) -> None:  # noqa: ANN001
+def assert_security_headers(response, url: str, *, https: bool, signed_in: bool) -> None:
     where = f"{url} ({response.status_code})"
     csp = csp_directives(response)
     assert csp, f"{where}: no Content-Security-Policy"
@@ -137,7 +137,7 @@ def test_no_page_needs_an_inline_script(app: Flask, member_client: FlaskClient, 
 # --- cookies --------------------------------------------------------------------------------------
 
 
-def set_cookies(response) -> dict[str, str]:  # noqa: ANN001
+def set_cookies(response) -> dict[str, str]:
     """Each cookie the response sets, by name, with its whole Set-Cookie line."""
     lines = response.headers.getlist("Set-Cookie")
     return {line.split("=", 1)[0]: line for line in lines}
@@ -152,7 +152,7 @@ def attributes(line: str) -> dict[str, str]:
     return found
 
 
-def sign_in_remembered(client: FlaskClient, username: str, scheme: str):  # noqa: ANN201
+def sign_in_remembered(client: FlaskClient, username: str, scheme: str):
     return client.post(
         "/login",
         base_url=scheme,

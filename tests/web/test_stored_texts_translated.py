@@ -34,7 +34,7 @@ def german(msgid: str) -> str:
     return message.string
 
 
-def page(client, path: str, headers: dict) -> str:  # noqa: ANN001
+def page(client, path: str, headers: dict) -> str:
     response = client.get(path, headers=headers)
     assert response.status_code == 200, path
     return html.unescape(response.get_data(as_text=True))
@@ -47,7 +47,7 @@ def app_config(app_config: dict) -> dict:
 
 
 @pytest.fixture
-def erased(app, client, board):  # noqa: ANN001, ANN201
+def erased(app, client, board):
     """Ann wrote a thread Bob answered and quoted, a private message to Bob, and a post Bob
     reported; then she deleted her account and erased her posts."""
     ann, bob, admin = person("ann"), person("bob"), person("admin", admin=True)

@@ -29,7 +29,7 @@ def fresh_request_globals() -> Iterator[None]:
     otherwise carry over from one request to the next (a guest stays a guest after signing in).
     """
 
-    def clear(sender, **extra) -> None:  # noqa: ANN001
+    def clear(sender, **extra) -> None:
         for name in list(g):
             g.pop(name)
 
@@ -51,7 +51,7 @@ def opening(thread: Thread) -> Post:
 
 
 @pytest.fixture
-def sam_client(app, sam):  # noqa: ANN001, ANN201
+def sam_client(app, sam):
     """A second browser, signed in as another member."""
     other = app.test_client()
     assert login(other, sam).status_code == 302
@@ -61,7 +61,7 @@ def sam_client(app, sam):  # noqa: ANN001, ANN201
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def page_text(response) -> str:  # noqa: ANN001
+def page_text(response) -> str:
     return response.get_data(as_text=True)
 
 
@@ -73,7 +73,7 @@ def count(model: type) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def send_reply(client, thread: Thread, body: str, parent: Post | None = None) -> Post:  # noqa: ANN001
+def send_reply(client, thread: Thread, body: str, parent: Post | None = None) -> Post:
     """Reply through the web form and return the stored post."""
     response = client.post(
         f"/t/{thread.id}/reply",
@@ -113,7 +113,7 @@ def body_field(html: str) -> str:
     return html_lib.unescape(match.group(1)).removeprefix("\r\n")
 
 
-def redirect_parts(response) -> tuple[str, dict[str, list[str]], str]:  # noqa: ANN001
+def redirect_parts(response) -> tuple[str, dict[str, list[str]], str]:
     assert response.status_code == 302
     parts = urlsplit(response.headers["Location"])
     return parts.path, parse_qs(parts.query), parts.fragment

@@ -43,11 +43,11 @@ from tests.conftest import login
 TAG = re.compile(r"<[^>]+>")
 
 
-def text(response) -> str:  # noqa: ANN001
+def text(response) -> str:
     return " ".join(html.unescape(TAG.sub(" ", response.get_data(as_text=True))).split())
 
 
-def today():  # noqa: ANN201
+def today():
     return utcnow().date()
 
 
@@ -309,7 +309,7 @@ def test_a_lapsed_facilitator_reads_the_queue_but_acts_on_nothing(
     assert "Unkind words" in words
     assert browser.get(f"/moderation/reports/{report.id}").status_code == 200
 
-    def state():  # noqa: ANN202
+    def state():
         db.session.expire_all()
         return (
             [(p.id, p.status) for p in db.session.scalars(select(Post).order_by(Post.id))],
@@ -344,11 +344,11 @@ def test_a_current_facilitator_sees_no_lapsed_banner(app, admin, make_user, boar
 # --- reminders ---------------------------------------------------------------------------------
 
 
-def _at(day) -> datetime:  # noqa: ANN001
+def _at(day) -> datetime:
     return datetime.combine(day, time(9), tzinfo=utcnow().tzinfo)
 
 
-def _notices(user) -> list[Notification]:  # noqa: ANN001
+def _notices(user) -> list[Notification]:
     db.session.expire_all()
     return list(
         db.session.scalars(

@@ -146,7 +146,7 @@ def cast(world: World, role: str, *boards_: Board) -> User:
     return actor
 
 
-def fresh(model: type, row_id: int):  # noqa: ANN205
+def fresh(model: type, row_id: int):
     db.session.expire_all()
     return db.session.get(model, row_id)
 

@@ -23,7 +23,7 @@ ROLES = ["member", "facilitator", "admin", "suspended"]
 
 
 @pytest.fixture
-def cast(app: Flask, make_board):  # noqa: ANN201
+def cast(app: Flask, make_board):
     """make(role) gives an actor of that role (signed in as ``actor``), with Bob and Carol."""
     site_admin = person("siteadmin", admin=True)
     bob, carol = person("bob"), person("carol")

@@ -33,7 +33,7 @@ TAG = re.compile(r"<[^>]+>")
 DEFAULT_CRISIS_WORDS = "please call the emergency number 112 now"
 
 
-def text(response) -> str:  # noqa: ANN001
+def text(response) -> str:
     return " ".join(html.unescape(TAG.sub(" ", response.get_data(as_text=True))).split())
 
 
@@ -43,7 +43,7 @@ def signed_in(app: Flask, user: User) -> FlaskClient:
     return browser
 
 
-def fresh(model: type, id_: int):  # noqa: ANN201
+def fresh(model: type, id_: int):
     db.session.expire_all()
     return db.session.get(model, id_)
 
@@ -84,7 +84,7 @@ def admin_client(app, admin) -> FlaskClient:
     return signed_in(app, admin)
 
 
-def reply(browser: FlaskClient, thread: Thread, body: str):  # noqa: ANN201
+def reply(browser: FlaskClient, thread: Thread, body: str):
     return browser.post(f"/t/{thread.id}/reply", data={"body": body})
 
 
@@ -291,7 +291,7 @@ def test_at_risk_wins_over_block(member_client, sam, thread):
 # --- crisis resources ----------------------------------------------------------------------------
 
 
-def save_crisis(admin_client, country: str, notes: str, **lines: str):  # noqa: ANN001, ANN201
+def save_crisis(admin_client, country: str, notes: str, **lines: str):
     data = {"emergency_number": "112", "notes": notes, "checked_on": "2026-12-06", **lines}
     return admin_client.post(f"/admin/crisis/{country}", data=data)
 

@@ -20,7 +20,7 @@ from tests.conftest import login
 from tests.web.test_accounts import confirm, confirmation_link, register, where_redirected
 
 
-def page(response) -> str:  # noqa: ANN001
+def page(response) -> str:
     return response.get_data(as_text=True)
 
 
@@ -36,7 +36,7 @@ def selected(body: str, value: str) -> bool:
     return re.search(rf'<option selected value="{value}">|<option value="{value}" selected', body)
 
 
-def meeting_on(admin: User, board, title: str):  # noqa: ANN001, ANN201
+def meeting_on(admin: User, board, title: str):
     return meetings.schedule(
         admin,
         board,
@@ -51,7 +51,7 @@ def meeting_on(admin: User, board, title: str):  # noqa: ANN001, ANN201
     )
 
 
-def outside_group(name: str, **details) -> None:  # noqa: ANN003
+def outside_group(name: str, **details) -> None:
     directory.create(
         directory.GroupDetails(
             name=name,
@@ -73,7 +73,7 @@ ANSWERS = {
 
 
 @pytest.fixture
-def places(make_board, admin):  # noqa: ANN001, ANN201
+def places(make_board, admin):
     """Boards of every kind mapped to breast cancer, each with a meeting coming up."""
     found = {
         "public": make_board("Breast cancer together"),

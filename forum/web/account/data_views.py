@@ -70,14 +70,14 @@ def _seen_key_for(user_id: int) -> list:
 
 
 @user_logged_in.connect
-def check_consents_at_sign_in(sender, user, **extra) -> None:  # noqa: ANN001, ARG001
+def check_consents_at_sign_in(sender, user, **extra) -> None:  # noqa: ARG001
     """Look once, as the member signs in, so that their pages cost no query for it."""
     if not data_rights.outdated_consents(user):
         session[CONSENTS_SEEN] = _seen_key_for(user.id)
 
 
 @bp.before_app_request
-def ask_for_changed_consents():  # noqa: ANN201
+def ask_for_changed_consents():
     """A member whose privacy notice or guidelines changed since they accepted them is sent to
     read and accept the new text (or to leave) before anything else."""
     if not current_user.is_authenticated or request.endpoint in CONSENT_FREE:
@@ -94,7 +94,7 @@ def ask_for_changed_consents():  # noqa: ANN201
 
 @consents_bp.route("/consents", methods=["GET", "POST"])
 @login_required
-def review():  # noqa: ANN201
+def review():
     outdated = data_rights.outdated_consents(current_user)
     next_url = safe_next(request.values.get("next"))
     if not outdated:
@@ -122,27 +122,27 @@ def review():  # noqa: ANN201
 
 
 @consents_bp.get("/privacy")
-def privacy():  # noqa: ANN201
+def privacy():
     """The privacy notice people accept when they join: readable by anyone, guests too."""
     return render_template("consents/page.html", text="consents/privacy.html")
 
 
 @consents_bp.get("/guidelines")
-def guidelines():  # noqa: ANN201
+def guidelines():
     """The community guidelines people accept when they join: readable by anyone."""
     return render_template("consents/page.html", text="consents/guidelines.html")
 
 
 @bp.get("/data")
 @login_required
-def data():  # noqa: ANN201
+def data():
     return render_template("account/data.html", form=ExportForm())
 
 
 @bp.post("/data/export")
 @login_required
 @limiter.limit(EXPORTS_PER_HOUR, key_func=_export_key)
-def export_data():  # noqa: ANN201
+def export_data():
     form = ExportForm()
     if not form.validate_on_submit():
         flash(_("That form expired. Please press the button again."), "error")
@@ -158,7 +158,7 @@ def export_data():  # noqa: ANN201
 
 @bp.route("/delete", methods=["GET", "POST"])
 @login_required
-def delete_account():  # noqa: ANN201
+def delete_account():
     form = DeleteAccountForm()
     user = current_user._get_current_object()
     blocked = None
@@ -183,7 +183,7 @@ def delete_account():  # noqa: ANN201
 
 
 @bp.get("/goodbye")
-def goodbye():  # noqa: ANN201
+def goodbye():
     if current_user.is_authenticated:
         return redirect(url_for("account.settings"))
     return render_template("account/goodbye.html", site=current_app.config["SITE_NAME"])

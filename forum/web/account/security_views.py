@@ -19,7 +19,7 @@ from forum.web.forms import form_status, show_service_error
 from forum.web.messages.forms import ButtonForm
 
 
-def _render(status: int = 200, **forms):  # noqa: ANN003, ANN202
+def _render(status: int = 200, **forms):
     user = current_user._get_current_object()
     enrolling = not twofactor.is_enabled(user) and bool(user.totp_secret)
     uri = twofactor.provisioning_uri(user) if enrolling else None
@@ -42,20 +42,20 @@ def _render(status: int = 200, **forms):  # noqa: ANN003, ANN202
     ), status
 
 
-def _codes_page(codes: list[str]):  # noqa: ANN202
+def _codes_page(codes: list[str]):
     """Recovery codes are shown once, in the answer to the form (never stored in clear)."""
     return render_template("account/recovery_codes.html", codes=codes)
 
 
 @bp.get("/security", endpoint="security")
 @login_required
-def security_page():  # noqa: ANN201
+def security_page():
     return _render()
 
 
 @bp.post("/security/two-factor/start")
 @login_required
-def two_factor_start():  # noqa: ANN201
+def two_factor_start():
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
@@ -67,7 +67,7 @@ def two_factor_start():  # noqa: ANN201
 
 @bp.post("/security/two-factor/confirm")
 @login_required
-def two_factor_confirm():  # noqa: ANN201
+def two_factor_confirm():
     form = TwoFactorCodeForm()
     if form.validate_on_submit():
         try:
@@ -82,7 +82,7 @@ def two_factor_confirm():  # noqa: ANN201
 
 @bp.post("/security/two-factor/disable")
 @login_required
-def two_factor_disable():  # noqa: ANN201
+def two_factor_disable():
     form = DisableTwoFactorForm()
     user = current_user._get_current_object()
     if form.validate_on_submit():
@@ -98,7 +98,7 @@ def two_factor_disable():  # noqa: ANN201
 
 @bp.post("/security/recovery-codes")
 @login_required
-def recovery_codes():  # noqa: ANN201
+def recovery_codes():
     form = TwoFactorCodeForm()
     if form.validate_on_submit():
         try:
@@ -115,7 +115,7 @@ def recovery_codes():  # noqa: ANN201
 
 @bp.post("/security/sign-out-everywhere")
 @login_required
-def sign_out_everywhere():  # noqa: ANN201
+def sign_out_everywhere():
     if not ButtonForm().validate_on_submit():
         abort(400)
     user = current_user._get_current_object()

@@ -26,7 +26,7 @@ bp = Blueprint("account", __name__, url_prefix="/settings")
 
 @bp.route("", methods=["GET", "POST"])
 @login_required
-def settings():  # noqa: ANN201
+def settings():
     form = SettingsForm(obj=current_user)
     form.locale.choices = [SelectChoice("", _("The language of my browser"))] + [
         SelectChoice(code, name) for code, name in LANGUAGES.items()
@@ -63,7 +63,7 @@ def settings():  # noqa: ANN201
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
-def change_password():  # noqa: ANN201
+def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
@@ -85,7 +85,7 @@ def change_password():  # noqa: ANN201
 
 @bp.route("/messages", methods=["GET", "POST"])
 @login_required
-def message_settings():  # noqa: ANN201
+def message_settings():
     form = MessageSettingsForm(obj=current_user)
     if request.method == "GET":
         form.message_policy.data = current_user.message_policy.value
@@ -103,7 +103,7 @@ def message_settings():  # noqa: ANN201
 
 @bp.route("/notifications", methods=["GET", "POST"])
 @login_required
-def notifications():  # noqa: ANN201
+def notifications():
     form = NotificationSettingsForm()
     staff = moderates_anything(current_viewer())
     if not staff:

@@ -29,7 +29,7 @@ class StaffTwoFactorForm(FlaskForm):
 
 
 @bp.route("/security", methods=["GET", "POST"], endpoint="security")
-def security_settings():  # noqa: ANN201
+def security_settings():
     form = StaffTwoFactorForm()
     if request.method == "GET":
         form.require_two_factor_for_staff.data = security.staff_must_use_two_factor()
@@ -47,7 +47,7 @@ def security_settings():  # noqa: ANN201
 
 
 @bp.get("/security-events")
-def security_events():  # noqa: ANN201
+def security_events():
     username = (request.args.get("username") or "").strip()[:64]
     page = request.args.get("page", 1, type=int)
     return render_template(

@@ -33,12 +33,12 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 @bp.before_request
 @login_required
-def admins_only():  # noqa: ANN201
+def admins_only():
     policy.require(current_viewer(), Action.ADMINISTER)
 
 
 @bp.get("/")
-def dashboard():  # noqa: ANN201
+def dashboard():
     return render_template(
         "admin/dashboard.html",
         categories=queries.all_categories(),
@@ -48,7 +48,7 @@ def dashboard():  # noqa: ANN201
 
 
 @bp.route("/categories/new", methods=["GET", "POST"])
-def new_category():  # noqa: ANN201
+def new_category():
     form = CategoryForm()
     if form.validate_on_submit():
         try:
@@ -62,7 +62,7 @@ def new_category():  # noqa: ANN201
 
 
 @bp.route("/categories/<id:category_id>", methods=["GET", "POST"])
-def edit_category(category_id: int):  # noqa: ANN201
+def edit_category(category_id: int):
     category = db.get_or_404(Category, category_id)
     form = CategoryForm(obj=category)
     if form.validate_on_submit():
@@ -89,7 +89,7 @@ def _board_form(board: Board | None) -> BoardForm:
 
 
 @bp.route("/boards/new", methods=["GET", "POST"])
-def new_board():  # noqa: ANN201
+def new_board():
     form = _board_form(None)
     if request.method == "GET" and request.args.get("category", type=int):
         form.category_id.data = request.args.get("category", type=int)
@@ -110,7 +110,7 @@ def new_board():  # noqa: ANN201
 
 
 @bp.route("/boards/<id:board_id>", methods=["GET", "POST"])
-def edit_board(board_id: int):  # noqa: ANN201
+def edit_board(board_id: int):
     board = queries.get_board_or_404(current_viewer(), board_id)
     form = _board_form(board)
     if form.validate_on_submit():
@@ -134,7 +134,7 @@ def edit_board(board_id: int):  # noqa: ANN201
 
 
 @bp.post("/<kind>/<id:item_id>/move")
-def move(kind: str, item_id: int):  # noqa: ANN201
+def move(kind: str, item_id: int):
     model = {"categories": Category, "boards": Board}.get(kind)
     if model is None or not MoveForm().validate_on_submit():
         abort(404 if model is None else 400)
@@ -151,14 +151,14 @@ def move(kind: str, item_id: int):  # noqa: ANN201
 
 
 @bp.get("/reports")
-def reports():  # noqa: ANN201
+def reports():
     """Open reports. For a private message, the stored snapshot is all an admin can read."""
     entries = [(report, json.loads(report.snapshot or "{}")) for report in queries.open_reports()]
     return render_template("admin/reports.html", entries=entries, labels=REPORT_REASON_LABELS)
 
 
 @bp.route("/watched-words", methods=["GET", "POST"])
-def watched_words():  # noqa: ANN201
+def watched_words():
     form = WatchedWordForm()
     if form.validate_on_submit():
         try:
@@ -178,7 +178,7 @@ def watched_words():  # noqa: ANN201
 
 
 @bp.post("/watched-words/<id:word_id>/delete")
-def delete_watched_word(word_id: int):  # noqa: ANN201
+def delete_watched_word(word_id: int):
     if not MoveForm().validate_on_submit():
         abort(400)
     watchwords.remove(db.get_or_404(WatchedWord, word_id))
@@ -187,7 +187,7 @@ def delete_watched_word(word_id: int):  # noqa: ANN201
 
 
 @bp.get("/crisis")
-def crisis_resources():  # noqa: ANN201
+def crisis_resources():
     """Every country with its crisis resources and the day they were last checked."""
     rows = {resource.country: resource for resource in queries.crisis_resources()}
     countries = [SelectChoice("*", _("Everywhere else"))] + list(country_choices())
@@ -196,7 +196,7 @@ def crisis_resources():  # noqa: ANN201
 
 
 @bp.route("/crisis/<country>", methods=["GET", "POST"])
-def edit_crisis_resource(country: str):  # noqa: ANN201
+def edit_crisis_resource(country: str):
     if country != "*" and country not in COUNTRIES:
         abort(404)
     resource = next((r for r in queries.crisis_resources() if r.country == country), None)

@@ -130,7 +130,7 @@ def must_enrol(viewer: Viewer) -> bool:
     )
 
 
-def _after_sign_in(user: User, next_url: str | None, draft: list, draft_action: str | None):  # noqa: ANN202
+def _after_sign_in(user: User, next_url: str | None, draft: list, draft_action: str | None):
     if must_enrol(Viewer(user)):
         flash(
             _(
@@ -152,7 +152,7 @@ def _after_sign_in(user: User, next_url: str | None, draft: list, draft_action: 
     return redirect(safe_next(next_url))
 
 
-def _sign_out_now(message: str):  # noqa: ANN202
+def _sign_out_now(message: str):
     """End the session (and "keep me signed in") and send the member to sign in again.
 
     ``message`` is already in the page's language (a lazy string becomes one here)."""
@@ -187,7 +187,7 @@ def _remembered_since() -> float | None:
 
 
 @bp.before_app_request
-def session_time_limits():  # noqa: ANN201
+def session_time_limits():
     """Idle and absolute time-outs, and staff who must turn on two-step sign-in first."""
     if request.endpoint in NOT_TRACKED or not current_user.is_authenticated:
         return None
@@ -226,7 +226,7 @@ def session_time_limits():  # noqa: ANN201
 
 
 @bp.after_app_request
-def signed_in_note(response):  # noqa: ANN001, ANN201
+def signed_in_note(response):
     config = current_app.config
     if g.get("remember_since") is not None and current_user.is_authenticated:
         response.set_cookie(
@@ -297,7 +297,7 @@ def _account_named(typed: str) -> User | None:
     return accounts.find_by_login(typed) if typed and "\x00" not in typed else None
 
 
-def _sign_in_paused(limit) -> None:  # noqa: ANN001
+def _sign_in_paused(limit) -> None:
     """The count of an identifier ran out: tell the account's owner, if there is one."""
     user = _account_named(request.form.get("login") or "")
     if user is not None:
@@ -309,12 +309,12 @@ def _pending_account_key() -> str:
     return f"two-factor:{pending.get('uid', 'none')}"
 
 
-def _failed(response) -> bool:  # noqa: ANN001
+def _failed(response) -> bool:
     return response.status_code in (401, 422)
 
 
 @login_manager.unauthorized_handler
-def unauthorized():  # noqa: ANN201
+def unauthorized():
     """Send guests to sign in; a form sent after the session ended keeps what was typed."""
     if request.method == "POST":
         form = LoginForm(next=request.path)
@@ -340,7 +340,7 @@ def _every_problem(form: RegisterForm) -> None:
 
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
-def register():  # noqa: ANN201
+def register():
     """Joining. The page after it is the same whether or not the e-mail address had an account."""
     if current_user.is_authenticated:
         return redirect(url_for("boards.index"))
@@ -362,7 +362,7 @@ def register():  # noqa: ANN201
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
 @limiter.limit("20 per hour", methods=["POST"])
-def confirm_email(token: str):  # noqa: ANN201
+def confirm_email(token: str):
     """The link sent to a newcomer's address: confirms it is theirs and signs them in.
 
     Opening it only shows a button (a GET changes nothing); the link works once."""
@@ -394,7 +394,7 @@ def confirm_email(token: str):  # noqa: ANN201
 
 @bp.route("/confirm", methods=["GET", "POST"])
 @limiter.limit("5 per hour", methods=["POST"])
-def resend_confirmation():  # noqa: ANN201
+def resend_confirmation():
     """Send the confirmation link again: the answer is the same for any address."""
     form = ResendConfirmationForm()
     if form.validate_on_submit():
@@ -425,7 +425,7 @@ def _draft() -> tuple[list[tuple[str, str]], str | None]:
     deduct_when=_failed,
     on_breach=_sign_in_paused,
 )
-def login():  # noqa: ANN201
+def login():
     form = LoginForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
@@ -485,7 +485,7 @@ def _pending_user() -> User | None:
 @limiter.limit(
     "10 per 15 minutes", key_func=_pending_account_key, methods=["POST"], deduct_when=_failed
 )
-def two_factor():  # noqa: ANN201
+def two_factor():
     """The second step of signing in: a code from the authenticator app, or a recovery code."""
     user = _pending_user()
     if user is None:
@@ -508,7 +508,7 @@ def two_factor():  # noqa: ANN201
 
 @bp.post("/logout")
 @login_required
-def logout():  # noqa: ANN201
+def logout():
     if not LogoutForm().validate_on_submit():
         abort(400)
     security.record("sign_out", current_user._get_current_object())
@@ -521,7 +521,7 @@ def logout():  # noqa: ANN201
 
 @bp.route("/reset", methods=["GET", "POST"])
 @limiter.limit("5 per hour", methods=["POST"])
-def request_reset():  # noqa: ANN201
+def request_reset():
     form = ResetRequestForm()
     if form.validate_on_submit():
         accounts.send_password_reset(form.login.data)
@@ -530,7 +530,7 @@ def request_reset():  # noqa: ANN201
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
-def reset_password(token: str):  # noqa: ANN201
+def reset_password(token: str):
     user = accounts.user_for_reset_token(token)
     if user is None:
         return render_template("auth/reset_invalid.html"), 400

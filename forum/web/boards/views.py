@@ -24,12 +24,12 @@ bp = Blueprint("boards", __name__)
 
 
 @bp.get("/")
-def index():  # noqa: ANN201
+def index():
     return render_template("boards/index.html", categories=queries.board_index(current_viewer()))
 
 
 @bp.get("/b/<id:board_id>")
-def board(board_id: int):  # noqa: ANN201
+def board(board_id: int):
     viewer = current_viewer()
     board = queries.get_board_or_404(viewer, board_id)
     if not policy.can(viewer, Action.READ, board):
@@ -58,7 +58,7 @@ def board(board_id: int):  # noqa: ANN201
 @bp.route("/b/<id:board_id>/new", methods=["GET", "POST"])
 @login_required
 @limiter.limit("10 per hour", methods=["POST"], key_func=per_member, exempt_when=previewing)
-def new_thread(board_id: int):  # noqa: ANN201
+def new_thread(board_id: int):
     board = board_for(Action.START_THREAD, board_id)
     if gate := agreement_redirect(board):
         return gate

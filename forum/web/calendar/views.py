@@ -55,7 +55,7 @@ def feed(token: str) -> Response:
 
 @bp.route("/account/meetings", methods=["GET", "POST"])
 @login_required
-def settings():  # noqa: ANN201
+def settings():
     address_form = CalendarAddressForm()
     reminder_form = ReminderForm()
     if request.method == "GET":

@@ -131,7 +131,7 @@ def _match_or_404(match_id: int) -> PeerMatch:
 
 @bp.get("/coordinator")
 @login_required
-def dashboard():  # noqa: ANN201
+def dashboard():
     _coordinators_only()
     viewer = current_viewer()
     return render_template(
@@ -153,7 +153,7 @@ def _match_page(
     propose_form: ProposeForm | None = None,
     end_form: EndMatchForm | None = None,
     refusal: str | None = None,
-):  # noqa: ANN202
+):
     viewer = current_viewer()
     end_form = end_form or EndMatchForm(formdata=None)
     shortlist = []
@@ -184,13 +184,13 @@ def _match_page(
 
 @bp.get("/coordinator/requests/<id:match_id>")
 @login_required
-def match(match_id: int):  # noqa: ANN201
+def match(match_id: int):
     return _match_page(_match_or_404(match_id))
 
 
 @bp.post("/coordinator/requests/<id:match_id>/propose")
 @login_required
-def propose(match_id: int):  # noqa: ANN201
+def propose(match_id: int):
     found = _match_or_404(match_id)
     form = ProposeForm()
     if not form.validate_on_submit():
@@ -211,7 +211,7 @@ def propose(match_id: int):  # noqa: ANN201
 
 @bp.post("/coordinator/requests/<id:match_id>/check-in")
 @login_required
-def check_in(match_id: int):  # noqa: ANN201
+def check_in(match_id: int):
     found = _match_or_404(match_id)
     if not CheckInForm().validate_on_submit():
         abort(400)
@@ -225,7 +225,7 @@ def check_in(match_id: int):  # noqa: ANN201
 
 @bp.post("/coordinator/requests/<id:match_id>/end")
 @login_required
-def end(match_id: int):  # noqa: ANN201
+def end(match_id: int):
     found = _match_or_404(match_id)
     form = EndMatchForm()
     if form.validate_on_submit():
@@ -254,7 +254,7 @@ def _mentors_page(
     make: MakeMentorForm | None = None,
     give: GiveCoordinatorForm | None = None,
     refusal: str | None = None,
-):  # noqa: ANN202
+):
     make = make or MakeMentorForm(formdata=None)
     give = give or GiveCoordinatorForm(formdata=None)
     return render_template(
@@ -278,14 +278,14 @@ def _member_named(form: MakeMentorForm | GiveCoordinatorForm) -> User | None:
 
 @bp.get("/admin/mentors")
 @login_required
-def mentors():  # noqa: ANN201
+def mentors():
     _admins_only()
     return _mentors_page()
 
 
 @bp.post("/admin/mentors")
 @login_required
-def make_mentor():  # noqa: ANN201
+def make_mentor():
     _admins_only()
     form = MakeMentorForm()
     if form.validate_on_submit() and (user := _member_named(form)) is not None:
@@ -309,7 +309,7 @@ def _mentor_or_404(mentor_id: int) -> PeerMentor:
 
 @bp.route("/admin/mentors/<id:mentor_id>", methods=["GET", "POST"])
 @login_required
-def edit_mentor(mentor_id: int):  # noqa: ANN201
+def edit_mentor(mentor_id: int):
     _admins_only()
     mentor = _mentor_or_404(mentor_id)
     form = MentorForm(
@@ -355,7 +355,7 @@ def edit_mentor(mentor_id: int):  # noqa: ANN201
 
 @bp.post("/admin/mentors/<id:mentor_id>/remove")
 @login_required
-def remove_mentor(mentor_id: int):  # noqa: ANN201
+def remove_mentor(mentor_id: int):
     _admins_only()
     mentor = _mentor_or_404(mentor_id)
     if not RemoveMentorForm().validate_on_submit():
@@ -371,7 +371,7 @@ def remove_mentor(mentor_id: int):  # noqa: ANN201
 
 @bp.post("/admin/coordinators")
 @login_required
-def give_coordinator():  # noqa: ANN201
+def give_coordinator():
     _admins_only()
     form = GiveCoordinatorForm()
     if form.validate_on_submit() and (user := _member_named(form)) is not None:
@@ -388,7 +388,7 @@ def give_coordinator():  # noqa: ANN201
 
 @bp.post("/admin/coordinators/<id:coordinator_id>/remove")
 @login_required
-def take_coordinator(coordinator_id: int):  # noqa: ANN201
+def take_coordinator(coordinator_id: int):
     _admins_only()
     user = db.session.get(User, coordinator_id)
     if user is None or not user.mentor_coordinator:

@@ -66,7 +66,7 @@ LABELS = {
 def admins_only(view: Callable) -> Callable:
     @wraps(view)
     @login_required
-    def wrapped(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def wrapped(*args, **kwargs):
         policy.require(current_viewer(), Action.ADMINISTER)
         return view(*args, **kwargs)
 
@@ -74,7 +74,7 @@ def admins_only(view: Callable) -> Callable:
 
 
 @bp.get("/groups")
-def index():  # noqa: ANN201
+def index():
     """ "Find groups": our own groups' meetings the viewer may see, and the outside directory,
     through one set of filters."""
     viewer, now = current_viewer(), utcnow()
@@ -135,7 +135,7 @@ def index():  # noqa: ANN201
 
 @bp.get("/admin/groups")
 @admins_only
-def admin_list():  # noqa: ANN201
+def admin_list():
     page = directory.search(page=request.args.get("page", 1, type=int), per_page=50)
     return render_template(
         "directory/admin_list.html", page=page, delete_form=DeleteGroupForm(), **LABELS
@@ -165,7 +165,7 @@ def _group_or_404(group_id: int) -> SupportGroup:
 
 @bp.route("/admin/groups/new", methods=["GET", "POST"])
 @admins_only
-def new_group():  # noqa: ANN201
+def new_group():
     form = SupportGroupForm()
     if form.validate_on_submit():
         try:
@@ -180,7 +180,7 @@ def new_group():  # noqa: ANN201
 
 @bp.route("/admin/groups/<id:group_id>/edit", methods=["GET", "POST"])
 @admins_only
-def edit_group(group_id: int):  # noqa: ANN201
+def edit_group(group_id: int):
     group = _group_or_404(group_id)
     form = SupportGroupForm(obj=group)
     if request.method == "GET":
@@ -204,7 +204,7 @@ def edit_group(group_id: int):  # noqa: ANN201
 
 @bp.post("/admin/groups/<id:group_id>/delete")
 @admins_only
-def delete_group(group_id: int):  # noqa: ANN201
+def delete_group(group_id: int):
     group = _group_or_404(group_id)
     if not DeleteGroupForm().validate_on_submit():
         abort(400)

@@ -20,12 +20,12 @@ bp = Blueprint("facilitation", __name__, url_prefix="/admin/facilitation")
 
 @bp.before_request
 @login_required
-def admins_only():  # noqa: ANN201
+def admins_only():
     policy.require(current_viewer(), Action.ADMINISTER)
 
 
 @bp.route("", methods=["GET", "POST"])
-def settings():  # noqa: ANN201
+def settings():
     form = FacilitationSettingsForm(
         data=asdict(facilitation_settings.load()) if request.method == "GET" else None
     )

@@ -80,7 +80,7 @@ def public_count(count: int) -> str:
 
 @bp.get("/admin/response-times")
 @login_required
-def admin_response_times():  # noqa: ANN201
+def admin_response_times():
     policy.require(current_viewer(), Action.ADMINISTER)
     figures = response_times.admin_figures(current_app.config["NEWER_MEMBER_DAYS"], ADMIN_WEEKS)
     by_board: dict[int, list] = {}
@@ -100,12 +100,12 @@ def _month_label(month: date) -> str:
     return format_date(month, "MMMM y")
 
 
-def _error(message: str, status: int):  # noqa: ANN202
+def _error(message: str, status: int):
     return render_template("figures/transparency.html", error=message, figures=None), status
 
 
 @bp.get("/transparency")
-def transparency():  # noqa: ANN201
+def transparency():
     today = datetime.now(UTC).date()
     this_month = today.replace(day=1)
     asked = request.args.get("month")

@@ -30,7 +30,7 @@ from forum.web.limits import per_member
 bp = Blueprint("groups", __name__)
 
 
-def _user_or_error(username: str):  # noqa: ANN202
+def _user_or_error(username: str):
     user = queries.find_user_by_username(username.strip())
     if user is None:
         raise ServiceError(_("No member is called '%(name)s'.", name=username.strip()), "username")
@@ -40,7 +40,7 @@ def _user_or_error(username: str):  # noqa: ANN202
 @bp.post("/b/<id:board_id>/join")
 @login_required
 @limiter.limit("10 per hour", key_func=per_member)
-def join(board_id: int):  # noqa: ANN201
+def join(board_id: int):
     board = board_for(Action.JOIN, board_id)
     form = JoinForm()
     if form.validate_on_submit():
@@ -61,7 +61,7 @@ def join(board_id: int):  # noqa: ANN201
 
 @bp.route("/b/<id:board_id>/agreement", methods=["GET", "POST"])
 @login_required
-def agreement(board_id: int):  # noqa: ANN201
+def agreement(board_id: int):
     """Members accept the group's agreement again after it changed."""
     viewer = current_viewer()
     board = queries.get_board_or_404(viewer, board_id)
@@ -79,7 +79,7 @@ def agreement(board_id: int):  # noqa: ANN201
 
 @bp.post("/b/<id:board_id>/leave")
 @login_required
-def leave(board_id: int):  # noqa: ANN201
+def leave(board_id: int):
     board = queries.get_board_or_404(current_viewer(), board_id)
     if not LeaveForm().validate_on_submit():
         abort(400)
@@ -94,7 +94,7 @@ def leave(board_id: int):  # noqa: ANN201
 
 @bp.get("/b/<id:board_id>/requests")
 @login_required
-def requests(board_id: int):  # noqa: ANN201
+def requests(board_id: int):
     board = board_for(Action.MODERATE, board_id)
     return render_template(
         "groups/requests.html",
@@ -106,7 +106,7 @@ def requests(board_id: int):  # noqa: ANN201
 
 @bp.post("/b/<id:board_id>/requests/<id:membership_id>")
 @login_required
-def decide(board_id: int, membership_id: int):  # noqa: ANN201
+def decide(board_id: int, membership_id: int):
     board = board_for(Action.MODERATE, board_id)
     form = DecisionForm()
     if not form.validate_on_submit():
@@ -132,7 +132,7 @@ def decide(board_id: int, membership_id: int):  # noqa: ANN201
 
 @bp.route("/b/<id:board_id>/members", methods=["GET", "POST"])
 @login_required
-def members(board_id: int):  # noqa: ANN201
+def members(board_id: int):
     board = board_for(Action.MODERATE, board_id)
     form = InviteForm()
     if form.validate_on_submit():
@@ -164,7 +164,7 @@ def members(board_id: int):  # noqa: ANN201
 
 @bp.post("/b/<id:board_id>/members/<id:user_id>/remove")
 @login_required
-def remove(board_id: int, user_id: int):  # noqa: ANN201
+def remove(board_id: int, user_id: int):
     board = board_for(Action.MODERATE, board_id)
     form = RemoveForm()
     if not form.validate_on_submit():
@@ -186,7 +186,7 @@ def remove(board_id: int, user_id: int):  # noqa: ANN201
 
 @bp.post("/b/<id:board_id>/members/<id:user_id>/unban")
 @login_required
-def unban(board_id: int, user_id: int):  # noqa: ANN201
+def unban(board_id: int, user_id: int):
     board = board_for(Action.MODERATE, board_id)
     if not SimpleForm().validate_on_submit():
         abort(400)
@@ -202,7 +202,7 @@ def unban(board_id: int, user_id: int):  # noqa: ANN201
 
 @bp.route("/b/<id:board_id>/settings", methods=["GET", "POST"])
 @login_required
-def settings(board_id: int):  # noqa: ANN201
+def settings(board_id: int):
     board = board_for(Action.MODERATE, board_id)
     form = BoardSettingsForm(obj=board)
     locked = [] if current_user.is_admin else lock_widening(form, board)
@@ -237,7 +237,7 @@ def settings(board_id: int):  # noqa: ANN201
 
 @bp.get("/b/<id:board_id>/queue")
 @login_required
-def queue(board_id: int):  # noqa: ANN201
+def queue(board_id: int):
     board = board_for(Action.MODERATE, board_id)
     return render_template(
         "groups/queue.html", board=board, posts=queries.pending_posts(board), form=SimpleForm()
@@ -246,7 +246,7 @@ def queue(board_id: int):  # noqa: ANN201
 
 @bp.post("/p/<id:post_id>/approve")
 @login_required
-def approve(post_id: int):  # noqa: ANN201
+def approve(post_id: int):
     post = queries.get_moderated_post_or_404(current_viewer(), post_id)
     if not SimpleForm().validate_on_submit():
         abort(400)
@@ -264,7 +264,7 @@ def approve(post_id: int):  # noqa: ANN201
 
 @bp.post("/b/<id:board_id>/members/<id:user_id>/role")
 @login_required
-def set_role(board_id: int, user_id: int):  # noqa: ANN201
+def set_role(board_id: int, user_id: int):
     board = board_for(Action.APPOINT, board_id)
     if not SimpleForm().validate_on_submit():
         abort(400)

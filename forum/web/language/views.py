@@ -15,7 +15,7 @@ ONE_YEAR = 365 * 24 * 60 * 60
 
 
 @bp.get("/language/<code>")
-def choose(code: str):  # noqa: ANN201
+def choose(code: str):
     """Remember the choice in this browser (a preference, like the browser's own language
     setting, so a plain link may set it); a member's own setting still wins."""
     if code not in LANGUAGES:

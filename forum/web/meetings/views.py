@@ -193,7 +193,7 @@ def _occurrence_url(occurrence: MeetingOccurrence) -> str:
 
 
 @bp.get("/meetings")
-def upcoming():  # noqa: ANN201
+def upcoming():
     viewer = current_viewer()
     now = utcnow()
     mine = request.args.get("mine") == "1" and not viewer.is_guest
@@ -213,7 +213,7 @@ def upcoming():  # noqa: ANN201
 
 
 @bp.get("/b/<id:board_id>/meetings")
-def board_meetings(board_id: int):  # noqa: ANN201
+def board_meetings(board_id: int):
     viewer = current_viewer()
     board = _readable_board_or_404(board_id)
     found = meeting_queries.upcoming(viewer, utcnow(), board_id=board.id, limit=LIST_LIMIT)
@@ -248,7 +248,7 @@ def board_section(board: Board) -> dict:
 
 @bp.route("/b/<id:board_id>/meetings/new", methods=["GET", "POST"])
 @login_required
-def schedule(board_id: int):  # noqa: ANN201
+def schedule(board_id: int):
     board = _readable_board_or_404(board_id)
     if not rules.can_schedule(current_viewer(), board):
         abort(403)
@@ -274,7 +274,7 @@ def schedule(board_id: int):  # noqa: ANN201
 
 @bp.route("/meetings/<id:meeting_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit(meeting_id: int):  # noqa: ANN201
+def edit(meeting_id: int):
     meeting = _managed_meeting(meeting_id)
     form = MeetingForm(zone=meeting.timezone)
     form.submit.label.text = _("Save changes")
@@ -304,7 +304,7 @@ def edit(meeting_id: int):  # noqa: ANN201
 
 @bp.route("/meetings/<id:meeting_id>/cancel", methods=["GET", "POST"])
 @login_required
-def cancel_series(meeting_id: int):  # noqa: ANN201
+def cancel_series(meeting_id: int):
     meeting = _managed_meeting(meeting_id)
     form = ConfirmForm()
     if form.validate_on_submit() and meeting.cancelled_at is None:
@@ -322,7 +322,7 @@ def cancel_series(meeting_id: int):  # noqa: ANN201
 
 
 @bp.get("/meetings/<id:meeting_id>")
-def meeting(meeting_id: int):  # noqa: ANN201
+def meeting(meeting_id: int):
     viewer = current_viewer()
     found = meeting_queries.get_meeting_or_404(viewer, meeting_id)
     coming = meeting_queries.next_of_series(found, utcnow(), SERIES_SHOWN)
@@ -339,7 +339,7 @@ def meeting(meeting_id: int):  # noqa: ANN201
 
 
 @bp.get("/meetings/<id:meeting_id>/<id:occurrence_id>")
-def occurrence(meeting_id: int, occurrence_id: int):  # noqa: ANN201
+def occurrence(meeting_id: int, occurrence_id: int):
     viewer = current_viewer()
     now = utcnow()
     found = meeting_queries.get_occurrence_or_404(viewer, meeting_id, occurrence_id)
@@ -377,7 +377,7 @@ def occurrence(meeting_id: int, occurrence_id: int):  # noqa: ANN201
 
 @bp.post("/meetings/<id:meeting_id>/<id:occurrence_id>/answer")
 @login_required
-def answer(meeting_id: int, occurrence_id: int):  # noqa: ANN201
+def answer(meeting_id: int, occurrence_id: int):
     viewer = current_viewer()
     now = utcnow()
     found = meeting_queries.get_occurrence_or_404(viewer, meeting_id, occurrence_id)
@@ -415,7 +415,7 @@ def answer(meeting_id: int, occurrence_id: int):  # noqa: ANN201
 
 @bp.route("/meetings/<id:meeting_id>/<id:occurrence_id>/move", methods=["GET", "POST"])
 @login_required
-def move(meeting_id: int, occurrence_id: int):  # noqa: ANN201
+def move(meeting_id: int, occurrence_id: int):
     found = _managed_occurrence(meeting_id, occurrence_id)
     form = MoveForm()
     if request.method == "GET":
@@ -450,7 +450,7 @@ def move(meeting_id: int, occurrence_id: int):  # noqa: ANN201
 
 @bp.post("/meetings/<id:meeting_id>/<id:occurrence_id>/cancel")
 @login_required
-def cancel(meeting_id: int, occurrence_id: int):  # noqa: ANN201
+def cancel(meeting_id: int, occurrence_id: int):
     found = _managed_occurrence(meeting_id, occurrence_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -465,7 +465,7 @@ def cancel(meeting_id: int, occurrence_id: int):  # noqa: ANN201
 
 @bp.post("/meetings/<id:meeting_id>/<id:occurrence_id>/restore")
 @login_required
-def restore(meeting_id: int, occurrence_id: int):  # noqa: ANN201
+def restore(meeting_id: int, occurrence_id: int):
     found = _managed_occurrence(meeting_id, occurrence_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -480,7 +480,7 @@ def restore(meeting_id: int, occurrence_id: int):  # noqa: ANN201
 
 @bp.route("/meetings/<id:meeting_id>/<id:occurrence_id>/attendance", methods=["GET", "POST"])
 @login_required
-def attendance(meeting_id: int, occurrence_id: int):  # noqa: ANN201
+def attendance(meeting_id: int, occurrence_id: int):
     found = _managed_occurrence(meeting_id, occurrence_id)
     form = AttendanceForm()
     if request.method == "GET":

@@ -32,7 +32,7 @@ bp = Blueprint("memorial", __name__)
 
 @bp.route("/u/<username>/memorialise", methods=["GET", "POST"])
 @login_required
-def ask(username: str):  # noqa: ANN201
+def ask(username: str):
     subject = queries.get_user_by_username_or_404(username)
     if not fit_policy.may_ask_to_memorialise(current_viewer(), subject):
         abort(404)
@@ -69,7 +69,7 @@ def _admins_only() -> None:
         abort(404)
 
 
-def _admin_page(undo_forms: dict[int, UndoForm] | None = None):  # noqa: ANN202
+def _admin_page(undo_forms: dict[int, UndoForm] | None = None):
     people = memorial.memorial_accounts()
     forms = {user.id: UndoForm(formdata=None, prefix=f"undo-{user.id}") for user in people}
     forms.update(undo_forms or {})
@@ -91,14 +91,14 @@ def _request_or_404(request_id: int) -> MemorialRequest:
 
 @bp.get("/admin/memorials")
 @login_required
-def admin():  # noqa: ANN201
+def admin():
     _admins_only()
     return _admin_page()
 
 
 @bp.post("/admin/memorials/<id:request_id>/confirm")
 @login_required
-def confirm(request_id: int):  # noqa: ANN201
+def confirm(request_id: int):
     _admins_only()
     asked = _request_or_404(request_id)
     if not DecideForm().validate_on_submit():
@@ -115,7 +115,7 @@ def confirm(request_id: int):  # noqa: ANN201
 
 @bp.post("/admin/memorials/<id:request_id>/decline")
 @login_required
-def decline(request_id: int):  # noqa: ANN201
+def decline(request_id: int):
     _admins_only()
     asked = _request_or_404(request_id)
     if not DecideForm().validate_on_submit():
@@ -131,7 +131,7 @@ def decline(request_id: int):  # noqa: ANN201
 
 @bp.post("/admin/memorials/people/<id:user_id>/undo")
 @login_required
-def undo(user_id: int):  # noqa: ANN201
+def undo(user_id: int):
     _admins_only()
     user = queries.get_user_or_404(user_id)
     if not fit_policy.is_memorial(user):
@@ -153,7 +153,7 @@ def undo(user_id: int):  # noqa: ANN201
 
 @bp.route("/settings/legacy", methods=["GET", "POST"])
 @login_required
-def settings():  # noqa: ANN201
+def settings():
     contact: User | None = (
         db.session.get(User, current_user.legacy_contact_id)
         if current_user.legacy_contact_id
@@ -183,7 +183,7 @@ def settings():  # noqa: ANN201
 
 @bp.route("/u/<username>/legacy", methods=["GET", "POST"])
 @login_required
-def legacy(username: str):  # noqa: ANN201
+def legacy(username: str):
     subject = queries.get_user_by_username_or_404(username)
     allowed = fit_policy.legacy_choices(current_viewer(), subject)
     if not allowed:
@@ -211,7 +211,7 @@ def legacy(username: str):  # noqa: ANN201
 
 @bp.get("/legacy/done")
 @login_required
-def decided():  # noqa: ANN201
+def decided():
     """The calm page after a legacy decision (the account may be gone by now)."""
     try:
         choice = LegacyChoice(request.args.get("choice", ""))

@@ -48,7 +48,7 @@ def _member_page(
     ask: RequestForm | None = None,
     change: ChangeShareForm | None = None,
     end: EndForm | None = None,
-):  # noqa: ANN202
+):
     match = mentoring.latest_match_of(current_user)
     answers = mentoring.answers_of(current_user.id)
     if ask is None:
@@ -90,7 +90,7 @@ def _own_open_match() -> PeerMatch:
 
 @bp.route("/peer-mentor", methods=["GET", "POST"])
 @login_required
-def peer_mentor():  # noqa: ANN201
+def peer_mentor():
     form = RequestForm()
     _share_choices(form, mentoring.answers_of(current_user.id))
     if form.is_submitted() and matching.open_match_of(current_user) is not None:
@@ -113,7 +113,7 @@ def peer_mentor():  # noqa: ANN201
 
 @bp.post("/peer-mentor/share")
 @login_required
-def change_share():  # noqa: ANN201
+def change_share():
     match = _own_open_match()
     form = ChangeShareForm()
     _share_choices(form, mentoring.answers_of(current_user.id))
@@ -132,7 +132,7 @@ def change_share():  # noqa: ANN201
 
 @bp.post("/peer-mentor/withdraw")
 @login_required
-def withdraw():  # noqa: ANN201
+def withdraw():
     match = _own_open_match()
     if not WithdrawForm().validate_on_submit():
         abort(400)
@@ -147,7 +147,7 @@ def withdraw():  # noqa: ANN201
 
 @bp.post("/peer-mentor/end")
 @login_required
-def member_end():  # noqa: ANN201
+def member_end():
     match = _own_open_match()
     form = EndForm()
     if form.validate_on_submit():
@@ -164,7 +164,7 @@ def member_end():  # noqa: ANN201
 # --- the mentor's page -------------------------------------------------------------------------
 
 
-def _mentor_or_404():  # noqa: ANN202
+def _mentor_or_404():
     row = mentoring.mentor_row(current_user)
     if row is None or fit_policy.is_memorial(current_user):
         abort(404)
@@ -178,7 +178,7 @@ def _match_or_404(match_id: int) -> PeerMatch:
     return match
 
 
-def _mentor_page(forms: dict[int, AcceptForm | EndForm] | None = None):  # noqa: ANN202
+def _mentor_page(forms: dict[int, AcceptForm | EndForm] | None = None):
     row = _mentor_or_404()
     viewer = current_viewer()
     forms = forms or {}
@@ -212,13 +212,13 @@ def _mentor_page(forms: dict[int, AcceptForm | EndForm] | None = None):  # noqa:
 
 @bp.get("/mentoring")
 @login_required
-def index():  # noqa: ANN201
+def index():
     return _mentor_page()
 
 
 @bp.post("/mentoring/<id:match_id>/accept")
 @login_required
-def accept(match_id: int):  # noqa: ANN201
+def accept(match_id: int):
     _mentor_or_404()
     match = _match_or_404(match_id)
     form = AcceptForm(prefix=f"accept-{match.id}")
@@ -241,7 +241,7 @@ def accept(match_id: int):  # noqa: ANN201
 
 @bp.post("/mentoring/<id:match_id>/decline")
 @login_required
-def decline(match_id: int):  # noqa: ANN201
+def decline(match_id: int):
     _mentor_or_404()
     match = _match_or_404(match_id)
     if not DeclineForm().validate_on_submit():
@@ -257,7 +257,7 @@ def decline(match_id: int):  # noqa: ANN201
 
 @bp.post("/mentoring/<id:match_id>/end")
 @login_required
-def end(match_id: int):  # noqa: ANN201
+def end(match_id: int):
     _mentor_or_404()
     match = _match_or_404(match_id)
     form = EndForm(prefix=f"end-{match.id}")
@@ -274,7 +274,7 @@ def end(match_id: int):  # noqa: ANN201
 
 @bp.post("/mentoring/pause")
 @login_required
-def pause():  # noqa: ANN201
+def pause():
     _mentor_or_404()
     form = PauseForm()
     if not form.validate_on_submit():

@@ -40,7 +40,7 @@ from forum.web.moderation import reach_out
 bp = Blueprint("messages", __name__, url_prefix="/messages")
 
 
-def _conversation_page(conversation: Conversation, reply_form: ReplyForm, status: int = 200):  # noqa: ANN202
+def _conversation_page(conversation: Conversation, reply_form: ReplyForm, status: int = 200):
     viewer = current_viewer()
     page = queries.conversation_messages(
         viewer,
@@ -85,7 +85,7 @@ def _reaching_out_about(post_id: str | None, to: str) -> Post | None:
 
 @bp.get("")
 @login_required
-def inbox():  # noqa: ANN201
+def inbox():
     archived = request.args.get("archived") == "1"
     page = queries.inbox(
         current_viewer(),
@@ -104,7 +104,7 @@ def inbox():  # noqa: ANN201
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 @limiter.limit("30 per hour", methods=["POST"], key_func=per_member)
-def new():  # noqa: ANN201
+def new():
     form = NewConversationForm()
     if request.method == "GET" and request.args.get("to"):
         form.recipients.data = request.args["to"]
@@ -128,7 +128,7 @@ def new():  # noqa: ANN201
 @bp.get("/recipients")
 @login_required
 @limiter.limit("120 per minute", key_func=per_member)
-def recipients():  # noqa: ANN201
+def recipients():
     """Members to suggest in the To field while one types (``q``: 2 characters or more)."""
     people = addressing.suggest(current_user, request.args.get("q", ""))
     response = jsonify(
@@ -153,7 +153,7 @@ def recipients():  # noqa: ANN201
 
 @bp.get("/<id:conversation_id>")
 @login_required
-def conversation(conversation_id: int):  # noqa: ANN201
+def conversation(conversation_id: int):
     conversation = queries.get_conversation_or_404(current_viewer(), conversation_id)
     # Opening a conversation updates how far you have read: a read marker, not content.
     if messaging.has_unread(current_user, conversation):
@@ -165,7 +165,7 @@ def conversation(conversation_id: int):  # noqa: ANN201
 @bp.post("/<id:conversation_id>/reply")
 @login_required
 @limiter.limit("60 per hour", key_func=per_member)
-def reply(conversation_id: int):  # noqa: ANN201
+def reply(conversation_id: int):
     conversation = queries.get_conversation_or_404(current_viewer(), conversation_id)
     form = ReplyForm()
     if form.validate_on_submit():
@@ -182,7 +182,7 @@ def reply(conversation_id: int):  # noqa: ANN201
 
 @bp.post("/<id:conversation_id>/people")
 @login_required
-def add_person(conversation_id: int):  # noqa: ANN201
+def add_person(conversation_id: int):
     conversation = queries.get_conversation_or_404(current_viewer(), conversation_id)
     form = AddPersonForm()
     if form.validate_on_submit():
@@ -198,7 +198,7 @@ def add_person(conversation_id: int):  # noqa: ANN201
 
 @bp.post("/<id:conversation_id>/<action>")
 @login_required
-def file(conversation_id: int, action: str):  # noqa: ANN201
+def file(conversation_id: int, action: str):
     """Leave, mute, unmute, archive or unarchive a conversation."""
     conversation = queries.get_conversation_or_404(current_viewer(), conversation_id)
     if not ButtonForm().validate_on_submit():
@@ -224,7 +224,7 @@ def file(conversation_id: int, action: str):  # noqa: ANN201
 @bp.route("/<id:conversation_id>/m/<id:message_id>/report", methods=["GET", "POST"])
 @login_required
 @limits.reports
-def report(conversation_id: int, message_id: int):  # noqa: ANN201
+def report(conversation_id: int, message_id: int):
     conversation = queries.get_conversation_or_404(current_viewer(), conversation_id)
     message = queries.get_message_in(current_viewer(), conversation, message_id)
     form = ReportForm()

@@ -15,7 +15,7 @@ from forum.web.pages import AFTER_POST
 
 
 @bp.get("/crisis")
-def crisis():  # noqa: ANN201
+def crisis():
     """Calm help for someone who may be at risk: the resources of their country (their setting,
     the one asked for, or the usual countries of the page's language for guests). Right after a
     post that matched an "at risk" word it also says where the post is and that a facilitator

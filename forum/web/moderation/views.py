@@ -73,7 +73,7 @@ bp = Blueprint("moderation", __name__)
 
 @bp.route("/p/<id:post_id>/reveal", methods=["GET", "POST"])
 @login_required
-def reveal(post_id: int):  # noqa: ANN201
+def reveal(post_id: int):
     post = post_for(Action.REVEAL_AUTHOR, post_id)
     form = RevealForm()
     author = None
@@ -89,7 +89,7 @@ def reveal(post_id: int):  # noqa: ANN201
 
 @bp.route("/p/<id:post_id>/message-author", methods=["GET", "POST"])
 @login_required
-def message_author(post_id: int):  # noqa: ANN201
+def message_author(post_id: int):
     viewer = current_viewer()
     post = queries.find_post(viewer, post_id)
     if post is None:
@@ -124,7 +124,7 @@ def message_author(post_id: int):  # noqa: ANN201
 
 @bp.route("/t/<id:thread_id>/move", methods=["GET", "POST"])
 @login_required
-def move(thread_id: int):  # noqa: ANN201
+def move(thread_id: int):
     viewer = current_viewer()
     thread = thread_for(Action.MODERATE, thread_id)
     form = MoveThreadForm()
@@ -144,7 +144,7 @@ def move(thread_id: int):  # noqa: ANN201
 
 @bp.get("/moderation/log")
 @login_required
-def log():  # noqa: ANN201
+def log():
     viewer = _require_some_moderation()
     entries = queries.moderation_log(viewer)
     return render_template(
@@ -167,7 +167,7 @@ def _require_some_moderation() -> Viewer:
 
 @bp.get("/moderation")
 @login_required
-def dashboard():  # noqa: ANN201
+def dashboard():
     viewer = _require_some_moderation()
     config = current_app.config
     settings = facilitation_settings.load()
@@ -194,7 +194,7 @@ def dashboard():  # noqa: ANN201
 
 @bp.route("/moderation/reports/<id:report_id>", methods=["GET", "POST"])
 @login_required
-def report_detail(report_id: int):  # noqa: ANN201
+def report_detail(report_id: int):
     viewer = _require_some_moderation()
     report = queries.get_report_or_404(viewer, report_id)
     form = CloseReportForm()
@@ -234,13 +234,13 @@ def _report_to_act_on(report_id: int) -> tuple[Viewer, Report]:
     return viewer, report
 
 
-def _back_to_card(report: Report):  # noqa: ANN202
+def _back_to_card(report: Report):
     if request.form.get("back") == "report":
         return redirect(url_for("moderation.report_detail", report_id=report.id))
     return redirect(url_for("moderation.dashboard", _anchor=f"report-{report.id}"))
 
 
-def _after_closing(viewer: Viewer, report: Report):  # noqa: ANN202
+def _after_closing(viewer: Viewer, report: Report):
     """Closing an at-risk report leads to the offer of a private debrief; others to the queue."""
     if may_debrief(viewer, report):
         return redirect(url_for("moderation.debrief", report_id=report.id))
@@ -249,7 +249,7 @@ def _after_closing(viewer: Viewer, report: Report):  # noqa: ANN202
 
 @bp.post("/moderation/reports/<id:report_id>/claim")
 @login_required
-def claim(report_id: int):  # noqa: ANN201
+def claim(report_id: int):
     _viewer, report = _report_to_act_on(report_id)
     if not ButtonOnlyForm().validate_on_submit():
         abort(400)
@@ -264,7 +264,7 @@ def claim(report_id: int):  # noqa: ANN201
 
 @bp.post("/moderation/reports/<id:report_id>/hide")
 @login_required
-def hide_from_report(report_id: int):  # noqa: ANN201
+def hide_from_report(report_id: int):
     viewer, report = _report_to_act_on(report_id)
     post = report.post
     if post is None or not policy.can(viewer, Action.MODERATE, post):
@@ -286,7 +286,7 @@ def hide_from_report(report_id: int):  # noqa: ANN201
 
 @bp.post("/moderation/reports/<id:report_id>/close")
 @login_required
-def close_from_card(report_id: int):  # noqa: ANN201
+def close_from_card(report_id: int):
     viewer, report = _report_to_act_on(report_id)
     form = CardCloseForm(prefix=f"close-{report.id}")
     if not form.validate_on_submit():
@@ -314,7 +314,7 @@ def close_from_card(report_id: int):  # noqa: ANN201
 
 @bp.route("/moderation/reports/<id:report_id>/debrief", methods=["GET", "POST"])
 @login_required
-def debrief(report_id: int):  # noqa: ANN201
+def debrief(report_id: int):
     viewer = _require_some_moderation()
     report = queries.get_report_or_404(viewer, report_id)
     if not may_debrief(viewer, report):
@@ -339,12 +339,12 @@ def debrief(report_id: int):  # noqa: ANN201
 
 @bp.get("/moderation/debriefs")
 @login_required
-def debriefs():  # noqa: ANN201
+def debriefs():
     viewer = _require_some_moderation()
     return render_template("moderation/debriefs.html", notes=queries.debriefs_of(viewer))
 
 
-def _report_page(heading: str, action_url: str, preview_html: str | None, form: ReportForm):  # noqa: ANN202
+def _report_page(heading: str, action_url: str, preview_html: str | None, form: ReportForm):
     return render_template(
         "moderation/report_form.html",
         heading=heading,
@@ -357,7 +357,7 @@ def _report_page(heading: str, action_url: str, preview_html: str | None, form: 
 @bp.route("/p/<id:post_id>/report", methods=["GET", "POST"])
 @login_required
 @limits.reports
-def report_post(post_id: int):  # noqa: ANN201
+def report_post(post_id: int):
     post = post_for(Action.REPORT, post_id)
     form = ReportForm()
     if form.validate_on_submit():
@@ -379,7 +379,7 @@ def report_post(post_id: int):  # noqa: ANN201
 @bp.route("/t/<id:thread_id>/report", methods=["GET", "POST"])
 @login_required
 @limits.reports
-def report_thread(thread_id: int):  # noqa: ANN201
+def report_thread(thread_id: int):
     viewer = current_viewer()
     thread = thread_for(Action.REPORT, thread_id)
     opening = queries.opening_post(viewer, thread)
@@ -408,7 +408,7 @@ def report_thread(thread_id: int):  # noqa: ANN201
 @bp.route("/u/<username>/report", methods=["GET", "POST"])
 @login_required
 @limits.reports
-def report_user(username: str):  # noqa: ANN201
+def report_user(username: str):
     user = queries.get_user_by_username_or_404(username)
     form = ReportForm()
     if form.validate_on_submit():
@@ -432,7 +432,7 @@ def report_user(username: str):  # noqa: ANN201
 
 @bp.route("/p/<id:post_id>/hide", methods=["GET", "POST"])
 @login_required
-def hide(post_id: int):  # noqa: ANN201
+def hide(post_id: int):
     post = post_for(Action.MODERATE, post_id)
     form = HideForm()
     if form.validate_on_submit():
@@ -448,7 +448,7 @@ def hide(post_id: int):  # noqa: ANN201
 
 @bp.post("/p/<id:post_id>/restore")
 @login_required
-def restore(post_id: int):  # noqa: ANN201
+def restore(post_id: int):
     post = post_for(Action.MODERATE, post_id)
     if not ButtonOnlyForm().validate_on_submit():
         abort(400)
@@ -463,7 +463,7 @@ def restore(post_id: int):  # noqa: ANN201
 
 @bp.route("/p/<id:post_id>/note", methods=["GET", "POST"])
 @login_required
-def note(post_id: int):  # noqa: ANN201
+def note(post_id: int):
     post = post_for(Action.MODERATE, post_id)
     form = NoteForm()
     if request.method == "GET":
@@ -489,7 +489,7 @@ THREAD_STATE_DONE = {
 
 @bp.post("/t/<id:thread_id>/state")
 @login_required
-def thread_state(thread_id: int):  # noqa: ANN201
+def thread_state(thread_id: int):
     thread = thread_for(Action.MODERATE, thread_id)
     if not ButtonOnlyForm().validate_on_submit():
         abort(400)
@@ -503,7 +503,7 @@ def thread_state(thread_id: int):  # noqa: ANN201
 
 @bp.route("/t/<id:thread_id>/warning", methods=["GET", "POST"])
 @login_required
-def content_warning(thread_id: int):  # noqa: ANN201
+def content_warning(thread_id: int):
     thread = thread_for(Action.MODERATE, thread_id)
     form = WarningForm()
     if request.method == "GET":
@@ -521,7 +521,7 @@ def content_warning(thread_id: int):  # noqa: ANN201
 
 @bp.route("/t/<id:thread_id>/split", methods=["GET", "POST"])
 @login_required
-def split(thread_id: int):  # noqa: ANN201
+def split(thread_id: int):
     viewer = current_viewer()
     thread = thread_for(Action.MODERATE, thread_id)
     form = SplitForm()
@@ -543,7 +543,7 @@ def split(thread_id: int):  # noqa: ANN201
 
 @bp.route("/t/<id:thread_id>/merge", methods=["GET", "POST"])
 @login_required
-def merge(thread_id: int):  # noqa: ANN201
+def merge(thread_id: int):
     viewer = current_viewer()
     thread = thread_for(Action.MODERATE, thread_id)
     form = MergeForm()
@@ -568,7 +568,7 @@ def merge(thread_id: int):  # noqa: ANN201
 
 @bp.route("/u/<username>/moderation", methods=["GET", "POST"])
 @login_required
-def member(username: str):  # noqa: ANN201
+def member(username: str):
     """Sanctions and notes for one member: facilitators (on their boards) and admins."""
     viewer = _require_some_moderation()
     user = queries.get_user_by_username_or_404(username)
@@ -638,7 +638,7 @@ def member(username: str):  # noqa: ANN201
 
 @bp.post("/sanctions/<id:sanction_id>/lift")
 @login_required
-def lift(sanction_id: int):  # noqa: ANN201
+def lift(sanction_id: int):
     viewer = _require_some_moderation()
     sanction = queries.get_sanction_or_404(viewer, sanction_id)
     if not acts_as_moderator(viewer):

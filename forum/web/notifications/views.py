@@ -37,7 +37,7 @@ def _board_level_said(level: WatchLevel, board: str) -> str:
 
 @bp.get("/notifications")
 @login_required
-def index():  # noqa: ANN201
+def index():
     notifications = queries.notifications_for(current_viewer())
     return render_template(
         "notifications/index.html",
@@ -51,7 +51,7 @@ def index():  # noqa: ANN201
 
 @bp.post("/notifications/read")
 @login_required
-def mark_all_read():  # noqa: ANN201
+def mark_all_read():
     if not SimpleForm().validate_on_submit():
         abort(400)
     notify.mark_all_read(current_user)
@@ -60,7 +60,7 @@ def mark_all_read():  # noqa: ANN201
 
 @bp.post("/notifications/<id:notification_id>/open")
 @login_required
-def open_notification(notification_id: int):  # noqa: ANN201
+def open_notification(notification_id: int):
     """Mark one notification read and go to what it is about."""
     if not SimpleForm().validate_on_submit():
         abort(400)
@@ -79,7 +79,7 @@ def _chosen_level() -> WatchLevel:
 
 @bp.post("/t/<id:thread_id>/watch")
 @login_required
-def watch_thread(thread_id: int):  # noqa: ANN201
+def watch_thread(thread_id: int):
     thread = thread_for(Action.READ, thread_id)
     level = _chosen_level()
     subscriptions.set_thread_level(current_user, thread, level)
@@ -89,7 +89,7 @@ def watch_thread(thread_id: int):  # noqa: ANN201
 
 @bp.post("/b/<id:board_id>/watch")
 @login_required
-def watch_board(board_id: int):  # noqa: ANN201
+def watch_board(board_id: int):
     board = board_for(Action.READ, board_id)
     level = _chosen_level()
     subscriptions.set_board_level(current_user, board, level)
@@ -98,7 +98,7 @@ def watch_board(board_id: int):  # noqa: ANN201
 
 
 @bp.get("/unsubscribe/<token>")
-def unsubscribe_page(token: str):  # noqa: ANN201
+def unsubscribe_page(token: str):
     """The link in every e-mail: asks before it changes anything (a GET never does)."""
     user = outbox.user_for_token(token)
     if user is None:
@@ -110,7 +110,7 @@ def unsubscribe_page(token: str):  # noqa: ANN201
 
 @bp.post("/unsubscribe/<token>")
 @csrf.exempt
-def unsubscribe(token: str):  # noqa: ANN201
+def unsubscribe(token: str):
     """One click from the e-mail page, or a mail program's own button (RFC 8058), which sends no
     CSRF token: the signed token is what proves the request came from the member's e-mail."""
     user = outbox.user_for_token(token)

@@ -24,7 +24,7 @@ bp = Blueprint("pace", __name__)
 
 @bp.route("/t/<id:thread_id>/slow-mode", methods=["GET", "POST"])
 @login_required
-def slow_mode(thread_id: int):  # noqa: ANN201
+def slow_mode(thread_id: int):
     thread = thread_for(Action.MODERATE, thread_id)
     form, end_form = SlowModeForm(), EndSlowModeForm()
     ending = request.method == "POST" and request.form.get("which") == "end"
@@ -51,7 +51,7 @@ def slow_mode(thread_id: int):  # noqa: ANN201
 
 @bp.route("/u/<username>/timeout", methods=["GET", "POST"])
 @login_required
-def timeout(username: str):  # noqa: ANN201
+def timeout(username: str):
     viewer = current_viewer()
     if not rules.may_give_timeouts(viewer):
         abort(403)

@@ -18,7 +18,7 @@ bp = Blueprint("preview", __name__)
 @bp.post("/preview")
 @login_required
 @limiter.limit("120 per minute", key_func=per_member)
-def preview():  # noqa: ANN201
+def preview():
     if not SimpleForm().validate_on_submit():
         abort(400)
     body = request.form.get("body", "")[:BODY_MAX]

@@ -43,7 +43,7 @@ def initials(name: str) -> str:
 
 
 @bp.get("/u/<username>")
-def profile(username: str):  # noqa: ANN201
+def profile(username: str):
     viewer = current_viewer()
     user = queries.get_user_by_username_or_404(username)
     return render_template(
@@ -64,7 +64,7 @@ def profile(username: str):  # noqa: ANN201
 @login_required
 # Decoding and re-encoding a picture costs real work: enough for any honest editing session.
 @limiter.limit("30 per hour", methods=["POST"], key_func=per_member)
-def edit_profile():  # noqa: ANN201
+def edit_profile():
     form = ProfileForm(data=ProfileForm.initial(current_user))
     if form.validate_on_submit():
         try:
@@ -101,7 +101,7 @@ def edit_profile():  # noqa: ANN201
 
 @bp.post("/settings/profile/avatar/remove")
 @login_required
-def remove_avatar():  # noqa: ANN201
+def remove_avatar():
     if not ButtonForm().validate_on_submit():
         abort(400)
     avatars.remove_avatar(current_user)
@@ -110,7 +110,7 @@ def remove_avatar():  # noqa: ANN201
 
 
 @bp.get("/avatars/<key>.png")
-def avatar(key: str):  # noqa: ANN201
+def avatar(key: str):
     if not avatars.is_key(key):
         abort(404)
     response = send_from_directory(
@@ -127,7 +127,7 @@ def avatar(key: str):  # noqa: ANN201
 
 @bp.get("/peers")
 @login_required
-def find_peers():  # noqa: ANN201
+def find_peers():
     me = current_viewer().user
     form = FindPeersForm(request.args)
     filters = {name: form[name].data or None for name in FindPeersForm.FILTERS}
@@ -152,7 +152,7 @@ def find_peers():  # noqa: ANN201
 
 @bp.post("/u/<username>/<action>")
 @login_required
-def relationship(username: str, action: str):  # noqa: ANN201
+def relationship(username: str, action: str):
     """Block or unblock a member (they are not told), or, for admins, trust an account."""
     user = queries.get_user_by_username_or_404(username)
     if not ButtonForm().validate_on_submit():

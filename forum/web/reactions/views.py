@@ -19,7 +19,7 @@ bp = Blueprint("reactions", __name__)
 
 @bp.post("/p/<id:post_id>/react")
 @login_required
-def react(post_id: int):  # noqa: ANN201
+def react(post_id: int):
     """404 for a post the viewer may not read; 403 where they may not reply (muted, locked)."""
     post = post_for(Action.REPLY, post_id)
     if gate := agreement_redirect(post.thread.board):

@@ -148,13 +148,13 @@ def _page(
 
 @bp.get("/b/<id:board_id>/rota")
 @login_required
-def board_rota(board_id: int):  # noqa: ANN201
+def board_rota(board_id: int):
     return _page(_rota_board_or_abort(board_id))
 
 
 @bp.post("/b/<id:board_id>/rota/slots")
 @login_required
-def add_slot(board_id: int):  # noqa: ANN201
+def add_slot(board_id: int):
     board = _rota_board_or_abort(board_id)
     week = rota.board_week(board, utcnow())
     form = SlotForm(_people(board, week.facilitators))
@@ -180,7 +180,7 @@ def add_slot(board_id: int):  # noqa: ANN201
     return redirect(url_for("rota.board_rota", board_id=board.id))
 
 
-def _removable(board: Board, model: type[DutySlot] | type[DutyChange], ident: int):  # noqa: ANN202
+def _removable(board: Board, model: type[DutySlot] | type[DutyChange], ident: int):
     """The slot or change ``ident`` of ``board``, when the viewer may remove it (404 for one
     not on this board, 403 for someone else's they may not edit, 400 without the form)."""
     row = db.session.scalar(select(model).where(model.id == ident, model.board_id == board.id))
@@ -195,7 +195,7 @@ def _removable(board: Board, model: type[DutySlot] | type[DutyChange], ident: in
 
 @bp.post("/b/<id:board_id>/rota/slots/<id:slot_id>/remove")
 @login_required
-def remove_slot(board_id: int, slot_id: int):  # noqa: ANN201
+def remove_slot(board_id: int, slot_id: int):
     board = _rota_board_or_abort(board_id)
     duty.remove_slot(current_user, _removable(board, DutySlot, slot_id))
     db.session.commit()
@@ -205,7 +205,7 @@ def remove_slot(board_id: int, slot_id: int):  # noqa: ANN201
 
 @bp.post("/b/<id:board_id>/rota/changes")
 @login_required
-def add_change(board_id: int):  # noqa: ANN201
+def add_change(board_id: int):
     board = _rota_board_or_abort(board_id)
     week = rota.board_week(board, utcnow())
     form = ChangeForm(_people(board, week.facilitators))
@@ -237,7 +237,7 @@ def add_change(board_id: int):  # noqa: ANN201
 
 @bp.post("/b/<id:board_id>/rota/changes/<id:change_id>/remove")
 @login_required
-def remove_change(board_id: int, change_id: int):  # noqa: ANN201
+def remove_change(board_id: int, change_id: int):
     board = _rota_board_or_abort(board_id)
     duty.remove_change(current_user, _removable(board, DutyChange, change_id))
     db.session.commit()
@@ -255,7 +255,7 @@ def _may_set_away() -> None:
 
 @bp.route("/moderation/away", methods=["GET", "POST"])
 @login_required
-def away():  # noqa: ANN201
+def away():
     _may_set_away()
     now = utcnow()
     form = AwayForm()
@@ -296,7 +296,7 @@ def away():  # noqa: ANN201
 
 @bp.post("/moderation/away/end")
 @login_required
-def end_away():  # noqa: ANN201
+def end_away():
     _may_set_away()
     if not RemoveForm().validate_on_submit():
         abort(400)

@@ -28,7 +28,7 @@ def _cursor(name: str) -> int | None:
 
 @bp.get("/search")
 @limiter.limit("60 per minute")
-def results():  # noqa: ANN201
+def results():
     viewer = current_viewer()
     form = SearchForm(request.args)
     board = None

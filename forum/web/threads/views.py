@@ -50,7 +50,7 @@ def post_url(post: Post, view: str = queries.NESTED) -> str:
 
 
 @bp.get("/t/<id:thread_id>")
-def thread(thread_id: int):  # noqa: ANN201
+def thread(thread_id: int):
     viewer = current_viewer()
     thread = queries.get_thread_or_404(viewer, thread_id)
     if gate := agreement_redirect(thread.board):
@@ -88,7 +88,7 @@ def thread(thread_id: int):  # noqa: ANN201
 
 @bp.post("/t/<id:thread_id>/email-me")
 @login_required
-def email_on_answers(thread_id: int):  # noqa: ANN201
+def email_on_answers(thread_id: int):
     """The offer made after a first post: e-mail me at once when someone answers."""
     thread = queries.get_thread_or_404(current_viewer(), thread_id)
     if not ButtonOnlyForm().validate_on_submit():
@@ -105,7 +105,7 @@ def email_on_answers(thread_id: int):  # noqa: ANN201
 
 
 @bp.get("/p/<id:post_id>")
-def permalink(post_id: int):  # noqa: ANN201
+def permalink(post_id: int):
     post = queries.get_post_or_404(current_viewer(), post_id)
     return redirect(post_url(post, _view_mode()))
 
@@ -144,7 +144,7 @@ def _reply_target(thread: Thread, parent_id: str | int | None) -> Post | None:
 @bp.route("/t/<id:thread_id>/reply", methods=["GET", "POST"])
 @login_required
 @limiter.limit("60 per hour", methods=["POST"], key_func=per_member, exempt_when=previewing)
-def reply(thread_id: int):  # noqa: ANN201
+def reply(thread_id: int):
     viewer = current_viewer()
     thread = thread_for(Action.REPLY, thread_id)
     if gate := agreement_redirect(thread.board):
@@ -199,7 +199,7 @@ def reply(thread_id: int):  # noqa: ANN201
 
 @bp.route("/p/<id:post_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit(post_id: int):  # noqa: ANN201
+def edit(post_id: int):
     post = post_for(Action.EDIT, post_id)
     if gate := agreement_redirect(post.thread.board):
         return gate
@@ -226,7 +226,7 @@ def edit(post_id: int):  # noqa: ANN201
 
 @bp.route("/p/<id:post_id>/remove", methods=["GET", "POST"])
 @login_required
-def remove(post_id: int):  # noqa: ANN201
+def remove(post_id: int):
     post = post_for(Action.DELETE, post_id)
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -238,7 +238,7 @@ def remove(post_id: int):  # noqa: ANN201
 
 @bp.get("/p/<id:post_id>/history")
 @login_required
-def history(post_id: int):  # noqa: ANN201
+def history(post_id: int):
     post = post_for(Action.VIEW_HISTORY, post_id)
     return render_template(
         "threads/history.html", post=post, revisions=queries.post_revisions(post)

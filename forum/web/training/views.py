@@ -28,14 +28,14 @@ def _admins_only() -> None:
     policy.require(current_viewer(), Action.ADMINISTER)
 
 
-def _module_or_404(module_id: int):  # noqa: ANN202
+def _module_or_404(module_id: int):
     module = training.get_module(module_id)
     if module is None:
         abort(404)
     return module
 
 
-def _index(form: ModuleForm | None = None, find: FindPersonForm | None = None):  # noqa: ANN202
+def _index(form: ModuleForm | None = None, find: FindPersonForm | None = None):
     form = form or ModuleForm(formdata=None)
     find = find or FindPersonForm(formdata=None)
     return render_template(
@@ -51,14 +51,14 @@ def _index(form: ModuleForm | None = None, find: FindPersonForm | None = None): 
 
 @bp.get("/admin/training")
 @login_required
-def index():  # noqa: ANN201
+def index():
     _admins_only()
     return _index()
 
 
 @bp.post("/admin/training/modules")
 @login_required
-def add_module():  # noqa: ANN201
+def add_module():
     _admins_only()
     form = ModuleForm()
     if form.validate_on_submit():
@@ -80,7 +80,7 @@ def add_module():  # noqa: ANN201
 
 @bp.route("/admin/training/modules/<id:module_id>", methods=["GET", "POST"])
 @login_required
-def edit_module(module_id: int):  # noqa: ANN201
+def edit_module(module_id: int):
     _admins_only()
     module = _module_or_404(module_id)
     form = ModuleForm(obj=module)
@@ -104,7 +104,7 @@ def edit_module(module_id: int):  # noqa: ANN201
 
 @bp.post("/admin/training/modules/<id:module_id>/remove")
 @login_required
-def remove_module(module_id: int):  # noqa: ANN201
+def remove_module(module_id: int):
     _admins_only()
     module = _module_or_404(module_id)
     if not RemoveModuleForm().validate_on_submit():
@@ -117,7 +117,7 @@ def remove_module(module_id: int):  # noqa: ANN201
 
 @bp.get("/admin/training/people")
 @login_required
-def find_person():  # noqa: ANN201
+def find_person():
     _admins_only()
     find = FindPersonForm(request.args)
     if find.validate():
@@ -132,7 +132,7 @@ def _person(
     user: User,
     completion: CompletionForm | None = None,
     verification: VerificationForm | None = None,
-):  # noqa: ANN202
+):
     completion = completion or CompletionForm(formdata=None)
     verification = verification or VerificationForm(formdata=None)
     _module_choices(completion)
@@ -153,14 +153,14 @@ def _module_choices(form: CompletionForm) -> None:
 
 @bp.get("/admin/training/people/<id:user_id>")
 @login_required
-def person(user_id: int):  # noqa: ANN201
+def person(user_id: int):
     _admins_only()
     return _person(queries.get_user_or_404(user_id))
 
 
 @bp.post("/admin/training/people/<id:user_id>/records")
 @login_required
-def record_completion(user_id: int):  # noqa: ANN201
+def record_completion(user_id: int):
     _admins_only()
     user = queries.get_user_or_404(user_id)
     form = CompletionForm()
@@ -180,7 +180,7 @@ def record_completion(user_id: int):  # noqa: ANN201
 
 @bp.post("/admin/training/people/<id:user_id>/verifications")
 @login_required
-def record_verification(user_id: int):  # noqa: ANN201
+def record_verification(user_id: int):
     _admins_only()
     user = queries.get_user_or_404(user_id)
     form = VerificationForm()
@@ -204,7 +204,7 @@ def record_verification(user_id: int):  # noqa: ANN201
 
 @bp.get("/account/training")
 @login_required
-def account():  # noqa: ANN201
+def account():
     viewer = current_viewer()
     if not (viewer.is_admin or viewer.facilitated_board_ids()):
         abort(404)

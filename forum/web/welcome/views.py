@@ -34,7 +34,7 @@ def _prefilled() -> WelcomeForm:
 
 @bp.route("/welcome", methods=["GET", "POST"])
 @login_required
-def questions():  # noqa: ANN201
+def questions():
     form = _prefilled()
     if form.validate_on_submit():
         try:
@@ -57,7 +57,7 @@ def questions():  # noqa: ANN201
 
 @bp.get("/welcome/suggestions")
 @login_required
-def suggestions():  # noqa: ANN201
+def suggestions():
     return render_template(
         "welcome/suggestions.html",
         found=welcome.suggestions(current_viewer()),
@@ -80,7 +80,7 @@ def _fit_form(board: Board, form: BoardFitForm | None = None) -> BoardFitForm:
     return form
 
 
-def _map(posted: BoardFitForm | None = None, posted_board: Board | None = None):  # noqa: ANN202
+def _map(posted: BoardFitForm | None = None, posted_board: Board | None = None):
     viewer = current_viewer()
     rows = [
         (board, _fit_form(board, posted if posted_board is board else None))
@@ -92,14 +92,14 @@ def _map(posted: BoardFitForm | None = None, posted_board: Board | None = None):
 
 @bp.get("/admin/welcome")
 @login_required
-def admin_map():  # noqa: ANN201
+def admin_map():
     policy.require(current_viewer(), Action.ADMINISTER)
     return _map()
 
 
 @bp.post("/admin/welcome")
 @login_required
-def save_map():  # noqa: ANN201
+def save_map():
     viewer = current_viewer()
     policy.require(viewer, Action.ADMINISTER)
     form = BoardFitForm()
