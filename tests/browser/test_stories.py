@@ -95,7 +95,7 @@ def test_join_post_reply_message_report_hide_and_be_told(open_page, circle, mode
     # The link in the e-mail confirms the address and signs the newcomer in.
     tab.go(confirmation_path(outbox))
     page.get_by_role("button", name="Confirm my address and sign in").click()
-    page.get_by_role("button", name="Sign out").wait_for()
+    page.get_by_role("button", name="Sign out", include_hidden=True).wait_for(state="attached")
     tab.shot(f"{shots}-home")
 
     # Join the private board after accepting its agreement.
