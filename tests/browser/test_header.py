@@ -11,7 +11,7 @@ import pytest
 from forum.extensions import db
 from forum.models import Conversation, User
 from forum.services import messaging
-from tests.browser.conftest import PHONE, Page, sign_in
+from tests.browser.conftest import PHONE, SMALL_PHONE, Page, sign_in
 from tests.browser.test_accessibility import community, violations  # noqa: F401 - a fixture
 from tests.conftest import PASSWORD
 
@@ -69,6 +69,19 @@ def test_the_phone_header_is_two_short_rows_with_the_links_in_a_menu(
     nav = page.get_by_role("navigation", name="Main")
     assert not nav.get_by_role("link", name="Boards").is_visible()
     assert not nav.get_by_role("link", name="Search").is_visible()
+
+
+@pytest.mark.parametrize(
+    ("language", "menu"),
+    [("de", "Menü (3 ungelesen)"), ("fr", "Menu (3 non lus)"), ("es", "Menú (3 sin leer)")],
+)
+def test_the_phone_header_is_as_short_in_every_language(open_page, unread_message, language, menu):
+    tab = open_page(viewport=SMALL_PHONE, locale=f"{language}-{language.upper()}")
+    sign_in(tab, "moira", PASSWORD, language)
+    tab.go("/")
+    tab.shot(f"header-360-{language}")
+    assert tab.page.evaluate(HEADER_HEIGHT) <= PHONE_HEADER_MAX
+    assert _menu(tab).inner_text() == menu
 
 
 def test_the_unread_counts_show_on_the_closed_menu(open_page, unread_message):
@@ -142,3 +155,34 @@ def test_the_header_is_axe_clean(open_page, unread_message, width, scheme):
         tab.page.get_by_role("link", name="Boards").wait_for()
         problems += [f"menu open: {problem}" for problem in violations(tab)]
     assert not problems, "\n".join(problems)
+
+
+def _accessibility_tree(tab: Page) -> list[tuple[str, str]]:
+    """(role, name) of what Chromium gives a screen reader, from its own accessibility tree."""
+    session = tab.context.new_cdp_session(tab.page)
+    nodes = session.send("Accessibility.getFullAXTree")["nodes"]
+    session.detach()
+    return [
+        (node.get("role", {}).get("value", ""), node.get("name", {}).get("value", ""))
+        for node in nodes
+        if not node.get("ignored")
+    ]
+
+
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+def test_a_screen_reader_meets_the_main_navigation_and_each_link_once(
+    open_page, unread_message, width
+):
+    tab = _tab(open_page, "moira", viewport=PHONE if width == "phone" else WIDE)
+    tree = _accessibility_tree(tab)
+    assert tree.count(("navigation", "Main")) == 1, tree
+    summaries = [name for role, name in tree if role == "DisclosureTriangle"]
+    if width == "phone":
+        assert summaries == ["Menu (3 unread)"], tree
+        assert ("link", "Boards") not in tree  # folded away until the menu is opened
+        _menu(tab).click()
+        tree = _accessibility_tree(tab)
+    else:
+        assert summaries == [], tree
+    for control in [("link", "Boards"), ("link", "Settings"), ("button", "Sign out")]:
+        assert tree.count(control) == 1, (control, tree)
