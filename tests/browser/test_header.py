@@ -186,3 +186,11 @@ def test_a_screen_reader_meets_the_main_navigation_and_each_link_once(
         assert summaries == [], tree
     for control in [("link", "Boards"), ("link", "Settings"), ("button", "Sign out")]:
         assert tree.count(control) == 1, (control, tree)
+
+
+@pytest.mark.parametrize(("width", "folded"), [(899, True), (900, False)])
+def test_the_links_unfold_from_900px(open_page, community, width, folded):  # noqa: F811
+    tab = _tab(open_page, "moira", viewport={"width": width, "height": 800})
+    assert _menu(tab).is_visible() == folded
+    assert tab.page.get_by_role("link", name="Settings").is_visible() != folded
+    assert tab.page.evaluate("document.documentElement.scrollWidth") <= width
