@@ -125,7 +125,10 @@ def sign_in(tab: Page, username: str, password: str, language: str = "en") -> No
     tab.page.get_by_label(said_in(language, "Username or e-mail address")).fill(username)
     tab.page.get_by_label(said_in(language, "Password"), exact=True).fill(password)
     tab.page.get_by_role("button", name=said_in(language, "Sign in")).click()
-    tab.page.get_by_role("button", name=said_in(language, "Sign out")).wait_for()
+    # Signed in: the header has "Sign out" (on a phone, inside the closed menu).
+    tab.page.get_by_role(
+        "button", name=said_in(language, "Sign out"), include_hidden=True
+    ).wait_for(state="attached")
 
 
 def signed_in_tabs(open_page, password: str, **options):  # noqa: ANN001, ANN201

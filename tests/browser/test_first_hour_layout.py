@@ -211,7 +211,9 @@ def _sign_in_without_script(tab: Page, language: str) -> None:
     tab.page.get_by_label(said_in(language, "Username or e-mail address")).fill("moira")
     tab.page.get_by_label(said_in(language, "Password"), exact=True).fill(PASSWORD)
     tab.page.get_by_role("button", name=said_in(language, "Sign in")).click()
-    tab.page.get_by_role("button", name=said_in(language, "Sign out")).wait_for()
+    tab.page.get_by_role(
+        "button", name=said_in(language, "Sign out"), include_hidden=True
+    ).wait_for(state="attached")
 
 
 @pytest.mark.parametrize("size", ["360", "390"])

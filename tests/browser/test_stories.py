@@ -95,7 +95,7 @@ def test_join_post_reply_message_report_hide_and_be_told(open_page, circle, mode
     # The link in the e-mail confirms the address and signs the newcomer in.
     tab.go(confirmation_path(outbox))
     page.get_by_role("button", name="Confirm my address and sign in").click()
-    page.get_by_role("button", name="Sign out").wait_for()
+    page.get_by_role("button", name="Sign out", include_hidden=True).wait_for(state="attached")
     tab.shot(f"{shots}-home")
 
     # Join the private board after accepting its agreement.
@@ -153,6 +153,9 @@ def test_join_post_reply_message_report_hide_and_be_told(open_page, circle, mode
     # The author is told.
     author = open_page(**MODES[mode])
     sign_in(author, "moira", PASSWORD)
+    if MODES[mode]["viewport"] == PHONE:  # the header's links are in its menu: open it
+        assert re.search(r"Menu\s*\(\d+ unread\)", author.page.inner_text("header"))
+        author.page.locator("header summary").click()
     assert re.search(r"Notifications\s*\(\d+ unread\)", author.page.inner_text("header"))
     author.go("/notifications")
     author.page.get_by_text(re.compile("A facilitator hid your post")).wait_for()

@@ -337,7 +337,7 @@ def test_the_blocked_members_posts_are_folded_away_for_the_blocker_only(
 
     for other in (browser(app, alice), client):
         page = other.get(f"/t/{thread.id}")
-        assert "<details" not in page.get_data(as_text=True)
+        assert '<details class="blocked-post"' not in page.get_data(as_text=True)
         assert "Carol-reply-words" in text(article(page, carol_reply))
 
 
