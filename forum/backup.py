@@ -192,11 +192,19 @@ def restore_postgresql(url: URL, src: Path) -> None:
 
 def restore_uploads(archive: Path, folder: Path) -> int:
     """Unpack a backup's pictures into the upload folder; returns how many files. Only plain
-    files with relative names are taken (``tarfile``'s "data" filter)."""
-    folder.mkdir(parents=True, exist_ok=True)
+    files with relative names are taken (``tarfile``'s "data" filter); they and the folders
+    made for them get the modes the app writes uploads with (0640, 0750)."""
+    from forum.services.avatars import FILE_MODE, FOLDER_MODE, make_folder
+
+    make_folder(folder)
     with tarfile.open(archive) as tar:
         members = [member for member in tar.getmembers() if member.isfile()]
         tar.extractall(folder, members=members, filter="data")
+    for member in members:
+        path = folder / member.name
+        os.chmod(path, FILE_MODE)
+        for parent in path.relative_to(folder).parents[:-1]:
+            os.chmod(folder / parent, FOLDER_MODE)
     return len(members)
 
 

@@ -5,6 +5,8 @@ Each prints what it did, and fails with a clear message and a non-zero exit on b
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask import Flask
 from flask.cli import with_appcontext
@@ -21,7 +23,12 @@ def _fail(message: str) -> None:
 @click.command("create-user")
 @click.argument("username")
 @click.option("--email", required=True, help="The account's e-mail address.")
-@click.option("--password", required=True, help="At least 10 characters.")
+@click.option(
+    "--password",
+    default=None,
+    help="At least 10 characters. Visible to other users in `ps` and kept in your shell's "
+    "history: leave it out to be asked for it (hidden, twice), or pipe it on standard input.",
+)
 @click.option("--admin", is_flag=True, help="Make the account a site admin.")
 @click.option("--display-name", default=None, help="The name shown on posts.")
 @click.option(
@@ -31,9 +38,21 @@ def _fail(message: str) -> None:
 )
 @with_appcontext
 def create_user(
-    username: str, email: str, password: str, admin: bool, display_name: str | None, trusted: bool
+    username: str,
+    email: str,
+    password: str | None,
+    admin: bool,
+    display_name: str | None,
+    trusted: bool,
 ) -> None:
-    """Create an account."""
+    """Create an account. Without --password, asks for the password (hidden, twice) on a
+    terminal, or reads it from the first line of standard input:
+
+    \b
+    printf '%s\\n' "$PW" | flask --app forum create-user ann --email ann@example.org
+    """
+    if password is None:
+        password = _read_password()
     try:
         user = accounts.create_user(
             username, email, password, admin=admin, display_name=display_name, trusted=trusted
@@ -43,6 +62,24 @@ def create_user(
     role = "admin" if user.is_admin else "member"
     trust = ", trusted" if user.trusted else ""
     click.echo(f"Created {role} '{user.username}' (id {user.id}{trust}).")
+
+
+def _stdin_is_a_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+def _read_password() -> str:
+    """The password, asked for twice with the typing hidden on a terminal, else the first line
+    of standard input (a script's pipe), never from the command line."""
+    if _stdin_is_a_terminal():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    line = sys.stdin.readline().rstrip("\r\n")
+    if not line:
+        _fail(
+            "No password: give it on the first line of standard input, or run the command "
+            "in a terminal to be asked for it."
+        )
+    return line
 
 
 @click.command("create-category")

@@ -109,6 +109,9 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "MAIL_USERNAME": env_str("FORUM_MAIL_USERNAME"),
         "MAIL_PASSWORD": env_str("FORUM_MAIL_PASSWORD"),
         "MAIL_USE_TLS": env_bool("FORUM_MAIL_USE_TLS", True),
+        #: PEM certificates of the authorities trusted for the mail server's STARTTLS certificate
+        #: instead of the system's (a relay with its own authority); unset: the system's.
+        "MAIL_CA_FILE": env_str("FORUM_MAIL_CA_FILE"),
         "MAIL_SENDER": env_str("FORUM_MAIL_SENDER", "Kindred <no-reply@localhost>"),
         #: An address that reads replies (Reply-To); unset, mails ask people not to reply.
         "MAIL_REPLY_TO": env_str("FORUM_MAIL_REPLY_TO"),

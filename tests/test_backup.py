@@ -301,6 +301,31 @@ def test_uploaded_pictures_are_backed_up_beside_the_database(app, tmp_path):
         assert tar.extractfile("avatars/abc.png").read() == b"\x89PNG picture bytes"
 
 
+def test_restored_pictures_are_readable_by_the_apps_user_and_group_only(tmp_path):
+    """An archive made before pictures were written 0640 (or by another tool) holds 0644
+    files: restored, they get the modes the app writes, and so do the folders made for them."""
+    import tarfile
+
+    source = tmp_path / "old" / "avatars"
+    source.mkdir(parents=True)
+    (source / "abc.png").write_bytes(b"\x89PNG picture bytes")
+    os.chmod(source / "abc.png", 0o644)
+    archive = tmp_path / "old.uploads.tar"
+    with tarfile.open(archive, "w") as tar:
+        tar.add(source / "abc.png", arcname="avatars/abc.png")
+
+    folder = tmp_path / "instance" / "uploads"
+    previous = os.umask(0o022)
+    try:
+        assert restore_uploads(archive, folder) == 1
+    finally:
+        os.umask(previous)
+    assert (folder / "avatars" / "abc.png").read_bytes() == b"\x89PNG picture bytes"
+    assert stat.S_IMODE((folder / "avatars" / "abc.png").stat().st_mode) == 0o640
+    for made in (tmp_path / "instance", folder, folder / "avatars"):
+        assert stat.S_IMODE(made.stat().st_mode) == 0o750, made
+
+
 # --- restore, and the erasure ledger re-applied ------------------------------------------------
 
 ANN_WORDS = "My zqxrestoremarker scan results came back today."

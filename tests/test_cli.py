@@ -114,6 +114,52 @@ def test_create_user_refuses_bad_input(runner, args, message):
     assert count(User) == 0
 
 
+def test_create_user_asks_for_the_password_twice_hidden_on_a_terminal(runner, monkeypatch):
+    from forum import cli
+
+    monkeypatch.setattr(cli, "_stdin_is_a_terminal", lambda: True)
+    result = runner.invoke(
+        args=["create-user", "ann", "--email", "ann@example.org", "--admin"],
+        input="a typed passphrase\nnot the same one\na typed passphrase\na typed passphrase\n",
+    )
+    assert result.exit_code == 0, result.output
+    # Asked, asked to repeat, told they differ, asked again: the typing itself never shows.
+    assert result.output.count("Password: ") == 2
+    assert result.output.count("Repeat for confirmation: ") == 2
+    assert "do not match" in result.output
+    assert "a typed passphrase" not in result.output
+    user = db.session.scalars(select(User)).one()
+    assert user.is_admin and user.check_password("a typed passphrase")
+
+
+def test_create_user_reads_the_password_from_the_first_line_of_a_pipe(runner):
+    result = runner.invoke(
+        args=["create-user", "bob", "--email", "bob@example.org"],
+        input="a piped pass phrase \nsecond line ignored\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output == "Created member 'bob' (id 1).\n"  # no prompt in a script's output
+    user = db.session.scalars(select(User)).one()
+    assert user.check_password("a piped pass phrase ")  # only the line end is taken off
+    assert not user.check_password("second line ignored")
+
+
+@pytest.mark.parametrize("piped", ["", "\n"])
+def test_create_user_without_any_password_says_how_to_give_one(runner, piped):
+    result = runner.invoke(args=["create-user", "bob", "--email", "bob@example.org"], input=piped)
+    assert result.exit_code != 0
+    assert "No password" in result.output and "standard input" in result.output
+    assert count(User) == 0
+
+
+def test_create_user_help_warns_that_password_on_the_command_line_is_visible(runner):
+    result = runner.invoke(args=["create-user", "--help"])
+    assert result.exit_code == 0
+    help_text = " ".join(result.output.split())
+    assert "Visible to other users in `ps`" in help_text
+    assert "shell's history" in help_text
+
+
 # --- create-category and create-board --------------------------------------------------------
 
 

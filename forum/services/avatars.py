@@ -34,6 +34,10 @@ FORMATS = ("PNG", "JPEG", "GIF", "WEBP")
 #: ``secrets.token_urlsafe(24)``: 32 characters of the URL-safe base64 alphabet.
 KEY = re.compile(r"[A-Za-z0-9_-]{32}")
 FIELD = "avatar"
+#: Uploads are read and written by the app's own user alone (its group may read, for backups):
+#: nobody else on the machine reads members' pictures from the disk.
+FILE_MODE = 0o640
+FOLDER_MODE = 0o750
 
 
 NOT_A_PICTURE = N_(
@@ -131,16 +135,30 @@ def _reencode(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def make_folder(path: Path) -> None:
+    """Create ``path`` and any missing parent as :data:`FOLDER_MODE` (whatever the umask)."""
+    missing = []
+    while not path.exists():
+        missing.append(path)
+        path = path.parent
+    for new in reversed(missing):
+        try:
+            new.mkdir(mode=FOLDER_MODE)
+        except FileExistsError:  # another worker made it meanwhile
+            continue
+        os.chmod(new, FOLDER_MODE)
+
+
 def write(png: bytes) -> str:
     """Store a prepared picture under a new random key (written whole, then renamed)."""
     target = folder()
-    target.mkdir(parents=True, exist_ok=True)
+    make_folder(target)
     key = secrets.token_urlsafe(24)
     handle, temporary = tempfile.mkstemp(dir=target, prefix=".upload-", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(png)
-        os.chmod(temporary, 0o644)
+        os.chmod(temporary, FILE_MODE)  # mkstemp's 0600, opened up to the group only
         os.replace(temporary, target / filename(key))
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -6,8 +6,10 @@ response, so no answer waits for, or is timed by, the mail server.
 
 from __future__ import annotations
 
+import email.policy
 import logging
 import smtplib
+import ssl
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
@@ -18,6 +20,14 @@ from flask_babel import gettext as _
 from forum.models.types import utcnow
 
 log = logging.getLogger(__name__)
+
+#: How the headers go out: folded only past RFC 5322's hard limit of 998 characters a line.
+#: Python's default (78) breaks two of them: a one-click ``List-Unsubscribe`` link longer than
+#: a line is sent as ``=?utf-8?q?…?=`` encoded words, which mail programs do not decode in that
+#: header (so they offer no Unsubscribe button), and a folded non-ASCII subject can lose the
+#: space at the fold ("Kindred:Müdigkeit"). The body is still encoded under the default policy
+#: (lines of at most 78, quoted-printable or base64 lines of 76), before this is set.
+HEADER_POLICY = email.policy.default.clone(max_line_length=998)
 
 
 def compose(to: str, subject: str, body: str, unsubscribe_url: str | None = None) -> EmailMessage:
@@ -33,6 +43,7 @@ def compose(to: str, subject: str, body: str, unsubscribe_url: str | None = None
         message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(body)
+    message.policy = HEADER_POLICY  # used by as_bytes() and smtplib's send_message()
     return message
 
 
@@ -60,11 +71,19 @@ def deliver(message: EmailMessage) -> bool:
     return True
 
 
+def tls_context() -> ssl.SSLContext:
+    """Checks the mail server's certificate and name: against the system's trusted authorities,
+    or only those in ``FORUM_MAIL_CA_FILE`` (a relay with its own authority, and the tests)."""
+    return ssl.create_default_context(cafile=current_app.config.get("MAIL_CA_FILE"))
+
+
 def _send_smtp(message: EmailMessage) -> None:
     config = current_app.config
     with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
         if config["MAIL_USE_TLS"]:
-            smtp.starttls()
+            # smtplib's own default checks no certificate at all: anyone on the way could read
+            # the password and every reset link.
+            smtp.starttls(context=tls_context())
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
         smtp.send_message(message)

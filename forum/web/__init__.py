@@ -325,6 +325,21 @@ def register_web(app: Flask) -> None:
             headers["Retry-After"] = str(wait)
         return page, 429, headers
 
+    @app.errorhandler(413)
+    def too_large(error: HTTPException):  # noqa: ANN202
+        """Nothing of the request was read (so nothing typed can be given back): say what the
+        limits are and where to go back. No form, so no CSRF token, and the session is left be."""
+        from forum.services.avatars import readable_size
+
+        leave_session_untouched()
+        page = render_template(
+            "errors/413.html",
+            limit=readable_size(app.config["MAX_CONTENT_LENGTH"]),
+            picture_limit=readable_size(app.config["AVATAR_MAX_BYTES"]),
+            back=form_page(request.path),
+        )
+        return page, 413, {"Cache-Control": "no-store"}
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # noqa: ANN202
         template = {403: "errors/403.html", 404: "errors/404.html"}.get(

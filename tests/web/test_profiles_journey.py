@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import html
 import io
+import os
 import random
 import re
+import stat
 import struct
 import zlib
 from pathlib import Path
@@ -25,7 +27,7 @@ from forum.extensions import db
 from forum.models import MessagePolicy, User
 from forum.services import messaging, profiles, sanctions
 from forum.services.avatars import NOT_A_PICTURE
-from tests.conftest import login
+from tests.conftest import login, without_site_script
 from tests.test_xss import PAYLOADS, assert_page_is_inert, inspect
 
 EDIT = "/settings/profile"
@@ -334,6 +336,22 @@ def test_a_photo_is_turned_upright_and_loses_its_exif_details(guest, member_clie
     assert bottom_left[2] > 150 and bottom_left[0] < 80, bottom_left
 
 
+def test_a_stored_picture_is_readable_by_the_apps_user_and_group_only(
+    app, member_client, member, avatar_dir
+):
+    previous = os.umask(0o022)  # a common umask: would leave 0644 files and 0755 folders
+    try:
+        assert upload(member_client, picture()).status_code == 302
+    finally:
+        os.umask(previous)
+    db.session.refresh(member)
+    stored = avatar_dir / f"{member.avatar_key}.png"
+    assert stat.S_IMODE(stored.stat().st_mode) == 0o640
+    assert stat.S_IMODE(avatar_dir.stat().st_mode) == 0o750
+    assert stat.S_IMODE(avatar_dir.parent.stat().st_mode) == 0o750  # UPLOAD_FOLDER, made too
+    assert [path.name for path in avatar_dir.iterdir()] == [stored.name]  # no temporary left
+
+
 @pytest.mark.parametrize("fmt", ["GIF", "WEBP"])
 def test_gif_and_webp_pictures_are_accepted(member_client, member, fmt):
     assert upload(member_client, picture(fmt), f"me.{fmt.lower()}").status_code == 302
@@ -404,6 +422,67 @@ def test_a_file_over_the_size_limit_is_refused(app, member_client, member, avata
 
 def test_the_default_limit_is_2_mb(member_client):
     assert "Up to 2 MB." in text(member_client.get(EDIT))
+
+
+#: The 413 page's words, in each language (from the catalogues: untranslated fails here).
+TOO_LARGE = {
+    "en": (
+        "That was too large to send",
+        "Pictures can be up to 2 MB. Please go back and choose a smaller picture",
+        "Kindred reads at most 8 MB at once.",
+    ),
+    "de": (
+        "Das war zu groß zum Senden",
+        "Bilder dürfen bis zu 2 MB groß sein. Bitte gehen Sie zurück und wählen Sie ein kleineres",
+        "Kindred liest höchstens 8 MB auf einmal.",
+    ),
+}
+
+
+@pytest.mark.parametrize("locale", ["en", "de"])
+def test_an_upload_over_the_request_limit_gets_a_calm_page_in_the_members_language(
+    app, member_client, member, avatar_dir, locale
+):
+    member.locale = locale
+    db.session.commit()
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    assert limit == 8 * 1024 * 1024  # the default, FORUM_MAX_REQUEST_BYTES
+    response = upload(member_client, b"\xff" * limit, "holiday.jpg", about="Typed words")
+
+    assert response.status_code == 413
+    page = text(response)
+    for words in TOO_LARGE[locale]:
+        assert words in page
+    raw = response.get_data(as_text=True)
+    assert '<a href="/settings/profile">' in raw  # back to the form
+    assert "Need help now?" in page or "Brauchen Sie jetzt Hilfe?" in page  # the site's chrome
+    assert 'class="site-footer"' in raw
+    # No form and no CSRF token handed out, no inline script, no copy kept, no cookie changed.
+    assert "csrf_token" not in raw and "<form" not in raw
+    assert without_site_script(raw).count("<script") == 0
+    assert response.headers["Cache-Control"] == "no-store"
+    assert not [c for c in response.headers.getlist("Set-Cookie") if "session" in c]
+    assert member_client.get(EDIT).status_code == 200  # still signed in
+    db.session.refresh(member)
+    assert member.avatar_key is None and member.about != "Typed words"
+    assert not avatar_dir.exists() or not any(avatar_dir.iterdir())
+
+
+def test_an_8_mb_photo_under_the_request_limit_gets_a_form_error_keeping_what_was_typed(
+    app, member_client, member, avatar_dir
+):
+    """A phone's "8 MB" photo (8,000,000 bytes) is under the 8 MiB request limit: the form comes
+    back with the picture's limit, and everything else typed is still in it."""
+    photo = b"\xff\xd8\xff\xe0" + random.Random(8).randbytes(8 * 10**6 - 4)
+    response = upload(
+        member_client, photo, "IMG_2041.jpg", display_name="Jen Kowalska", about="Typed words"
+    )
+    assert_refused(response, "That picture is larger than 2 MB", member, avatar_dir)
+    page = text(response)
+    assert 'value="Jen Kowalska"' in page
+    assert re.search(r'name="about">\s*Typed words</textarea>', page)
+    db.session.refresh(member)
+    assert member.display_name == "Jen" and member.about != "Typed words"
 
 
 def test_a_picture_of_too_many_pixels_is_refused(member_client, member, avatar_dir):
