@@ -25,6 +25,10 @@ set -euo pipefail
 
 die() { echo "install.sh: $*" >&2; exit 1; }
 step() { echo "== $*"; }
+quietly() {  # run a command, showing its output only when it fails
+    local output
+    output=$("$@" 2>&1) || { echo "$output" >&2; die "failed: $*"; }
+}
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SOURCE=$(cd "$SCRIPT_DIR/.." && pwd)
@@ -133,9 +137,9 @@ fi
 
 step "Creating the venv and installing Kindred into it ($CODE/.venv)"
 [ -x "$CODE/.venv/bin/python" ] || "$PYTHON" -m venv "$CODE/.venv"
-"$CODE/.venv/bin/pip" install --quiet --disable-pip-version-check -e "$CODE"
-"$CODE/.venv/bin/pybabel" compile --quiet -d "$CODE/forum/translations"
-"$CODE/.venv/bin/python" -m compileall -q "$CODE/forum" "$CODE/wsgi.py" "$CODE/migrations" >/dev/null
+quietly "$CODE/.venv/bin/pip" install --disable-pip-version-check -e "$CODE"
+quietly "$CODE/.venv/bin/pybabel" compile -d "$CODE/forum/translations"
+quietly "$CODE/.venv/bin/python" -m compileall -q "$CODE/forum" "$CODE/wsgi.py" "$CODE/migrations"
 
 # Root owns the code and the venv; the service writes only its instance folder.
 chown -R root:root "$CODE"
