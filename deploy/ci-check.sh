@@ -140,7 +140,9 @@ fi
 sed 's/^/    /' "$WORK/install.log"
 ok "deploy/install.sh installed the site (fresh venv, migrations as kindred)"
 
-# The mail settings, as the operator fills them in (here: a local SMTP server without TLS).
+# The settings, as the operator fills them in: the site's address (here with its port, for the
+# links in e-mail) and the mail server (here a local SMTP server, without TLS).
+set_env FORUM_SERVER_NAME "localhost:$HTTPS_PORT"
 set_env FORUM_MAIL_SERVER 127.0.0.1
 set_env FORUM_MAIL_PORT "$SMTP_PORT"
 set_env FORUM_MAIL_USE_TLS false
@@ -150,7 +152,7 @@ SMTP_PYTHON=$REPO/.venv/bin/python
 if ! "$SMTP_PYTHON" -c 'import aiosmtpd' 2>/dev/null; then
     SMTP_PYTHON=$WORK/smtp-venv/bin/python
     /usr/bin/python3 -m venv "$WORK/smtp-venv" && "$SMTP_PYTHON" -m pip install --quiet \
-        --disable-pip-version-check aiosmtpd >/dev/null
+        --disable-pip-version-check aiosmtpd >"$WORK/smtp-venv.log" 2>&1
 fi
 background smtp env PYTHONPATH="$WORK/clone/deploy/ci" "$SMTP_PYTHON" -m aiosmtpd -n \
     -l "127.0.0.1:$SMTP_PORT" -c smtp_sink.Sink "$WORK/mail"

@@ -219,7 +219,7 @@ ln -sfn ../sites-available/kindred "$NGINX/sites-enabled/kindred"
 rm -f "$NGINX/sites-enabled/default"
 
 step "Bringing the database up to date (as kindred)"
-"$BIN/kindred-flask" db upgrade 2>&1 | grep -v '^INFO  \[alembic.runtime' || true
+quietly "$BIN/kindred-flask" db upgrade
 "$BIN/kindred-flask" db current 2>/dev/null | grep -q '(head)' \
     || die "the database is not at the current migration: see the lines above."
 

@@ -80,7 +80,12 @@ class Client:
         method: str | None = None,
     ) -> Response:
         url = path if path.startswith("http") else self.base + path
-        request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)  # noqa: S310
+        headers = dict(headers or {})
+        if data is not None:
+            # As a browser sends it on this site (Referrer-Policy: same-origin); Flask-WTF
+            # refuses a form sent over HTTPS without a Referer of the same origin.
+            headers.setdefault("Referer", url)
+        request = urllib.request.Request(url, data=data, headers=headers, method=method)  # noqa: S310
         try:
             with self.opener.open(request, timeout=30) as answer:
                 return Response(answer.status, answer.geturl(), answer.headers, answer.read())

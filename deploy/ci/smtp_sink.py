@@ -15,6 +15,12 @@ class Sink:
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
 
+    @classmethod
+    def from_cli(cls, parser, *args: str) -> Sink:  # noqa: ANN001 - aiosmtpd's -c CLASSARGS
+        if len(args) != 1:
+            parser.error("smtp_sink.Sink takes one argument: the folder to write messages to")
+        return cls(args[0])
+
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001, N802
         raw = envelope.original_content or envelope.content
         if isinstance(raw, str):
