@@ -192,12 +192,37 @@ def restore_postgresql(url: URL, src: Path) -> None:
 
 def restore_uploads(archive: Path, folder: Path) -> int:
     """Unpack a backup's pictures into the upload folder; returns how many files. Only plain
-    files with relative names are taken (``tarfile``'s "data" filter)."""
+    files with relative names inside the folder are taken (``tarfile``'s "data" filter)."""
     folder.mkdir(parents=True, exist_ok=True)
     with tarfile.open(archive) as tar:
         members = [member for member in tar.getmembers() if member.isfile()]
-        tar.extractall(folder, members=members, filter="data")
+        if hasattr(tarfile, "data_filter"):
+            tar.extractall(folder, members=members, filter="data")
+        else:
+            _extract_plain_files(tar, members, folder)
     return len(members)
+
+
+def _extract_plain_files(
+    tar: tarfile.TarFile, members: list[tarfile.TarInfo], folder: Path
+) -> None:
+    """The "data" filter's checks, for Pythons without it (Debian 12's 3.11.2 has no
+    ``extractall(filter=…)``): a name must stay inside ``folder``; permissions lose group and
+    other write, set-id and executable bits."""
+    root = folder.resolve()
+    for member in members:
+        target = (root / member.name).resolve()
+        if member.name.startswith("/") or not target.is_relative_to(root) or target == root:
+            raise click.ClickException(f"The backup holds a file outside the folder: {member.name}")
+    for member in members:
+        target = (root / member.name).resolve()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        source = tar.extractfile(member)
+        if source is None:
+            continue
+        with source, target.open("wb") as copy:
+            shutil.copyfileobj(source, copy)
+        target.chmod(member.mode & 0o644)
 
 
 @click.command("restore")
