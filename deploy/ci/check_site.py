@@ -114,7 +114,7 @@ class Client:
         for name, (filename, content) in files.items():
             parts.append(
                 (
-                    f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; "
+                    f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
                     f'filename="{filename}"\r\nContent-Type: image/png\r\n\r\n'
                 ).encode()
                 + content
@@ -380,9 +380,7 @@ class Site:
     # A notification mail and its one-click unsubscribe ------------------------------------------
     def notification(self, ruth: Client, sam: Client) -> dict:
         form = Forms(ruth.get("/settings/notifications").text).form("/settings/notifications")
-        ruth.post_form(
-            "/settings/notifications", filled(form, email_notifications="immediate")
-        )
+        ruth.post_form("/settings/notifications", filled(form, email_notifications="immediate"))
         board = re.search(r'href="(/b/\d+)"', ruth.get("/").text)
         if not board:
             raise Skip("no board on the index page (create-board failed?)")
@@ -448,8 +446,12 @@ class Site:
     def too_large(self, ruth: Client) -> None:
         form = Forms(ruth.get("/settings/profile").text).form("/settings/profile")
         photo = b"\xff\xd8\xff\xe0" + b"\x00" * (8 * 1024 * 1024 + 4096)
-        answer = ruth.post_multipart("/settings/profile", filled(form), {"avatar": ("big.jpg", photo)})
-        from_app = "Content-Security-Policy" in answer.headers and "<center>nginx" not in answer.text
+        answer = ruth.post_multipart(
+            "/settings/profile", filled(form), {"avatar": ("big.jpg", photo)}
+        )
+        from_app = (
+            "Content-Security-Policy" in answer.headers and "<center>nginx" not in answer.text
+        )
         report(
             answer.status == 413 and from_app,
             "an 8 MB photo passes nginx and is refused by the app (413 with the site's page)",
