@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import email
+import email.header
 import email.policy
 import http.cookiejar
 import json
@@ -413,8 +414,10 @@ class Site:
             "it offers one-click unsubscribe (List-Unsubscribe-Post, RFC 8058)",
             f"List-Unsubscribe-Post: {post!r}",
         )
-        if readable:
-            url = value.strip("<>")
+        # Decoded as a lenient mail program would, to check the link itself works either way.
+        decoded = str(email.header.make_header(email.header.decode_header(value)))
+        if re.fullmatch(r"<https://[^<>\s]+/unsubscribe/[^<>\s]+>", decoded):
+            url = decoded.strip("<>")
             answer = self.client().request(
                 path_of(url),
                 b"List-Unsubscribe=One-Click",
@@ -538,6 +541,8 @@ def main() -> int:
     options = parser.parse_args()
     site = Site(options)
     site.before() if options.phase == "before" else site.after()
+    if failures:
+        print(f"  {len(failures)} check(s) through nginx failed")
     return 1 if failures else 0
 
 
