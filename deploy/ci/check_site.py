@@ -382,6 +382,8 @@ class Site:
     def notification(self, ruth: Client, sam: Client) -> dict:
         form = Forms(ruth.get("/settings/notifications").text).form("/settings/notifications")
         ruth.post_form("/settings/notifications", filled(form, email_notifications="immediate"))
+        if self.frequency(ruth) != "immediate":
+            raise Skip("Ruth's notification settings did not take 'immediate'")
         board = re.search(r'href="(/b/\d+)"', ruth.get("/").text)
         if not board:
             raise Skip("no board on the index page (create-board failed?)")
@@ -423,14 +425,20 @@ class Site:
                 b"List-Unsubscribe=One-Click",
                 {"Content-Type": "application/x-www-form-urlencoded"},
             )
-            settings = ruth.get("/settings/notifications").text
-            never = re.search(r'<input[^>]*value="never"[^>]*checked', settings)
+            chosen = self.frequency(ruth)
             report(
-                answer.status == 200 and bool(never),
+                answer.status == 200 and chosen == "never",
                 "a mail program's one-click POST (no cookie, no form) stops Ruth's e-mail",
-                f"status {answer.status}, 'never' chosen: {bool(never)}",
+                f"status {answer.status}, her e-mail setting is now {chosen!r}",
             )
         return {"thread": thread.group(1), "title": title}
+
+    @staticmethod
+    def frequency(member: Client) -> str:
+        """How often the member's notification settings say to e-mail them."""
+        page = member.get("/settings/notifications").text
+        fields = dict(Forms(page).form("/settings/notifications")["fields"])
+        return fields.get("email_notifications", "")
 
     # Pictures -----------------------------------------------------------------------------------
     def picture(self, ruth: Client) -> str:
