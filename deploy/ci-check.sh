@@ -63,8 +63,11 @@ cleanup() {
     fi
     stop_site
     for group in "${groups[@]}"; do kill -TERM -- "-$group" 2>/dev/null; done
-    sleep 1
-    for group in "${groups[@]}"; do kill -KILL -- "-$group" 2>/dev/null; done
+    for group in "${groups[@]}"; do
+        for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 -- "-$group" 2>/dev/null || break; sleep 0.3; done
+        kill -KILL -- "-$group" 2>/dev/null
+    done
+    echo "   processes stopped ($(( $(date +%s) - started )) s)"
     rm -rf "$WORK"
     if [ "$user_existed" = 0 ] && getent passwd kindred >/dev/null; then
         userdel kindred 2>/dev/null
@@ -115,7 +118,7 @@ stop_site() {
         [ -f "$WORK/$name.pgid" ] || continue
         pgid=$(cat "$WORK/$name.pgid")
         kill -TERM -- "-$pgid" 2>/dev/null
-        for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 -- "-$pgid" 2>/dev/null || break; sleep 0.5; done
+        for _ in $(seq 40); do kill -0 -- "-$pgid" 2>/dev/null || break; sleep 0.25; done
         kill -KILL -- "-$pgid" 2>/dev/null
         rm -f "$WORK/$name.pgid"
     done

@@ -137,7 +137,14 @@ fi
 
 step "Creating the venv and installing Kindred into it ($CODE/.venv)"
 [ -x "$CODE/.venv/bin/python" ] || "$PYTHON" -m venv "$CODE/.venv"
-quietly "$CODE/.venv/bin/pip" install --disable-pip-version-check -e "$CODE"
+# An editable install: the code is read from $CODE, so a new release needs pip again only when
+# its dependencies change (pyproject.toml).
+stamp=$CODE/.venv/.kindred-installed
+wanted_stamp=$(sha256sum "$CODE/pyproject.toml" | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted_stamp" ]; then
+    quietly "$CODE/.venv/bin/pip" install --disable-pip-version-check -e "$CODE"
+    echo "$wanted_stamp" > "$stamp"
+fi
 quietly "$CODE/.venv/bin/pybabel" compile -d "$CODE/forum/translations"
 quietly "$CODE/.venv/bin/python" -m compileall -q "$CODE/forum" "$CODE/wsgi.py" "$CODE/migrations"
 
