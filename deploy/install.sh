@@ -82,7 +82,7 @@ missing_packages() {
     done
 }
 if [ "$PACKAGES" = 1 ]; then
-    wanted=(python3 python3-venv git nginx openssl age ca-certificates)
+    wanted=(python3 python3-venv git nginx openssl age ca-certificates curl)
     [ "$SYSTEMD" = 1 ] && wanted+=(redis-server cron certbot python3-certbot-nginx)
     mapfile -t needed < <(missing_packages "${wanted[@]}")
     if [ "${#needed[@]}" -gt 0 ]; then
