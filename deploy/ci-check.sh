@@ -16,7 +16,7 @@
 #
 # Each check prints "ok" or "FAIL" with what it checks and why it failed; the script goes on
 # after a failure and exits 1 if any failed. Everything it started is stopped, and its files
-# removed, however it ends. Ports: DEPLOY_CHECK_{HTTPS,HTTP,APP,SMTP}_PORT.
+# removed, however it ends. Ports: DEPLOY_CHECK_{HTTPS,HTTP,APP,SMTP,REDIS}_PORT.
 set -uo pipefail
 
 started=$(date +%s)
@@ -25,6 +25,7 @@ HTTPS_PORT=${DEPLOY_CHECK_HTTPS_PORT:-18443}
 HTTP_PORT=${DEPLOY_CHECK_HTTP_PORT:-18080}
 APP_PORT=${DEPLOY_CHECK_APP_PORT:-18099}
 SMTP_PORT=${DEPLOY_CHECK_SMTP_PORT:-18025}
+REDIS_PORT=${DEPLOY_CHECK_REDIS_PORT:-18379}
 
 if [ "$(id -u)" != 0 ]; then
     echo "deploy/ci-check.sh: run me as root (it installs packages and creates the kindred user)." >&2
@@ -69,6 +70,7 @@ cleanup() {
     done
     echo "   processes stopped ($(( $(date +%s) - started )) s)"
     rm -rf "$WORK"
+    echo "   files removed ($(( $(date +%s) - started )) s)"
     if [ "$user_existed" = 0 ] && getent passwd kindred >/dev/null; then
         userdel kindred 2>/dev/null
         getent group kindred >/dev/null && groupdel kindred 2>/dev/null
@@ -146,6 +148,14 @@ ok "deploy/install.sh installed the site (fresh venv, migrations as kindred)"
 # The settings, as the operator fills them in: the site's address (here with its port, for the
 # links in e-mail) and the mail server (here a local SMTP server, without TLS).
 set_env FORUM_SERVER_NAME "localhost:$HTTPS_PORT"
+# Every visitor here comes from 127.0.0.1, so the rate limits' counters must start empty: a Redis
+# of our own (the CI machine's is shared between runs), else counters in memory.
+if command -v redis-server >/dev/null; then
+    background redis redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no
+    set_env FORUM_RATELIMIT_STORAGE_URI "redis://127.0.0.1:$REDIS_PORT/0"
+else
+    set_env FORUM_RATELIMIT_STORAGE_URI "memory://"
+fi
 set_env FORUM_MAIL_SERVER 127.0.0.1
 set_env FORUM_MAIL_PORT "$SMTP_PORT"
 set_env FORUM_MAIL_USE_TLS false
