@@ -153,6 +153,7 @@ set_env FORUM_SERVER_NAME "localhost:$HTTPS_PORT"
 if command -v redis-server >/dev/null; then
     background redis redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no
     set_env FORUM_RATELIMIT_STORAGE_URI "redis://127.0.0.1:$REDIS_PORT/0"
+    wait_for_port "$REDIS_PORT" 10 || fail "redis-server starts" "$(tail -n 5 "$WORK/redis.log")"
 else
     set_env FORUM_RATELIMIT_STORAGE_URI "memory://"
 fi
