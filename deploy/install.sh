@@ -149,8 +149,9 @@ quietly "$CODE/.venv/bin/pybabel" compile -d "$CODE/forum/translations"
 quietly "$CODE/.venv/bin/python" -m compileall -q "$CODE/forum" "$CODE/wsgi.py" "$CODE/migrations"
 
 # Root owns the code and the venv; the service writes only its instance folder.
-chown -R root:root "$CODE"
-chmod -R u+rwX,go+rX,go-w "$CODE"
+# (The instance folder is left alone, so a running site never loses access to its database.)
+find "$CODE" -path "$CODE/instance" -prune -o -exec chown root:root {} +
+find "$CODE" -path "$CODE/instance" -prune -o -exec chmod u+rwX,go+rX,go-w {} +
 install -d -o kindred -g kindred -m 0750 "$CODE/instance" "$CODE/instance/uploads"
 chown -R kindred:kindred "$CODE/instance"
 chmod -R o-rwx "$CODE/instance"
