@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-sqlite test-postgres lint venv browser translations messages clean
+.PHONY: run test test-sqlite test-postgres lint venv browser translations messages clean deploy-check
 
 venv: $(STAMP)
 
@@ -58,6 +58,12 @@ test: venv translations browser
 		echo "== again on $$FORUM_TEST_DATABASE_URL =="; \
 		$(BIN)/python -m pytest -n 2 -q || exit 1; \
 	fi
+
+# The single-server route of docs/deploy.md, followed on this machine as root (Debian 12, no
+# systemd): deploy/install.sh into a temporary prefix, nginx, gunicorn, a local SMTP server, then
+# the site checked through nginx, the encrypted backup and the restore (deploy/ci-check.sh).
+deploy-check:
+	bash deploy/ci-check.sh
 
 lint: venv
 	$(BIN)/ruff check forum tests bench wsgi.py

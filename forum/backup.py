@@ -199,13 +199,38 @@ def restore_uploads(archive: Path, folder: Path) -> int:
     make_folder(folder)
     with tarfile.open(archive) as tar:
         members = [member for member in tar.getmembers() if member.isfile()]
-        tar.extractall(folder, members=members, filter="data")
+        if hasattr(tarfile, "data_filter"):
+            tar.extractall(folder, members=members, filter="data")
+        else:
+            _extract_plain_files(tar, members, folder)
     for member in members:
         path = folder / member.name
         os.chmod(path, FILE_MODE)
         for parent in path.relative_to(folder).parents[:-1]:
             os.chmod(folder / parent, FOLDER_MODE)
     return len(members)
+
+
+def _extract_plain_files(
+    tar: tarfile.TarFile, members: list[tarfile.TarInfo], folder: Path
+) -> None:
+    """The "data" filter's checks, for Pythons without it (Debian 12's 3.11.2 has no
+    ``extractall(filter=…)``): a name must stay inside ``folder``; permissions lose group and
+    other write, set-id and executable bits."""
+    root = folder.resolve()
+    for member in members:
+        target = (root / member.name).resolve()
+        if member.name.startswith("/") or not target.is_relative_to(root) or target == root:
+            raise click.ClickException(f"The backup holds a file outside the folder: {member.name}")
+    for member in members:
+        target = (root / member.name).resolve()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        source = tar.extractfile(member)
+        if source is None:
+            continue
+        with source, target.open("wb") as copy:
+            shutil.copyfileobj(source, copy)
+        target.chmod(member.mode & 0o644)
 
 
 @click.command("restore")

@@ -326,6 +326,43 @@ def test_restored_pictures_are_readable_by_the_apps_user_and_group_only(tmp_path
         assert stat.S_IMODE(made.stat().st_mode) == 0o750, made
 
 
+@pytest.mark.parametrize("with_filter", [True, False], ids=["data filter", "Debian 12's 3.11.2"])
+def test_restored_pictures_stay_inside_the_upload_folder(tmp_path, monkeypatch, with_filter):
+    """Pictures come back where they were, on Pythons with ``extractall(filter=…)`` and on those
+    without it (Debian 12's 3.11.2, which the one-server install uses); a name leading out of
+    the folder is refused either way and writes nothing."""
+    import tarfile
+
+    if not with_filter:  # as on Python 3.11.2: no data_filter, and extractall takes no filter
+        monkeypatch.delattr(tarfile, "data_filter", raising=False)
+        extractall = tarfile.TarFile.extractall
+
+        def without_filter(self, path=".", members=None, *, numeric_owner=False, **kwargs):
+            if kwargs:
+                raise TypeError(f"extractall() got an unexpected keyword argument {kwargs}")
+            return extractall(self, path, members, numeric_owner=numeric_owner)
+
+        monkeypatch.setattr(tarfile.TarFile, "extractall", without_filter)
+    good = tmp_path / "good.tar"
+    picture = tmp_path / "abc.png"
+    picture.write_bytes(b"\x89PNG picture bytes")
+    picture.chmod(0o640)
+    with tarfile.open(good, "w") as tar:
+        tar.add(picture, arcname="avatars/abc.png")
+    folder = tmp_path / "uploads"
+    assert restore_uploads(good, folder) == 1
+    restored = folder / "avatars" / "abc.png"
+    assert restored.read_bytes() == b"\x89PNG picture bytes"
+    assert stat.S_IMODE(restored.stat().st_mode) == 0o640
+
+    evil = tmp_path / "evil.tar"
+    with tarfile.open(evil, "w") as tar:
+        tar.add(picture, arcname="../outside.png")
+    with pytest.raises(Exception, match="outside"):
+        restore_uploads(evil, tmp_path / "other")
+    assert not (tmp_path / "outside.png").exists()
+
+
 # --- restore, and the erasure ledger re-applied ------------------------------------------------
 
 ANN_WORDS = "My zqxrestoremarker scan results came back today."
