@@ -221,6 +221,13 @@ def only_mail(inbox: Inbox, to: str) -> Received:
     return mail
 
 
+def time_passes(wait: timedelta) -> None:
+    """The queued mail was queued ``wait`` earlier (the outbox tries again on a schedule)."""
+    for mail in db.session.scalars(select(OutgoingMail)):
+        mail.created_at -= wait
+    db.session.commit()
+
+
 def queued() -> int:
     db.session.rollback()
     return db.session.scalar(select(func.count()).select_from(OutgoingMail))
@@ -355,6 +362,8 @@ def test_a_wrong_smtp_password_keeps_the_mail_queued_until_the_server_accepts(ap
     assert waiting.sent_at is None and waiting.attempts == 1  # waiting for the next run
 
     app.config["MAIL_PASSWORD"] = SMTP_PASSWORD
+    assert outbox.deliver_pending() == 0  # not tried again at once
+    time_passes(outbox.RETRY_AFTER[1])
     assert outbox.deliver_pending() == 1
     assert only_mail(inbox, "ana@example.org").message["Subject"] == "Kindred: a reply to you"
     assert queued() == 0
@@ -370,6 +379,7 @@ def test_a_server_whose_certificate_is_not_trusted_gets_no_mail(app, inbox, smtp
     assert queued() == 1
 
     app.config["MAIL_CA_FILE"] = str(smtp_server.ca_file)
+    time_passes(outbox.RETRY_AFTER[1])
     assert outbox.deliver_pending() == 1
     assert only_mail(inbox, "ana@example.org").message["Subject"] == WORDS["en"]["reset"]
 
@@ -386,6 +396,7 @@ def test_a_password_reset_asked_while_the_mail_server_is_down_is_sent_when_it_is
     assert waiting.to_address == "ana@example.org" and waiting.attempts == 1
 
     app.config["MAIL_PORT"] = smtp_server.port  # back up: the next run (cron's tick) sends it
+    time_passes(outbox.RETRY_AFTER[1])
     result = app.test_cli_runner().invoke(args=["send-digests"])
     assert result.exit_code == 0, result.output
     assert "sent 1 e-mail(s)" in result.output
@@ -394,3 +405,40 @@ def test_a_password_reset_asked_while_the_mail_server_is_down_is_sent_when_it_is
     [link] = re.findall(r"http://kindred\.test/reset/\S+", mail.body)
     assert app.test_client().get(link).status_code == 200  # still valid when it arrives
     assert queued() == 0
+
+
+def test_a_mail_waits_out_a_mail_server_down_for_most_of_a_day(app, inbox, smtp_server):
+    """Tried at once, then further and further apart (never sooner), for a day: a reset link
+    asked for during a night's outage arrives in the morning; then it is given up."""
+    person("ana", "en", EmailFrequency.NEVER)
+    app.config["MAIL_PORT"] = free_port()  # down
+    assert app.test_client().post("/reset", data={"login": "ana"}).status_code == 200
+    tries = [db.session.scalar(select(OutgoingMail.attempts))]
+    for before, after in zip(outbox.RETRY_AFTER, outbox.RETRY_AFTER[1:], strict=False):
+        time_passes(after - before - timedelta(seconds=30))
+        outbox.deliver_pending()  # not yet
+        time_passes(timedelta(seconds=30))
+        outbox.deliver_pending()
+        db.session.expire_all()
+        tries.append(db.session.scalar(select(OutgoingMail.attempts)))
+    assert tries == list(range(1, outbox.MAX_ATTEMPTS + 1))
+    app.config["MAIL_PORT"] = smtp_server.port  # back, but the mail was given up
+    time_passes(timedelta(days=2))
+    assert outbox.deliver_pending() == 0
+    assert inbox.mails == []
+
+
+def test_a_reset_asked_at_night_arrives_when_the_server_is_back_hours_later(
+    app, inbox, smtp_server
+):
+    person("ana", "en", EmailFrequency.NEVER)
+    app.config["MAIL_PORT"] = free_port()  # down
+    assert app.test_client().post("/reset", data={"login": "ana"}).status_code == 200
+    for wait in outbox.RETRY_AFTER[1:5]:
+        time_passes(wait)
+        outbox.deliver_pending()
+    assert inbox.mails == [] and queued() == 1
+    app.config["MAIL_PORT"] = smtp_server.port
+    time_passes(timedelta(hours=3))
+    assert outbox.deliver_pending() == 1
+    assert only_mail(inbox, "ana@example.org").message["Subject"] == WORDS["en"]["reset"]

@@ -17,7 +17,7 @@ from flask import Flask, current_app, g, has_request_context, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select, update
+from sqlalchemy import case, literal, select, update
 
 from forum.extensions import db
 from forum.i18n import speaking_to
@@ -29,7 +29,19 @@ from forum.services import mail
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
+#: How long after it was queued a mail may be tried for the 1st, 2nd, … time: at once, then
+#: further and further apart, so a mail outlives a mail server down for up to a day.
+RETRY_AFTER = (
+    timedelta(0),
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=15),
+    timedelta(hours=1),
+    timedelta(hours=3),
+    timedelta(hours=8),
+    timedelta(hours=24),
+)
+MAX_ATTEMPTS = len(RETRY_AFTER)
 _UNSUBSCRIBE_SALT = "kindred-unsubscribe-opaque"
 _LEGACY_UNSUBSCRIBE_SALT = "kindred-unsubscribe"
 
@@ -196,10 +208,23 @@ def deliver_pending(limit: int = 200) -> int:
     worker that dies while sending loses that one mail rather than sending it twice.
     """
     sent = 0
+    now = utcnow()
+    due_by = case(
+        {
+            tries: literal(now - wait, type_=OutgoingMail.created_at.type)
+            for tries, wait in enumerate(RETRY_AFTER)
+        },
+        value=OutgoingMail.attempts,
+        else_=None,
+    )
     ids = list(
         db.session.scalars(
             select(OutgoingMail.id)
-            .where(OutgoingMail.sent_at.is_(None), OutgoingMail.attempts < MAX_ATTEMPTS)
+            .where(
+                OutgoingMail.sent_at.is_(None),
+                OutgoingMail.attempts < MAX_ATTEMPTS,
+                OutgoingMail.created_at <= due_by,
+            )
             .order_by(OutgoingMail.id)
             .limit(limit)
         )
