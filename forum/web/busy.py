@@ -93,7 +93,7 @@ def busy_database(error: DBAPIError) -> ResponseReturnValue:
         current_app.logger.warning(
             "Database busy after saving, on %s %s: %s", request.method, request.path, error
         )
-        return _page("errors/busy_saved.html", headers)
+        return _page("errors/busy_saved.html", headers, saved=True)
     if g.get("busy_attempts_left", 0) > 0:
         raise _RunAgain from error
     current_app.logger.warning("Database busy on %s %s: %s", request.method, request.path, error)
@@ -109,8 +109,8 @@ def _page(template: str, headers: dict[str, str], **context: object) -> Response
             return render_template(template, **context), 503, headers
     except DBAPIError:
         # Too busy even to read the page's surroundings: the words alone, on a bare page.
-        bare = template.replace(".html", "_bare.html")
-        return render_template(bare, fields=context.get("fields", [])), 503, headers
+        bare = {"fields": context.get("fields", []), "saved": context.get("saved", False)}
+        return render_template("errors/busy_bare.html", **bare), 503, headers
 
 
 def init_app(app: Flask) -> None:
