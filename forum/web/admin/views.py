@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -17,7 +17,8 @@ from forum.models.moderation import REPORT_REASON_LABELS, WATCHED_WORD_ACTION_LA
 from forum.models.types import utcnow
 from forum.policy import Action
 from forum.services import ServiceError, boards, crisis, watchwords
-from forum.web import current_viewer
+from forum.web.access import current_viewer
+from forum.web.admin import bp
 from forum.web.admin.forms import (
     VISIBILITY_LABELS,
     BoardForm,
@@ -27,8 +28,6 @@ from forum.web.admin.forms import (
     WatchedWordForm,
 )
 from forum.web.forms import form_status, normalise_newlines, show_service_error
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 @bp.before_request
@@ -229,6 +228,3 @@ def edit_crisis_resource(country: str):
     return render_template(
         "admin/crisis_edit.html", form=form, country=country, name=name, resource=resource
     ), form_status(form)
-
-
-from forum.web.admin import security_views  # noqa: E402, F401  (routes of this blueprint)

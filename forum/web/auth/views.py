@@ -7,7 +7,6 @@ import time
 from datetime import timedelta
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -31,7 +30,8 @@ from forum.policy import Viewer
 from forum.policy.accounts import KnownDevice, normalised_identifier, sign_in_throttle_key
 from forum.policy.requests import must_set_up_two_factor
 from forum.services import ServiceError, accounts, security, twofactor
-from forum.web import current_viewer
+from forum.web.access import current_viewer
+from forum.web.auth import bp
 from forum.web.auth.forms import (
     ConfirmEmailForm,
     LoginForm,
@@ -45,7 +45,6 @@ from forum.web.auth.forms import (
 from forum.web.drafts import form_page, is_local_path, kept_fields
 from forum.web.forms import form_status, show_service_error
 
-bp = Blueprint("auth", __name__)
 DRAFT_PREFIX = "draft-field-"
 
 

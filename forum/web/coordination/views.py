@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -31,7 +31,8 @@ from forum.vocabulary import (
     labels,
     unpack,
 )
-from forum.web import current_viewer
+from forum.web.access import current_viewer
+from forum.web.coordination import bp
 from forum.web.coordination.forms import (
     CheckInForm,
     EndMatchForm,
@@ -43,8 +44,6 @@ from forum.web.coordination.forms import (
     TakeCoordinatorForm,
 )
 from forum.web.forms import form_status, show_service_error
-
-bp = Blueprint("coordination", __name__)
 
 #: How the welcome questions are named beside a shared answer.
 QUESTION_LABELS = {

@@ -8,7 +8,6 @@ from dataclasses import asdict
 from functools import wraps
 
 from flask import (
-    Blueprint,
     abort,
     flash,
     make_response,
@@ -28,7 +27,8 @@ from forum.models.types import utcnow
 from forum.policy import Action
 from forum.services import ServiceError, directory
 from forum.vocabulary import CANCER_TYPES, LANGUAGES, labels, unpack
-from forum.web import current_viewer
+from forum.web.access import current_viewer
+from forum.web.directory import bp
 from forum.web.directory.forms import (
     DeleteGroupForm,
     GroupFilterForm,
@@ -45,8 +45,6 @@ from forum.web.directory.meetings import (
 )
 from forum.web.forms import form_status, show_service_error
 from forum.web.pages import ROBOTS_NOINDEX
-
-bp = Blueprint("directory", __name__)
 
 #: How many of our own groups' meetings the page lists (each series once, by its next date).
 MEETINGS_SHOWN = 30

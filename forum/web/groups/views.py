@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -11,9 +11,9 @@ from forum.extensions import limiter
 from forum.models import JoinPolicy, MembershipRole, Visibility
 from forum.policy import Action, transitions
 from forum.services import ServiceError, boards, membership, moderation
-from forum.web import current_viewer
-from forum.web.access import board_for
+from forum.web.access import board_for, current_viewer
 from forum.web.forms import form_status, show_service_error
+from forum.web.groups import bp
 from forum.web.groups.forms import (
     AcceptForm,
     BoardSettingsForm,
@@ -26,8 +26,6 @@ from forum.web.groups.forms import (
     lock_widening,
 )
 from forum.web.limits import per_member
-
-bp = Blueprint("groups", __name__)
 
 
 def _user_or_error(username: str):

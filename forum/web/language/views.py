@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, redirect, request
+from flask import abort, current_app, redirect, request
 
 from forum.i18n import LANGUAGE_COOKIE, LANGUAGES
 from forum.web.auth.views import safe_next
-
-bp = Blueprint("language", __name__)
+from forum.web.language import bp
 
 ONE_YEAR = 365 * 24 * 60 * 60
 

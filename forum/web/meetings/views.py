@@ -14,7 +14,6 @@ from itertools import groupby
 from zoneinfo import ZoneInfo
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -38,8 +37,9 @@ from forum.policy import meetings as rules
 from forum.services import meetings
 from forum.services.meetings import MeetingError
 from forum.vocabulary import LANGUAGES
-from forum.web import current_viewer
+from forum.web.access import current_viewer
 from forum.web.forms import form_status
+from forum.web.meetings import bp
 from forum.web.meetings.forms import (
     AnswerForm,
     AttendanceForm,
@@ -49,8 +49,6 @@ from forum.web.meetings.forms import (
     monthly_label,
 )
 from forum.web.pages import board_page
-
-bp = Blueprint("meetings", __name__)
 
 #: The most meetings a list shows (soonest first).
 LIST_LIMIT = 50

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -13,8 +13,9 @@ from forum.extensions import db
 from forum.models import LegacyChoice, MemorialRequest, User
 from forum.policy import fit as fit_policy
 from forum.services import ServiceError, accounts, memorial
-from forum.web import current_viewer
+from forum.web.access import current_viewer
 from forum.web.forms import form_status, normalise_newlines, show_service_error
+from forum.web.memorial import bp
 from forum.web.memorial.forms import (
     LEGACY_DECISIONS,
     AskForm,
@@ -23,9 +24,6 @@ from forum.web.memorial.forms import (
     LegacySettingsForm,
     UndoForm,
 )
-
-bp = Blueprint("memorial", __name__)
-
 
 # --- asking ------------------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -41,12 +41,12 @@ from forum.services import (
     sanctions,
 )
 from forum.services.reports import NOTE_MAX
-from forum.web import current_viewer, limits
-from forum.web.access import post_for, thread_for
+from forum.web import limits
+from forum.web.access import current_viewer, post_for, thread_for
 from forum.web.flashes import flash_on_post
 from forum.web.forms import form_status, show_service_error
 from forum.web.messages.forms import ReportForm
-from forum.web.moderation import reach_out
+from forum.web.moderation import bp, reach_out
 from forum.web.moderation.forms import (
     EVERY_BOARD,
     ButtonOnlyForm,
@@ -67,8 +67,6 @@ from forum.web.moderation.forms import (
     WarnForm,
     WarningForm,
 )
-
-bp = Blueprint("moderation", __name__)
 
 
 @bp.route("/p/<id:post_id>/reveal", methods=["GET", "POST"])
@@ -652,6 +650,3 @@ def lift(sanction_id: int):
     else:
         flash(_("Lifted."), "success")
     return redirect(url_for("moderation.member", username=sanction.user.username))
-
-
-from forum.web.moderation import crisis_views  # noqa: E402, F401  (routes of this blueprint)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -11,12 +11,10 @@ from forum.extensions import csrf
 from forum.models import WatchLevel
 from forum.policy import Action
 from forum.services import notification_text, notify, outbox, subscriptions
-from forum.web import current_viewer
-from forum.web.access import board_for, thread_for
+from forum.web.access import board_for, current_viewer, thread_for
 from forum.web.groups.forms import SimpleForm
+from forum.web.notifications import bp
 from forum.web.notifications.forms import WatchForm
-
-bp = Blueprint("notifications", __name__)
 
 
 def _thread_level_said(level: WatchLevel, title: str) -> str:

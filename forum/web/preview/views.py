@@ -3,7 +3,7 @@ without it). Renders with the same Markdown and sanitiser as saving a post."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, request
+from flask import abort, jsonify, request
 from flask_login import login_required
 
 from forum.extensions import limiter
@@ -11,8 +11,7 @@ from forum.models.posts import BODY_MAX
 from forum.text import render_markdown
 from forum.web.groups.forms import SimpleForm
 from forum.web.limits import per_member
-
-bp = Blueprint("preview", __name__)
+from forum.web.preview import bp
 
 
 @bp.post("/preview")

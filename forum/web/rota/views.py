@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -26,15 +26,13 @@ from forum.models.types import utcnow
 from forum.policy import Action
 from forum.policy import rota as rules
 from forum.services import ServiceError, duty
-from forum.web import current_viewer
+from forum.web.access import current_viewer
 from forum.web.forms import form_status, show_service_error
 from forum.web.hostile import row_id, start_of_day, start_of_next_day
 from forum.web.meetings.views import reader_zone
 from forum.web.pages import board_page
+from forum.web.rota import bp
 from forum.web.rota.forms import AwayForm, ChangeForm, RemoveForm, SlotForm
-
-bp = Blueprint("rota", __name__)
-
 
 # --- times as the reader reads them ------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -13,8 +13,7 @@ from forum.policy import Action, transitions
 from forum.policy.thread_page import post_rights
 from forum.services import ServiceError, accounts, posting, quotes, reactions
 from forum.text import quote_markdown, render_markdown
-from forum.web import current_viewer
-from forum.web.access import post_for, thread_for
+from forum.web.access import current_viewer, post_for, thread_for
 from forum.web.flashes import flash_on_post, show_posts_here
 from forum.web.forms import form_status, show_service_error
 from forum.web.hostile import row_id
@@ -27,9 +26,8 @@ from forum.web.newcomer import (
     only_post_is_theirs,
 )
 from forum.web.pages import agreement_redirect, board_page, crisis_or
+from forum.web.threads import bp
 from forum.web.threads.forms import ConfirmForm, EditPostForm, ReplyForm
-
-bp = Blueprint("threads", __name__)
 
 
 def _view_mode() -> str:
