@@ -351,6 +351,14 @@ def find_user_by_username(username: str) -> User | None:
     ).first()
 
 
+def find_by_login(login: str) -> User | None:
+    """The account whose username or e-mail address is ``login`` (case-insensitive)."""
+    login = login.strip().lower()
+    return db.session.scalars(
+        select(User).where(or_(func.lower(User.username) == login, func.lower(User.email) == login))
+    ).first()
+
+
 def get_user_by_username_or_404(username: str) -> User:
     user = find_user_by_username(username)
     if user is None:

@@ -23,6 +23,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.datastructures import MultiDict
 
+from forum import queries
 from forum.extensions import db, limiter, login_manager
 from forum.i18n import lazy_gettext as _l
 from forum.models import User
@@ -293,7 +294,7 @@ def _login_account_key() -> str:
 
 def _account_named(typed: str) -> User | None:
     typed = normalised_identifier(typed)
-    return accounts.find_by_login(typed) if typed and "\x00" not in typed else None
+    return queries.find_by_login(typed) if typed and "\x00" not in typed else None
 
 
 def _sign_in_paused(limit) -> None:

@@ -12,7 +12,7 @@ from forum import queries
 from forum.extensions import db
 from forum.models import LegacyChoice, MemorialRequest, User
 from forum.policy import fit as fit_policy
-from forum.services import ServiceError, accounts, memorial
+from forum.services import ServiceError, memorial
 from forum.web.access import current_viewer
 from forum.web.forms import form_status, normalise_newlines, show_service_error
 from forum.web.memorial import bp
@@ -165,7 +165,7 @@ def settings():
     )
     if form.validate_on_submit():
         name = (form.contact.data or "").strip().lstrip("@")
-        chosen = accounts.find_by_login(name) if name else None
+        chosen = queries.find_by_login(name) if name else None
         if name and (chosen is None or chosen.username.lower() != name.lower()):
             form.contact.errors = [_("Nobody is called “%(name)s”.", name=name)]
         else:

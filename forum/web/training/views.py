@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from forum import policy, queries
 from forum.models import User
 from forum.policy import Action
-from forum.services import ServiceError, accounts, facilitation_settings, training
+from forum.services import ServiceError, facilitation_settings, training
 from forum.web.access import current_viewer
 from forum.web.forms import form_status, normalise_newlines, show_service_error
 from forum.web.training import bp
@@ -120,7 +120,7 @@ def find_person():
     _admins_only()
     find = FindPersonForm(request.args)
     if find.validate():
-        user = accounts.find_by_login(find.username.data)
+        user = queries.find_by_login(find.username.data)
         if user is not None:
             return redirect(url_for("training.person", user_id=user.id))
         find.username.errors = [_("Nobody is called “%(name)s”.", name=find.username.data)]
