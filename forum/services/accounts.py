@@ -23,7 +23,7 @@ from forum.models.types import utcnow
 from forum.models.users import DISPLAY_NAME_MAX, USERNAME_MAX, ConsentKind
 from forum.policy.accounts import may_sign_in
 from forum.queries import find_by_login
-from forum.services import ServiceError, mail, outbox, security
+from forum.services import ServiceError, mail, modlog, outbox, security
 from forum.services.passwords import check_password
 from forum.timezones import is_known_zone
 
@@ -336,8 +336,6 @@ def update_email_frequency(user: User, frequency: EmailFrequency) -> None:
 
 def set_trusted(user: User, trusted: bool, admin: User | None = None) -> None:
     """Let an account past (or back under) the limits that protect members from new accounts."""
-    from forum.services import modlog
-
     user.trusted = trusted
     if admin is not None:
         modlog.record(admin, "trust_member" if trusted else "distrust_member", target_user=user)
@@ -346,8 +344,6 @@ def set_trusted(user: User, trusted: bool, admin: User | None = None) -> None:
 
 def set_verified_professional(admin: User, user: User, verified: bool) -> None:
     """An admin confirms (or withdraws) that a facilitator is a licensed professional."""
-    from forum.services import modlog
-
     user.verified_professional = verified
     modlog.record(
         admin, "verify_professional" if verified else "unverify_professional", target_user=user

@@ -10,15 +10,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from forum.extensions import db
 from forum.i18n import lazy_gettext as _l
+from forum.i18n import speaking_to
 from forum.models import User
 from forum.models.security import SecurityEvent, SiteSetting
+from forum.models.types import utcnow
+from forum.policy.accounts import may_receive_mail
 from forum.queries import Page, clamp_page, find_by_login
+from forum.services import outbox
 
 USER_AGENT_MAX = 200
 REQUIRE_STAFF_2FA = "require_two_factor_for_staff"
@@ -175,14 +180,6 @@ def sign_in_paused(user: User) -> None:
     """Wrong passwords for ``user``'s name or address paused signing in with it: note it, and
     tell the member by e-mail, once a pause (the mail goes after the response, so the pause
     page is the same as for a name that is no account)."""
-    from flask import current_app, url_for
-    from flask_babel import gettext as _
-
-    from forum.i18n import speaking_to
-    from forum.models.types import utcnow
-    from forum.policy.accounts import may_receive_mail
-    from forum.services import outbox
-
     already = db.session.scalar(
         select(SecurityEvent.id).where(
             SecurityEvent.user_id == user.id,

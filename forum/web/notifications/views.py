@@ -10,7 +10,7 @@ from forum import queries
 from forum.extensions import csrf
 from forum.models import WatchLevel
 from forum.policy import Action
-from forum.services import notification_text, notify, outbox, subscriptions
+from forum.services import notification_mail, notification_text, notify, outbox, subscriptions
 from forum.web.access import board_for, current_viewer, thread_for
 from forum.web.groups.forms import SimpleForm
 from forum.web.notifications import bp
@@ -42,7 +42,7 @@ def index():
         notifications=notifications,
         # Written now, in the reader's language, as they may see it now.
         texts=notification_text.render_all(notifications, current_viewer()),
-        opens={n.id for n in notifications if notify.leads_somewhere(n)},
+        opens={n.id for n in notifications if notification_mail.leads_somewhere(n)},
         form=SimpleForm(),
     )
 
@@ -64,7 +64,7 @@ def open_notification(notification_id: int):
         abort(400)
     notification = queries.get_notification_or_404(current_viewer(), notification_id)
     notify.mark_read(current_user, notification.id)
-    return redirect(notify.target_url(notification))
+    return redirect(notification_mail.target_url(notification))
 
 
 def _chosen_level() -> WatchLevel:
