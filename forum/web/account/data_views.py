@@ -24,8 +24,7 @@ from forum.services import ServiceError, data_rights, erasure
 from forum.web.account import bp, consents_bp
 from forum.web.account.data_forms import ERASE, ConsentForm, DeleteAccountForm, ExportForm
 from forum.web.auth.forms import LogoutForm
-from forum.web.auth.views import safe_next
-from forum.web.forms import form_status, show_service_error
+from forum.web.forms import form_status, safe_next, show_service_error
 
 #: Pages a member may open before accepting a changed text: the way out (sign out, delete the
 #: account, take a copy of their data first), one-click unsubscribe, what is not a page, and the

@@ -15,8 +15,7 @@ from forum.web.access import current_viewer
 from forum.web.account import bp
 from forum.web.account.forms import DisableTwoFactorForm, TwoFactorCodeForm
 from forum.web.auth.views import must_enrol
-from forum.web.forms import form_status, show_service_error
-from forum.web.messages.forms import ButtonForm
+from forum.web.forms import ButtonForm, form_status, show_service_error
 
 
 def _render(status: int = 200, **forms):

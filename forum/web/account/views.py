@@ -19,8 +19,8 @@ from forum.timezones import UTC, timezone_choices
 from forum.web.access import current_viewer
 from forum.web.account import bp
 from forum.web.account.forms import ChangePasswordForm, NotificationSettingsForm, SettingsForm
-from forum.web.forms import form_status, show_service_error
-from forum.web.messages.forms import ButtonForm, MessageSettingsForm
+from forum.web.forms import ButtonForm, form_status, show_service_error
+from forum.web.messages.forms import MessageSettingsForm
 
 
 @bp.route("", methods=["GET", "POST"])

@@ -24,10 +24,9 @@ from forum.web.admin.forms import (
     BoardForm,
     CategoryForm,
     CrisisResourceForm,
-    MoveForm,
     WatchedWordForm,
 )
-from forum.web.forms import form_status, normalise_newlines, show_service_error
+from forum.web.forms import ButtonForm, form_status, normalise_newlines, show_service_error
 
 
 @bp.before_request
@@ -41,7 +40,7 @@ def dashboard():
     return render_template(
         "admin/dashboard.html",
         categories=queries.all_categories(),
-        move_form=MoveForm(),
+        move_form=ButtonForm(),
         visibility_labels=VISIBILITY_LABELS,
     )
 
@@ -135,7 +134,7 @@ def edit_board(board_id: int):
 @bp.post("/<kind>/<id:item_id>/move")
 def move(kind: str, item_id: int):
     model = {"categories": Category, "boards": Board}.get(kind)
-    if model is None or not MoveForm().validate_on_submit():
+    if model is None or not ButtonForm().validate_on_submit():
         abort(404 if model is None else 400)
     direction = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
     if direction is None:
@@ -171,14 +170,14 @@ def watched_words():
         "admin/watched_words.html",
         form=form,
         words=queries.watched_words(),
-        button_form=MoveForm(),
+        button_form=ButtonForm(),
         action_labels=WATCHED_WORD_ACTION_LABELS,
     ), form_status(form)
 
 
 @bp.post("/watched-words/<id:word_id>/delete")
 def delete_watched_word(word_id: int):
-    if not MoveForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     watchwords.remove(db.get_or_404(WatchedWord, word_id))
     flash(_("No longer watched."), "success")

@@ -43,17 +43,10 @@ from forum.web.auth.forms import (
     ResetRequestForm,
     TwoFactorForm,
 )
-from forum.web.drafts import form_page, is_local_path, kept_fields
-from forum.web.forms import form_status, show_service_error
+from forum.web.drafts import form_page, kept_fields
+from forum.web.forms import form_status, safe_next, show_service_error
 
 DRAFT_PREFIX = "draft-field-"
-
-
-def safe_next(target: str | None) -> str:
-    """Only same-site paths are followed after signing in."""
-    if target and is_local_path(target):
-        return target
-    return url_for("boards.index")
 
 
 # --- the signed-in session: when it started, when it was last used ------------------------------

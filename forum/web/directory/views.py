@@ -29,12 +29,7 @@ from forum.services import ServiceError, directory
 from forum.vocabulary import CANCER_TYPES, LANGUAGES, labels, unpack
 from forum.web.access import current_viewer
 from forum.web.directory import bp
-from forum.web.directory.forms import (
-    DeleteGroupForm,
-    GroupFilterForm,
-    SupportGroupForm,
-    language_filter_choices,
-)
+from forum.web.directory.forms import GroupFilterForm, SupportGroupForm, language_filter_choices
 from forum.web.directory.meetings import (
     REPEATS,
     MeetingFilters,
@@ -43,7 +38,7 @@ from forum.web.directory.meetings import (
     upcoming_url,
     when,
 )
-from forum.web.forms import form_status, show_service_error
+from forum.web.forms import ButtonForm, form_status, show_service_error
 from forum.web.pages import ROBOTS_NOINDEX
 
 #: How many of our own groups' meetings the page lists (each series once, by its next date).
@@ -136,7 +131,7 @@ def index():
 def admin_list():
     page = directory.search(page=request.args.get("page", 1, type=int), per_page=50)
     return render_template(
-        "directory/admin_list.html", page=page, delete_form=DeleteGroupForm(), **LABELS
+        "directory/admin_list.html", page=page, delete_form=ButtonForm(), **LABELS
     )
 
 
@@ -196,7 +191,7 @@ def edit_group(group_id: int):
             flash(_("“%(name)s” was saved.", name=group.name), "success")
             return redirect(url_for("directory.admin_list"))
     return render_template(
-        "directory/group_form.html", form=form, group=group, delete_form=DeleteGroupForm()
+        "directory/group_form.html", form=form, group=group, delete_form=ButtonForm()
     ), form_status(form)
 
 
@@ -204,7 +199,7 @@ def edit_group(group_id: int):
 @admins_only
 def delete_group(group_id: int):
     group = _group_or_404(group_id)
-    if not DeleteGroupForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     name = group.name
     directory.delete(group)

@@ -12,7 +12,7 @@ from forum.models import JoinPolicy, MembershipRole, Visibility
 from forum.policy import Action, transitions
 from forum.services import ServiceError, boards, membership, moderation
 from forum.web.access import board_for, current_viewer
-from forum.web.forms import form_status, show_service_error
+from forum.web.forms import ButtonForm, form_status, show_service_error
 from forum.web.groups import bp
 from forum.web.groups.forms import (
     AcceptForm,
@@ -22,7 +22,6 @@ from forum.web.groups.forms import (
     JoinForm,
     LeaveForm,
     RemoveForm,
-    SimpleForm,
     lock_widening,
 )
 from forum.web.limits import per_member
@@ -156,7 +155,7 @@ def members(board_id: int):
         },
         form=form,
         remove_form=RemoveForm(),
-        simple_form=SimpleForm(),
+        simple_form=ButtonForm(),
     ), form_status(form)
 
 
@@ -186,7 +185,7 @@ def remove(board_id: int, user_id: int):
 @login_required
 def unban(board_id: int, user_id: int):
     board = board_for(Action.MODERATE, board_id)
-    if not SimpleForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     user = queries.get_user_or_404(user_id)
     try:
@@ -238,7 +237,7 @@ def settings(board_id: int):
 def queue(board_id: int):
     board = board_for(Action.MODERATE, board_id)
     return render_template(
-        "groups/queue.html", board=board, posts=queries.pending_posts(board), form=SimpleForm()
+        "groups/queue.html", board=board, posts=queries.pending_posts(board), form=ButtonForm()
     )
 
 
@@ -246,7 +245,7 @@ def queue(board_id: int):
 @login_required
 def approve(post_id: int):
     post = queries.get_moderated_post_or_404(current_viewer(), post_id)
-    if not SimpleForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     try:
         if request.form.get("decision") == "reject":
@@ -264,7 +263,7 @@ def approve(post_id: int):
 @login_required
 def set_role(board_id: int, user_id: int):
     board = board_for(Action.APPOINT, board_id)
-    if not SimpleForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     try:
         role = MembershipRole(request.form.get("role", ""))

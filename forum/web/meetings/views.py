@@ -38,12 +38,11 @@ from forum.services import meetings
 from forum.services.meetings import MeetingError
 from forum.vocabulary import LANGUAGES
 from forum.web.access import current_viewer
-from forum.web.forms import form_status
+from forum.web.forms import ButtonForm, form_status
 from forum.web.meetings import bp
 from forum.web.meetings.forms import (
     AnswerForm,
     AttendanceForm,
-    ConfirmForm,
     MeetingForm,
     MoveForm,
     monthly_label,
@@ -304,7 +303,7 @@ def edit(meeting_id: int):
 @login_required
 def cancel_series(meeting_id: int):
     meeting = _managed_meeting(meeting_id)
-    form = ConfirmForm()
+    form = ButtonForm()
     if form.validate_on_submit() and meeting.cancelled_at is None:
         meetings.cancel_series(current_user, meeting, now=utcnow())
         db.session.commit()
@@ -368,7 +367,7 @@ def occurrence(meeting_id: int, occurrence_id: int):
             started=found.starts_at <= now,
             ended=found.ends_at <= now,
             answer_form=AnswerForm(show_name=rsvp.show_name if rsvp else False),
-            confirm_form=ConfirmForm(),
+            confirm_form=ButtonForm(),
         ),
     )
 
@@ -450,7 +449,7 @@ def move(meeting_id: int, occurrence_id: int):
 @login_required
 def cancel(meeting_id: int, occurrence_id: int):
     found = _managed_occurrence(meeting_id, occurrence_id)
-    if not ConfirmForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     meetings.cancel(current_user, found, now=utcnow())
     db.session.commit()
@@ -465,7 +464,7 @@ def cancel(meeting_id: int, occurrence_id: int):
 @login_required
 def restore(meeting_id: int, occurrence_id: int):
     found = _managed_occurrence(meeting_id, occurrence_id)
-    if not ConfirmForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     if found.meeting.cancelled_at is not None:
         flash(_("The whole series is cancelled, so this meeting cannot be restored."), "error")

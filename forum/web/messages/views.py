@@ -25,17 +25,11 @@ from forum.policy import messages as message_policy
 from forum.services import ServiceError, addressing, messaging
 from forum.web import limits
 from forum.web.access import current_viewer
-from forum.web.forms import form_status, show_service_error
+from forum.web.forms import ButtonForm, form_status, show_service_error
 from forum.web.hostile import row_id
 from forum.web.limits import per_member
 from forum.web.messages import bp
-from forum.web.messages.forms import (
-    AddPersonForm,
-    ButtonForm,
-    NewConversationForm,
-    ReplyForm,
-    ReportForm,
-)
+from forum.web.messages.forms import AddPersonForm, NewConversationForm, ReplyForm, ReportForm
 from forum.web.moderation import reach_out
 
 

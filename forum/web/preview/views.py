@@ -9,7 +9,7 @@ from flask_login import login_required
 from forum.extensions import limiter
 from forum.models.posts import BODY_MAX
 from forum.text import render_markdown
-from forum.web.groups.forms import SimpleForm
+from forum.web.forms import ButtonForm
 from forum.web.limits import per_member
 from forum.web.preview import bp
 
@@ -18,7 +18,7 @@ from forum.web.preview import bp
 @login_required
 @limiter.limit("120 per minute", key_func=per_member)
 def preview():
-    if not SimpleForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     body = request.form.get("body", "")[:BODY_MAX]
     response = jsonify(html=render_markdown(body))

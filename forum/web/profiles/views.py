@@ -21,9 +21,8 @@ from forum.policy import Action
 from forum.policy import fit as fit_policy
 from forum.services import ServiceError, accounts, avatars, messaging, profiles
 from forum.web.access import current_viewer
-from forum.web.forms import form_status, show_service_error
+from forum.web.forms import ButtonForm, form_status, show_service_error
 from forum.web.limits import per_member
-from forum.web.messages.forms import ButtonForm
 from forum.web.profiles import bp
 from forum.web.profiles.forms import FindPeersForm, ProfileForm
 

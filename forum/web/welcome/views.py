@@ -13,8 +13,7 @@ from forum.policy import Action
 from forum.policy.fit import may_read_welcome_answers
 from forum.services import ServiceError, welcome
 from forum.web.access import current_viewer
-from forum.web.forms import form_status, show_service_error
-from forum.web.groups.forms import SimpleForm
+from forum.web.forms import ButtonForm, form_status, show_service_error
 from forum.web.hostile import row_id
 from forum.web.welcome import bp
 from forum.web.welcome.forms import BoardFitForm, WelcomeForm
@@ -61,7 +60,7 @@ def suggestions():
         "welcome/suggestions.html",
         found=welcome.suggestions(current_viewer()),
         # the watch-board route's own form: its CSRF token and the "watch" level
-        follow_form=SimpleForm(),
+        follow_form=ButtonForm(),
     )
 
 
