@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
-from forum import meeting_queries, queries
+from forum import queries
 from forum.extensions import db
 from forum.models import EmailFrequency, Notification, User
 from forum.models.types import utcnow
@@ -135,7 +135,7 @@ def send_digests(now: datetime | None = None) -> int:
             if item.read_at is None and since < item.created_at <= now
         ]
         # A reminder of a meeting that has started by now is no news in a digest.
-        past = meeting_queries.started_reminders(items, now)
+        past = queries.meetings.started_reminders(items, now)
         items = [item for item in items if item.id not in past]
         member.digest_sent_until = now
         if items and outbox.queue_digest(member, items) is not None:

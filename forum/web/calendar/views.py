@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from icalendar import Calendar
 
-from forum import meeting_queries
+from forum import queries
 from forum.services import ServiceError, calendars
 from forum.web.access import current_viewer
 from forum.web.calendar import bp
@@ -29,14 +29,14 @@ def ics_response(calendar: Calendar, filename: str) -> Response:
 
 @bp.get("/meetings/<id:meeting_id>.ics")
 def series_ics(meeting_id: int) -> Response:
-    meeting = meeting_queries.get_meeting_or_404(current_viewer(), meeting_id)
+    meeting = queries.meetings.get_meeting_or_404(current_viewer(), meeting_id)
     calendar = calendars.series_calendar(current_viewer(), meeting)
     return ics_response(calendar, calendars.file_name(meeting))
 
 
 @bp.get("/meetings/<id:meeting_id>/<id:occurrence_id>.ics")
 def occurrence_ics(meeting_id: int, occurrence_id: int) -> Response:
-    occurrence = meeting_queries.get_occurrence_or_404(current_viewer(), meeting_id, occurrence_id)
+    occurrence = queries.meetings.get_occurrence_or_404(current_viewer(), meeting_id, occurrence_id)
     calendar = calendars.occurrence_calendar(current_viewer(), occurrence)
     return ics_response(calendar, calendars.file_name(occurrence.meeting, occurrence))
 

@@ -19,7 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from forum import meeting_queries, policy
+from forum import policy, queries
 from forum.countries import COUNTRIES
 from forum.models import SupportGroup
 from forum.models.meetings import RsvpAnswer
@@ -73,7 +73,7 @@ def index():
     viewer, now = current_viewer(), utcnow()
     form = GroupFilterForm(formdata=request.args)
     form.language.choices = language_filter_choices(
-        directory.languages_in_use() | meeting_queries.languages_of_findable_series(viewer, now),
+        directory.languages_in_use() | queries.meetings.languages_of_findable_series(viewer, now),
         request.args.get("language"),
     )
     filters = {name: request.args[name] for name in FILTERS if request.args.get(name)}
@@ -100,10 +100,10 @@ def index():
                 form.country.data,
                 form.language.data,
             )
-            meetings = meeting_queries.find_series(
+            meetings = queries.meetings.find_series(
                 viewer, now, **asdict(wanted), limit=MEETINGS_SHOWN
             )
-            answered = meeting_queries.counts([occurrence.id for occurrence in meetings])
+            answered = queries.meetings.counts([occurrence.id for occurrence in meetings])
     body = render_template(
         "directory/index.html",
         form=form,

@@ -1,7 +1,7 @@
 """A group's meetings on the web: the upcoming list, a board's meetings, a meeting's page,
 scheduling and changing a series, answers (going / maybe / not going) and facilitators'
 controls. The rules live in :mod:`forum.policy.meetings`, the reads in
-:mod:`forum.meeting_queries`, the changes in :mod:`forum.services.meetings`."""
+:mod:`forum.queries.meetings`, the changes in :mod:`forum.services.meetings`."""
 
 from flask import Blueprint
 
