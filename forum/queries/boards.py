@@ -6,27 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import (
-    ColumnElement,
-    and_,
-    literal,
-    select,
-    true,
-)
+from sqlalchemy import ColumnElement, and_, literal, select, true
 from sqlalchemy.orm import aliased, joinedload
 
 from forum.extensions import db
-from forum.models import (
-    Board,
-    Category,
-    Thread,
-)
-from forum.policy import (
-    Viewer,
-    listed_boards,
-    readable_boards,
-    readable_threads,
-)
+from forum.models import Board, Category, Thread
+from forum.policy import Viewer, listed_boards, readable_boards, readable_threads
 from forum.queries.paging import Page, clamp_page
 
 

@@ -16,13 +16,7 @@ from sqlalchemy.orm import contains_eager
 
 from forum.extensions import db
 from forum.models import Board, Notification, User
-from forum.models.meetings import (
-    Meeting,
-    MeetingMode,
-    MeetingOccurrence,
-    MeetingRsvp,
-    RsvpAnswer,
-)
+from forum.models.meetings import Meeting, MeetingMode, MeetingOccurrence, MeetingRsvp, RsvpAnswer
 from forum.policy import Viewer
 from forum.policy.meetings import readable_meetings
 

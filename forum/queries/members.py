@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 from flask import abort
-from sqlalchemy import (
-    func,
-    or_,
-    select,
-)
+from sqlalchemy import func, or_, select
 
 from forum.extensions import db
-from forum.models import (
-    Post,
-    PostStatus,
-    User,
-)
-from forum.policy import (
-    Viewer,
-)
+from forum.models import Post, PostStatus, User
+from forum.policy import Viewer
 from forum.queries.threads import _post_select
 
 

@@ -7,27 +7,12 @@ import math
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import (
-    ColumnElement,
-    and_,
-    func,
-    or_,
-    select,
-)
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from forum.extensions import db
-from forum.models import (
-    Block,
-    Conversation,
-    Message,
-    Participant,
-    Stay,
-)
-from forum.policy import (
-    Viewer,
-    conversations_of,
-)
+from forum.models import Block, Conversation, Message, Participant, Stay
+from forum.policy import Viewer, conversations_of
 from forum.policy.messages import (
     blocked_by_then,
     can_read_message,

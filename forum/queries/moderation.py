@@ -9,10 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import abort
-from sqlalchemy import (
-    func,
-    select,
-)
+from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from forum.extensions import db
@@ -36,9 +33,7 @@ from forum.models import (
 from forum.models.boards import FACILITATOR_ROLES
 from forum.models.facilitation import DebriefNote
 from forum.models.types import utcnow
-from forum.policy import (
-    Viewer,
-)
+from forum.policy import Viewer
 from forum.policy.accounts import not_memorial
 from forum.policy.facilitator_care import check_in_filter, own_debriefs
 from forum.policy.moderation import (

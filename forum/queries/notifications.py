@@ -5,28 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort
-from sqlalchemy import (
-    Select,
-    and_,
-    func,
-    or_,
-    select,
-)
+from sqlalchemy import Select, and_, func, or_, select
 
 from forum.extensions import db
-from forum.models import (
-    Board,
-    Conversation,
-    Notification,
-    Post,
-    Thread,
-)
-from forum.policy import (
-    Viewer,
-    conversations_of,
-    posts_worth_news,
-    readable_threads,
-)
+from forum.models import Board, Conversation, Notification, Post, Thread
+from forum.policy import Viewer, conversations_of, posts_worth_news, readable_threads
 
 
 def _notification_select(viewer: Viewer) -> Select[Any]:

@@ -7,26 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from markupsafe import Markup
-from sqlalchemy import (
-    false,
-    select,
-    union,
-)
+from sqlalchemy import false, select, union
 
 from forum import search
 from forum.extensions import db
-from forum.models import (
-    Board,
-    Post,
-    PostStatus,
-    Thread,
-    User,
-)
-from forum.policy import (
-    Viewer,
-    searchable_author,
-    searchable_posts,
-)
+from forum.models import Board, Post, PostStatus, Thread, User
+from forum.policy import Viewer, searchable_author, searchable_posts
 from forum.queries.threads import _post_select
 
 

@@ -6,31 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort
-from sqlalchemy import (
-    Select,
-    and_,
-    func,
-    select,
-)
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from forum.extensions import db
-from forum.models import (
-    Board,
-    Post,
-    PostRevision,
-    Thread,
-)
-from forum.policy import (
-    Viewer,
-    can_moderate,
-    readable_boards,
-    readable_threads,
-    visible_posts,
-)
-from forum.policy.moderation import (
-    moderated_filter,
-)
+from forum.models import Board, Post, PostRevision, Thread
+from forum.policy import Viewer, can_moderate, readable_boards, readable_threads, visible_posts
+from forum.policy.moderation import moderated_filter
 from forum.queries.boards import readable_boards_for_select
 from forum.queries.paging import Page, clamp_page
 
