@@ -56,7 +56,7 @@ from forum.models import (
 )
 from forum.models.posts import PATH_SEGMENT_WIDTH
 from forum.services import ServiceError
-from forum.services.accounts import check_password
+from forum.services.passwords import check_password
 from forum.text import render_markdown
 
 BIG_THREAD_POSTS = 2_000

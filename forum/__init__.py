@@ -54,9 +54,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
 
-    from forum import i18n
+    from forum import i18n, stored_texts
 
     i18n.init_app(app)
+    stored_texts.init_app(app)  # after i18n: it wraps the gettext callables i18n installs
 
     from forum import database
 

@@ -243,7 +243,7 @@ def restore(src: Path, yes: bool) -> None:
     import flask_migrate
 
     from forum.extensions import db
-    from forum.services import ledger
+    from forum.services import ledger_replay
 
     url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
     backend = url.get_backend_name()
@@ -275,7 +275,7 @@ def restore(src: Path, yes: bool) -> None:
     db.session.remove()
     db.engine.dispose()
     click.echo("Upgraded the database to the current migrations.")
-    click.echo(str(ledger.reapply()))
+    click.echo(str(ledger_replay.reapply()))
 
 
 @click.command("reapply-erasures")
@@ -283,6 +283,6 @@ def restore(src: Path, yes: bool) -> None:
 def reapply_erasures() -> None:
     """Erase again the accounts and posts the erasure ledger lists (after restoring a backup
     by hand; ``restore`` does this itself)."""
-    from forum.services import ledger
+    from forum.services import ledger_replay
 
-    click.echo(str(ledger.reapply()))
+    click.echo(str(ledger_replay.reapply()))

@@ -213,10 +213,10 @@ def send_digests() -> None:
     digests hourly or daily, it sends each member at most one a day)."""
     from flask import current_app
 
-    from forum.services import outbox
+    from forum.services import notify, outbox
 
     with site_context(current_app._get_current_object()):
-        digests = outbox.send_digests()
+        digests = notify.send_digests()
         sent = outbox.deliver_pending(limit=10_000)
     click.echo(f"Queued {digests} digest(s); sent {sent} e-mail(s).")
 

@@ -9,7 +9,7 @@ its catalogue is the code itself.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
@@ -31,8 +31,6 @@ from flask_babel import (
     pgettext,
 )
 from flask_login import current_user
-from jinja2 import pass_context
-from jinja2.runtime import Context
 from markupsafe import escape
 from werkzeug.wrappers import Request
 
@@ -118,30 +116,8 @@ def init_app(app: Flask) -> None:
         ),
         newstyle=True,
     )
-    _show_stored_texts_translated(app)
     app.jinja_env.globals["page_language"] = lambda: str(get_locale() or site_language())
     app.jinja_env.globals["languages"] = LANGUAGES
-
-
-def _show_stored_texts_translated(app: Flask) -> None:
-    """Placeholders the forum stores in English ("(erased)") are shown in the page's language:
-    whatever a template prints, and whatever it puts into a translated sentence."""
-    from forum.stored_texts import shown
-
-    environment = app.jinja_env
-    environment.finalize = shown
-    for name in ("gettext", "ngettext", "pgettext", "npgettext"):
-        environment.globals[name] = _showing_variables(environment.globals[name])
-
-
-def _showing_variables(translate: Callable[..., str]) -> Callable[..., str]:
-    from forum.stored_texts import shown
-
-    @pass_context
-    def translated(context: Context, *args: object, **variables: object) -> str:
-        return translate(context, *args, **{key: shown(value) for key, value in variables.items()})
-
-    return translated
 
 
 def _translations() -> Translations | NullTranslations:

@@ -128,9 +128,9 @@ def meeting_reminders(now: datetime) -> int:
 @job("digests", HOUR)
 def digests(now: datetime) -> int:
     """Daily digests (each member gets at most one a day, so hourly is right)."""
-    from forum.services import outbox
+    from forum.services import notify
 
-    return outbox.send_digests(now)
+    return notify.send_digests(now)
 
 
 @job("deliver_mail", MINUTE)

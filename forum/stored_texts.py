@@ -12,11 +12,15 @@ that merely contains the words is left as written.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from flask import Flask
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from forum.i18n import N_
+from forum.i18n import N_, _translations
 
 ERASED_POST = N_("This post was erased by its author.")
 ERASED_TITLE = N_("(title erased by its author)")
@@ -45,8 +49,6 @@ _STARTS = tuple({paragraph[:4] for paragraph in _PARAGRAPHS})
 
 
 def _translated(text: str) -> str:
-    from forum.i18n import _translations
-
     return _translations().ugettext(text)
 
 
@@ -66,3 +68,21 @@ def shown(value: Any) -> Any:
     if type(value) is str and value in STORED:
         return _translated(value)
     return value
+
+
+def init_app(app: Flask) -> None:
+    """Placeholders the forum stores in English ("(erased)") are shown in the page's language:
+    whatever a template prints, and whatever it puts into a translated sentence. Called after
+    :func:`forum.i18n.init_app`, whose gettext callables it wraps."""
+    environment = app.jinja_env
+    environment.finalize = shown
+    for name in ("gettext", "ngettext", "pgettext", "npgettext"):
+        environment.globals[name] = _showing_variables(environment.globals[name])
+
+
+def _showing_variables(translate: Callable[..., str]) -> Callable[..., str]:
+    @pass_context
+    def translated(context: Context, *args: object, **variables: object) -> str:
+        return translate(context, *args, **{key: shown(value) for key, value in variables.items()})
+
+    return translated

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from forum import meeting_queries
+from forum import queries
 from forum.demo.content import DEMO_PASSWORD
 from forum.demo.loader import first_day
 from forum.extensions import db
@@ -40,7 +40,7 @@ def upcoming_for(username: str | None) -> dict:
     """Each meeting's next occurrence that ``username`` (or a guest) may see, by title."""
     viewer = Viewer(person(username)) if username else Viewer.guest()
     found: dict = {}
-    for occurrence in meeting_queries.upcoming(viewer, utcnow(), limit=500):
+    for occurrence in queries.meetings.upcoming(viewer, utcnow(), limit=500):
         found.setdefault(occurrence.meeting.title, occurrence)
     return found
 

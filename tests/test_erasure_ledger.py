@@ -14,7 +14,7 @@ from sqlalchemy import select, text
 from forum.extensions import db
 from forum.models import Post, PostStatus, Thread, User, Visibility
 from forum.models.types import utcnow
-from forum.services import accounts, boards, ledger, posting
+from forum.services import accounts, boards, ledger, ledger_replay, posting
 from forum.services.erasure import delete_account
 from forum.services.retention import purge
 from tests.conftest import PASSWORD, login
@@ -117,7 +117,7 @@ def test_reapply_erases_again_what_the_ledger_lists(app, ann, member, forgetful)
     ledger.record_account(ann_id, erase_posts=True)
     ledger.record_purge([], [old_id])
 
-    summary = ledger.reapply()
+    summary = ledger_replay.reapply()
 
     assert (summary.accounts_deleted, summary.threads_deleted) == (1, 1)
     db.session.expire_all()
@@ -143,7 +143,7 @@ def test_reapply_leaves_a_newer_row_that_reuses_an_erased_id(app, member, board)
         + "\n"
     )
 
-    summary = ledger.reapply()
+    summary = ledger_replay.reapply()
 
     assert (summary.accounts_deleted, summary.posts_erased) == (0, 0)
     db.session.expire_all()
@@ -172,7 +172,7 @@ def test_several_app_servers_keep_a_ledger_file_each_in_a_shared_folder(app, ann
     other = {"kind": "account", "user_id": bea.id, "erase_posts": False, "at": utcnow().isoformat()}
     (folder / "app2.example.org.jsonl").write_text(json.dumps(other) + "\n")
 
-    summary = ledger.reapply()
+    summary = ledger_replay.reapply()
 
     assert ledger.path().parent == folder and ledger.path().exists()
     assert summary.accounts_deleted == 2

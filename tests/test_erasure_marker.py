@@ -47,7 +47,7 @@ from forum.services import (
     membership,
     messaging,
     moderation,
-    outbox,
+    notify,
     posting,
     profiles,
     reports,
@@ -233,7 +233,7 @@ def world(app: Flask, make_user, category):
     messaging.report(bob, talk, ann_message, "privacy", "Shares details")
 
     # Mail: instant mail is queued for Bob and Dave; Carol's digest is queued too.
-    outbox.send_digests(utcnow() + timedelta(hours=1))
+    notify.send_digests(utcnow() + timedelta(hours=1))
     db.session.commit()
     return {"ann": ann, "admin": admin, "people": people, "public": public}
 
@@ -324,7 +324,7 @@ def test_a_retention_purge_leaves_no_purged_word(app: Flask, make_user, category
         quoted=_opening(gone),
     )
     reports.report_post(reader, old_reply, "other", "Check this")
-    outbox.send_digests(utcnow() + timedelta(hours=1))
+    notify.send_digests(utcnow() + timedelta(hours=1))
     db.session.commit()
 
     old = utcnow() - timedelta(days=90)

@@ -1,4 +1,5 @@
-"""Registration, signing in, passwords and personal settings."""
+"""Registration, signing in, setting a password (its rules are in :mod:`forum.services.passwords`)
+and personal settings."""
 
 from __future__ import annotations
 
@@ -17,17 +18,16 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from forum.countries import COUNTRIES
 from forum.extensions import db
 from forum.i18n import LANGUAGES, speaking_to
-from forum.i18n import lazy_gettext as _l
 from forum.models import Consent, EmailFrequency, MessagePolicy, SiteRole, User
 from forum.models.types import utcnow
 from forum.models.users import DISPLAY_NAME_MAX, USERNAME_MAX, ConsentKind
 from forum.policy.accounts import may_sign_in
-from forum.services import ServiceError, mail, outbox
+from forum.queries import find_by_login
+from forum.services import ServiceError, mail, modlog, outbox, security
+from forum.services.passwords import check_password
 from forum.timezones import is_known_zone
 
 USERNAME_PATTERN = re.compile(rf"^[A-Za-z0-9_]{{3,{USERNAME_MAX}}}$")
-PASSWORD_MIN = 10
-PASSWORD_MAX = 128
 RESET_SALT = "kindred.password-reset"
 CONFIRM_SALT = "kindred.confirm-email"
 
@@ -40,43 +40,6 @@ def check_username(username: str) -> str:
             "username",
         )
     return username
-
-
-COMMON_PASSWORD = _l(
-    "That password is one of the most common passwords, which are the first ones people try. "
-    "Please choose another: a few unrelated words you can remember work well."
-)
-PERSONAL_PASSWORD = _l("Your password cannot be your username or e-mail address.")
-
-
-def check_password(
-    password: str, *, username: str | None = None, email: str | None = None, field: str = "password"
-) -> str:
-    """Long enough, not too long, not a common password, and not the username or e-mail."""
-    from forum.services import security
-
-    if len(password) < PASSWORD_MIN:
-        raise ServiceError(
-            _("Passwords need at least %(min)s characters.", min=PASSWORD_MIN), field
-        )
-    if len(password) > PASSWORD_MAX:
-        raise ServiceError(
-            _("Passwords can be at most %(max)s characters.", max=PASSWORD_MAX), field
-        )
-    lowered = password.strip().lower()
-    if any(lowered == (name or "").strip().lower() for name in (username, email) if name):
-        raise ServiceError(str(PERSONAL_PASSWORD), field)
-    if security.is_common_password(password):
-        raise ServiceError(str(COMMON_PASSWORD), field)
-    return password
-
-
-def find_by_login(login: str) -> User | None:
-    """The account whose username or e-mail address is ``login`` (case-insensitive)."""
-    login = login.strip().lower()
-    return db.session.scalars(
-        select(User).where(or_(func.lower(User.username) == login, func.lower(User.email) == login))
-    ).first()
 
 
 def create_user(
@@ -318,8 +281,6 @@ def set_password(
     user: User, new: str, *, field: str = "password", event: str = "password_reset"
 ) -> None:
     """Set a new password and end every other session (their session version goes stale)."""
-    from forum.services import security
-
     check_password(new, username=user.username, email=user.email, field=field)
     user.set_password(new, _hash_method())
     user.session_version = user.session_version + 1
@@ -375,8 +336,6 @@ def update_email_frequency(user: User, frequency: EmailFrequency) -> None:
 
 def set_trusted(user: User, trusted: bool, admin: User | None = None) -> None:
     """Let an account past (or back under) the limits that protect members from new accounts."""
-    from forum.services import modlog
-
     user.trusted = trusted
     if admin is not None:
         modlog.record(admin, "trust_member" if trusted else "distrust_member", target_user=user)
@@ -385,8 +344,6 @@ def set_trusted(user: User, trusted: bool, admin: User | None = None) -> None:
 
 def set_verified_professional(admin: User, user: User, verified: bool) -> None:
     """An admin confirms (or withdraws) that a facilitator is a licensed professional."""
-    from forum.services import modlog
-
     user.verified_professional = verified
     modlog.record(
         admin, "verify_professional" if verified else "unverify_professional", target_user=user

@@ -29,7 +29,7 @@ made.
   forwarded, while the site shows the link only to people going, from a set time before the
   start. The file carries the meeting page's URL and a sentence saying when the link appears.
 - LOCATION (place and address of an in-person meeting) is for readers of the board; everyone a
-  file is built for is one (the views load meetings through ``meeting_queries``' 404 checks, and
+  file is built for is one (the views load meetings through ``queries.meetings``' 404 checks, and
   the feed reads only what its holder may read now), and each occurrence is checked again here.
 - The feed of a board that keeps its words out of e-mail (``email_without_text``) names no
   meeting: its entries say "A meeting of one of your groups", the time and the page's URL, with
@@ -56,7 +56,7 @@ from icalendar.enums import STATUS
 from sqlalchemy import select
 from werkzeug.routing import BuildError
 
-from forum import meeting_queries
+from forum import queries
 from forum.extensions import db
 from forum.i18n import lazy_gettext as _l
 from forum.i18n import speaking_to
@@ -102,7 +102,7 @@ def feed(user: User, now: datetime | None = None) -> Calendar:
     of the feed at once). Written in the member's language."""
     now = now or utcnow()
     viewer = Viewer(user)
-    occurrences = meeting_queries.between(viewer, now - FEED_PAST, now + FEED_AHEAD)
+    occurrences = queries.meetings.between(viewer, now - FEED_PAST, now + FEED_AHEAD)
     with speaking_to(user.locale):
         calendar = _calendar(viewer, occurrences, describe=False, name=_("Meetings of my groups"))
     # Ask apps to fetch it again within the hour (REFRESH-INTERVAL; Outlook reads the X- one).

@@ -4,9 +4,9 @@ backups, so that a restored backup can be made to forget them again.
 A backup taken before an erasure still holds the member's account and words. Restoring it would
 bring them back; so every erasure and every retention purge appends a line to the ledger (the
 file ``ERASURE_LEDGER``, ``FORUM_ERASURE_LEDGER``; by default ``instance/erasure-ledger.jsonl``),
-once it has been committed, and :func:`reapply` (``flask --app forum reapply-erasures``, which
-``flask --app forum restore`` runs itself) erases them again. The ledger holds ids and times
-only, never names or words::
+once it has been committed, and :func:`forum.services.ledger_replay.reapply` (``flask --app
+forum reapply-erasures``, which ``flask --app forum restore`` runs itself) erases them again.
+The ledger holds ids and times only, never names or words::
 
     {"kind": "account", "user_id": 7, "erase_posts": true, "at": "2026-12-06T04:01:02+00:00"}
     {"kind": "posts", "post_ids": [31, 32], "thread_ids": [9], "at": "..."}
@@ -26,19 +26,14 @@ import logging
 import os
 import socket
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
 
 from forum import search_storage
-from forum.extensions import db
-from forum.models import Board, Post, Thread, User
 from forum.models.types import utcnow
-from forum.services import ServiceError
 
 log = logging.getLogger(__name__)
 
@@ -126,76 +121,3 @@ def entries() -> list[dict[str, Any]]:
                     continue
                 found.append(entry)
     return sorted(found, key=lambda entry: entry["at"])
-
-
-@dataclass
-class ReapplySummary:
-    accounts_deleted: int = 0
-    threads_deleted: int = 0
-    posts_erased: int = 0
-    #: Accounts still present that could not be deleted, with the reason.
-    refused: list[tuple[int, str]] = field(default_factory=list)
-
-    def __str__(self) -> str:
-        text = (
-            f"Re-applied the erasure ledger: deleted {self.accounts_deleted} account(s) and "
-            f"{self.threads_deleted} thread(s), erased {self.posts_erased} post(s)."
-        )
-        for user_id, reason in self.refused:
-            text += f"\nAccount {user_id} was not deleted: {reason}"
-        return text
-
-
-def _older(model: type, ids: Iterable[int], at: datetime) -> list[int]:
-    """Which of ``ids`` are still there and were created before ``at`` (see the docstring)."""
-    ids = list(ids)
-    if not ids:
-        return []
-    return list(
-        db.session.scalars(
-            select(model.id).where(model.id.in_(ids), model.created_at <= at).order_by(model.id)
-        )
-    )
-
-
-def reapply() -> ReapplySummary:
-    """Erase again, in the current database, what the ledger says was erased: accounts still
-    present are deleted as "Delete my account" deletes them, posts and threads still present
-    are erased as the retention purge erases them; then the search index is rewritten."""
-    from forum.services import erasure, retention
-    from forum.services.moderation import recount_board
-
-    summary = ReapplySummary()
-    for entry in entries():
-        if entry.get("kind") == ACCOUNT:
-            for user_id in _older(User, [int(entry["user_id"])], entry["at"]):
-                user = db.session.get(User, user_id)
-                try:
-                    erasure.erase_account(user, bool(entry.get("erase_posts")), record=False)
-                except ServiceError as error:
-                    db.session.rollback()
-                    summary.refused.append((user_id, str(error)))
-                    continue
-                summary.accounts_deleted += 1
-        elif entry.get("kind") == POSTS:
-            threads = _older(Thread, map(int, entry.get("thread_ids", [])), entry["at"])
-            posts = _older(Post, map(int, entry.get("post_ids", [])), entry["at"])
-            boards = set(
-                db.session.scalars(
-                    select(Thread.board_id)
-                    .join(Post, Post.thread_id == Thread.id, isouter=True)
-                    .where(Thread.id.in_(threads) | Post.id.in_(posts))
-                )
-            )
-            threads_deleted, posts_erased = retention.forget(threads, posts)
-            summary.threads_deleted += threads_deleted
-            summary.posts_erased += posts_erased
-            db.session.flush()
-            db.session.expire_all()
-            for board in db.session.scalars(select(Board).where(Board.id.in_(boards))):
-                recount_board(board)
-            db.session.commit()
-    db.session.expire_all()
-    search_storage.rewrite()
-    search_storage.vacuum()
-    return summary

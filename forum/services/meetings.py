@@ -25,6 +25,7 @@ from forum.models.meetings import (
 )
 from forum.models.types import utcnow
 from forum.services import recurrence
+from forum.services.notify import notify
 from forum.text import render_markdown
 from forum.timezones import is_known_zone
 
@@ -237,8 +238,6 @@ def cancel_series(actor: User, meeting: Meeting, now: datetime | None = None) ->
 
 
 def _tell_interested(occurrence: MeetingOccurrence, kind: str, actor: User | None) -> None:
-    from forum.services.notify import notify
-
     user_ids = db.session.scalars(
         select(MeetingRsvp.user_id).where(
             MeetingRsvp.occurrence_id == occurrence.id, MeetingRsvp.answer.in_(INTERESTED)
@@ -339,8 +338,6 @@ def answer(
 def promote_waiting(occurrence: MeetingOccurrence, now: datetime | None = None) -> list[int]:
     """Give free places to the people waiting, first come first served; tell each of them.
     Returns the ids of those moved up."""
-    from forum.services.notify import notify
-
     now = now or utcnow()
     capacity = occurrence.meeting.capacity
     if occurrence.cancelled:

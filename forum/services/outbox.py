@@ -2,8 +2,10 @@
 
 A request only adds rows to ``outgoing_mail`` (in its own transaction, so a rolled-back post
 sends nothing). Once the response has gone to the member, :func:`deliver_after_response` sends
-what this request queued; ``flask --app forum send-digests`` (run by cron) sends daily digests
-and retries whatever is still waiting. Posting therefore never waits for a mail server.
+what this request queued; ``flask --app forum send-digests`` (run by cron) queues daily digests
+(:func:`forum.services.notify.send_digests`) and retries whatever is still waiting. Posting
+therefore never waits for a mail server. The outbox only queues, delivers and unsubscribes: the
+words of notification mail come from :mod:`forum.services.notification_mail`.
 """
 
 from __future__ import annotations
@@ -11,11 +13,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-from datetime import datetime, timedelta
 
 from flask import Flask, current_app, g, has_request_context, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import case, literal, select, update
 
@@ -23,9 +23,8 @@ from forum.extensions import db
 from forum.i18n import speaking_to
 from forum.models import EmailFrequency, Notification, OutgoingMail, User
 from forum.models.types import utcnow
-from forum.policy import Viewer
-from forum.policy.accounts import mail_receivers, may_receive_mail
-from forum.services import mail
+from forum.policy.accounts import may_receive_mail
+from forum.services import mail, notification_mail
 
 log = logging.getLogger(__name__)
 
@@ -147,28 +146,21 @@ def _queue_by_reference(user: User, **reference: object) -> OutgoingMail | None:
 
 def written_now(item: OutgoingMail) -> tuple[str, str] | None:
     """The subject and body of a queued mail: as stored for account mail; for notification
-    mail, written now from what is still there, in the recipient's language, with greeting and
-    footer. None: nothing is left to tell (its notifications are gone or no longer readable)."""
+    mail, written now from what is still there (:mod:`forum.services.notification_mail`), in
+    the recipient's language, with greeting and footer. None: nothing is left to tell (its
+    notifications are gone or no longer readable)."""
     if item.notification_id is None and item.digest_of is None:
         return item.subject, item.body
-    from forum import queries
-    from forum.services import notify
-
     user = db.session.get(User, item.user_id) if item.user_id is not None else None
     if user is None:
         return None
-    viewer = Viewer(user)
-    ids = [item.notification_id] if item.notification_id is not None else list(item.digest_of or [])
-    items = queries.notifications_among(viewer, ids)
-    if not items:
-        return None
     with speaking_to(user.locale):
-        if item.notification_id is not None:
-            subject, body = notify.mail_for(items[0])
-        else:
-            subject, body = _digest_subject(len(items)), _digest_body(items, viewer)
+        words = notification_mail.words_for(user, item.notification_id, item.digest_of)
+        if words is None:
+            return None
         greeting = _("Hello %(name)s,", name=user.name)
         footer = _footer(user)
+    subject, body = words
     return subject, f"{greeting}\n\n{body}{footer}"
 
 
@@ -256,66 +248,3 @@ def deliver_pending(limit: int = 200) -> int:
             item.sent_at = None  # try again next time
         db.session.commit()
     return sent
-
-
-# --- daily digests -----------------------------------------------------------------------------
-
-
-DIGEST_INTERVAL = timedelta(hours=23)  # "daily", with room for cron running a little early
-
-
-def send_digests(now: datetime | None = None) -> int:
-    """Queue one digest per member who chose daily e-mail, is due one, and has had news since
-    their last; returns how many were queued. Only notifications the member may still read, and
-    has not read yet, are included."""
-    from forum import queries
-    from forum.services import reminders
-
-    now = now or utcnow()
-    queued = 0
-    members = db.session.scalars(
-        select(User).where(User.email_notifications == EmailFrequency.DAILY, mail_receivers())
-    ).all()
-    for member in members:
-        if member.digest_sent_until and now - member.digest_sent_until < DIGEST_INTERVAL:
-            continue
-        since = member.digest_sent_until or (now - timedelta(days=1))
-        items = [
-            item
-            for item in queries.notifications_for(Viewer(member), limit=100)
-            if item.read_at is None and since < item.created_at <= now
-        ]
-        # A reminder of a meeting that has started by now is no news in a digest.
-        past = reminders.started_reminders(items, now)
-        items = [item for item in items if item.id not in past]
-        member.digest_sent_until = now
-        if items and queue_digest(member, items) is not None:
-            queued += 1
-        db.session.commit()
-    return queued
-
-
-def _digest_subject(count: int) -> str:
-    site = current_app.config["SITE_NAME"]
-    return ngettext(
-        "%(site)s: %(num)d new notification today",
-        "%(site)s: %(num)d new notifications today",
-        count,
-        site=site,
-    )
-
-
-def _digest_body(items: list[Notification], viewer: Viewer) -> str:
-    from forum.services import notification_text
-    from forum.services.notify import email_line
-
-    known = notification_text.load(items, viewer)
-    lines = [f"- {email_line(item, known)}" for item in reversed(items)]
-    link = url_for("notifications.index", _external=True)
-    return (
-        _("Here is what happened since yesterday:")
-        + "\n\n"
-        + "\n".join(lines)
-        + "\n\n"
-        + _("See all: %(url)s", url=link)
-    )

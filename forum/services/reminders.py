@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
 from forum.extensions import db
-from forum.models import Board, BoardMembership, Notification, User
+from forum.models import Board, BoardMembership, User
 from forum.models.meetings import (
     Meeting,
     MeetingOccurrence,
@@ -42,6 +42,7 @@ from forum.models.types import utcnow
 from forum.policy import Viewer
 from forum.policy.meetings import can_see
 from forum.services.meetings import INTERESTED
+from forum.services.notify import notify
 
 #: What ``User.meeting_reminders`` holds for a member who never chose.
 DEFAULT_REMINDERS = "1440,60"
@@ -199,8 +200,6 @@ def _mark(
 def send_due(now: datetime | None = None) -> int:
     """Send every reminder whose time has come, each in its own transaction; returns how many
     notifications were sent."""
-    from forum.services.notify import notify
-
     now = now or utcnow()
     items = due(now)
     # Nothing below reads the objects loaded above: each commit expires them.
@@ -226,20 +225,3 @@ def send_due(now: datetime | None = None) -> int:
         if item.send is not None:
             sent += 1
     return sent
-
-
-def started_reminders(notifications: Iterable[Notification], now: datetime) -> set[int]:
-    """The ids of reminders among ``notifications`` whose meeting has started by ``now``: no
-    use in a daily digest (one query)."""
-    reminders = {n.id: n.occurrence_id for n in notifications if n.kind == KIND}
-    if not reminders:
-        return set()
-    started = set(
-        db.session.scalars(
-            select(MeetingOccurrence.id).where(
-                MeetingOccurrence.id.in_(set(reminders.values())),
-                MeetingOccurrence.starts_at <= now,
-            )
-        )
-    )
-    return {nid for nid, occurrence_id in reminders.items() if occurrence_id in started}

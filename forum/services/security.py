@@ -1,4 +1,5 @@
-"""Security records and rules: security events, common passwords, site security settings.
+"""Security records and rules: security events, signing out everywhere, site security settings
+(the password rules are in :mod:`forum.services.passwords`).
 
 ``record`` is the one service that reads the request: an event is only useful with the client
 address and browser it came from, and every caller would otherwise have to pass them along.
@@ -7,22 +8,23 @@ Outside a request (the command line) both stay empty.
 
 from __future__ import annotations
 
-import gzip
 from datetime import timedelta
-from functools import cache
-from pathlib import Path
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from forum.extensions import db
 from forum.i18n import lazy_gettext as _l
+from forum.i18n import speaking_to
 from forum.models import User
 from forum.models.security import SecurityEvent, SiteSetting
-from forum.queries import Page, clamp_page
+from forum.models.types import utcnow
+from forum.policy.accounts import may_receive_mail
+from forum.queries import Page, clamp_page, find_by_login
+from forum.services import outbox
 
-COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "common-passwords.txt.gz"
 USER_AGENT_MAX = 200
 REQUIRE_STAFF_2FA = "require_two_factor_for_staff"
 EVENTS_PER_PAGE = 50
@@ -48,20 +50,6 @@ EVENT_LABELS = {
 ADDRESS_HIDDEN_KINDS = frozenset({"sign_in_failed", "sign_in_paused"})
 #: How long signing in with one name or address pauses after ten wrong passwords.
 SIGN_IN_PAUSE = timedelta(minutes=15)
-
-
-# --- passwords ----------------------------------------------------------------------------------
-
-
-@cache
-def common_passwords() -> frozenset[str]:
-    """The 20,000 most common passwords (Django's list), lower-cased, loaded once."""
-    with gzip.open(COMMON_PASSWORDS_FILE, "rt", encoding="utf-8") as lines:
-        return frozenset(line.strip().lower() for line in lines if line.strip())
-
-
-def is_common_password(password: str) -> bool:
-    return password.strip().lower() in common_passwords()
 
 
 # --- events -------------------------------------------------------------------------------------
@@ -185,23 +173,13 @@ def set_staff_must_use_two_factor(admin: User, required: bool) -> None:
 
 def record_failed_sign_in(login: str, detail: str) -> None:
     """A failed sign-in, tied to the account it named when there is one (admins alone see it)."""
-    from forum.services import accounts
-
-    record("sign_in_failed", accounts.find_by_login(login or ""), detail=detail)
+    record("sign_in_failed", find_by_login(login or ""), detail=detail)
 
 
 def sign_in_paused(user: User) -> None:
     """Wrong passwords for ``user``'s name or address paused signing in with it: note it, and
     tell the member by e-mail, once a pause (the mail goes after the response, so the pause
     page is the same as for a name that is no account)."""
-    from flask import current_app, url_for
-    from flask_babel import gettext as _
-
-    from forum.i18n import speaking_to
-    from forum.models.types import utcnow
-    from forum.policy.accounts import may_receive_mail
-    from forum.services import outbox
-
     already = db.session.scalar(
         select(SecurityEvent.id).where(
             SecurityEvent.user_id == user.id,

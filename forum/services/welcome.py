@@ -4,7 +4,7 @@ map from answers to boards (issue 19).
 Answers are the member's own (``policy.fit.may_read_welcome_answers``): this module reads them
 only for their owner's suggestions and never shows them elsewhere. Every board, meeting and
 directory group suggested comes through the viewer's own filters (``policy.listed_boards`` and
-``readable_boards``, ``meeting_queries.upcoming``), so a suggestion never names what the viewer
+``readable_boards``, ``queries.meetings.upcoming``), so a suggestion never names what the viewer
 may not see. Nothing is joined or followed here: the member clicks each suggestion.
 """
 
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import delete, or_, select
 
-from forum import meeting_queries
+from forum import queries
 from forum.countries import COUNTRIES, country_name
 from forum.extensions import db
 from forum.models import Board, Category, User, Visibility
@@ -290,10 +290,10 @@ def suggestions(viewer: Viewer) -> Suggestions:
         ):
             result.private_groups.append(BoardSuggestion(board, reasons))
     why = {board.id: reasons for board, reasons in fitting}
-    # Only boards the viewer may read; meeting_queries applies the meeting rules on top.
+    # Only boards the viewer may read; queries.meetings applies the meeting rules on top.
     reachable = [board_id for board_id in why if board_id in readable]
     if reachable:
-        for occurrence in meeting_queries.upcoming(
+        for occurrence in queries.meetings.upcoming(
             viewer,
             utcnow(),
             board_ids=reachable,

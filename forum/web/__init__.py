@@ -16,7 +16,7 @@ from forum.extensions import db, login_manager
 from forum.i18n import lazy_gettext as _l
 from forum.i18n import local_time
 from forum.models import Board, Thread, User, WatchLevel
-from forum.policy import Action, Viewer
+from forum.policy import Action
 from forum.policy.accounts import may_sign_in
 from forum.policy.moderation import (
     board_named_to,
@@ -30,6 +30,7 @@ from forum.policy.moderation import (
 from forum.services.reports import note_shown as report_note_shown
 from forum.text import excerpt
 from forum.web import busy, flashes, hostile
+from forum.web.access import current_viewer
 from forum.web.drafts import field_label, form_page, kept_fields
 from forum.web.notifications.forms import WatchForm
 from forum.web.request_guard import leave_session_untouched
@@ -105,14 +106,6 @@ SUSPENDED_MAY_USE = frozenset(
         "account.delete_account",
     }
 )
-
-
-def current_viewer() -> Viewer:
-    """The :class:`~forum.policy.Viewer` for this request, built once."""
-    if "viewer" not in g:
-        user = current_user._get_current_object()  # the model itself: no proxy lookups per check
-        g.viewer = Viewer(user) if user.is_authenticated else Viewer.guest()
-    return g.viewer
 
 
 @login_manager.user_loader

@@ -1,4 +1,5 @@
-"""Load a board, thread or post and authorise an action on it in one call (DESIGN §7).
+"""Who is asking, and a board, thread or post loaded and authorised for them in one call
+(DESIGN §7).
 
 404 when the viewer may not even read it, 403 when only the action is refused, so that no view
 can load content and forget the check.
@@ -6,10 +7,20 @@ can load content and forget the check.
 
 from __future__ import annotations
 
+from flask import g
+from flask_login import current_user
+
 from forum import policy, queries
 from forum.models import Board, Post, Thread
-from forum.policy import Action
-from forum.web import current_viewer
+from forum.policy import Action, Viewer
+
+
+def current_viewer() -> Viewer:
+    """The :class:`~forum.policy.Viewer` for this request, built once."""
+    if "viewer" not in g:
+        user = current_user._get_current_object()  # the model itself: no proxy lookups per check
+        g.viewer = Viewer(user) if user.is_authenticated else Viewer.guest()
+    return g.viewer
 
 
 def board_for(action: Action, board_id: int) -> Board:

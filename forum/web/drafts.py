@@ -77,7 +77,7 @@ def form_page(action: str | None) -> str:
 
     The action's own page when it has one (``GET`` changes nothing), else the page the form was on
     (the ``Referer``, which browsers send only within the site), else the boards."""
-    for candidate in (action, _same_site_referrer()):
+    for candidate in (action, same_site_referrer()):
         if candidate and is_local_path(candidate) and _opens_with_get(candidate):
             return candidate
     return url_for("boards.index")
@@ -97,7 +97,9 @@ def is_local_path(target: str) -> bool:
     )
 
 
-def _same_site_referrer() -> str | None:
+def same_site_referrer() -> str | None:
+    """The path (and query) of the page this request came from, when it is a page of this
+    site; None for none or another site's."""
     referrer = request.headers.get("Referer")
     if not referrer:
         return None

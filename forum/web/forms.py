@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from flask import url_for
 from flask_wtf import FlaskForm
 from wtforms.validators import InputRequired, Length
 
 from forum.i18n import lazy_gettext as _l
 from forum.i18n import number
 from forum.services import ServiceError
+from forum.web.drafts import is_local_path
 
 
 class ComposeHelp:
@@ -28,6 +30,19 @@ class ComposeHelp:
 
 #: One help text for every box where people write posts, messages or an agreement.
 COMPOSE_HELP = ComposeHelp()
+
+
+class ButtonForm(FlaskForm):
+    """A button that only needs CSRF protection (what it does comes from the route, or from
+    which of several buttons was pressed)."""
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after a form that carries a "next" address (signing in, a consent, the
+    crisis page, choosing a language): only a path on this site, else the board index."""
+    if target and is_local_path(target):
+        return target
+    return url_for("boards.index")
 
 
 def form_status(*forms: FlaskForm) -> int:

@@ -6,7 +6,7 @@ from flask import Response, make_response, redirect, session, url_for
 
 from forum import policy
 from forum.models import Board
-from forum.web import current_viewer
+from forum.web.access import current_viewer
 
 ROBOTS_NOINDEX = "noindex, nofollow, noarchive"
 

@@ -250,7 +250,7 @@ def test_an_unconfirmed_address_gets_no_notification_or_digest_mail(app, client,
     from forum.extensions import db
     from forum.models import EmailFrequency
     from forum.services import outbox, posting
-    from forum.services.outbox import send_digests
+    from forum.services.notify import send_digests
     from tests.web.test_accounts import confirm, confirmation_link
 
     user = newcomer(app, client)

@@ -24,7 +24,15 @@ from forum.models.meetings import (
     RsvpAnswer,
 )
 from forum.policy import Viewer
-from forum.services import boards, meetings, membership, notification_text, notify, outbox
+from forum.services import (
+    boards,
+    meetings,
+    membership,
+    notification_mail,
+    notification_text,
+    notify,
+    outbox,
+)
 from forum.services import reminders as reminder_service
 from forum.services.meetings import MeetingDetails
 from tests.conftest import count_queries, login
@@ -393,14 +401,14 @@ def test_a_member_who_left_a_private_group_reads_no_title_in_their_notifications
     assert "Partners-only" not in page
     assert "18:00" not in page and "19:00" not in page  # nor the meeting's time
     # Opening it leads to the notifications, not to a meeting page they may no longer see.
-    assert notify.target_url(latest(member)).endswith("/notifications")
+    assert notification_mail.target_url(latest(member)).endswith("/notifications")
 
 
 def test_a_notification_leads_to_the_meetings_page(app, board, facilitator, member):
     occurrence = schedule(facilitator, board)
     say(member, occurrence, RsvpAnswer.GOING)
     run(STARTS - timedelta(hours=1))
-    url = notify.target_url(latest(member))
+    url = notification_mail.target_url(latest(member))
     if "meetings.occurrence" in app.view_functions:  # the meetings pages, once merged
         assert url.endswith(f"/meetings/{occurrence.meeting_id}/{occurrence.id}")
     else:
@@ -524,7 +532,7 @@ def test_a_daily_digest_tells_of_reminders_still_ahead_only(app, board, facilita
     run(STARTS + timedelta(days=2) - timedelta(hours=24))  # the Thursday's 24-hour one
     assert read_outbox(app) == []  # daily: nothing at once
 
-    assert outbox.send_digests(now=STARTS + timedelta(days=1)) == 1
+    assert notify.send_digests(now=STARTS + timedelta(days=1)) == 1
     [mail] = deliver(app)
     body = mail.get_content()
     assert "Thursday circle" in body  # still ahead
@@ -540,7 +548,7 @@ def test_meeting_notifications_of_every_kind_have_a_sentence_and_a_subject(
         db.session.commit()
         said = notification_text.render(note, Viewer(member))
         assert TITLE in said and said != "You have a new notification."
-        subject, body = notify.mail_for(note)
+        subject, body = notification_mail.mail_for(note)
         assert TITLE not in subject and "new notification" not in subject
         assert TITLE in body
 

@@ -27,7 +27,7 @@ from forum.models import (
     User,
 )
 from forum.models.types import utcnow
-from forum.services import memorial, messaging, outbox, posting, profiles
+from forum.services import memorial, messaging, notify, posting, profiles
 from tests.conftest import PASSWORD, login
 
 TAG = re.compile(r"<[^>]+>")
@@ -169,7 +169,7 @@ def test_no_reset_mail_no_notification_and_no_mail_for_a_memorial_account(
     client.post("/reset", data={"login": "mae@example.org"})
     posting.reply(sister, thread, "We miss you @mae")
     posting.start_thread(sister, board, "For @mae", "Remembering her")
-    outbox.send_digests(utcnow() + timedelta(days=2))
+    notify.send_digests(utcnow() + timedelta(days=2))
 
     assert count(Notification, Notification.user_id == gone.id) == before
     assert mail_to_mae(app) == 1

@@ -14,7 +14,7 @@ from forum.extensions import db
 from forum.models import MatchState, Notification, PeerMatch, PeerMentor, WelcomeAnswers
 from forum.policy import Viewer
 from forum.policy import fit as fit_policy
-from forum.services import matching, notification_text, notify
+from forum.services import matching, notification_mail, notification_text, notify
 from tests.conftest import login
 
 TAG = re.compile(r"<[^>]+>")
@@ -374,8 +374,8 @@ def test_notification_texts(app, people, kind, reader, actor, expected, url):  #
     [note] = db.session.scalars(select(Notification)).all()
     with app.test_request_context():
         assert notification_text.render(note) == expected
-        assert url in notify.target_url(note)
-        line = notify.email_line(note)
+        assert url in notification_mail.target_url(note)
+        line = notification_mail.email_line(note)
     assert NOTE not in line and "Hello" not in line
 
 

@@ -31,7 +31,7 @@ from forum.models import (
 )
 from forum.models.types import utcnow
 from forum.services import accounts, boards, messaging, notify, outbox, posting
-from forum.services.notify import PRIVATE_BOARD_LINE
+from forum.services.notification_mail import PRIVATE_BOARD_LINE
 from tests.conftest import PASSWORD
 from tests.test_xss import PAYLOADS, as_title, assert_page_is_inert, inspect
 from tests.web.test_messages import browser, person, read_outbox, text, without_site_script
@@ -670,7 +670,7 @@ def test_a_daily_member_gets_one_digest_of_their_unread_readable_notifications(
     member.digest_sent_until -= timedelta(hours=24)
     db.session.commit()
     first = utcnow()
-    assert outbox.send_digests(now=first) == 1
+    assert notify.send_digests(now=first) == 1
     assert outbox.deliver_pending() == 1
     [mail] = read_outbox(app)
     assert mail["To"] == "jen@example.org"
@@ -686,17 +686,17 @@ def test_a_daily_member_gets_one_digest_of_their_unread_readable_notifications(
 
     # Within 23 hours of the last one, nothing more, even with news.
     reply(browser(app, alice), thread, "Alice again.")
-    assert outbox.send_digests(now=first + timedelta(hours=22)) == 0
+    assert notify.send_digests(now=first + timedelta(hours=22)) == 0
     outbox.deliver_pending()
     assert len(read_outbox(app)) == 1
     # A day later, only what is new since the last digest.
-    assert outbox.send_digests(now=first + timedelta(hours=24)) == 1
+    assert notify.send_digests(now=first + timedelta(hours=24)) == 1
     outbox.deliver_pending()
     latest = read_outbox(app)[-1]
     assert latest["Subject"] == "Kindred: 1 new notification today"
     assert "Alice replied in your thread" in latest.get_content()
     assert PRIVATE_BOARD_LINE not in latest.get_content()
-    assert outbox.send_digests(now=first + timedelta(hours=48)) == 0
+    assert notify.send_digests(now=first + timedelta(hours=48)) == 0
     assert len(read_outbox(app)) == 2
 
 

@@ -133,7 +133,7 @@ def test_a_digest_queued_before_an_erasure_is_written_without_her_name(app, cate
     group = group_of(category, "Quiet room", email_without_text=False)
     boards.add_member(group, member, facilitator=True)
     membership.request_to_join(ann, group, "Hello", True)
-    assert outbox.send_digests(now=utcnow()) == 1
+    assert notify.send_digests(now=utcnow()) == 1
     [queued] = db.session.scalars(select(OutgoingMail)).all()
     assert "annzq" not in (queued.subject + queued.body).lower()
 

@@ -135,7 +135,7 @@ def test_page_numbers_of_old_links_still_work(as_reader, board, writer):
 def test_counts_stop_at_a_cap_and_say_more_than(as_reader, board, writer, monkeypatch):
     from forum import queries
 
-    monkeypatch.setattr(queries, "SEARCH_COUNT_CAP", 5)
+    monkeypatch.setattr(queries.search, "SEARCH_COUNT_CAP", 5)
     thread = posting.start_thread(writer, board, "Cap thread", "Capybara 0")
     for n in range(1, 8):
         posting.reply(writer, thread, f"Capybara {n}")
@@ -146,7 +146,7 @@ def test_counts_stop_at_a_cap_and_say_more_than(as_reader, board, writer, monkey
         as_reader, q="capybara", board=board.id
     )
     posting.start_thread(writer, board, "Other", "Capybara once")
-    monkeypatch.setattr(queries, "SEARCH_COUNT_CAP", 1000)
+    monkeypatch.setattr(queries.search, "SEARCH_COUNT_CAP", 1000)
     assert result_count(search(as_reader, q="capybara")) == 9
 
 

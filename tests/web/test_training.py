@@ -32,8 +32,8 @@ from forum.models.types import utcnow
 from forum.services import (
     ServiceError,
     boards,
+    notification_mail,
     notification_text,
-    notify,
     posting,
     reports,
     training,
@@ -374,8 +374,8 @@ def test_reminders_go_once_before_and_once_after_a_lapse(app, admin, make_user, 
     assert lapsing.kind == "training_lapsing"
     with app.test_request_context():
         assert "“Responding to suicidal content” lapses on" in notification_text.render(lapsing)
-        assert notify.target_url(lapsing).endswith("/account/training")
-        subject, _body = notify.mail_for(lapsing)
+        assert notification_mail.target_url(lapsing).endswith("/account/training")
+        subject, _body = notification_mail.mail_for(lapsing)
         assert "lapses soon" in subject
 
     after = lapses + timedelta(days=1)

@@ -5,7 +5,6 @@ the privacy notice and the community guidelines. Routes on the ``account`` bluep
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     Response,
     current_app,
     flash,
@@ -22,13 +21,10 @@ from flask_login import current_user, login_required, logout_user, user_logged_i
 from forum.extensions import limiter
 from forum.models.users import ConsentKind
 from forum.services import ServiceError, data_rights, erasure
+from forum.web.account import bp, consents_bp
 from forum.web.account.data_forms import ERASE, ConsentForm, DeleteAccountForm, ExportForm
-from forum.web.account.views import bp
 from forum.web.auth.forms import LogoutForm
-from forum.web.auth.views import safe_next
-from forum.web.forms import form_status, show_service_error
-
-consents_bp = Blueprint("consents", __name__)
+from forum.web.forms import form_status, safe_next, show_service_error
 
 #: Pages a member may open before accepting a changed text: the way out (sign out, delete the
 #: account, take a copy of their data first), one-click unsubscribe, what is not a page, and the

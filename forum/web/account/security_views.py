@@ -11,12 +11,11 @@ from flask_login import current_user, login_required, login_user
 from flask_login.config import COOKIE_NAME
 
 from forum.services import ServiceError, security, twofactor
-from forum.web import current_viewer
+from forum.web.access import current_viewer
+from forum.web.account import bp
 from forum.web.account.forms import DisableTwoFactorForm, TwoFactorCodeForm
-from forum.web.account.views import bp
 from forum.web.auth.views import must_enrol
-from forum.web.forms import form_status, show_service_error
-from forum.web.messages.forms import ButtonForm
+from forum.web.forms import ButtonForm, form_status, show_service_error
 
 
 def _render(status: int = 200, **forms):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh as refresh_language
 from flask_login import current_user, login_required, login_user
@@ -16,12 +16,11 @@ from forum.models import EmailFrequency, MessagePolicy
 from forum.policy.moderation import moderates_anything
 from forum.services import ServiceError, accounts, escalation
 from forum.timezones import UTC, timezone_choices
-from forum.web import current_viewer
+from forum.web.access import current_viewer
+from forum.web.account import bp
 from forum.web.account.forms import ChangePasswordForm, NotificationSettingsForm, SettingsForm
-from forum.web.forms import form_status, show_service_error
-from forum.web.messages.forms import ButtonForm, MessageSettingsForm
-
-bp = Blueprint("account", __name__, url_prefix="/settings")
+from forum.web.forms import ButtonForm, form_status, show_service_error
+from forum.web.messages.forms import MessageSettingsForm
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -119,6 +118,3 @@ def notifications():
         flash(_("Your notification settings are saved."), "success")
         return redirect(url_for("account.notifications"))
     return render_template("account/notifications.html", form=form), form_status(form)
-
-
-from forum.web.account import security_views  # noqa: E402, F401  (routes of this blueprint)

@@ -60,10 +60,6 @@ class BoardForm(FlaskForm):
     submit = SubmitField(_l("Save board"))
 
 
-class MoveForm(FlaskForm):
-    """Up/down buttons: CSRF only; the direction comes from which button was pressed."""
-
-
 class WatchedWordForm(FlaskForm):
     pattern = StringField(
         _l("Word or phrase"),

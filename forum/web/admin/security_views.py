@@ -14,7 +14,7 @@ from wtforms import BooleanField, SubmitField
 
 from forum.i18n import lazy_gettext as _l
 from forum.services import security
-from forum.web.admin.views import bp
+from forum.web.admin import bp
 
 
 class StaffTwoFactorForm(FlaskForm):

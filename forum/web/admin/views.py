@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -17,18 +17,16 @@ from forum.models.moderation import REPORT_REASON_LABELS, WATCHED_WORD_ACTION_LA
 from forum.models.types import utcnow
 from forum.policy import Action
 from forum.services import ServiceError, boards, crisis, watchwords
-from forum.web import current_viewer
+from forum.web.access import current_viewer
+from forum.web.admin import bp
 from forum.web.admin.forms import (
     VISIBILITY_LABELS,
     BoardForm,
     CategoryForm,
     CrisisResourceForm,
-    MoveForm,
     WatchedWordForm,
 )
-from forum.web.forms import form_status, normalise_newlines, show_service_error
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
+from forum.web.forms import ButtonForm, form_status, normalise_newlines, show_service_error
 
 
 @bp.before_request
@@ -42,7 +40,7 @@ def dashboard():
     return render_template(
         "admin/dashboard.html",
         categories=queries.all_categories(),
-        move_form=MoveForm(),
+        move_form=ButtonForm(),
         visibility_labels=VISIBILITY_LABELS,
     )
 
@@ -136,7 +134,7 @@ def edit_board(board_id: int):
 @bp.post("/<kind>/<id:item_id>/move")
 def move(kind: str, item_id: int):
     model = {"categories": Category, "boards": Board}.get(kind)
-    if model is None or not MoveForm().validate_on_submit():
+    if model is None or not ButtonForm().validate_on_submit():
         abort(404 if model is None else 400)
     direction = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
     if direction is None:
@@ -172,14 +170,14 @@ def watched_words():
         "admin/watched_words.html",
         form=form,
         words=queries.watched_words(),
-        button_form=MoveForm(),
+        button_form=ButtonForm(),
         action_labels=WATCHED_WORD_ACTION_LABELS,
     ), form_status(form)
 
 
 @bp.post("/watched-words/<id:word_id>/delete")
 def delete_watched_word(word_id: int):
-    if not MoveForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     watchwords.remove(db.get_or_404(WatchedWord, word_id))
     flash(_("No longer watched."), "success")
@@ -229,6 +227,3 @@ def edit_crisis_resource(country: str):
     return render_template(
         "admin/crisis_edit.html", form=form, country=country, name=name, resource=resource
     ), form_status(form)
-
-
-from forum.web.admin import security_views  # noqa: E402, F401  (routes of this blueprint)

@@ -6,7 +6,7 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length
 
 from forum.i18n import lazy_gettext as _l
 from forum.models.users import USERNAME_MAX
-from forum.services.accounts import PASSWORD_MAX, PASSWORD_MIN
+from forum.services.passwords import PASSWORD_MAX, PASSWORD_MIN
 
 #: A bound for what is typed to be checked, not stored (a password, a return address).
 TYPED_MAX = 1024

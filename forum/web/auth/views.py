@@ -7,7 +7,6 @@ import time
 from datetime import timedelta
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -24,6 +23,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.datastructures import MultiDict
 
+from forum import queries
 from forum.extensions import db, limiter, login_manager
 from forum.i18n import lazy_gettext as _l
 from forum.models import User
@@ -31,7 +31,8 @@ from forum.policy import Viewer
 from forum.policy.accounts import KnownDevice, normalised_identifier, sign_in_throttle_key
 from forum.policy.requests import must_set_up_two_factor
 from forum.services import ServiceError, accounts, security, twofactor
-from forum.web import current_viewer
+from forum.web.access import current_viewer
+from forum.web.auth import bp
 from forum.web.auth.forms import (
     ConfirmEmailForm,
     LoginForm,
@@ -42,18 +43,10 @@ from forum.web.auth.forms import (
     ResetRequestForm,
     TwoFactorForm,
 )
-from forum.web.drafts import form_page, is_local_path, kept_fields
-from forum.web.forms import form_status, show_service_error
+from forum.web.drafts import form_page, kept_fields
+from forum.web.forms import form_status, safe_next, show_service_error
 
-bp = Blueprint("auth", __name__)
 DRAFT_PREFIX = "draft-field-"
-
-
-def safe_next(target: str | None) -> str:
-    """Only same-site paths are followed after signing in."""
-    if target and is_local_path(target):
-        return target
-    return url_for("boards.index")
 
 
 # --- the signed-in session: when it started, when it was last used ------------------------------
@@ -294,7 +287,7 @@ def _login_account_key() -> str:
 
 def _account_named(typed: str) -> User | None:
     typed = normalised_identifier(typed)
-    return accounts.find_by_login(typed) if typed and "\x00" not in typed else None
+    return queries.find_by_login(typed) if typed and "\x00" not in typed else None
 
 
 def _sign_in_paused(limit) -> None:

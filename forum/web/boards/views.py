@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import current_app, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from forum import policy, queries
@@ -10,8 +10,8 @@ from forum.extensions import limiter
 from forum.policy import Action
 from forum.services import ServiceError, posting
 from forum.text import render_markdown
-from forum.web import current_viewer
-from forum.web.access import board_for
+from forum.web.access import board_for, current_viewer
+from forum.web.boards import bp
 from forum.web.boards.forms import NewThreadForm
 from forum.web.forms import form_status, show_service_error
 from forum.web.groups.forms import JoinForm, LeaveForm
@@ -19,8 +19,6 @@ from forum.web.limits import per_member, previewing
 from forum.web.meetings.views import board_section
 from forum.web.newcomer import is_first_post, note_first_post
 from forum.web.pages import agreement_redirect, board_page, crisis_or
-
-bp = Blueprint("boards", __name__)
 
 
 @bp.get("/")

@@ -3,18 +3,17 @@ where a member finds their feed's address and chooses reminder times."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from icalendar import Calendar
 
-from forum import meeting_queries
+from forum import queries
 from forum.services import ServiceError, calendars
-from forum.web import current_viewer
+from forum.web.access import current_viewer
+from forum.web.calendar import bp
 from forum.web.calendar.forms import CalendarAddressForm, ReminderForm
 from forum.web.forms import form_status, show_service_error
-
-bp = Blueprint("calendar", __name__)
 
 #: A calendar file is one person's view: no shared cache keeps it, no search engine lists it.
 ICS_HEADERS = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex"}
@@ -30,14 +29,14 @@ def ics_response(calendar: Calendar, filename: str) -> Response:
 
 @bp.get("/meetings/<id:meeting_id>.ics")
 def series_ics(meeting_id: int) -> Response:
-    meeting = meeting_queries.get_meeting_or_404(current_viewer(), meeting_id)
+    meeting = queries.meetings.get_meeting_or_404(current_viewer(), meeting_id)
     calendar = calendars.series_calendar(current_viewer(), meeting)
     return ics_response(calendar, calendars.file_name(meeting))
 
 
 @bp.get("/meetings/<id:meeting_id>/<id:occurrence_id>.ics")
 def occurrence_ics(meeting_id: int, occurrence_id: int) -> Response:
-    occurrence = meeting_queries.get_occurrence_or_404(current_viewer(), meeting_id, occurrence_id)
+    occurrence = queries.meetings.get_occurrence_or_404(current_viewer(), meeting_id, occurrence_id)
     calendar = calendars.occurrence_calendar(current_viewer(), occurrence)
     return ics_response(calendar, calendars.file_name(occurrence.meeting, occurrence))
 

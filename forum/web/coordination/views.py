@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from forum import policy
+from forum import policy, queries
 from forum.countries import COUNTRIES
 from forum.extensions import db
 from forum.i18n import lazy_gettext as _l
@@ -22,7 +22,7 @@ from forum.models import MatchState, PeerMatch, PeerMatchEvent, PeerMentor, User
 from forum.models.types import utcnow
 from forum.policy import Action
 from forum.policy import fit as fit_policy
-from forum.services import ServiceError, accounts, matching
+from forum.services import ServiceError, matching
 from forum.vocabulary import (
     CANCER_TYPES,
     JOURNEY_ROLES,
@@ -31,7 +31,8 @@ from forum.vocabulary import (
     labels,
     unpack,
 )
-from forum.web import current_viewer
+from forum.web.access import current_viewer
+from forum.web.coordination import bp
 from forum.web.coordination.forms import (
     CheckInForm,
     EndMatchForm,
@@ -43,8 +44,6 @@ from forum.web.coordination.forms import (
     TakeCoordinatorForm,
 )
 from forum.web.forms import form_status, show_service_error
-
-bp = Blueprint("coordination", __name__)
 
 #: How the welcome questions are named beside a shared answer.
 QUESTION_LABELS = {
@@ -270,7 +269,7 @@ def _mentors_page(
 
 
 def _member_named(form: MakeMentorForm | GiveCoordinatorForm) -> User | None:
-    user = accounts.find_by_login(form.username.data)
+    user = queries.find_by_login(form.username.data)
     if user is None:
         form.username.errors = [_("Nobody is called “%(name)s”.", name=form.username.data)]
     return user

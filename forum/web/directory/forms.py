@@ -113,7 +113,3 @@ class SupportGroupForm(FlaskForm):
         description=_l("The full address, starting with https://"),
     )
     submit = SubmitField(_l("Save group"))
-
-
-class DeleteGroupForm(FlaskForm):
-    """A delete button: CSRF only."""

@@ -23,7 +23,7 @@ REPEATS = {
 
 @dataclass(frozen=True)
 class MeetingFilters:
-    """The directory's filters as :func:`forum.meeting_queries.find_series` takes them."""
+    """The directory's filters as :func:`forum.queries.meetings.find_series` takes them."""
 
     mode: MeetingMode | None = None
     country: str | None = None

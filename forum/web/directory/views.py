@@ -8,7 +8,6 @@ from dataclasses import asdict
 from functools import wraps
 
 from flask import (
-    Blueprint,
     abort,
     flash,
     make_response,
@@ -20,7 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from forum import meeting_queries, policy
+from forum import policy, queries
 from forum.countries import COUNTRIES
 from forum.models import SupportGroup
 from forum.models.meetings import RsvpAnswer
@@ -28,13 +27,9 @@ from forum.models.types import utcnow
 from forum.policy import Action
 from forum.services import ServiceError, directory
 from forum.vocabulary import CANCER_TYPES, LANGUAGES, labels, unpack
-from forum.web import current_viewer
-from forum.web.directory.forms import (
-    DeleteGroupForm,
-    GroupFilterForm,
-    SupportGroupForm,
-    language_filter_choices,
-)
+from forum.web.access import current_viewer
+from forum.web.directory import bp
+from forum.web.directory.forms import GroupFilterForm, SupportGroupForm, language_filter_choices
 from forum.web.directory.meetings import (
     REPEATS,
     MeetingFilters,
@@ -43,10 +38,8 @@ from forum.web.directory.meetings import (
     upcoming_url,
     when,
 )
-from forum.web.forms import form_status, show_service_error
+from forum.web.forms import ButtonForm, form_status, show_service_error
 from forum.web.pages import ROBOTS_NOINDEX
-
-bp = Blueprint("directory", __name__)
 
 #: How many of our own groups' meetings the page lists (each series once, by its next date).
 MEETINGS_SHOWN = 30
@@ -80,7 +73,7 @@ def index():
     viewer, now = current_viewer(), utcnow()
     form = GroupFilterForm(formdata=request.args)
     form.language.choices = language_filter_choices(
-        directory.languages_in_use() | meeting_queries.languages_of_findable_series(viewer, now),
+        directory.languages_in_use() | queries.meetings.languages_of_findable_series(viewer, now),
         request.args.get("language"),
     )
     filters = {name: request.args[name] for name in FILTERS if request.args.get(name)}
@@ -107,10 +100,10 @@ def index():
                 form.country.data,
                 form.language.data,
             )
-            meetings = meeting_queries.find_series(
+            meetings = queries.meetings.find_series(
                 viewer, now, **asdict(wanted), limit=MEETINGS_SHOWN
             )
-            answered = meeting_queries.counts([occurrence.id for occurrence in meetings])
+            answered = queries.meetings.counts([occurrence.id for occurrence in meetings])
     body = render_template(
         "directory/index.html",
         form=form,
@@ -138,7 +131,7 @@ def index():
 def admin_list():
     page = directory.search(page=request.args.get("page", 1, type=int), per_page=50)
     return render_template(
-        "directory/admin_list.html", page=page, delete_form=DeleteGroupForm(), **LABELS
+        "directory/admin_list.html", page=page, delete_form=ButtonForm(), **LABELS
     )
 
 
@@ -198,7 +191,7 @@ def edit_group(group_id: int):
             flash(_("“%(name)s” was saved.", name=group.name), "success")
             return redirect(url_for("directory.admin_list"))
     return render_template(
-        "directory/group_form.html", form=form, group=group, delete_form=DeleteGroupForm()
+        "directory/group_form.html", form=form, group=group, delete_form=ButtonForm()
     ), form_status(form)
 
 
@@ -206,7 +199,7 @@ def edit_group(group_id: int):
 @admins_only
 def delete_group(group_id: int):
     group = _group_or_404(group_id)
-    if not DeleteGroupForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     name = group.name
     directory.delete(group)

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum import policy
 from forum.policy import Action
 from forum.services import escalation, facilitation_settings
-from forum.web import current_viewer
+from forum.web.access import current_viewer
+from forum.web.facilitation import bp
 from forum.web.facilitation.forms import FacilitationSettingsForm
 from forum.web.forms import form_status, normalise_newlines
-
-bp = Blueprint("facilitation", __name__, url_prefix="/admin/facilitation")
 
 
 @bp.before_request

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 
-from flask import Blueprint, current_app, render_template, request
+from flask import current_app, render_template, request
 from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -15,9 +15,8 @@ from forum.models.moderation import MODERATION_ACTION_LABELS, REPORT_REASON_LABE
 from forum.policy import Action
 from forum.services import response_times
 from forum.services.response_times import SMALL_COUNT
-from forum.web import current_viewer
-
-bp = Blueprint("figures", __name__)
+from forum.web.access import current_viewer
+from forum.web.figures import bp
 
 #: Weeks on the admins' page.
 ADMIN_WEEKS = 8

@@ -72,10 +72,6 @@ class RemoveForm(FlaskForm):
     ban = SubmitField(_l("Ban from group"))
 
 
-class SimpleForm(FlaskForm):
-    """A button that only needs CSRF protection."""
-
-
 JOIN_CHOICES = [
     SelectChoice(
         JoinPolicy.OPEN.value, _l("Open: members join at once after accepting the agreement")

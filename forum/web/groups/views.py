@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -11,9 +11,9 @@ from forum.extensions import limiter
 from forum.models import JoinPolicy, MembershipRole, Visibility
 from forum.policy import Action, transitions
 from forum.services import ServiceError, boards, membership, moderation
-from forum.web import current_viewer
-from forum.web.access import board_for
-from forum.web.forms import form_status, show_service_error
+from forum.web.access import board_for, current_viewer
+from forum.web.forms import ButtonForm, form_status, show_service_error
+from forum.web.groups import bp
 from forum.web.groups.forms import (
     AcceptForm,
     BoardSettingsForm,
@@ -22,12 +22,9 @@ from forum.web.groups.forms import (
     JoinForm,
     LeaveForm,
     RemoveForm,
-    SimpleForm,
     lock_widening,
 )
 from forum.web.limits import per_member
-
-bp = Blueprint("groups", __name__)
 
 
 def _user_or_error(username: str):
@@ -158,7 +155,7 @@ def members(board_id: int):
         },
         form=form,
         remove_form=RemoveForm(),
-        simple_form=SimpleForm(),
+        simple_form=ButtonForm(),
     ), form_status(form)
 
 
@@ -188,7 +185,7 @@ def remove(board_id: int, user_id: int):
 @login_required
 def unban(board_id: int, user_id: int):
     board = board_for(Action.MODERATE, board_id)
-    if not SimpleForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     user = queries.get_user_or_404(user_id)
     try:
@@ -240,7 +237,7 @@ def settings(board_id: int):
 def queue(board_id: int):
     board = board_for(Action.MODERATE, board_id)
     return render_template(
-        "groups/queue.html", board=board, posts=queries.pending_posts(board), form=SimpleForm()
+        "groups/queue.html", board=board, posts=queries.pending_posts(board), form=ButtonForm()
     )
 
 
@@ -248,7 +245,7 @@ def queue(board_id: int):
 @login_required
 def approve(post_id: int):
     post = queries.get_moderated_post_or_404(current_viewer(), post_id)
-    if not SimpleForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     try:
         if request.form.get("decision") == "reject":
@@ -266,7 +263,7 @@ def approve(post_id: int):
 @login_required
 def set_role(board_id: int, user_id: int):
     board = board_for(Action.APPOINT, board_id)
-    if not SimpleForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     try:
         role = MembershipRole(request.form.get("role", ""))

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from forum.extensions import db, limiter
-
-bp = Blueprint("health", __name__)
+from forum.web.health import bp
 
 
 @bp.get("/healthz")

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import Blueprint, abort, current_app, redirect, request
+from flask import abort, current_app, redirect
 
 from forum.i18n import LANGUAGE_COOKIE, LANGUAGES
-from forum.web.auth.views import safe_next
-
-bp = Blueprint("language", __name__)
+from forum.web.drafts import same_site_referrer
+from forum.web.forms import safe_next
+from forum.web.language import bp
 
 ONE_YEAR = 365 * 24 * 60 * 60
 
@@ -20,7 +18,9 @@ def choose(code: str):
     setting, so a plain link may set it); a member's own setting still wins."""
     if code not in LANGUAGES:
         abort(404)
-    response = redirect(safe_next(_same_site_referrer()))
+    # Back to the page the link was on (the footer links carry no address of their own, so a
+    # page never repeats its own address into its links); anything else goes home.
+    response = redirect(safe_next(same_site_referrer()))
     response.set_cookie(
         LANGUAGE_COOKIE,
         code,
@@ -30,12 +30,3 @@ def choose(code: str):
         samesite="Lax",
     )
     return response
-
-
-def _same_site_referrer() -> str | None:
-    """Back to the page the link was on (the footer links carry no address of their own, so
-    a page never repeats its own address into its links); anything else goes home."""
-    referrer = urlsplit(request.referrer or "")
-    if referrer.netloc != request.host:
-        return None
-    return referrer.path + (f"?{referrer.query}" if referrer.query else "")

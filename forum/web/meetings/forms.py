@@ -356,7 +356,3 @@ class AttendanceForm(FlaskForm):
     submit = SubmitField(_l("Save attendance"))
 
     FIELD_OF: dict[str, str] = {}
-
-
-class ConfirmForm(FlaskForm):
-    """A button that changes something: CSRF only."""

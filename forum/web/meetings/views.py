@@ -1,7 +1,7 @@
 """The meeting pages: "Upcoming meetings", a board's meetings, a series, one meeting with its
 answers, and the facilitators' forms (schedule, change, move, cancel, restore, attendance).
 
-Every page loads what it shows through :mod:`forum.meeting_queries` (404 for a meeting the
+Every page loads what it shows through :mod:`forum.queries.meetings` (404 for a meeting the
 viewer may not see, from the query itself), asks :mod:`forum.policy.meetings` what the viewer
 may do, and changes state through :mod:`forum.services.meetings`. Times are shown in the
 viewer's zone and language, with the meeting's own zone beside them when it reads differently.
@@ -14,7 +14,6 @@ from itertools import groupby
 from zoneinfo import ZoneInfo
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -28,7 +27,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from forum import meeting_queries, meeting_times, policy, queries
+from forum import meeting_times, policy, queries
 from forum.extensions import db
 from forum.models import Board
 from forum.models.meetings import Meeting, MeetingOccurrence, Recurrence, RsvpAnswer
@@ -38,19 +37,17 @@ from forum.policy import meetings as rules
 from forum.services import meetings
 from forum.services.meetings import MeetingError
 from forum.vocabulary import LANGUAGES
-from forum.web import current_viewer
-from forum.web.forms import form_status
+from forum.web.access import current_viewer
+from forum.web.forms import ButtonForm, form_status
+from forum.web.meetings import bp
 from forum.web.meetings.forms import (
     AnswerForm,
     AttendanceForm,
-    ConfirmForm,
     MeetingForm,
     MoveForm,
     monthly_label,
 )
 from forum.web.pages import board_page
-
-bp = Blueprint("meetings", __name__)
 
 #: The most meetings a list shows (soonest first).
 LIST_LIMIT = 50
@@ -161,14 +158,14 @@ def _readable_board_or_404(board_id: int) -> Board:
 
 
 def _managed_meeting(meeting_id: int) -> Meeting:
-    meeting = meeting_queries.get_meeting_or_404(current_viewer(), meeting_id)
+    meeting = queries.meetings.get_meeting_or_404(current_viewer(), meeting_id)
     if not rules.can_manage(current_viewer(), meeting):
         abort(403)
     return meeting
 
 
 def _managed_occurrence(meeting_id: int, occurrence_id: int) -> MeetingOccurrence:
-    occurrence = meeting_queries.get_occurrence_or_404(current_viewer(), meeting_id, occurrence_id)
+    occurrence = queries.meetings.get_occurrence_or_404(current_viewer(), meeting_id, occurrence_id)
     if not rules.can_manage(current_viewer(), occurrence.meeting):
         abort(403)
     return occurrence
@@ -198,15 +195,15 @@ def upcoming():
     now = utcnow()
     mine = request.args.get("mine") == "1" and not viewer.is_guest
     if mine:
-        found = meeting_queries.upcoming_in_my_groups(viewer, now, LIST_LIMIT)
+        found = queries.meetings.upcoming_in_my_groups(viewer, now, LIST_LIMIT)
     else:
-        found = meeting_queries.upcoming(viewer, now, limit=LIST_LIMIT)
+        found = queries.meetings.upcoming(viewer, now, limit=LIST_LIMIT)
     ids = [occurrence.id for occurrence in found]
     return render_template(
         "meetings/upcoming.html",
         days=by_day(found),
-        answers=meeting_queries.answers_of(viewer, ids),
-        counts=meeting_queries.counts(ids),
+        answers=queries.meetings.answers_of(viewer, ids),
+        counts=queries.meetings.counts(ids),
         mine=mine,
         more=len(found) >= LIST_LIMIT,
     )
@@ -216,7 +213,7 @@ def upcoming():
 def board_meetings(board_id: int):
     viewer = current_viewer()
     board = _readable_board_or_404(board_id)
-    found = meeting_queries.upcoming(viewer, utcnow(), board_id=board.id, limit=LIST_LIMIT)
+    found = queries.meetings.upcoming(viewer, utcnow(), board_id=board.id, limit=LIST_LIMIT)
     ids = [occurrence.id for occurrence in found]
     return board_page(
         board,
@@ -224,8 +221,8 @@ def board_meetings(board_id: int):
             "meetings/board.html",
             board=board,
             days=by_day(found),
-            answers=meeting_queries.answers_of(viewer, ids),
-            counts=meeting_queries.counts(ids),
+            answers=queries.meetings.answers_of(viewer, ids),
+            counts=queries.meetings.counts(ids),
             may_schedule=rules.can_schedule(viewer, board),
             more=len(found) >= LIST_LIMIT,
         ),
@@ -235,10 +232,10 @@ def board_meetings(board_id: int):
 def board_section(board: Board) -> dict:
     """What the board page shows of its meetings (the board's view calls this)."""
     viewer = current_viewer()
-    found = meeting_queries.upcoming(viewer, utcnow(), board_id=board.id, limit=ON_BOARD_PAGE)
+    found = queries.meetings.upcoming(viewer, utcnow(), board_id=board.id, limit=ON_BOARD_PAGE)
     return {
         "next_meetings": found,
-        "meeting_answers": meeting_queries.answers_of(viewer, [o.id for o in found]),
+        "meeting_answers": queries.meetings.answers_of(viewer, [o.id for o in found]),
         "may_schedule": rules.can_schedule(viewer, board),
     }
 
@@ -306,7 +303,7 @@ def edit(meeting_id: int):
 @login_required
 def cancel_series(meeting_id: int):
     meeting = _managed_meeting(meeting_id)
-    form = ConfirmForm()
+    form = ButtonForm()
     if form.validate_on_submit() and meeting.cancelled_at is None:
         meetings.cancel_series(current_user, meeting, now=utcnow())
         db.session.commit()
@@ -324,15 +321,15 @@ def cancel_series(meeting_id: int):
 @bp.get("/meetings/<id:meeting_id>")
 def meeting(meeting_id: int):
     viewer = current_viewer()
-    found = meeting_queries.get_meeting_or_404(viewer, meeting_id)
-    coming = meeting_queries.next_of_series(found, utcnow(), SERIES_SHOWN)
+    found = queries.meetings.get_meeting_or_404(viewer, meeting_id)
+    coming = queries.meetings.next_of_series(found, utcnow(), SERIES_SHOWN)
     return board_page(
         found.board,
         render_template(
             "meetings/series.html",
             meeting=found,
             coming=coming,
-            answers=meeting_queries.answers_of(viewer, [o.id for o in coming]),
+            answers=queries.meetings.answers_of(viewer, [o.id for o in coming]),
             may_manage=rules.can_manage(viewer, found),
         ),
     )
@@ -342,8 +339,8 @@ def meeting(meeting_id: int):
 def occurrence(meeting_id: int, occurrence_id: int):
     viewer = current_viewer()
     now = utcnow()
-    found = meeting_queries.get_occurrence_or_404(viewer, meeting_id, occurrence_id)
-    rsvp = meeting_queries.answers_of(viewer, [found.id]).get(found.id)
+    found = queries.meetings.get_occurrence_or_404(viewer, meeting_id, occurrence_id)
+    rsvp = queries.meetings.answers_of(viewer, [found.id]).get(found.id)
     answer = rsvp.answer if rsvp is not None else None
     all_names = rules.can_see_attendees(viewer, found.meeting)
     may_manage = rules.can_manage(viewer, found.meeting)
@@ -355,11 +352,11 @@ def occurrence(meeting_id: int, occurrence_id: int):
             meeting=found.meeting,
             board=found.meeting.board,
             rsvp=rsvp,
-            position=meeting_queries.waiting_position(rsvp)
+            position=queries.meetings.waiting_position(rsvp)
             if answer == RsvpAnswer.WAITING
             else None,
-            tally=meeting_queries.counts([found.id]).get(found.id, {}),
-            people=meeting_queries.attendees(found.id, only_shown=not all_names)
+            tally=queries.meetings.counts([found.id]).get(found.id, {}),
+            people=queries.meetings.attendees(found.id, only_shown=not all_names)
             if all_names or rules.can_see_shown_names(viewer, found.meeting)
             else [],
             all_names=all_names,
@@ -370,7 +367,7 @@ def occurrence(meeting_id: int, occurrence_id: int):
             started=found.starts_at <= now,
             ended=found.ends_at <= now,
             answer_form=AnswerForm(show_name=rsvp.show_name if rsvp else False),
-            confirm_form=ConfirmForm(),
+            confirm_form=ButtonForm(),
         ),
     )
 
@@ -380,7 +377,7 @@ def occurrence(meeting_id: int, occurrence_id: int):
 def answer(meeting_id: int, occurrence_id: int):
     viewer = current_viewer()
     now = utcnow()
-    found = meeting_queries.get_occurrence_or_404(viewer, meeting_id, occurrence_id)
+    found = queries.meetings.get_occurrence_or_404(viewer, meeting_id, occurrence_id)
     form = AnswerForm()
     wanted = request.form.get("answer", "")
     if not form.validate_on_submit() or wanted not in (
@@ -452,7 +449,7 @@ def move(meeting_id: int, occurrence_id: int):
 @login_required
 def cancel(meeting_id: int, occurrence_id: int):
     found = _managed_occurrence(meeting_id, occurrence_id)
-    if not ConfirmForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     meetings.cancel(current_user, found, now=utcnow())
     db.session.commit()
@@ -467,7 +464,7 @@ def cancel(meeting_id: int, occurrence_id: int):
 @login_required
 def restore(meeting_id: int, occurrence_id: int):
     found = _managed_occurrence(meeting_id, occurrence_id)
-    if not ConfirmForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     if found.meeting.cancelled_at is not None:
         flash(_("The whole series is cancelled, so this meeting cannot be restored."), "error")

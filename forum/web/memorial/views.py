@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -12,9 +12,10 @@ from forum import queries
 from forum.extensions import db
 from forum.models import LegacyChoice, MemorialRequest, User
 from forum.policy import fit as fit_policy
-from forum.services import ServiceError, accounts, memorial
-from forum.web import current_viewer
+from forum.services import ServiceError, memorial
+from forum.web.access import current_viewer
 from forum.web.forms import form_status, normalise_newlines, show_service_error
+from forum.web.memorial import bp
 from forum.web.memorial.forms import (
     LEGACY_DECISIONS,
     AskForm,
@@ -23,9 +24,6 @@ from forum.web.memorial.forms import (
     LegacySettingsForm,
     UndoForm,
 )
-
-bp = Blueprint("memorial", __name__)
-
 
 # --- asking ------------------------------------------------------------------------------------
 
@@ -167,7 +165,7 @@ def settings():
     )
     if form.validate_on_submit():
         name = (form.contact.data or "").strip().lstrip("@")
-        chosen = accounts.find_by_login(name) if name else None
+        chosen = queries.find_by_login(name) if name else None
         if name and (chosen is None or chosen.username.lower() != name.lower()):
             form.contact.errors = [_("Nobody is called “%(name)s”.", name=name)]
         else:

@@ -8,7 +8,7 @@ match is :mod:`forum.policy.fit`'s; a match one may not see answers 404.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -16,8 +16,9 @@ from forum.extensions import db
 from forum.models import MatchState, PeerMatch
 from forum.policy import fit as fit_policy
 from forum.services import ServiceError, matching, mentoring
-from forum.web import current_viewer
+from forum.web.access import current_viewer
 from forum.web.forms import form_status, normalise_newlines, show_service_error
+from forum.web.mentoring import bp
 from forum.web.mentoring.forms import (
     AcceptForm,
     ChangeShareForm,
@@ -27,9 +28,6 @@ from forum.web.mentoring.forms import (
     RequestForm,
     WithdrawForm,
 )
-
-bp = Blueprint("mentoring", __name__)
-
 
 # --- the member's page -------------------------------------------------------------------------
 

@@ -62,10 +62,6 @@ class AddPersonForm(FlaskForm):
     submit = SubmitField(_l("Add to conversation"))
 
 
-class ButtonForm(FlaskForm):
-    """A button that only needs CSRF protection."""
-
-
 class ReportForm(FlaskForm):
     reason = RadioField(
         _l("Why are you reporting it?"),

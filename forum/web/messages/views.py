@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -24,20 +23,14 @@ from forum.models import Conversation, Post
 from forum.policy import fit as fit_policy
 from forum.policy import messages as message_policy
 from forum.services import ServiceError, addressing, messaging
-from forum.web import current_viewer, limits
-from forum.web.forms import form_status, show_service_error
+from forum.web import limits
+from forum.web.access import current_viewer
+from forum.web.forms import ButtonForm, form_status, show_service_error
 from forum.web.hostile import row_id
 from forum.web.limits import per_member
-from forum.web.messages.forms import (
-    AddPersonForm,
-    ButtonForm,
-    NewConversationForm,
-    ReplyForm,
-    ReportForm,
-)
+from forum.web.messages import bp
+from forum.web.messages.forms import AddPersonForm, NewConversationForm, ReplyForm, ReportForm
 from forum.web.moderation import reach_out
-
-bp = Blueprint("messages", __name__, url_prefix="/messages")
 
 
 def _conversation_page(conversation: Conversation, reply_form: ReplyForm, status: int = 200):

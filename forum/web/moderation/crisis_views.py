@@ -9,8 +9,8 @@ from forum import queries
 from forum.countries import country_choices, country_name
 from forum.i18n import page_language
 from forum.services import crisis as crisis_service
-from forum.web.auth.views import safe_next
-from forum.web.moderation.views import bp
+from forum.web.forms import safe_next
+from forum.web.moderation import bp
 from forum.web.pages import AFTER_POST
 
 

@@ -149,10 +149,6 @@ class MemberNoteForm(FlaskForm):
     submit = SubmitField(_l("Add the note"))
 
 
-class ButtonOnlyForm(FlaskForm):
-    """A button that only needs CSRF protection."""
-
-
 # --- the report queue: actions on a dashboard card, and the debrief after an at-risk report ---
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -41,15 +41,14 @@ from forum.services import (
     sanctions,
 )
 from forum.services.reports import NOTE_MAX
-from forum.web import current_viewer, limits
-from forum.web.access import post_for, thread_for
+from forum.web import limits
+from forum.web.access import current_viewer, post_for, thread_for
 from forum.web.flashes import flash_on_post
-from forum.web.forms import form_status, show_service_error
+from forum.web.forms import ButtonForm, form_status, show_service_error
 from forum.web.messages.forms import ReportForm
-from forum.web.moderation import reach_out
+from forum.web.moderation import bp, reach_out
 from forum.web.moderation.forms import (
     EVERY_BOARD,
-    ButtonOnlyForm,
     CardCloseForm,
     CardHideForm,
     CloseReportForm,
@@ -67,8 +66,6 @@ from forum.web.moderation.forms import (
     WarnForm,
     WarningForm,
 )
-
-bp = Blueprint("moderation", __name__)
 
 
 @bp.route("/p/<id:post_id>/reveal", methods=["GET", "POST"])
@@ -186,7 +183,7 @@ def dashboard():
         ),
         now=utcnow(),
         labels=REPORT_REASON_LABELS,
-        form=ButtonOnlyForm(),
+        form=ButtonForm(),
         rota_summary=rota.dashboard_summary(viewer, utcnow()),
         response_figures=response_times.dashboard_figures(viewer, config["NEWER_MEMBER_DAYS"]),
     )
@@ -216,7 +213,7 @@ def report_detail(report_id: int):
         labels=REPORT_REASON_LABELS,
         status_labels=REPORT_STATUS_LABELS,
         form=form,
-        claim_form=ButtonOnlyForm(),
+        claim_form=ButtonForm(),
         can_act=can_act_on_report(viewer, report),
     ), form_status(form)
 
@@ -251,7 +248,7 @@ def _after_closing(viewer: Viewer, report: Report):
 @login_required
 def claim(report_id: int):
     _viewer, report = _report_to_act_on(report_id)
-    if not ButtonOnlyForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     try:
         reports.claim(current_user, report)
@@ -450,7 +447,7 @@ def hide(post_id: int):
 @login_required
 def restore(post_id: int):
     post = post_for(Action.MODERATE, post_id)
-    if not ButtonOnlyForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     try:
         moderation.restore_post(current_user, post)
@@ -491,7 +488,7 @@ THREAD_STATE_DONE = {
 @login_required
 def thread_state(thread_id: int):
     thread = thread_for(Action.MODERATE, thread_id)
-    if not ButtonOnlyForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     action = request.form.get("action", "")
     if action not in moderation.THREAD_STATES:
@@ -628,7 +625,7 @@ def member(username: str):
         sanctions=record,
         notes=notes,
         forms=forms,
-        lift_form=ButtonOnlyForm(),
+        lift_form=ButtonForm(),
         kind_labels=SANCTION_KIND_LABELS,
         lift_labels=SANCTION_LIFT_LABELS,
         now=utcnow(),
@@ -643,7 +640,7 @@ def lift(sanction_id: int):
     sanction = queries.get_sanction_or_404(viewer, sanction_id)
     if not acts_as_moderator(viewer):
         abort(403)
-    if not ButtonOnlyForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     try:
         sanctions.lift(current_user, sanction)
@@ -652,6 +649,3 @@ def lift(sanction_id: int):
     else:
         flash(_("Lifted."), "success")
     return redirect(url_for("moderation.member", username=sanction.user.username))
-
-
-from forum.web.moderation import crisis_views  # noqa: E402, F401  (routes of this blueprint)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -10,13 +10,11 @@ from forum import queries
 from forum.extensions import csrf
 from forum.models import WatchLevel
 from forum.policy import Action
-from forum.services import notification_text, notify, outbox, subscriptions
-from forum.web import current_viewer
-from forum.web.access import board_for, thread_for
-from forum.web.groups.forms import SimpleForm
+from forum.services import notification_mail, notification_text, notify, outbox, subscriptions
+from forum.web.access import board_for, current_viewer, thread_for
+from forum.web.forms import ButtonForm
+from forum.web.notifications import bp
 from forum.web.notifications.forms import WatchForm
-
-bp = Blueprint("notifications", __name__)
 
 
 def _thread_level_said(level: WatchLevel, title: str) -> str:
@@ -44,15 +42,15 @@ def index():
         notifications=notifications,
         # Written now, in the reader's language, as they may see it now.
         texts=notification_text.render_all(notifications, current_viewer()),
-        opens={n.id for n in notifications if notify.leads_somewhere(n)},
-        form=SimpleForm(),
+        opens={n.id for n in notifications if notification_mail.leads_somewhere(n)},
+        form=ButtonForm(),
     )
 
 
 @bp.post("/notifications/read")
 @login_required
 def mark_all_read():
-    if not SimpleForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     notify.mark_all_read(current_user)
     return redirect(url_for("notifications.index"))
@@ -62,11 +60,11 @@ def mark_all_read():
 @login_required
 def open_notification(notification_id: int):
     """Mark one notification read and go to what it is about."""
-    if not SimpleForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     notification = queries.get_notification_or_404(current_viewer(), notification_id)
     notify.mark_read(current_user, notification.id)
-    return redirect(notify.target_url(notification))
+    return redirect(notification_mail.target_url(notification))
 
 
 def _chosen_level() -> WatchLevel:
@@ -104,7 +102,7 @@ def unsubscribe_page(token: str):
     if user is None:
         return render_template("notifications/unsubscribe.html", user=None), 404
     return render_template(
-        "notifications/unsubscribe.html", user=user, token=token, form=SimpleForm()
+        "notifications/unsubscribe.html", user=user, token=token, form=ButtonForm()
     )
 
 

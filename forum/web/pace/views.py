@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -14,12 +14,10 @@ from forum.models import Board, SanctionKind
 from forum.policy import Action
 from forum.policy import pace as rules
 from forum.services import ServiceError, pace, sanctions
-from forum.web import current_viewer
-from forum.web.access import thread_for
+from forum.web.access import current_viewer, thread_for
 from forum.web.forms import form_status, show_service_error
+from forum.web.pace import bp
 from forum.web.pace.forms import EndSlowModeForm, SlowModeForm, TimeoutForm
-
-bp = Blueprint("pace", __name__)
 
 
 @bp.route("/t/<id:thread_id>/slow-mode", methods=["GET", "POST"])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -21,13 +20,11 @@ from forum.extensions import limiter
 from forum.policy import Action
 from forum.policy import fit as fit_policy
 from forum.services import ServiceError, accounts, avatars, messaging, profiles
-from forum.web import current_viewer
-from forum.web.forms import form_status, show_service_error
+from forum.web.access import current_viewer
+from forum.web.forms import ButtonForm, form_status, show_service_error
 from forum.web.limits import per_member
-from forum.web.messages.forms import ButtonForm
+from forum.web.profiles import bp
 from forum.web.profiles.forms import FindPeersForm, ProfileForm
-
-bp = Blueprint("profiles", __name__)
 
 PEERS_PER_PAGE = 20
 #: Browsers may keep a picture a day: its address changes whenever the picture does.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -12,9 +12,8 @@ from forum.services import ServiceError, reactions
 from forum.web.access import post_for
 from forum.web.flashes import flash_on_post
 from forum.web.pages import agreement_redirect
+from forum.web.reactions import bp
 from forum.web.reactions.forms import ReactionForm
-
-bp = Blueprint("reactions", __name__)
 
 
 @bp.post("/p/<id:post_id>/react")

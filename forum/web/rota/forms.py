@@ -104,7 +104,3 @@ class AwayForm(FlaskForm):
         _l("Last day away"), validators=[InputRequired(_l("Choose the last day.")), in_range]
     )
     submit = SubmitField(_l("Set my time away"))
-
-
-class RemoveForm(FlaskForm):
-    """A button that only needs CSRF protection."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -26,15 +26,13 @@ from forum.models.types import utcnow
 from forum.policy import Action
 from forum.policy import rota as rules
 from forum.services import ServiceError, duty
-from forum.web import current_viewer
-from forum.web.forms import form_status, show_service_error
+from forum.web.access import current_viewer
+from forum.web.forms import ButtonForm, form_status, show_service_error
 from forum.web.hostile import row_id, start_of_day, start_of_next_day
 from forum.web.meetings.views import reader_zone
 from forum.web.pages import board_page
-from forum.web.rota.forms import AwayForm, ChangeForm, RemoveForm, SlotForm
-
-bp = Blueprint("rota", __name__)
-
+from forum.web.rota import bp
+from forum.web.rota.forms import AwayForm, ChangeForm, SlotForm
 
 # --- times as the reader reads them ------------------------------------------------------------
 
@@ -135,7 +133,7 @@ def _page(
             editable={user.id for user in week.facilitators} & {uid for uid, _name in people},
             slot_form=slot_form if people else None,
             change_form=change_form if people else None,
-            remove_form=RemoveForm(),
+            remove_form=ButtonForm(),
             reader_city=meeting_times.zone_city(reader_zone()),
             may_edit_any=rules.can_edit_any_rota(viewer, board),
         ),
@@ -188,7 +186,7 @@ def _removable(board: Board, model: type[DutySlot] | type[DutyChange], ident: in
         abort(404)
     if not rules.can_edit_rota_of(current_viewer(), board, row.user_id):
         abort(403)
-    if not RemoveForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     return row
 
@@ -290,7 +288,7 @@ def away():
         form=form,
         period=period,
         under_way=period is not None and period.starts_at <= now,
-        end_form=RemoveForm(),
+        end_form=ButtonForm(),
     ), form_status(form)
 
 
@@ -298,7 +296,7 @@ def away():
 @login_required
 def end_away():
     _may_set_away()
-    if not RemoveForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     if duty.end_away(current_user, utcnow()):
         db.session.commit()

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, render_template, request
+from flask import render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from forum import queries, search
 from forum.extensions import limiter
-from forum.web import current_viewer
+from forum.web.access import current_viewer
 from forum.web.hostile import row_id, start_of_day, start_of_next_day
+from forum.web.search import bp
 from forum.web.search.forms import SearchForm
 
-bp = Blueprint("search", __name__)
 PER_PAGE = 20
 #: Arguments that say which page of results to show (left out of the paging links' own).
 PAGING_ARGS = ("page", "before", "after")

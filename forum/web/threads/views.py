@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -13,13 +13,11 @@ from forum.policy import Action, transitions
 from forum.policy.thread_page import post_rights
 from forum.services import ServiceError, accounts, posting, quotes, reactions
 from forum.text import quote_markdown, render_markdown
-from forum.web import current_viewer
-from forum.web.access import post_for, thread_for
+from forum.web.access import current_viewer, post_for, thread_for
 from forum.web.flashes import flash_on_post, show_posts_here
-from forum.web.forms import form_status, show_service_error
+from forum.web.forms import ButtonForm, form_status, show_service_error
 from forum.web.hostile import row_id
 from forum.web.limits import per_member, previewing
-from forum.web.moderation.forms import ButtonOnlyForm
 from forum.web.newcomer import (
     first_post_note,
     is_first_post,
@@ -27,9 +25,8 @@ from forum.web.newcomer import (
     only_post_is_theirs,
 )
 from forum.web.pages import agreement_redirect, board_page, crisis_or
+from forum.web.threads import bp
 from forum.web.threads.forms import ConfirmForm, EditPostForm, ReplyForm
-
-bp = Blueprint("threads", __name__)
 
 
 def _view_mode() -> str:
@@ -77,10 +74,10 @@ def thread(thread_id: int):
             max_depth=current_app.config["MAX_REPLY_DEPTH"],
             facilitators=set(queries.facilitator_ids(thread.board)),
             warned=warned,
-            state_form=ButtonOnlyForm() if user else None,
+            state_form=ButtonForm() if user else None,
             reactions=reactions.summaries(viewer, page.items),
             first_post=first_post_note(thread, user),
-            email_form=ButtonOnlyForm() if user else None,
+            email_form=ButtonForm() if user else None,
             own_lone_post=only_post_is_theirs(thread, user),
         ),
     )
@@ -91,7 +88,7 @@ def thread(thread_id: int):
 def email_on_answers(thread_id: int):
     """The offer made after a first post: e-mail me at once when someone answers."""
     thread = queries.get_thread_or_404(current_viewer(), thread_id)
-    if not ButtonOnlyForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     accounts.update_email_frequency(current_user, EmailFrequency.IMMEDIATE)
     flash(

@@ -3,16 +3,17 @@ records, and a facilitator's own ``/account/training``."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum import policy, queries
 from forum.models import User
 from forum.policy import Action
-from forum.services import ServiceError, accounts, facilitation_settings, training
-from forum.web import current_viewer
+from forum.services import ServiceError, facilitation_settings, training
+from forum.web.access import current_viewer
 from forum.web.forms import form_status, normalise_newlines, show_service_error
+from forum.web.training import bp
 from forum.web.training.forms import (
     CompletionForm,
     FindPersonForm,
@@ -20,8 +21,6 @@ from forum.web.training.forms import (
     RemoveModuleForm,
     VerificationForm,
 )
-
-bp = Blueprint("training", __name__)
 
 
 def _admins_only() -> None:
@@ -121,7 +120,7 @@ def find_person():
     _admins_only()
     find = FindPersonForm(request.args)
     if find.validate():
-        user = accounts.find_by_login(find.username.data)
+        user = queries.find_by_login(find.username.data)
         if user is not None:
             return redirect(url_for("training.person", user_id=user.id))
         find.username.errors = [_("Nobody is called “%(name)s”.", name=find.username.data)]

@@ -3,7 +3,7 @@ why, and the admins' map from answers to boards (issue 19)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -12,13 +12,11 @@ from forum.models import Board
 from forum.policy import Action
 from forum.policy.fit import may_read_welcome_answers
 from forum.services import ServiceError, welcome
-from forum.web import current_viewer
-from forum.web.forms import form_status, show_service_error
-from forum.web.groups.forms import SimpleForm
+from forum.web.access import current_viewer
+from forum.web.forms import ButtonForm, form_status, show_service_error
 from forum.web.hostile import row_id
+from forum.web.welcome import bp
 from forum.web.welcome.forms import BoardFitForm, WelcomeForm
-
-bp = Blueprint("welcome", __name__)
 
 
 def _prefilled() -> WelcomeForm:
@@ -62,7 +60,7 @@ def suggestions():
         "welcome/suggestions.html",
         found=welcome.suggestions(current_viewer()),
         # the watch-board route's own form: its CSRF token and the "watch" level
-        follow_form=SimpleForm(),
+        follow_form=ButtonForm(),
     )
 
 

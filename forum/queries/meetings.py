@@ -7,6 +7,7 @@ query each.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from flask import abort
@@ -14,14 +15,8 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from forum.extensions import db
-from forum.models import Board, User
-from forum.models.meetings import (
-    Meeting,
-    MeetingMode,
-    MeetingOccurrence,
-    MeetingRsvp,
-    RsvpAnswer,
-)
+from forum.models import Board, Notification, User
+from forum.models.meetings import Meeting, MeetingMode, MeetingOccurrence, MeetingRsvp, RsvpAnswer
 from forum.policy import Viewer
 from forum.policy.meetings import readable_meetings
 
@@ -330,3 +325,20 @@ def languages_of_findable_series(viewer: Viewer, now: datetime) -> set[str]:
         .distinct()
     )
     return set(db.session.scalars(query))
+
+
+def started_reminders(notifications: Iterable[Notification], now: datetime) -> set[int]:
+    """The ids of reminders among ``notifications`` whose meeting has started by ``now``: no
+    use in a daily digest (one query)."""
+    reminders = {n.id: n.occurrence_id for n in notifications if n.kind == "meeting_reminder"}
+    if not reminders:
+        return set()
+    started = set(
+        db.session.scalars(
+            select(MeetingOccurrence.id).where(
+                MeetingOccurrence.id.in_(set(reminders.values())),
+                MeetingOccurrence.starts_at <= now,
+            )
+        )
+    )
+    return {nid for nid, occurrence_id in reminders.items() if occurrence_id in started}

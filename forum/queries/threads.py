@@ -1,0 +1,175 @@
+"""Threads and posts as a reader may see them: a thread's page, a post, its revisions, and
+the threads and boards a moderator may move or merge into."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.orm import contains_eager, joinedload
+
+from forum.extensions import db
+from forum.models import Board, Post, PostRevision, Thread
+from forum.policy import Viewer, can_moderate, readable_boards, readable_threads, visible_posts
+from forum.policy.moderation import moderated_filter
+from forum.queries.boards import readable_boards_for_select
+from forum.queries.paging import Page, clamp_page
+
+NESTED = "nested"
+
+
+FLAT = "flat"
+
+
+def _thread_select(viewer: Viewer) -> Select[Any]:
+    return (
+        select(Thread)
+        .join(Thread.board)
+        .options(contains_eager(Thread.board).joinedload(Board.category))
+        .where(readable_threads(viewer))
+    )
+
+
+def get_thread_or_404(viewer: Viewer, thread_id: int) -> Thread:
+    thread = db.session.scalars(_thread_select(viewer).where(Thread.id == thread_id)).first()
+    if thread is None:
+        abort(404)
+    return thread
+
+
+def _post_select(viewer: Viewer) -> Select[Any]:
+    return (
+        select(Post)
+        .join(Post.thread)
+        .join(Thread.board)
+        .options(
+            contains_eager(Post.thread).contains_eager(Thread.board).joinedload(Board.category),
+            joinedload(Post.author),
+        )
+        .where(readable_threads(viewer), visible_posts(viewer))
+    )
+
+
+def find_post(viewer: Viewer, post_id: int) -> Post | None:
+    return db.session.scalars(_post_select(viewer).where(Post.id == post_id)).first()
+
+
+def get_post_or_404(viewer: Viewer, post_id: int) -> Post:
+    post = find_post(viewer, post_id)
+    if post is None:
+        abort(404)
+    return post
+
+
+def find_moderated_post(viewer: Viewer, post_id: int) -> Post | None:
+    """A post, whatever its status, on a board ``viewer`` moderates; else None."""
+    post = db.session.scalars(
+        select(Post)
+        .join(Post.thread)
+        .join(Thread.board)
+        .options(contains_eager(Post.thread).contains_eager(Thread.board))
+        .where(Post.id == post_id, readable_boards(viewer))
+    ).first()
+    if post is None or not can_moderate(viewer, post.thread.board):
+        return None
+    return post
+
+
+def get_moderated_post_or_404(viewer: Viewer, post_id: int) -> Post:
+    """A post, whatever its status, on a board ``viewer`` moderates; else 404."""
+    post = find_moderated_post(viewer, post_id)
+    if post is None:
+        abort(404)
+    return post
+
+
+def _order(view: str):
+    return Post.path if view == NESTED else Post.number
+
+
+def thread_posts(
+    viewer: Viewer, thread: Thread, page: int, per_page: int, view: str = NESTED
+) -> Page[Post]:
+    """One page of a thread the viewer may read, nested (by path) or flat (by time)."""
+    condition = and_(Post.thread_id == thread.id, visible_posts(viewer))
+    total = db.session.scalar(select(func.count()).select_from(Post).where(condition)) or 0
+    page = clamp_page(page, total, per_page)
+    posts = db.session.scalars(
+        select(Post)
+        .options(joinedload(Post.author))
+        .where(condition)
+        .order_by(_order(view))
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return Page(list(posts), page, per_page, total)
+
+
+def page_of_post(viewer: Viewer, post: Post, per_page: int, view: str = NESTED) -> int:
+    """The page of its thread that shows ``post`` in the given view."""
+    before = Post.path < post.path if view == NESTED else Post.number < post.number
+    earlier = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Post)
+            .where(Post.thread_id == post.thread_id, visible_posts(viewer), before)
+        )
+        or 0
+    )
+    return earlier // per_page + 1
+
+
+def post_revisions(post: Post) -> list[PostRevision]:
+    """A post's earlier versions, newest first. Callers check ``Action.VIEW_HISTORY`` first."""
+    return list(
+        db.session.scalars(
+            select(PostRevision)
+            .options(joinedload(PostRevision.editor))
+            .where(PostRevision.post_id == post.id)
+            .order_by(PostRevision.created_at.desc(), PostRevision.id.desc())
+        )
+    )
+
+
+def boards_for_move(viewer: Viewer, thread: Thread) -> list[Board]:
+    """Boards a thread could be moved to by ``viewer``: those they moderate (admins: all)."""
+    boards = readable_boards_for_select(viewer)
+    return [
+        b for b in boards if b.id != thread.board_id and (viewer.is_admin or viewer.facilitates(b))
+    ]
+
+
+def thread_choices_for_merge(viewer: Viewer, thread: Thread, limit: int = 50) -> list[Thread]:
+    """Recent threads on boards the viewer moderates, to merge ``thread`` into."""
+    return list(
+        db.session.scalars(
+            select(Thread)
+            .join(Thread.board)
+            .options(contains_eager(Thread.board))
+            .where(Thread.id != thread.id, moderated_filter(viewer, Thread.board_id))
+            .order_by(Thread.last_post_at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def opening_post(viewer: Viewer, thread: Thread) -> Post:
+    post = db.session.scalars(
+        _post_select(viewer).where(Post.thread_id == thread.id, Post.number == 1)
+    ).first()
+    if post is None:
+        abort(404)
+    return post
+
+
+def all_thread_posts(viewer: Viewer, thread: Thread) -> list[Post]:
+    """Every post of a thread in nested order (for moderators choosing replies to split)."""
+    return list(
+        db.session.scalars(
+            select(Post)
+            .options(joinedload(Post.author))
+            .where(Post.thread_id == thread.id, visible_posts(viewer))
+            .order_by(Post.path)
+        )
+    )
