@@ -28,7 +28,7 @@ from sqlalchemy import func, select
 from forum.extensions import db
 from forum.models import EmailFrequency, OutgoingMail, User
 from forum.models.types import utcnow
-from forum.services import accounts, outbox, posting
+from forum.services import accounts, notify, outbox, posting
 
 SMTP_USER = "kindred-mailer"
 SMTP_PASSWORD = "a relay passphrase 7"
@@ -336,7 +336,7 @@ def test_a_daily_digest_arrives_with_a_one_click_unsubscribe(app, inbox, board, 
     thread = posting.start_thread(ana, board, "Sleep after surgery", "Did it come back?")
     posting.reply(ben, thread, "It did, slowly.")
     assert outbox.deliver_pending() == 0  # daily: nothing at once
-    assert outbox.send_digests() == 1
+    assert notify.send_digests() == 1
     assert outbox.deliver_pending() == 1
 
     mail = only_mail(inbox, "ana@example.org")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+from datetime import timedelta
 
 from flask import Flask, current_app, g, has_request_context, url_for
 from flask_babel import gettext as _
