@@ -227,8 +227,8 @@ def test_javascript_previews_while_typing_and_asks_before_leaving(open_page, cir
     asked = []
     page.remove_listener("dialog", tab._dialog)
     page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
-    page.get_by_role("link", name="Boards").first.click()
-    page.wait_for_timeout(500)
+    with page.expect_event("dialog"):
+        page.get_by_role("link", name="Boards").first.click()
     assert asked == ["beforeunload"]
     assert page.get_by_label("Your message").input_value().startswith("Some **bold**")
     assert tab.errors == []

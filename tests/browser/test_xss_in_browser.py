@@ -83,7 +83,9 @@ def test_payloads_never_run_in_the_browser(open_page, world):
 def test_the_listeners_catch_a_script_that_runs(open_page):
     """So that silence above means something: a script that runs is seen."""
     tab = open_page(javascript=True)
-    tab.page.set_content('<img src="/nowhere.png" onerror="alert(1)"><script>nothing()</script>')
-    tab.page.wait_for_timeout(300)
+    with tab.page.expect_event("pageerror"), tab.page.expect_event("dialog"):
+        tab.page.set_content(
+            '<img src="/nowhere.png" onerror="alert(1)"><script>nothing()</script>'
+        )
     assert tab.dialogs == ["alert: 1"]
     assert tab.errors and "nothing" in tab.errors[0]
