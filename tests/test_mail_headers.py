@@ -15,7 +15,7 @@ import secrets
 import pytest
 
 from forum.i18n import speaking_to
-from forum.services import mail, notify, outbox
+from forum.services import mail, notification_mail, outbox
 
 #: A realistic one-click link of about 150 characters: a site's address and a signed token.
 TOKEN = secrets.token_urlsafe(72)
@@ -52,7 +52,7 @@ def test_the_real_unsubscribe_link_is_sent_as_it_is(app, member):
 def test_subjects_in_other_languages_are_encoded_and_read_back_whole(app, locale):
     app.config["SITE_NAME"] = SITE
     with speaking_to(locale):
-        subject = notify._subject("watched", SITE)
+        subject = notification_mail.mail_subject("watched", SITE)
         body = "Grüße, salutations, saludos: ¿qué tal? " * 5
     assert subject != f"{SITE}: a new reply in a thread you watch"  # translated
     message = mail.compose("ana@example.org", subject, body, URL)
