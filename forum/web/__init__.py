@@ -183,6 +183,7 @@ def register_web(app: Flask) -> None:
     from forum.web.preview import bp as preview_bp
     from forum.web.profiles import bp as profiles_bp
     from forum.web.reactions import bp as reactions_bp
+    from forum.web.reports import bp as reports_bp  # reporting (issue 22)
     from forum.web.rota import bp as rota_bp  # duty rota (issue 18)
     from forum.web.search import bp as search_bp
     from forum.web.threads import bp as threads_bp
@@ -196,6 +197,7 @@ def register_web(app: Flask) -> None:
         threads_bp,
         groups_bp,
         moderation_bp,
+        reports_bp,
         notifications_bp,
         messages_bp,
         auth_bp,
