@@ -160,34 +160,35 @@ def watch_level(target: Thread | Board) -> str:
 
 
 def register_web(app: Flask) -> None:
-    from forum.web.account.data_views import consents_bp
-    from forum.web.account.views import bp as account_bp
-    from forum.web.admin.views import bp as admin_bp
-    from forum.web.auth.views import bp as auth_bp
-    from forum.web.boards.views import bp as boards_bp
-    from forum.web.calendar.views import bp as calendar_bp
-    from forum.web.coordination.views import bp as coordination_bp
-    from forum.web.directory.views import bp as directory_bp
-    from forum.web.facilitation.views import bp as facilitation_bp
-    from forum.web.figures.views import bp as figures_bp
-    from forum.web.groups.views import bp as groups_bp
-    from forum.web.health.views import bp as health_bp
-    from forum.web.language.views import bp as language_bp
-    from forum.web.meetings.views import bp as meetings_bp
-    from forum.web.memorial.views import bp as memorial_bp
-    from forum.web.mentoring.views import bp as mentoring_bp
-    from forum.web.messages.views import bp as messages_bp
-    from forum.web.moderation.views import bp as moderation_bp
-    from forum.web.notifications.views import bp as notifications_bp
-    from forum.web.pace.views import bp as pace_bp  # issue 18: slow mode, timeouts
-    from forum.web.preview.views import bp as preview_bp
-    from forum.web.profiles.views import bp as profiles_bp
-    from forum.web.reactions.views import bp as reactions_bp
-    from forum.web.rota.views import bp as rota_bp  # duty rota (issue 18)
-    from forum.web.search.views import bp as search_bp
-    from forum.web.threads.views import bp as threads_bp
-    from forum.web.training.views import bp as training_bp  # issue 18, H1
-    from forum.web.welcome.views import bp as welcome_bp  # finding the right fit (issue 19)
+    from forum.web.account import bp as account_bp
+    from forum.web.account import consents_bp
+    from forum.web.admin import bp as admin_bp
+    from forum.web.auth import bp as auth_bp
+    from forum.web.boards import bp as boards_bp
+    from forum.web.calendar import bp as calendar_bp
+    from forum.web.coordination import bp as coordination_bp
+    from forum.web.directory import bp as directory_bp
+    from forum.web.facilitation import bp as facilitation_bp
+    from forum.web.figures import bp as figures_bp
+    from forum.web.groups import bp as groups_bp
+    from forum.web.health import bp as health_bp
+    from forum.web.language import bp as language_bp
+    from forum.web.meetings import bp as meetings_bp
+    from forum.web.memorial import bp as memorial_bp
+    from forum.web.mentoring import bp as mentoring_bp
+    from forum.web.messages import bp as messages_bp
+    from forum.web.moderation import bp as moderation_bp
+    from forum.web.notifications import bp as notifications_bp
+    from forum.web.pace import bp as pace_bp  # issue 18: slow mode, timeouts
+    from forum.web.preview import bp as preview_bp
+    from forum.web.profiles import bp as profiles_bp
+    from forum.web.reactions import bp as reactions_bp
+    from forum.web.reports import bp as reports_bp  # reporting (issue 22)
+    from forum.web.rota import bp as rota_bp  # duty rota (issue 18)
+    from forum.web.search import bp as search_bp
+    from forum.web.threads import bp as threads_bp
+    from forum.web.training import bp as training_bp  # issue 18, H1
+    from forum.web.welcome import bp as welcome_bp  # finding the right fit (issue 19)
 
     hostile.init_app(app)
     busy.init_app(app)
@@ -196,6 +197,7 @@ def register_web(app: Flask) -> None:
         threads_bp,
         groups_bp,
         moderation_bp,
+        reports_bp,
         notifications_bp,
         messages_bp,
         auth_bp,

@@ -849,13 +849,11 @@ ROUTES: dict[str, Route] = {
     "moderation.move": Route("content", _thread_route("moderation.move", "/move")),
     "moderation.hide": Route("content", _post_route("moderation.hide", "/hide", SOME_POSTS)),
     "moderation.note": Route("content", _post_route("moderation.note", "/note", SOME_POSTS)),
-    "moderation.report_post": Route(
-        "content", _post_route("moderation.report_post", "/report", SOME_POSTS)
-    ),
+    "reports.post": Route("content", _post_route("reports.post", "/report", SOME_POSTS)),
     # The thread whose opening post was hidden: test_leak_matrix's
     # test_reporting_a_thread_whose_opening_post_was_hidden_shows_none_of_its_words
-    "moderation.report_thread": Route(
-        "content", _thread_route("moderation.report_thread", "/report", names=SOME_THREADS)
+    "reports.thread": Route(
+        "content", _thread_route("reports.thread", "/report", names=SOME_THREADS)
     ),
     "moderation.split": Route(
         "content", _thread_route("moderation.split", "/split", names=SOME_THREADS)
@@ -877,8 +875,8 @@ ROUTES: dict[str, Route] = {
         f"/u/{ANON_USERNAME}/moderation",
         f"/u/{WRITER}/moderation",
     ),
-    "moderation.report_user": _site(
-        "content", "moderation.report_user", f"/u/{ANON_USERNAME}/report", f"/u/{WRITER}/report"
+    "reports.profile": _site(
+        "content", "reports.profile", f"/u/{ANON_USERNAME}/report", f"/u/{WRITER}/report"
     ),
     # site-wide pages built from content
     "moderation.log": _site("content", "moderation.log", "/moderation/log"),
@@ -1022,8 +1020,8 @@ ROUTES: dict[str, Route] = {
         "/messages/recipients?q=mari",
     ),
     "messages.conversation": _site("messages", "messages.conversation", f"/messages/{FAKE_ID}"),
-    "messages.report": _site(
-        "messages", "messages.report", f"/messages/{FAKE_ID}/m/{FAKE_ID}/report"
+    "reports.message": _site(
+        "messages", "reports.message", f"/messages/{FAKE_ID}/m/{FAKE_ID}/report"
     ),
     # not content at all
     "moderation.crisis": _site(

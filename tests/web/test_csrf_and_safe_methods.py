@@ -289,7 +289,6 @@ ARGUMENTS: dict[tuple[str | None, str], Filler] = {
     ("admin.move", "kind"): lambda world, role: "boards",
     ("admin.move", "item_id"): _id("board_id"),
     ("messages.file", "action"): lambda world, role: "archive",
-    ("profiles.relationship", "action"): lambda world, role: "block",
     ("notifications.unsubscribe", "token"): lambda world, role: world.unsubscribe_token,
     ("notifications.unsubscribe_page", "token"): lambda world, role: world.unsubscribe_token,
     ("auth.reset_password", "token"): lambda world, role: world.reset_token,

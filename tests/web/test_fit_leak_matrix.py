@@ -233,6 +233,7 @@ PEOPLE_PAGES = (
     "notifications.",
     "messages.",
     "profiles.",
+    "reports.",  # reporting a message or a profile names the person
     "moderation.dashboard",
     "welcome.",
     "mentoring.",

@@ -105,7 +105,13 @@ ACTS_WITHOUT_INPUT = frozenset(
         "moderation.restore",
         "moderation.lift",
         "messages.file",
-        "profiles.relationship",
+        # A member's page: block, unblock; for admins, verification and trust.
+        "profiles.block",
+        "profiles.unblock",
+        "profiles.verify",
+        "profiles.unverify",
+        "profiles.trust",
+        "profiles.distrust",
         "profiles.remove_avatar",
         "directory.delete_group",
         "admin.delete_watched_word",
@@ -241,7 +247,6 @@ def build_world(make_user, make_board) -> World:
     by_endpoint = {
         ("admin.move", "kind"): "boards",
         ("messages.file", "action"): "archive",
-        ("profiles.relationship", "action"): "block",
         # the walker's own calendar feed (another token finds nothing: 404)
         ("calendar.feed", "token"): WALKER_TOKEN,
         # Issue 19 (H3): no match has this id, so the coordinators' actions find nothing.

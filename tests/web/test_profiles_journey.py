@@ -22,9 +22,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from markupsafe import escape
 from PIL import Image
+from sqlalchemy import select
 
 from forum.extensions import db
-from forum.models import MessagePolicy, User
+from forum.models import Block, MessagePolicy, User
 from forum.services import messaging, profiles, sanctions
 from forum.services.avatars import NOT_A_PICTURE
 from tests.conftest import login, without_site_script
@@ -868,3 +869,52 @@ def test_payloads_typed_into_the_form_come_back_inert(member_client, member):
         for url in ("/u/jen", EDIT):
             found = inspect(member_client.get(url).get_data(as_text=True))
             assert not found.problems, (url, payload, found.problems)
+
+
+# --- the buttons on a member's page (issue 22: each form its own address) --------------------
+
+
+def button_addresses(client: FlaskClient, username: str) -> list[str]:
+    page = client.get(f"/u/{username}").get_data(as_text=True)
+    return re.findall(
+        rf'<form class="inline-form" method="post" action="(/u/{username}/\w+)"', page
+    )
+
+
+def test_each_button_on_a_members_page_posts_to_its_own_address_and_does_what_it_says(
+    app, make_user, admin
+):
+    kai = make_user("kai")
+    as_admin = signed_in(app, admin)
+
+    def state() -> tuple[bool, bool, bool]:
+        db.session.expire_all()
+        person = db.session.get(User, kai.id)
+        blocked = db.session.scalar(
+            select(Block.id).where(Block.blocker_id == admin.id, Block.blocked_id == kai.id)
+        )
+        return blocked is not None, person.verified_professional, person.trusted
+
+    assert state() == (False, False, False)
+    assert button_addresses(as_admin, "kai") == ["/u/kai/block", "/u/kai/verify", "/u/kai/trust"]
+    for address in button_addresses(as_admin, "kai"):
+        response = as_admin.post(address)
+        assert response.status_code == 302, address
+        assert response.headers["Location"].endswith("/u/kai"), address
+    assert state() == (True, True, True)
+
+    undo = button_addresses(as_admin, "kai")
+    assert undo == ["/u/kai/unblock", "/u/kai/unverify", "/u/kai/distrust"]
+    for address in undo:
+        assert as_admin.post(address).status_code == 302, address
+    assert state() == (False, False, False)
+
+
+def test_a_member_has_only_the_block_button_and_cannot_trust_or_verify(app, make_user):
+    make_user("kai")
+    as_jen = signed_in(app, make_user("jen"))
+    assert button_addresses(as_jen, "kai") == ["/u/kai/block"]
+    for address in ("/u/kai/verify", "/u/kai/unverify", "/u/kai/trust", "/u/kai/distrust"):
+        assert as_jen.post(address).status_code == 403, address
+    assert as_jen.post("/u/kai/befriend").status_code == 404
+    assert as_jen.get("/u/kai/block").status_code == 405

@@ -1,4 +1,5 @@
-"""Private messages: inbox, conversations, replies, filing, reporting; blocking members."""
+"""Private messages: inbox, conversations, replies, filing. Reporting a message is the reports
+blueprint's (forum/web/reports)."""
 
 from __future__ import annotations
 
@@ -23,13 +24,12 @@ from forum.models import Conversation, Post
 from forum.policy import fit as fit_policy
 from forum.policy import messages as message_policy
 from forum.services import ServiceError, addressing, messaging
-from forum.web import limits
 from forum.web.access import current_viewer
 from forum.web.forms import ButtonForm, form_status, show_service_error
 from forum.web.hostile import row_id
 from forum.web.limits import per_member
 from forum.web.messages import bp
-from forum.web.messages.forms import AddPersonForm, NewConversationForm, ReplyForm, ReportForm
+from forum.web.messages.forms import AddPersonForm, NewConversationForm, ReplyForm
 from forum.web.moderation import reach_out
 
 
@@ -212,25 +212,3 @@ def file(conversation_id: int, action: str):
     messaging.set_flag(current_user, conversation, flag, value)
     flash(message, "success")
     return redirect(url_for("messages.conversation", conversation_id=conversation.id))
-
-
-@bp.route("/<id:conversation_id>/m/<id:message_id>/report", methods=["GET", "POST"])
-@login_required
-@limits.reports
-def report(conversation_id: int, message_id: int):
-    conversation = queries.get_conversation_or_404(current_viewer(), conversation_id)
-    message = queries.get_message_in(current_viewer(), conversation, message_id)
-    form = ReportForm()
-    if form.validate_on_submit():
-        try:
-            messaging.report(
-                current_user, conversation, message, form.reason.data, form.note.data or ""
-            )
-        except ServiceError as error:
-            show_service_error(form, error)
-        else:
-            flash(_("Thank you. The site admins will look at your report."), "success")
-            return redirect(url_for("messages.conversation", conversation_id=conversation.id))
-    return render_template(
-        "messages/report.html", conversation=conversation, message=message, form=form
-    ), form_status(form)

@@ -26,7 +26,6 @@ from forum.policy import Action, Viewer
 from forum.policy.facilitator_care import may_debrief
 from forum.policy.moderation import (
     acts_as_moderator,
-    body_shown_to,
     can_act_on_report,
     can_see_queued_post,
     may_message_author,
@@ -41,11 +40,9 @@ from forum.services import (
     sanctions,
 )
 from forum.services.reports import NOTE_MAX
-from forum.web import limits
 from forum.web.access import current_viewer, post_for, thread_for
 from forum.web.flashes import flash_on_post
 from forum.web.forms import ButtonForm, form_status, show_service_error
-from forum.web.messages.forms import ReportForm
 from forum.web.moderation import bp, reach_out
 from forum.web.moderation.forms import (
     EVERY_BOARD,
@@ -339,89 +336,6 @@ def debrief(report_id: int):
 def debriefs():
     viewer = _require_some_moderation()
     return render_template("moderation/debriefs.html", notes=queries.debriefs_of(viewer))
-
-
-def _report_page(heading: str, action_url: str, preview_html: str | None, form: ReportForm):
-    return render_template(
-        "moderation/report_form.html",
-        heading=heading,
-        action_url=action_url,
-        preview_html=preview_html,
-        form=form,
-    ), form_status(form)
-
-
-@bp.route("/p/<id:post_id>/report", methods=["GET", "POST"])
-@login_required
-@limits.reports
-def report_post(post_id: int):
-    post = post_for(Action.REPORT, post_id)
-    form = ReportForm()
-    if form.validate_on_submit():
-        try:
-            reports.report_post(current_user, post, form.reason.data, form.note.data or "")
-        except ServiceError as error:
-            show_service_error(form, error)
-        else:
-            flash_on_post(
-                _("Thank you. The facilitators will look at it, and you will hear the outcome."),
-                post.id,
-            )
-            return redirect(url_for("threads.permalink", post_id=post.id))
-    return _report_page(
-        _("Report this post"), url_for("moderation.report_post", post_id=post.id), post.html, form
-    )
-
-
-@bp.route("/t/<id:thread_id>/report", methods=["GET", "POST"])
-@login_required
-@limits.reports
-def report_thread(thread_id: int):
-    viewer = current_viewer()
-    thread = thread_for(Action.REPORT, thread_id)
-    opening = queries.opening_post(viewer, thread)
-    form = ReportForm()
-    if form.validate_on_submit():
-        try:
-            reports.report_thread(
-                current_user, thread, opening, form.reason.data, form.note.data or ""
-            )
-        except ServiceError as error:
-            show_service_error(form, error)
-        else:
-            flash(
-                _("Thank you. The facilitators will look at it, and you will hear the outcome."),
-                "success",
-            )
-            return redirect(url_for("threads.thread", thread_id=thread.id))
-    return _report_page(
-        _("Report the thread “%(title)s”", title=thread.title),
-        url_for("moderation.report_thread", thread_id=thread.id),
-        opening.html if body_shown_to(viewer, opening) else None,
-        form,
-    )
-
-
-@bp.route("/u/<username>/report", methods=["GET", "POST"])
-@login_required
-@limits.reports
-def report_user(username: str):
-    user = queries.get_user_by_username_or_404(username)
-    form = ReportForm()
-    if form.validate_on_submit():
-        try:
-            reports.report_user(current_user, user, form.reason.data, form.note.data or "")
-        except ServiceError as error:
-            show_service_error(form, error)
-        else:
-            flash(_("Thank you. The site admins will look at it."), "success")
-            return redirect(url_for("profiles.profile", username=user.username))
-    return _report_page(
-        _("Report the profile of %(name)s", name=user.name),
-        url_for("moderation.report_user", username=user.username),
-        None,
-        form,
-    )
 
 
 # --- actions on posts and threads ---------------------------------------------------------

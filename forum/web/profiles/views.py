@@ -14,9 +14,11 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
 
 from forum import policy, queries
 from forum.extensions import limiter
+from forum.models import User
 from forum.policy import Action
 from forum.policy import fit as fit_policy
 from forum.services import ServiceError, accounts, avatars, messaging, profiles
@@ -147,37 +149,86 @@ def find_peers():
     ), form_status(form)
 
 
-@bp.post("/u/<username>/<action>")
-@login_required
-def relationship(username: str, action: str):
-    """Block or unblock a member (they are not told), or, for admins, trust an account."""
+# --- the buttons on a member's page: each its own form, URL and endpoint --------------------
+# Blocking and unblocking (the member blocked is not told); for admins, professional
+# verification and trust. Each answers only a POST with the page's CSRF token (ButtonForm) and
+# comes back to the member's page.
+
+
+def _member_for_button(username: str) -> User:
     user = queries.get_user_by_username_or_404(username)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    if action in ("trust", "distrust"):
-        policy.require(current_viewer(), Action.ADMINISTER)
-        accounts.set_trusted(user, action == "trust", admin=current_user)
-        if user.trusted:
-            flash(_("%(name)s is now trusted.", name=user.name), "success")
-        else:
-            flash(_("%(name)s is no longer trusted.", name=user.name), "success")
-    elif action in ("verify", "unverify"):
-        policy.require(current_viewer(), Action.ADMINISTER)
-        accounts.set_verified_professional(current_user, user, action == "verify")
-        if user.verified_professional:
-            flash(_("%(name)s is a verified professional.", name=user.name), "success")
-        else:
-            flash(_("%(name)s is not verified.", name=user.name), "success")
-    elif action == "block":
-        try:
-            messaging.block(current_user, user)
-        except ServiceError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("You blocked %(name)s. They are not told.", name=user.name), "success")
-    elif action == "unblock":
-        messaging.unblock(current_user, user)
-        flash(_("You unblocked %(name)s.", name=user.name), "success")
-    else:
-        abort(404)
+    return user
+
+
+def _back_to(user: User) -> Response:
     return redirect(url_for("profiles.profile", username=user.username))
+
+
+@bp.post("/u/<username>/block")
+@login_required
+def block(username: str):
+    user = _member_for_button(username)
+    try:
+        messaging.block(current_user, user)
+    except ServiceError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("You blocked %(name)s. They are not told.", name=user.name), "success")
+    return _back_to(user)
+
+
+@bp.post("/u/<username>/unblock")
+@login_required
+def unblock(username: str):
+    user = _member_for_button(username)
+    messaging.unblock(current_user, user)
+    flash(_("You unblocked %(name)s.", name=user.name), "success")
+    return _back_to(user)
+
+
+def _set_verified(username: str, verified: bool) -> Response:
+    user = _member_for_button(username)
+    policy.require(current_viewer(), Action.ADMINISTER)
+    accounts.set_verified_professional(current_user, user, verified)
+    if user.verified_professional:
+        flash(_("%(name)s is a verified professional.", name=user.name), "success")
+    else:
+        flash(_("%(name)s is not verified.", name=user.name), "success")
+    return _back_to(user)
+
+
+@bp.post("/u/<username>/verify")
+@login_required
+def verify(username: str):
+    return _set_verified(username, True)
+
+
+@bp.post("/u/<username>/unverify")
+@login_required
+def unverify(username: str):
+    return _set_verified(username, False)
+
+
+def _set_trusted(username: str, trusted: bool) -> Response:
+    user = _member_for_button(username)
+    policy.require(current_viewer(), Action.ADMINISTER)
+    accounts.set_trusted(user, trusted, admin=current_user)
+    if user.trusted:
+        flash(_("%(name)s is now trusted.", name=user.name), "success")
+    else:
+        flash(_("%(name)s is no longer trusted.", name=user.name), "success")
+    return _back_to(user)
+
+
+@bp.post("/u/<username>/trust")
+@login_required
+def trust(username: str):
+    return _set_trusted(username, True)
+
+
+@bp.post("/u/<username>/distrust")
+@login_required
+def distrust(username: str):
+    return _set_trusted(username, False)
