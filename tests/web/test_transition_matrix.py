@@ -265,7 +265,7 @@ def with_anonymous_reply(world: World) -> None:
     helper = world.user("helper")
     answer = posting.reply(helper, world.thread, "You are not alone.")
     posting.reply(world.author, world.thread, "It is me who is scared.", anonymous=True)
-    reactions.toggle(world.author, answer, "thank_you")
+    reactions.toggle(Viewer(world.author), answer, "thank_you")
 
 
 @pytest.mark.parametrize("role", ROLES)
