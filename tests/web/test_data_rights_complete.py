@@ -280,9 +280,9 @@ def people(app, make_user, make_board, board):
     messaging.add_participant(bob, joined, ann)  # an event line naming her as who was added
 
     # What facilitators recorded about her, and a note she wrote about Bob (withheld).
-    sanctions.warn(admin, ann, "Be kind warnqz")
-    sanctions.add_note(admin, ann, "Struggling this week noteaboutqz")
-    sanctions.add_note(ann, bob, "Bob seems low annwroteqz", board=board)
+    sanctions.warn(Viewer(admin), ann, "Be kind warnqz")
+    sanctions.add_note(Viewer(admin), ann, "Struggling this week noteaboutqz")
+    sanctions.add_note(Viewer(ann), bob, "Bob seems low annwroteqz", board=board)
 
     # Her report, and reports about her: a post, her profile, a message.
     reports.report_post(ann, bobs_opening, "other", "My note on it reportnoteqz")
