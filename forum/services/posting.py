@@ -48,12 +48,9 @@ class Posted:
     """What writing a post did: the post, and what the watched words found in its words (the
     page shows where to get help for words of distress, and says when the post waits)."""
 
+    thread: Thread
     post: Post
     screening: watchwords.Screening
-
-    @property
-    def thread(self) -> Thread:
-        return self.post.thread
 
     @property
     def held(self) -> bool:
@@ -227,7 +224,7 @@ def start_thread_screened(
         activity.announce(post)
     _report_matches(post, screening)
     db.session.commit()
-    return Posted(post, screening)
+    return Posted(thread, post, screening)
 
 
 def _may_quote(viewer: Viewer, quoted: Post, thread: Thread) -> bool:
@@ -316,7 +313,7 @@ def reply_screened(
         activity.announce(post)
     _report_matches(post, screening)
     db.session.commit()
-    return Posted(post, screening)
+    return Posted(thread, post, screening)
 
 
 def _report_matches(post: Post, screening: watchwords.Screening) -> None:
@@ -397,7 +394,7 @@ def edit_screened(viewer: Viewer, post: Post, body: str, title: str | None = Non
             )
         )
     if body == post.source and (new_title is None or new_title == thread.title):
-        return Posted(post, screening)
+        return Posted(thread, post, screening)
     db.session.add(
         PostRevision(
             post_id=post.id,
@@ -419,7 +416,7 @@ def edit_screened(viewer: Viewer, post: Post, body: str, title: str | None = Non
         modlog.record(editor, "edit_post", post=post)
     _report_matches(post, screening)
     db.session.commit()
-    return Posted(post, screening)
+    return Posted(thread, post, screening)
 
 
 def remove_own(author: User, post: Post) -> Post:
