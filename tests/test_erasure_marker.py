@@ -40,6 +40,7 @@ from forum.models import (
 )
 from forum.models.boards import JoinPolicy
 from forum.models.types import utcnow
+from forum.policy import Viewer
 from forum.services import (
     avatars,
     boards,
@@ -174,7 +175,7 @@ def world(app: Flask, make_user, category):
     )
     avatars.set_avatar(ann, _png_upload())
     request = membership.request_to_join(ann, group, m("joinnote"), accepted_guidelines=True)
-    membership.decide_request(carol, group, request.id, approve=True, message="Welcome")
+    membership.decide_request(Viewer(carol), group, request.id, approve=True, message="Welcome")
 
     # Her threads and posts, edited (earlier versions), replied to, watched.
     thread = posting.start_thread(ann, public, m("title"), m("opening") + " hello @bob")
@@ -206,10 +207,10 @@ def world(app: Flask, make_user, category):
     # A thread of hers merged into another: the log composed its reason from her title once.
     merged = posting.start_thread(ann, elsewhere, m("mergedtitle"), m("mergedwords"))
     target = posting.start_thread(carol, elsewhere, "Weekly check-in", "How is everyone?")
-    moderation.merge(carol, merged, target)
+    moderation.merge(Viewer(carol), merged, target)
     hidden = posting.reply(ann, target, m("hiddenwords"))
     moderation.hide_post(carol, hidden, "Off topic")
-    sanctions.warn(carol, ann, "Please keep to the topic", board=elsewhere)
+    sanctions.warn(Viewer(carol), ann, "Please keep to the topic", board=elsewhere)
 
     # Messages: a conversation she started, one she was added to, one she left.
     talk = messaging.start(ann, [bob], m("subject"), m("message"))

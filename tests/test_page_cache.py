@@ -16,6 +16,7 @@ from sqlalchemy import select, text
 from forum import page_cache
 from forum.extensions import db
 from forum.models import Post, Thread, User, Visibility
+from forum.policy import Viewer
 from forum.services import (
     boards,
     erasure,
@@ -246,13 +247,13 @@ def _rename(world):
 
 def _react(world):
     admin = db.session.scalar(select(User).where(User.username == "admin"))
-    reactions.toggle(admin, opening(world), "hug")
+    reactions.toggle(Viewer(admin), opening(world), "hug")
     return [], []
 
 
 def _merge(world):
     admin = db.session.scalar(select(User).where(User.username == "admin"))
-    moderation.merge(admin, world["other"], world["thread"])
+    moderation.merge(Viewer(admin), world["other"], world["thread"])
     return ["Where did you buy yours?"], []
 
 
@@ -314,7 +315,7 @@ def test_a_board_made_private_answers_the_next_guest_with_not_found(client, worl
 
 def test_a_thread_moved_to_a_private_board_is_gone_for_guests(client, world, admin):
     warm(client, *pages(world))
-    moderation.move_thread(admin, world["thread"], world["private"], confirmed=True)
+    moderation.move_thread(Viewer(admin), world["thread"], world["private"], confirmed=True)
     status, body, _ = statements(client, f"/t/{world['thread'].id}")
     assert status == 404 and BODY not in body
     assert "Scalp cooling" not in client.get(f"/b/{world['board'].id}").get_data(as_text=True)

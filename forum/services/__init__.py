@@ -1,6 +1,18 @@
-"""Domain operations that change state, one transaction per call. They never read the request."""
+"""Domain operations that change state, one transaction per call. They never read the request.
+
+A service acting for someone takes their :class:`~forum.policy.Viewer` (the web layer passes
+``current_viewer()``, built once per request), not a ``User`` to build a second one from.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from forum.i18n import number
+
+if TYPE_CHECKING:
+    from forum.models import User
+    from forum.policy import Viewer
 
 
 class ServiceError(Exception):
@@ -35,3 +47,10 @@ def clean_text(
     if len(text) > limit:
         raise ServiceError(str(too_long) % {"limit": number(limit)}, field)
     return text
+
+
+def acting_user(viewer: Viewer) -> User:
+    """The signed-in person acting through ``viewer``; services never act for a guest."""
+    if viewer.user is None:
+        raise PermissionError("a guest cannot change anything")
+    return viewer.user

@@ -87,12 +87,17 @@ def escalate(now: datetime | None = None) -> list[Step]:
 
 def report_made(report: Report, now: datetime | None = None) -> list[Step]:
     """The first step of a new at-risk report, at once (commits)."""
-    if report.reason != ReportReason.AT_RISK:
-        return []
-    now = now or utcnow()
-    steps = _escalate_report(report.id, now, facilitation_settings.load())
+    steps = first_step(report, now)
     db.session.commit()
     return steps
+
+
+def first_step(report: Report, now: datetime | None = None) -> list[Step]:
+    """The first step of a new at-risk report (already flushed), in the caller's transaction:
+    the caller commits, so that the report and those it told are stored together or not at all."""
+    if report.reason != ReportReason.AT_RISK:
+        return []
+    return _escalate_report(report.id, now or utcnow(), facilitation_settings.load())
 
 
 # --- what is due ------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from forum.models.boards import FACILITATOR_ROLES
 from forum.models.types import utcnow
 from forum.policy import Viewer, can_appoint, can_moderate, transitions
 from forum.policy.training import may_become_facilitator
-from forum.services import ServiceError, clean_text, meetings, modlog
+from forum.services import ServiceError, acting_user, clean_text, meetings, modlog
 from forum.services.notify import notify
 
 NOTE_MAX = 1000
@@ -39,13 +39,13 @@ def find(board: Board, user: User) -> BoardMembership | None:
     ).first()
 
 
-def _require_moderator(actor: User, board: Board) -> None:
-    if not can_moderate(Viewer(actor), board):
+def _require_moderator(viewer: Viewer, board: Board) -> None:
+    if not can_moderate(viewer, board):
         raise ServiceError(_("Only the board's facilitators and site admins can do that."))
 
 
-def _require_reach(actor: User, board: Board, membership: BoardMembership | None) -> None:
-    refusal = transitions.may_act_on_member(Viewer(actor), board, membership)
+def _require_reach(viewer: Viewer, board: Board, membership: BoardMembership | None) -> None:
+    refusal = transitions.may_act_on_member(viewer, board, membership)
     if refusal is not None:
         raise ServiceError(refusal.message, refusal.field)
 
@@ -171,10 +171,11 @@ def _get_request(board: Board, membership_id: int) -> BoardMembership:
 
 
 def decide_request(
-    facilitator: User, board: Board, membership_id: int, approve: bool, message: str = ""
+    viewer: Viewer, board: Board, membership_id: int, approve: bool, message: str = ""
 ) -> BoardMembership:
     """Approve or decline a request to join; the requester is told, with the optional message."""
-    _require_moderator(facilitator, board)
+    facilitator = acting_user(viewer)
+    _require_moderator(viewer, board)
     membership = _get_request(board, membership_id)
     message = _clean_note(message)
     requester = membership.user
@@ -207,7 +208,7 @@ def decide_request(
 
 
 def invite(facilitator: User, board: Board, user: User, note: str = "") -> BoardMembership:
-    _require_moderator(facilitator, board)
+    _require_moderator(Viewer(facilitator), board)
     membership = find(board, user)
     if membership is not None and membership.status == MembershipStatus.MEMBER:
         raise ServiceError(_("%(name)s is already a member.", name=user.name), "username")
@@ -267,7 +268,7 @@ def remove(facilitator: User, board: Board, user: User, ban: bool, reason: str =
     if user.id == facilitator.id:
         raise ServiceError(_("You can't remove yourself; leave the group instead."))
     membership = find(board, user)
-    _require_reach(facilitator, board, membership)
+    _require_reach(Viewer(facilitator), board, membership)
     if ban:
         if membership is None:
             membership = BoardMembership(board_id=board.id, user_id=user.id)
@@ -291,8 +292,9 @@ def remove(facilitator: User, board: Board, user: User, ban: bool, reason: str =
     db.session.commit()
 
 
-def lift_ban(facilitator: User, board: Board, user: User) -> None:
-    _require_moderator(facilitator, board)
+def lift_ban(viewer: Viewer, board: Board, user: User) -> None:
+    facilitator = acting_user(viewer)
+    _require_moderator(viewer, board)
     membership = find(board, user)
     if membership is None or membership.status != MembershipStatus.BANNED:
         raise ServiceError(_("%(name)s is not banned from this group.", name=user.name))
@@ -310,15 +312,16 @@ def require_training(user: User, role: MembershipRole) -> None:
         raise ServiceError(training.appointment_refusal(user))
 
 
-def set_role(actor: User, board: Board, user: User, role: MembershipRole) -> None:
+def set_role(viewer: Viewer, board: Board, user: User, role: MembershipRole) -> None:
     """Appoint a member as facilitator (or lead), or return them to member: site admins and the
     board's lead (``Action.APPOINT``); only site admins name a lead or change a lead's role."""
-    if not can_appoint(Viewer(actor), board):
+    actor = acting_user(viewer)
+    if not can_appoint(viewer, board):
         raise ServiceError(_("Only site admins and the lead facilitator appoint facilitators."))
     if role == MembershipRole.LEAD and not actor.is_admin:
         raise ServiceError(_("Only site admins appoint a lead facilitator."))
     membership = find(board, user)
-    _require_reach(actor, board, membership)
+    _require_reach(viewer, board, membership)
     if membership is None or membership.status != MembershipStatus.MEMBER:
         raise ServiceError(_("%(name)s must be a member of the group first.", name=user.name))
     if membership.role == MembershipRole.LEAD and not actor.is_admin:

@@ -12,15 +12,14 @@ from forum.models import Board, Post, PostStatus, Thread, User
 from forum.models.posts import CONTENT_WARNING_MAX
 from forum.policy import Viewer, can_moderate
 from forum.policy.transitions import flow_widens
-from forum.services import ServiceError, clean_text, modlog, posting, security
+from forum.services import ServiceError, acting_user, clean_text, modlog, posting, security
 from forum.services.notify import notify
 
 REASON_MAX = 1000
 MESSAGE_MAX = 5000
 
 
-def _require_moderator(actor: User, *places: Board) -> None:
-    viewer = Viewer(actor)
+def _require_moderator(viewer: Viewer, *places: Board) -> None:
     if not all(can_moderate(viewer, board) for board in places):
         raise ServiceError(_("Only the board's facilitators and site admins can do that."))
 
@@ -75,15 +74,16 @@ def relay_to_author(facilitator: User, post: Post, message: str) -> None:
     db.session.commit()
 
 
-def move_thread(actor: User, thread: Thread, destination: Board, confirmed: bool) -> None:
+def move_thread(viewer: Viewer, thread: Thread, destination: Board, confirmed: bool) -> None:
     """Move a thread to another board. Moving it where more people could read it takes an admin's
     explicit confirmation."""
+    actor = acting_user(viewer)
     source = thread.board
     if destination.id == source.id:
         raise ServiceError(_("The thread is already on that board."), "destination")
     if destination.archived:
         raise ServiceError(_("That board is archived and takes no new threads."), "destination")
-    _require_moderator(actor, source, destination)
+    _require_moderator(viewer, source, destination)
     widens = flow_widens(source, destination)
     if widens and not actor.is_admin:
         raise ServiceError(
@@ -303,9 +303,10 @@ def recount_thread(thread: Thread) -> None:
         thread.last_post_at = counts[2]
 
 
-def split(actor: User, thread: Thread, posts: list[Post], title: str) -> Thread:
+def split(viewer: Viewer, thread: Thread, posts: list[Post], title: str) -> Thread:
     """Move the chosen replies (with replies to them) into a new thread on the same board."""
-    _require_moderator(actor, thread.board)
+    actor = acting_user(viewer)
+    _require_moderator(viewer, thread.board)
     title = posting.clean_title(title)
     chosen = {p.id for p in posts if p.thread_id == thread.id and not p.is_opening}
     if not chosen:
@@ -346,11 +347,12 @@ def _descends_from(post: Post, ancestors: set[int], by_id: dict[int, Post]) -> b
     return False
 
 
-def merge(actor: User, source: Thread, target: Thread) -> None:
+def merge(viewer: Viewer, source: Thread, target: Thread) -> None:
     """Append every post of ``source`` to ``target`` (keeping their nesting) and remove it."""
+    actor = acting_user(viewer)
     if source.id == target.id:
         raise ServiceError(_("Choose another thread to merge into."), "target")
-    _require_moderator(actor, source.board, target.board)
+    _require_moderator(viewer, source.board, target.board)
     if flow_widens(source.board, target.board):
         raise ServiceError(
             _(

@@ -14,7 +14,7 @@ from forum.models import ModerationAction, Post, Sanction, SanctionKind, Thread,
 from forum.models.types import utcnow
 from forum.policy import Viewer
 from forum.policy import pace as rules
-from forum.services import ServiceError, modlog
+from forum.services import ServiceError, acting_user, modlog
 
 _NO_SYNC = {"synchronize_session": False}
 
@@ -69,16 +69,17 @@ def last_post_at(user: User, thread: Thread) -> datetime | None:
     )
 
 
-def timeout_on(user: User, thread: Thread) -> Sanction | None:
+def timeout_on(viewer: Viewer, thread: Thread) -> Sanction | None:
     """The author's timeout on the thread's board, in force now."""
-    sanction = Viewer(user).mute_on(thread.board)
+    sanction = viewer.mute_on(thread.board)
     return sanction if sanction is not None and sanction.kind == SanctionKind.TIMEOUT else None
 
 
-def check_reply(author: User, thread: Thread) -> None:
+def check_reply(viewer: Viewer, thread: Thread) -> None:
     """Refuse a reply from a member timed out on the board, or one that comes too soon after
     the author's last post in a thread in slow mode."""
-    held = timeout_on(author, thread)
+    author = acting_user(viewer)
+    held = timeout_on(viewer, thread)
     if held is not None:
         raise ServiceError(
             _("You are timed out on this board until %(when)s.", when=local_time(held.expires_at)),
@@ -86,7 +87,7 @@ def check_reply(author: User, thread: Thread) -> None:
         )
     if not rules.slow_mode_on(thread):
         return
-    allowed = rules.next_post_allowed_at(Viewer(author), thread, last_post_at(author, thread))
+    allowed = rules.next_post_allowed_at(viewer, thread, last_post_at(author, thread))
     if allowed is not None:
         raise ServiceError(
             _(

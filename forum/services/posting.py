@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -23,9 +24,11 @@ from forum.models import (
 )
 from forum.models.posts import BODY_MAX, PATH_MAX, TITLE_MAX
 from forum.models.types import utcnow
+from forum.policy import Viewer
 from forum.policy.transitions import flow_widens
 from forum.services import (
     ServiceError,
+    acting_user,
     activity,
     mentions,
     modlog,
@@ -38,6 +41,20 @@ from forum.text import render_markdown
 
 #: Counter updates are plain SQL; the commit that follows expires the objects they touch.
 _NO_SYNC = {"synchronize_session": False}
+
+
+@dataclass(frozen=True)
+class Posted:
+    """What writing a post did: the post, and what the watched words found in its words (the
+    page shows where to get help for words of distress, and says when the post waits)."""
+
+    thread: Thread
+    post: Post
+    screening: watchwords.Screening
+
+    @property
+    def held(self) -> bool:
+        return self.post.status == PostStatus.PENDING
 
 
 def clean_title(title: str) -> str:
@@ -85,11 +102,12 @@ def _check_anonymous(board: Board, anonymous: bool) -> None:
         raise ServiceError(_("This board does not allow anonymous posts."))
 
 
-def needs_approval(author: User, board: Board) -> bool:
+def needs_approval(viewer: Viewer, board: Board) -> bool:
     """A new member's first posts on a premoderated board wait for a facilitator."""
+    author = acting_user(viewer)
     if board.premoderate_posts <= 0 or author.is_admin:
         return False
-    if policy.Viewer(author).facilitates(board):
+    if viewer.facilitates(board):
         return False
     approved = db.session.scalar(
         select(func.count())
@@ -153,16 +171,25 @@ def _count_post(
 def start_thread(
     author: User, board: Board, title: str, body: str, anonymous: bool = False
 ) -> Thread:
+    """:func:`start_thread_screened` for ``author``, when only the new thread is wanted."""
+    return start_thread_screened(Viewer(author), board, title, body, anonymous).thread
+
+
+def start_thread_screened(
+    viewer: Viewer, board: Board, title: str, body: str, anonymous: bool = False
+) -> Posted:
     """Create a thread and its opening post. The caller has checked ``Action.START_THREAD``.
 
-    On a premoderated board a new member's thread waits, unseen by others, for approval.
+    On a premoderated board a new member's thread waits, unseen by others, for approval. The
+    thread, its post and any report its words raise are stored in one transaction.
     """
+    author = acting_user(viewer)
     _check_board_open(board)
     _check_anonymous(board, anonymous)
     title, body = clean_title(title), clean_body(body)
     screening = watchwords.screen(title, body)
     watchwords.refuse_if_blocked(screening)
-    held = needs_approval(author, board) or screening.held
+    held = needs_approval(viewer, board) or screening.held
     now = utcnow()
     thread = Thread(
         board_id=board.id,
@@ -195,18 +222,17 @@ def start_thread(
     if not held:
         _count_post(board.id, author, now, thread.id, new_thread=True)
         activity.announce(post)
-    db.session.commit()
     _report_matches(post, screening)
-    thread.screening = screening
-    return thread
+    db.session.commit()
+    return Posted(thread, post, screening)
 
 
-def _may_quote(author: User, quoted: Post, thread: Thread) -> bool:
+def _may_quote(viewer: Viewer, quoted: Post, thread: Thread) -> bool:
     """Only a visible post the author may read, and only into a board no wider than its own:
     hidden, held or removed words are never carried into a reply."""
     return (
         quoted.status == PostStatus.VISIBLE
-        and policy.can(policy.Viewer(author), policy.Action.READ, quoted)
+        and policy.can(viewer, policy.Action.READ, quoted)
         and policy.may_flow(quoted.thread.board, thread.board)
     )
 
@@ -219,20 +245,34 @@ def reply(
     anonymous: bool = False,
     quoted: Post | None = None,
 ) -> Post:
+    """:func:`reply_screened` for ``author``, when only the new post is wanted."""
+    return reply_screened(Viewer(author), thread, body, parent, anonymous, quoted).post
+
+
+def reply_screened(
+    viewer: Viewer,
+    thread: Thread,
+    body: str,
+    parent: Post | None = None,
+    anonymous: bool = False,
+    quoted: Post | None = None,
+) -> Posted:
     """Add a reply to ``thread``, or under ``parent`` when it answers a specific post.
 
     ``quoted`` is the post the reply was started from with the Quote button: the link is kept
     (``PostQuote``, with the name the quote's header showed) so that erasing the quoted
-    author's words, or her name, also reaches the quote."""
+    author's words, or her name, also reaches the quote. The post and any report its words
+    raise are stored in one transaction."""
+    author = acting_user(viewer)
     _check_board_open(thread.board)
-    if thread.locked and not policy.can_moderate(policy.Viewer(author), thread.board):
+    if thread.locked and not policy.can_moderate(viewer, thread.board):
         raise ServiceError(_("This thread is locked: it can be read but takes no new replies."))
-    pace.check_reply(author, thread)
+    pace.check_reply(viewer, thread)
     if parent is not None and parent.thread_id != thread.id:
         raise ServiceError(_("That post is in another thread; reply to it from its own page."))
     if parent is not None and parent.status != PostStatus.VISIBLE:
         raise ServiceError(_("That post was removed, so it can no longer be replied to."))
-    if quoted is not None and not _may_quote(author, quoted, thread):
+    if quoted is not None and not _may_quote(viewer, quoted, thread):
         raise ServiceError(_("That post can't be quoted: it was removed or you can't read it."))
     _check_anonymous(thread.board, anonymous)
     if quoted is not None and flow_widens(quoted.thread.board, thread.board):
@@ -245,7 +285,7 @@ def reply(
     parent_path = parent.path if parent is not None and not parent.is_opening else None
     if parent_path is not None and len(parent_path) + 8 > PATH_MAX:
         parent_path = None
-    held = needs_approval(author, thread.board) or screening.held
+    held = needs_approval(viewer, thread.board) or screening.held
     number, now = _next_number(thread, counts_as_reply=not held)
     post = Post(
         thread_id=thread.id,
@@ -271,26 +311,24 @@ def reply(
     if not held:
         _record_reply(thread, post, author, now)
         activity.announce(post)
-    db.session.commit()
     _report_matches(post, screening)
-    return post
+    db.session.commit()
+    return Posted(thread, post, screening)
 
 
 def _report_matches(post: Post, screening: watchwords.Screening) -> None:
-    """Flag a post to its facilitators, or raise a top-priority "at risk" report."""
-    post.screening = screening
+    """Flag a post to its facilitators, or raise a top-priority "at risk" report, in the
+    transaction that stores the post (the caller commits both)."""
     if screening.at_risk:
-        reports.report_post(
-            None,
+        reports.raise_on_post(
             post,
-            ReportReason.AT_RISK.value,
+            ReportReason.AT_RISK,
             reports.AT_RISK_NOTE + screening.words(WatchedWordAction.AT_RISK),
         )
     if screening.flagged:
-        reports.report_post(
-            None,
+        reports.raise_on_post(
             post,
-            ReportReason.OTHER.value,
+            ReportReason.OTHER,
             reports.FLAGGED_NOTE + screening.words(WatchedWordAction.FLAG),
         )
 
@@ -331,7 +369,15 @@ def approve(post: Post) -> None:
 
 
 def edit(editor: User, post: Post, body: str, title: str | None = None) -> Post:
-    """Replace a post's text, keeping the earlier version. The caller checked ``Action.EDIT``."""
+    """:func:`edit_screened` for ``editor``, when only the post is wanted."""
+    return edit_screened(Viewer(editor), post, body, title).post
+
+
+def edit_screened(viewer: Viewer, post: Post, body: str, title: str | None = None) -> Posted:
+    """Replace a post's text, keeping the earlier version. The caller checked ``Action.EDIT``.
+
+    The change and any report its words raise are stored in one transaction."""
+    editor = acting_user(viewer)
     if post.status == PostStatus.DELETED:
         raise ServiceError(_("This post was removed and can no longer be edited."))
     body = clean_body(body)
@@ -339,7 +385,7 @@ def edit(editor: User, post: Post, body: str, title: str | None = None) -> Post:
     new_title = clean_title(title) if title is not None and post.is_opening else None
     screening = watchwords.screen(new_title or "", body)
     watchwords.refuse_if_blocked(screening)
-    if screening.held and not policy.can_moderate(policy.Viewer(editor), thread.board):
+    if screening.held and not policy.can_moderate(viewer, thread.board):
         raise ServiceError(
             _(
                 "Your change includes words a facilitator must approve before others read "
@@ -348,7 +394,7 @@ def edit(editor: User, post: Post, body: str, title: str | None = None) -> Post:
             )
         )
     if body == post.source and (new_title is None or new_title == thread.title):
-        return post
+        return Posted(thread, post, screening)
     db.session.add(
         PostRevision(
             post_id=post.id,
@@ -368,9 +414,9 @@ def edit(editor: User, post: Post, body: str, title: str | None = None) -> Post:
         thread.title = new_title
     if editor.id != post.author_id:
         modlog.record(editor, "edit_post", post=post)
-    db.session.commit()
     _report_matches(post, screening)
-    return post
+    db.session.commit()
+    return Posted(thread, post, screening)
 
 
 def remove_own(author: User, post: Post) -> Post:

@@ -24,7 +24,7 @@ from forum.policy import Viewer
 from forum.policy.accounts import not_memorial
 from forum.policy.profiles import detail_shown_to, details_shown
 from forum.queries import Page, clamp_page
-from forum.services import ServiceError, avatars, clean_text, names
+from forum.services import ServiceError, acting_user, avatars, clean_text, names
 from forum.vocabulary import CANCER_TYPES, JOURNEY_ROLES, LANGUAGES, TREATMENT_STAGES
 
 ABOUT_MAX = 1000
@@ -126,13 +126,12 @@ def update_profile(
     avatars.commit_new_key(user, new_key)
 
 
-def journey_details(member: User, viewer: User | None) -> list[Detail]:
-    """The journey details of ``member`` that ``viewer`` (None: a guest) may see.
+def journey_details(member: User, looking: Viewer) -> list[Detail]:
+    """The journey details of ``member`` that ``looking`` (perhaps a guest) may see.
 
     Signed-in members see the details ``member`` shows; guests see none; the member sees all of
     their own, with those hidden from everyone else marked.
     """
-    looking = Viewer(viewer)
     if looking.is_guest:
         return []
     own = looking.id == member.id
@@ -175,7 +174,7 @@ def _suspended_ids():
 
 
 def find_peers(
-    viewer: User,
+    looking: Viewer,
     role: str | None = None,
     cancer_type: str | None = None,
     stage: str | None = None,
@@ -189,7 +188,7 @@ def find_peers(
     Leaves out the viewer, anyone either of them blocked and suspended accounts. Raises
     :class:`ServiceError` for a code that is not in the lists.
     """
-    looking = Viewer(viewer)
+    viewer = acting_user(looking)
     rules: list[ColumnElement[bool]] = [
         User.findable.is_(True),
         not_memorial(),

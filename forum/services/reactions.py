@@ -27,7 +27,7 @@ from forum.i18n import DATE_LOCALES, DEFAULT_LANGUAGE
 from forum.i18n import lazy_gettext as _l
 from forum.models import Post, PostStatus, Reaction, ReactionKind, User
 from forum.policy import Action, Viewer
-from forum.services import ServiceError
+from forum.services import ServiceError, acting_user
 
 #: At most this many names of each kind are listed under "Who reacted"; the rest are counted.
 NAMES_SHOWN = 30
@@ -85,19 +85,20 @@ def parse_kind(kind: str | ReactionKind) -> ReactionKind:
         raise ServiceError(_("Please choose one of the reactions shown."), "kind") from None
 
 
-def toggle(user: User, post: Post, kind: str | ReactionKind) -> bool:
-    """Give ``kind`` to ``post``, or take it back if ``user`` already gave it.
+def toggle(viewer: Viewer, post: Post, kind: str | ReactionKind) -> bool:
+    """Give ``kind`` to ``post``, or take it back if the viewer already gave it.
 
-    Returns True when the reaction is now given. The caller has checked that ``user`` may read
-    the post; here the rules of reacting are held: only a visible post, not your own, and only
-    where you could reply (not while suspended, muted on the board or in a locked thread).
+    Returns True when the reaction is now given. The caller has checked that the viewer may
+    read the post; here the rules of reacting are held: only a visible post, not your own, and
+    only where you could reply (not while suspended, muted on the board or in a locked thread).
     """
+    user = acting_user(viewer)
     kind = parse_kind(kind)
     if post.status != PostStatus.VISIBLE:
         raise ServiceError(_("This post can't take reactions: it was removed or hidden."))
     if post.author_id == user.id:
         raise ServiceError(_("You can't react to your own post."))
-    if not policy.can(Viewer(user), Action.REPLY, post):
+    if not policy.can(viewer, Action.REPLY, post):
         raise ServiceError(
             _(
                 "You can't react to this post at the moment: the thread may be locked, or you "

@@ -83,12 +83,11 @@ def _reported_author(post: Post) -> int | None:
     return None if post.anonymous else post.author_id
 
 
-def report_post(reporter: User | None, post: Post, reason: str, note: str) -> Report:
-    """Report a post (``reporter`` None: raised by the watched words)."""
+def _post_report(reporter: User | None, post: Post, reason: ReportReason, note: str) -> Report:
     report = Report(
         reporter_id=reporter.id if reporter else None,
-        reason=parse_reason(reason),
-        note=clean_note(note),
+        reason=reason,
+        note=note,
         post_id=post.id,
         thread_id=post.thread_id,
         board_id=post.thread.board_id,
@@ -96,8 +95,27 @@ def report_post(reporter: User | None, post: Post, reason: str, note: str) -> Re
         snapshot=_post_snapshot(post),
     )
     db.session.add(report)
+    return report
+
+
+def report_post(reporter: User | None, post: Post, reason: str, note: str) -> Report:
+    """Report a post (``reporter`` None: raised by the watched words) (commits)."""
+    report = _post_report(reporter, post, parse_reason(reason), clean_note(note))
     db.session.commit()
     escalation.report_made(report)
+    return report
+
+
+def raise_on_post(post: Post, reason: ReportReason, note: str) -> Report:
+    """A report the watched words raise on a post being written (reporter None), with the first
+    step of its escalation, in the caller's transaction: the caller commits the post and the
+    report together, so that words that show someone at risk are never stored unreported.
+
+    The note is the watched words' sentence, cut to the notes' limit rather than refused: the
+    post must not fail for it."""
+    report = _post_report(None, post, reason, note.strip()[:NOTE_MAX])
+    db.session.flush()
+    escalation.first_step(report)
     return report
 
 

@@ -13,7 +13,7 @@ from forum.models import Board, MemberNote, Sanction, SanctionKind, User
 from forum.models.types import utcnow
 from forum.policy import Viewer, can_list_board, can_moderate, pace, transitions
 from forum.policy.moderation import can_write_record
-from forum.services import ServiceError, clean_text, messaging, modlog
+from forum.services import ServiceError, acting_user, clean_text, messaging, modlog
 from forum.services.membership import find as find_membership
 from forum.services.notify import notify
 
@@ -41,19 +41,20 @@ def _expiry(days: int | None):
     return utcnow() + timedelta(days=days)
 
 
-def _require_record_scope(actor: User, board: Board | None) -> None:
+def _require_record_scope(viewer: Viewer, board: Board | None) -> None:
     """A warning or note belongs to a board its writer moderates; only an admin writes one for
     every facilitator (no board)."""
-    if not can_write_record(Viewer(actor), board):
+    if not can_write_record(viewer, board):
         raise ServiceError(_("Choose a board you facilitate."), "board")
 
 
-def warn(actor: User, user: User, reason: str, board: Board | None = None) -> Sanction:
+def warn(viewer: Viewer, user: User, reason: str, board: Board | None = None) -> Sanction:
     """A warning: recorded, and sent to the member as a private message with the reason.
 
     It is read on the member's record by the facilitators of ``board``; with no board (admins
     only), by every facilitator."""
-    _require_record_scope(actor, board)
+    actor = acting_user(viewer)
+    _require_record_scope(viewer, board)
     reason = _reason(reason)
     sanction = Sanction(
         user_id=user.id,
@@ -110,9 +111,10 @@ def mute(actor: User, user: User, board: Board, days: int | None, reason: str) -
     return sanction
 
 
-def timeout(actor: User, user: User, board: Board, hours: int | None, reason: str) -> Sanction:
+def timeout(viewer: Viewer, user: User, board: Board, hours: int | None, reason: str) -> Sanction:
     """Read-only on ``board`` for 1 to 72 hours; the member is told, with the reason."""
-    refusal = pace.may_time_out(Viewer(actor), board, find_membership(board, user))
+    actor = acting_user(viewer)
+    refusal = pace.may_time_out(viewer, board, find_membership(board, user))
     if refusal is not None:
         raise ServiceError(refusal.message, refusal.field)
     low, high = pace.TIMEOUT_HOURS
@@ -178,10 +180,11 @@ def lift(actor: User, sanction: Sanction) -> None:
     db.session.commit()
 
 
-def add_note(actor: User, user: User, text: str, board: Board | None = None) -> MemberNote:
+def add_note(viewer: Viewer, user: User, text: str, board: Board | None = None) -> MemberNote:
     """A note on a member, read by the facilitators of ``board`` (no board: an admin's note
     for every facilitator)."""
-    _require_record_scope(actor, board)
+    actor = acting_user(viewer)
+    _require_record_scope(viewer, board)
     text = clean_text(
         text,
         limit=REASON_MAX,

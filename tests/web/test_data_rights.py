@@ -36,6 +36,7 @@ from forum.models import (
 )
 from forum.models.types import utcnow
 from forum.models.users import ConsentKind
+from forum.policy import Viewer
 from forum.services import (
     accounts,
     avatars,
@@ -164,7 +165,7 @@ def test_the_export_holds_my_data_and_only_mine(
     db.session.commit()
     bobs_post = posting.start_thread(bob, board, "Bob's public", "Bob's words bobpublicword")
     bobs_opening = db.session.scalars(select(Post).filter_by(thread_id=bobs_post.id)).one()
-    reactions.toggle(ann, bobs_opening, "hug")
+    reactions.toggle(Viewer(ann), bobs_opening, "hug")
     reports.report_post(ann, bobs_opening, "other", "My note on it")
     subscriptions.set_thread_level(ann, bobs_post, WatchLevel.WATCH)
     subscriptions.set_board_level(ann, private_board, WatchLevel.MUTE)

@@ -30,6 +30,7 @@ from forum.models.facilitation import TrainingNotice
 from forum.models.meetings import MeetingMode, MeetingReminderSent, RsvpAnswer
 from forum.models.types import utcnow
 from forum.models.users import ConsentKind, EmailFrequency
+from forum.policy import Viewer
 from forum.services import (
     accounts,
     boards,
@@ -233,7 +234,7 @@ def people(app, make_user, make_board, board):
     bobs_opening = db.session.scalars(select(Post).filter_by(thread_id=bobs.id)).one()
     subscriptions.set_thread_level(ann, bobs, WatchLevel.WATCH)
     subscriptions.set_board_level(ann, board, WatchLevel.WATCH)
-    reactions.toggle(ann, bobs_opening, "hug")
+    reactions.toggle(Viewer(ann), bobs_opening, "hug")
     messaging.block(ann, carol)
 
     # A meeting of the board she answered (showing her name), and a reminder she was sent.
@@ -279,9 +280,9 @@ def people(app, make_user, make_board, board):
     messaging.add_participant(bob, joined, ann)  # an event line naming her as who was added
 
     # What facilitators recorded about her, and a note she wrote about Bob (withheld).
-    sanctions.warn(admin, ann, "Be kind warnqz")
-    sanctions.add_note(admin, ann, "Struggling this week noteaboutqz")
-    sanctions.add_note(ann, bob, "Bob seems low annwroteqz", board=board)
+    sanctions.warn(Viewer(admin), ann, "Be kind warnqz")
+    sanctions.add_note(Viewer(admin), ann, "Struggling this week noteaboutqz")
+    sanctions.add_note(Viewer(ann), bob, "Bob seems low annwroteqz", board=board)
 
     # Her report, and reports about her: a post, her profile, a message.
     reports.report_post(ann, bobs_opening, "other", "My note on it reportnoteqz")

@@ -33,6 +33,7 @@ from forum.models import (
     Visibility,
 )
 from forum.models.types import utcnow
+from forum.policy import Viewer
 from forum.services import (
     boards,
     duty,
@@ -244,7 +245,7 @@ def test_a_merge_is_logged_without_freezing_her_title(app, client, admin, ann, b
     source = posting.start_thread(ann, board, f"My {MARK} thread", "First words")
     posting.reply(bob, source, "An answer")
     target = posting.start_thread(bob, board, "Bob's thread", "Bob's words")
-    moderation.merge(admin, source, target)
+    moderation.merge(Viewer(admin), source, target)
     login(client, admin)
     assert "2 posts merged into “Bob&#39;s thread”" in text(client.get("/moderation/log"))
 
@@ -258,7 +259,7 @@ def test_a_split_is_logged_with_the_title_as_it_is_now(app, client, admin, ann, 
     thread = posting.start_thread(bob, board, "Bob's thread", "Bob's words")
     moved = posting.reply(ann, thread, "Off topic words")
     posting.reply(bob, thread, "Back on topic")
-    moderation.split(admin, thread, [moved], f"Ann's {MARK} aside")
+    moderation.split(Viewer(admin), thread, [moved], f"Ann's {MARK} aside")
     login(client, admin)
     assert f"1 post moved to “Ann&#39;s {MARK} aside”" in text(client.get("/moderation/log"))
 
@@ -293,7 +294,7 @@ def test_erasure_clears_merge_reasons_composed_before_the_log_stored_ids(app, ad
 
 
 def test_a_warning_does_not_greet_her_by_a_name_that_outlives_her(app, admin, ann):
-    sanctions.warn(admin, ann, "Please be kind.")
+    sanctions.warn(Viewer(admin), ann, "Please be kind.")
     assert "Ann Example" not in stored(Message)
 
 

@@ -48,6 +48,7 @@ from forum.models.directory import LedBy, MeetingFormat
 from forum.models.meetings import MeetingMode, Recurrence, RsvpAnswer
 from forum.models.moderation import WatchedWordAction
 from forum.models.types import utcnow
+from forum.policy import Viewer
 from forum.services import (
     directory,
     meetings,
@@ -177,7 +178,7 @@ def build_world(make_user, make_board) -> World:
     request = membership.request_to_join(walker, private, "Hello", True)
     conversation = messaging.start(admin, [walker, other], "Hello", "A first message")
     report = reports.report_post(walker, reply, "spam", "Looks like an advert")
-    sanction = sanctions.warn(admin, other, "Be kind")
+    sanction = sanctions.warn(Viewer(admin), other, "Be kind")
     notify.notify(walker.id, "reply", post_id=reply.id)
     word = watchwords.add("buy now", WatchedWordAction.BLOCK)
     # A weekly meeting of the open board that the walker is going to; the walker's feed.

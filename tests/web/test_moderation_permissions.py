@@ -52,6 +52,7 @@ from forum.models import (
 from forum.models.fit import BoardFit
 from forum.models.moderation import AppendOnlyError
 from forum.models.types import utcnow
+from forum.policy import Viewer
 from forum.services import (
     boards,
     facilitation_settings,
@@ -439,7 +440,7 @@ def _slowed_thread(w: World) -> Context:  # issue 18 (pace)
 
 
 def _timeout_to_lift(w: World) -> Context:  # issue 18 (pace)
-    timeout = sanctions.timeout(w.people[ADMIN], w.newcomer(), w.board, 4, "Cooling off")
+    timeout = sanctions.timeout(Viewer(w.people[ADMIN]), w.newcomer(), w.board, 4, "Cooling off")
     return {"sanction": timeout.id}
 
 

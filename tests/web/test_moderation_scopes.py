@@ -26,6 +26,7 @@ from forum.models import (
     User,
     Visibility,
 )
+from forum.policy import Viewer
 from forum.services import ServiceError, boards, moderation, posting, sanctions
 from tests.conftest import login
 
@@ -109,9 +110,9 @@ def test_a_facilitator_reads_only_the_records_of_their_own_boards_and_site_wide_
 ):
     group = group_of(people)
     sanctions.mute(people["hal"], member, group, 7, MUTE_REASON)
-    sanctions.add_note(people["hal"], member, GROUP_NOTE, group)
-    sanctions.add_note(people["fran"], member, "Asked for fewer e-mails", board)
-    sanctions.add_note(people["admin"], member, "Please be gentle: a hard month", None)
+    sanctions.add_note(Viewer(people["hal"]), member, GROUP_NOTE, group)
+    sanctions.add_note(Viewer(people["fran"]), member, "Asked for fewer e-mails", board)
+    sanctions.add_note(Viewer(people["admin"]), member, "Please be gentle: a hard month", None)
 
     fran_page = text(signed_in(app, people["fran"]).get(f"/u/{member.username}/moderation"))
     hal_page = text(signed_in(app, people["hal"]).get(f"/u/{member.username}/moderation"))
@@ -161,10 +162,10 @@ def test_a_note_or_warning_belongs_to_a_board_the_writer_facilitates(app, people
 
 def test_only_an_admin_writes_a_note_every_facilitator_reads(people, member):
     with pytest.raises(ServiceError):
-        sanctions.add_note(people["fran"], member, "For everyone", None)
+        sanctions.add_note(Viewer(people["fran"]), member, "For everyone", None)
     with pytest.raises(ServiceError):
-        sanctions.warn(people["fran"], member, "For everyone", None)
-    note = sanctions.add_note(people["admin"], member, "For everyone", None)
+        sanctions.warn(Viewer(people["fran"]), member, "For everyone", None)
+    note = sanctions.add_note(Viewer(people["admin"]), member, "For everyone", None)
     assert note.board_id is None
 
 
@@ -181,7 +182,7 @@ def test_the_log_names_the_board_a_thread_moved_to_only_to_those_who_see_it(
     boards.add_member(group, people["fran"], facilitator=True)  # Fran moves it there...
     db.session.commit()
     thread = posting.start_thread(member, board, "A thread for the group", "Words")
-    moderation.move_thread(people["fran"], thread, group, False)
+    moderation.move_thread(Viewer(people["fran"]), thread, group, False)
     co_facilitator = db.session.scalars(select(User).where(User.username == "sam")).one()
     boards.add_member(board, co_facilitator, facilitator=True)  # ...Sam, of the public board only
     db.session.commit()
@@ -221,8 +222,8 @@ def test_a_pending_reply_is_shown_to_its_author_but_not_to_others(app, people, b
 
 def test_a_warning_names_its_group_only_to_someone_who_can_see_the_group(people, member):
     group = group_of(people)
-    sanctions.warn(people["hal"], people["sam"], "Please be kind in your messages", group)
-    sanctions.warn(people["hal"], member, "Please be kind in the group", group)
+    sanctions.warn(Viewer(people["hal"]), people["sam"], "Please be kind in your messages", group)
+    sanctions.warn(Viewer(people["hal"]), member, "Please be kind in the group", group)
 
     subjects = db.session.scalars(select(Conversation.subject).order_by(Conversation.id)).all()
     assert "Young widows" not in subjects[0]

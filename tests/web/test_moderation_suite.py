@@ -34,6 +34,7 @@ from forum.models import (
     Visibility,
 )
 from forum.models.types import utcnow
+from forum.policy import Viewer
 from forum.services import (
     boards,
     membership,
@@ -748,7 +749,7 @@ def test_an_admin_appoints_facilitators_and_leads(app, admin_client, board, read
 def test_a_lead_appoints_facilitators_but_not_leads(app, admin, board, fran, make_user, reader):
     lena = make_user("lena", display_name="Lena")
     boards.add_member(board, lena)
-    membership.set_role(admin, board, lena, MembershipRole.LEAD)
+    membership.set_role(Viewer(admin), board, lena, MembershipRole.LEAD)
     boards.add_member(board, reader)
     lead = signed_in(app, lena)
 

@@ -20,6 +20,7 @@ from forum.models import (
 )
 from forum.models.facilitation import TrainingModule
 from forum.models.types import utcnow
+from forum.policy import Viewer
 from forum.services import boards, pace, posting, sanctions
 from tests.conftest import login, logout
 
@@ -188,7 +189,7 @@ def test_a_timeout_blocks_posting_on_that_board_only_and_is_told(client, world):
 
 def test_the_service_refusal_says_timed_out_until(world):
     board = db.session.get(Board, world["board"])
-    sanctions.timeout(world["fac"], world["sam"], board, 3, "Calm")
+    sanctions.timeout(Viewer(world["fac"]), world["sam"], board, 3, "Calm")
     thread = db.session.get(Thread, world["thread"])
     with pytest.raises(Exception, match="timed out on this board until"):
         posting.reply(world["sam"], thread, "Sneaking a reply through the service.")

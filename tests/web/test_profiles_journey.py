@@ -26,6 +26,7 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import Block, MessagePolicy, User
+from forum.policy import Viewer
 from forum.services import messaging, profiles, sanctions
 from forum.services.avatars import NOT_A_PICTURE
 from tests.conftest import login, without_site_script
@@ -742,7 +743,7 @@ def test_a_hidden_detail_never_matches_a_filter(app, make_user, peers):
         {"language": "fr"},
         {"country": "FR"},
     ):
-        found = profiles.find_peers(viewer, **filters)
+        found = profiles.find_peers(Viewer(viewer), **filters)
         assert "cleo" not in [member.username for member in found.items], filters
 
 

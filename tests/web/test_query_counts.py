@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import Post, Visibility
+from forum.policy import Viewer
 from forum.services import boards, membership, messaging, moderation, posting, reports
 from forum.services.notify import notify
 from tests.conftest import count_queries, login
@@ -182,7 +183,7 @@ def test_the_moderation_log_costs_the_same_with_3_and_30_entries(
                 if ban:
                     membership.remove(facilitator, board, person, ban=True, reason="Spam")
                 else:
-                    membership.lift_ban(facilitator, board, person)
+                    membership.lift_ban(Viewer(facilitator), board, person)
 
     add_entries(3, 0)
     login(client, facilitator if viewer == "facilitator" else admin)

@@ -118,8 +118,8 @@ def test_a_member_gives_a_hug_and_takes_it_back(app, opening, make_user):
 def test_every_kind_has_its_own_button_and_count(app, opening, make_user):
     people = [make_user(f"person{n}") for n in range(3)]
     for person in people:
-        reactions.toggle(person, opening, ReactionKind.HUG)
-    reactions.toggle(people[0], opening, ReactionKind.ME_TOO)
+        reactions.toggle(Viewer(person), opening, ReactionKind.HUG)
+    reactions.toggle(Viewer(people[0]), opening, ReactionKind.ME_TOO)
     viewer = make_user("viewer")
     client = client_of(app, viewer)
 
@@ -156,11 +156,11 @@ def test_the_flat_view_brings_the_member_back_to_the_flat_view(app, opening, mak
 def test_who_reacted_names_people_on_an_ordinary_board(app, opening, make_user):
     rowan = make_user("rowan", display_name="Rowan Birch")
     ash = make_user("ash")
-    reactions.toggle(rowan, opening, ReactionKind.THINKING_OF_YOU)
-    reactions.toggle(ash, opening, ReactionKind.THINKING_OF_YOU)
+    reactions.toggle(Viewer(rowan), opening, ReactionKind.THINKING_OF_YOU)
+    reactions.toggle(Viewer(ash), opening, ReactionKind.THINKING_OF_YOU)
     viewer = make_user("viewer")
-    reactions.toggle(viewer, opening, ReactionKind.THINKING_OF_YOU)
-    reactions.toggle(ash, opening, ReactionKind.THANK_YOU)
+    reactions.toggle(Viewer(viewer), opening, ReactionKind.THINKING_OF_YOU)
+    reactions.toggle(Viewer(ash), opening, ReactionKind.THANK_YOU)
 
     who = who_reacted(post_html(client_of(app, viewer), opening))
     assert who is not None
@@ -183,7 +183,7 @@ def test_an_unknown_kind_is_refused(app, opening, make_user):
     assert react(client, opening.id, "").status_code == 400
     assert stored(opening) == []
     with pytest.raises(ServiceError):
-        reactions.toggle(make_user("other"), opening, "applause")
+        reactions.toggle(Viewer(make_user("other")), opening, "applause")
 
 
 # --- who may react ------------------------------------------------------------------------------
@@ -201,7 +201,9 @@ def test_you_cannot_react_to_your_own_post(app, member_client, opening, member):
 
 def test_guests_see_counts_but_no_buttons(app, client, opening, make_user):
     for n in range(2):
-        reactions.toggle(make_user(f"person{n}", display_name=f"Named Person {n}"), opening, "hug")
+        reactions.toggle(
+            Viewer(make_user(f"person{n}", display_name=f"Named Person {n}")), opening, "hug"
+        )
     fragment = post_html(client, opening)
     assert buttons(fragment) == {}
     assert "<form" not in fragment.split('class="reactions"')[1].split("</ul>")[0]
@@ -226,7 +228,7 @@ def test_a_hidden_post_takes_no_reaction(app, opening, thread, board, make_user,
     facilitator = make_user("facilitator")
     boards.add_member(board, facilitator, facilitator=True)
     reply = posting.reply(member, thread, "Something that will be hidden")
-    reactions.toggle(make_user("early"), reply, "hug")
+    reactions.toggle(Viewer(make_user("early")), reply, "hug")
     moderation.hide_post(facilitator, reply, "Please keep it kind")
     client = client_of(app, make_user("sam"))
 
@@ -253,7 +255,7 @@ def test_a_member_muted_on_the_board_cannot_react(app, opening, board, admin, ma
     assert react(client, opening.id, "hug").status_code == 403
     assert stored(opening) == []
     with pytest.raises(ServiceError):
-        reactions.toggle(sam, opening, "hug")
+        reactions.toggle(Viewer(sam), opening, "hug")
 
 
 def test_a_suspended_member_cannot_react(app, opening, admin, make_user):
@@ -266,7 +268,7 @@ def test_a_suspended_member_cannot_react(app, opening, admin, make_user):
 
 def test_a_locked_thread_takes_no_new_reactions(app, opening, thread, admin, make_user):
     sam = make_user("sam")
-    reactions.toggle(sam, opening, "hug")
+    reactions.toggle(Viewer(sam), opening, "hug")
     moderation.set_thread_state(admin, thread, "lock")
     client = client_of(app, sam)
     fragment = post_html(client, opening)
@@ -313,9 +315,9 @@ def test_a_board_that_allows_anonymous_posts_names_nobody(app, category, make_us
     thread = posting.start_thread(author, board, "Hard to say", "I'm scared", anonymous=True)
     post = db.session.get(Post, thread.last_post_id)
     rowan = make_user("rowan", display_name="Rowan Birch")
-    reactions.toggle(rowan, post, "thinking_of_you")
+    reactions.toggle(Viewer(rowan), post, "thinking_of_you")
     viewer = make_user("viewer")
-    reactions.toggle(viewer, post, "thinking_of_you")
+    reactions.toggle(Viewer(viewer), post, "thinking_of_you")
 
     for person in (viewer, admin, rowan):
         fragment = post_html(client_of(app, person), post)
@@ -337,7 +339,9 @@ def test_an_anonymous_thread_names_nobody_after_the_board_stops_allowing_it(
     author, helper = make_user("author", display_name="Secret Sky"), make_user("helper")
     thread = posting.start_thread(author, board, "I can't tell my family", "...", anonymous=True)
     reply = posting.reply(helper, thread, "You are not alone.")
-    reactions.toggle(author, reply, "thank_you")  # the anonymous author thanks those who answer
+    reactions.toggle(
+        Viewer(author), reply, "thank_you"
+    )  # the anonymous author thanks those who answer
     boards.update_settings(admin, board, anonymous_allowed=False, confirm_widening=True)
 
     fragment = post_html(client_of(app, make_user("viewer")), reply)
@@ -358,8 +362,8 @@ def test_reactions_near_an_anonymous_reply_name_nobody_after_the_board_stops_all
     thread = posting.start_thread(opener, board, "Telling the children", "How did you do it?")
     answer = posting.reply(helper, thread, "We read a picture book together.")
     anonymous = posting.reply(author, thread, "I still haven't told mine.", anonymous=True)
-    reactions.toggle(author, answer, "thank_you")  # thanks those who answer, anonymously
-    reactions.toggle(rowan, anonymous, "hug")  # reacted where no name was ever shown
+    reactions.toggle(Viewer(author), answer, "thank_you")  # thanks those who answer, anonymously
+    reactions.toggle(Viewer(rowan), anonymous, "hug")  # reacted where no name was ever shown
     boards.update_settings(admin, board, anonymous_allowed=False, confirm_widening=True)
 
     viewer = client_of(app, make_user("viewer"))
@@ -374,8 +378,8 @@ def test_people_you_blocked_are_counted_but_not_named(app, opening, make_user):
     pest = make_user("pest", display_name="Pesky Pat")
     friend = make_user("friend", display_name="Kind Kim")
     messaging.block(viewer, pest)
-    reactions.toggle(pest, opening, "hug")
-    reactions.toggle(friend, opening, "hug")
+    reactions.toggle(Viewer(pest), opening, "hug")
+    reactions.toggle(Viewer(friend), opening, "hug")
 
     fragment = post_html(client_of(app, viewer), opening)
     assert buttons(fragment)["Hug"]["shown"] == "Hug (2)"
@@ -389,8 +393,8 @@ def test_people_you_blocked_are_counted_but_not_named(app, opening, make_user):
 def test_summaries_cover_only_the_posts_passed_in(app, opening, thread, make_user, member):
     reply = posting.reply(member, thread, "A reply")
     sam = make_user("sam")
-    reactions.toggle(sam, opening, "hug")
-    reactions.toggle(sam, reply, "hug")
+    reactions.toggle(Viewer(sam), opening, "hug")
+    reactions.toggle(Viewer(sam), reply, "hug")
     found = reactions.summaries(Viewer(sam), [reply])
     assert list(found) == [reply.id]
     assert reactions.summaries(Viewer(sam), []) == {}
@@ -404,7 +408,7 @@ def test_summaries_take_one_query_whatever_the_number_of_posts(app, thread, memb
     people = [make_user(f"person{n}") for n in range(4)]
     for n, post in enumerate(posts):
         for person in people[: n % 4 + 1]:
-            reactions.toggle(person, post, list(ReactionKind)[n % 4])
+            reactions.toggle(Viewer(person), post, list(ReactionKind)[n % 4])
     viewer_user = make_user("viewer")
     db.session.expire_all()
     # as on the thread page: the viewer, the thread and its board are loaded already
@@ -431,7 +435,7 @@ def test_the_thread_page_costs_the_same_with_and_without_reactions(
     messaging.block(viewer, people[0])
     for post in db.session.scalars(select(Post).where(Post.thread_id == loved.id)):
         for n, person in enumerate(people):
-            reactions.toggle(person, post, list(ReactionKind)[n % 4])
+            reactions.toggle(Viewer(person), post, list(ReactionKind)[n % 4])
     if signed_in:
         login(client, viewer)
 

@@ -265,7 +265,7 @@ def with_anonymous_reply(world: World) -> None:
     helper = world.user("helper")
     answer = posting.reply(helper, world.thread, "You are not alone.")
     posting.reply(world.author, world.thread, "It is me who is scared.", anonymous=True)
-    reactions.toggle(world.author, answer, "thank_you")
+    reactions.toggle(Viewer(world.author), answer, "thank_you")
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -419,7 +419,7 @@ def test_moving_a_thread_where_more_people_read_it_takes_an_admin(
     if not allowed:
         with pytest.raises(ServiceError):
             moderation.move_thread(
-                fresh(User, actor.id), fresh(Thread, world.thread.id), destination, True
+                Viewer(fresh(User, actor.id)), fresh(Thread, world.thread.id), destination, True
             )
         assert reach(world) == before
 
@@ -442,7 +442,7 @@ def test_merging_never_carries_posts_where_more_people_read_them(app, category, 
         )
         with pytest.raises(ServiceError):
             moderation.merge(
-                fresh(User, actor.id), fresh(Thread, source_id), fresh(Thread, target_id)
+                Viewer(fresh(User, actor.id)), fresh(Thread, source_id), fresh(Thread, target_id)
             )
 
 
@@ -469,7 +469,10 @@ def test_splitting_keeps_the_posts_on_their_board_and_anonymous(app, category, r
     else:
         with pytest.raises(ServiceError):
             moderation.split(
-                fresh(User, actor.id), fresh(Thread, world.thread.id), [fresh(Post, reply.id)], "X"
+                Viewer(fresh(User, actor.id)),
+                fresh(Thread, world.thread.id),
+                [fresh(Post, reply.id)],
+                "X",
             )
     assert reach(world) == before
 
@@ -651,7 +654,7 @@ def test_roles_change_only_by_the_lead_or_an_admin(app, category, role, target_r
     if not allowed:
         with pytest.raises(ServiceError):
             membership.set_role(
-                fresh(User, actor.id),
+                Viewer(fresh(User, actor.id)),
                 fresh(Board, world.board.id),
                 target,
                 MembershipRole(new_role),

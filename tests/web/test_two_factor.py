@@ -15,6 +15,7 @@ from forum.extensions import db
 from forum.models import SiteRole, User
 from forum.models.boards import MembershipRole
 from forum.models.security import RecoveryCode, SecurityEvent, SiteSetting
+from forum.policy import Viewer
 from forum.services import boards, membership, security, twofactor
 from forum.web.auth.views import PENDING
 from tests.conftest import PASSWORD, login
@@ -420,7 +421,7 @@ def test_a_member_made_facilitator_while_signed_in_must_turn_it_on_first(
     client = app.test_client()
     assert location(login(client, member)) == "/"
 
-    membership.set_role(admin, board, member, MembershipRole.FACILITATOR)
+    membership.set_role(Viewer(admin), board, member, MembershipRole.FACILITATOR)
 
     assert location(client.get(f"/b/{board.id}/members")) == "/settings/security"
     invited = client.post(f"/b/{board.id}/members", data={"username": "sam"})

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from forum.extensions import db
 from forum.models import (
@@ -26,7 +26,7 @@ from forum.models import (
     WatchedWord,
     WatchedWordAction,
 )
-from forum.services import boards, posting, reports, watchwords
+from forum.services import boards, escalation, posting, reports, watchwords
 from tests.conftest import login
 
 TAG = re.compile(r"<[^>]+>")
@@ -426,3 +426,55 @@ def test_an_edit_cannot_slip_a_held_word_past_the_approval_queue(
     )
     assert response.status_code in (200, 302, 422)
     assert "Double the dosage" not in text(sam.get(f"/t/{thread.id}"))
+
+
+# --- one transaction: the words and the report they raise --------------------------------------
+
+
+def _failing_escalation(monkeypatch) -> None:
+    def fail(*args, **kwargs):
+        raise RuntimeError("the database went away while telling the facilitators")
+
+    monkeypatch.setattr(escalation, "_escalate_report", fail)
+
+
+def test_a_reply_whose_at_risk_report_fails_is_not_stored_unreported(
+    monkeypatch, member, facilitator, thread
+):
+    """Words that show someone at risk are stored with their report, or not at all: never a
+    post that nobody on duty was told about."""
+    watch("end it all", "at_risk")
+    _failing_escalation(monkeypatch)
+    with pytest.raises(RuntimeError):
+        posting.reply(member, thread, "Some days I just want to end it all.")
+    db.session.rollback()
+    assert count(Report) == 0
+    assert "end it all" not in " ".join(p.source for p in db.session.scalars(select(Post)))
+
+
+def test_a_new_thread_whose_at_risk_report_fails_is_not_stored(monkeypatch, member, board):
+    watch("hopeless*", "at_risk")
+    _failing_escalation(monkeypatch)
+    with pytest.raises(RuntimeError):
+        posting.start_thread(member, board, "Hopelessness", "Third recurrence.")
+    db.session.rollback()
+    assert db.session.scalars(select(Thread).where(Thread.title == "Hopelessness")).first() is None
+    assert count(Report) == 0
+
+
+def test_an_at_risk_reply_and_its_report_are_committed_once(member, facilitator, thread):
+    watch("end it all", "at_risk")
+    watch("laetrile", "flag")
+    commits: list[object] = []
+
+    def committed(connection) -> None:  # a real COMMIT, not a savepoint's release
+        commits.append(connection)
+
+    event.listen(db.engine, "commit", committed)
+    try:
+        post = posting.reply(member, thread, "I want to end it all. Is Laetrile worth it?")
+    finally:
+        event.remove(db.engine, "commit", committed)
+    assert len(commits) == 1
+    reasons = sorted(r.reason.value for r in open_reports() if r.post_id == post.id)
+    assert reasons == sorted([ReportReason.AT_RISK.value, ReportReason.OTHER.value])

@@ -68,8 +68,8 @@ def new_thread(board_id: int):
         else:
             first = is_first_post(current_user)
             try:
-                thread = posting.start_thread(
-                    current_user,
+                posted = posting.start_thread_screened(
+                    current_viewer(),
                     board,
                     form.title.data,
                     form.body.data,
@@ -79,9 +79,9 @@ def new_thread(board_id: int):
                 show_service_error(form, error)
             else:
                 if first:
-                    note_first_post(thread, held=not thread.approved)
-                destination = url_for("threads.thread", thread_id=thread.id)
-                return crisis_or(destination, thread.screening, held=not thread.approved)
+                    note_first_post(posted.thread, held=posted.held)
+                destination = url_for("threads.thread", thread_id=posted.thread.id)
+                return crisis_or(destination, posted.screening, held=posted.held)
     status = form_status(form)
     return board_page(
         board,

@@ -110,7 +110,7 @@ def decide(board_id: int, membership_id: int):
         abort(400)
     try:
         decided = membership.decide_request(
-            current_user, board, membership_id, bool(form.approve.data), form.message.data or ""
+            current_viewer(), board, membership_id, bool(form.approve.data), form.message.data or ""
         )
     except ServiceError as error:
         flash(error.message, "error")
@@ -189,7 +189,7 @@ def unban(board_id: int, user_id: int):
         abort(400)
     user = queries.get_user_or_404(user_id)
     try:
-        membership.lift_ban(current_user, board, user)
+        membership.lift_ban(current_viewer(), board, user)
     except ServiceError as error:
         flash(error.message, "error")
     else:
@@ -271,7 +271,7 @@ def set_role(board_id: int, user_id: int):
         abort(400)
     user = queries.get_user_or_404(user_id)
     try:
-        membership.set_role(current_user, board, user, role)
+        membership.set_role(current_viewer(), board, user, role)
     except ServiceError as error:
         flash(error.message, "error")
     else:

@@ -127,7 +127,7 @@ def move(thread_id: int):
     if form.validate_on_submit():
         destination = next(b for b in destinations if b.id == form.destination.data)
         try:
-            moderation.move_thread(current_user, thread, destination, bool(form.confirm.data))
+            moderation.move_thread(current_viewer(), thread, destination, bool(form.confirm.data))
         except ServiceError as error:
             show_service_error(form, error)
         else:
@@ -441,7 +441,7 @@ def split(thread_id: int):
     if form.validate_on_submit():
         chosen = [p for p in posts if p.id in set(form.posts.data or [])]
         try:
-            new = moderation.split(current_user, thread, chosen, form.title.data)
+            new = moderation.split(current_viewer(), thread, chosen, form.title.data)
         except ServiceError as error:
             show_service_error(form, error)
         else:
@@ -465,7 +465,7 @@ def merge(thread_id: int):
         try:
             if target is None:
                 raise ServiceError(_("Choose a thread on a board you facilitate."), "target")
-            moderation.merge(current_user, thread, target)
+            moderation.merge(current_viewer(), thread, target)
         except ServiceError as error:
             show_service_error(form, error)
         else:
@@ -509,7 +509,7 @@ def member(username: str):
                 if scope is None and not (viewer.is_admin and form.board.data == EVERY_BOARD):
                     raise ServiceError(_("Choose a board you facilitate."), "board")
             if which == "warn":
-                sanctions.warn(current_user, user, form.reason.data, scope)
+                sanctions.warn(current_viewer(), user, form.reason.data, scope)
                 flash(_("%(name)s has been sent the warning.", name=user.name), "success")
             elif which == "mute":
                 board = next((b for b in boards if b.id == form.board.data), None)
@@ -525,7 +525,7 @@ def member(username: str):
                 sanctions.suspend(current_user, user, form.days.data, form.reason.data)
                 flash(_("%(name)s is suspended.", name=user.name), "success")
             else:
-                sanctions.add_note(current_user, user, form.text.data, scope)
+                sanctions.add_note(current_viewer(), user, form.text.data, scope)
                 flash(_("The note is added."), "success")
         except ServiceError as error:
             show_service_error(form, error)

@@ -62,7 +62,7 @@ def timeout(username: str):
         try:
             if board is None:
                 raise ServiceError(_("Choose a board you facilitate."), "board")
-            sanctions.timeout(current_user, user, board, form.hours.data, form.reason.data)
+            sanctions.timeout(current_viewer(), user, board, form.hours.data, form.reason.data)
         except ServiceError as error:
             show_service_error(form, error)
         else:

@@ -48,7 +48,7 @@ def profile(username: str):
     return render_template(
         "profiles/profile.html",
         user=user,
-        details=profiles.journey_details(user, viewer.user),
+        details=profiles.journey_details(user, viewer),
         posts=queries.recent_posts_by(viewer, user),
         blocked=user.id in viewer.blocked_ids(),
         button_form=ButtonForm(),
@@ -127,12 +127,13 @@ def avatar(key: str):
 @bp.get("/peers")
 @login_required
 def find_peers():
-    me = current_viewer().user
+    looking = current_viewer()
+    me = looking.user
     form = FindPeersForm(request.args)
     filters = {name: form[name].data or None for name in FindPeersForm.FILTERS}
     try:
         page = profiles.find_peers(
-            me, **filters, page=request.args.get("page", 1, type=int), per_page=PEERS_PER_PAGE
+            looking, **filters, page=request.args.get("page", 1, type=int), per_page=PEERS_PER_PAGE
         )
     except ServiceError as error:
         show_service_error(form, error)
@@ -143,7 +144,7 @@ def find_peers():
         form=form,
         page=page,
         filters={name: value for name, value in filters.items() if value},
-        details={member.id: profiles.journey_details(member, me) for member in members},
+        details={member.id: profiles.journey_details(member, looking) for member in members},
         # Each person's own message settings decide; a refusal is never explained here.
         can_message=policy.may_message(me, list(members)),
     ), form_status(form)

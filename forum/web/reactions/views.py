@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import abort, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from forum.models import ReactionKind
 from forum.policy import Action
 from forum.services import ServiceError, reactions
-from forum.web.access import post_for
+from forum.web.access import current_viewer, post_for
 from forum.web.flashes import flash_on_post
 from forum.web.pages import agreement_redirect
 from forum.web.reactions import bp
@@ -27,7 +27,7 @@ def react(post_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        given = reactions.toggle(current_user, post, form.kind.data)
+        given = reactions.toggle(current_viewer(), post, form.kind.data)
     except ServiceError as error:
         flash_on_post(error.message, post.id, "error")
     else:

@@ -170,8 +170,8 @@ def reply(thread_id: int):
         else:
             first = is_first_post(current_user)
             try:
-                post = posting.reply(
-                    current_user,
+                posted = posting.reply_screened(
+                    viewer,
                     thread,
                     form.body.data,
                     parent=parent,
@@ -181,10 +181,10 @@ def reply(thread_id: int):
             except ServiceError as error:
                 show_service_error(form, error)
             else:
-                held = post.status == PostStatus.PENDING
                 if first:
-                    note_first_post(thread, held)
-                return crisis_or(post_url(post, _view_mode()), post.screening, held=held)
+                    note_first_post(thread, posted.held)
+                url = post_url(posted.post, _view_mode())
+                return crisis_or(url, posted.screening, held=posted.held)
     status = form_status(form)
     return (
         render_template(
@@ -211,12 +211,12 @@ def edit(post_id: int):
         else:
             try:
                 title = form.title.data if post.is_opening else None
-                posting.edit(current_user, post, form.body.data, title=title)
+                edited = posting.edit_screened(current_viewer(), post, form.body.data, title=title)
             except ServiceError as error:
                 show_service_error(form, error)
             else:
                 flash_on_post(_("Your changes are saved."), post.id)
-                return crisis_or(post_url(post), post.screening)
+                return crisis_or(post_url(post), edited.screening)
     status = form_status(form)
     return render_template("threads/edit.html", post=post, form=form, preview=preview), status
 
