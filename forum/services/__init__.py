@@ -50,7 +50,8 @@ def clean_text(
 
 
 def acting_user(viewer: Viewer) -> User:
-    """The signed-in person acting through ``viewer``; services never act for a guest."""
+    """The signed-in person acting through ``viewer``; services never act for a guest (a view
+    that lets one through is a programming error, never a message anyone reads)."""
     if viewer.user is None:
-        raise PermissionError("a guest cannot change anything")
+        raise PermissionError
     return viewer.user
