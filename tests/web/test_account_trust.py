@@ -13,7 +13,7 @@ import pytest
 from flask import has_request_context
 
 from forum.services import mail
-from tests.conftest import PASSWORD, login
+from tests.helpers import PASSWORD, login, signed_in
 from tests.web.test_accounts import page, sent_mail
 from tests.web.test_sign_in_security import events, is_signed_in, location, same_page
 
@@ -359,9 +359,7 @@ def test_asking_withdrawing_and_asking_again_tells_facilitators_once_a_day(
 
     assert requests_told(fran) == 1
     # The request itself still waits in the facilitators' list.
-    assert "Jen" in page(
-        signed_in_as(member_client.application, fran).get(f"/b/{group.id}/requests")
-    )
+    assert "Jen" in page(signed_in(member_client.application, fran).get(f"/b/{group.id}/requests"))
 
     # A day later, asking again is news again.
     member_client.post(f"/b/{group.id}/leave")
@@ -373,12 +371,6 @@ def test_asking_withdrawing_and_asking_again_tells_facilitators_once_a_day(
     assert requests_told(fran) == 2
 
 
-def signed_in_as(app, user):
-    client = app.test_client()
-    assert login(client, user).status_code == 302
-    return client
-
-
 class TestJoinRequestLimit:
     @pytest.fixture
     def app_config(self, app_config):
@@ -386,7 +378,7 @@ class TestJoinRequestLimit:
 
     def test_asking_to_join_past_ten_an_hour_is_paused(self, app, closed_group, member):
         group, _fran = closed_group
-        jen = signed_in_as(app, member)
+        jen = signed_in(app, member)
         for _ in range(10):
             assert jen.post(f"/b/{group.id}/join", data={"accept": "y"}).status_code == 302
             assert jen.post(f"/b/{group.id}/leave").status_code == 302

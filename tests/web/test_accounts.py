@@ -17,7 +17,7 @@ from forum import create_app
 from forum.extensions import db
 from forum.models import Consent, Post, User
 from forum.services.accounts import RESET_SALT
-from tests.conftest import PASSWORD, login, logout
+from tests.helpers import PASSWORD, fresh, login, logout
 from tests.web.test_languages import said_in
 
 NEW_PASSWORD = "a brand new passphrase"
@@ -59,11 +59,6 @@ def is_signed_in(client) -> bool:
 
 def user_count() -> int:
     return db.session.scalar(select(func.count()).select_from(User))
-
-
-def fresh(user: User) -> User:
-    db.session.expire_all()
-    return db.session.get(User, user.id)
 
 
 def sent_mail(app) -> list:

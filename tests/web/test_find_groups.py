@@ -21,7 +21,7 @@ from forum.models.types import utcnow
 from forum.services import boards, directory, meetings, membership
 from forum.services.directory import GroupDetails
 from forum.services.meetings import MeetingDetails
-from tests.conftest import count_queries, login
+from tests.helpers import count_queries, signed_in
 
 
 def _first_tuesday_of_next_january() -> datetime:
@@ -82,12 +82,6 @@ def card(client, title: str, query: str = "") -> str:
 def words(markup: str) -> str:
     """What a reader reads: the text without its tags, spaces collapsed."""
     return " ".join(re.sub(r"<[^>]+>", " ", markup).split()).replace(" ,", ",")
-
-
-def signed_in(app, user):
-    client = app.test_client()
-    assert login(client, user).status_code == 302
-    return client
 
 
 @pytest.fixture

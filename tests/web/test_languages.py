@@ -17,7 +17,8 @@ from forum.extensions import db
 from forum.i18n import TRANSLATIONS
 from forum.models import EmailFrequency, Post, User
 from tests.conftest import login
-from tests.web.test_messages import browser, person, read_outbox, text
+from tests.helpers import signed_in, text
+from tests.web.test_messages import person, read_outbox
 
 GERMAN = "de-DE,de;q=0.9,en;q=0.5"
 FRENCH = "fr-CH,fr;q=0.9,en;q=0.5"
@@ -168,7 +169,7 @@ def _reply_e_mail(app: Flask, member: User, thread, language: str, replier: str)
     member.locale = language
     member.email_notifications = EmailFrequency.IMMEDIATE
     db.session.commit()
-    response = browser(app, person(replier)).post(
+    response = signed_in(app, person(replier)).post(
         f"/t/{thread.id}/reply",
         data={"body": "Thinking of you."},
         headers={"Accept-Language": "en"},

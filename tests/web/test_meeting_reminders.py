@@ -36,7 +36,8 @@ from forum.services import (
 from forum.services import reminders as reminder_service
 from forum.services.meetings import MeetingDetails
 from tests.conftest import count_queries, login
-from tests.web.test_messages import read_outbox, text
+from tests.helpers import text
+from tests.web.test_messages import read_outbox
 
 #: When the meetings are scheduled: well before them.
 SCHEDULED = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)

@@ -9,9 +9,7 @@ writes exactly one entry in the moderation log, in the same transaction as the a
 
 from __future__ import annotations
 
-import html
 import itertools
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -66,9 +64,7 @@ from forum.services import (
     training,
     welcome,
 )
-from tests.conftest import login
-
-TAG = re.compile(r"<[^>]+>")
+from tests.helpers import fresh, login, text
 
 MEMBER = "member"
 FACILITATOR = "facilitator"
@@ -93,16 +89,6 @@ ADMINS = frozenset({ADMIN})
 NOTHING = "nothing"
 #: ``Route.logged`` when the log is checked elsewhere.
 NOT_CHECKED = "not checked"
-
-
-def text(response) -> str:
-    """The page's words as a reader sees them."""
-    return " ".join(html.unescape(TAG.sub(" ", response.get_data(as_text=True))).split())
-
-
-def fresh(model: type, id_: int):
-    db.session.expire_all()
-    return db.session.get(model, id_)
 
 
 def snapshot() -> dict[str, list]:

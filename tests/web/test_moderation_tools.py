@@ -3,11 +3,7 @@ quoting across boards, and the append-only moderation log."""
 
 from __future__ import annotations
 
-import html
-import re
-
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -23,30 +19,9 @@ from forum.models import (
 )
 from forum.models.moderation import AppendOnlyError
 from forum.services import boards, modlog, posting
-from tests.conftest import login
-
-TAG = re.compile(r"<[^>]+>")
-
+from tests.helpers import fresh, signed_in, text
 
 # --- helpers -------------------------------------------------------------------------------------
-
-
-def text(response) -> str:
-    """The page's words as a reader sees them: no tags, entities decoded, single spaces."""
-    return " ".join(html.unescape(TAG.sub(" ", response.get_data(as_text=True))).split())
-
-
-def signed_in(app: Flask, user: User) -> FlaskClient:
-    browser = app.test_client()
-    response = login(browser, user)
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return browser
-
-
-def fresh(model: type, id_: int):
-    """The row as the database has it now."""
-    db.session.expire_all()
-    return db.session.get(model, id_)
 
 
 def counters(board: Board) -> tuple[int, int]:

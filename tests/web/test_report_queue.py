@@ -11,7 +11,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
@@ -30,7 +29,7 @@ from forum.models import (
 )
 from forum.models.types import utcnow
 from forum.services import boards, facilitation_settings, messaging, posting, reports
-from tests.conftest import PASSWORD, count_queries, login
+from tests.helpers import PASSWORD, count_queries, fresh, login, signed_in, text
 
 TAG = re.compile(r"<[^>]+>")
 #: A submit input shows its value as its words.
@@ -39,27 +38,12 @@ SUBMIT = re.compile(
 )
 
 
-def text(response) -> str:
-    return " ".join(html.unescape(TAG.sub(" ", response.get_data(as_text=True))).split())
-
-
 def card(page: str, report_id: int) -> str:
     """The words of one report's card on the dashboard."""
     match = re.search(rf'<article id="card-{report_id}".*?</article>', page, flags=re.DOTALL)
     assert match, f"no card for report {report_id}"
     words = SUBMIT.sub(lambda m: f" {m.group(1) or m.group(2)} ", match.group(0))
     return " ".join(html.unescape(TAG.sub(" ", words)).split())
-
-
-def signed_in(app: Flask, user: User) -> FlaskClient:
-    browser = app.test_client()
-    assert login(browser, user).status_code == 302
-    return browser
-
-
-def fresh(model: type, id_: int):
-    db.session.expire_all()
-    return db.session.get(model, id_)
 
 
 def flashes(browser: FlaskClient) -> str:

@@ -63,7 +63,7 @@ from forum.services import (
 from forum.services import meetings as meeting_service
 from forum.services.meetings import MeetingDetails
 from forum.web.meetings.forms import MeetingForm
-from tests.conftest import PASSWORD, login
+from tests.helpers import PASSWORD, fresh, login
 
 MARKER = "quokka5e1"
 ANON_NAME = "Secret Sky"
@@ -144,11 +144,6 @@ def cast(world: World, role: str, *boards_: Board) -> User:
     if role.startswith("suspended"):
         sanctions.suspend(world.root, actor, None, "Suspended while we look into a complaint.")
     return actor
-
-
-def fresh(model: type, row_id: int):
-    db.session.expire_all()
-    return db.session.get(model, row_id)
 
 
 def reach(world: World) -> tuple[bool, bool, bool]:

@@ -17,7 +17,7 @@ from forum.models.boards import MembershipRole
 from forum.models.security import RecoveryCode, SecurityEvent, SiteSetting
 from forum.services import boards, membership, security, twofactor
 from forum.web.auth.views import PENDING
-from tests.conftest import PASSWORD, login
+from tests.helpers import PASSWORD, fresh, login
 
 CODE_PATTERN = re.compile(r"<code>([a-z0-9]{5}-[a-z0-9]{5})</code>")
 
@@ -34,11 +34,6 @@ def location(response) -> str:
 
 def is_signed_in(client) -> bool:
     return client.get("/settings").status_code == 200
-
-
-def fresh(user: User) -> User:
-    db.session.expire_all()
-    return db.session.get(User, user.id)
 
 
 def code_for(user: User, offset: int = 0) -> str:

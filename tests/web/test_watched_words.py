@@ -10,7 +10,6 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
@@ -27,25 +26,9 @@ from forum.models import (
     WatchedWordAction,
 )
 from forum.services import boards, posting, reports, watchwords
-from tests.conftest import login
+from tests.helpers import fresh, signed_in, text
 
-TAG = re.compile(r"<[^>]+>")
 DEFAULT_CRISIS_WORDS = "please call the emergency number 112 now"
-
-
-def text(response) -> str:
-    return " ".join(html.unescape(TAG.sub(" ", response.get_data(as_text=True))).split())
-
-
-def signed_in(app: Flask, user: User) -> FlaskClient:
-    browser = app.test_client()
-    assert login(browser, user).status_code == 302
-    return browser
-
-
-def fresh(model: type, id_: int):
-    db.session.expire_all()
-    return db.session.get(model, id_)
 
 
 def count(model: type) -> int:
@@ -77,11 +60,6 @@ def fran(app, facilitator) -> FlaskClient:
 @pytest.fixture
 def sam(app, make_user) -> FlaskClient:
     return signed_in(app, make_user("sam", display_name="Sam"))
-
-
-@pytest.fixture
-def admin_client(app, admin) -> FlaskClient:
-    return signed_in(app, admin)
 
 
 def reply(browser: FlaskClient, thread: Thread, body: str):
