@@ -197,7 +197,7 @@ def test_a_suspended_member_is_suggested_no_one(app, writer):
     db.session.commit()
     response = client.get("/messages/recipients", query_string={"q": "ol"})
     assert response.status_code == 403
-    assert "olive" not in response.get_data(as_text=True).lower()
+    assert "olive" not in text(response).lower()
     assert db.session.scalars(select(User).where(message_policy.offered_to(writer))).all() == []
 
 

@@ -103,7 +103,7 @@ def test_an_erased_member_is_former_member_in_the_page_and_in_mail_not_yet_sent(
 
     erasure.delete_account(ann, PASSWORD, erase_posts=False)
 
-    page = signed_in(app, member).get("/notifications").get_data(as_text=True)
+    page = text(signed_in(app, member).get("/notifications"))
     assert "annzq" not in page.lower()
     assert shown(signed_in(app, member)) == [
         "Former member sent you a message: “A word”",

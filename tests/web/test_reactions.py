@@ -25,7 +25,7 @@ from forum.services import (
     reactions,
     sanctions,
 )
-from tests.helpers import count_queries, login, signed_in
+from tests.helpers import count_queries, login, signed_in, without_tokens
 
 
 @pytest.fixture
@@ -314,7 +314,7 @@ def test_a_board_that_allows_anonymous_posts_names_nobody(app, category, make_us
         fragment = post_html(signed_in(app, person), post)
         assert who_reacted(fragment) is None
         assert "Who reacted" not in fragment
-        assert "Rowan Birch" not in fragment and "rowan" not in fragment
+        assert "Rowan Birch" not in fragment and "rowan" not in without_tokens(fragment)
     shown = buttons(post_html(signed_in(app, viewer), post))
     assert shown["Thinking of you"]["spoken"] == "Thinking of you, 2 people, including you"
     summary = reactions.summaries(Viewer(viewer), [post])[post.id][1]
