@@ -520,6 +520,20 @@ def admin(make_user) -> User:
 
 
 @pytest.fixture
+def facilitator(board: Board, make_user) -> User:
+    """Fran, a facilitator of ``board``."""
+    user = make_user("fran", display_name="Fran")
+    boards.add_member(board, user, facilitator=True)
+    return user
+
+
+@pytest.fixture
+def reader(make_user) -> User:
+    """Sam, a member who only reads and writes."""
+    return make_user("sam", display_name="Sam")
+
+
+@pytest.fixture
 def thread(board: Board, member: User):
     return posting.start_thread(member, board, "Scanxiety before my 6-month scan", "Anyone else?")
 
@@ -535,3 +549,15 @@ def member_client(client: FlaskClient, member: User) -> FlaskClient:
 def admin_client(app: Flask, admin: User) -> FlaskClient:
     """A browser of its own, signed in as the site's admin."""
     return signed_in(app, admin)
+
+
+@pytest.fixture
+def fran(app: Flask, facilitator: User) -> FlaskClient:
+    """The facilitator's own browser."""
+    return signed_in(app, facilitator)
+
+
+@pytest.fixture
+def sam(app: Flask, reader: User) -> FlaskClient:
+    """The reader's own browser."""
+    return signed_in(app, reader)

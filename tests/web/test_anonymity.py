@@ -61,11 +61,6 @@ def anonymous_board(category) -> Board:
 
 
 @pytest.fixture
-def reader(make_user) -> User:
-    return make_user("sam", display_name="Sam")
-
-
-@pytest.fixture
 def facilitator(make_user, anonymous_board) -> User:
     fran = make_user("fran", display_name="Fran")
     boards.add_member(anonymous_board, fran, facilitator=True)

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from flask import g, request_started
 from sqlalchemy import func, select
 
 from forum.extensions import db
@@ -14,25 +12,6 @@ from forum.models import Post, Thread, User, Visibility
 from forum.models.posts import BODY_MAX, TITLE_MAX
 from forum.services import posting
 from tests.helpers import login, markup, without_tokens
-
-
-@pytest.fixture(autouse=True)
-def fresh_request_globals() -> Iterator[None]:
-    """Give every request a fresh ``g``, as it gets on a real server.
-
-    The ``app`` fixture keeps one app context pushed for the whole test, and requests reuse it,
-    so Flask-Login's cached user, the app's ``g.viewer`` and Flask-WTF's CSRF token would
-    otherwise carry over from one request to the next (a guest stays a guest after signing in).
-    """
-
-    def clear(sender, **extra) -> None:
-        for name in list(g):
-            g.pop(name)
-
-    request_started.connect(clear, weak=False)
-    yield
-    request_started.disconnect(clear)
-
 
 # --- helpers ------------------------------------------------------------------------------------
 

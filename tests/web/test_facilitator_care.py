@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
 from forum.extensions import db
@@ -18,22 +17,10 @@ from tests.helpers import signed_in, text
 
 
 @pytest.fixture
-def facilitator(board, make_user) -> User:
-    user = make_user("fran", display_name="Fran")
-    boards.add_member(board, user, facilitator=True)
-    return user
-
-
-@pytest.fixture
 def colleague(board, make_user) -> User:
     user = make_user("cole", display_name="Cole")
     boards.add_member(board, user, facilitator=True)
     return user
-
-
-@pytest.fixture
-def fran(app, facilitator) -> FlaskClient:
-    return signed_in(app, facilitator)
 
 
 @pytest.fixture

@@ -98,12 +98,6 @@ def hidden_group(category, facilitator) -> Board:
     return board
 
 
-@pytest.fixture
-def fran(app, facilitator) -> FlaskClient:
-    """The facilitator's own browser."""
-    return signed_in(app, facilitator)
-
-
 def assert_reads_group(browser: FlaskClient, board: Board, thread_title: str) -> None:
     response = browser.get(f"/b/{board.id}")
     assert response.status_code == 200

@@ -39,13 +39,6 @@ def report_cards(page: str) -> list[str]:
 
 
 @pytest.fixture
-def facilitator(make_user, board) -> User:
-    fran = make_user("fran", display_name="Fran")
-    boards.add_member(board, fran, facilitator=True)
-    return fran
-
-
-@pytest.fixture
 def open_board(category, facilitator) -> Board:
     """A board where members may post anonymously, facilitated by Fran."""
     place = boards.create_board(

@@ -77,28 +77,6 @@ def backdate(model: type, id_: int, **ago: float) -> None:
 
 
 @pytest.fixture
-def facilitator(board, make_user) -> User:
-    user = make_user("fran", display_name="Fran")
-    boards.add_member(board, user, facilitator=True)
-    return user
-
-
-@pytest.fixture
-def reader(make_user) -> User:
-    return make_user("sam", display_name="Sam")
-
-
-@pytest.fixture
-def fran(app, facilitator) -> FlaskClient:
-    return signed_in(app, facilitator)
-
-
-@pytest.fixture
-def sam(app, reader) -> FlaskClient:
-    return signed_in(app, reader)
-
-
-@pytest.fixture
 def jen(member_client) -> FlaskClient:
     return member_client
 

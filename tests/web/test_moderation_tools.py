@@ -4,7 +4,6 @@ quoting across boards, and the append-only moderation log."""
 from __future__ import annotations
 
 import pytest
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from forum.extensions import db
@@ -39,21 +38,6 @@ def post_with(source: str) -> Post:
 @pytest.fixture
 def facilitator(make_user) -> User:
     return make_user("fran", display_name="Fran")
-
-
-@pytest.fixture
-def reader(make_user) -> User:
-    return make_user("sam", display_name="Sam")
-
-
-@pytest.fixture
-def fran(app, facilitator) -> FlaskClient:
-    return signed_in(app, facilitator)
-
-
-@pytest.fixture
-def sam(app, reader) -> FlaskClient:
-    return signed_in(app, reader)
 
 
 # --- premoderation: a new member's first posts wait ----------------------------------------------

@@ -51,23 +51,6 @@ def flashes(browser: FlaskClient) -> str:
 
 
 @pytest.fixture
-def facilitator(board, make_user) -> User:
-    user = make_user("fran", display_name="Fran")
-    boards.add_member(board, user, facilitator=True)
-    return user
-
-
-@pytest.fixture
-def reader(make_user) -> User:
-    return make_user("sam", display_name="Sam")
-
-
-@pytest.fixture
-def fran(app, facilitator) -> FlaskClient:
-    return signed_in(app, facilitator)
-
-
-@pytest.fixture
 def anonymous_board(board: Board) -> Board:
     board.anonymous_allowed = True
     db.session.commit()

@@ -36,7 +36,7 @@ from forum.models import (
     WatchedWord,
     WatchedWordAction,
 )
-from forum.services import ServiceError, boards, watchwords
+from forum.services import ServiceError, watchwords
 from tests.helpers import signed_in, text
 
 HOPELESS = "Some nights I still feel hopeless"
@@ -69,13 +69,6 @@ def starter(app: Flask) -> None:
     """What a fresh install has: the installer the migration runs."""
     safety_net.install(db.session.connection())
     db.session.commit()
-
-
-@pytest.fixture
-def facilitator(board, make_user) -> User:
-    user = make_user("fran", display_name="Fran")
-    boards.add_member(board, user, facilitator=True)
-    return user
 
 
 def default_action(page: str) -> str:

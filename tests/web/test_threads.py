@@ -5,11 +5,9 @@ from __future__ import annotations
 import html as html_lib
 import re
 import time
-from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from flask import g, request_started
 from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
 
@@ -18,24 +16,6 @@ from forum.models import Board, Post, PostRevision, PostStatus, Thread, User
 from forum.models.posts import BODY_MAX
 from forum.services import posting
 from tests.helpers import PASSWORD, login, markup, without_site_script
-
-
-@pytest.fixture(autouse=True)
-def fresh_request_globals() -> Iterator[None]:
-    """Give every request a fresh ``g``, as it gets on a real server.
-
-    The ``app`` fixture keeps one app context pushed for the whole test, and requests reuse it,
-    so Flask-Login's cached user, the app's ``g.viewer`` and Flask-WTF's CSRF token would
-    otherwise carry over from one request to the next (a guest stays a guest after signing in).
-    """
-
-    def clear(sender, **extra) -> None:
-        for name in list(g):
-            g.pop(name)
-
-    request_started.connect(clear, weak=False)
-    yield
-    request_started.disconnect(clear)
 
 
 @pytest.fixture

@@ -21,11 +21,10 @@ from forum.models import (
     Report,
     ReportReason,
     Thread,
-    User,
     WatchedWord,
     WatchedWordAction,
 )
-from forum.services import boards, posting, reports, watchwords
+from forum.services import posting, reports, watchwords
 from tests.helpers import fresh, signed_in, text
 
 DEFAULT_CRISIS_WORDS = "please call the emergency number 112 now"
@@ -43,23 +42,6 @@ def open_reports() -> list[Report]:
 
 def watch(pattern: str, action: str) -> WatchedWord:
     return watchwords.add(pattern, WatchedWordAction(action))
-
-
-@pytest.fixture
-def facilitator(board, make_user) -> User:
-    user = make_user("fran", display_name="Fran")
-    boards.add_member(board, user, facilitator=True)
-    return user
-
-
-@pytest.fixture
-def fran(app, facilitator) -> FlaskClient:
-    return signed_in(app, facilitator)
-
-
-@pytest.fixture
-def sam(app, make_user) -> FlaskClient:
-    return signed_in(app, make_user("sam", display_name="Sam"))
 
 
 def reply(browser: FlaskClient, thread: Thread, body: str):
