@@ -51,6 +51,8 @@ def post_html(client, post: Post) -> str:
 
 
 def _text(fragment: str) -> str:
+    """A button's words, its inline tags dropped without a space ("Hug, 2 people", where
+    tests.helpers.text, which reads a page's blocks apart, gives "Hug , 2 people")."""
     return html.unescape(" ".join(re.sub(r"<[^>]+>", "", fragment).split()))
 
 
