@@ -13,8 +13,8 @@ import pytest
 from flask import has_request_context
 
 from forum.services import mail
-from tests.helpers import PASSWORD, login, signed_in
-from tests.web.test_accounts import page, sent_mail
+from tests.helpers import PASSWORD, login, markup, signed_in
+from tests.web.test_accounts import sent_mail
 from tests.web.test_sign_in_security import events, is_signed_in, location, same_page
 
 
@@ -45,7 +45,7 @@ def test_a_reset_for_a_known_account_connects_to_no_mail_server_before_the_answe
     known = client.post("/reset", data={"login": "jen@example.org"})
 
     assert unknown.status_code == known.status_code == 200
-    assert page(unknown) == page(known)
+    assert markup(unknown) == markup(known)
     # The mail was tried, but only once the answer had gone: the request did the same work.
     assert slow_mail_server == [False]
 
@@ -57,7 +57,7 @@ def test_joining_connects_to_no_mail_server_before_the_answer(client, member, sl
     fresh = register(client, username="second_try", email="fresh@example.org")
 
     # The page names the address typed, and nothing else tells the two apart.
-    assert page(taken).replace("jen@example.org", "ADDRESS") == page(fresh).replace(
+    assert markup(taken).replace("jen@example.org", "ADDRESS") == markup(fresh).replace(
         "fresh@example.org", "ADDRESS"
     )
     # Both mails were tried (the first one again, after failing), each after its answer had gone.
@@ -93,8 +93,8 @@ def test_an_unsubscribe_link_and_its_page_do_not_show_the_address(client, member
 
     assert asked.status_code == done.status_code == 200
     for response in (asked, done):
-        assert "example.org" not in page(response)
-        assert "this account" in page(response)
+        assert "example.org" not in markup(response)
+        assert "this account" in markup(response)
 
 
 def test_an_unsubscribe_link_from_an_older_e_mail_still_works(app, client, member):
@@ -137,8 +137,8 @@ class TestSignInPause:
         unknown = login(self.stranger(app, 51), "ghost@example.org", "guessing again")
 
         assert known.status_code == unknown.status_code == 422
-        assert same_page(page(known)).replace("jen@example.org", "X") == same_page(
-            page(unknown)
+        assert same_page(markup(known)).replace("jen@example.org", "X") == same_page(
+            markup(unknown)
         ).replace("ghost@example.org", "X")
 
     def test_a_known_name_and_an_unknown_one_pause_alike(self, app, member):
@@ -149,7 +149,7 @@ class TestSignInPause:
         unknown = login(self.stranger(app, 61), "GHOST", "guessing again")
 
         assert known.status_code == unknown.status_code == 429
-        assert same_page(page(known)).replace("JEN", "X") == same_page(page(unknown)).replace(
+        assert same_page(markup(known)).replace("JEN", "X") == same_page(markup(unknown)).replace(
             "GHOST", "X"
         )
 
@@ -216,13 +216,13 @@ def test_joining_sends_a_link_that_confirms_the_address_and_signs_in(app, client
     link = confirmation_link(app)
 
     shown = client.get(link)  # opening the link only asks: a GET changes nothing
-    assert "new_member" in page(shown)
+    assert "new_member" in markup(shown)
     assert fresh(user).email_confirmed_at is None
     assert not is_signed_in(client)
 
     done = client.post(link)
     assert where_redirected(done) == "/welcome"  # the optional welcome questions (issue 19)
-    assert "your address is confirmed and you are signed in" in page(client.get("/welcome"))
+    assert "your address is confirmed and you are signed in" in markup(client.get("/welcome"))
     assert is_signed_in(client)
     assert fresh(user).email_confirmed_at is not None
 
@@ -240,9 +240,9 @@ def test_an_unconfirmed_account_cannot_sign_in_with_its_password_but_is_told_wha
     unknown = login(app.test_client(), "new_member", "not the password")
 
     assert refused.status_code == unknown.status_code == 422
-    assert "Please confirm your e-mail address first" in page(refused)
-    assert "Send the link again" in page(refused)
-    assert "Please confirm" not in page(unknown)  # only the password's owner learns it
+    assert "Please confirm your e-mail address first" in markup(refused)
+    assert "Send the link again" in markup(refused)
+    assert "Please confirm" not in markup(unknown)  # only the password's owner learns it
     assert not is_signed_in(client)
 
 
@@ -286,11 +286,11 @@ def test_the_send_again_page_answers_alike_for_any_address(app, client, member):
     assert {response.status_code for response in answers} == {200}
     # Each page names the address typed, and nothing else tells them apart.
     shown = [
-        re.sub(re.escape(address), "ADDRESS", same_page(page(response)), flags=re.I)
+        re.sub(re.escape(address), "ADDRESS", same_page(markup(response)), flags=re.I)
         for address, response in zip(addresses, answers, strict=True)
     ]
     assert len(set(shown)) == 1 and shown[0].count("ADDRESS") >= 1
-    assert "Check your e-mail" in page(answers[0])
+    assert "Check your e-mail" in markup(answers[0])
     # Only the address waiting for confirmation got the link again; Jen got nothing.
     assert [m["To"] for m in sent_mail(app)] == ["newbie@example.org"] * 2
     assert confirmation_link(app).startswith("/confirm/")
@@ -359,7 +359,9 @@ def test_asking_withdrawing_and_asking_again_tells_facilitators_once_a_day(
 
     assert requests_told(fran) == 1
     # The request itself still waits in the facilitators' list.
-    assert "Jen" in page(signed_in(member_client.application, fran).get(f"/b/{group.id}/requests"))
+    assert "Jen" in markup(
+        signed_in(member_client.application, fran).get(f"/b/{group.id}/requests")
+    )
 
     # A day later, asking again is news again.
     member_client.post(f"/b/{group.id}/leave")

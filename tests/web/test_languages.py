@@ -16,8 +16,7 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.i18n import TRANSLATIONS
 from forum.models import EmailFrequency, Post, User
-from tests.conftest import login
-from tests.helpers import signed_in, text
+from tests.helpers import login, markup, signed_in, text
 from tests.web.test_messages import person, read_outbox
 
 GERMAN = "de-DE,de;q=0.9,en;q=0.5"
@@ -230,7 +229,7 @@ def test_no_english_interface_sentence_is_left_on_the_main_pages(app, category, 
 
 def test_a_guest_picks_a_language_from_the_footer_and_keeps_it(client, board):
     home = get(client, "/", "en")
-    assert '<a href="/language/de" lang="de">Deutsch</a>' in page_of(home)
+    assert '<a href="/language/de" lang="de">Deutsch</a>' in markup(home)
 
     response = client.get(
         "/language/de",
@@ -243,7 +242,7 @@ def test_a_guest_picks_a_language_from_the_footer_and_keeps_it(client, board):
 
     again = get(client, "/", "en")
     assert lang_of(again) == "de"
-    assert '<a href="/language/de" lang="de" aria-current="true">Deutsch</a>' in page_of(again)
+    assert '<a href="/language/de" lang="de" aria-current="true">Deutsch</a>' in markup(again)
 
 
 @pytest.mark.parametrize(
@@ -268,11 +267,7 @@ def test_a_members_chosen_language_wins_over_the_footers(client, member):
     client.get("/language/de")
     response = get(client, "/", "fr")
     assert lang_of(response) == "es"
-    assert 'class="languages"' not in page_of(response)  # they change it in their settings
-
-
-def page_of(response) -> str:
-    return response.get_data(as_text=True)
+    assert 'class="languages"' not in markup(response)  # they change it in their settings
 
 
 def test_numbers_in_messages_are_written_the_languages_way(client, member, thread):

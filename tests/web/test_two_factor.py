@@ -17,17 +17,13 @@ from forum.models.boards import MembershipRole
 from forum.models.security import RecoveryCode, SecurityEvent, SiteSetting
 from forum.services import boards, membership, security, twofactor
 from forum.web.auth.views import PENDING
-from tests.helpers import PASSWORD, fresh, login
+from tests.helpers import PASSWORD, fresh, login, markup
 
 CODE_PATTERN = re.compile(r"<code>([a-z0-9]{5}-[a-z0-9]{5})</code>")
 
 
-def page(response) -> str:
-    return response.get_data(as_text=True)
-
-
 def location(response) -> str:
-    assert response.status_code in (302, 303), page(response)
+    assert response.status_code in (302, 303), markup(response)
     parts = urlsplit(response.headers["Location"])
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
@@ -60,8 +56,8 @@ def enrol(client, user: User) -> list[str]:
     """Turn two-step sign-in on through the pages; returns the recovery codes shown."""
     client.post("/settings/security/two-factor/start")
     response = client.post("/settings/security/two-factor/confirm", data={"code": next_code(user)})
-    assert response.status_code == 200, page(response)
-    return CODE_PATTERN.findall(page(response))
+    assert response.status_code == 200, markup(response)
+    return CODE_PATTERN.findall(markup(response))
 
 
 @pytest.fixture
@@ -78,12 +74,12 @@ def enrolled(member):
 
 
 def test_a_member_turns_on_two_step_sign_in_with_an_app(member_client, member):
-    start = page(member_client.get("/settings/security"))
+    start = markup(member_client.get("/settings/security"))
     assert "Two-step sign-in is <strong>off</strong>" in start
 
     response = member_client.post("/settings/security/two-factor/start")
     assert response.headers["Location"].endswith("/settings/security#two-factor")
-    setup = page(member_client.get("/settings/security"))
+    setup = markup(member_client.get("/settings/security"))
     secret = fresh(member).totp_secret
     assert secret and secret in setup
     assert "<svg" in setup  # the QR code, inline (no script, no data: image)
@@ -94,16 +90,16 @@ def test_a_member_turns_on_two_step_sign_in_with_an_app(member_client, member):
     shown = member_client.post(
         "/settings/security/two-factor/confirm", data={"code": next_code(member)}
     )
-    codes = CODE_PATTERN.findall(page(shown))
+    codes = CODE_PATTERN.findall(markup(shown))
     assert len(codes) == 10 and len(set(codes)) == 10
-    assert "We show them only now" in page(shown)
+    assert "We show them only now" in markup(shown)
     assert fresh(member).two_factor_enabled_at is not None
 
     # Stored only as hashes, and never shown again.
     hashes = db.session.scalars(select(RecoveryCode.code_hash)).all()
     assert len(hashes) == 10
     assert not any(code.replace("-", "") in h for code in codes for h in hashes)
-    later = page(member_client.get("/settings/security"))
+    later = markup(member_client.get("/settings/security"))
     assert "Two-step sign-in is <strong>on</strong>" in later
     assert not any(code in later for code in codes)
     assert "10 unused recovery codes" in later
@@ -114,7 +110,7 @@ def test_a_wrong_confirmation_code_leaves_it_off(member_client, member):
     member_client.post("/settings/security/two-factor/start")
     response = member_client.post("/settings/security/two-factor/confirm", data={"code": "000000"})
     assert response.status_code == 422
-    assert "That code did not work" in page(response)
+    assert "That code did not work" in markup(response)
     assert fresh(member).two_factor_enabled_at is None
 
 
@@ -125,7 +121,7 @@ def test_signing_in_asks_for_a_code_after_the_password(client, enrolled):
     response = login(client, enrolled)
 
     assert response.status_code == 200
-    assert "One more step" in page(response)
+    assert "One more step" in markup(response)
     assert not is_signed_in(client)  # not signed in before the second step
 
     done = client.post("/login/two-factor", data={"code": next_code(enrolled)})
@@ -145,7 +141,7 @@ def test_a_wrong_code_does_not_sign_in(client, enrolled):
     response = client.post("/login/two-factor", data={"code": "123456"})
 
     assert response.status_code == 422
-    assert "That code did not work" in page(response)
+    assert "That code did not work" in markup(response)
     assert not is_signed_in(client)
     failed = db.session.scalars(
         select(SecurityEvent).where(SecurityEvent.kind == "sign_in_failed")
@@ -179,7 +175,7 @@ def test_a_code_that_signed_in_once_does_not_sign_in_again(app, enrolled):
     login(thief, enrolled)
     again = thief.post("/login/two-factor", data={"code": code})
     assert again.status_code == 422
-    assert "That code did not work" in page(again)
+    assert "That code did not work" in markup(again)
     assert not is_signed_in(thief)
 
 
@@ -219,7 +215,7 @@ def test_the_second_step_must_follow_the_password_within_five_minutes(client, en
 
     assert location(response) == "/login"
     assert not is_signed_in(client)
-    assert "not finished within 5 minutes" in page(client.get("/login"))
+    assert "not finished within 5 minutes" in markup(client.get("/login"))
 
 
 def test_the_second_step_cannot_be_opened_without_a_password(client, enrolled):
@@ -256,7 +252,7 @@ class TestThrottling:
         recovery = enrolled.codes[0]
         refused = client.post("/login/two-factor", data={"code": recovery})
         assert refused.status_code == 429
-        assert recovery not in page(refused)  # a code typed is never shown back
+        assert recovery not in markup(refused)  # a code typed is never shown back
 
 
 # --- turning it off, new recovery codes ---------------------------------------------------------
@@ -300,7 +296,7 @@ def test_turning_it_off_needs_the_password_and_a_code(app, enrolled):
 def test_new_recovery_codes_replace_the_old_ones(app, enrolled):
     client = signed_in_with_two_steps(app, enrolled)
     response = client.post("/settings/security/recovery-codes", data={"code": next_code(enrolled)})
-    new_codes = CODE_PATTERN.findall(page(response))
+    new_codes = CODE_PATTERN.findall(markup(response))
     assert len(new_codes) == 10
     assert "recovery_codes_regenerated" in kinds()
 
@@ -328,14 +324,14 @@ def test_an_admin_requires_two_step_sign_in_of_staff_on_the_admin_pages(app, adm
     client = app.test_client()
     login(client, admin)
     enrol(client, admin)  # else the admin is sent to turn it on at once (see below)
-    form = page(client.get("/admin/security"))
+    form = markup(client.get("/admin/security"))
     assert "Admins and facilitators must use two-step sign-in" in form
     assert "checked" not in form
 
     turned_on = client.post("/admin/security", data={"require_two_factor_for_staff": "y"})
     assert location(turned_on) == "/admin/security"
     assert security.staff_must_use_two_factor()
-    assert "checked" in page(client.get("/admin/security"))
+    assert "checked" in markup(client.get("/admin/security"))
     assert db.session.get(SiteSetting, "require_two_factor_for_staff").value == "1"
 
     client.post("/admin/security", data={})
@@ -352,7 +348,7 @@ def test_a_facilitator_without_it_must_turn_it_on_before_anything_else(
     response = login(client, facilitator)
 
     assert location(response) == "/settings/security"
-    assert "Staff accounts need two-step sign-in" in page(client.get("/settings/security"))
+    assert "Staff accounts need two-step sign-in" in markup(client.get("/settings/security"))
     assert location(client.get("/")) == "/settings/security"
     assert location(client.get(f"/t/{thread.id}")) == "/settings/security"
     assert client.get("/static/css/kindred.css").status_code == 200
@@ -421,7 +417,7 @@ def test_a_member_made_facilitator_while_signed_in_must_turn_it_on_first(
     invited = client.post(f"/b/{board.id}/members", data={"username": "sam"})
     assert location(invited) == "/settings/security"
     assert [m.user.username for m in membership.members(board)] == ["jen"]
-    assert "Staff accounts need two-step sign-in" in page(client.get("/settings/security"))
+    assert "Staff accounts need two-step sign-in" in markup(client.get("/settings/security"))
     enrol(client, member)
     assert client.get(f"/b/{board.id}/members").status_code == 200
 
