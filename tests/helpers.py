@@ -18,6 +18,11 @@ import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from email import policy as email_policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import Flask
@@ -49,6 +54,22 @@ def signed_in(app: Flask, user: User | str | None) -> FlaskClient:
         response = login(browser, user)
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return browser
+
+
+def where_redirected(response) -> str:
+    """The path (and query) a redirect sends the browser to."""
+    assert response.status_code in (302, 303), markup(response)
+    parts = urlsplit(response.headers["Location"])
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def is_signed_in(client: FlaskClient) -> bool:
+    """Whether the client can open a page only members see."""
+    response = client.get("/settings")
+    if response.status_code == 200:
+        return True
+    assert where_redirected(response).startswith("/login")
+    return False
 
 
 # --- reading pages -------------------------------------------------------------------------------
@@ -88,6 +109,13 @@ def without_tokens(page: str) -> str:
     """A page without its CSRF token fields: random text, which may happen to contain any
     short word ("jen"), so a name asserted absent is looked for everywhere but there."""
     return CSRF_TOKEN_INPUT.sub("", page)
+
+
+def sent_mail(app: Flask) -> list[EmailMessage]:
+    """Every e-mail the app wrote to its outbox folder, oldest first."""
+    outbox = Path(app.config["MAIL_OUTBOX"])
+    parser = BytesParser(policy=email_policy.default)
+    return [parser.parsebytes(path.read_bytes()) for path in sorted(outbox.glob("*.eml"))]
 
 
 # --- the database ------------------------------------------------------------------------------

@@ -13,9 +13,17 @@ import pytest
 from flask import has_request_context
 
 from forum.services import mail
-from tests.helpers import PASSWORD, login, markup, signed_in
-from tests.web.test_accounts import sent_mail
-from tests.web.test_sign_in_security import events, is_signed_in, location, same_page
+from tests.helpers import (
+    PASSWORD,
+    fresh,
+    is_signed_in,
+    login,
+    markup,
+    sent_mail,
+    signed_in,
+    where_redirected,
+)
+from tests.web.test_sign_in_security import events, same_page
 
 
 @pytest.fixture
@@ -156,7 +164,7 @@ class TestSignInPause:
     def test_strangers_cannot_keep_a_member_out_of_their_own_device(self, app, member):
         own_device = app.test_client()
         own_device.environ_base.update(REMOTE_ADDR="198.51.100.7")
-        assert location(login(own_device, "jen")) == "/"
+        assert where_redirected(login(own_device, "jen")) == "/"
         own_device.post("/logout")
 
         self.guess_ten_times(app, "jen")
@@ -164,13 +172,13 @@ class TestSignInPause:
         # Guessing stays bounded: a stranger's next try waits, even with the right password...
         assert login(self.stranger(app, 70), "jen", PASSWORD).status_code == 429
         # ...but Jen, on the browser where she signed in before, signs in as usual.
-        assert location(login(own_device, "jen")) == "/"
+        assert where_redirected(login(own_device, "jen")) == "/"
         assert is_signed_in(own_device)
 
     def test_another_members_device_note_does_not_lift_the_pause(self, app, member, make_user):
         make_user("sam")
         sams_device = app.test_client()
-        assert location(login(sams_device, "sam")) == "/"
+        assert where_redirected(login(sams_device, "sam")) == "/"
         sams_device.post("/logout")
 
         self.guess_ten_times(app, "jen")
@@ -208,7 +216,7 @@ def newcomer(app, client, email: str = "newbie@example.org"):
 
 
 def test_joining_sends_a_link_that_confirms_the_address_and_signs_in(app, client):
-    from tests.web.test_accounts import confirmation_link, fresh, where_redirected
+    from tests.web.test_accounts import confirmation_link
 
     user = newcomer(app, client)
     (mail_sent,) = sent_mail(app)
@@ -297,7 +305,7 @@ def test_the_send_again_page_answers_alike_for_any_address(app, client, member):
 
 
 def test_a_password_reset_link_confirms_the_address_it_was_sent_to(app, client):
-    from tests.web.test_accounts import fresh, reset_link
+    from tests.web.test_accounts import reset_link
 
     user = newcomer(app, client)
     for path in list((app.config["MAIL_OUTBOX"]).glob("*.eml")):
@@ -308,7 +316,7 @@ def test_a_password_reset_link_confirms_the_address_it_was_sent_to(app, client):
     client.post(link, data={"password": new_password, "confirm": new_password})
 
     assert fresh(user).email_confirmed_at is not None
-    assert location(login(client, "new_member", new_password)) == "/"
+    assert where_redirected(login(client, "new_member", new_password)) == "/"
 
 
 # --- join requests do not flood facilitators -----------------------------------------------------

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from email import policy as email_policy
-from email.parser import BytesParser
-from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
@@ -17,7 +14,16 @@ from forum import create_app
 from forum.extensions import db
 from forum.models import Consent, Post, User
 from forum.services.accounts import RESET_SALT
-from tests.helpers import PASSWORD, fresh, login, logout, markup
+from tests.helpers import (
+    PASSWORD,
+    fresh,
+    is_signed_in,
+    login,
+    logout,
+    markup,
+    sent_mail,
+    where_redirected,
+)
 from tests.web.test_languages import said_in
 
 NEW_PASSWORD = "a brand new passphrase"
@@ -26,13 +32,6 @@ WRONG_LOGIN = "That username or e-mail and password do not match an account."
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def where_redirected(response) -> str:
-    """The path (and query) a redirect sends the browser to."""
-    assert response.status_code in (302, 303), markup(response)
-    parts = urlsplit(response.headers["Location"])
-    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def browser_host(location: str) -> str:
@@ -44,25 +43,8 @@ def browser_host(location: str) -> str:
     return urlsplit(urljoin(f"{SITE}/login", cleaned)).netloc
 
 
-def is_signed_in(client) -> bool:
-    """Whether the client can open a page only members see."""
-    response = client.get("/settings")
-    if response.status_code == 200:
-        return True
-    assert where_redirected(response).startswith("/login")
-    return False
-
-
 def user_count() -> int:
     return db.session.scalar(select(func.count()).select_from(User))
-
-
-def sent_mail(app) -> list:
-    outbox = Path(app.config["MAIL_OUTBOX"])
-    if not outbox.exists():
-        return []
-    parser = BytesParser(policy=email_policy.default)
-    return [parser.parsebytes(path.read_bytes()) for path in sorted(outbox.glob("*.eml"))]
 
 
 def reset_link(app) -> str:

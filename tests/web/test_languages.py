@@ -16,8 +16,8 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.i18n import TRANSLATIONS
 from forum.models import EmailFrequency, Post, User
-from tests.helpers import login, markup, signed_in, text
-from tests.web.test_messages import person, read_outbox
+from tests.helpers import login, markup, sent_mail, signed_in, text
+from tests.web.test_messages import person
 
 GERMAN = "de-DE,de;q=0.9,en;q=0.5"
 FRENCH = "fr-CH,fr;q=0.9,en;q=0.5"
@@ -174,7 +174,7 @@ def _reply_e_mail(app: Flask, member: User, thread, language: str, replier: str)
         headers={"Accept-Language": "en"},
     )
     assert response.status_code == 302
-    [mail] = read_outbox(app)
+    [mail] = sent_mail(app)
     return mail
 
 
@@ -288,6 +288,6 @@ def test_a_password_reset_is_written_in_the_account_owners_language(app, client,
     db.session.commit()
     response = client.post("/reset", data={"login": "jen"}, headers={"Accept-Language": GERMAN})
     assert lang_of(response) == "de"  # the page answers whoever asked, in their language
-    [mail] = read_outbox(app)
+    [mail] = sent_mail(app)
     assert mail["Subject"] == said_in("fr", "Reset your %(site)s password") % {"site": "Kindred"}
     assert said_in("fr", "Hello %(name)s,") % {"name": "Jen"} in mail.get_content()

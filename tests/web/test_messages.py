@@ -7,9 +7,6 @@ from __future__ import annotations
 import json
 import re
 from datetime import timedelta
-from email import policy as email_policy
-from email.parser import BytesParser
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -22,7 +19,7 @@ from forum.models import Conversation, Message, Notification, Participant, Repor
 from forum.models.messages import SUBJECT_MAX
 from forum.models.types import utcnow
 from forum.services import accounts, boards, messaging, notify
-from tests.helpers import PASSWORD, count_queries, signed_in, text, without_site_script
+from tests.helpers import PASSWORD, count_queries, sent_mail, signed_in, text, without_site_script
 from tests.test_xss import PAYLOADS, inspect
 
 # --- helpers (test_blocking.py uses them too) -----------------------------------------------------
@@ -733,18 +730,12 @@ def test_each_recipient_is_notified_without_the_message_text(app, alice, bob, ca
     assert count(Notification, Notification.user_id == bob.id) == 1
 
 
-def read_outbox(app: Flask) -> list:
-    outbox = Path(app.config["MAIL_OUTBOX"])
-    parser = BytesParser(policy=email_policy.default)
-    return [parser.parsebytes(path.read_bytes()) for path in sorted(outbox.glob("*.eml"))]
-
-
 def test_an_e_mail_tells_of_a_message_without_carrying_it(app, alice, bob, carol):
     set_message_policy(signed_in(app, bob), "everyone", email=True)
-    assert read_outbox(app) == []
+    assert sent_mail(app) == []
     conversation = send(signed_in(app, alice), "bob, carol", "Hickman line", "Chemo-secret-words")
 
-    [mail] = read_outbox(app)
+    [mail] = sent_mail(app)
     assert mail["To"] == "bob@example.org"
     content = mail.get_content()
     raw = mail.as_string()
@@ -757,7 +748,7 @@ def test_an_e_mail_tells_of_a_message_without_carrying_it(app, alice, bob, carol
     as_bob = signed_in(app, bob)
     press(as_bob, conversation, "mute")
     answer(signed_in(app, carol), conversation, "Carol-secret-words")
-    assert len(read_outbox(app)) == 1
+    assert len(sent_mail(app)) == 1
 
 
 def test_a_notification_about_a_conversation_you_left_is_no_longer_shown(app, alice, bob):

@@ -5,9 +5,6 @@ form that lists every problem at once, the first "Welcome", and what follows a f
 from __future__ import annotations
 
 import re
-from email import policy as email_policy
-from email.parser import BytesParser
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -17,7 +14,7 @@ from forum.extensions import db
 from forum.models import Board, EmailFrequency, Post, Thread, User, Visibility
 from forum.policy import Audience
 from forum.services import boards, posting
-from tests.helpers import PASSWORD, decoded_markup, fresh, login, logout
+from tests.helpers import PASSWORD, decoded_markup, fresh, login, logout, sent_mail
 
 PUBLIC_SENTENCE = "Anyone on the internet can read this board"
 MEMBERS_SENTENCE = "Only people signed in to Kindred can read this board"
@@ -35,14 +32,6 @@ REMINDER = "Please do not put your full name, your hospital or dates"
 def plain(response) -> str:
     """The page's words, without tags, spaces collapsed."""
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", decoded_markup(response)))
-
-
-def sent_mail(app) -> list:
-    outbox = Path(app.config["MAIL_OUTBOX"])
-    if not outbox.exists():
-        return []
-    parser = BytesParser(policy=email_policy.default)
-    return [parser.parsebytes(path.read_bytes()) for path in sorted(outbox.glob("*.eml"))]
 
 
 def make_board_with(category, name: str, visibility: Visibility, **settings) -> Board:

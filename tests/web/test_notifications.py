@@ -33,9 +33,14 @@ from forum.models.types import utcnow
 from forum.services import accounts, boards, messaging, notify, outbox, posting
 from forum.services.notification_mail import PRIVATE_BOARD_LINE
 from tests.conftest import PASSWORD
-from tests.helpers import signed_in, text, without_site_script
+from tests.helpers import (
+    sent_mail,
+    signed_in,
+    text,
+    without_site_script,
+)
 from tests.test_xss import PAYLOADS, as_title, assert_page_is_inert, inspect
-from tests.web.test_messages import person, read_outbox
+from tests.web.test_messages import person
 
 TITLE = "Scanxiety before my 6-month scan"  # the ``thread`` fixture's title, started by Jen
 URL = re.compile(r"https?://\S+")
@@ -290,7 +295,7 @@ def test_a_blocker_is_not_told_of_the_blocked_members_posts_unless_they_are_anon
 
     reply(as_bob, hers, "It passes, @alice, give it time.", to=opening)
     assert notes(alice) == []
-    assert read_outbox(app) == []
+    assert sent_mail(app) == []
 
     # No block applies to an anonymous post, and it never names its author.
     reply(as_bob, hers, "Gentle walks helped me a lot.", to=opening, anonymous=True)
@@ -300,7 +305,7 @@ def test_a_blocker_is_not_told_of_the_blocked_members_posts_unless_they_are_anon
     page = text(as_alice.get("/notifications"))
     assert "Bob" not in page and "bob" not in page.lower()
 
-    [mail] = read_outbox(app)
+    [mail] = sent_mail(app)
     assert mail["To"] == "alice@example.org"
     content = mail.get_content()
     assert said in content and "Gentle walks helped me a lot." in content
@@ -332,7 +337,7 @@ def test_a_post_held_for_approval_notifies_nobody_until_it_is_approved(
     assert held.status == PostStatus.PENDING
     assert opening_post(held_thread).status == PostStatus.PENDING
     assert notes(member) == [] and notes(wendy) == []
-    assert read_outbox(app) == []
+    assert sent_mail(app) == []
 
     as_admin = signed_in(app, admin)
     for post in (held, opening_post(held_thread)):
@@ -342,7 +347,7 @@ def test_a_post_held_for_approval_notifies_nobody_until_it_is_approved(
         ("watched", f"Nina replied in “{TITLE}”"),
         ("new_thread", f"Nina started “Hello from Nina” in {board.name}"),
     ]
-    [mail] = read_outbox(app)
+    [mail] = sent_mail(app)
     assert mail["To"] == "jen@example.org"
     assert f"Nina mentioned you in “{TITLE}”" in mail.get_content()
     assert duplicates() == []
@@ -477,7 +482,7 @@ def test_immediate_e_mail_one_per_notification_with_an_unsubscribe_link(app, boa
     second = reply(signed_in(app, bob), thread, "Good luck on the day.")
     assert len(notes(carol)) == 1
 
-    mails = read_outbox(app)
+    mails = sent_mail(app)
     assert [m["To"] for m in mails] == ["jen@example.org", "jen@example.org"]
     for mail, post, name, words in [
         (mails[0], first, "Alice", "Thinking of you, @carol knows this too."),
@@ -500,7 +505,7 @@ def test_the_excerpt_in_an_e_mail_is_short(app, board, member, thread):
     db.session.commit()
     body = " ".join(f"word{n}" for n in range(200))
     reply(signed_in(app, person("alice")), thread, body)
-    [mail] = read_outbox(app)
+    [mail] = sent_mail(app)
     content = mail.get_content()
     assert "word0 word1 word2" in content
     assert "word199" not in content
@@ -525,7 +530,7 @@ def test_e_mail_from_a_board_that_keeps_its_words_out_says_nothing_of_the_post(
         ("reply", "Jen replied in your thread “Secret-title-words”"),
         ("new_thread", "Jen started “Another-secret-title” in Partners and carers"),
     ]
-    mails = read_outbox(app)
+    mails = sent_mail(app)
     assert len(mails) == 2
     for mail in mails:
         content = mail.get_content()
@@ -543,7 +548,7 @@ def test_e_mail_about_a_private_message_carries_none_of_it(app):
     db.session.commit()
     messaging.start(bob, [alice], "Hickman line", "Chemo-secret-words")
     assert outbox.deliver_pending() == 1
-    [mail] = read_outbox(app)
+    [mail] = sent_mail(app)
     everything = without_links(mail.get_content()) + mail["Subject"]
     assert "Hickman line" not in everything and "Chemo-secret-words" not in everything
     assert "Bob sent you a private message" in mail.get_content()
@@ -564,7 +569,7 @@ def test_the_unsubscribe_link_asks_first_and_then_stops_e_mail_without_a_csrf_to
     alice = person("alice")
     posting.reply(alice, thread, "Hello Jen.")
     outbox.deliver_pending()
-    [mail] = read_outbox(app)
+    [mail] = sent_mail(app)
     link = mail["List-Unsubscribe"].strip("<>")
     assert link in mail.get_content()
     path = urlsplit(link).path
@@ -588,7 +593,7 @@ def test_the_unsubscribe_link_asks_first_and_then_stops_e_mail_without_a_csrf_to
 
     posting.reply(alice, thread, "Are you there, Jen?")
     outbox.deliver_pending()
-    assert len(read_outbox(app)) == 1
+    assert len(sent_mail(app)) == 1
     assert len(notes(member)) == 2  # still told on the site
 
 
@@ -656,7 +661,7 @@ def test_a_daily_member_gets_one_digest_of_their_unread_readable_notifications(
     group = group_of(category, "Partners and carers", member, dave)
     start(signed_in(app, dave), group, "Group-only title", "@jen Group-only words")
     assert len(notes(member)) == 4
-    assert read_outbox(app) == []  # daily: nothing at once
+    assert sent_mail(app) == []  # daily: nothing at once
 
     assert (
         signed_in(app, admin).post(f"/p/{hidden.id}/hide", data={"reason": "x"}).status_code == 302
@@ -677,7 +682,7 @@ def test_a_daily_member_gets_one_digest_of_their_unread_readable_notifications(
     first = utcnow()
     assert notify.send_digests(now=first) == 1
     assert outbox.deliver_pending() == 1
-    [mail] = read_outbox(app)
+    [mail] = sent_mail(app)
     assert mail["To"] == "jen@example.org"
     assert mail["Subject"] == "Kindred: 2 new notifications today"
     content = mail.get_content()
@@ -693,16 +698,16 @@ def test_a_daily_member_gets_one_digest_of_their_unread_readable_notifications(
     reply(signed_in(app, alice), thread, "Alice again.")
     assert notify.send_digests(now=first + timedelta(hours=22)) == 0
     outbox.deliver_pending()
-    assert len(read_outbox(app)) == 1
+    assert len(sent_mail(app)) == 1
     # A day later, only what is new since the last digest.
     assert notify.send_digests(now=first + timedelta(hours=24)) == 1
     outbox.deliver_pending()
-    latest = read_outbox(app)[-1]
+    latest = sent_mail(app)[-1]
     assert latest["Subject"] == "Kindred: 1 new notification today"
     assert "Alice replied in your thread" in latest.get_content()
     assert PRIVATE_BOARD_LINE not in latest.get_content()
     assert notify.send_digests(now=first + timedelta(hours=48)) == 0
-    assert len(read_outbox(app)) == 2
+    assert len(sent_mail(app)) == 2
 
 
 def test_the_send_digests_command_sends_digests_and_waiting_mail_and_says_how_many(
@@ -715,13 +720,13 @@ def test_the_send_digests_command_sends_digests_and_waiting_mail_and_says_how_ma
     db.session.commit()
     answer = posting.reply(alice, thread, "Alice's answer.")
     posting.reply(bob, thread, "Bob's answer to Alice.", parent=answer)  # queues Alice's e-mail
-    assert read_outbox(app) == []
+    assert sent_mail(app) == []
 
     runner = app.test_cli_runner()
     result = runner.invoke(args=["send-digests"])
     assert result.exit_code == 0, result.output
     assert "Queued 1 digest(s); sent 2 e-mail(s)." in result.output
-    mails = {m["To"]: m for m in read_outbox(app)}
+    mails = {m["To"]: m for m in sent_mail(app)}
     assert set(mails) == {"jen@example.org", "alice@example.org"}
     assert mails["jen@example.org"]["Subject"] == "Kindred: 2 new notifications today"
     assert "Bob replied to your post" in mails["alice@example.org"].get_content()
@@ -729,7 +734,7 @@ def test_the_send_digests_command_sends_digests_and_waiting_mail_and_says_how_ma
     again = runner.invoke(args=["send-digests"])
     assert again.exit_code == 0, again.output
     assert "Queued 0 digest(s); sent 0 e-mail(s)." in again.output
-    assert len(read_outbox(app)) == 2
+    assert len(sent_mail(app)) == 2
 
 
 # --- cross-site scripting -------------------------------------------------------------------------

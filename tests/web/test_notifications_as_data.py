@@ -25,7 +25,7 @@ from forum.services import (
     posting,
 )
 from tests.conftest import PASSWORD
-from tests.helpers import signed_in, text
+from tests.helpers import sent_mail, signed_in, text
 from tests.test_migrations import (  # noqa: F401 - fixtures
     downgrade,
     fresh_database_url,
@@ -33,7 +33,7 @@ from tests.test_migrations import (  # noqa: F401 - fixtures
     postgres_scratch_database,
     upgrade,
 )
-from tests.web.test_messages import person, read_outbox
+from tests.web.test_messages import person
 from tests.web.test_notifications import group_of, opening_post, shown
 
 TITLE = "Scanxiety before my 6-month scan"  # the ``thread`` fixture's title, started by Jen
@@ -72,7 +72,7 @@ def test_a_notification_is_shown_and_mailed_in_the_language_the_reader_has_now(a
     german = f"Alice hat in Ihrem Thema „{TITLE}“ geantwortet"
     assert shown(as_jen) == [german]
     outbox.deliver_pending()
-    [mail] = read_outbox(app)
+    [mail] = sent_mail(app)
     assert german in mail.get_content()
     assert "replied" not in mail.get_content()
 
@@ -112,7 +112,7 @@ def test_an_erased_member_is_former_member_in_the_page_and_in_mail_not_yet_sent(
     stored = db.session.execute(select(OutgoingMail.subject, OutgoingMail.body)).all()
     assert all("annzq" not in (subject + body).lower() for subject, body in stored)
     assert outbox.deliver_pending() == 2
-    mails = read_outbox(app)
+    mails = sent_mail(app)
     assert len(mails) == 2
     for mail in mails:
         assert "annzq" not in (mail.get_content() + mail["Subject"]).lower()
@@ -140,7 +140,7 @@ def test_a_digest_queued_before_an_erasure_is_written_without_her_name(app, cate
 
     erasure.delete_account(ann, PASSWORD, erase_posts=True)
     assert outbox.deliver_pending() == 1
-    [mail] = read_outbox(app)
+    [mail] = sent_mail(app)
     assert "Former member asked to join Quiet room." in mail.get_content()
     assert "annzq" not in (mail.get_content() + mail["Subject"]).lower()
 
@@ -167,7 +167,7 @@ def test_a_post_hidden_before_the_mail_is_sent_is_not_in_it(app, member, thread)
     moderation.hide_post(person("admin2", admin=True), hidden, "Off topic")
 
     outbox.deliver_pending()
-    contents = [mail.get_content() for mail in read_outbox(app)]
+    contents = [mail.get_content() for mail in sent_mail(app)]
     assert any("Kept-excerpt-words" in content for content in contents)
     assert not any("Hidden-excerpt-words" in content for content in contents)
     assert kept.id  # the kept reply's mail carried its words: the rule, not a missing excerpt
@@ -204,7 +204,7 @@ def test_a_message_e_mail_is_written_when_sent_and_a_deleted_notification_sends_
     db.session.delete(note)
     db.session.commit()
     assert db.session.scalar(select(sa.func.count()).select_from(OutgoingMail)) == 0
-    assert outbox.deliver_pending() == 0 and read_outbox(app) == []
+    assert outbox.deliver_pending() == 0 and sent_mail(app) == []
 
 
 # --- the migration -------------------------------------------------------------------------------

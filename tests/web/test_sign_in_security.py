@@ -10,7 +10,6 @@ import os
 import re
 import time
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
 import pytest
 import redis
@@ -22,7 +21,7 @@ from forum.models import Post, User, Visibility
 from forum.models.security import SecurityEvent
 from forum.services import accounts, boards, moderation, posting
 from forum.web.auth.views import LAST_ACTIVE, SIGNED_IN_AT, SIGNED_IN_COOKIE, SIGNED_IN_SALT
-from tests.helpers import PASSWORD, login, markup
+from tests.helpers import PASSWORD, is_signed_in, login, markup, where_redirected
 
 COMMON = "Password123"  # long enough, and in the list of the most common passwords
 COMMON_MESSAGE = "That password is one of the most common passwords"
@@ -34,16 +33,6 @@ REDIS_HOST, REDIS_PORT, REDIS_DB = "127.0.0.1", 6379, 0
 def same_page(text: str) -> str:
     """A page without its per-session form tokens."""
     return re.sub(r'value="[A-Za-z0-9_.\-]{40,}"', 'value="TOKEN"', text)
-
-
-def location(response) -> str:
-    assert response.status_code in (302, 303), markup(response)
-    parts = urlsplit(response.headers["Location"])
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-def is_signed_in(client) -> bool:
-    return client.get("/settings").status_code == 200
 
 
 def events(kind: str | None = None) -> list[SecurityEvent]:
@@ -231,7 +220,7 @@ class TestThrottling:
         refused = login(from_address(app, "10.0.1.1"), "jen", PASSWORD)
         assert refused.status_code == 429
         # Other accounts are not affected, from any of those addresses.
-        assert location(login(from_address(app, "10.0.0.1"), "other")) == "/"
+        assert where_redirected(login(from_address(app, "10.0.0.1"), "other")) == "/"
 
     def test_the_wait_page_does_not_tell_whether_the_account_exists(self, app, member):
         for n in range(10):
@@ -251,11 +240,11 @@ class TestThrottling:
 
         assert login(client, "jen", PASSWORD).status_code == 429
         # Another address signs in as usual.
-        assert location(login(from_address(app, "192.0.2.8"), "jen")) == "/"
+        assert where_redirected(login(from_address(app, "192.0.2.8"), "jen")) == "/"
 
     def test_successful_sign_ins_do_not_use_up_the_accounts_limit(self, app, member):
         for n in range(12):
-            assert location(login(from_address(app, f"10.1.0.{n}"), "jen")) == "/"
+            assert where_redirected(login(from_address(app, f"10.1.0.{n}"), "jen")) == "/"
 
 
 # --- a fresh session that ends after a while ----------------------------------------------------
@@ -286,7 +275,7 @@ def test_sign_out_everywhere_ends_other_sessions_and_keeps_this_one(app, member)
 
     response = here.post("/settings/security/sign-out-everywhere")
 
-    assert location(response) == "/settings/security"
+    assert where_redirected(response) == "/settings/security"
     assert is_signed_in(here)
     assert not is_signed_in(there)
     assert [e.kind for e in events("signed_out_everywhere")] == ["signed_out_everywhere"]
@@ -298,7 +287,7 @@ def test_after_an_hour_without_activity_the_member_is_signed_out_calmly(member_c
 
     response = member_client.get("/notifications")
 
-    assert location(response) == "/login?next=/notifications"
+    assert where_redirected(response) == "/login?next=/notifications"
     assert IDLE_MESSAGE in markup(member_client.get("/login"))
     assert not is_signed_in(member_client)
 
@@ -317,7 +306,7 @@ def test_the_idle_limit_is_configurable(app, member):
     login(client, member)
     with client.session_transaction() as session:
         session[LAST_ACTIVE] = time.time() - 6 * 60
-    assert location(client.get("/settings")).startswith("/login")
+    assert where_redirected(client.get("/settings")).startswith("/login")
 
 
 def test_twelve_hours_after_signing_in_the_member_is_signed_out_even_when_active(member_client):
@@ -327,7 +316,7 @@ def test_twelve_hours_after_signing_in_the_member_is_signed_out_even_when_active
 
     response = member_client.get("/settings")
 
-    assert location(response) == "/login?next=/settings"
+    assert where_redirected(response) == "/login?next=/settings"
     assert "You were signed out after a while" in markup(member_client.get("/login"))
 
 
@@ -350,7 +339,7 @@ def test_keep_me_signed_in_ends_twelve_hours_after_signing_in(app, member):
     )
     client.set_cookie(SIGNED_IN_COOKIE, note, domain="kindred.test")
 
-    assert location(client.get("/settings")).startswith("/login")
+    assert where_redirected(client.get("/settings")).startswith("/login")
     assert client.get_cookie("remember_token", domain="kindred.test") is None
     assert not is_signed_in(client)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import time
-from urllib.parse import urlsplit
 
 import pyotp
 import pytest
@@ -17,19 +16,9 @@ from forum.models.boards import MembershipRole
 from forum.models.security import RecoveryCode, SecurityEvent, SiteSetting
 from forum.services import boards, membership, security, twofactor
 from forum.web.auth.views import PENDING
-from tests.helpers import PASSWORD, fresh, login, markup
+from tests.helpers import PASSWORD, fresh, is_signed_in, login, markup, where_redirected
 
 CODE_PATTERN = re.compile(r"<code>([a-z0-9]{5}-[a-z0-9]{5})</code>")
-
-
-def location(response) -> str:
-    assert response.status_code in (302, 303), markup(response)
-    parts = urlsplit(response.headers["Location"])
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-def is_signed_in(client) -> bool:
-    return client.get("/settings").status_code == 200
 
 
 def code_for(user: User, offset: int = 0) -> str:
@@ -125,7 +114,7 @@ def test_signing_in_asks_for_a_code_after_the_password(client, enrolled):
     assert not is_signed_in(client)  # not signed in before the second step
 
     done = client.post("/login/two-factor", data={"code": next_code(enrolled)})
-    assert location(done) == "/"
+    assert where_redirected(done) == "/"
     assert is_signed_in(client)
     assert kinds()[-1] == "sign_in"
 
@@ -133,7 +122,7 @@ def test_signing_in_asks_for_a_code_after_the_password(client, enrolled):
 def test_the_second_step_keeps_where_the_member_was_going(client, enrolled):
     client.post("/login", data={"login": "jen", "password": PASSWORD, "next": "/notifications"})
     done = client.post("/login/two-factor", data={"code": next_code(enrolled)})
-    assert location(done) == "/notifications"
+    assert where_redirected(done) == "/notifications"
 
 
 def test_a_wrong_code_does_not_sign_in(client, enrolled):
@@ -153,7 +142,7 @@ def test_a_recovery_code_signs_in_once(app, enrolled):
     code = enrolled.codes[3]
     first = app.test_client()
     login(first, enrolled)
-    assert location(first.post("/login/two-factor", data={"code": code.upper()})) == "/"
+    assert where_redirected(first.post("/login/two-factor", data={"code": code.upper()})) == "/"
     assert "recovery_code_used" in kinds()
 
     second = app.test_client()
@@ -169,7 +158,7 @@ def test_a_code_that_signed_in_once_does_not_sign_in_again(app, enrolled):
     code = next_code(enrolled)
     first = app.test_client()
     login(first, enrolled)
-    assert location(first.post("/login/two-factor", data={"code": code})) == "/"
+    assert where_redirected(first.post("/login/two-factor", data={"code": code})) == "/"
 
     thief = app.test_client()
     login(thief, enrolled)
@@ -184,7 +173,7 @@ def test_an_older_code_is_refused_once_a_newer_one_was_used(app, enrolled):
     newer = code_for(enrolled, 30)
     first = app.test_client()
     login(first, enrolled)
-    assert location(first.post("/login/two-factor", data={"code": newer})) == "/"
+    assert where_redirected(first.post("/login/two-factor", data={"code": newer})) == "/"
 
     second = app.test_client()
     login(second, enrolled)
@@ -196,7 +185,7 @@ def test_the_code_that_signed_in_cannot_turn_two_step_sign_in_off(app, enrolled)
     code = next_code(enrolled)
     client = app.test_client()
     login(client, enrolled)
-    assert location(client.post("/login/two-factor", data={"code": code})) == "/"
+    assert where_redirected(client.post("/login/two-factor", data={"code": code})) == "/"
     response = client.post(
         "/settings/security/two-factor/disable", data={"password": PASSWORD, "code": code}
     )
@@ -213,16 +202,16 @@ def test_the_second_step_must_follow_the_password_within_five_minutes(client, en
 
     response = client.post("/login/two-factor", data={"code": next_code(enrolled)})
 
-    assert location(response) == "/login"
+    assert where_redirected(response) == "/login"
     assert not is_signed_in(client)
     assert "not finished within 5 minutes" in markup(client.get("/login"))
 
 
 def test_the_second_step_cannot_be_opened_without_a_password(client, enrolled):
-    assert location(client.get("/login/two-factor")) == "/login"
-    assert location(client.post("/login/two-factor", data={"code": next_code(enrolled)})) == (
-        "/login"
-    )
+    assert where_redirected(client.get("/login/two-factor")) == "/login"
+    assert where_redirected(
+        client.post("/login/two-factor", data={"code": next_code(enrolled)})
+    ) == ("/login")
     assert not is_signed_in(client)
 
 
@@ -261,7 +250,7 @@ class TestThrottling:
 def signed_in_with_two_steps(app, user: User):
     client = app.test_client()
     login(client, user)
-    assert location(client.post("/login/two-factor", data={"code": next_code(user)})) == "/"
+    assert where_redirected(client.post("/login/two-factor", data={"code": next_code(user)})) == "/"
     return client
 
 
@@ -283,14 +272,14 @@ def test_turning_it_off_needs_the_password_and_a_code(app, enrolled):
         "/settings/security/two-factor/disable",
         data={"password": PASSWORD, "code": next_code(enrolled)},
     )
-    assert location(done) == "/settings/security"
+    assert where_redirected(done) == "/settings/security"
     user = fresh(enrolled)
     assert user.totp_secret is None and user.two_factor_enabled_at is None
     assert db.session.scalars(select(RecoveryCode)).all() == []
     assert "two_factor_disabled" in kinds()
     # The next sign-in is one step again.
     again = app.test_client()
-    assert location(login(again, enrolled)) == "/"
+    assert where_redirected(login(again, enrolled)) == "/"
 
 
 def test_new_recovery_codes_replace_the_old_ones(app, enrolled):
@@ -303,7 +292,7 @@ def test_new_recovery_codes_replace_the_old_ones(app, enrolled):
     old = app.test_client()
     login(old, enrolled)
     assert old.post("/login/two-factor", data={"code": enrolled.codes[0]}).status_code == 422
-    assert location(old.post("/login/two-factor", data={"code": new_codes[0]})) == "/"
+    assert where_redirected(old.post("/login/two-factor", data={"code": new_codes[0]})) == "/"
 
 
 # --- staff must use it when the site says so ----------------------------------------------------
@@ -329,7 +318,7 @@ def test_an_admin_requires_two_step_sign_in_of_staff_on_the_admin_pages(app, adm
     assert "checked" not in form
 
     turned_on = client.post("/admin/security", data={"require_two_factor_for_staff": "y"})
-    assert location(turned_on) == "/admin/security"
+    assert where_redirected(turned_on) == "/admin/security"
     assert security.staff_must_use_two_factor()
     assert "checked" in markup(client.get("/admin/security"))
     assert db.session.get(SiteSetting, "require_two_factor_for_staff").value == "1"
@@ -347,10 +336,10 @@ def test_a_facilitator_without_it_must_turn_it_on_before_anything_else(
 
     response = login(client, facilitator)
 
-    assert location(response) == "/settings/security"
+    assert where_redirected(response) == "/settings/security"
     assert "Staff accounts need two-step sign-in" in markup(client.get("/settings/security"))
-    assert location(client.get("/")) == "/settings/security"
-    assert location(client.get(f"/t/{thread.id}")) == "/settings/security"
+    assert where_redirected(client.get("/")) == "/settings/security"
+    assert where_redirected(client.get(f"/t/{thread.id}")) == "/settings/security"
     assert client.get("/static/css/kindred.css").status_code == 200
 
     enrol(client, facilitator)
@@ -361,7 +350,7 @@ def test_a_facilitator_may_still_sign_out_before_turning_it_on(app, admin, facil
     require_for_staff(app, admin)
     client = app.test_client()
     login(client, facilitator)
-    assert location(client.post("/logout")) == "/"
+    assert where_redirected(client.post("/logout")) == "/"
     assert not is_signed_in(client)
 
 
@@ -369,14 +358,14 @@ def test_an_admin_without_it_is_sent_to_turn_it_on_too(app, admin, make_user):
     other_admin = make_user("second_admin", admin=True)
     require_for_staff(app, admin)
     client = app.test_client()
-    assert location(login(client, other_admin)) == "/settings/security"
-    assert location(client.get("/admin/")) == "/settings/security"
+    assert where_redirected(login(client, other_admin)) == "/settings/security"
+    assert where_redirected(client.get("/admin/")) == "/settings/security"
 
 
 def test_members_are_not_asked_for_it(app, admin, member):
     require_for_staff(app, admin)
     client = app.test_client()
-    assert location(login(client, member)) == "/"
+    assert where_redirected(login(client, member)) == "/"
     assert client.get("/").status_code == 200
 
 
@@ -386,7 +375,10 @@ def test_staff_who_have_it_carry_on_as_usual(app, admin, facilitator):
     require_for_staff(app, admin)
     client = app.test_client()
     login(client, facilitator)
-    assert location(client.post("/login/two-factor", data={"code": next_code(facilitator)})) == "/"
+    assert (
+        where_redirected(client.post("/login/two-factor", data={"code": next_code(facilitator)}))
+        == "/"
+    )
     assert client.get("/").status_code == 200
 
 
@@ -396,7 +388,7 @@ def test_a_remembered_facilitator_coming_back_must_turn_it_on_too(app, admin, fa
     require_for_staff(app, admin)
     client.delete_cookie("session", domain="kindred.test")  # the browser was closed
 
-    assert location(client.get("/")) == "/settings/security"
+    assert where_redirected(client.get("/")) == "/settings/security"
 
 
 # --- ... and on every request, not only when signing in ----------------------------------------
@@ -409,13 +401,13 @@ def test_a_member_made_facilitator_while_signed_in_must_turn_it_on_first(
     make_user("sam")
     boards.add_member(board, member)
     client = app.test_client()
-    assert location(login(client, member)) == "/"
+    assert where_redirected(login(client, member)) == "/"
 
     membership.set_role(admin, board, member, MembershipRole.FACILITATOR)
 
-    assert location(client.get(f"/b/{board.id}/members")) == "/settings/security"
+    assert where_redirected(client.get(f"/b/{board.id}/members")) == "/settings/security"
     invited = client.post(f"/b/{board.id}/members", data={"username": "sam"})
-    assert location(invited) == "/settings/security"
+    assert where_redirected(invited) == "/settings/security"
     assert [m.user.username for m in membership.members(board)] == ["jen"]
     assert "Staff accounts need two-step sign-in" in markup(client.get("/settings/security"))
     enrol(client, member)
@@ -425,12 +417,12 @@ def test_a_member_made_facilitator_while_signed_in_must_turn_it_on_first(
 def test_a_member_made_admin_while_signed_in_must_turn_it_on_first(app, admin, member):
     require_for_staff(app, admin)
     client = app.test_client()
-    assert location(login(client, member)) == "/"
+    assert where_redirected(login(client, member)) == "/"
     fresh(member).site_role = SiteRole.ADMIN
     db.session.commit()
 
-    assert location(client.get("/admin/")) == "/settings/security"
-    assert location(client.post("/u/admin/trust")) == "/settings/security"
+    assert where_redirected(client.get("/admin/")) == "/settings/security"
+    assert where_redirected(client.post("/u/admin/trust")) == "/settings/security"
     assert not fresh(admin).trusted
 
 
@@ -438,12 +430,12 @@ def test_staff_signed_in_when_it_becomes_required_must_turn_it_on_first(
     app, admin, facilitator, board
 ):
     client = app.test_client()
-    assert location(login(client, facilitator)) == "/"
+    assert where_redirected(login(client, facilitator)) == "/"
     assert client.get(f"/b/{board.id}/members").status_code == 200
 
     require_for_staff(app, admin)
 
-    assert location(client.get(f"/b/{board.id}/members")) == "/settings/security"
+    assert where_redirected(client.get(f"/b/{board.id}/members")) == "/settings/security"
 
 
 def test_staff_who_turn_it_off_must_turn_it_on_again_before_anything_else(
@@ -457,13 +449,13 @@ def test_staff_who_turn_it_off_must_turn_it_on_again_before_anything_else(
         "/settings/security/two-factor/disable",
         data={"password": PASSWORD, "code": next_code(facilitator)},
     )
-    assert location(done) == "/settings/security"
-    assert location(client.get(f"/b/{board.id}/members")) == "/settings/security"
+    assert where_redirected(done) == "/settings/security"
+    assert where_redirected(client.get(f"/b/{board.id}/members")) == "/settings/security"
 
 
 def test_staff_no_longer_asked_once_the_requirement_is_lifted(app, admin, facilitator, board):
     require_for_staff(app, admin)
     client = app.test_client()
-    assert location(login(client, facilitator)) == "/settings/security"
+    assert where_redirected(login(client, facilitator)) == "/settings/security"
     security.set_staff_must_use_two_factor(admin, False)
     assert client.get(f"/b/{board.id}/members").status_code == 200

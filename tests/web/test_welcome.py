@@ -16,8 +16,8 @@ from forum.models.fit import WelcomeAnswers
 from forum.models.types import utcnow
 from forum.policy import Viewer
 from forum.services import boards, directory, erasure, meetings, membership, welcome
-from tests.helpers import login, markup
-from tests.web.test_accounts import confirm, confirmation_link, register, where_redirected
+from tests.helpers import login, markup, where_redirected
+from tests.web.test_accounts import confirm, confirmation_link, register
 
 
 def checked(body: str, name: str, value: str) -> bool:
