@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,7 +30,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from werkzeug.serving import make_server
 
+from forum import create_app
 from forum.extensions import db
 from forum.models import User
 
@@ -189,3 +192,40 @@ def throwaway_postgres_database(server: str, prefix: str) -> Iterator[str]:
         with admin_engine.connect() as connection:
             connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin_engine.dispose()
+
+
+# --- a real server -----------------------------------------------------------------------------
+
+
+def served_app(database_url: str, folder: Path, **settings: object) -> Flask:
+    """An app as production runs it (CSRF on, limits off) on ``database_url``, its mail and
+    uploads in ``folder``; ``settings`` change or add to these."""
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "TESTING": False,
+            "RATELIMIT_ENABLED": False,
+            "MAIL_SERVER": None,
+            "MAIL_OUTBOX": folder / "outbox",
+            "UPLOAD_FOLDER": folder / "uploads",
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            **settings,
+        }
+    )
+
+
+@contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """``app`` served on a free port in a thread of this process; yields its address. The
+    server stops and the app lets go of its database connections when the block ends."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
