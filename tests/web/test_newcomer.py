@@ -14,7 +14,7 @@ from forum.extensions import db
 from forum.models import Board, EmailFrequency, Post, Thread, User, Visibility
 from forum.policy import Audience
 from forum.services import boards, posting
-from tests.helpers import PASSWORD, decoded_markup, fresh, login, logout, sent_mail
+from tests.helpers import PASSWORD, decoded_markup, fresh, login, logout, sent_mail, text
 
 PUBLIC_SENTENCE = "Anyone on the internet can read this board"
 MEMBERS_SENTENCE = "Only people signed in to Kindred can read this board"
@@ -27,11 +27,6 @@ SENTENCES = {
 }
 FIRST_POST_DONE = "Your post is up. Members usually reply within hours."
 REMINDER = "Please do not put your full name, your hospital or dates"
-
-
-def plain(response) -> str:
-    """The page's words, without tags, spaces collapsed."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", decoded_markup(response)))
 
 
 def make_board_with(category, name: str, visibility: Visibility, **settings) -> Board:
@@ -90,7 +85,7 @@ def test_every_compose_box_says_who_can_read_what_is_written_there(
         response = client.get(url)
         assert response.status_code == 200, name
         page = decoded_markup(response)
-        assert f"Who can read this: {SENTENCES[visibility]}" in plain(response), name
+        assert f"Who can read this: {SENTENCES[visibility]}" in text(response), name
         # The sentence is tied to the text box, for screen readers.
         assert re.search(r'<textarea[^>]*aria-describedby="audience-note', page), name
 

@@ -6,7 +6,6 @@ training lapsed reads the cards but acts on none; the admin's cap on claimed rep
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import timedelta
 
@@ -31,7 +30,6 @@ from forum.models.types import utcnow
 from forum.services import boards, facilitation_settings, messaging, posting, reports
 from tests.helpers import PASSWORD, count_queries, fresh, login, signed_in, text
 
-TAG = re.compile(r"<[^>]+>")
 #: A submit input shows its value as its words.
 SUBMIT = re.compile(
     r'<input\b[^>]*type="submit"[^>]*value="([^"]*)"[^>]*>|<input\b[^>]*value="([^"]*)"[^>]*type="submit"[^>]*>'
@@ -43,7 +41,7 @@ def card(page: str, report_id: int) -> str:
     match = re.search(rf'<article id="card-{report_id}".*?</article>', page, flags=re.DOTALL)
     assert match, f"no card for report {report_id}"
     words = SUBMIT.sub(lambda m: f" {m.group(1) or m.group(2)} ", match.group(0))
-    return " ".join(html.unescape(TAG.sub(" ", words)).split())
+    return text(words)
 
 
 def flashes(browser: FlaskClient) -> str:
