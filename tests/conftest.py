@@ -28,20 +28,15 @@ Keeping the suite fast (read this before adding tests):
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import tempfile
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event
-from sqlalchemy.engine import make_url
 
 os.environ.setdefault("FORUM_SECRET_KEY", "test-secret-key-not-for-production")
 
@@ -50,8 +45,19 @@ from forum.config import from_environment as settings_from_environment  # noqa: 
 from forum.extensions import db, limiter  # noqa: E402
 from forum.models import Board, Category, User, Visibility  # noqa: E402
 from forum.services import accounts, boards, posting  # noqa: E402
+from tests.helpers import (  # noqa: E402, F401 - names tests import from here
+    NO_WAITING_FOR_THE_DISK,
+    PASSWORD,
+    count_queries,
+    login,
+    logout,
+    server_url,
+    signed_in,
+    throwaway_postgres_database,
+    without_site_script,
+    without_tokens,
+)
 
-PASSWORD = "correct horse battery"
 POSTGRES_URL = os.environ.get("FORUM_TEST_DATABASE_URL", "").strip()
 
 
@@ -89,39 +95,14 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # no
         )
 
 
-#: A throw-away database's commits need not wait for the server to write them to disk: every
-#: connection to it (the tests', live servers', any app a test builds) commits without waiting
-#: for the WAL flush, as a crash would only lose a database dropped anyway. Tests commit after
-#: every request, and a flush costs milliseconds to tens of them (most of PostgreSQL's extra
-#: time over SQLite); what a test sees is the same, only sooner.
-NO_WAITING_FOR_THE_DISK = 'ALTER DATABASE "{name}" SET synchronous_commit = off'
-
-
-def _server_url(url: str) -> sa.URL:
-    parsed = make_url(url)
-    if parsed.drivername in ("postgres", "postgresql"):
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    return parsed
-
-
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One database per test worker: a SQLite file, or a throw-away PostgreSQL database."""
     if not POSTGRES_URL:
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
         return
-    server = _server_url(POSTGRES_URL)
-    name = f"kindred_test_{uuid.uuid4().hex[:12]}"
-    admin_engine = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin_engine.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        connection.execute(sa.text(NO_WAITING_FOR_THE_DISK.format(name=name)))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin_engine.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin_engine.dispose()
+    with throwaway_postgres_database(POSTGRES_URL, "kindred_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -539,34 +520,22 @@ def admin(make_user) -> User:
 
 
 @pytest.fixture
+def facilitator(board: Board, make_user) -> User:
+    """Fran, a facilitator of ``board``."""
+    user = make_user("fran", display_name="Fran")
+    boards.add_member(board, user, facilitator=True)
+    return user
+
+
+@pytest.fixture
+def reader(make_user) -> User:
+    """Sam, a member who only reads and writes."""
+    return make_user("sam", display_name="Sam")
+
+
+@pytest.fixture
 def thread(board: Board, member: User):
     return posting.start_thread(member, board, "Scanxiety before my 6-month scan", "Anyone else?")
-
-
-SITE_SCRIPT_TAG = '<script src="/static/js/kindred.js" defer></script>'
-
-
-def without_site_script(markup: str) -> str:
-    """A page without the site's own script element (base.html), which no member can make."""
-    return markup.replace(SITE_SCRIPT_TAG, "", 1)
-
-
-CSRF_TOKEN_INPUT = re.compile(r"<input\b[^>]*\bname=\"csrf_token\"[^>]*>")
-
-
-def without_tokens(markup: str) -> str:
-    """A page without its CSRF token fields: random text, which may happen to contain any
-    short word ("jen"), so a name asserted absent is looked for everywhere but there."""
-    return CSRF_TOKEN_INPUT.sub("", markup)
-
-
-def login(client: FlaskClient, user_or_name: User | str, password: str = PASSWORD):
-    name = user_or_name if isinstance(user_or_name, str) else user_or_name.username
-    return client.post("/login", data={"login": name, "password": password})
-
-
-def logout(client: FlaskClient):
-    return client.post("/logout")
 
 
 @pytest.fixture
@@ -576,30 +545,19 @@ def member_client(client: FlaskClient, member: User) -> FlaskClient:
     return client
 
 
-# --- measuring ----------------------------------------------------------------------------------
+@pytest.fixture
+def admin_client(app: Flask, admin: User) -> FlaskClient:
+    """A browser of its own, signed in as the site's admin."""
+    return signed_in(app, admin)
 
 
-class QueryCounter:
-    def __init__(self) -> None:
-        self.statements: list[str] = []
-
-    @property
-    def count(self) -> int:
-        return len(self.statements)
+@pytest.fixture
+def fran(app: Flask, facilitator: User) -> FlaskClient:
+    """The facilitator's own browser."""
+    return signed_in(app, facilitator)
 
 
-@contextmanager
-def count_queries() -> Iterator[QueryCounter]:
-    """Count the SQL statements sent to the database inside the block."""
-    counter = QueryCounter()
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        if not re.match(r"\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|PRAGMA)", statement, re.I):
-            counter.statements.append(statement)
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield counter
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
+@pytest.fixture
+def sam(app: Flask, reader: User) -> FlaskClient:
+    """The reader's own browser."""
+    return signed_in(app, reader)

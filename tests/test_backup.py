@@ -33,7 +33,8 @@ from forum.extensions import db
 from forum.models import Board, BoardMembership, Category, Post, Thread, User, Visibility
 from forum.services import accounts, avatars, boards, posting
 from forum.services.erasure import delete_account
-from tests.conftest import PASSWORD, POSTGRES_URL, _server_url
+from tests.conftest import PASSWORD, POSTGRES_URL
+from tests.helpers import server_url
 from tests.test_migrations import HEAD, logging_kept, sqlite_limits_tolerated, upgrade
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -92,7 +93,7 @@ class PostgresSite:
     backup_name = "kindred-backup.dump"
 
     def __init__(self) -> None:
-        self.server = _server_url(POSTGRES_URL)
+        self.server = server_url(POSTGRES_URL)
         self.admin = sa.create_engine(self.server, isolation_level="AUTOCOMMIT")
         self.names: list[str] = []
         self.live_url = self._create_database("live")

@@ -56,7 +56,8 @@ from forum import create_app
 from forum.extensions import db
 from forum.models import Board, Post, PostStatus, Thread, User, Visibility
 from forum.services import accounts, boards, posting
-from tests.conftest import NO_WAITING_FOR_THE_DISK, POSTGRES_URL, _server_url
+from tests.conftest import POSTGRES_URL
+from tests.helpers import throwaway_postgres_database
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -122,18 +123,8 @@ def fresh_database_url(tmp_path: Path) -> Iterator[str]:
     if not POSTGRES_URL:
         yield f"sqlite:///{tmp_path / 'concurrency.db'}"
         return
-    server = _server_url(POSTGRES_URL)
-    name = f"kindred_concurrency_{uuid.uuid4().hex[:12]}"
-    admin_engine = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin_engine.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        connection.execute(sa.text(NO_WAITING_FOR_THE_DISK.format(name=name)))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin_engine.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin_engine.dispose()
+    with throwaway_postgres_database(POSTGRES_URL, "kindred_concurrency") as url:
+        yield url
 
 
 def _server_env(database_url: str, secret_key: str, tmp_path: Path, **extra: str) -> dict:

@@ -8,7 +8,6 @@ module and emptied after every test.
 from __future__ import annotations
 
 import logging
-import uuid
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,7 +27,8 @@ from forum.extensions import db
 from forum.models import Post, PostMention, PostQuote, User
 from forum.search import is_search_structure
 from forum.services import accounts, boards, posting
-from tests.conftest import NO_WAITING_FOR_THE_DISK, PASSWORD, POSTGRES_URL, _server_url
+from tests.conftest import PASSWORD, POSTGRES_URL
+from tests.helpers import throwaway_postgres_database
 
 # SQLite cannot reflect expression indexes (lower(username), lower(email)), so Alembic cannot
 # compare them there; these two warnings say exactly that and nothing else is silenced. Upgrades
@@ -45,18 +45,8 @@ HEAD = ScriptDirectory(str(PROJECT_ROOT / "migrations")).get_current_head()
 def postgres_scratch_database() -> Iterator[str]:
     """A throw-away PostgreSQL database for this module (creating and dropping one per test
     would cost a server checkpoint each time)."""
-    server = _server_url(POSTGRES_URL)
-    name = f"kindred_migrations_{uuid.uuid4().hex[:12]}"
-    admin_engine = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin_engine.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        connection.execute(sa.text(NO_WAITING_FOR_THE_DISK.format(name=name)))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin_engine.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin_engine.dispose()
+    with throwaway_postgres_database(POSTGRES_URL, "kindred_migrations") as url:
+        yield url
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ from forum.models.types import utcnow
 from forum.services import boards, modlog, posting
 from forum.services.notify import notify
 from forum.services.retention import purge
+from tests.helpers import fresh
 
 NOW = utcnow().replace(microsecond=0)
 
@@ -55,11 +56,6 @@ def conversation(author, board: Board, title: str, *replies: str) -> Thread:
     for body in replies:
         posting.reply(author, thread, body)
     return thread
-
-
-def fresh(model: type, id_: int):
-    db.session.expire_all()
-    return db.session.get(model, id_)
 
 
 def count(model: type) -> int:

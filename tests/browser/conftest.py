@@ -10,15 +10,13 @@ Screenshots go to ``tests/browser/screenshots/`` (not committed).
 from __future__ import annotations
 
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
 
-from forum import create_app
+from tests.helpers import served_app, serving
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -49,31 +47,8 @@ def live_config() -> dict:
 @pytest.fixture
 def live_server(app: Flask, _schema: str, tmp_path: Path, live_config: dict) -> Iterator[str]:
     """A real server for the test's database, as production runs it (CSRF on, limits off)."""
-    served = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": _schema,
-            "TESTING": False,
-            "RATELIMIT_ENABLED": False,
-            "MAIL_SERVER": None,
-            "MAIL_OUTBOX": tmp_path / "outbox",
-            "UPLOAD_FOLDER": tmp_path / "uploads",
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-            **live_config,
-        }
-    )
-    server = make_server("127.0.0.1", 0, served, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        with served.app_context():
-            from forum.extensions import db
-
-            db.session.remove()
-            db.engine.dispose()
+    with serving(served_app(_schema, tmp_path, **live_config)) as address:
+        yield address
 
 
 class Page:

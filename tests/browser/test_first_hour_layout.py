@@ -10,21 +10,19 @@ browser context (signed in once).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from werkzeug.serving import make_server
 
-from forum import create_app
 from forum.extensions import db
 from forum.models import User, Visibility
 from forum.services import accounts, boards, directory, posting
 from forum.services.directory import GroupDetails
 from tests.browser.conftest import DESKTOP, PHONE, SMALL_PHONE, Page, sign_in
 from tests.browser.test_accessibility import violations
-from tests.conftest import PASSWORD, _empty_all_tables
+from tests.conftest import _empty_all_tables
+from tests.helpers import PASSWORD, served_app, serving
 
 LANGUAGES = {"en": "en-GB", "de": "de-DE", "fr": "fr-FR", "es": "es-ES"}
 SIZES = {"360": SMALL_PHONE, "390": PHONE, "desktop": DESKTOP}
@@ -51,32 +49,14 @@ GUEST_PAGES = {"register": "/register", "sign-in": "/login"}
 def site(_schema: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     """The data, and a live server for it, built once for the module."""
     tmp = tmp_path_factory.mktemp("first-hour")
-    common = {
-        "SQLALCHEMY_DATABASE_URI": _schema,
-        "RATELIMIT_ENABLED": False,
-        "MAIL_SERVER": None,
-        "MAIL_OUTBOX": tmp / "outbox",
-        "UPLOAD_FOLDER": tmp / "uploads",
-        "ERASURE_LEDGER": tmp / "ledger.jsonl",
-        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-    }
-    setup = create_app({**common, "TESTING": True})
+    ledger = tmp / "ledger.jsonl"
+    setup = served_app(_schema, tmp, TESTING=True, ERASURE_LEDGER=ledger)
     with setup.app_context():
         try:
             ids = _community()
             db.session.commit()  # the ids were read after the last commit: end that read too
-            served = create_app({**common, "TESTING": False})
-            server = make_server("127.0.0.1", 0, served, threaded=True)
-            thread = threading.Thread(target=server.serve_forever, daemon=True)
-            thread.start()
-            try:
-                yield {"base": f"http://127.0.0.1:{server.server_port}", **ids}
-            finally:
-                server.shutdown()
-                thread.join(timeout=10)
-                with served.app_context():
-                    db.session.remove()
-                    db.engine.dispose()
+            with serving(served_app(_schema, tmp, ERASURE_LEDGER=ledger)) as address:
+                yield {"base": address, **ids}
         finally:
             db.session.rollback()
             _empty_all_tables()

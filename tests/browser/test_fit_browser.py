@@ -11,14 +11,11 @@ One live server serves the whole module; each test builds its own data (emptied 
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from forum import create_app
 from forum.extensions import db
 from forum.models import (
     BoardSubscription,
@@ -34,7 +31,7 @@ from forum.services import accounts, boards, matching, memorial, posting, welcom
 from tests.browser.conftest import DESKTOP, SMALL_PHONE, sign_in, signed_in_tabs
 from tests.browser.test_accessibility import violations
 from tests.browser.test_design import MEASURE
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD, served_app, serving
 from tests.web.test_languages import _catalogue
 
 NOTE = "I am scared of the first chemo week."
@@ -48,29 +45,9 @@ MODES = pytest.mark.parametrize("javascript", [False, True], ids=["without-js", 
 def served(_schema: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One real server for the module, as production runs it (CSRF on, limits off)."""
     tmp = tmp_path_factory.mktemp("fit-browser")
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": _schema,
-            "TESTING": False,
-            "RATELIMIT_ENABLED": False,
-            "MAIL_SERVER": None,
-            "MAIL_OUTBOX": tmp / "outbox",
-            "UPLOAD_FOLDER": tmp / "uploads",
-            "ERASURE_LEDGER": tmp / "ledger.jsonl",
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        }
-    )
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    app = served_app(_schema, tmp, ERASURE_LEDGER=tmp / "ledger.jsonl")
+    with serving(app) as address:
+        yield address
 
 
 @pytest.fixture

@@ -13,9 +13,17 @@ import pytest
 from flask import has_request_context
 
 from forum.services import mail
-from tests.conftest import PASSWORD, login
-from tests.web.test_accounts import page, sent_mail
-from tests.web.test_sign_in_security import events, is_signed_in, location, same_page
+from tests.helpers import (
+    PASSWORD,
+    fresh,
+    is_signed_in,
+    login,
+    markup,
+    sent_mail,
+    signed_in,
+    where_redirected,
+)
+from tests.web.test_sign_in_security import events, same_page
 
 
 @pytest.fixture
@@ -45,7 +53,7 @@ def test_a_reset_for_a_known_account_connects_to_no_mail_server_before_the_answe
     known = client.post("/reset", data={"login": "jen@example.org"})
 
     assert unknown.status_code == known.status_code == 200
-    assert page(unknown) == page(known)
+    assert markup(unknown) == markup(known)
     # The mail was tried, but only once the answer had gone: the request did the same work.
     assert slow_mail_server == [False]
 
@@ -57,7 +65,7 @@ def test_joining_connects_to_no_mail_server_before_the_answer(client, member, sl
     fresh = register(client, username="second_try", email="fresh@example.org")
 
     # The page names the address typed, and nothing else tells the two apart.
-    assert page(taken).replace("jen@example.org", "ADDRESS") == page(fresh).replace(
+    assert markup(taken).replace("jen@example.org", "ADDRESS") == markup(fresh).replace(
         "fresh@example.org", "ADDRESS"
     )
     # Both mails were tried (the first one again, after failing), each after its answer had gone.
@@ -93,8 +101,8 @@ def test_an_unsubscribe_link_and_its_page_do_not_show_the_address(client, member
 
     assert asked.status_code == done.status_code == 200
     for response in (asked, done):
-        assert "example.org" not in page(response)
-        assert "this account" in page(response)
+        assert "example.org" not in markup(response)
+        assert "this account" in markup(response)
 
 
 def test_an_unsubscribe_link_from_an_older_e_mail_still_works(app, client, member):
@@ -137,8 +145,8 @@ class TestSignInPause:
         unknown = login(self.stranger(app, 51), "ghost@example.org", "guessing again")
 
         assert known.status_code == unknown.status_code == 422
-        assert same_page(page(known)).replace("jen@example.org", "X") == same_page(
-            page(unknown)
+        assert same_page(markup(known)).replace("jen@example.org", "X") == same_page(
+            markup(unknown)
         ).replace("ghost@example.org", "X")
 
     def test_a_known_name_and_an_unknown_one_pause_alike(self, app, member):
@@ -149,14 +157,14 @@ class TestSignInPause:
         unknown = login(self.stranger(app, 61), "GHOST", "guessing again")
 
         assert known.status_code == unknown.status_code == 429
-        assert same_page(page(known)).replace("JEN", "X") == same_page(page(unknown)).replace(
+        assert same_page(markup(known)).replace("JEN", "X") == same_page(markup(unknown)).replace(
             "GHOST", "X"
         )
 
     def test_strangers_cannot_keep_a_member_out_of_their_own_device(self, app, member):
         own_device = app.test_client()
         own_device.environ_base.update(REMOTE_ADDR="198.51.100.7")
-        assert location(login(own_device, "jen")) == "/"
+        assert where_redirected(login(own_device, "jen")) == "/"
         own_device.post("/logout")
 
         self.guess_ten_times(app, "jen")
@@ -164,13 +172,13 @@ class TestSignInPause:
         # Guessing stays bounded: a stranger's next try waits, even with the right password...
         assert login(self.stranger(app, 70), "jen", PASSWORD).status_code == 429
         # ...but Jen, on the browser where she signed in before, signs in as usual.
-        assert location(login(own_device, "jen")) == "/"
+        assert where_redirected(login(own_device, "jen")) == "/"
         assert is_signed_in(own_device)
 
     def test_another_members_device_note_does_not_lift_the_pause(self, app, member, make_user):
         make_user("sam")
         sams_device = app.test_client()
-        assert location(login(sams_device, "sam")) == "/"
+        assert where_redirected(login(sams_device, "sam")) == "/"
         sams_device.post("/logout")
 
         self.guess_ten_times(app, "jen")
@@ -208,7 +216,7 @@ def newcomer(app, client, email: str = "newbie@example.org"):
 
 
 def test_joining_sends_a_link_that_confirms_the_address_and_signs_in(app, client):
-    from tests.web.test_accounts import confirmation_link, fresh, where_redirected
+    from tests.web.test_accounts import confirmation_link
 
     user = newcomer(app, client)
     (mail_sent,) = sent_mail(app)
@@ -216,13 +224,13 @@ def test_joining_sends_a_link_that_confirms_the_address_and_signs_in(app, client
     link = confirmation_link(app)
 
     shown = client.get(link)  # opening the link only asks: a GET changes nothing
-    assert "new_member" in page(shown)
+    assert "new_member" in markup(shown)
     assert fresh(user).email_confirmed_at is None
     assert not is_signed_in(client)
 
     done = client.post(link)
     assert where_redirected(done) == "/welcome"  # the optional welcome questions (issue 19)
-    assert "your address is confirmed and you are signed in" in page(client.get("/welcome"))
+    assert "your address is confirmed and you are signed in" in markup(client.get("/welcome"))
     assert is_signed_in(client)
     assert fresh(user).email_confirmed_at is not None
 
@@ -240,9 +248,9 @@ def test_an_unconfirmed_account_cannot_sign_in_with_its_password_but_is_told_wha
     unknown = login(app.test_client(), "new_member", "not the password")
 
     assert refused.status_code == unknown.status_code == 422
-    assert "Please confirm your e-mail address first" in page(refused)
-    assert "Send the link again" in page(refused)
-    assert "Please confirm" not in page(unknown)  # only the password's owner learns it
+    assert "Please confirm your e-mail address first" in markup(refused)
+    assert "Send the link again" in markup(refused)
+    assert "Please confirm" not in markup(unknown)  # only the password's owner learns it
     assert not is_signed_in(client)
 
 
@@ -286,18 +294,18 @@ def test_the_send_again_page_answers_alike_for_any_address(app, client, member):
     assert {response.status_code for response in answers} == {200}
     # Each page names the address typed, and nothing else tells them apart.
     shown = [
-        re.sub(re.escape(address), "ADDRESS", same_page(page(response)), flags=re.I)
+        re.sub(re.escape(address), "ADDRESS", same_page(markup(response)), flags=re.I)
         for address, response in zip(addresses, answers, strict=True)
     ]
     assert len(set(shown)) == 1 and shown[0].count("ADDRESS") >= 1
-    assert "Check your e-mail" in page(answers[0])
+    assert "Check your e-mail" in markup(answers[0])
     # Only the address waiting for confirmation got the link again; Jen got nothing.
     assert [m["To"] for m in sent_mail(app)] == ["newbie@example.org"] * 2
     assert confirmation_link(app).startswith("/confirm/")
 
 
 def test_a_password_reset_link_confirms_the_address_it_was_sent_to(app, client):
-    from tests.web.test_accounts import fresh, reset_link
+    from tests.web.test_accounts import reset_link
 
     user = newcomer(app, client)
     for path in list((app.config["MAIL_OUTBOX"]).glob("*.eml")):
@@ -308,7 +316,7 @@ def test_a_password_reset_link_confirms_the_address_it_was_sent_to(app, client):
     client.post(link, data={"password": new_password, "confirm": new_password})
 
     assert fresh(user).email_confirmed_at is not None
-    assert location(login(client, "new_member", new_password)) == "/"
+    assert where_redirected(login(client, "new_member", new_password)) == "/"
 
 
 # --- join requests do not flood facilitators -----------------------------------------------------
@@ -359,8 +367,8 @@ def test_asking_withdrawing_and_asking_again_tells_facilitators_once_a_day(
 
     assert requests_told(fran) == 1
     # The request itself still waits in the facilitators' list.
-    assert "Jen" in page(
-        signed_in_as(member_client.application, fran).get(f"/b/{group.id}/requests")
+    assert "Jen" in markup(
+        signed_in(member_client.application, fran).get(f"/b/{group.id}/requests")
     )
 
     # A day later, asking again is news again.
@@ -373,12 +381,6 @@ def test_asking_withdrawing_and_asking_again_tells_facilitators_once_a_day(
     assert requests_told(fran) == 2
 
 
-def signed_in_as(app, user):
-    client = app.test_client()
-    assert login(client, user).status_code == 302
-    return client
-
-
 class TestJoinRequestLimit:
     @pytest.fixture
     def app_config(self, app_config):
@@ -386,7 +388,7 @@ class TestJoinRequestLimit:
 
     def test_asking_to_join_past_ten_an_hour_is_paused(self, app, closed_group, member):
         group, _fran = closed_group
-        jen = signed_in_as(app, member)
+        jen = signed_in(app, member)
         for _ in range(10):
             assert jen.post(f"/b/{group.id}/join", data={"accept": "y"}).status_code == 302
             assert jen.post(f"/b/{group.id}/leave").status_code == 302

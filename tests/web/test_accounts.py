@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from email import policy as email_policy
-from email.parser import BytesParser
-from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
@@ -17,7 +14,16 @@ from forum import create_app
 from forum.extensions import db
 from forum.models import Consent, Post, User
 from forum.services.accounts import RESET_SALT
-from tests.conftest import PASSWORD, login, logout
+from tests.helpers import (
+    PASSWORD,
+    fresh,
+    is_signed_in,
+    login,
+    logout,
+    markup,
+    sent_mail,
+    where_redirected,
+)
 from tests.web.test_languages import said_in
 
 NEW_PASSWORD = "a brand new passphrase"
@@ -26,17 +32,6 @@ WRONG_LOGIN = "That username or e-mail and password do not match an account."
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def page(response) -> str:
-    return response.get_data(as_text=True)
-
-
-def where_redirected(response) -> str:
-    """The path (and query) a redirect sends the browser to."""
-    assert response.status_code in (302, 303), page(response)
-    parts = urlsplit(response.headers["Location"])
-    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def browser_host(location: str) -> str:
@@ -48,30 +43,8 @@ def browser_host(location: str) -> str:
     return urlsplit(urljoin(f"{SITE}/login", cleaned)).netloc
 
 
-def is_signed_in(client) -> bool:
-    """Whether the client can open a page only members see."""
-    response = client.get("/settings")
-    if response.status_code == 200:
-        return True
-    assert where_redirected(response).startswith("/login")
-    return False
-
-
 def user_count() -> int:
     return db.session.scalar(select(func.count()).select_from(User))
-
-
-def fresh(user: User) -> User:
-    db.session.expire_all()
-    return db.session.get(User, user.id)
-
-
-def sent_mail(app) -> list:
-    outbox = Path(app.config["MAIL_OUTBOX"])
-    if not outbox.exists():
-        return []
-    parser = BytesParser(policy=email_policy.default)
-    return [parser.parsebytes(path.read_bytes()) for path in sorted(outbox.glob("*.eml"))]
 
 
 def reset_link(app) -> str:
@@ -125,8 +98,8 @@ def test_a_newcomer_joins_is_told_to_check_their_email_and_can_sign_in(app, clie
     response = register(client)
 
     assert response.status_code == 200
-    assert "Check your e-mail" in page(response)
-    assert "To finish joining, open the link in that message" in page(response)
+    assert "Check your e-mail" in markup(response)
+    assert "To finish joining, open the link in that message" in markup(response)
     assert not is_signed_in(client)
     (welcome,) = sent_mail(app)
     assert welcome["To"] == "newbie@example.org"
@@ -175,7 +148,7 @@ def test_a_registration_that_cannot_be_accepted_says_why_and_keeps_what_was_type
     client, changes, message
 ):
     response = register(client, **changes)
-    body = page(response)
+    body = markup(response)
 
     assert response.status_code == 422
     assert message in body
@@ -188,7 +161,7 @@ def test_a_registration_that_cannot_be_accepted_says_why_and_keeps_what_was_type
 
 def test_a_username_taken_in_another_case_is_refused(client, member):
     response = register(client, username="JEN")
-    body = page(response)
+    body = markup(response)
 
     assert response.status_code == 422
     assert "That username is taken; please choose another." in body
@@ -202,8 +175,8 @@ def test_an_email_address_already_in_use_gets_no_account_and_its_owner_is_told(a
     response = register(client, email="JEN@Example.org")
 
     assert response.status_code == 200
-    assert "Check your e-mail" in page(response)
-    assert "already" not in page(response)
+    assert "Check your e-mail" in markup(response)
+    assert "already" not in markup(response)
     assert user_count() == 1
     assert not is_signed_in(client)
     (notice,) = sent_mail(app)
@@ -219,7 +192,7 @@ def test_a_member_signs_in_with_username_or_email_in_any_case(client, member, ty
     response = login(client, typed)
 
     assert where_redirected(response) == "/"
-    assert "Welcome, Jen." in page(client.get("/"))  # her first sign-in (issue 16)
+    assert "Welcome, Jen." in markup(client.get("/"))  # her first sign-in (issue 16)
     assert is_signed_in(client)
 
 
@@ -228,9 +201,9 @@ def test_a_wrong_password_and_an_unknown_account_get_the_same_answer(client, mem
     unknown_account = login(client, "bob", "not my password")
 
     assert wrong_password.status_code == unknown_account.status_code == 422
-    assert WRONG_LOGIN in page(wrong_password)
+    assert WRONG_LOGIN in markup(wrong_password)
     # Apart from the name typed, the two pages are identical: nothing tells them apart.
-    assert page(wrong_password).replace('value="jen"', "") == page(unknown_account).replace(
+    assert markup(wrong_password).replace('value="jen"', "") == markup(unknown_account).replace(
         'value="bob"', ""
     )
     assert not is_signed_in(client)
@@ -256,7 +229,7 @@ def test_signing_out_ends_the_session(member_client):
     response = logout(member_client)
 
     assert where_redirected(response) == "/"
-    assert "You are signed out. Take care." in page(member_client.get("/"))
+    assert "You are signed out. Take care." in markup(member_client.get("/"))
     assert not is_signed_in(member_client)
 
 
@@ -275,7 +248,7 @@ def test_a_member_page_sends_guests_to_sign_in_and_back(client, member):
 
     assert where_redirected(response).startswith("/login?")
     assert parse_qs(urlsplit(response.headers["Location"]).query) == {"next": ["/settings"]}
-    login_page = page(client.get(response.headers["Location"]))
+    login_page = markup(client.get(response.headers["Location"]))
     assert "Please sign in to continue." in login_page
     assert 'name="next" type="hidden" value="/settings"' in login_page
 
@@ -319,7 +292,7 @@ def test_a_wrong_current_password_is_refused(member_client, member):
     response = change_password(member_client, "not my password")
 
     assert response.status_code == 422
-    assert "Your current password is not right." in page(response)
+    assert "Your current password is not right." in markup(response)
     assert fresh(member).check_password(PASSWORD)
 
 
@@ -327,7 +300,7 @@ def test_new_passwords_that_differ_are_refused(member_client, member):
     response = change_password(member_client, PASSWORD, confirm="something else entirely")
 
     assert response.status_code == 422
-    assert "The two new passwords differ." in page(response)
+    assert "The two new passwords differ." in markup(response)
     assert fresh(member).check_password(PASSWORD)
 
 
@@ -341,7 +314,7 @@ def test_changing_the_password_keeps_this_device_and_signs_out_the_others(app, m
     response = change_password(this_device, PASSWORD)
 
     assert where_redirected(response) == "/settings"
-    assert "Your password is changed. Other devices have been signed out." in page(
+    assert "Your password is changed. Other devices have been signed out." in markup(
         this_device.get("/settings")
     )
     assert is_signed_in(this_device)
@@ -360,7 +333,7 @@ def test_a_reset_request_emails_a_link_to_the_account(app, client, member, typed
     response = client.post("/reset", data={"login": typed})
 
     assert response.status_code == 200
-    assert "Check your e-mail" in page(response)
+    assert "Check your e-mail" in markup(response)
     (message,) = sent_mail(app)
     assert message["To"] == "jen@example.org"
     assert "Reset your Kindred password" in message["Subject"]
@@ -377,7 +350,7 @@ def test_a_reset_request_for_an_unknown_account_looks_the_same_and_sends_nothing
     assert len(sent_mail(app)) == 1
 
     assert unknown.status_code == known.status_code == 200
-    assert page(unknown) == page(known)
+    assert markup(unknown) == markup(known)
 
 
 def test_the_reset_link_sets_a_new_password_that_signs_in(app, client, member):
@@ -386,11 +359,11 @@ def test_the_reset_link_sets_a_new_password_that_signs_in(app, client, member):
 
     form = client.get(link)
     assert form.status_code == 200
-    assert "Choose a new password" in page(form)
+    assert "Choose a new password" in markup(form)
 
     response = client.post(link, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert where_redirected(response) == "/login"
-    assert "Your password is changed. Please sign in with it." in page(client.get("/login"))
+    assert "Your password is changed. Please sign in with it." in markup(client.get("/login"))
 
     assert login(client, "jen").status_code == 422
     assert where_redirected(login(client, "jen", NEW_PASSWORD)) == "/"
@@ -402,7 +375,7 @@ def test_a_reset_with_mismatched_passwords_is_refused_and_the_link_still_works(a
 
     response = client.post(link, data={"password": NEW_PASSWORD, "confirm": "something else"})
 
-    assert "The two passwords differ." in page(response)
+    assert "The two passwords differ." in markup(response)
     assert fresh(member).check_password(PASSWORD)
     assert client.get(link).status_code == 200
 
@@ -414,7 +387,7 @@ def test_the_reset_link_works_only_once(app, client, member):
 
     again = client.get(link)
     assert again.status_code == 400
-    assert "This link no longer works" in page(again)
+    assert "This link no longer works" in markup(again)
 
     reuse = client.post(
         link, data={"password": "yet another passphrase", "confirm": "yet another passphrase"}
@@ -432,7 +405,7 @@ def test_an_expired_reset_link_is_refused(app, client, member):
     response = client.post(link, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
 
     assert response.status_code == 400
-    assert "This link no longer works" in page(response)
+    assert "This link no longer works" in markup(response)
     assert fresh(member).check_password(PASSWORD)
 
 
@@ -457,7 +430,7 @@ def test_a_tampered_reset_link_is_refused(app, client, member, spoil):
     assert client.get(link).status_code == 400
     response = client.post(link, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert response.status_code == 400
-    assert "This link no longer works" in page(response)
+    assert "This link no longer works" in markup(response)
     assert fresh(member).check_password(PASSWORD)
 
 
@@ -475,7 +448,7 @@ def test_a_member_saves_name_language_and_time_zone(member_client, member):
     )
 
     assert where_redirected(response) == "/settings"
-    settings_page = page(member_client.get("/settings"))
+    settings_page = markup(member_client.get("/settings"))
     assert said_in("de", "Your settings are saved.") in settings_page  # in the language chosen
     assert '<html lang="de">' in settings_page
     assert '<option selected value="Europe/Berlin">' in settings_page
@@ -500,7 +473,7 @@ def test_each_offered_language_can_be_chosen(member_client, member, locale):
 )
 def test_an_unknown_time_zone_or_language_is_refused(member_client, member, changes, field):
     response = save_settings(member_client, display_name="Someone else", **changes)
-    body = page(response)
+    body = markup(response)
 
     assert response.status_code == 422
     assert "Please check the field marked below." in body
@@ -513,7 +486,7 @@ def test_an_unknown_time_zone_or_language_is_refused(member_client, member, chan
 def test_the_display_name_shows_on_the_profile(member_client, member):
     save_settings(member_client, display_name="Jennifer K")
 
-    profile = page(member_client.get("/u/jen"))
+    profile = markup(member_client.get("/u/jen"))
     assert "<h1>Jennifer K</h1>" in profile
     assert "<dt>Username</dt><dd>jen</dd>" in profile
 
@@ -522,7 +495,7 @@ def test_an_empty_display_name_falls_back_to_the_username(member_client, member)
     save_settings(member_client, display_name="   ")
 
     assert fresh(member).display_name is None
-    assert "<h1>jen</h1>" in page(member_client.get("/u/jen"))
+    assert "<h1>jen</h1>" in markup(member_client.get("/u/jen"))
 
 
 def test_times_are_shown_in_the_members_time_zone(app, member, thread):
@@ -531,14 +504,14 @@ def test_times_are_shown_in_the_members_time_zone(app, member, thread):
     db.session.commit()
 
     guest = app.test_client()
-    assert "15 Jan 2026, 11:30" in page(guest.get(f"/t/{thread.id}"))
+    assert "15 Jan 2026, 11:30" in markup(guest.get(f"/t/{thread.id}"))
 
     member_client = app.test_client()
     login(member_client, member)
     save_settings(member_client, timezone="Europe/Berlin")
-    assert "15 Jan 2026, 12:30" in page(member_client.get(f"/t/{thread.id}"))
+    assert "15 Jan 2026, 12:30" in markup(member_client.get(f"/t/{thread.id}"))
     save_settings(member_client, timezone="America/New_York")
-    assert "15 Jan 2026, 06:30" in page(member_client.get(f"/t/{thread.id}"))
+    assert "15 Jan 2026, 06:30" in markup(member_client.get(f"/t/{thread.id}"))
 
 
 # --- a form sent after the session ended ---------------------------------------------------------
@@ -552,7 +525,7 @@ def test_a_reply_sent_after_signing_out_is_kept_to_copy_into_the_form(client, me
     logout(client)
 
     response = client.post(f"/t/{thread.id}/reply", data={"body": REPLY_TEXT, "submit": "1"})
-    body = page(response)
+    body = markup(response)
     assert response.status_code == 401
     assert "<h1>Sign in</h1>" in body
     assert "Nothing you wrote is lost" in body
@@ -569,7 +542,7 @@ def test_a_reply_sent_after_signing_out_is_kept_to_copy_into_the_form(client, me
             "draft-action": f"/t/{thread.id}/reply",
         },
     )
-    resend = page(signed_in)
+    resend = markup(signed_in)
     assert signed_in.status_code == 200
     assert "Send your form again" in resend
     # The words to copy, read-only, and the way back to the form; never a form that sends them.
@@ -593,7 +566,7 @@ def test_a_mistyped_password_while_rescuing_a_draft_keeps_the_draft(client, memb
             "draft-action": f"/t/{thread.id}/reply",
         },
     )
-    body = page(response)
+    body = markup(response)
 
     assert response.status_code == 422
     assert WRONG_LOGIN in body
@@ -630,7 +603,7 @@ def test_the_21st_failed_sign_in_within_15_minutes_is_turned_away_kindly(app, me
 
         refused = login(client, "jen", "guessing again")
         assert refused.status_code == 429
-        assert "Please wait a little and try again." in page(refused)
+        assert "Please wait a little and try again." in markup(refused)
         # Even the right password waits until the window has passed.
         assert login(client, "jen").status_code == 429
         # Reading pages is not affected.

@@ -11,19 +11,7 @@ from sqlalchemy import func, select
 from forum.extensions import db
 from forum.models import Board, Category, Thread, Visibility
 from forum.services import boards
-from tests.conftest import PASSWORD, login
-
-
-@pytest.fixture
-def admin_client(app, admin):
-    client = app.test_client()
-    response = login(client, admin)
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return client
-
-
-def text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
+from tests.helpers import PASSWORD, decoded_markup, login, text
 
 
 def board_index(client) -> list[tuple[str, list[str]]]:
@@ -83,7 +71,7 @@ def test_the_dashboard_lists_every_category_and_board_with_links_to_edit_them(
     admin_client, category, board
 ):
     response = admin_client.get("/admin/")
-    body = text(response)
+    body = decoded_markup(response)
     assert response.status_code == 200
     assert category.name in body
     assert board.name in body
@@ -94,8 +82,8 @@ def test_the_dashboard_lists_every_category_and_board_with_links_to_edit_them(
 
 
 def test_admins_see_an_admin_link_and_members_do_not(app, admin_client, member_client):
-    assert 'href="/admin/"' in text(admin_client.get("/"))
-    assert 'href="/admin/"' not in text(member_client.get("/"))
+    assert 'href="/admin/"' in decoded_markup(admin_client.get("/"))
+    assert 'href="/admin/"' not in decoded_markup(member_client.get("/"))
 
 
 # --- creating -------------------------------------------------------------------------------
@@ -115,9 +103,9 @@ def test_an_admin_creates_a_category_and_a_board_that_guests_then_see(app, admin
         "For the people beside us",
         False,
     )
-    assert "Category 'Carers and family' created." in text(admin_client.get("/admin/"))
+    assert "Category 'Carers and family' created." in decoded_markup(admin_client.get("/admin/"))
 
-    form_page = text(admin_client.get(f"/admin/boards/new?category={category.id}"))
+    form_page = decoded_markup(admin_client.get(f"/admin/boards/new?category={category.id}"))
     assert re.search(
         rf'<option selected value="{category.id}">Carers and family</option>', form_page
     )
@@ -140,11 +128,11 @@ def test_an_admin_creates_a_category_and_a_board_that_guests_then_see(app, admin
         category.id,
         Visibility.PUBLIC,
     )
-    assert "Board 'Caring for a partner' created." in text(admin_client.get("/admin/"))
+    assert "Board 'Caring for a partner' created." in decoded_markup(admin_client.get("/admin/"))
 
     guest = app.test_client()
     assert board_index(guest) == [("Carers and family", ["Caring for a partner"])]
-    assert "Days, nights and appointments" in text(guest.get("/"))
+    assert "Days, nights and appointments" in decoded_markup(guest.get("/"))
     assert guest.get(f"/b/{board.id}").status_code == 200
 
 
@@ -168,7 +156,7 @@ def test_a_new_members_board_is_listed_for_members_and_not_for_guests(
 
 
 def test_an_admin_edits_a_category(app, admin_client, category, board):
-    page = text(admin_client.get(f"/admin/categories/{category.id}"))
+    page = decoded_markup(admin_client.get(f"/admin/categories/{category.id}"))
     assert f'value="{category.name}"' in page
     assert category.description in page
 
@@ -178,11 +166,11 @@ def test_an_admin_edits_a_category(app, admin_client, category, board):
     )
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/admin/")
-    assert "Category 'Life after treatment' saved." in text(admin_client.get("/admin/"))
+    assert "Category 'Life after treatment' saved." in decoded_markup(admin_client.get("/admin/"))
     assert saved_state()[0] == [
         (category.id, "Life after treatment", "Scans, work and what comes next", 1, False)
     ]
-    guest_index = text(app.test_client().get("/"))
+    guest_index = decoded_markup(app.test_client().get("/"))
     assert "Life after treatment" in guest_index
     assert "Scans, work and what comes next" in guest_index
     assert "Living with cancer" not in guest_index
@@ -195,7 +183,7 @@ def test_an_admin_edits_a_board_and_moves_it_to_another_category(
     other = boards.create_category("Caring for someone")
     resident = boards.create_board("Carers' corner", other)
 
-    page = text(admin_client.get(f"/admin/boards/{board.id}"))
+    page = decoded_markup(admin_client.get(f"/admin/boards/{board.id}"))
     assert 'value="Treatment"' in page
     assert '<option selected value="public">' in page
 
@@ -209,7 +197,7 @@ def test_an_admin_edits_a_board_and_moves_it_to_another_category(
         },
     )
     assert response.status_code == 302
-    assert "Board 'Treatment questions' saved." in text(admin_client.get("/admin/"))
+    assert "Board 'Treatment questions' saved." in decoded_markup(admin_client.get("/admin/"))
     db.session.rollback()
     assert (board.name, board.description, board.category_id, board.visibility) == (
         "Treatment questions",
@@ -243,7 +231,7 @@ def test_moving_categories_up_and_down_reorders_the_board_index(app, admin_clien
     assert [name for name, _ in board_index(admin_client)] == ["Charlie", "Alpha", "Bravo"]
     assert [name for name, _ in board_index(app.test_client())] == ["Charlie", "Alpha", "Bravo"]
 
-    dashboard = text(admin_client.get("/admin/"))
+    dashboard = decoded_markup(admin_client.get("/admin/"))
     headings = re.findall(r'<h2 id="admin-category-\d+">([^<]*)</h2>', dashboard)
     assert headings == ["Charlie", "Alpha", "Bravo"]
 
@@ -311,9 +299,9 @@ def test_an_archived_board_leaves_the_index_but_stays_readable_and_takes_no_new_
     for client in (guest, member_client):
         page = client.get(f"/b/{board.id}")
         assert page.status_code == 200
-        assert thread.title in text(page)
-        assert "This board is archived" in text(page)
-        assert f'href="/b/{board.id}/new"' not in text(page)
+        assert thread.title in decoded_markup(page)
+        assert "This board is archived" in decoded_markup(page)
+        assert f'href="/b/{board.id}/new"' not in decoded_markup(page)
         assert client.get(f"/t/{thread.id}").status_code == 200
 
     assert member_client.get(f"/b/{board.id}/new").status_code == 403
@@ -323,7 +311,7 @@ def test_an_archived_board_leaves_the_index_but_stays_readable_and_takes_no_new_
     assert response.status_code == 403
     assert db.session.scalar(select(func.count()).select_from(Thread)) == 1
 
-    dashboard = text(admin_client.get("/admin/"))
+    dashboard = decoded_markup(admin_client.get("/admin/"))
     assert re.search(rf"{board.name} <span class=\"badge\">Archived</span>", dashboard)
 
     # Unarchiving brings it back.
@@ -347,13 +335,13 @@ def test_an_archived_category_takes_its_boards_off_the_index(
     login(member_client, member)
     for client in (app.test_client(), member_client, admin_client):
         assert board_index(client) == [("Caring for someone", [carers.name])]
-        assert board.name not in text(client.get("/"))
+        assert board.name not in decoded_markup(client.get("/"))
 
     assert member_client.get(f"/b/{board.id}").status_code == 200
-    assert thread.title in text(member_client.get(f"/b/{board.id}"))
+    assert thread.title in decoded_markup(member_client.get(f"/b/{board.id}"))
     assert member_client.get(f"/b/{board.id}/new").status_code == 403
 
-    dashboard = text(admin_client.get("/admin/"))
+    dashboard = decoded_markup(admin_client.get("/admin/"))
     assert re.search(rf"{category.name} <span class=\"badge\">Archived</span>", dashboard)
 
 
@@ -373,7 +361,7 @@ def test_a_new_category_needs_a_name_of_its_own(admin_client, category, name, me
     response = admin_client.post(
         "/admin/categories/new", data={"name": name, "description": "Typed with care"}
     )
-    body = text(response)
+    body = decoded_markup(response)
     assert response.status_code == 422
     assert message in body
     assert f'value="{name}"' in body
@@ -403,7 +391,7 @@ def test_a_new_board_needs_a_name_of_its_own(admin_client, category, board, name
             "visibility": "members",
         },
     )
-    body = text(response)
+    body = decoded_markup(response)
     assert response.status_code == 422
     assert message in body
     assert f'value="{name}"' in body
@@ -427,7 +415,7 @@ def test_renaming_a_category_to_a_taken_or_empty_name_is_refused(
     response = admin_client.post(
         f"/admin/categories/{category.id}", data={"name": name, "description": "New words"}
     )
-    body = text(response)
+    body = decoded_markup(response)
     assert response.status_code == 422
     assert message in body
     assert f'value="{name}"' in body
@@ -451,7 +439,7 @@ def test_renaming_a_board_to_a_taken_or_empty_name_is_refused(
         f"/admin/boards/{board.id}",
         data=board_form(board, name=name, description="New words", visibility="private"),
     )
-    body = text(response)
+    body = decoded_markup(response)
     assert response.status_code == 422
     assert message in body
     assert f'value="{name}"' in body
@@ -489,7 +477,7 @@ def test_a_member_is_refused_every_admin_page_and_nothing_changes(
     for method, url, data in _admin_requests(category, board):
         response = member_client.open(url, method=method, data=data)
         assert response.status_code == 403, (method, url)
-        assert "You can't do that here" in text(response)
+        assert "You can't do that here" in decoded_markup(response)
         assert "Sneaky" not in text(response)
     assert saved_state() == before
 
@@ -508,14 +496,14 @@ def test_a_guest_is_sent_to_sign_in_from_every_admin_page_and_nothing_changes(
         else:
             # A form sent without a session gets the sign-in page, keeping what was typed.
             assert response.status_code == 401, url
-            assert "<h1>Sign in</h1>" in text(response), url
+            assert "<h1>Sign in</h1>" in decoded_markup(response), url
     assert saved_state() == before
 
 
 def test_a_guest_who_signs_in_as_an_admin_is_taken_back_to_the_admin_page(client, admin):
     response = client.get("/admin/")
     assert response.status_code == 302
-    login_page = text(client.get(response.headers["Location"]))
+    login_page = decoded_markup(client.get(response.headers["Location"]))
     assert 'name="next" type="hidden" value="/admin/"' in login_page
     response = client.post(
         "/login", data={"login": admin.username, "password": PASSWORD, "next": "/admin/"}

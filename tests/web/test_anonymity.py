@@ -3,30 +3,18 @@ person behind an anonymous post without anyone else learning who it is."""
 
 from __future__ import annotations
 
-import html
 import re
 
 import flask_wtf.csrf
 import pytest
-from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import Board, ModerationAction, Post, Thread, User
 from forum.services import boards, posting
-from tests.conftest import login, without_tokens
-
-TAG = re.compile(r"<[^>]+>")
-
+from tests.helpers import signed_in, text, without_tokens
 
 # --- helpers -------------------------------------------------------------------------------------
-
-
-def text(page) -> str:
-    """A page's (or some HTML's) words as a reader sees them: no tags, single spaces."""
-    markup = page if isinstance(page, str) else page.get_data(as_text=True)
-    return " ".join(html.unescape(TAG.sub(" ", markup)).split())
 
 
 def article(response, post: Post) -> str:
@@ -36,13 +24,6 @@ def article(response, post: Post) -> str:
     )
     assert found, f"post {post.id} is not on the page"
     return found.group(0)
-
-
-def signed_in(app: Flask, user: User) -> FlaskClient:
-    browser = app.test_client()
-    response = login(browser, user)
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return browser
 
 
 def assert_names_nobody(page: str) -> None:
@@ -77,11 +58,6 @@ def anonymous_board(category) -> Board:
         description="Post anonymously if you need to",
         anonymous_allowed=True,
     )
-
-
-@pytest.fixture
-def reader(make_user) -> User:
-    return make_user("sam", display_name="Sam")
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ from forum.extensions import db
 from forum.models import Block, Message, Notification, Participant, Post, User
 from forum.services import boards, posting
 from tests.conftest import without_tokens
+from tests.helpers import signed_in, text
 from tests.web.test_messages import (
     answer,
-    browser,
     count,
     inbox_rows,
     kept,
@@ -25,7 +25,6 @@ from tests.web.test_messages import (
     row_for,
     send,
     set_message_policy,
-    text,
     unread_header,
     write,
 )
@@ -49,7 +48,7 @@ def carol(app: Flask) -> User:
 
 
 def block(app: Flask, blocker: User, blocked: User) -> None:
-    response = browser(app, blocker).post(f"/u/{blocked.username}/block")
+    response = signed_in(app, blocker).post(f"/u/{blocked.username}/block")
     assert response.status_code == 302, text(response)[:1500]
     assert response.headers["Location"].endswith(f"/u/{blocked.username}")
 
@@ -89,9 +88,9 @@ def opening_post(thread) -> Post:
 
 
 def test_blocking_is_silent_for_the_blocked_member(app, alice, bob, carol):
-    as_carol = browser(app, carol)
+    as_carol = signed_in(app, carol)
     one_to_one = send(as_carol, "bob", "A question", "Carol asks Bob something")
-    group = send(browser(app, alice), "bob, carol", "Group", "Alice to both")
+    group = send(signed_in(app, alice), "bob, carol", "Group", "Alice to both")
     pages = [
         "/",
         "/u/bob",
@@ -106,7 +105,7 @@ def test_blocking_is_silent_for_the_blocked_member(app, alice, bob, carol):
     before = {url: comparable(as_carol.get(url)) for url in pages}
     notes_before = count(Notification, Notification.user_id == carol.id)
 
-    as_bob = browser(app, bob)
+    as_bob = signed_in(app, bob)
     response = as_bob.post("/u/carol/block")
     assert response.status_code == 302
     profile = text(as_bob.get(response.headers["Location"]))
@@ -134,7 +133,7 @@ def test_blocking_is_silent_for_the_blocked_member(app, alice, bob, carol):
 def test_in_a_group_the_blocker_no_longer_sees_what_the_blocked_member_sends(
     app, alice, bob, carol
 ):
-    as_alice, as_bob, as_carol = browser(app, alice), browser(app, bob), browser(app, carol)
+    as_alice, as_bob, as_carol = signed_in(app, alice), signed_in(app, bob), signed_in(app, carol)
     group = send(as_alice, "bob, carol", "Our trio", "Alice opens the group")
     assert answer(as_carol, group, "Carol-before-the-block").status_code == 302
     block(app, bob, carol)
@@ -157,8 +156,8 @@ def test_in_a_group_the_blocker_no_longer_sees_what_the_blocked_member_sends(
 def test_a_blocked_members_new_message_does_not_show_as_unread_for_the_blocker(
     app, alice, bob, carol
 ):
-    as_bob, as_carol = browser(app, bob), browser(app, carol)
-    group = send(browser(app, alice), "bob, carol", "Our trio", "Alice opens the group")
+    as_bob, as_carol = signed_in(app, bob), signed_in(app, carol)
+    group = send(signed_in(app, alice), "bob, carol", "Our trio", "Alice opens the group")
     as_bob.get(f"/messages/{group}")
     block(app, bob, carol)
     assert answer(as_carol, group, "Carol-after-the-block").status_code == 302
@@ -172,7 +171,7 @@ def test_a_blocked_members_message_does_not_mark_the_others_messages_as_read(
     app, alice, bob, carol
 ):
     """Bob has not yet read what Alice wrote; Carol (blocked) writing after her changes nothing."""
-    as_alice, as_bob, as_carol = browser(app, alice), browser(app, bob), browser(app, carol)
+    as_alice, as_bob, as_carol = signed_in(app, alice), signed_in(app, bob), signed_in(app, carol)
     group = send(as_alice, "bob, carol", "Our trio", "Alice opens the group")
     as_bob.get(f"/messages/{group}")
     block(app, bob, carol)
@@ -187,7 +186,7 @@ def test_a_blocked_members_message_does_not_mark_the_others_messages_as_read(
 
 
 def test_a_one_to_one_conversation_is_closed_to_the_blocked_member(app, bob, carol):
-    as_carol = browser(app, carol)
+    as_carol = signed_in(app, carol)
     conversation = send(as_carol, "bob", "Hello", "Carol writes first")
     block(app, bob, carol)
 
@@ -204,9 +203,9 @@ def test_the_blocked_member_cannot_start_a_conversation_and_is_told_no_more_than
     app, alice, bob, carol
 ):
     dana = person("dana")
-    set_message_policy(browser(app, dana), "nobody")
+    set_message_policy(signed_in(app, dana), "nobody")
     block(app, bob, carol)
-    as_carol = browser(app, carol)
+    as_carol = signed_in(app, carol)
     as_carol.get("/messages/new")  # past the "Welcome back" greeting
 
     to_bob = write(as_carol, "bob", "Please answer", "Why don't you reply?")
@@ -229,7 +228,7 @@ def test_the_blocked_member_cannot_start_a_conversation_and_is_told_no_more_than
 
 
 def test_the_blocked_member_cannot_add_the_blocker_to_a_conversation(app, alice, bob, carol):
-    as_carol = browser(app, carol)
+    as_carol = signed_in(app, carol)
     conversation = send(as_carol, "alice", "Just us", "Carol and Alice")
     block(app, bob, carol)
 
@@ -245,7 +244,7 @@ def test_the_blocked_member_cannot_add_the_blocker_to_a_conversation(app, alice,
 def test_no_one_can_put_the_blocked_member_and_the_blocker_in_one_conversation(
     app, alice, bob, carol
 ):
-    as_alice = browser(app, alice)
+    as_alice = signed_in(app, alice)
     with_bob = send(as_alice, "bob", "With Bob", "Alice and Bob")
     with_carol = send(as_alice, "carol", "With Carol", "Alice and Carol")
     block(app, bob, carol)
@@ -267,7 +266,7 @@ def test_no_one_can_start_a_group_with_both_the_blocker_and_the_blocked_member(
     app, alice, bob, carol
 ):
     block(app, bob, carol)
-    refused = write(browser(app, alice), "bob, carol", "All of us", "Let's all talk")
+    refused = write(signed_in(app, alice), "bob, carol", "All of us", "Let's all talk")
     kept(refused, "All of us", "Let's all talk")
     assert "block" not in refusal(refused).lower()  # without saying who blocked whom
     assert count(Participant) == 0 and count(Message) == 0
@@ -279,7 +278,7 @@ def test_others_can_still_be_added_to_a_group_where_two_members_have_a_block(
     """Bob blocked Carol after the group began; Alice adding Dana concerns neither of them.
     Dana reads from the moment she was added, not what was said before."""
     dana = person("dana")
-    as_alice = browser(app, alice)
+    as_alice = signed_in(app, alice)
     group = send(as_alice, "bob, carol", "Our trio", "Alice opens the group")
     block(app, bob, carol)
 
@@ -287,14 +286,14 @@ def test_others_can_still_be_added_to_a_group_where_two_members_have_a_block(
     assert "Dana is now in the conversation." in text(as_alice.get(response.headers["Location"]))
     assert dana.id in participants(group)
     assert answer(as_alice, group, "Welcome, Dana").status_code == 302
-    page = text(browser(app, dana).get(f"/messages/{group}"))
+    page = text(signed_in(app, dana).get(f"/messages/{group}"))
     assert "Alice added Dana to the conversation." in page and "Welcome, Dana" in page
     assert "Alice opens the group" not in page
 
 
 def test_the_blocker_is_told_to_unblock_before_writing(app, alice, bob, carol):
     block(app, bob, carol)
-    as_bob = browser(app, bob)
+    as_bob = signed_in(app, bob)
     response = write(as_bob, "carol", "About before", "I was too quick")
     kept(response, "About before", "I was too quick")
     assert "You have blocked Carol. Unblock them in your settings to write to them." in refusal(
@@ -320,7 +319,7 @@ def test_the_blocked_members_posts_are_folded_away_for_the_blocker_only(
     carol_reply = posting.reply(carol, thread, "Carol-reply-words")
     block(app, bob, carol)
 
-    as_bob = browser(app, bob)
+    as_bob = signed_in(app, bob)
     page = as_bob.get(f"/t/{thread.id}")
     assert page.status_code == 200
     for post, words in ((opening_post(thread), "Carol-opening-words"), (carol_reply, None)):
@@ -335,7 +334,7 @@ def test_the_blocked_members_posts_are_folded_away_for_the_blocker_only(
         assert (words or "Carol-reply-words") in text(folded.group(2))
     assert "<details" not in article(page, alice_reply)
 
-    for other in (browser(app, alice), client):
+    for other in (signed_in(app, alice), client):
         page = other.get(f"/t/{thread.id}")
         assert '<details class="blocked-post"' not in page.get_data(as_text=True)
         assert "Carol-reply-words" in text(article(page, carol_reply))
@@ -357,8 +356,8 @@ def test_an_anonymous_post_by_the_blocked_member_is_not_folded_or_named(
     named_reply = posting.reply(carol, thread, "Named-reply-words")
     block(app, bob, carol)
 
-    for_bob = browser(app, bob).get(f"/t/{thread.id}")
-    for_alice = browser(app, alice).get(f"/t/{thread.id}")
+    for_bob = signed_in(app, bob).get(f"/t/{thread.id}")
+    for_alice = signed_in(app, alice).get(f"/t/{thread.id}")
     for post in (opening_post(thread), anonymous_reply):
         markup = article(for_bob, post)
         assert "<details" not in markup and "Show it" not in markup
@@ -375,7 +374,7 @@ def test_an_anonymous_post_by_the_blocked_member_is_not_folded_or_named(
 
 
 def test_unblocking_from_the_message_settings_restores_everything(app, alice, bob, carol, board):
-    as_alice, as_bob, as_carol = browser(app, alice), browser(app, bob), browser(app, carol)
+    as_alice, as_bob, as_carol = signed_in(app, alice), signed_in(app, bob), signed_in(app, carol)
     one_to_one = send(as_carol, "bob", "Hello", "Carol writes first")
     group = send(as_alice, "bob, carol", "Our trio", "Alice opens the group")
     thread = posting.start_thread(carol, board, "Carol's thread", "Carol-opening-words")

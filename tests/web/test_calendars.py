@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from flask_babel import gettext
 from icalendar import Calendar
@@ -19,7 +18,7 @@ from forum.models.meetings import Meeting, MeetingMode, Recurrence, RsvpAnswer
 from forum.models.types import utcnow
 from forum.services import boards, calendars, erasure, meetings, membership, sanctions
 from forum.services.meetings import MeetingDetails
-from tests.conftest import count_queries, login
+from tests.helpers import count_queries, login, signed_in
 
 LINK = "https://meet.example/secret-room-4721"
 SECRET_NAME = "Philippa Quarrington"
@@ -68,12 +67,6 @@ def starts_utc(calendar: Calendar) -> list[datetime]:
 
 def uids(calendar: Calendar) -> set[str]:
     return {str(event["UID"]) for event in calendar.events}
-
-
-def signed_in(app: Flask, user: User) -> FlaskClient:
-    browser = app.test_client()
-    assert login(browser, user).status_code == 302
-    return browser
 
 
 def feed_of(client: FlaskClient, user: User) -> Calendar:

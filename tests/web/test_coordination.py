@@ -10,8 +10,6 @@ the coordinator once per match and due date.
 from __future__ import annotations
 
 import dataclasses
-import html
-import re
 from datetime import timedelta
 
 import pytest
@@ -32,22 +30,10 @@ from forum.models import (
 )
 from forum.models.types import utcnow
 from forum.services import boards, facilitation_settings, matching, messaging, training
-from tests.conftest import login
+from tests.helpers import signed_in, text
 
-TAG = re.compile(r"<[^>]+>")
 #: A word only the match's conversation holds: no coordinator page may show it.
 MARKER = "Quillfeather"
-
-
-def text(response) -> str:
-    return " ".join(html.unescape(TAG.sub(" ", response.get_data(as_text=True))).split())
-
-
-def signed_in(app, user: User):
-    browser = app.test_client()
-    response = login(browser, user)
-    assert response.status_code == 302
-    return browser
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ from forum.models import BoardMembership, EmailFrequency, MessagePolicy, User, V
 from forum.models.boards import MembershipRole
 from forum.models.messages import Block
 from forum.services import boards, messaging, outbox, security
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD, markup
 
 OWN_ORIGIN = "http://kindred.test"  # SERVER_NAME in the test settings
 FOREIGN_ORIGIN = "https://kind-red.example"
@@ -49,10 +49,6 @@ def app_config(app_config: dict) -> dict:
     return app_config
 
 
-def page(response) -> str:
-    return response.get_data(as_text=True)
-
-
 def token_from(body: str) -> str:
     found = CSRF_INPUT.search(body)
     assert found, "no CSRF token on the page"
@@ -62,13 +58,13 @@ def token_from(body: str) -> str:
 def sign_in(app: Flask, username: str) -> FlaskClient:
     """A browser, signed in with the sign-in page's own token (CSRF is on)."""
     client = app.test_client()
-    token = token_from(page(client.get("/login")))
+    token = token_from(markup(client.get("/login")))
     response = client.post(
         "/login",
         data={"login": username, "password": PASSWORD, "csrf_token": token},
         headers={"Sec-Fetch-Site": "same-origin"},
     )
-    assert response.status_code == 302, page(response)
+    assert response.status_code == 302, markup(response)
     return client
 
 
@@ -188,11 +184,11 @@ def test_a_request_sent_from_another_site_is_refused_outright(
     forgery = world[action]
     client = sign_in(app, forgery.role)
     # Even carrying the member's own valid token (which another site cannot read) it is refused.
-    token = token_from(page(client.get("/settings")))
+    token = token_from(markup(client.get("/settings")))
     response = client.post(
         forgery.path, data={**forgery.data, "csrf_token": token}, headers=CROSS_SITE[how]
     )
-    body = page(response)
+    body = markup(response)
 
     assert response.status_code == 403
     assert "Sent from another website" in body
@@ -210,7 +206,7 @@ def test_a_forged_request_without_a_token_gets_its_words_back_read_only(
     forgery = world[action]
     client = sign_in(app, forgery.role)
     response = client.post(forgery.path, data=forgery.data)
-    body = page(response)
+    body = markup(response)
 
     assert response.status_code == 400
     assert "Send your form again" in body
@@ -237,7 +233,7 @@ def test_a_forged_request_without_the_members_cookie_leaves_their_session_alone(
 
     assert response.status_code == (400 if how == "no header" else 403)
     assert not forgery.acted()
-    assert_no_ready_to_send_form(page(response), forgery.path)
+    assert_no_ready_to_send_form(markup(response), forgery.path)
     assert not session_cookies_set(app, response)
 
 
@@ -245,15 +241,15 @@ def test_the_links_back_to_the_form_stay_on_the_site(app: Flask, world: dict[str
     forgery = world["invite to a hidden group"]
     client = sign_in(app, "fay")
     # The form's own page, when the action has one.
-    body = page(client.post(forgery.path, data=forgery.data))
+    body = markup(client.post(forgery.path, data=forgery.data))
     assert f'<a href="{forgery.path}">Open the form again</a>' in body
     # A POST-only action links to the page the form was on, only if that page is on this site.
     unblock = world["unblock"]
     jen = sign_in(app, "jen")
-    body = page(jen.post(unblock.path, headers={"Referer": f"{OWN_ORIGIN}/u/sam"}))
+    body = markup(jen.post(unblock.path, headers={"Referer": f"{OWN_ORIGIN}/u/sam"}))
     assert '<a href="/u/sam">Open the form again</a>' in body
     for referrer in (f"{FOREIGN_ORIGIN}/u/sam", "http://kindred.test.evil.example/u/sam"):
-        body = page(jen.post(unblock.path, headers={"Referer": referrer}))
+        body = markup(jen.post(unblock.path, headers={"Referer": referrer}))
         assert '<a href="/">Open the form again</a>' in body, referrer
 
 
@@ -265,11 +261,11 @@ def test_the_links_back_to_the_form_stay_on_the_site(app: Flask, world: dict[str
 def test_the_sites_own_forms_still_work(app: Flask, world: dict[str, Forgery], headers) -> None:
     forgery = world["message policy"]
     client = sign_in(app, "jen")
-    token = token_from(page(client.get("/settings/messages")))
+    token = token_from(markup(client.get("/settings/messages")))
     response = client.post(
         forgery.path, data={**forgery.data, "csrf_token": token}, headers=headers
     )
-    assert response.status_code == 302, page(response)
+    assert response.status_code == 302, markup(response)
     assert forgery.acted()
 
 
@@ -283,10 +279,10 @@ def test_a_form_kept_through_signing_in_comes_back_read_only(
     into the real form: signing in never carries out a request the member may not have made."""
     forgery = world["invite to a hidden group"]
     client = sign_in(app, "fay")
-    token = token_from(page(client.get(forgery.path)))
+    token = token_from(markup(client.get(forgery.path)))
     security.sign_out_everywhere(db.session.scalar(select(User).where(User.username == "fay")))
     response = client.post(forgery.path, data={**forgery.data, "csrf_token": token})
-    body = page(response)
+    body = markup(response)
     assert response.status_code == 401
     assert INVITE_NOTE in body
     assert_no_ready_to_send_form(body, forgery.path, allowed="/login")
@@ -301,7 +297,7 @@ def test_a_form_kept_through_signing_in_comes_back_read_only(
         "/login",
         data={"login": "fay", "password": PASSWORD, "csrf_token": token_from(body), **carried},
     )
-    body = page(signed_in)
+    body = markup(signed_in)
 
     assert signed_in.status_code == 200
     assert not forgery.acted()
@@ -342,7 +338,7 @@ def test_the_rate_limit_page_gives_words_back_read_only_and_keeps_the_session(
     for n in range(10):
         assert register(f"newcomer{n}").status_code in (200, 302), n
     response = register("eleventh")
-    body = page(response)
+    body = markup(response)
 
     assert response.status_code == 429
     assert_no_ready_to_send_form(body, "/register")

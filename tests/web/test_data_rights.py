@@ -52,17 +52,13 @@ from forum.services import (
 from forum.services.erasure import ERASED_MESSAGE, ERASED_POST, delete_account
 from forum.services.quotes import QUOTE_REMOVED
 from forum.services.retention import purge
-from tests.conftest import PASSWORD, login
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
+from tests.helpers import PASSWORD, login, markup
 
 
 def search_count(client, word: str) -> int:
     response = client.get("/search", query_string={"q": word})
     assert response.status_code == 200
-    page = text(response)
+    page = markup(response)
     found = re.search(r"(\d+) results? for", page)
     if found:
         return int(found.group(1))
@@ -120,7 +116,7 @@ def as_ann(client, ann):
 
 def exported(client) -> zipfile.ZipFile:
     response = client.post("/settings/data/export")
-    assert response.status_code == 200, text(response)[:2000]
+    assert response.status_code == 200, markup(response)[:2000]
     assert response.mimetype == "application/zip"
     assert response.headers["Content-Disposition"].startswith('attachment; filename="')
     assert response.headers["Cache-Control"] == "no-store"
@@ -137,7 +133,7 @@ def all_text(archive: zipfile.ZipFile) -> str:
 
 
 def test_the_data_page_offers_the_download_and_the_way_to_delete(as_ann):
-    page = text(as_ann.get("/settings/data"))
+    page = markup(as_ann.get("/settings/data"))
     assert "Download my data" in page
     assert "/settings/delete" in page
 
@@ -298,7 +294,7 @@ def test_deleting_needs_the_right_password(as_ann, ann, board):
     response = as_ann.post("/settings/delete", data=delete_form(True, "not my password"))
 
     assert response.status_code == 422
-    assert "password is not right" in text(response)
+    assert "password is not right" in markup(response)
     assert db.session.get(User, ann_id) is not None
     assert db.session.scalar(select(Post.source).where(Post.author_id == ann_id)) == "My words stay"
     assert as_ann.get("/settings").status_code == 200
@@ -327,10 +323,10 @@ def test_keep_leaves_the_posts_as_former_member_and_signs_out(
     assert response.headers["Location"].endswith("/settings/goodbye")
     goodbye = as_ann.get("/settings/goodbye")
     assert goodbye.status_code == 200
-    assert "Your account is deleted" in text(goodbye)
+    assert "Your account is deleted" in markup(goodbye)
     assert db.session.get(User, ann_id) is None
     assert as_ann.get("/settings").status_code == 302  # signed out
-    page = text(as_ann.get(f"/t/{thread_id}"))
+    page = markup(as_ann.get(f"/t/{thread_id}"))
     assert "Words that stay keepword" in page
     assert "Former member" in page
     assert "Ann Example" not in page
@@ -367,7 +363,7 @@ def test_erase_leaves_placeholders_and_takes_the_words_everywhere(
     # Bob quotes Ann's reply with the Quote button.
     login(client, bob)
     form = client.get(f"/t/{bobs.id}/reply?to={ann_reply_id}&quote=1")
-    assert "Ann Example wrote:" in text(form)
+    assert "Ann Example wrote:" in markup(form)
     response = client.post(
         f"/t/{bobs.id}/reply",
         data={
@@ -376,7 +372,7 @@ def test_erase_leaves_placeholders_and_takes_the_words_everywhere(
             "quoted_id": str(ann_reply_id),
         },
     )
-    assert response.status_code == 302, text(response)[:2000]
+    assert response.status_code == 302, markup(response)[:2000]
     quoting = db.session.scalars(select(Post).where(Post.source.contains("So true"))).one()
     assert db.session.scalars(select(PostQuote)).one().quoted_post_id == ann_reply_id
     assert search_count(client, "vortexmint") >= 2
@@ -406,7 +402,7 @@ def test_erase_leaves_placeholders_and_takes_the_words_everywhere(
 
     login(client, ann)
     response = client.post("/settings/delete", data=delete_form(True))
-    assert response.status_code == 302, text(response)[:2000]
+    assert response.status_code == 302, markup(response)[:2000]
     db.session.expire_all()
 
     assert db.session.get(User, ann_id) is None
@@ -457,7 +453,7 @@ def test_erase_leaves_placeholders_and_takes_the_words_everywhere(
     # Counters follow.
     board_row = db.session.get(type(board), board.id)
     assert board_row.thread_count == 2
-    page = text(client.get(f"/t/{bobs.id}"))
+    page = markup(client.get(f"/t/{bobs.id}"))
     assert "Bob answers Ann&#39;s reply" in page or "Bob answers Ann's reply" in page
 
 
@@ -470,7 +466,7 @@ def test_erase_keeps_conversations_readable_for_the_others(app, client, ann, bob
     delete_account(ann, PASSWORD, erase_posts=True)
 
     login(client, bob)
-    page = text(client.get(f"/messages/{conversation.id}"))
+    page = markup(client.get(f"/messages/{conversation.id}"))
     assert "whisperword" not in page
     assert ERASED_MESSAGE in page
     assert "Former member" in page
@@ -507,10 +503,10 @@ def test_the_only_admin_cannot_delete_their_account(client, admin, make_user):
     admin_id = admin.id
     login(client, admin)
     page = client.get("/settings/delete")
-    assert "only administrator" in text(page)
+    assert "only administrator" in markup(page)
     response = client.post("/settings/delete", data=delete_form(False))
     assert response.status_code == 422
-    assert "only administrator" in text(response)
+    assert "only administrator" in markup(response)
     assert db.session.get(User, admin_id) is not None
 
     make_user("second_admin", admin=True)
@@ -541,10 +537,10 @@ def test_a_changed_privacy_notice_must_be_accepted_again(app, as_ann, ann):
     assert "/consents" in response.headers["Location"]
     page = as_ann.get(response.headers["Location"])
     assert page.status_code == 200
-    assert "Privacy notice" in text(page)
-    assert "2099-01" in text(page)
-    assert "Community guidelines" not in text(page)
-    assert "/settings/delete" in text(page)
+    assert "Privacy notice" in markup(page)
+    assert "2099-01" in markup(page)
+    assert "Community guidelines" not in markup(page)
+    assert "/settings/delete" in markup(page)
 
     assert as_ann.post("/consents", data={"next": "/settings"}).status_code == 422
     response = as_ann.post("/consents", data={"accept": "y", "next": "/settings"})
@@ -571,7 +567,7 @@ def test_a_member_asked_to_accept_can_still_leave_or_take_their_data(app, as_ann
     login(as_ann, ann)
     response = as_ann.get("/")
     assert response.status_code == 302 and "/consents" in response.headers["Location"]
-    assert "Community guidelines" in text(as_ann.get("/consents"))
+    assert "Community guidelines" in markup(as_ann.get("/consents"))
 
 
 def test_members_without_a_recorded_consent_are_not_stopped(app, member_client):

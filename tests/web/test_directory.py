@@ -16,15 +16,8 @@ from forum.extensions import db
 from forum.models import LedBy, MeetingFormat, SupportGroup
 from forum.services import ServiceError, directory
 from forum.services.directory import GroupDetails
-from tests.conftest import login, without_site_script
+from tests.helpers import decoded_markup, without_site_script
 from tests.test_xss import PAYLOADS, inspect
-
-
-@pytest.fixture
-def admin_client(app, admin):
-    client = app.test_client()
-    assert login(client, admin).status_code == 302
-    return client
 
 
 def add(name: str = "Breast Cancer Circle", **details) -> SupportGroup:
@@ -33,13 +26,9 @@ def add(name: str = "Breast Cancer Circle", **details) -> SupportGroup:
     return directory.create(GroupDetails(name=name, **details))
 
 
-def text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
 def names_found(client, query: str = "") -> list[str]:
     response = client.get(f"/groups{query}")
-    assert response.status_code == 200, text(response)
+    assert response.status_code == 200, decoded_markup(response)
     found = re.findall(r'<h3 id="group-\d+-name">(.*?)</h3>', response.get_data(as_text=True))
     return [html.unescape(name) for name in found]
 
@@ -86,7 +75,7 @@ def test_everyone_finds_the_page_from_the_main_navigation(app, client, member_cl
 def test_a_group_shows_everything_a_person_needs(app, client):
     directory.create(GroupDetails(**{k: v for k, v in FORM.items()}))
     add("Online carers' evening", meeting_format="online", led_by="professionals")
-    page = text(client.get("/groups"))
+    page = decoded_markup(client.get("/groups"))
     assert "2 groups" in page
     lung = card(page, "Lung cancer café")
     assert "In person" in lung
@@ -119,14 +108,14 @@ def test_an_empty_search_says_to_try_fewer_filters(client):
     add("Prostate men's group", cancer_types=["prostate"])
     response = client.get("/groups?cancer_type=ovarian&language=fr")
     assert response.status_code == 200
-    page = text(response)
+    page = decoded_markup(response)
     assert "No groups found" in page
     assert "No groups match all of these filters. Try fewer filters" in page
     assert 'href="/groups">Clear the filters</a>' in page
 
 
 def test_an_empty_directory_says_so(client):
-    assert "No groups are listed yet" in text(client.get("/groups"))
+    assert "No groups are listed yet" in decoded_markup(client.get("/groups"))
 
 
 # --- searching ------------------------------------------------------------------------------------
@@ -218,7 +207,7 @@ def test_a_choice_that_is_not_on_the_list_is_refused(client):
     for query in ("?country=XX", "?language=klingon", "?meeting_format=telepathy"):
         response = client.get(f"/groups{query}")
         assert response.status_code == 422, query
-        assert "Any group" not in text(response)
+        assert "Any group" not in decoded_markup(response)
 
 
 def test_results_come_in_pages_that_keep_the_filters(client):
@@ -261,7 +250,7 @@ def test_an_admin_adds_a_group(admin_client):
     assert (group.name, group.country, group.city) == ("Lung cancer café", "IE", "Cork")
     assert (group.languages, group.cancer_types) == (",en,ga,", ",lung,")
     assert group.meeting_format == MeetingFormat.IN_PERSON and group.led_by == LedBy.BOTH
-    listing = text(admin_client.get("/admin/groups"))
+    listing = decoded_markup(admin_client.get("/admin/groups"))
     assert "“Lung cancer café” was added to the directory." in listing
     assert "Edit Lung cancer café" in listing
 
@@ -290,7 +279,7 @@ def test_bad_input_is_refused_and_everything_typed_is_kept(admin_client, changes
     data = {**FORM, **changes}
     response = admin_client.post("/admin/groups/new", data=data)
     assert response.status_code == 422
-    page = text(response)
+    page = decoded_markup(response)
     error = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>', page, re.S)
     assert error and message in error.group(1), page
     assert group_count() == 0
@@ -379,7 +368,7 @@ def test_an_admin_removes_a_group(admin_client, client):
     kept_id = add("Staying group").id
     response = admin_client.post(f"/admin/groups/{group_id}/delete")
     assert response.status_code == 302
-    assert "“Closing group” was removed from the directory." in text(
+    assert "“Closing group” was removed from the directory." in decoded_markup(
         admin_client.get("/admin/groups")
     )
     assert names_found(client) == ["Staying group"]

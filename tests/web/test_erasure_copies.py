@@ -46,7 +46,7 @@ from forum.services import (
 )
 from forum.services.erasure import delete_account
 from forum.services.retention import purge
-from tests.conftest import PASSWORD, login
+from tests.helpers import PASSWORD, login, markup
 
 MARK = "zqmark"  # in every word Ann writes, to find any copy of them
 
@@ -104,11 +104,6 @@ def opening(thread: Thread) -> Post:
     return db.session.scalars(
         select(Post).where(Post.thread_id == thread.id, Post.number == 1)
     ).one()
-
-
-def text(response) -> str:
-    assert response.status_code == 200, response.status_code
-    return response.get_data(as_text=True)
 
 
 # --- report snapshots -----------------------------------------------------------------------------
@@ -194,8 +189,8 @@ def test_erasure_replaces_the_subjects_she_wrote(app, client, ann, bob):
 
     assert MARK not in stored(Conversation)
     login(client, bob)
-    assert MARK not in text(client.get(f"/messages/{conversation_id}"))
-    assert MARK not in text(client.get("/messages"))
+    assert MARK not in markup(client.get(f"/messages/{conversation_id}"))
+    assert MARK not in markup(client.get("/messages"))
 
 
 def test_event_lines_name_people_as_they_are_now_and_former_member_once_deleted(
@@ -206,13 +201,13 @@ def test_event_lines_name_people_as_they_are_now_and_former_member_once_deleted(
     messaging.leave(ann, conversation)
     conversation_id = conversation.id
     login(client, bob)
-    page = text(client.get(f"/messages/{conversation_id}"))
+    page = markup(client.get(f"/messages/{conversation_id}"))
     assert "Ann Example added Carol Third to the conversation." in page
     assert "Ann Example left the conversation." in page
 
     erase(ann, keep=True)
 
-    page = text(client.get(f"/messages/{conversation_id}"))
+    page = markup(client.get(f"/messages/{conversation_id}"))
     assert "Former member added Carol Third to the conversation." in page
     assert "Former member left the conversation." in page
     kept = stored(Message) + page
@@ -247,12 +242,12 @@ def test_a_merge_is_logged_without_freezing_her_title(app, client, admin, ann, b
     target = posting.start_thread(bob, board, "Bob's thread", "Bob's words")
     moderation.merge(Viewer(admin), source, target)
     login(client, admin)
-    assert "2 posts merged into “Bob&#39;s thread”" in text(client.get("/moderation/log"))
+    assert "2 posts merged into “Bob&#39;s thread”" in markup(client.get("/moderation/log"))
 
     erase(ann)
 
     assert MARK not in stored(ModerationAction)
-    assert MARK not in text(client.get("/moderation/log"))
+    assert MARK not in markup(client.get("/moderation/log"))
 
 
 def test_a_split_is_logged_with_the_title_as_it_is_now(app, client, admin, ann, bob, board):
@@ -261,12 +256,12 @@ def test_a_split_is_logged_with_the_title_as_it_is_now(app, client, admin, ann, 
     posting.reply(bob, thread, "Back on topic")
     moderation.split(Viewer(admin), thread, [moved], f"Ann's {MARK} aside")
     login(client, admin)
-    assert f"1 post moved to “Ann&#39;s {MARK} aside”" in text(client.get("/moderation/log"))
+    assert f"1 post moved to “Ann&#39;s {MARK} aside”" in markup(client.get("/moderation/log"))
 
     erase(ann)
 
     assert MARK not in stored(ModerationAction)
-    assert MARK not in text(client.get("/moderation/log"))
+    assert MARK not in markup(client.get("/moderation/log"))
 
 
 def test_erasure_clears_merge_reasons_composed_before_the_log_stored_ids(app, admin, ann, board):

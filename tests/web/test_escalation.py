@@ -4,13 +4,9 @@ newer member's unanswered thread goes to those on duty; the admin's facilitation
 
 from __future__ import annotations
 
-import html
-import re
 from datetime import date, timedelta
 
 import pytest
-from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from forum import scheduler
@@ -31,19 +27,7 @@ from forum.models import (
 )
 from forum.models.types import utcnow
 from forum.services import boards, escalation, facilitation_settings, posting, reports, watchwords
-from tests.conftest import login
-
-TAG = re.compile(r"<[^>]+>")
-
-
-def text(response) -> str:
-    return " ".join(html.unescape(TAG.sub(" ", response.get_data(as_text=True))).split())
-
-
-def signed_in(app: Flask, user: User) -> FlaskClient:
-    browser = app.test_client()
-    assert login(browser, user).status_code == 302
-    return browser
+from tests.helpers import signed_in, text
 
 
 def told(subject: str) -> dict[str, list[str]]:

@@ -4,39 +4,16 @@ alone; leads and admins are told when someone has carried several at-risk report
 
 from __future__ import annotations
 
-import html
-import re
 from datetime import timedelta
 
 import pytest
-from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
 from forum.extensions import db
 from forum.models import BoardMembership, DebriefNote, MembershipRole, Report, User
 from forum.models.types import utcnow
 from forum.services import boards, facilitation_settings, posting, reports
-from tests.conftest import login
-
-TAG = re.compile(r"<[^>]+>")
-
-
-def text(response) -> str:
-    return " ".join(html.unescape(TAG.sub(" ", response.get_data(as_text=True))).split())
-
-
-def signed_in(app: Flask, user: User) -> FlaskClient:
-    browser = app.test_client()
-    assert login(browser, user).status_code == 302
-    return browser
-
-
-@pytest.fixture
-def facilitator(board, make_user) -> User:
-    user = make_user("fran", display_name="Fran")
-    boards.add_member(board, user, facilitator=True)
-    return user
+from tests.helpers import signed_in, text
 
 
 @pytest.fixture
@@ -44,11 +21,6 @@ def colleague(board, make_user) -> User:
     user = make_user("cole", display_name="Cole")
     boards.add_member(board, user, facilitator=True)
     return user
-
-
-@pytest.fixture
-def fran(app, facilitator) -> FlaskClient:
-    return signed_in(app, facilitator)
 
 
 @pytest.fixture

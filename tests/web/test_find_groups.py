@@ -21,7 +21,7 @@ from forum.models.types import utcnow
 from forum.services import boards, directory, meetings, membership
 from forum.services.directory import GroupDetails
 from forum.services.meetings import MeetingDetails
-from tests.conftest import count_queries, login
+from tests.helpers import count_queries, signed_in, text
 
 
 def _first_tuesday_of_next_january() -> datetime:
@@ -79,17 +79,6 @@ def card(client, title: str, query: str = "") -> str:
     raise AssertionError(f"{title} is not on the page")
 
 
-def words(markup: str) -> str:
-    """What a reader reads: the text without its tags, spaces collapsed."""
-    return " ".join(re.sub(r"<[^>]+>", " ", markup).split()).replace(" ,", ",")
-
-
-def signed_in(app, user):
-    client = app.test_client()
-    assert login(client, user).status_code == 302
-    return client
-
-
 @pytest.fixture
 def facilitator(make_user):
     return make_user("maria", display_name="Maria")
@@ -115,7 +104,7 @@ def test_a_guest_finds_a_public_groups_meeting_above_the_groups_outside(
     assert "Online" in found
     assert "English" in found
     # A guest reads times in UTC; London's clock reads the same in January, so it is not repeated.
-    assert f"{written(TUESDAY)}, 19:00–20:30" in words(found)
+    assert f"{written(TUESDAY)}, 19:00–20:30" in text(found)
     assert "London time" not in found
     assert "Times are in UTC." in page
     assert "Sign in to see them in your own time zone" in page
@@ -188,7 +177,7 @@ def test_times_are_in_the_readers_zone_with_the_meetings_own_zone_beside(
     # 19:00 in Berlin is 13:00 in New York in January.
     assert (
         f"{written(TUESDAY)}, 13:00–14:30 (Berlin time: {written(TUESDAY)}, 19:00–20:30)"
-        in words(berlin)
+        in text(berlin)
     )
     new_york = card(client, "New York circle")
     assert f"{written(TUESDAY)}, 19:00–20:30" in new_york
@@ -213,7 +202,7 @@ def test_an_in_person_meeting_shows_its_place_and_country_and_a_badge_when_led_b
         professionally_led=True,
     )
     found = card(client, "Coffee morning")
-    assert "In person: Riverside Library, Ireland" in words(found)
+    assert "In person: Riverside Library, Ireland" in text(found)
     assert "Every month" in found
     assert '<span class="badge">Professionally led</span>' in found
 
@@ -226,15 +215,15 @@ def test_a_meeting_with_few_places_says_how_many_are_left(
     meeting_id = schedule(board, facilitator, "Small workshop", capacity=2)
     schedule(board, facilitator, "Big circle")
     occurrence = db.session.get(Meeting, meeting_id).occurrences[0]
-    assert "2 places left" in words(card(client, "Small workshop"))
+    assert "2 places left" in text(card(client, "Small workshop"))
     meetings.answer(make_user("ann"), occurrence, RsvpAnswer.GOING)
     db.session.commit()
-    assert "1 place left" in words(card(client, "Small workshop"))
+    assert "1 place left" in text(card(client, "Small workshop"))
     meetings.answer(make_user("bob"), occurrence, RsvpAnswer.GOING)
     meetings.answer(make_user("cyd"), occurrence, RsvpAnswer.GOING)  # waits
     db.session.commit()
-    assert "Places Full, with a waiting list" in words(card(client, "Small workshop"))
-    assert "Places" not in words(card(client, "Big circle"))
+    assert "Places Full, with a waiting list" in text(card(client, "Small workshop"))
+    assert "Places" not in text(card(client, "Big circle"))
 
 
 # --- filters ---------------------------------------------------------------------------------

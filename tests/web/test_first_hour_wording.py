@@ -20,7 +20,7 @@ from forum.extensions import db
 from forum.models import Board, JoinPolicy, User, Visibility
 from forum.services import boards, directory
 from forum.services.directory import GroupDetails
-from tests.conftest import login
+from tests.helpers import markup, signed_in, text
 from tests.test_migrations import (  # noqa: F401 - fixtures used by name
     downgrade,
     fresh_database_url,
@@ -29,22 +29,7 @@ from tests.test_migrations import (  # noqa: F401 - fixtures used by name
     upgrade,
 )
 
-TAG = re.compile(r"<[^>]+>")
 AGREEMENT = "Be **kind**.\n\n- What is said here stays here\n- No advice about *doses*"
-
-
-def words(response) -> str:
-    return " ".join(html.unescape(TAG.sub(" ", response.get_data(as_text=True))).split())
-
-
-def markup(response) -> str:
-    return response.get_data(as_text=True)
-
-
-def signed_in(app, user: User):
-    browser = app.test_client()
-    assert login(browser, user).status_code == 302
-    return browser
 
 
 @pytest.fixture
@@ -135,7 +120,7 @@ def test_the_demo_bereavement_circle_offers_only_ask_to_join(app, category, memb
         JoinPolicy.REQUEST,
         spec["guidelines"],
     )
-    seen = words(member_client.get(f"/b/{board.id}"))
+    seen = text(member_client.get(f"/b/{board.id}"))
     assert seen.count("to join") == 1, seen
     assert "Ask to join this group" in seen
     assert "Message Kwame to join" not in seen
@@ -154,11 +139,11 @@ def test_kindreds_boards_and_the_outside_directory_have_different_names(app, cli
     # "Find groups" holds both, each under its own name: our groups' meetings, and the others.
     assert '<h2 id="meetings-heading">Meetings of groups on Kindred</h2>' in directory_page
     assert '<h2 id="results-heading">Groups outside Kindred</h2>' in directory_page
-    assert "These groups are not part of Kindred." in words(client.get("/groups"))
+    assert "These groups are not part of Kindred." in text(client.get("/groups"))
 
 
 def test_the_admin_dashboard_names_the_directory_the_same_way(app, admin):
-    page = words(signed_in(app, admin).get("/admin/"))
+    page = text(signed_in(app, admin).get("/admin/"))
     assert "Directory of support groups outside Kindred" in page
 
 
@@ -284,7 +269,7 @@ def test_a_link_with_a_language_no_group_has_still_answers(app, client):
     add_group("Treffpunkt", languages=["de"])
     response = client.get("/groups?language=fr")
     assert response.status_code == 200
-    assert "No groups match all of these filters" in words(response)
+    assert "No groups match all of these filters" in text(response)
 
 
 def test_every_link_on_the_directory_leads_somewhere(app, client, board):

@@ -3,11 +3,7 @@ agreement, leaving, removals and bans, and the facilitator's settings page."""
 
 from __future__ import annotations
 
-import html
-import re
-
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -23,27 +19,12 @@ from forum.models import (
     Visibility,
 )
 from forum.services import accounts, boards, posting
-from tests.conftest import login
+from tests.helpers import signed_in, text
 
-TAG = re.compile(r"<[^>]+>")
 AGREEMENT = "What is said in this group stays in this group."
 
 
 # --- helpers -------------------------------------------------------------------------------------
-
-
-def text(response) -> str:
-    """The page's words as a reader sees them: no tags, entities decoded, single spaces."""
-    words = TAG.sub(" ", response.get_data(as_text=True))
-    return " ".join(html.unescape(words).split())
-
-
-def signed_in(app: Flask, user: User) -> FlaskClient:
-    """A browser of its own, signed in as ``user``."""
-    browser = app.test_client()
-    response = login(browser, user)
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return browser
 
 
 def membership_of(board: Board, user: User) -> BoardMembership | None:
@@ -115,12 +96,6 @@ def hidden_group(category, facilitator) -> Board:
     boards.add_member(board, facilitator, facilitator=True)
     posting.start_thread(facilitator, board, "Anniversaries", "The first one is so hard.")
     return board
-
-
-@pytest.fixture
-def fran(app, facilitator) -> FlaskClient:
-    """The facilitator's own browser."""
-    return signed_in(app, facilitator)
 
 
 def assert_reads_group(browser: FlaskClient, board: Board, thread_title: str) -> None:

@@ -62,7 +62,7 @@ from forum.services import (
     watchwords,
 )
 from forum.web.hostile import MAX_ID, IdConverter
-from tests.conftest import PASSWORD, login
+from tests.helpers import PASSWORD, login, signed_in
 
 WALKER_TOKEN = "walkerfeedtoken"
 HUGE_IDS = (str(2**63), str(2**64), str(10**30), "-1", str(2**31))
@@ -500,14 +500,6 @@ def walk_routes(walk: Walk, clients: dict[str, FlaskClient]) -> None:
             walk.failures.append(f"{rule.rule} ({rule.endpoint}) changed stored rows in {changes}")
 
 
-def _signed_in(app: Flask, username: str | None) -> FlaskClient:
-    client = app.test_client()
-    if username is not None:
-        response = login(client, username, PASSWORD)
-        assert response.status_code == 302, response.get_data(as_text=True)[:500]
-    return client
-
-
 def _walk(app: Flask, make_user, make_board) -> Walk:
     world = build_world(make_user, make_board)
     walk = Walk(app, world)
@@ -516,9 +508,9 @@ def _walk(app: Flask, make_user, make_board) -> Walk:
         walk.exceptions.append(exception)
 
     clients = {
-        "guest": _signed_in(app, None),
-        "member": _signed_in(app, "walker"),
-        "admin": _signed_in(app, "admin"),
+        "guest": signed_in(app, None),
+        "member": signed_in(app, "walker"),
+        "admin": signed_in(app, "admin"),
     }
     with got_request_exception.connected_to(record, app):
         walk_routes(walk, clients)

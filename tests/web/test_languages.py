@@ -16,8 +16,8 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.i18n import TRANSLATIONS
 from forum.models import EmailFrequency, Post, User
-from tests.conftest import login
-from tests.web.test_messages import browser, person, read_outbox, text
+from tests.helpers import login, markup, sent_mail, signed_in, text
+from tests.web.test_messages import person
 
 GERMAN = "de-DE,de;q=0.9,en;q=0.5"
 FRENCH = "fr-CH,fr;q=0.9,en;q=0.5"
@@ -168,13 +168,13 @@ def _reply_e_mail(app: Flask, member: User, thread, language: str, replier: str)
     member.locale = language
     member.email_notifications = EmailFrequency.IMMEDIATE
     db.session.commit()
-    response = browser(app, person(replier)).post(
+    response = signed_in(app, person(replier)).post(
         f"/t/{thread.id}/reply",
         data={"body": "Thinking of you."},
         headers={"Accept-Language": "en"},
     )
     assert response.status_code == 302
-    [mail] = read_outbox(app)
+    [mail] = sent_mail(app)
     return mail
 
 
@@ -229,7 +229,7 @@ def test_no_english_interface_sentence_is_left_on_the_main_pages(app, category, 
 
 def test_a_guest_picks_a_language_from_the_footer_and_keeps_it(client, board):
     home = get(client, "/", "en")
-    assert '<a href="/language/de" lang="de">Deutsch</a>' in page_of(home)
+    assert '<a href="/language/de" lang="de">Deutsch</a>' in markup(home)
 
     response = client.get(
         "/language/de",
@@ -242,7 +242,7 @@ def test_a_guest_picks_a_language_from_the_footer_and_keeps_it(client, board):
 
     again = get(client, "/", "en")
     assert lang_of(again) == "de"
-    assert '<a href="/language/de" lang="de" aria-current="true">Deutsch</a>' in page_of(again)
+    assert '<a href="/language/de" lang="de" aria-current="true">Deutsch</a>' in markup(again)
 
 
 @pytest.mark.parametrize(
@@ -267,11 +267,7 @@ def test_a_members_chosen_language_wins_over_the_footers(client, member):
     client.get("/language/de")
     response = get(client, "/", "fr")
     assert lang_of(response) == "es"
-    assert 'class="languages"' not in page_of(response)  # they change it in their settings
-
-
-def page_of(response) -> str:
-    return response.get_data(as_text=True)
+    assert 'class="languages"' not in markup(response)  # they change it in their settings
 
 
 def test_numbers_in_messages_are_written_the_languages_way(client, member, thread):
@@ -292,6 +288,6 @@ def test_a_password_reset_is_written_in_the_account_owners_language(app, client,
     db.session.commit()
     response = client.post("/reset", data={"login": "jen"}, headers={"Accept-Language": GERMAN})
     assert lang_of(response) == "de"  # the page answers whoever asked, in their language
-    [mail] = read_outbox(app)
+    [mail] = sent_mail(app)
     assert mail["Subject"] == said_in("fr", "Reset your %(site)s password") % {"site": "Kindred"}
     assert said_in("fr", "Hello %(name)s,") % {"name": "Jen"} in mail.get_content()

@@ -22,7 +22,7 @@ from forum.models.meetings import (
 )
 from forum.services import boards, meetings
 from forum.services.meetings import MeetingDetails
-from tests.conftest import login, without_tokens
+from tests.helpers import markup, signed_in, text
 
 #: "Now" for every test: two weeks before the first meeting.
 NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
@@ -105,16 +105,6 @@ def form(**changes) -> dict:
     return {key: value for key, value in values.items() if value is not None}
 
 
-def text(response) -> str:
-    return without_tokens(response.get_data(as_text=True))
-
-
-def signed_in(app, user):
-    browser = app.test_client()
-    assert login(browser, user).status_code == 302
-    return browser
-
-
 # --- scheduling --------------------------------------------------------------------------------
 
 
@@ -122,7 +112,7 @@ def test_a_facilitator_schedules_a_weekly_online_meeting(app, board, facilitator
     fran = signed_in(app, facilitator)
     page = fran.get(f"/b/{board.id}/meetings/new")
     assert page.status_code == 200
-    body = text(page)
+    body = markup(page)
     for label in ("Title", "Date", "Starts at", "Ends at", "Time zone", "Link to join"):
         assert label in body
     assert 'type="date"' in body and 'type="time"' in body
@@ -142,7 +132,7 @@ def test_a_facilitator_schedules_a_weekly_online_meeting(app, board, facilitator
     assert meeting.link == LINK and meeting.duration_minutes == 90
     assert "<strong>calm</strong>" in meeting.description_html
 
-    series = text(fran.get(response.headers["Location"]))
+    series = markup(fran.get(response.headers["Location"]))
     assert "The meeting is scheduled" in series
     assert "Every week, 4 meetings" in series
     assert series.count("19:00–20:30") == 4  # in Berlin time every week, DST or not
@@ -171,10 +161,10 @@ def test_an_in_person_monthly_meeting_names_its_weekday(app, board, facilitator,
     meeting = db.session.scalars(select(Meeting)).one()
     assert meeting.mode == MeetingMode.IN_PERSON and meeting.country == "GB"
     assert meeting.capacity == 12 and meeting.professionally_led and meeting.link == ""
-    series = text(fran.get(response.headers["Location"]))
+    series = markup(fran.get(response.headers["Location"]))
     assert "Monthly on the second Tuesday, until cancelled" in series
     assert "1 High Street, Leeds" in series
-    edit = text(fran.get(f"/meetings/{meeting.id}/edit"))
+    edit = markup(fran.get(f"/meetings/{meeting.id}/edit"))
     assert "Monthly on the second Tuesday" in edit
 
 
@@ -202,7 +192,7 @@ def test_scheduling_errors_are_on_their_field_and_keep_what_was_typed(
         data=form(title=changes.pop("title", "Kept title"), **changes),
     )
     assert response.status_code == 422
-    body = text(response)
+    body = markup(response)
     assert message in body
     assert f'<p class="error" id="{field}-error">' in body
     assert f'href="#{field}"' in body  # the error summary links to the field
@@ -232,7 +222,7 @@ def test_editing_the_series_moves_the_meetings_to_come_and_says_so(
     meetings.answer(member, first, RsvpAnswer.GOING, now=NOW)
     db.session.commit()
     fran = signed_in(app, facilitator)
-    edit = text(fran.get(f"/meetings/{meeting.id}/edit"))
+    edit = markup(fran.get(f"/meetings/{meeting.id}/edit"))
     assert 'value="Tuesday circle"' in edit and 'value="2027-03-16"' in edit
     assert 'value="19:00"' in edit and 'value="20:30"' in edit
 
@@ -241,7 +231,7 @@ def test_editing_the_series_moves_the_meetings_to_come_and_says_so(
         data=form(starts="18:00", ends="19:00"),
         follow_redirects=True,
     )
-    assert "Your changes apply to the meetings still to come" in text(response)
+    assert "Your changes apply to the meetings still to come" in markup(response)
     db.session.expire_all()
     first = db.session.get(MeetingOccurrence, first.id)
     assert first.starts_at == FIRST_START - timedelta(hours=1)
@@ -262,28 +252,28 @@ def test_answers_and_the_waiting_list_through_the_page(
     jen, sam_browser = signed_in(app, member), signed_in(app, sam)
     url = page_of(occurrence)
 
-    before = text(jen.get(url))
+    before = markup(jen.get(url))
     assert "1 place · 1 left" in before
     assert jen.post(f"{url}/answer", data={"answer": "going"}).status_code == 302
-    page = text(jen.get(url))
+    page = markup(jen.get(url))
     assert "You are going" in page and "Your answer: Going" in page
     assert "Full: new answers join the waiting list" in page
 
-    assert "Join the waiting list" in text(sam_browser.get(url))
+    assert "Join the waiting list" in markup(sam_browser.get(url))
     sam_browser.post(f"{url}/answer", data={"answer": "going"})
-    page = text(sam_browser.get(url))
+    page = markup(sam_browser.get(url))
     assert "you are on the waiting list" in page
     assert "You are number 1 on the waiting list" in page
 
     jen.post(f"{url}/answer", data={"answer": "not_going"})
-    assert "Your answer: Not going" in text(jen.get(url))
-    page = text(sam_browser.get(url))
+    assert "Your answer: Not going" in markup(jen.get(url))
+    page = markup(sam_browser.get(url))
     assert "Your answer: Going" in page and "waiting list" not in page.split("Your answer")[1][:80]
     told = db.session.scalars(select(Notification).where(Notification.user_id == sam.id)).all()
     assert [n.kind for n in told] == ["meeting_place_free"]
 
     jen.post(f"{url}/answer", data={"answer": "maybe"})
-    assert "Your answer: Maybe" in text(jen.get(url))
+    assert "Your answer: Maybe" in markup(jen.get(url))
 
 
 def test_answering_needs_a_real_answer_and_a_meeting_still_to_come(
@@ -297,12 +287,12 @@ def test_answering_needs_a_real_answer_and_a_meeting_still_to_come(
     assert jen.post(f"{url}/answer", data={}).status_code == 400
     clock.now = occurrence.ends_at + timedelta(minutes=1)
     assert jen.post(f"{url}/answer", data={"answer": "going"}).status_code == 403
-    assert "This meeting is over." in text(jen.get(url))
+    assert "This meeting is over." in markup(jen.get(url))
     assert db.session.scalars(select(MeetingRsvp)).first() is None
     guest = app.test_client()
     response = guest.post(f"{url}/answer", data={"answer": "going"})
     assert response.status_code == 401
-    assert "to say whether you are coming" in text(guest.get(url))
+    assert "to say whether you are coming" in markup(guest.get(url))
 
 
 def test_the_link_is_for_people_going_from_30_minutes_before(
@@ -318,20 +308,20 @@ def test_the_link_is_for_people_going_from_30_minutes_before(
     url = page_of(occurrence)
 
     clock.now = FIRST_START - timedelta(minutes=31)
-    page = text(jen.get(url))
+    page = markup(jen.get(url))
     assert LINK not in page
     assert "The link to join appears here 30 minutes before the start." in page
-    maybe_page = text(maya.get(url))
+    maybe_page = markup(maya.get(url))
     assert LINK not in maybe_page and "is shown here to people going" in maybe_page
-    assert LINK in text(fran.get(url))  # the facilitator runs it
-    assert LINK not in text(app.test_client().get(url))
+    assert LINK in markup(fran.get(url))  # the facilitator runs it
+    assert LINK not in markup(app.test_client().get(url))
 
     clock.now = FIRST_START - timedelta(minutes=29)
-    assert f'href="{LINK}"' in text(jen.get(url))
-    assert LINK not in text(maya.get(url))
+    assert f'href="{LINK}"' in markup(jen.get(url))
+    assert LINK not in markup(maya.get(url))
 
     clock.now = occurrence.ends_at
-    assert LINK not in text(jen.get(url))
+    assert LINK not in markup(jen.get(url))
 
 
 def test_names_are_shown_by_choice_and_all_of_them_to_facilitators(
@@ -354,14 +344,14 @@ def test_names_are_shown_by_choice_and_all_of_them_to_facilitators(
     assert "Who answered" not in seen_by_sam
     assert "Quiet Person" not in text(app.test_client().get(url))
 
-    seen_by_fran = text(signed_in(app, facilitator).get(url))
+    seen_by_fran = markup(signed_in(app, facilitator).get(url))
     assert "Who answered" in seen_by_fran
     for name in ("Jen", "Quiet Person", "Mo"):
         assert name in seen_by_fran
 
     # Unticking the box takes the name away again.
     jen.post(f"{url}/answer", data={"answer": "going"})
-    assert ">Jen<" not in text(signed_in(app, sam).get(url))
+    assert ">Jen<" not in markup(signed_in(app, sam).get(url))
 
 
 # --- facilitators ------------------------------------------------------------------------------
@@ -373,7 +363,7 @@ def test_cancel_and_restore_one_meeting(app, board, facilitator, member, clock):
     meetings.answer(member, first, RsvpAnswer.GOING, now=NOW)
     db.session.commit()
     fran = signed_in(app, facilitator)
-    page = text(fran.get(page_of(first)))
+    page = markup(fran.get(page_of(first)))
     for control in (
         "Move this meeting",
         "Cancel this meeting",
@@ -382,25 +372,25 @@ def test_cancel_and_restore_one_meeting(app, board, facilitator, member, clock):
     ):
         assert control in page
     assert "Record attendance" not in page  # not before it starts
-    member_page = text(signed_in(app, member).get(page_of(first)))
+    member_page = markup(signed_in(app, member).get(page_of(first)))
     assert "Cancel this meeting" not in member_page and "Who answered" not in member_page
     assert signed_in(app, member).post(f"{page_of(first)}/cancel").status_code == 403
     assert fran.get(f"{page_of(first)}/cancel").status_code == 405
 
     response = fran.post(f"{page_of(first)}/cancel", follow_redirects=True)
-    assert "This meeting is cancelled" in text(response)
-    assert "Restore this meeting" in text(response)
-    jen_page = text(signed_in(app, member).get(page_of(first)))
+    assert "This meeting is cancelled" in markup(response)
+    assert "Restore this meeting" in markup(response)
+    jen_page = markup(signed_in(app, member).get(page_of(first)))
     assert "This meeting is cancelled." in jen_page and "Going</button>" not in jen_page
     assert "Other meetings of the series still take place." in jen_page
-    assert "Cancelled" not in text(fran.get(page_of(second))).split("<h1")[1][:400]
+    assert "Cancelled" not in markup(fran.get(page_of(second))).split("<h1")[1][:400]
     told = db.session.scalars(select(Notification).where(Notification.user_id == member.id))
     assert [n.kind for n in told] == ["meeting_cancelled"]
 
     fran.post(f"{page_of(first)}/restore")
-    page = text(fran.get(page_of(first)))
+    page = markup(fran.get(page_of(first)))
     assert "This meeting is cancelled." not in page
-    assert "Your answer: Going" in text(signed_in(app, member).get(page_of(first)))
+    assert "Your answer: Going" in markup(signed_in(app, member).get(page_of(first)))
 
 
 def test_move_one_meeting(app, board, facilitator, member, clock):
@@ -408,16 +398,16 @@ def test_move_one_meeting(app, board, facilitator, member, clock):
     meeting = make_meeting(facilitator, board)
     second = meeting.occurrences[1]
     fran = signed_in(app, facilitator)
-    form_page = text(fran.get(f"{page_of(second)}/move"))
+    form_page = markup(fran.get(f"{page_of(second)}/move"))
     assert 'value="2027-03-23"' in form_page and 'value="19:00"' in form_page
     assert "In Berlin time" in form_page
 
     refused = fran.post(f"{page_of(second)}/move", data={"day": "2027-02-20", "starts": "19:00"})
-    assert refused.status_code == 422 and "Choose a start in the future." in text(refused)
+    assert refused.status_code == 422 and "Choose a start in the future." in markup(refused)
 
     response = fran.post(f"{page_of(second)}/move", data={"day": "2027-03-25", "starts": "18:30"})
     assert response.status_code == 302
-    page = text(signed_in(app, member).get(page_of(second)))
+    page = markup(signed_in(app, member).get(page_of(second)))
     assert "Thursday, 25 March 2027, 18:30–20:00" in page and "Moved" in page
     db.session.expire_all()
     third = db.session.get(MeetingOccurrence, meeting.occurrences[2].id)
@@ -429,15 +419,15 @@ def test_cancel_the_series_asks_first(app, board, facilitator, member, clock):
     meetings.answer(member, meeting.occurrences[2], RsvpAnswer.MAYBE, now=NOW)
     db.session.commit()
     fran = signed_in(app, facilitator)
-    confirm = text(fran.get(f"/meetings/{meeting.id}/cancel"))
+    confirm = markup(fran.get(f"/meetings/{meeting.id}/cancel"))
     assert "Cancel the whole series" in confirm and "Keep the series" in confirm
     assert db.session.get(Meeting, meeting.id).cancelled_at is None
     assert signed_in(app, member).get(f"/meetings/{meeting.id}/cancel").status_code == 403
 
     response = fran.post(f"/meetings/{meeting.id}/cancel", follow_redirects=True)
-    assert "The series is cancelled" in text(response)
-    assert "This series is cancelled." in text(response)
-    page = text(signed_in(app, member).get(page_of(meeting.occurrences[0])))
+    assert "The series is cancelled" in markup(response)
+    assert "This series is cancelled." in markup(response)
+    page = markup(signed_in(app, member).get(page_of(meeting.occurrences[0])))
     assert "The whole series has been cancelled." in page
     told = db.session.scalars(select(Notification).where(Notification.user_id == member.id))
     assert [n.kind for n in told] == ["meeting_cancelled"]
@@ -451,10 +441,10 @@ def test_attendance_after_the_start_with_a_note_for_facilitators(
     fran = signed_in(app, facilitator)
     early = fran.post(f"{page_of(first)}/attendance", data={"count": "6", "note": "Early"})
     assert early.status_code == 422
-    assert "Attendance can be recorded once the meeting has started." in text(early)
+    assert "Attendance can be recorded once the meeting has started." in markup(early)
 
     clock.now = first.ends_at + timedelta(hours=1)
-    assert "Record attendance" in text(fran.get(page_of(first)))
+    assert "Record attendance" in markup(fran.get(page_of(first)))
     bad = fran.post(f"{page_of(first)}/attendance", data={"count": "-2"})
     assert bad.status_code == 422
     response = fran.post(
@@ -462,10 +452,10 @@ def test_attendance_after_the_start_with_a_note_for_facilitators(
         data={"count": "6", "note": "Two new people; a good hour."},
         follow_redirects=True,
     )
-    body = text(response)
+    body = markup(response)
     assert "Attendance saved" in body and "6 people came." in body
     assert "Two new people; a good hour." in body
-    member_page = text(signed_in(app, member).get(page_of(first)))
+    member_page = markup(signed_in(app, member).get(page_of(first)))
     assert "Two new people" not in member_page and "6 people came" not in member_page
     assert signed_in(app, member).get(f"{page_of(first)}/attendance").status_code == 403
 
@@ -480,15 +470,15 @@ def test_times_are_in_the_readers_zone_with_the_meetings_own_beside(
     url = page_of(meeting.occurrences[0])
     member.timezone = "America/New_York"
     db.session.commit()
-    page = text(signed_in(app, member).get(url))
+    page = markup(signed_in(app, member).get(url))
     assert "Tuesday, 16 March 2027, 14:00–15:30" in page
     assert "(Berlin time: Tuesday, 16 March 2027, 19:00–20:30)" in page
-    berlin_page = text(signed_in(app, facilitator).get(url))
+    berlin_page = markup(signed_in(app, facilitator).get(url))
     assert "Tuesday, 16 March 2027, 19:00–20:30" in berlin_page
     assert "Berlin time" not in berlin_page
     member.locale = "de"
     db.session.commit()
-    german = text(signed_in(app, member).get(url))
+    german = markup(signed_in(app, member).get(url))
     assert "Dienstag, 16. März 2027, 14:00–15:30" in german
 
 
@@ -496,15 +486,15 @@ def test_the_board_page_shows_the_next_three_meetings(
     app, client, board, facilitator, member, clock
 ):
     meeting = make_meeting(facilitator, board, repeat_count=5)
-    page = text(client.get(f"/b/{board.id}"))
+    page = markup(client.get(f"/b/{board.id}"))
     assert page.count("Tuesday circle") == 3
     assert f"/b/{board.id}/meetings" in page and "Schedule a meeting" not in page
-    assert "Schedule a meeting" in text(signed_in(app, facilitator).get(f"/b/{board.id}"))
-    all_of_them = text(client.get(f"/b/{board.id}/meetings"))
+    assert "Schedule a meeting" in markup(signed_in(app, facilitator).get(f"/b/{board.id}"))
+    all_of_them = markup(client.get(f"/b/{board.id}/meetings"))
     assert all_of_them.count("Tuesday circle") == 5
     meetings.answer(member, meeting.occurrences[0], RsvpAnswer.GOING, now=NOW)
     db.session.commit()
-    assert "Your answer: Going" in text(signed_in(app, member).get(f"/b/{board.id}"))
+    assert "Your answer: Going" in markup(signed_in(app, member).get(f"/b/{board.id}"))
 
 
 def test_upcoming_meetings_across_groups_and_only_mine(
@@ -521,21 +511,21 @@ def test_upcoming_meetings_across_groups_and_only_mine(
         make_user("root", admin=True), other, title="Carers cafe", recurrence=Recurrence.NONE
     )
 
-    guest_page = text(client.get("/meetings"))
+    guest_page = markup(client.get("/meetings"))
     assert "Tuesday circle" in guest_page and "Carers cafe" in guest_page
     assert "Secret circle" not in guest_page and "Members chat" not in guest_page
     assert "Tuesday, 16 March 2027" in guest_page  # grouped under the day
 
     jen = signed_in(app, member)
-    page = text(jen.get("/meetings"))
+    page = markup(jen.get("/meetings"))
     assert "Members chat" in page and "Secret circle" not in page
     assert "Only my groups" in page
-    assert "Secret circle" in text(signed_in(app, facilitator).get("/meetings"))
+    assert "Secret circle" in markup(signed_in(app, facilitator).get("/meetings"))
 
     boards.add_member(board, member)
     meetings.answer(member, carers.occurrences[0], RsvpAnswer.MAYBE, now=NOW)
     db.session.commit()
-    mine = text(jen.get("/meetings?mine=1"))
+    mine = markup(jen.get("/meetings?mine=1"))
     assert "Tuesday circle" in mine and "Carers cafe" in mine
     assert "Members chat" not in mine
 
@@ -574,7 +564,7 @@ def test_a_private_groups_meetings_are_404_to_those_outside(
             else 404
         )
         assert response.status_code == expected, path
-        assert "Secret circle" not in text(response)
+        assert "Secret circle" not in markup(response)
     for path in (
         f"{url}/answer",
         f"{url}/cancel",
@@ -583,8 +573,8 @@ def test_a_private_groups_meetings_are_404_to_those_outside(
     ):
         response = browser.post(path, data={"answer": "going"})
         assert response.status_code == (401 if who == "guest" else 404), path
-    assert "Secret circle" not in text(browser.get("/meetings"))
-    assert "Secret circle" not in text(browser.get("/meetings?mine=1"))
+    assert "Secret circle" not in markup(browser.get("/meetings"))
+    assert "Secret circle" not in markup(browser.get("/meetings?mine=1"))
 
 
 def test_guests_get_404_for_a_members_boards_meeting(app, client, make_board, facilitator, clock):
@@ -593,11 +583,11 @@ def test_guests_get_404_for_a_members_boards_meeting(app, client, make_board, fa
     assert client.get(f"/meetings/{meeting.id}").status_code == 404
     assert client.get(page_of(meeting.occurrences[0])).status_code == 404
     assert client.get(f"/b/{members_only.id}/meetings").status_code == 404
-    assert "Members chat" not in text(client.get("/meetings"))
+    assert "Members chat" not in markup(client.get("/meetings"))
 
 
 def test_the_main_menu_links_to_meetings(client):
-    assert 'href="/meetings">Meetings</a>' in text(client.get("/"))
+    assert 'href="/meetings">Meetings</a>' in markup(client.get("/"))
 
 
 @pytest.mark.parametrize(
@@ -627,7 +617,7 @@ def test_hostile_values_on_the_form_are_refused_and_change_nothing(
     fran = signed_in(app, facilitator)
     response = fran.post(f"/b/{board.id}/meetings/new", data=form(**changes))
     assert response.status_code == 422
-    assert "There is a problem" in text(response)
+    assert "There is a problem" in markup(response)
     assert db.session.scalars(select(Meeting)).first() is None
 
 

@@ -23,13 +23,6 @@ def clock(monkeypatch) -> None:
     monkeypatch.setattr("forum.web.meetings.views.utcnow", lambda: NOW)
 
 
-@pytest.fixture
-def facilitator(board, make_user):
-    user = make_user("fran", display_name="Fran")
-    boards.add_member(board, user, facilitator=True)
-    return user
-
-
 def schedule(actor, board, title: str, day: int = 16, **changes):
     values = dict(
         title=title,

@@ -36,7 +36,7 @@ from forum.services import (
 from forum.services import reminders as reminder_service
 from forum.services.meetings import MeetingDetails
 from tests.conftest import count_queries, login
-from tests.web.test_messages import read_outbox, text
+from tests.helpers import sent_mail, text
 
 #: When the meetings are scheduled: well before them.
 SCHEDULED = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
@@ -123,7 +123,7 @@ def deliver(app: Flask) -> list:
     for old in app.config["MAIL_OUTBOX"].glob("*.eml"):
         old.unlink()
     outbox.deliver_pending()
-    return read_outbox(app)
+    return sent_mail(app)
 
 
 # --- when reminders go, and to whom -----------------------------------------------------------
@@ -530,7 +530,7 @@ def test_a_daily_digest_tells_of_reminders_still_ahead_only(app, board, facilita
     say(member, later, RsvpAnswer.GOING)
     run(STARTS - timedelta(hours=1))  # the Tuesday's 1-hour reminder
     run(STARTS + timedelta(days=2) - timedelta(hours=24))  # the Thursday's 24-hour one
-    assert read_outbox(app) == []  # daily: nothing at once
+    assert sent_mail(app) == []  # daily: nothing at once
 
     assert notify.send_digests(now=STARTS + timedelta(days=1)) == 1
     [mail] = deliver(app)

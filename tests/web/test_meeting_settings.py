@@ -3,29 +3,16 @@ reset) and the times they are reminded of meetings."""
 
 from __future__ import annotations
 
-import html
 import re
 
 import pytest
 from flask.testing import FlaskClient
 
-from forum.extensions import db
 from forum.models import User
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD, fresh, text
 
 PAGE = "/account/meetings"
-TAG = re.compile(r"<[^>]+>")
 TOKEN_IN_PAGE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-
-
-def text(response) -> str:
-    words = TAG.sub(" ", response.get_data(as_text=True))
-    return " ".join(html.unescape(words).split())
-
-
-def fresh(user: User) -> User:
-    db.session.expire_all()
-    return db.session.get(User, user.id)
 
 
 def feed_status(client: FlaskClient, token: str) -> int:

@@ -5,8 +5,6 @@ posts only as far as the member allowed."""
 
 from __future__ import annotations
 
-import html
-import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -28,19 +26,7 @@ from forum.models import (
 )
 from forum.models.types import utcnow
 from forum.services import memorial, messaging, notify, posting, profiles
-from tests.conftest import PASSWORD, login
-
-TAG = re.compile(r"<[^>]+>")
-
-
-def text(response) -> str:
-    return " ".join(html.unescape(TAG.sub(" ", response.get_data(as_text=True))).split())
-
-
-def signed_in(app, user: User):
-    browser = app.test_client()
-    assert login(browser, user).status_code == 302
-    return browser
+from tests.helpers import PASSWORD, signed_in, text
 
 
 def mail_to_mae(app) -> int:

@@ -4,9 +4,6 @@ mentor, another mentor, another member and a guest see only what is theirs to se
 
 from __future__ import annotations
 
-import html
-import re
-
 import pytest
 from sqlalchemy import select
 
@@ -15,15 +12,10 @@ from forum.models import MatchState, Notification, PeerMatch, PeerMentor, Welcom
 from forum.policy import Viewer
 from forum.policy import fit as fit_policy
 from forum.services import matching, notification_mail, notification_text, notify
-from tests.conftest import login
+from tests.helpers import signed_in, text
 
-TAG = re.compile(r"<[^>]+>")
 NOTE = "I am scared of the first chemo week"
 END_NOTE = "They stopped writing back after two weeks"
-
-
-def text(response) -> str:
-    return " ".join(html.unescape(TAG.sub(" ", response.get_data(as_text=True))).split())
 
 
 @pytest.fixture
@@ -44,20 +36,13 @@ def people(app, make_user, admin):
     return {"mara": mara, "bea": bea, "carl": carl, "olga": olga, "admin": admin}
 
 
-def browser(app, user):
-    client = app.test_client()
-    if user is not None:
-        assert login(client, user).status_code == 302
-    return client
-
-
 def views(app, people, match):
     """Each viewer's /peer-mentor, /mentoring and conversation page."""
     db.session.expire_all()
     match = db.session.get(PeerMatch, match.id)
     seen = {}
     for name in ("mara", "bea", "carl", "olga", None):
-        client = browser(app, people[name] if name else None)
+        client = signed_in(app, people[name] if name else None)
         pages = {"peer": client.get("/peer-mentor"), "mentoring": client.get("/mentoring")}
         if match.conversation_id:
             pages["conversation"] = client.get(f"/messages/{match.conversation_id}")
@@ -83,7 +68,7 @@ def assert_outsiders(seen) -> None:
 
 def test_the_walk_through_every_state(app, people):
     mara, bea, carl, admin = people["mara"], people["bea"], people["carl"], people["admin"]
-    as_mara = browser(app, mara)
+    as_mara = signed_in(app, mara)
 
     page = as_mara.get("/peer-mentor")
     assert page.status_code == 200
@@ -119,18 +104,20 @@ def test_the_walk_through_every_state(app, people):
 
     # Bea declines: back to requested, she no longer sees it
     assert (
-        browser(app, bea).post(f"/mentoring/{match.id}/decline", data={"decline": "1"}).status_code
+        signed_in(app, bea)
+        .post(f"/mentoring/{match.id}/decline", data={"decline": "1"})
+        .status_code
         == 302
     )
     match, seen = views(app, people, match)
     assert match.state == MatchState.REQUESTED
     assert "Mara" not in text(seen["bea"]["mentoring"])
     assert "waiting for a coordinator" in text(seen["mara"]["peer"])
-    assert browser(app, bea).post(f"/mentoring/{match.id}/accept", data={}).status_code == 404
+    assert signed_in(app, bea).post(f"/mentoring/{match.id}/accept", data={}).status_code == 404
 
     # proposed to Carl, who accepts: a conversation opens between the two
     matching.propose(admin, match, carl)
-    as_carl = browser(app, carl)
+    as_carl = signed_in(app, carl)
     response = as_carl.post(
         f"/mentoring/{match.id}/accept",
         data={
@@ -152,7 +139,7 @@ def test_the_walk_through_every_state(app, people):
     assert "Mara" in carl_page and "Open your conversation with Mara" in carl_page
     assert "Ireland" not in carl_page and "Living with cancer" not in carl_page
     # the coordinator knows the match exists, never reads its words
-    as_admin = browser(app, admin)
+    as_admin = signed_in(app, admin)
     assert as_admin.get(f"/messages/{match.conversation_id}").status_code == 404
     assert "Mara" not in text(seen["bea"]["mentoring"])
     assert_outsiders({k: v for k, v in seen.items() if k != "carl"} | {"carl": seen["bea"]})
@@ -179,7 +166,7 @@ def test_the_walk_through_every_state(app, people):
 
 def test_a_withdrawn_request_ends_and_the_proposed_mentor_stops_seeing_it(app, people):
     mara, bea = people["mara"], people["bea"]
-    as_mara = browser(app, mara)
+    as_mara = signed_in(app, mara)
     as_mara.post("/peer-mentor", data={"share": ["stage"], "note": NOTE, "ask": "1"})
     match = matching.open_match_of(mara)
     matching.propose(people["admin"], match, bea)
@@ -201,7 +188,7 @@ def test_a_withdrawn_request_ends_and_the_proposed_mentor_stops_seeing_it(app, p
 
 def test_a_paused_or_full_mentor_cannot_be_proposed_and_the_page_says_so(app, people):
     mara, bea, admin = people["mara"], people["bea"], people["admin"]
-    as_bea = browser(app, bea)
+    as_bea = signed_in(app, bea)
     response = as_bea.post("/mentoring/pause", data={"pause": "1"}, follow_redirects=True)
     assert "Paused: no new matches will be proposed to you." in text(response)
     assert 'value="Resume"' in response.get_data(as_text=True)
@@ -225,7 +212,7 @@ def test_a_refused_accept_is_shown_and_nothing_changes(app, people):
     match = matching.request_mentor(mara, [], "")
     matching.propose(people["admin"], match, bea)
     matching.withdraw(mara, match)
-    response = browser(app, bea).post(
+    response = signed_in(app, bea).post(
         f"/mentoring/{match.id}/accept",
         data={f"accept-{match.id}-subject": "Hi", f"accept-{match.id}-body": "Hello"},
         follow_redirects=True,
@@ -237,7 +224,7 @@ def test_a_refused_accept_is_shown_and_nothing_changes(app, people):
 
 def test_bad_input_keeps_what_was_typed(app, people):
     mara, bea = people["mara"], people["bea"]
-    as_mara = browser(app, mara)
+    as_mara = signed_in(app, mara)
     long_note = "My words " + "x" * 2100
     response = as_mara.post(
         "/peer-mentor", data={"share": ["stage"], "note": long_note, "ask": "1"}
@@ -253,7 +240,7 @@ def test_bad_input_keeps_what_was_typed(app, people):
 
     match = matching.request_mentor(mara, ["stage"], NOTE)
     matching.propose(people["admin"], match, bea)
-    response = browser(app, bea).post(
+    response = signed_in(app, bea).post(
         f"/mentoring/{match.id}/accept",
         data={
             f"accept-{match.id}-subject": "",
@@ -268,7 +255,7 @@ def test_bad_input_keeps_what_was_typed(app, people):
 
 
 def test_asking_twice_is_refused_and_the_first_request_stays(app, people):
-    as_mara = browser(app, people["mara"])
+    as_mara = signed_in(app, people["mara"])
     as_mara.post("/peer-mentor", data={"share": ["stage"], "note": NOTE, "ask": "1"})
     response = as_mara.post(
         "/peer-mentor", data={"share": [], "note": "again", "ask": "1"}, follow_redirects=True
@@ -282,17 +269,17 @@ def test_the_member_changes_what_they_share_and_the_mentor_sees_the_change(app, 
     mara, bea = people["mara"], people["bea"]
     match = matching.request_mentor(mara, ["stage", "country"], NOTE)
     matching.propose(people["admin"], match, bea)
-    assert "Ireland" in text(browser(app, bea).get("/mentoring"))
-    response = browser(app, mara).post(
+    assert "Ireland" in text(signed_in(app, bea).get("/mentoring"))
+    response = signed_in(app, mara).post(
         "/peer-mentor/share", data={"share": ["stage"], "note": NOTE, "ask": "1"}
     )
     assert response.status_code == 302
-    page = text(browser(app, bea).get("/mentoring"))
+    page = text(signed_in(app, bea).get("/mentoring"))
     assert "Ireland" not in page and "In treatment" in page
 
 
 def test_a_member_without_welcome_answers_is_sent_to_the_welcome(app, people):
-    page = browser(app, people["olga"]).get("/peer-mentor")
+    page = signed_in(app, people["olga"]).get("/peer-mentor")
     assert page.status_code == 200
     assert 'href="/welcome"' in page.get_data(as_text=True)
 
@@ -395,9 +382,9 @@ def test_the_mentor_is_not_named_to_the_member_before_accepting(app, people):
 def test_mentoring_is_404_for_non_mentors_and_a_match_one_may_not_see(app, people):
     match = matching.request_mentor(people["mara"], [], NOTE)
     matching.propose(people["admin"], match, people["bea"])
-    as_olga = browser(app, people["olga"])
+    as_olga = signed_in(app, people["olga"])
     assert as_olga.get("/mentoring").status_code == 404
     assert as_olga.post(f"/mentoring/{match.id}/decline", data={"decline": "1"}).status_code == 404
-    as_carl = browser(app, people["carl"])
+    as_carl = signed_in(app, people["carl"])
     assert as_carl.post(f"/mentoring/{match.id}/decline", data={"decline": "1"}).status_code == 404
     assert as_carl.post("/mentoring/999999/end", data={}).status_code == 404

@@ -17,7 +17,8 @@ from forum.models import Conversation, MessagePolicy, Participant, User
 from forum.models.types import utcnow
 from forum.policy import messages as message_policy
 from forum.services import messaging, sanctions
-from tests.web.test_messages import browser, kept, person, refusal, text, write
+from tests.helpers import signed_in, text
+from tests.web.test_messages import kept, person, refusal, write
 
 
 def member(username: str, display_name: str | None = None, **settings) -> User:
@@ -60,7 +61,9 @@ def writer(app: Flask) -> User:
 def test_a_message_goes_to_a_display_name_typed_in_any_case(app, writer):
     member("jk42", "Jen Kowalski", findable=False)
     member("sam", "Sam Okafor")
-    response = write(browser(app, writer), "jen kowalski, @SAM", "Hello both", "Nice to meet you.")
+    response = write(
+        signed_in(app, writer), "jen kowalski, @SAM", "Hello both", "Nice to meet you."
+    )
     assert response.status_code == 302, text(response)[:1500]
     assert recipients_of(app, "Hello both") == {"writer", "jk42", "sam"}
 
@@ -72,7 +75,7 @@ def test_a_name_several_members_share_lists_them_to_choose_from(app, writer):
     blocker = member("ann_d", "Ann")
     messaging.block(blocker, writer)
     member("ann_e", "Ann", message_policy=MessagePolicy.NOBODY)
-    client = browser(app, writer)
+    client = signed_in(app, writer)
     response = write(client, "Ann", "Hello Ann", "We met on the fatigue board.")
     kept(response, "Ann", "Hello Ann", "We met on the fatigue board.")
     said = refusal(response)
@@ -91,7 +94,7 @@ def test_a_shared_name_only_one_can_be_written_to_goes_to_that_one(app, writer):
     member("pat_one", "Pat")
     blocked = member("pat_two", "Pat")
     messaging.block(writer, blocked)
-    response = write(browser(app, writer), "Pat", "Hi Pat", "Thank you for your post.")
+    response = write(signed_in(app, writer), "Pat", "Hi Pat", "Thank you for your post.")
     assert response.status_code == 302, text(response)[:1500]
     assert recipients_of(app, "Hi Pat") == {"writer", "pat_one"}
 
@@ -102,17 +105,19 @@ def test_a_shared_name_only_one_can_be_written_to_goes_to_that_one(app, writer):
 def test_a_misspelt_name_is_answered_with_close_matches_and_the_message_kept(app, writer):
     member("jenny_k", "Jennifer Kowalski")
     member("jen_o", "Jen Okafor")
-    response = write(browser(app, writer), "Jenifer Kowalsky", "Thank you", "Your post helped me.")
+    response = write(
+        signed_in(app, writer), "Jenifer Kowalsky", "Thank you", "Your post helped me."
+    )
     kept(response, "Jenifer Kowalsky", "Thank you", "Your post helped me.")
     said = refusal(response)
     assert "No member is called 'Jenifer Kowalsky'. Did you mean" in said
     assert "Jennifer Kowalski (@jenny_k)" in said
     assert "jen_o" not in said  # not close enough to list
 
-    response = write(browser(app, writer), "Kowalsky", "Thank you", "Your post helped me.")
+    response = write(signed_in(app, writer), "Kowalsky", "Thank you", "Your post helped me.")
     assert "Did you mean Jennifer Kowalski (@jenny_k)?" in refusal(response)
 
-    response = write(browser(app, writer), "jen", "Thank you", "Your post helped me.")
+    response = write(signed_in(app, writer), "jen", "Thank you", "Your post helped me.")
     said = refusal(response)
     assert "Jennifer Kowalski (@jenny_k)" in said and "Jen Okafor (@jen_o)" in said
 
@@ -131,7 +136,7 @@ def test_close_matches_leave_out_whoever_the_writer_may_not_write_to_or_find(app
     sanctions.suspend(admin, suspended, None, "Spam")
     db.session.commit()
 
-    client = browser(app, writer)
+    client = signed_in(app, writer)
     response = write(client, "Rosa", "Hello Rosa", "Hello.")
     kept(response, "Rosa", "Hello Rosa", "Hello.")
     said = refusal(response)
@@ -144,14 +149,14 @@ def test_close_matches_leave_out_whoever_the_writer_may_not_write_to_or_find(app
 
 def test_someone_the_writer_already_talks_with_is_found_without_opting_in(app, writer):
     friend = member("quinn", "Quinn Friend", findable=False)
-    client = browser(app, writer)
+    client = signed_in(app, writer)
     assert suggestions(client, "qu") == []
     messaging.start(friend, [writer], "Hello", "Hello writer")
     assert suggestions(client, "qu") == ["Quinn Friend (@quinn)"]
 
 
 def test_a_name_with_no_match_at_all_says_how_to_find_it(app, writer):
-    response = write(browser(app, writer), "Zyx", "Hello", "Hello.")
+    response = write(signed_in(app, writer), "Zyx", "Hello", "Hello.")
     kept(response, "Zyx", "Hello", "Hello.")
     assert "No member is called 'Zyx'. Please check the spelling" in refusal(response)
 
@@ -163,7 +168,7 @@ def test_suggestions_need_two_letters_and_give_at_most_eight(app, writer):
     for number in range(12):
         member(f"lee{number:02}", f"Lee Number {number:02}")
     member("marylee", "Mary Lee")
-    client = browser(app, writer)
+    client = signed_in(app, writer)
     assert suggestions(client, "l") == []
     assert suggestions(client, "@l") == []
     found = suggestions(client, "le")
@@ -186,13 +191,13 @@ def test_suggestions_are_for_signed_in_members_only(app, client, writer):
 
 def test_a_suspended_member_is_suggested_no_one(app, writer):
     member("olive", "Olive Open")
-    client = browser(app, writer)
+    client = signed_in(app, writer)
     assert suggestions(client, "ol") == ["Olive Open (@olive)"]
     sanctions.suspend(person("boss", admin=True), writer, None, "Spam")
     db.session.commit()
     response = client.get("/messages/recipients", query_string={"q": "ol"})
     assert response.status_code == 403
-    assert "olive" not in response.get_data(as_text=True).lower()
+    assert "olive" not in text(response).lower()
     assert db.session.scalars(select(User).where(message_policy.offered_to(writer))).all() == []
 
 
@@ -204,7 +209,7 @@ def limits_on(app_config: dict) -> dict:
 
 
 def test_suggestions_are_rate_limited(limits_on, app, writer):
-    client = browser(app, writer)
+    client = signed_in(app, writer)
     statuses = [
         client.get("/messages/recipients", query_string={"q": "ab"}).status_code for _ in range(121)
     ]
@@ -244,7 +249,7 @@ def test_a_new_account_is_told_its_limits_and_when_they_end_before_writing(app, 
     newcomer.created_at = datetime(2026, 12, 1, 23, 30, tzinfo=UTC)
     newcomer.timezone = "Asia/Tokyo"
     db.session.commit()
-    client = browser(app, newcomer)
+    client = signed_in(app, newcomer)
     monkeypatch.setattr(messaging, "utcnow", lambda: datetime(2026, 12, 2, 3, 0, tzinfo=UTC))
     compose = note(client.get("/messages/new"))
     inbox = note(client.get("/messages"))
@@ -261,18 +266,18 @@ def test_after_the_first_day_only_the_hourly_limit_is_told(app):
     newcomer = person("newbie", trusted=False)
     newcomer.created_at = utcnow() - timedelta(days=2)
     db.session.commit()
-    told = note(browser(app, newcomer).get("/messages/new"))
+    told = note(signed_in(app, newcomer).get("/messages/new"))
     assert "You can send 5 messages an hour." in told
     assert "only answer people" not in told
 
 
 def test_members_past_the_limits_are_told_nothing(app, writer):
-    assert note(browser(app, writer).get("/messages/new")) == ""
-    assert note(browser(app, writer).get("/messages")) == ""
+    assert note(signed_in(app, writer).get("/messages/new")) == ""
+    assert note(signed_in(app, writer).get("/messages")) == ""
     old = person("oldtimer", trusted=False)
     old.created_at = utcnow() - timedelta(days=30)
     db.session.commit()
-    assert note(browser(app, old).get("/messages/new")) == ""
+    assert note(signed_in(app, old).get("/messages/new")) == ""
 
 
 # --- adding someone to a conversation takes the same names ------------------------------------
@@ -281,7 +286,7 @@ def test_members_past_the_limits_are_told_nothing(app, writer):
 def test_someone_is_added_to_a_conversation_by_their_display_name(app, writer):
     member("sam", "Sam Okafor")
     member("jk42", "Jen Kowalski")
-    client = browser(app, writer)
+    client = signed_in(app, writer)
     assert write(client, "sam", "Circle", "Hello.").status_code == 302
     conversation = db.session.scalar(select(Conversation).where(Conversation.subject == "Circle"))
     page = client.post(

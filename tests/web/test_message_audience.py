@@ -22,9 +22,9 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.models import MessagePolicy, Participant, Report, SiteRole, User
 from forum.services import ServiceError, boards, messaging
+from tests.helpers import signed_in, text
 from tests.web.test_messages import (
     answer,
-    browser,
     count,
     inbox_rows,
     message_by,
@@ -32,7 +32,6 @@ from tests.web.test_messages import (
     press,
     row_for,
     send,
-    text,
 )
 
 
@@ -88,9 +87,9 @@ def exported_text(client: FlaskClient) -> str:
 
 
 def test_someone_added_reads_nothing_said_before_they_joined_on_any_channel(app, alice, bob, carol):
-    as_alice, as_carol = browser(app, alice), browser(app, carol)
+    as_alice, as_carol = signed_in(app, alice), signed_in(app, carol)
     conversation = send(as_alice, "bob", "Just us two", "beforeword about my scan")
-    answer(browser(app, bob), conversation, "beforeword reply from Bob")
+    answer(signed_in(app, bob), conversation, "beforeword reply from Bob")
     earlier = message_by(conversation, "beforeword about my scan")
 
     assert "Carol is now in the conversation." in add(as_alice, conversation, "carol")
@@ -118,7 +117,7 @@ def test_someone_added_reads_nothing_said_before_they_joined_on_any_channel(app,
 
 
 def test_someone_re_added_does_not_read_what_was_said_while_away(app, alice, bob, carol):
-    as_alice, as_carol = browser(app, alice), browser(app, carol)
+    as_alice, as_carol = signed_in(app, alice), signed_in(app, carol)
     conversation = send(as_alice, "bob, carol", "Trio", "firststay words for all three")
     press(as_carol, conversation, "leave")
     answer(as_alice, conversation, "awayone: said while Carol was gone")
@@ -147,10 +146,10 @@ def test_someone_added_is_not_told_who_had_left_before_they_came(app, alice, bob
     messaging.add_participant(alice, conversation, carol)
     messaging.leave(bob, conversation)
 
-    page = text(browser(app, carol).get(f"/messages/{conversation.id}"))
+    page = text(signed_in(app, carol).get(f"/messages/{conversation.id}"))
     assert "Bob (left)" in page and "Bob left the conversation." in page  # while she was there
     assert "Dana" not in page
-    assert "Dana (left)" in text(browser(app, alice).get(f"/messages/{conversation.id}"))
+    assert "Dana (left)" in text(signed_in(app, alice).get(f"/messages/{conversation.id}"))
 
 
 def test_words_said_before_a_new_account_came_do_not_count_as_written_to_it(app, alice, bob):
@@ -173,7 +172,7 @@ def test_a_report_snapshot_holds_only_what_the_reporter_could_read(app, alice, b
     messaging.reply(bob, conversation, "Buy my cure, Carol")
     reported = message_by(conversation.id, "Buy my cure, Carol")
 
-    response = browser(app, carol).post(
+    response = signed_in(app, carol).post(
         f"/messages/{conversation.id}/m/{reported.id}/report", data={"reason": "spam"}
     )
     assert response.status_code == 302
@@ -195,19 +194,19 @@ def test_nobody_adds_someone_with_a_block_between_them_and_a_participant(
         messaging.block(bob, carol)
     else:
         messaging.block(carol, bob)
-    as_alice = browser(app, alice)
+    as_alice = signed_in(app, alice)
     conversation = send(as_alice, "bob", "Between us", "bobonly words")
 
     assert flashed(as_alice, conversation, "carol") == "Carol can't be added to this conversation."
     assert participants(conversation) == {alice.id, bob.id}
-    assert browser(app, carol).get(f"/messages/{conversation}").status_code == 404
+    assert signed_in(app, carol).get(f"/messages/{conversation}").status_code == 404
 
 
 # --- finding 9: the refusal says nothing of why --------------------------------------------------
 
 
 def test_the_refusal_to_add_someone_reads_the_same_whatever_the_reason(app, alice, bob):
-    as_alice = browser(app, alice)
+    as_alice = signed_in(app, alice)
     conversation = send(as_alice, "bob", "Plans", "Hello Bob")
     reasons = {
         "bob blocked them": lambda them: messaging.block(bob, them),

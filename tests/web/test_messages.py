@@ -4,13 +4,9 @@ outside a conversation — not a facilitator, not an admin — ever reads it).""
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from datetime import timedelta
-from email import policy as email_policy
-from email.parser import BytesParser
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -23,19 +19,10 @@ from forum.models import Conversation, Message, Notification, Participant, Repor
 from forum.models.messages import SUBJECT_MAX
 from forum.models.types import utcnow
 from forum.services import accounts, boards, messaging, notify
-from tests.conftest import PASSWORD, count_queries, login, without_site_script
+from tests.helpers import PASSWORD, count_queries, sent_mail, signed_in, text, without_site_script
 from tests.test_xss import PAYLOADS, inspect
 
-TAG = re.compile(r"<[^>]+>")
-
-
 # --- helpers (test_blocking.py uses them too) -----------------------------------------------------
-
-
-def text(page) -> str:
-    """A page's (or some HTML's) words as a reader sees them: no tags, single spaces."""
-    markup = page if isinstance(page, str) else page.get_data(as_text=True)
-    return " ".join(html.unescape(TAG.sub(" ", markup)).split())
 
 
 def person(name: str, *, trusted: bool = True, admin: bool = False) -> User:
@@ -48,14 +35,6 @@ def person(name: str, *, trusted: bool = True, admin: bool = False) -> User:
         trusted=trusted,
         admin=admin,
     )
-
-
-def browser(app: Flask, user: User) -> FlaskClient:
-    """A separate signed-in browser for ``user``."""
-    client = app.test_client()
-    response = login(client, user)
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return client
 
 
 def write(client: FlaskClient, to: str, subject: str, body: str):
@@ -155,7 +134,7 @@ def carol(app: Flask) -> User:
 
 
 def test_a_member_writes_to_another_from_their_profile(app, alice, bob):
-    as_alice = browser(app, alice)
+    as_alice = signed_in(app, alice)
     profile = as_alice.get("/u/bob")
     assert "Send Bob a message" in text(profile)
     assert 'href="/messages/new?to=bob"' in profile.get_data(as_text=True)
@@ -191,7 +170,7 @@ def test_a_member_writes_to_another_from_their_profile(app, alice, bob):
     assert message.author_id == alice.id and message.source == body
 
     # Bob reads it and answers; both see both messages.
-    as_bob = browser(app, bob)
+    as_bob = signed_in(app, bob)
     assert "Thank you" in text(as_bob.get(f"/messages/{conversation}"))
     response = answer(as_bob, conversation, "It helped, *thanks*.")
     assert response.status_code == 302
@@ -206,7 +185,7 @@ def test_a_member_writes_to_another_from_their_profile(app, alice, bob):
 
 def test_a_group_conversation_holds_up_to_ten_people_including_the_sender(app, alice):
     others = [person(f"friend{n}") for n in range(10)]
-    as_alice = browser(app, alice)
+    as_alice = signed_in(app, alice)
 
     everyone = ", ".join(user.username for user in others)
     response = write(as_alice, everyone, "Our group chat", "Hello all of you")
@@ -218,13 +197,13 @@ def test_a_group_conversation_holds_up_to_ten_people_including_the_sender(app, a
     conversation = send(as_alice, nine, "Our group chat", "Hello all of you")
     assert count(Participant, Participant.conversation_id == conversation) == 10
     for friend in (others[0], others[8]):
-        page = browser(app, friend).get(f"/messages/{conversation}")
+        page = signed_in(app, friend).get(f"/messages/{conversation}")
         assert page.status_code == 200 and "Hello all of you" in text(page)
-    assert browser(app, others[9]).get(f"/messages/{conversation}").status_code == 404
+    assert signed_in(app, others[9]).get(f"/messages/{conversation}").status_code == 404
 
 
 def test_a_message_needs_someone_real_to_write_to_a_subject_and_a_body(app, alice, bob):
-    as_alice = browser(app, alice)
+    as_alice = signed_in(app, alice)
     response = write(as_alice, "bob, nobody_by_that_name", "Hi", "Hello there")
     kept(response, "Hi", "Hello there")
     assert "No member is called 'nobody_by_that_name'." in refusal(response)
@@ -241,7 +220,7 @@ def test_a_message_needs_someone_real_to_write_to_a_subject_and_a_body(app, alic
 def test_the_inbox_lists_conversations_by_latest_activity_and_marks_unread_ones(
     app, alice, bob, carol
 ):
-    as_alice, as_bob, as_carol = browser(app, alice), browser(app, bob), browser(app, carol)
+    as_alice, as_bob, as_carol = signed_in(app, alice), signed_in(app, bob), signed_in(app, carol)
     first = send(as_alice, "bob", "Radiotherapy tips", "What helped your skin?")
     second = send(as_carol, "bob", "Coffee next week", "Are you free on Tuesday?")
     as_alice.get(f"/messages/{first}")  # where sending takes them
@@ -283,7 +262,7 @@ def test_the_inbox_lists_conversations_by_latest_activity_and_marks_unread_ones(
 
 def test_your_own_new_conversation_is_never_unread_to_you(app, alice, bob):
     """Even before the page it sends you to has loaded (another tab, a dropped connection)."""
-    as_alice = browser(app, alice)
+    as_alice = signed_in(app, alice)
     send(as_alice, "bob", "Just sent", "Hello Bob")
     inbox = as_alice.get("/messages")
     assert unread_header(inbox) is None
@@ -294,7 +273,7 @@ def test_the_inbox_pages_its_conversations(app, alice, bob):
     app.config["CONVERSATIONS_PER_PAGE"] = 2
     for n in range(5):
         messaging.start(alice, [bob], f"Topic number {n}", "Hello")
-    as_bob = browser(app, bob)
+    as_bob = signed_in(app, bob)
     first_page = inbox_rows(as_bob.get("/messages"))
     assert len(first_page) == 2 and "Topic number 4" in first_page[0]
     last_page = inbox_rows(as_bob.get("/messages?page=3"))
@@ -303,7 +282,7 @@ def test_the_inbox_pages_its_conversations(app, alice, bob):
 
 def test_a_long_conversation_is_paged_and_opens_on_its_latest_page(app, alice, bob):
     app.config["MESSAGES_PER_PAGE"] = 3
-    as_alice, as_bob = browser(app, alice), browser(app, bob)
+    as_alice, as_bob = signed_in(app, alice), signed_in(app, bob)
     conversation = send(as_alice, "bob", "A long talk", "Message number 1.")
     for n in range(2, 8):
         client = as_bob if n % 2 == 0 else as_alice
@@ -329,7 +308,7 @@ def test_a_long_conversation_is_paged_and_opens_on_its_latest_page(app, alice, b
 def test_leaving_a_conversation_tells_the_others_and_closes_it_to_the_leaver(
     app, alice, bob, carol
 ):
-    as_alice, as_bob, as_carol = browser(app, alice), browser(app, bob), browser(app, carol)
+    as_alice, as_bob, as_carol = signed_in(app, alice), signed_in(app, bob), signed_in(app, carol)
     conversation = send(as_alice, "bob, carol", "Weekend plans", "Shall we meet up?")
     first = message_by(conversation, "Shall we meet up?")
 
@@ -358,7 +337,7 @@ def test_leaving_a_conversation_tells_the_others_and_closes_it_to_the_leaver(
 
 
 def test_a_muted_conversation_sends_no_notification_and_is_not_counted_unread(app, alice, bob):
-    as_alice, as_bob = browser(app, alice), browser(app, bob)
+    as_alice, as_bob = signed_in(app, alice), signed_in(app, bob)
     conversation = send(as_alice, "bob", "Daily check-in", "How are you today?")
     as_bob.get(f"/messages/{conversation}")
     assert count(Notification, Notification.user_id == bob.id) == 1
@@ -384,7 +363,7 @@ def test_a_muted_conversation_sends_no_notification_and_is_not_counted_unread(ap
 
 
 def test_an_archived_conversation_comes_back_to_the_inbox_when_someone_writes(app, alice, bob):
-    as_alice, as_bob = browser(app, alice), browser(app, bob)
+    as_alice, as_bob = signed_in(app, alice), signed_in(app, bob)
     conversation = send(as_alice, "bob", "Old thread of ours", "Hello again")
 
     assert press(as_bob, conversation, "archive").status_code == 302
@@ -406,7 +385,7 @@ def test_an_archived_conversation_comes_back_to_the_inbox_when_someone_writes(ap
 
 
 def test_an_unknown_filing_action_is_not_found(app, alice, bob):
-    as_alice = browser(app, alice)
+    as_alice = signed_in(app, alice)
     conversation = send(as_alice, "bob", "Hello", "Hi")
     assert press(as_alice, conversation, "delete-everything").status_code == 404
 
@@ -415,7 +394,7 @@ def test_an_unknown_filing_action_is_not_found(app, alice, bob):
 
 
 def test_the_message_settings_page_saves_who_may_write_and_e_mail(app, bob):
-    as_bob = browser(app, bob)
+    as_bob = signed_in(app, bob)
     page = as_bob.get("/settings/messages")
     assert page.status_code == 200
     assert "Who can start a conversation with me" in text(page)
@@ -430,8 +409,8 @@ def test_the_message_settings_page_saves_who_may_write_and_e_mail(app, bob):
 
 
 def test_nobody_means_no_new_conversations_with_a_plain_refusal(app, alice, bob):
-    set_message_policy(browser(app, bob), "nobody")
-    as_alice = browser(app, alice)
+    set_message_policy(signed_in(app, bob), "nobody")
+    as_alice = signed_in(app, alice)
     response = write(as_alice, "bob", "A question", "Could I ask you about surgery?")
     kept(response, "A question", "Could I ask you about surgery?", "bob")
     # Only that it is not possible: not why (a "nobody" setting and a block read the same).
@@ -446,29 +425,29 @@ def test_known_lets_in_people_already_talking_and_facilitators_and_admins(
 ):
     facilitator = person("fran")
     boards.add_member(board, facilitator, facilitator=True)
-    as_alice = browser(app, alice)
+    as_alice = signed_in(app, alice)
     send(as_alice, "bob", "Before the change", "Hello Bob")
-    set_message_policy(browser(app, bob), "known")
+    set_message_policy(signed_in(app, bob), "known")
 
     # Carol has never talked with Bob.
-    response = write(browser(app, carol), "bob", "Hello from Carol", "Can we talk?")
+    response = write(signed_in(app, carol), "bob", "Hello from Carol", "Can we talk?")
     kept(response, "Hello from Carol", "Can we talk?")
     assert "Bob is not taking messages from you at the moment." in refusal(response)
 
     # Alice already talks with Bob; facilitators and admins always can.
     send(as_alice, "bob", "A new topic", "Another question")
-    send(browser(app, facilitator), "bob", "About your post", "A word from a facilitator")
-    send(browser(app, admin), "bob", "About your account", "A word from an admin")
+    send(signed_in(app, facilitator), "bob", "About your post", "A word from a facilitator")
+    send(signed_in(app, admin), "bob", "About your account", "A word from an admin")
     assert count(Participant, Participant.user_id == bob.id) == 4
 
 
 def test_facilitators_and_admins_can_write_to_someone_who_takes_no_messages(app, bob, board, admin):
     facilitator = person("fran")
     boards.add_member(board, facilitator, facilitator=True)
-    set_message_policy(browser(app, bob), "nobody")
-    send(browser(app, facilitator), "bob", "About your post", "A word from a facilitator")
-    send(browser(app, admin), "bob", "About your account", "A word from an admin")
-    as_bob = browser(app, bob)
+    set_message_policy(signed_in(app, bob), "nobody")
+    send(signed_in(app, facilitator), "bob", "About your post", "A word from a facilitator")
+    send(signed_in(app, admin), "bob", "About your account", "A word from an admin")
+    as_bob = signed_in(app, bob)
     words = text(as_bob.get("/messages"))
     assert "About your post" in words and "About your account" in words
 
@@ -483,12 +462,12 @@ def test_no_one_outside_a_conversation_can_read_it_or_act_on_it(
     outsider = person("olga", admin=outsider_role == "admin")
     if outsider_role == "facilitator":
         boards.add_member(board, outsider, facilitator=True)
-    as_alice = browser(app, alice)
+    as_alice = signed_in(app, alice)
     conversation = send(as_alice, "bob", "Zebrafish-subject-7731", "Heliotrope-body-4412")
-    assert answer(browser(app, bob), conversation, "Quillwort-reply-9023").status_code == 302
+    assert answer(signed_in(app, bob), conversation, "Quillwort-reply-9023").status_code == 302
     message = message_by(conversation, "Heliotrope-body-4412")
 
-    as_outsider = browser(app, outsider)
+    as_outsider = signed_in(app, outsider)
     base = f"/messages/{conversation}"
     assert as_outsider.get(base).status_code == 404
     assert as_outsider.get(f"{base}?page=1").status_code == 404
@@ -531,7 +510,7 @@ def test_a_guest_is_sent_to_sign_in(client, alice, bob):
 
 
 def test_reporting_a_message_keeps_a_snapshot_that_only_admins_see(app, alice, bob, admin):
-    as_alice, as_bob = browser(app, alice), browser(app, bob)
+    as_alice, as_bob = signed_in(app, alice), signed_in(app, bob)
     conversation = send(as_alice, "bob", "Supplements", "Words one, the very start.")
     lines = [
         (as_bob, "Words two from Bob."),
@@ -579,7 +558,7 @@ def test_reporting_a_message_keeps_a_snapshot_that_only_admins_see(app, alice, b
     ]
     assert [item["reported"] for item in snapshot["messages"]] == [False, False, False, True]
 
-    reports_page = browser(app, admin).get("/admin/reports")
+    reports_page = signed_in(app, admin).get("/admin/reports")
     assert reports_page.status_code == 200
     words = text(reports_page)
     assert "Medical misinformation or an unproven treatment" in words
@@ -589,7 +568,7 @@ def test_reporting_a_message_keeps_a_snapshot_that_only_admins_see(app, alice, b
     assert "Words one" not in words and "Words six" not in words
     assert "alice (reported)" in words
     # The admin still can't open the conversation itself.
-    assert browser(app, admin).get(f"/messages/{conversation}").status_code == 404
+    assert signed_in(app, admin).get(f"/messages/{conversation}").status_code == 404
 
     assert as_bob.get("/admin/reports").status_code == 403
     assert as_alice.get("/admin/reports").status_code == 403
@@ -599,7 +578,7 @@ def test_every_report_reason_is_accepted(app, alice, bob):
     reasons = ["at_risk", "harassment", "misinformation", "privacy", "spam", "other"]
     conversation = messaging.start(alice, [bob], "Hello", "A message to report")
     message = message_by(conversation.id, "A message to report")
-    as_bob = browser(app, bob)
+    as_bob = signed_in(app, bob)
     for reason in reasons:
         response = as_bob.post(
             f"/messages/{conversation.id}/m/{message.id}/report", data={"reason": reason}
@@ -616,14 +595,14 @@ def test_every_report_reason_is_accepted(app, alice, bob):
 def test_the_first_message_is_reported_with_nothing_before_it_and_events_cannot_be(
     app, alice, bob, carol
 ):
-    as_alice = browser(app, alice)
+    as_alice = signed_in(app, alice)
     conversation = send(as_alice, "bob, carol", "Group", "The very first words")
-    press(browser(app, carol), conversation, "leave")
+    press(signed_in(app, carol), conversation, "leave")
     first = message_by(conversation, "The very first words")
     event = db.session.scalars(
         select(Message).where(Message.conversation_id == conversation, Message.is_event.is_(True))
     ).one()  # "Carol left the conversation.", stored as data
-    as_bob = browser(app, bob)
+    as_bob = signed_in(app, bob)
     assert as_bob.get(f"/messages/{conversation}/m/{event.id}/report").status_code == 404
     assert as_bob.get(f"/messages/{conversation}/m/999999/report").status_code == 404
     response = as_bob.post(
@@ -639,7 +618,7 @@ def test_the_first_message_is_reported_with_nothing_before_it_and_events_cannot_
 
 def test_a_brand_new_account_cannot_start_a_conversation(app, bob):
     newcomer = person("newbie", trusted=False)
-    response = write(browser(app, newcomer), "bob", "Hi there", "I just joined, can we talk?")
+    response = write(signed_in(app, newcomer), "bob", "Hi there", "I just joined, can we talk?")
     kept(response, "Hi there", "I just joined, can we talk?", "bob")
     assert refusal(response).startswith(
         "New accounts can only answer people who wrote to them during their first 24 hours."
@@ -649,8 +628,8 @@ def test_a_brand_new_account_cannot_start_a_conversation(app, bob):
 
 def test_a_brand_new_account_can_answer_someone_who_wrote_first(app, bob):
     newcomer = person("newbie", trusted=False)
-    conversation = send(browser(app, bob), "newbie", "Welcome", "Welcome to Kindred!")
-    as_newcomer = browser(app, newcomer)
+    conversation = send(signed_in(app, bob), "newbie", "Welcome", "Welcome to Kindred!")
+    as_newcomer = signed_in(app, newcomer)
     assert answer(as_newcomer, conversation, "Thank you, Bob.").status_code == 302
     assert message_by(conversation, "Thank you, Bob.").author_id == newcomer.id
     # Bob wrote to them, so they may start a conversation with him too.
@@ -661,7 +640,7 @@ def test_a_new_account_sends_five_messages_an_hour(app, bob, carol):
     newcomer = person("newbie", trusted=False)
     newcomer.created_at = utcnow() - timedelta(days=2)
     db.session.commit()
-    as_newcomer = browser(app, newcomer)
+    as_newcomer = signed_in(app, newcomer)
     conversation = send(as_newcomer, "bob", "Hello", "Message 1")
     for n in range(2, 6):
         assert answer(as_newcomer, conversation, f"Message {n}").status_code == 302
@@ -680,7 +659,7 @@ def test_after_seven_days_an_account_is_past_the_limits(app, bob):
     settled = person("settled", trusted=False)
     settled.created_at = utcnow() - timedelta(days=8)
     db.session.commit()
-    as_settled = browser(app, settled)
+    as_settled = signed_in(app, settled)
     conversation = send(as_settled, "bob", "Hello", "Message 1")
     for n in range(2, 8):
         assert answer(as_settled, conversation, f"Message {n}").status_code == 302
@@ -703,33 +682,33 @@ def test_create_user_trusted_makes_an_account_past_the_limits(app, bob):
     mover = db.session.scalars(select(User).where(User.username == "mover")).one()
     fresh = db.session.scalars(select(User).where(User.username == "fresh")).one()
     assert mover.trusted and not fresh.trusted
-    send(browser(app, mover), "bob", "Moved over", "Hello from the old forum")
-    assert write(browser(app, fresh), "bob", "Hi", "Hello").status_code == 422
+    send(signed_in(app, mover), "bob", "Moved over", "Hello from the old forum")
+    assert write(signed_in(app, fresh), "bob", "Hi", "Hello").status_code == 422
 
 
 def test_an_admin_trusts_a_new_account_and_members_cannot(app, bob, admin):
     newcomer = person("newbie", trusted=False)
-    as_bob = browser(app, bob)
+    as_bob = signed_in(app, bob)
     assert "Trust" not in text(as_bob.get("/u/newbie"))
     assert as_bob.post("/u/newbie/trust").status_code == 403
     db.session.refresh(newcomer)
     assert not newcomer.trusted
 
-    as_admin = browser(app, admin)
+    as_admin = signed_in(app, admin)
     assert "Trust Newbie (lift new-account limits)" in text(as_admin.get("/u/newbie"))
     response = as_admin.post("/u/newbie/trust")
     assert response.status_code == 302
     assert "Newbie is now trusted." in text(as_admin.get(response.headers["Location"]))
     db.session.refresh(newcomer)
     assert newcomer.trusted
-    send(browser(app, newcomer), "bob", "Hello", "Thanks for the welcome")
+    send(signed_in(app, newcomer), "bob", "Hello", "Thanks for the welcome")
 
 
 # --- notifications --------------------------------------------------------------------------------
 
 
 def test_each_recipient_is_notified_without_the_message_text(app, alice, bob, carol):
-    as_alice = browser(app, alice)
+    as_alice = signed_in(app, alice)
     conversation = send(as_alice, "bob, carol", "Our group", "Lymphoedema-private-words")
 
     for user in (bob, carol):
@@ -739,7 +718,7 @@ def test_each_recipient_is_notified_without_the_message_text(app, alice, bob, ca
         assert "Lymphoedema-private-words" not in notify.shown_text(note)
     assert count(Notification, Notification.user_id == alice.id) == 0
 
-    as_bob = browser(app, bob)
+    as_bob = signed_in(app, bob)
     page = as_bob.get("/notifications")
     assert "Alice sent you a message" in text(page)
     assert "Lymphoedema-private-words" not in page.get_data(as_text=True)
@@ -751,18 +730,12 @@ def test_each_recipient_is_notified_without_the_message_text(app, alice, bob, ca
     assert count(Notification, Notification.user_id == bob.id) == 1
 
 
-def read_outbox(app: Flask) -> list:
-    outbox = Path(app.config["MAIL_OUTBOX"])
-    parser = BytesParser(policy=email_policy.default)
-    return [parser.parsebytes(path.read_bytes()) for path in sorted(outbox.glob("*.eml"))]
-
-
 def test_an_e_mail_tells_of_a_message_without_carrying_it(app, alice, bob, carol):
-    set_message_policy(browser(app, bob), "everyone", email=True)
-    assert read_outbox(app) == []
-    conversation = send(browser(app, alice), "bob, carol", "Hickman line", "Chemo-secret-words")
+    set_message_policy(signed_in(app, bob), "everyone", email=True)
+    assert sent_mail(app) == []
+    conversation = send(signed_in(app, alice), "bob, carol", "Hickman line", "Chemo-secret-words")
 
-    [mail] = read_outbox(app)
+    [mail] = sent_mail(app)
     assert mail["To"] == "bob@example.org"
     content = mail.get_content()
     raw = mail.as_string()
@@ -772,14 +745,14 @@ def test_an_e_mail_tells_of_a_message_without_carrying_it(app, alice, bob, carol
         assert secret not in raw and secret not in content
 
     # No e-mail for a muted conversation.
-    as_bob = browser(app, bob)
+    as_bob = signed_in(app, bob)
     press(as_bob, conversation, "mute")
-    answer(browser(app, carol), conversation, "Carol-secret-words")
-    assert len(read_outbox(app)) == 1
+    answer(signed_in(app, carol), conversation, "Carol-secret-words")
+    assert len(sent_mail(app)) == 1
 
 
 def test_a_notification_about_a_conversation_you_left_is_no_longer_shown(app, alice, bob):
-    as_alice, as_bob = browser(app, alice), browser(app, bob)
+    as_alice, as_bob = signed_in(app, alice), signed_in(app, bob)
     conversation = send(as_alice, "bob", "Leaving-subject-5521", "Hello")
     assert "Leaving-subject-5521" in text(as_bob.get("/notifications"))
     press(as_bob, conversation, "leave")
@@ -794,13 +767,13 @@ def test_a_notification_about_a_conversation_you_left_is_no_longer_shown(app, al
 def test_a_deleted_account_leaves_the_conversation_readable_as_former_member(
     app, alice, bob, carol
 ):
-    as_alice = browser(app, alice)
+    as_alice = signed_in(app, alice)
     conversation = send(as_alice, "bob, carol", "Support group", "Words-before-deleting")
-    answer(browser(app, bob), conversation, "Bob-words")
+    answer(signed_in(app, bob), conversation, "Bob-words")
     db.session.delete(db.session.get(User, alice.id))
     db.session.commit()
 
-    as_bob = browser(app, bob)
+    as_bob = signed_in(app, bob)
     page = as_bob.get(f"/messages/{conversation}")
     assert page.status_code == 200
     words = text(page)
@@ -810,7 +783,7 @@ def test_a_deleted_account_leaves_the_conversation_readable_as_former_member(
     assert message_by(conversation, "Words-before-deleting").author_id is None
     assert "Support group" in text(as_bob.get("/messages"))
     assert answer(as_bob, conversation, "Still here, Carol").status_code == 302
-    assert "Still here, Carol" in text(browser(app, carol).get(f"/messages/{conversation}"))
+    assert "Still here, Carol" in text(signed_in(app, carol).get(f"/messages/{conversation}"))
 
 
 # --- cross-site scripting -------------------------------------------------------------------------
@@ -820,7 +793,7 @@ def test_xss_payloads_as_subject_and_body_come_back_inert(app, alice, bob):
     app.config["CONVERSATIONS_PER_PAGE"] = 1000
     sample = PAYLOADS[:: len(PAYLOADS) // 200]
     assert len(sample) >= 200
-    as_alice, as_bob = browser(app, alice), browser(app, bob)
+    as_alice, as_bob = signed_in(app, alice), signed_in(app, bob)
     for payload in sample:
         subject = " ".join(payload.split())[:SUBJECT_MAX] or "(blank)"
         body = payload if payload.strip() else "(blank)"
@@ -857,7 +830,7 @@ def statements_for(client: FlaskClient, url: str) -> int:
 def test_the_inbox_costs_the_same_with_3_and_40_conversations(app, alice, bob, carol):
     for n in range(3):
         messaging.start(alice, [bob, carol], f"Few {n}", "Hello")
-    as_bob = browser(app, bob)
+    as_bob = signed_in(app, bob)
     few = statements_for(as_bob, "/messages")
     for n in range(37):
         messaging.start(carol if n % 2 else alice, [bob], f"Many {n}", "Hello")
@@ -892,7 +865,7 @@ def test_a_conversation_page_costs_the_same_with_5_and_200_messages(app, alice, 
     messaging.reply(bob, long, "A reply from Bob")
     messaging.reply(carol, short, "A reply from Carol")
     messaging.reply(carol, long, "A reply from Carol")
-    as_bob = browser(app, bob)
+    as_bob = signed_in(app, bob)
     assert count(Message, Message.conversation_id == long.id) == 202
     # First visits (something unread: the read marker is written) cost the same...
     small = statements_for(as_bob, f"/messages/{short.id}")

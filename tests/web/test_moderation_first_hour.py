@@ -10,7 +10,6 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -18,19 +17,7 @@ from forum.extensions import db
 from forum.models import Board, Post, User, Visibility, WatchedWordAction
 from forum.policy import Viewer
 from forum.services import boards, membership, moderation, modlog, posting, reports, watchwords
-from tests.conftest import login
-
-TAG = re.compile(r"<[^>]+>")
-
-
-def words(markup: str) -> str:
-    return " ".join(html.unescape(TAG.sub(" ", markup)).split())
-
-
-def signed_in(app: Flask, user: User) -> FlaskClient:
-    browser = app.test_client()
-    assert login(browser, user).status_code == 302
-    return browser
+from tests.helpers import signed_in, text
 
 
 def article(page: str, post_id: int) -> str:
@@ -44,19 +31,12 @@ def top_flashes(page: str) -> str:
     main = page[page.index('<main id="main"') :]
     before_posts = main.split("<article", 1)[0]
     found = re.search(r'<div class="flashes" role="status">.*?</div>', before_posts, re.S)
-    return words(found.group(0)) if found else ""
+    return text(found.group(0)) if found else ""
 
 
 def report_cards(page: str) -> list[str]:
     section = page[page.index('id="reports-heading"') : page.index('id="pending-heading"')]
     return re.findall(r'<article [^>]*class="request[^"]*".*?</article>', section, re.S)
-
-
-@pytest.fixture
-def facilitator(make_user, board) -> User:
-    fran = make_user("fran", display_name="Fran")
-    boards.add_member(board, fran, facilitator=True)
-    return fran
 
 
 @pytest.fixture
@@ -88,7 +68,7 @@ def test_an_at_risk_report_is_first_marked_urgent_with_who_where_and_the_words(
     page = signed_in(app, facilitator).get("/moderation").get_data(as_text=True)
     cards = report_cards(page)
     assert len(cards) == 2  # the spam report and the at-risk one
-    first = words(cards[0])
+    first = text(cards[0])
     assert first.startswith("Urgent: may be at risk")
     assert "Who Jen" in first
     assert f"Where post #{worrying.number} in “{thread.title}” , {board.name} Why" in first
@@ -97,8 +77,8 @@ def test_an_at_risk_report_is_first_marked_urgent_with_who_where_and_the_words(
     assert "Reach out to Jen" in first
     # The reach-out comes before the secondary actions.
     assert first.index("Reach out to Jen") < first.index("Open the report")
-    assert all("Urgent" not in words(card) for card in cards[1:])
-    assert any("Buy my miracle tea" in words(card) for card in cards[1:])
+    assert all("Urgent" not in text(card) for card in cards[1:])
+    assert any("Buy my miracle tea" in text(card) for card in cards[1:])
 
 
 def test_an_anonymous_authors_report_names_them_as_facilitators_see_them(
@@ -108,12 +88,12 @@ def test_an_anonymous_authors_report_names_them_as_facilitators_see_them(
     opening = posting.start_thread(member, open_board, "Tonight", "Fine.")
     post = posting.reply(member, opening, "There is no way out for me.", anonymous=True)
 
-    card = words(report_cards(signed_in(app, facilitator).get("/moderation").get_data(True))[0])
+    card = text(report_cards(signed_in(app, facilitator).get("/moderation").get_data(True))[0])
     assert "Urgent: may be at risk" in card
     assert "Who Anonymous member" in card and "Jen" not in card
     assert "Reach out to the anonymous member" in card
     # An admin may know who wrote it, as everywhere else.
-    card = words(report_cards(signed_in(app, admin).get("/moderation").get_data(True))[0])
+    card = text(report_cards(signed_in(app, admin).get("/moderation").get_data(True))[0])
     assert "Who Jen" in card
     assert f'href="/p/{post.id}"' in report_cards(signed_in(app, admin).get("/moderation").text)[0]
 
@@ -162,7 +142,7 @@ def test_the_report_page_of_an_at_risk_report_leads_with_reaching_out(
     card = report_cards(fran.get("/moderation").get_data(as_text=True))[0]
     detail = re.search(r'href="(/moderation/reports/\d+)"', card).group(1)
     page = fran.get(detail).get_data(as_text=True)
-    main = words(page[page.index("<h1") :])
+    main = text(page[page.index("<h1") :])
     assert main.startswith("Urgent: may be at risk I'm worried about this person Reach out to Jen")
     assert reach_out_link(page) == reach_out_link(card)
 
@@ -179,7 +159,7 @@ def test_a_newcomers_words_held_for_approval_can_be_answered_at_once(
     posting.start_thread(nia, board, "Hello", "There is no way out for me")
     fran = signed_in(app, facilitator)
     card = report_cards(fran.get("/moderation").get_data(as_text=True))[0]
-    assert "Who Nia" in words(card)
+    assert "Who Nia" in text(card)
     assert f'href="/b/{board.id}/queue"' in card
     form = fran.get(reach_out_link(card)).get_data(as_text=True)
     assert 'value="nia"' in form and "Hello Nia," in html.unescape(form)
@@ -242,10 +222,10 @@ def test_the_report_confirmation_is_inside_the_reported_post(app, board, member,
     ).get_data(as_text=True)
     inside = article(page, target.id)
     assert '<div class="flashes" role="status">' in inside
-    assert "Thank you. The facilitators will look at it" in words(inside)
+    assert "Thank you. The facilitators will look at it" in text(inside)
     # The sign-in's own greeting, about no post, stays at the top.
     assert top_flashes(page) == "Welcome, sam."
-    others = [words(article(page, p.id)) for p in posts if p is not target]
+    others = [text(article(page, p.id)) for p in posts if p is not target]
     assert all("Thank you. The facilitators" not in other for other in others)
 
 
@@ -255,11 +235,11 @@ def test_the_reaction_confirmation_is_inside_the_post(app, board, member, make_u
     page = sam.post(
         f"/p/{posts[3].id}/react", data={"kind": "hug"}, follow_redirects=True
     ).get_data(as_text=True)
-    assert "You reacted" in words(article(page, posts[3].id))
+    assert "You reacted" in text(article(page, posts[3].id))
     assert "You reacted" not in top_flashes(page)
     # Shown once: the next page has no stale confirmation.
     again = sam.get(f"/t/{thread.id}").get_data(as_text=True)
-    assert "You reacted" not in words(again)
+    assert "You reacted" not in text(again)
 
 
 def test_hiding_and_restoring_confirm_inside_the_post(app, board, member, facilitator):
@@ -269,10 +249,10 @@ def test_hiding_and_restoring_confirm_inside_the_post(app, board, member, facili
     page = fran.post(
         f"/p/{target.id}/hide", data={"reason": "Please keep it kind"}, follow_redirects=True
     ).get_data(as_text=True)
-    assert "The post is hidden" in words(article(page, target.id))
+    assert "The post is hidden" in text(article(page, target.id))
     assert "The post is hidden" not in top_flashes(page)
     page = fran.post(f"/p/{target.id}/restore", data={}, follow_redirects=True).get_data(True)
-    assert "The post is visible again." in words(article(page, target.id))
+    assert "The post is visible again." in text(article(page, target.id))
     assert top_flashes(page) == ""
 
 
@@ -305,7 +285,7 @@ def test_other_confirmations_stay_at_the_top(app, board, member, facilitator):
 def log_rows(client: FlaskClient) -> list[str]:
     page = client.get("/moderation/log").get_data(as_text=True)
     body = page[page.index("<tbody>") : page.index("</tbody>")]
-    return [words(row) for row in re.findall(r"<tr>.*?</tr>", body, re.S)]
+    return [text(row) for row in re.findall(r"<tr>.*?</tr>", body, re.S)]
 
 
 def test_the_log_numbers_posts_as_the_thread_shows_them(app, board, member, facilitator):
@@ -419,7 +399,7 @@ def test_an_anonymous_newcomer_held_for_approval_can_be_reached_through_the_rela
     post_id = db.session.scalar(select(Post.id).where(Post.thread_id == thread.id))
     fran = signed_in(app, facilitator)
     card = report_cards(fran.get("/moderation").get_data(as_text=True))[0]
-    assert "Nia" not in words(card)
+    assert "Nia" not in text(card)
     link = reach_out_link(card)
     assert urlsplit(link).path == f"/p/{post_id}/message-author"
     form = fran.get(link)

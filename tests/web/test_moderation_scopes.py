@@ -7,12 +7,7 @@ moderation log named the hidden board a thread was moved to.
 
 from __future__ import annotations
 
-import html
-import re
-
 import pytest
-from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from forum.extensions import db
@@ -28,23 +23,11 @@ from forum.models import (
 )
 from forum.policy import Viewer
 from forum.services import ServiceError, boards, moderation, posting, sanctions
-from tests.conftest import login
-
-TAG = re.compile(r"<[^>]+>")
+from tests.helpers import signed_in, text
 
 HIDDEN_WORDS = "My neighbour Karen Doyle at 14 Elm Street is the one I meant"
 MUTE_REASON = "Shared what Tom said in the hidden group about his relapse"
 GROUP_NOTE = "Told us in the group that her husband left after the diagnosis"
-
-
-def text(response) -> str:
-    return " ".join(html.unescape(TAG.sub(" ", response.get_data(as_text=True))).split())
-
-
-def signed_in(app: Flask, user: User) -> FlaskClient:
-    browser = app.test_client()
-    assert login(browser, user).status_code == 302
-    return browser
 
 
 @pytest.fixture

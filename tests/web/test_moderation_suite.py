@@ -4,12 +4,9 @@ notes on members, appointing facilitators and the professional badge."""
 
 from __future__ import annotations
 
-import html
-import re
 from datetime import timedelta
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
@@ -45,26 +42,7 @@ from forum.services import (
     reports,
     sanctions,
 )
-from tests.conftest import login
-
-TAG = re.compile(r"<[^>]+>")
-
-
-def text(response) -> str:
-    """The page's words as a reader sees them: no tags, entities decoded, single spaces."""
-    return " ".join(html.unescape(TAG.sub(" ", response.get_data(as_text=True))).split())
-
-
-def signed_in(app: Flask, user: User) -> FlaskClient:
-    browser = app.test_client()
-    response = login(browser, user)
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return browser
-
-
-def fresh(model: type, id_: int):
-    db.session.expire_all()
-    return db.session.get(model, id_)
+from tests.helpers import fresh, login, signed_in, text
 
 
 def log_entries(action: str) -> list[ModerationAction]:
@@ -100,35 +78,8 @@ def backdate(model: type, id_: int, **ago: float) -> None:
 
 
 @pytest.fixture
-def facilitator(board, make_user) -> User:
-    user = make_user("fran", display_name="Fran")
-    boards.add_member(board, user, facilitator=True)
-    return user
-
-
-@pytest.fixture
-def reader(make_user) -> User:
-    return make_user("sam", display_name="Sam")
-
-
-@pytest.fixture
-def fran(app, facilitator) -> FlaskClient:
-    return signed_in(app, facilitator)
-
-
-@pytest.fixture
-def sam(app, reader) -> FlaskClient:
-    return signed_in(app, reader)
-
-
-@pytest.fixture
 def jen(member_client) -> FlaskClient:
     return member_client
-
-
-@pytest.fixture
-def admin_client(app, admin) -> FlaskClient:
-    return signed_in(app, admin)
 
 
 @pytest.fixture

@@ -3,12 +3,7 @@ quoting across boards, and the append-only moderation log."""
 
 from __future__ import annotations
 
-import html
-import re
-
 import pytest
-from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from forum.extensions import db
@@ -23,30 +18,9 @@ from forum.models import (
 )
 from forum.models.moderation import AppendOnlyError
 from forum.services import boards, modlog, posting
-from tests.conftest import login
-
-TAG = re.compile(r"<[^>]+>")
-
+from tests.helpers import fresh, signed_in, text
 
 # --- helpers -------------------------------------------------------------------------------------
-
-
-def text(response) -> str:
-    """The page's words as a reader sees them: no tags, entities decoded, single spaces."""
-    return " ".join(html.unescape(TAG.sub(" ", response.get_data(as_text=True))).split())
-
-
-def signed_in(app: Flask, user: User) -> FlaskClient:
-    browser = app.test_client()
-    response = login(browser, user)
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return browser
-
-
-def fresh(model: type, id_: int):
-    """The row as the database has it now."""
-    db.session.expire_all()
-    return db.session.get(model, id_)
 
 
 def counters(board: Board) -> tuple[int, int]:
@@ -64,21 +38,6 @@ def post_with(source: str) -> Post:
 @pytest.fixture
 def facilitator(make_user) -> User:
     return make_user("fran", display_name="Fran")
-
-
-@pytest.fixture
-def reader(make_user) -> User:
-    return make_user("sam", display_name="Sam")
-
-
-@pytest.fixture
-def fran(app, facilitator) -> FlaskClient:
-    return signed_in(app, facilitator)
-
-
-@pytest.fixture
-def sam(app, reader) -> FlaskClient:
-    return signed_in(app, reader)
 
 
 # --- premoderation: a new member's first posts wait ----------------------------------------------

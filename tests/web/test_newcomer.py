@@ -4,11 +4,7 @@ form that lists every problem at once, the first "Welcome", and what follows a f
 
 from __future__ import annotations
 
-import html as html_lib
 import re
-from email import policy as email_policy
-from email.parser import BytesParser
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -18,7 +14,7 @@ from forum.extensions import db
 from forum.models import Board, EmailFrequency, Post, Thread, User, Visibility
 from forum.policy import Audience
 from forum.services import boards, posting
-from tests.conftest import PASSWORD, login, logout
+from tests.helpers import PASSWORD, decoded_markup, fresh, login, logout, sent_mail, text
 
 PUBLIC_SENTENCE = "Anyone on the internet can read this board"
 MEMBERS_SENTENCE = "Only people signed in to Kindred can read this board"
@@ -31,28 +27,6 @@ SENTENCES = {
 }
 FIRST_POST_DONE = "Your post is up. Members usually reply within hours."
 REMINDER = "Please do not put your full name, your hospital or dates"
-
-
-def text(response) -> str:
-    return html_lib.unescape(response.get_data(as_text=True))
-
-
-def plain(response) -> str:
-    """The page's words, without tags, spaces collapsed."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text(response)))
-
-
-def sent_mail(app) -> list:
-    outbox = Path(app.config["MAIL_OUTBOX"])
-    if not outbox.exists():
-        return []
-    parser = BytesParser(policy=email_policy.default)
-    return [parser.parsebytes(path.read_bytes()) for path in sorted(outbox.glob("*.eml"))]
-
-
-def fresh(user: User) -> User:
-    db.session.expire_all()
-    return db.session.get(User, user.id)
 
 
 def make_board_with(category, name: str, visibility: Visibility, **settings) -> Board:
@@ -110,8 +84,8 @@ def test_every_compose_box_says_who_can_read_what_is_written_there(
     for name, url in pages.items():
         response = client.get(url)
         assert response.status_code == 200, name
-        page = text(response)
-        assert f"Who can read this: {SENTENCES[visibility]}" in plain(response), name
+        page = decoded_markup(response)
+        assert f"Who can read this: {SENTENCES[visibility]}" in text(response), name
         # The sentence is tied to the text box, for screen readers.
         assert re.search(r'<textarea[^>]*aria-describedby="audience-note', page), name
 
@@ -144,7 +118,7 @@ def test_every_board_shows_its_badge_on_the_index_and_its_own_page(client, categ
         assert re.search(rf'{name}</a>\s*<span class="badge">{re.escape(badge)}</span>', index), (
             name
         )
-        board_page = text(client.get(f"/b/{made[name].id}"))
+        board_page = decoded_markup(client.get(f"/b/{made[name].id}"))
         assert f'<span class="badge">{badge}</span>' in board_page, name
 
 
@@ -155,7 +129,7 @@ def test_a_first_post_on_a_public_board_offers_anonymity_and_a_reminder(client, 
     board = make_board_with(category, "Introductions", Visibility.PUBLIC, anonymous_allowed=True)
     login(client, member)
 
-    page = text(client.get(f"/b/{board.id}/new"))
+    page = decoded_markup(client.get(f"/b/{board.id}/new"))
     assert "Before your first post" in page
     assert REMINDER in page
     assert "You can post anonymously here" in page
@@ -169,7 +143,7 @@ def test_a_first_post_on_a_public_board_offers_anonymity_and_a_reminder(client, 
     thread = db.session.scalars(select(Thread).where(Thread.board_id == board.id)).one()
     assert thread.anonymous
 
-    later = text(client.get(f"/b/{board.id}/new"))
+    later = decoded_markup(client.get(f"/b/{board.id}/new"))
     assert REMINDER not in later  # only before the first post
     assert later.count('name="anonymous"') == 1  # still offered, in its usual place
 
@@ -180,7 +154,7 @@ def test_the_reminder_shows_without_anonymity_where_the_board_does_not_allow_it(
     board = make_board_with(category, "Open talk", Visibility.PUBLIC)
     login(client, member)
 
-    page = text(client.get(f"/b/{board.id}/new"))
+    page = decoded_markup(client.get(f"/b/{board.id}/new"))
     assert REMINDER in page
     assert 'name="anonymous"' not in page
 
@@ -189,7 +163,7 @@ def test_no_first_post_reminder_where_only_members_read(client, category, member
     board = make_board_with(category, "Members talk", Visibility.MEMBERS, anonymous_allowed=True)
     login(client, member)
 
-    page = text(client.get(f"/b/{board.id}/new"))
+    page = decoded_markup(client.get(f"/b/{board.id}/new"))
     assert REMINDER not in page
     assert 'name="anonymous"' in page
 
@@ -208,7 +182,7 @@ def test_the_privacy_notice_and_guidelines_are_public_pages(client, url, heading
     response = client.get(url)
 
     assert response.status_code == 200
-    page = text(response)
+    page = decoded_markup(response)
     assert f"<h1>{heading}</h1>" in page
     assert words in page
 
@@ -262,7 +236,7 @@ def test_the_join_form_lists_the_sites_own_refusals_beside_the_forms(client, mak
     )
 
     assert response.status_code == 422
-    summary = text(response).split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+    summary = decoded_markup(response).split('class="error-summary"', 1)[1].split("</div>", 1)[0]
     assert "That username is taken" in summary
     assert "Your password cannot be your username" in summary
     assert "Please agree to the community guidelines" in summary
@@ -272,7 +246,9 @@ def test_the_check_your_email_page_names_the_address(client):
     response = join(client)
 
     assert response.status_code == 200
-    assert "We have sent a message to <strong>newbie@example.org</strong>" in text(response)
+    assert "We have sent a message to <strong>newbie@example.org</strong>" in decoded_markup(
+        response
+    )
 
 
 def join(client):
@@ -318,14 +294,14 @@ def test_the_first_sign_in_says_welcome_and_later_ones_welcome_back(client, memb
     first = client.post(
         "/login", data={"login": "jen", "password": PASSWORD}, follow_redirects=True
     )
-    assert "Welcome, Jen." in text(first)
-    assert "Welcome back" not in text(first)
+    assert "Welcome, Jen." in decoded_markup(first)
+    assert "Welcome back" not in decoded_markup(first)
     logout(client)
 
     second = client.post(
         "/login", data={"login": "jen", "password": PASSWORD}, follow_redirects=True
     )
-    assert "Welcome back, Jen." in text(second)
+    assert "Welcome back, Jen." in decoded_markup(second)
 
 
 # --- after a first post ---------------------------------------------------------------------------
@@ -336,7 +312,7 @@ def test_after_a_first_thread_the_page_says_it_is_up_and_offers_email(client, bo
     assert fresh(member).email_notifications == EmailFrequency.NEVER
 
     response = client.post(f"/b/{board.id}/new", data={"title": "Hello", "body": "First words."})
-    page = text(client.get(response.headers["Location"]))
+    page = decoded_markup(client.get(response.headers["Location"]))
 
     top = page.split("<h1>", 1)[0]
     assert FIRST_POST_DONE in top
@@ -349,7 +325,7 @@ def test_after_a_first_thread_the_page_says_it_is_up_and_offers_email(client, bo
     done = client.post(offer.group(1))
     assert done.status_code == 302
     assert fresh(member).email_notifications == EmailFrequency.IMMEDIATE
-    again = text(client.get(done.headers["Location"]))
+    again = decoded_markup(client.get(done.headers["Location"]))
     assert "We will e-mail you when someone answers" in again
     assert FIRST_POST_DONE not in again  # said once
 
@@ -359,16 +335,18 @@ def test_after_a_first_reply_the_confirmation_shows_and_later_posts_say_nothing(
 ):
     newcomer = make_user("ola", display_name="Ola")
     login(client, newcomer)
-    assert REMINDER in text(client.get(f"/t/{thread.id}"))  # the reply box on a public board
+    assert REMINDER in decoded_markup(
+        client.get(f"/t/{thread.id}")
+    )  # the reply box on a public board
 
     first = client.post(f"/t/{thread.id}/reply", data={"body": "Me too."}, follow_redirects=True)
-    assert FIRST_POST_DONE in text(first)
-    assert "Reply to this thread" in text(first)  # someone else's thread: the box stays
+    assert FIRST_POST_DONE in decoded_markup(first)
+    assert "Reply to this thread" in decoded_markup(first)  # someone else's thread: the box stays
 
     second = client.post(
         f"/t/{thread.id}/reply", data={"body": "And again."}, follow_redirects=True
     )
-    assert FIRST_POST_DONE not in text(second)
+    assert FIRST_POST_DONE not in decoded_markup(second)
 
 
 def test_a_member_who_already_gets_email_is_not_offered_it(client, thread, make_user):
@@ -377,7 +355,7 @@ def test_a_member_who_already_gets_email_is_not_offered_it(client, thread, make_
     db.session.commit()
     login(client, newcomer)
 
-    page = text(
+    page = decoded_markup(
         client.post(f"/t/{thread.id}/reply", data={"body": "Me too."}, follow_redirects=True)
     )
     assert FIRST_POST_DONE in page
@@ -391,7 +369,7 @@ def test_a_first_post_held_for_approval_says_so_instead(client, category, make_u
     login(client, newcomer)
 
     response = client.post(f"/b/{board.id}/new", data={"title": "Hi", "body": "Hello all."})
-    page = text(client.get(response.headers["Location"]))
+    page = decoded_markup(client.get(response.headers["Location"]))
     assert "Your post is waiting for a facilitator's approval" in page
     assert FIRST_POST_DONE not in page
 

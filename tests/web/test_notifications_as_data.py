@@ -25,6 +25,7 @@ from forum.services import (
     posting,
 )
 from tests.conftest import PASSWORD
+from tests.helpers import sent_mail, signed_in, text
 from tests.test_migrations import (  # noqa: F401 - fixtures
     downgrade,
     fresh_database_url,
@@ -32,7 +33,7 @@ from tests.test_migrations import (  # noqa: F401 - fixtures
     postgres_scratch_database,
     upgrade,
 )
-from tests.web.test_messages import browser, person, read_outbox, text
+from tests.web.test_messages import person
 from tests.web.test_notifications import group_of, opening_post, shown
 
 TITLE = "Scanxiety before my 6-month scan"  # the ``thread`` fixture's title, started by Jen
@@ -64,14 +65,14 @@ def test_a_notification_is_shown_and_mailed_in_the_language_the_reader_has_now(a
     rename(member, "Jen", locale="en")
     immediate(member)
     posting.reply(person("alice"), thread, "Me too, every single time.")
-    as_jen = browser(app, member)
+    as_jen = signed_in(app, member)
     assert shown(as_jen) == [f"Alice replied in your thread “{TITLE}”"]
 
     rename(member, "Jen", locale="de")
     german = f"Alice hat in Ihrem Thema „{TITLE}“ geantwortet"
     assert shown(as_jen) == [german]
     outbox.deliver_pending()
-    [mail] = read_outbox(app)
+    [mail] = sent_mail(app)
     assert german in mail.get_content()
     assert "replied" not in mail.get_content()
 
@@ -80,7 +81,7 @@ def test_a_renamed_member_is_named_as_they_are_called_now(app, member, thread):
     alice = person("alice")
     posting.reply(alice, thread, "Me too, every single time.")
     rename(alice, "Alicia")
-    assert shown(browser(app, member)) == [f"Alicia replied in your thread “{TITLE}”"]
+    assert shown(signed_in(app, member)) == [f"Alicia replied in your thread “{TITLE}”"]
 
 
 def test_an_erased_member_is_former_member_in_the_page_and_in_mail_not_yet_sent(
@@ -102,16 +103,16 @@ def test_an_erased_member_is_former_member_in_the_page_and_in_mail_not_yet_sent(
 
     erasure.delete_account(ann, PASSWORD, erase_posts=False)
 
-    page = browser(app, member).get("/notifications").get_data(as_text=True)
+    page = text(signed_in(app, member).get("/notifications"))
     assert "annzq" not in page.lower()
-    assert shown(browser(app, member)) == [
+    assert shown(signed_in(app, member)) == [
         "Former member sent you a message: “A word”",
         "Former member asked to join Quiet room.",
     ]
     stored = db.session.execute(select(OutgoingMail.subject, OutgoingMail.body)).all()
     assert all("annzq" not in (subject + body).lower() for subject, body in stored)
     assert outbox.deliver_pending() == 2
-    mails = read_outbox(app)
+    mails = sent_mail(app)
     assert len(mails) == 2
     for mail in mails:
         assert "annzq" not in (mail.get_content() + mail["Subject"]).lower()
@@ -139,7 +140,7 @@ def test_a_digest_queued_before_an_erasure_is_written_without_her_name(app, cate
 
     erasure.delete_account(ann, PASSWORD, erase_posts=True)
     assert outbox.deliver_pending() == 1
-    [mail] = read_outbox(app)
+    [mail] = sent_mail(app)
     assert "Former member asked to join Quiet room." in mail.get_content()
     assert "annzq" not in (mail.get_content() + mail["Subject"]).lower()
 
@@ -148,12 +149,12 @@ def test_what_an_erased_facilitator_wrote_to_a_member_is_cleared(app, member, bo
     fiona = person("fiona", admin=True)
     post = opening_post(thread)
     moderation.hide_post(fiona, post, "Fiona-reason-marker")
-    assert shown(browser(app, member)) == [
+    assert shown(signed_in(app, member)) == [
         f'A facilitator hid your post in "{TITLE}". Their reason: Fiona-reason-marker'
     ]
     person("other", admin=True)  # the site keeps an admin
     erasure.delete_account(db.session.get(User, fiona.id), PASSWORD, erase_posts=True)
-    assert shown(browser(app, member)) == [f'A facilitator hid your post in "{TITLE}".']
+    assert shown(signed_in(app, member)) == [f'A facilitator hid your post in "{TITLE}".']
     [note] = notes_of(member)
     assert "Fiona-reason-marker" not in str(note.params)
 
@@ -166,7 +167,7 @@ def test_a_post_hidden_before_the_mail_is_sent_is_not_in_it(app, member, thread)
     moderation.hide_post(person("admin2", admin=True), hidden, "Off topic")
 
     outbox.deliver_pending()
-    contents = [mail.get_content() for mail in read_outbox(app)]
+    contents = [mail.get_content() for mail in sent_mail(app)]
     assert any("Kept-excerpt-words" in content for content in contents)
     assert not any("Hidden-excerpt-words" in content for content in contents)
     assert kept.id  # the kept reply's mail carried its words: the rule, not a missing excerpt
@@ -188,7 +189,7 @@ def test_a_title_the_reader_can_no_longer_read_is_not_shown(app, category, membe
     db.session.expire_all()
     assert notify.shown_text(reply_note) == "Alice replied in your thread"
     assert notify.shown_text(message_note) == "Alice sent you a message"
-    page = text(browser(app, member).get("/notifications"))
+    page = text(signed_in(app, member).get("/notifications"))
     assert "Group-title-marker" not in page and "Subject-marker" not in page
 
 
@@ -203,7 +204,7 @@ def test_a_message_e_mail_is_written_when_sent_and_a_deleted_notification_sends_
     db.session.delete(note)
     db.session.commit()
     assert db.session.scalar(select(sa.func.count()).select_from(OutgoingMail)) == 0
-    assert outbox.deliver_pending() == 0 and read_outbox(app) == []
+    assert outbox.deliver_pending() == 0 and sent_mail(app) == []
 
 
 # --- the migration -------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import UTC
 
@@ -10,23 +9,12 @@ import pytest
 
 from forum.models import Visibility
 from forum.services import boards, posting
-from tests.conftest import login
-
-
-def text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def signed_in(app, user):
-    client = app.test_client()
-    response = login(client, user)
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return client
+from tests.helpers import decoded_markup, signed_in
 
 
 def test_a_profile_shows_the_display_name_username_and_join_date(client, member):
     response = client.get("/u/jen")
-    body = text(response)
+    body = decoded_markup(response)
     assert response.status_code == 200
     assert "<h1>Jen</h1>" in body
     assert "<dt>Username</dt><dd>jen</dd>" in body
@@ -38,7 +26,7 @@ def test_a_profile_shows_the_display_name_username_and_join_date(client, member)
 
 def test_without_a_display_name_the_profile_is_headed_by_the_username(client, make_user):
     make_user("quiet_one")
-    body = text(client.get("/u/quiet_one"))
+    body = decoded_markup(client.get("/u/quiet_one"))
     assert "<h1>quiet_one</h1>" in body
     assert "<dt>Username</dt>" not in body
 
@@ -47,13 +35,13 @@ def test_without_a_display_name_the_profile_is_headed_by_the_username(client, ma
 def test_usernames_are_looked_up_whatever_their_case(client, member, spelling):
     response = client.get(f"/u/{spelling}")
     assert response.status_code == 200
-    assert "<h1>Jen</h1>" in text(response)
+    assert "<h1>Jen</h1>" in decoded_markup(response)
 
 
 def test_an_unknown_username_is_not_found(client, member):
     response = client.get("/u/nobody_here")
     assert response.status_code == 404
-    assert "We could not find that page" in text(response)
+    assert "We could not find that page" in decoded_markup(response)
 
 
 def test_a_profile_lists_the_members_recent_public_posts_newest_first(client, member, board):
@@ -61,7 +49,7 @@ def test_a_profile_lists_the_members_recent_public_posts_newest_first(client, me
     other = posting.start_thread(member, board, "Wig or scarf?", "Which did you choose?")
     reply = posting.reply(member, first, "Update: the second week was easier.")
 
-    body = text(client.get("/u/jen"))
+    body = decoded_markup(client.get("/u/jen"))
     assert "Tired but okay." in body
     assert "Which did you choose?" in body
     assert "Update: the second week was easier." in body
@@ -80,14 +68,14 @@ def test_members_only_posts_are_shown_to_members_but_never_to_guests(
     posting.start_thread(member, public, "Hello everyone", "Glad to have found you.")
     posting.start_thread(member, members_only, "My CT results", "The scan showed a shadow.")
 
-    guest_view = text(client.get("/u/jen"))
+    guest_view = decoded_markup(client.get("/u/jen"))
     assert "Glad to have found you." in guest_view
     assert "My CT results" not in guest_view
     assert "The scan showed a shadow." not in guest_view
     assert "Scan results" not in guest_view
 
     other_member = signed_in(app, make_user("kai"))
-    member_view = text(other_member.get("/u/jen"))
+    member_view = decoded_markup(other_member.get("/u/jen"))
     assert "Glad to have found you." in member_view
     assert "My CT results" in member_view
     assert "The scan showed a shadow." in member_view
@@ -102,9 +90,9 @@ def test_private_board_posts_are_shown_only_to_the_boards_members(
     insider, outsider = make_user("insider"), make_user("outsider")
     boards.add_member(group, insider)
 
-    assert "When do you tell them?" in text(signed_in(app, insider).get("/u/jen"))
-    assert "When do you tell them?" not in text(signed_in(app, outsider).get("/u/jen"))
-    assert "When do you tell them?" not in text(app.test_client().get("/u/jen"))
+    assert "When do you tell them?" in decoded_markup(signed_in(app, insider).get("/u/jen"))
+    assert "When do you tell them?" not in decoded_markup(signed_in(app, outsider).get("/u/jen"))
+    assert "When do you tell them?" not in decoded_markup(app.test_client().get("/u/jen"))
 
 
 def test_anonymous_posts_are_left_off_the_profile_for_everyone_but_their_author(
@@ -115,10 +103,10 @@ def test_anonymous_posts_are_left_off_the_profile_for_everyone_but_their_author(
     posting.start_thread(member, board, "Named thread", "Said openly.")
 
     for viewer in (client, signed_in(app, make_user("kai"))):
-        body = text(viewer.get("/u/jen"))
+        body = decoded_markup(viewer.get("/u/jen"))
         assert "Said openly." in body
         assert "Something I can't say at home" not in body
-    assert "Something I can't say at home" in text(signed_in(app, member).get("/u/jen"))
+    assert "Something I can't say at home" in decoded_markup(signed_in(app, member).get("/u/jen"))
 
 
 def _post_authors(body: str) -> list[tuple[str, str]]:
@@ -140,17 +128,17 @@ def test_every_posts_author_name_links_to_their_profile(app, client, member, boa
     posting.reply(member, thread, "Thank you both.")
 
     for viewer in (client, signed_in(app, kai)):
-        body = text(viewer.get(f"/t/{thread.id}"))
+        body = decoded_markup(viewer.get(f"/t/{thread.id}"))
         assert _post_authors(body) == [
             ("/u/jen", "Jen"),
             ("/u/Kai_R", "Kai"),
             ("/u/plain_name", "plain_name"),
             ("/u/jen", "Jen"),
         ]
-        assert '<a href="/u/jen">Jen</a>' in text(viewer.get(f"/b/{board.id}"))
+        assert '<a href="/u/jen">Jen</a>' in decoded_markup(viewer.get(f"/b/{board.id}"))
 
-    for href, name in _post_authors(text(client.get(f"/t/{thread.id}"))):
-        assert f"<h1>{name}</h1>" in text(client.get(href))
+    for href, name in _post_authors(decoded_markup(client.get(f"/t/{thread.id}"))):
+        assert f"<h1>{name}</h1>" in decoded_markup(client.get(href))
 
 
 def test_a_profile_never_shows_the_email_address(app, client, member, admin, board, make_user):
@@ -160,7 +148,7 @@ def test_a_profile_never_shows_the_email_address(app, client, member, admin, boa
     for viewer in viewers:
         response = viewer.get("/u/jen")
         assert response.status_code == 200
-        body = text(response)
+        body = decoded_markup(response)
         assert "Nice to meet you all." in body
         assert member.email not in body
         assert "@example.org" not in body

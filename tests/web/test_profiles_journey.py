@@ -7,7 +7,6 @@ opted in, matching only on what they show.
 
 from __future__ import annotations
 
-import html
 import io
 import os
 import random
@@ -29,7 +28,7 @@ from forum.models import Block, MessagePolicy, User
 from forum.policy import Viewer
 from forum.services import messaging, profiles, sanctions
 from forum.services.avatars import NOT_A_PICTURE
-from tests.conftest import login, without_site_script
+from tests.helpers import decoded_markup, signed_in, without_site_script
 from tests.test_xss import PAYLOADS, assert_page_is_inert, inspect
 
 EDIT = "/settings/profile"
@@ -49,17 +48,6 @@ def guest(app: Flask) -> FlaskClient:
 @pytest.fixture
 def avatar_dir(app: Flask) -> Path:
     return Path(app.config["UPLOAD_FOLDER"]) / "avatars"
-
-
-def text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def signed_in(app: Flask, user: User) -> FlaskClient:
-    client = app.test_client()
-    response = login(client, user)
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return client
 
 
 def form(**changes) -> dict:
@@ -136,7 +124,7 @@ def test_a_member_edits_their_profile_and_sees_it_saved(app, member_client, memb
     )
     assert response.status_code == 302
     assert response.headers["Location"].endswith(EDIT)
-    page = text(member_client.get(response.headers["Location"]))
+    page = decoded_markup(member_client.get(response.headers["Location"]))
     assert "Your profile is saved." in page
     # the form comes back with what was saved
     assert 'value="Jen K"' in page
@@ -149,7 +137,7 @@ def test_a_member_edits_their_profile_and_sees_it_saved(app, member_client, memb
     assert not re.search(checkbox.format("lung"), page)
     assert '<option selected value="PL">Poland</option>' in page
 
-    other = text(signed_in(app, make_user("kai")).get("/u/jen"))
+    other = decoded_markup(signed_in(app, make_user("kai")).get("/u/jen"))
     assert "<h1>Jen K</h1>" in other
     rows = detail_rows(other)
     for label, value in SHOWN_AS.values():
@@ -158,7 +146,7 @@ def test_a_member_edits_their_profile_and_sees_it_saved(app, member_client, memb
 
 
 def test_the_edit_page_asks_who_may_see_each_detail_in_a_labelled_group(member_client):
-    page = text(member_client.get(EDIT))
+    page = decoded_markup(member_client.get(EDIT))
     assert 'enctype="multipart/form-data"' in page
     for question in (
         "Who can see your role",
@@ -179,11 +167,11 @@ def test_the_edit_page_asks_who_may_see_each_detail_in_a_labelled_group(member_c
 
 
 def test_the_profile_page_and_settings_link_to_editing_it(member_client, app, member, make_user):
-    assert f'<a href="{EDIT}">Edit my profile</a>' in text(member_client.get("/u/jen"))
-    assert f'<a href="{EDIT}">Edit my profile</a>' in text(member_client.get("/settings"))
-    assert 'href="/peers">Find peers</a>' in text(member_client.get("/"))
+    assert f'<a href="{EDIT}">Edit my profile</a>' in decoded_markup(member_client.get("/u/jen"))
+    assert f'<a href="{EDIT}">Edit my profile</a>' in decoded_markup(member_client.get("/settings"))
+    assert 'href="/peers">Find peers</a>' in decoded_markup(member_client.get("/"))
     other = signed_in(app, make_user("kai"))
-    assert "Edit my profile" not in text(other.get("/u/jen"))
+    assert "Edit my profile" not in decoded_markup(other.get("/u/jen"))
 
 
 def test_guests_are_sent_to_sign_in_before_editing_or_finding_peers(client):
@@ -191,7 +179,7 @@ def test_guests_are_sent_to_sign_in_before_editing_or_finding_peers(client):
         response = client.get(url)
         assert response.status_code == 302
         assert "/login" in response.headers["Location"]
-    assert 'href="/peers"' not in text(client.get("/"))
+    assert 'href="/peers"' not in decoded_markup(client.get("/"))
 
 
 @pytest.mark.parametrize("hidden", list(SHOWN_AS))
@@ -201,12 +189,12 @@ def test_a_detail_set_to_nobody_is_shown_to_no_one_but_its_owner(
     assert save(member_client, everything_shown(**{f"show_{hidden}": "nobody"})).status_code == 302
     label, value = SHOWN_AS[hidden]
     for viewer in (signed_in(app, make_user("kai")), signed_in(app, admin)):
-        rows = detail_rows(text(viewer.get("/u/jen")))
+        rows = detail_rows(decoded_markup(viewer.get("/u/jen")))
         assert label not in rows
         for other, (other_label, other_value) in SHOWN_AS.items():
             if other != hidden:
                 assert rows[other_label] == other_value
-    own = detail_rows(text(member_client.get("/u/jen")))
+    own = detail_rows(decoded_markup(member_client.get("/u/jen")))
     assert own[label] == f'{value} <span class="only-you">(only you can see this)</span>'
     shown_label = SHOWN_AS["country" if hidden != "country" else "languages"][0]
     assert "only you" not in own[shown_label]
@@ -214,7 +202,7 @@ def test_a_detail_set_to_nobody_is_shown_to_no_one_but_its_owner(
 
 def test_guests_never_see_journey_details_even_those_shown_to_members(guest, member_client, member):
     save(member_client, everything_shown(about="Hello from Kraków."))
-    page = text(guest.get("/u/jen"))
+    page = decoded_markup(guest.get("/u/jen"))
     assert "Hello from Kraków." in page
     rows = detail_rows(page)
     for label, value in SHOWN_AS.values():
@@ -234,10 +222,10 @@ def test_the_email_address_is_never_on_a_profile_or_in_find_peers(
         (member_client, EDIT),
         (kai, "/peers"),
     ):
-        page = text(viewer.get(url))
+        page = decoded_markup(viewer.get(url))
         assert member.email not in page
         assert "@example.org" not in page
-    assert "Jen" in text(kai.get("/peers"))
+    assert "Jen" in decoded_markup(kai.get("/peers"))
 
 
 def test_a_wrong_choice_is_refused_with_everything_typed_kept(member_client, member):
@@ -246,7 +234,7 @@ def test_a_wrong_choice_is_refused_with_everything_typed_kept(member_client, mem
         form(display_name="Jen the brave", about="Still here.", journey_role="wizard"),
     )
     assert response.status_code == 422
-    page = text(response)
+    page = decoded_markup(response)
     assert "Please choose one of the roles offered." in page
     assert 'value="Jen the brave"' in page
     assert "Still here.</textarea>" in page
@@ -269,7 +257,7 @@ def test_a_wrong_choice_is_refused_with_everything_typed_kept(member_client, mem
 def test_bad_input_is_refused_and_nothing_is_saved(member_client, member, changes, message):
     response = save(member_client, form(**{"about": "Kept", **changes}))
     assert response.status_code == 422
-    assert message in text(response)
+    assert message in decoded_markup(response)
     db.session.refresh(member)
     assert member.about is None
     assert member.cancer_types is None
@@ -296,9 +284,9 @@ def test_an_uploaded_picture_is_re_encoded_as_a_256_pixel_png(
 ):
     original = picture(fmt, size=(300, 200))
     response = upload(member_client, original, name)
-    assert response.status_code == 302, text(response)
+    assert response.status_code == 302, decoded_markup(response)
 
-    response = served(guest, text(guest.get("/u/jen")))
+    response = served(guest, decoded_markup(guest.get("/u/jen")))
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "image/png"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
@@ -325,7 +313,7 @@ def test_a_photo_is_turned_upright_and_loses_its_exif_details(guest, member_clie
     assert b"SecretCam" in out.getvalue()
 
     assert upload(member_client, out.getvalue(), "photo.jpg").status_code == 302
-    data = served(guest, text(guest.get("/u/jen"))).get_data()
+    data = served(guest, decoded_markup(guest.get("/u/jen"))).get_data()
     assert b"SecretCam" not in data
     assert b"Where-I-live" not in data
     with Image.open(io.BytesIO(data)) as result:
@@ -366,7 +354,9 @@ def test_only_the_first_frame_of_an_animation_is_kept(guest, member_client):
     out = io.BytesIO()
     frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
     assert upload(member_client, out.getvalue(), "wave.gif").status_code == 302
-    with Image.open(io.BytesIO(served(guest, text(guest.get("/u/jen"))).get_data())) as image:
+    with Image.open(
+        io.BytesIO(served(guest, decoded_markup(guest.get("/u/jen"))).get_data())
+    ) as image:
         assert getattr(image, "n_frames", 1) == 1
         r, g, b = image.convert("RGB").getpixel((128, 128))
     assert g > 150 and r < 60
@@ -374,7 +364,7 @@ def test_only_the_first_frame_of_an_animation_is_kept(guest, member_client):
 
 def assert_refused(response, message: str, member: User, avatar_dir: Path) -> None:
     assert response.status_code == 422
-    assert message in text(response)
+    assert message in decoded_markup(response)
     assert 'aria-invalid="true"' in response.get_data(as_text=True)
     db.session.refresh(member)
     assert member.avatar_key is None
@@ -395,7 +385,7 @@ def test_a_file_that_is_not_a_picture_is_refused_whatever_its_name(
 ):
     response = upload(member_client, content, name, display_name="Jen Kowalska")
     assert_refused(response, NOT_A_PICTURE, member, avatar_dir)
-    assert 'value="Jen Kowalska"' in text(response)  # the rest of the form is kept
+    assert 'value="Jen Kowalska"' in decoded_markup(response)  # the rest of the form is kept
     assert member.display_name == "Jen"  # and nothing of it saved
 
 
@@ -419,11 +409,11 @@ def test_a_file_over_the_size_limit_is_refused(app, member_client, member, avata
     assert len(out.getvalue()) > 1024
     response = upload(member_client, out.getvalue())
     assert_refused(response, "That picture is larger than 1 KB", member, avatar_dir)
-    assert "Up to 1 KB." in text(response)
+    assert "Up to 1 KB." in decoded_markup(response)
 
 
 def test_the_default_limit_is_2_mb(member_client):
-    assert "Up to 2 MB." in text(member_client.get(EDIT))
+    assert "Up to 2 MB." in decoded_markup(member_client.get(EDIT))
 
 
 #: The 413 page's words, in each language (from the catalogues: untranslated fails here).
@@ -452,7 +442,7 @@ def test_an_upload_over_the_request_limit_gets_a_calm_page_in_the_members_langua
     response = upload(member_client, b"\xff" * limit, "holiday.jpg", about="Typed words")
 
     assert response.status_code == 413
-    page = text(response)
+    page = decoded_markup(response)
     for words in TOO_LARGE[locale]:
         assert words in page
     raw = response.get_data(as_text=True)
@@ -480,7 +470,7 @@ def test_an_8_mb_photo_under_the_request_limit_gets_a_form_error_keeping_what_wa
         member_client, photo, "IMG_2041.jpg", display_name="Jen Kowalska", about="Typed words"
     )
     assert_refused(response, "That picture is larger than 2 MB", member, avatar_dir)
-    page = text(response)
+    page = decoded_markup(response)
     assert 'value="Jen Kowalska"' in page
     assert re.search(r'name="about">\s*Typed words</textarea>', page)
     db.session.refresh(member)
@@ -551,13 +541,15 @@ def test_removing_the_picture_deletes_it_and_shows_initials(
     upload(member_client, picture(), display_name="Jen Kowalska")
     db.session.refresh(member)
     key = member.avatar_key
-    page = text(member_client.get(EDIT))
+    page = decoded_markup(member_client.get(EDIT))
     assert "Remove my picture</button>" in page
 
     assert member_client.get("/settings/profile/avatar/remove").status_code == 405
     response = member_client.post("/settings/profile/avatar/remove")
     assert response.status_code == 302
-    assert "Your picture is removed" in text(member_client.get(response.headers["Location"]))
+    assert "Your picture is removed" in decoded_markup(
+        member_client.get(response.headers["Location"])
+    )
     db.session.refresh(member)
     assert member.avatar_key is None
     assert not any(avatar_dir.iterdir())
@@ -565,7 +557,7 @@ def test_removing_the_picture_deletes_it_and_shows_initials(
     profile = guest.get("/u/jen").get_data(as_text=True)
     assert '<span class="avatar avatar-initials" aria-hidden="true">JK</span>' in profile
     assert "<img" not in profile
-    assert "Remove my picture" not in text(member_client.get(EDIT))
+    assert "Remove my picture" not in decoded_markup(member_client.get(EDIT))
 
 
 @pytest.mark.parametrize(
@@ -688,7 +680,7 @@ def test_find_peers_lists_only_members_who_opted_in(seeker, peers):
     response = seeker.get("/peers")
     assert response.status_code == 200
     assert listed(response) == ["ana", "ben", "cleo"]
-    page = text(response)
+    page = decoded_markup(response)
     assert "3 members" in page
     assert "/u/dan" not in page
 
@@ -759,7 +751,7 @@ def test_a_detail_hidden_after_being_shown_stops_matching(app, peers, seeker):
 def test_an_unknown_filter_is_refused_with_a_message(seeker, peers):
     response = seeker.get("/peers?cancer_type=dragonpox")
     assert response.status_code == 422
-    assert "Please choose a cancer type." in text(response)
+    assert "Please choose a cancer type." in decoded_markup(response)
     assert listed(response) == []
 
 
@@ -798,7 +790,7 @@ def test_results_come_in_pages(app, make_user, seeker):
         journey(make_user(f"peer{number:02d}"))
     first = seeker.get("/peers")
     assert len(listed(first)) == 20
-    assert "23 members" in text(first)
+    assert "23 members" in decoded_markup(first)
     second = seeker.get("/peers?page=2")
     assert listed(second) == ["peer20", "peer21", "peer22"]
     assert 'href="/peers?page=2"' in first.get_data(as_text=True)
@@ -812,7 +804,7 @@ def test_paging_keeps_the_filters(app, make_user, seeker):
 
 
 def test_with_nobody_listed_the_page_explains_how_to_opt_in(seeker):
-    page = text(seeker.get("/peers"))
+    page = decoded_markup(seeker.get("/peers"))
     assert "No one is listed here yet." in page
     assert f'<a href="{EDIT}">their profile</a>' in page
     assert "You are not listed here yourself." in page

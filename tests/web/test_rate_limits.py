@@ -29,7 +29,7 @@ from sqlalchemy import select
 from forum.extensions import db, limiter
 from forum.models import Message, Post, Thread, User
 from forum.services import accounts, messaging, posting
-from tests.conftest import PASSWORD, login
+from tests.helpers import PASSWORD, signed_in
 
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 
@@ -101,12 +101,6 @@ def trusted(username: str, **kwargs) -> object:
     return accounts.create_user(
         username, f"{username}@example.org", PASSWORD, trusted=True, **kwargs
     )
-
-
-def signed_in(app: Flask, user) -> FlaskClient:
-    client = app.test_client()
-    assert login(client, user).status_code == 302
-    return client
 
 
 def assert_calm_429(response, *typed: str, absent: tuple[str, ...] = ()) -> str:

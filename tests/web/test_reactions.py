@@ -25,19 +25,12 @@ from forum.services import (
     reactions,
     sanctions,
 )
-from tests.conftest import count_queries, login
+from tests.helpers import count_queries, login, signed_in, without_tokens
 
 
 @pytest.fixture
 def opening(thread) -> Post:
     return db.session.get(Post, thread.last_post_id)
-
-
-def client_of(app, user):
-    client = app.test_client()
-    response = login(client, user)
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return client
 
 
 def react(client, post_id: int, kind: str = "hug", **args):
@@ -58,6 +51,8 @@ def post_html(client, post: Post) -> str:
 
 
 def _text(fragment: str) -> str:
+    """A button's words, its inline tags dropped without a space ("Hug, 2 people", where
+    tests.helpers.text, which reads a page's blocks apart, gives "Hug , 2 people")."""
     return html.unescape(" ".join(re.sub(r"<[^>]+>", "", fragment).split()))
 
 
@@ -97,7 +92,7 @@ def stored(post: Post) -> list[tuple[int, ReactionKind]]:
 
 def test_a_member_gives_a_hug_and_takes_it_back(app, opening, make_user):
     sam = make_user("sam", display_name="Sam")
-    client = client_of(app, sam)
+    client = signed_in(app, sam)
 
     response = react(client, opening.id, "hug")
     assert response.status_code == 302
@@ -121,7 +116,7 @@ def test_every_kind_has_its_own_button_and_count(app, opening, make_user):
         reactions.toggle(Viewer(person), opening, ReactionKind.HUG)
     reactions.toggle(Viewer(people[0]), opening, ReactionKind.ME_TOO)
     viewer = make_user("viewer")
-    client = client_of(app, viewer)
+    client = signed_in(app, viewer)
 
     shown = buttons(post_html(client, opening))
     assert set(shown) == {"Hug", "Thinking of you", "Thank you", "Me too"}
@@ -146,7 +141,7 @@ def test_every_kind_has_its_own_button_and_count(app, opening, make_user):
 
 
 def test_the_flat_view_brings_the_member_back_to_the_flat_view(app, opening, make_user):
-    client = client_of(app, make_user("sam"))
+    client = signed_in(app, make_user("sam"))
     page = client.get(f"/t/{opening.thread_id}?view=flat").get_data(as_text=True)
     assert f'action="/p/{opening.id}/react?view=flat"' in page
     response = react(client, opening.id, "hug", view="flat")
@@ -162,7 +157,7 @@ def test_who_reacted_names_people_on_an_ordinary_board(app, opening, make_user):
     reactions.toggle(Viewer(viewer), opening, ReactionKind.THINKING_OF_YOU)
     reactions.toggle(Viewer(ash), opening, ReactionKind.THANK_YOU)
 
-    who = who_reacted(post_html(client_of(app, viewer), opening))
+    who = who_reacted(post_html(signed_in(app, viewer), opening))
     assert who is not None
     assert "Thinking of you: You, Rowan Birch and ash" in who
     assert "Thank you: ash" in who
@@ -171,14 +166,14 @@ def test_who_reacted_names_people_on_an_ordinary_board(app, opening, make_user):
 
 def test_reactions_send_no_notification(app, opening, make_user, member):
     before = db.session.scalar(select(func.count()).select_from(Notification))
-    client = client_of(app, make_user("sam"))
+    client = signed_in(app, make_user("sam"))
     for kind in ReactionKind:
         assert react(client, opening.id, kind.value).status_code == 302
     assert db.session.scalar(select(func.count()).select_from(Notification)) == before
 
 
 def test_an_unknown_kind_is_refused(app, opening, make_user):
-    client = client_of(app, make_user("sam"))
+    client = signed_in(app, make_user("sam"))
     assert react(client, opening.id, "like").status_code == 400
     assert react(client, opening.id, "").status_code == 400
     assert stored(opening) == []
@@ -230,7 +225,7 @@ def test_a_hidden_post_takes_no_reaction(app, opening, thread, board, make_user,
     reply = posting.reply(member, thread, "Something that will be hidden")
     reactions.toggle(Viewer(make_user("early")), reply, "hug")
     moderation.hide_post(facilitator, reply, "Please keep it kind")
-    client = client_of(app, make_user("sam"))
+    client = signed_in(app, make_user("sam"))
 
     assert react(client, reply.id, "hug").status_code == 403
     assert len(stored(reply)) == 1
@@ -242,7 +237,7 @@ def test_a_hidden_post_takes_no_reaction(app, opening, thread, board, make_user,
 def test_a_removed_post_takes_no_reaction(app, opening, thread, member, make_user):
     reply = posting.reply(member, thread, "I will take this back")
     posting.remove_own(member, reply)
-    client = client_of(app, make_user("sam"))
+    client = signed_in(app, make_user("sam"))
     assert react(client, reply.id, "hug").status_code == 403
     assert stored(reply) == []
 
@@ -250,7 +245,7 @@ def test_a_removed_post_takes_no_reaction(app, opening, thread, member, make_use
 def test_a_member_muted_on_the_board_cannot_react(app, opening, board, admin, make_user):
     sam = make_user("sam")
     sanctions.mute(admin, sam, board, 7, "Cooling off")
-    client = client_of(app, sam)
+    client = signed_in(app, sam)
     assert buttons(post_html(client, opening)) == {}
     assert react(client, opening.id, "hug").status_code == 403
     assert stored(opening) == []
@@ -260,7 +255,7 @@ def test_a_member_muted_on_the_board_cannot_react(app, opening, board, admin, ma
 
 def test_a_suspended_member_cannot_react(app, opening, admin, make_user):
     sam = make_user("sam")
-    client = client_of(app, sam)
+    client = signed_in(app, sam)
     sanctions.suspend(admin, sam, 7, "Repeated harassment")
     assert react(client, opening.id, "hug").status_code == 403
     assert stored(opening) == []
@@ -270,7 +265,7 @@ def test_a_locked_thread_takes_no_new_reactions(app, opening, thread, admin, mak
     sam = make_user("sam")
     reactions.toggle(Viewer(sam), opening, "hug")
     moderation.set_thread_state(admin, thread, "lock")
-    client = client_of(app, sam)
+    client = signed_in(app, sam)
     fragment = post_html(client, opening)
     assert buttons(fragment) == {}
     assert "Hug (1)" in fragment
@@ -289,11 +284,11 @@ def test_only_members_of_a_private_board_react_or_learn_the_count(app, make_boar
     thread = posting.start_thread(author, circle, "Dating after treatment", "How did you...")
     post = db.session.get(Post, thread.last_post_id)
 
-    inside = client_of(app, insider)
+    inside = signed_in(app, insider)
     assert react(inside, post.id, "me_too").status_code == 302
     assert buttons(post_html(inside, post))["Me too"]["shown"] == "Me too (1)"
 
-    outside = client_of(app, outsider)
+    outside = signed_in(app, outsider)
     assert react(outside, post.id, "hug").status_code == 404
     assert react(outside, 999999, "hug").status_code == 404
     assert outside.get(f"/t/{thread.id}").status_code == 404
@@ -320,11 +315,11 @@ def test_a_board_that_allows_anonymous_posts_names_nobody(app, category, make_us
     reactions.toggle(Viewer(viewer), post, "thinking_of_you")
 
     for person in (viewer, admin, rowan):
-        fragment = post_html(client_of(app, person), post)
+        fragment = post_html(signed_in(app, person), post)
         assert who_reacted(fragment) is None
         assert "Who reacted" not in fragment
-        assert "Rowan Birch" not in fragment and "rowan" not in fragment
-    shown = buttons(post_html(client_of(app, viewer), post))
+        assert "Rowan Birch" not in fragment and "rowan" not in without_tokens(fragment)
+    shown = buttons(post_html(signed_in(app, viewer), post))
     assert shown["Thinking of you"]["spoken"] == "Thinking of you, 2 people, including you"
     summary = reactions.summaries(Viewer(viewer), [post])[post.id][1]
     assert (summary.count, summary.mine, summary.names, summary.named) == (2, True, (), False)
@@ -344,7 +339,7 @@ def test_an_anonymous_thread_names_nobody_after_the_board_stops_allowing_it(
     )  # the anonymous author thanks those who answer
     boards.update_settings(admin, board, anonymous_allowed=False, confirm_widening=True)
 
-    fragment = post_html(client_of(app, make_user("viewer")), reply)
+    fragment = post_html(signed_in(app, make_user("viewer")), reply)
     assert buttons(fragment)["Thank you"]["shown"] == "Thank you (1)"
     assert who_reacted(fragment) is None
     assert "Secret Sky" not in fragment and "author" not in _text(fragment)
@@ -366,7 +361,7 @@ def test_reactions_near_an_anonymous_reply_name_nobody_after_the_board_stops_all
     reactions.toggle(Viewer(rowan), anonymous, "hug")  # reacted where no name was ever shown
     boards.update_settings(admin, board, anonymous_allowed=False, confirm_widening=True)
 
-    viewer = client_of(app, make_user("viewer"))
+    viewer = signed_in(app, make_user("viewer"))
     for post, hidden_name in ((answer, "Secret Sky"), (anonymous, "Rowan Birch")):
         fragment = post_html(viewer, post)
         assert who_reacted(fragment) is None
@@ -381,12 +376,12 @@ def test_people_you_blocked_are_counted_but_not_named(app, opening, make_user):
     reactions.toggle(Viewer(pest), opening, "hug")
     reactions.toggle(Viewer(friend), opening, "hug")
 
-    fragment = post_html(client_of(app, viewer), opening)
+    fragment = post_html(signed_in(app, viewer), opening)
     assert buttons(fragment)["Hug"]["shown"] == "Hug (2)"
     assert "Hug: Kind Kim and 1 other" in who_reacted(fragment)
     assert "Pesky Pat" not in fragment
     # someone who blocked no one sees both names
-    other = post_html(client_of(app, make_user("other")), opening)
+    other = post_html(signed_in(app, make_user("other")), opening)
     assert "Hug: Pesky Pat and Kind Kim" in who_reacted(other)
 
 

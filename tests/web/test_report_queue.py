@@ -6,12 +6,10 @@ training lapsed reads the cards but acts on none; the admin's cap on claimed rep
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import timedelta
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
@@ -30,17 +28,12 @@ from forum.models import (
 )
 from forum.models.types import utcnow
 from forum.services import boards, facilitation_settings, messaging, posting, reports
-from tests.conftest import PASSWORD, count_queries, login
+from tests.helpers import PASSWORD, count_queries, fresh, login, signed_in, text
 
-TAG = re.compile(r"<[^>]+>")
 #: A submit input shows its value as its words.
 SUBMIT = re.compile(
     r'<input\b[^>]*type="submit"[^>]*value="([^"]*)"[^>]*>|<input\b[^>]*value="([^"]*)"[^>]*type="submit"[^>]*>'
 )
-
-
-def text(response) -> str:
-    return " ".join(html.unescape(TAG.sub(" ", response.get_data(as_text=True))).split())
 
 
 def card(page: str, report_id: int) -> str:
@@ -48,39 +41,11 @@ def card(page: str, report_id: int) -> str:
     match = re.search(rf'<article id="card-{report_id}".*?</article>', page, flags=re.DOTALL)
     assert match, f"no card for report {report_id}"
     words = SUBMIT.sub(lambda m: f" {m.group(1) or m.group(2)} ", match.group(0))
-    return " ".join(html.unescape(TAG.sub(" ", words)).split())
-
-
-def signed_in(app: Flask, user: User) -> FlaskClient:
-    browser = app.test_client()
-    assert login(browser, user).status_code == 302
-    return browser
-
-
-def fresh(model: type, id_: int):
-    db.session.expire_all()
-    return db.session.get(model, id_)
+    return text(words)
 
 
 def flashes(browser: FlaskClient) -> str:
     return text(browser.get("/moderation"))
-
-
-@pytest.fixture
-def facilitator(board, make_user) -> User:
-    user = make_user("fran", display_name="Fran")
-    boards.add_member(board, user, facilitator=True)
-    return user
-
-
-@pytest.fixture
-def reader(make_user) -> User:
-    return make_user("sam", display_name="Sam")
-
-
-@pytest.fixture
-def fran(app, facilitator) -> FlaskClient:
-    return signed_in(app, facilitator)
 
 
 @pytest.fixture

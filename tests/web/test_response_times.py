@@ -20,7 +20,7 @@ from forum.services.response_times import (
     week_start,
     weekly_figures,
 )
-from tests.conftest import count_queries, login
+from tests.helpers import count_queries, login, text
 
 NOW = datetime.now(UTC)
 #: The hand-made week: last week, Monday 00:00 UTC.
@@ -177,7 +177,7 @@ def test_the_admins_page_is_for_admins_only(week, client, make_user):
         login(client, name)
         response = client.get("/admin/response-times")
         assert response.status_code == 403, name
-        assert "Ward" not in response.get_data(as_text=True)
+        assert "Ward" not in text(response)
         client.post("/logout")
 
 

@@ -21,11 +21,7 @@ from forum.models import (
 from forum.models.boards import MembershipRole
 from forum.models.types import utcnow
 from forum.services import boards, duty, membership
-from tests.conftest import login
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
+from tests.helpers import markup, signed_in
 
 
 @pytest.fixture
@@ -47,12 +43,6 @@ def world(app, make_board, make_user, admin):
     people["admin"] = admin
     db.session.commit()
     return board, other, people
-
-
-def client_of(app, user):
-    browser = app.test_client()
-    assert login(browser, user).status_code == 302
-    return browser
 
 
 def counts() -> tuple[int, int, int, int]:
@@ -85,15 +75,15 @@ def test_who_may_read_the_rota(app, client, world) -> None:
         ("olga", 403),
         ("morgan", 403),
     ):
-        assert client_of(app, people[name]).get(url).status_code == status, name
+        assert signed_in(app, people[name]).get(url).status_code == status, name
     hidden = boards.create_board("Private", board.category, Visibility.PRIVATE, "Closed")
-    assert client_of(app, people["fran"]).get(f"/b/{hidden.id}/rota").status_code == 404
-    assert client_of(app, people["olga"]).get(f"/b/{other.id}/rota").status_code == 200
+    assert signed_in(app, people["fran"]).get(f"/b/{hidden.id}/rota").status_code == 404
+    assert signed_in(app, people["olga"]).get(f"/b/{other.id}/rota").status_code == 200
 
 
 def test_a_facilitator_adds_and_removes_their_own_slot(app, world) -> None:
     board, _other, people = world
-    fran = client_of(app, people["fran"])
+    fran = signed_in(app, people["fran"])
     response = fran.post(f"/b/{board.id}/rota/slots", data=slot_form(people["fran"].id))
     assert response.status_code == 302
     slot = db.session.scalar(select(DutySlot))
@@ -103,7 +93,7 @@ def test_a_facilitator_adds_and_removes_their_own_slot(app, world) -> None:
         540,
     )
     assert counts()[3] == 0  # her own rota: nothing in the moderation log
-    page = text(fran.get(f"/b/{board.id}/rota"))
+    page = markup(fran.get(f"/b/{board.id}/rota"))
     assert "Every Monday, 09:00" in page  # in her own zone, as she reads it
     assert "Remove this slot" in page
     response = fran.post(f"/b/{board.id}/rota/slots/{slot.id}/remove")
@@ -113,7 +103,7 @@ def test_a_facilitator_adds_and_removes_their_own_slot(app, world) -> None:
 
 def test_a_refused_slot_says_why_and_keeps_what_was_typed(app, world) -> None:
     board, _other, people = world
-    fran = client_of(app, people["fran"])
+    fran = signed_in(app, people["fran"])
     fran.post(f"/b/{board.id}/rota/slots", data=slot_form(people["fran"].id))
     before = counts()
     response = fran.post(
@@ -121,14 +111,14 @@ def test_a_refused_slot_says_why_and_keeps_what_was_typed(app, world) -> None:
         data=slot_form(people["fran"].id, **{"slot-starts": "11:00", "slot-ends": "13:30"}),
     )
     assert response.status_code == 422
-    page = text(response)
+    page = markup(response)
     assert "This overlaps a slot already on the rota" in page
     assert 'value="13:30"' in page
     response = fran.post(
         f"/b/{board.id}/rota/slots",
         data=slot_form(people["fran"].id, **{"slot-ends": "08:00"}),
     )
-    assert "The end must be after the start" in text(response)
+    assert "The end must be after the start" in markup(response)
     assert counts() == before
 
 
@@ -137,15 +127,15 @@ def test_a_facilitator_cannot_change_someone_elses_rota(app, world) -> None:
     duty.add_slot(people["lena"], board, people["lena"], 1, "10:00", "11:00")
     db.session.commit()
     before = counts()
-    fran = client_of(app, people["fran"])
+    fran = signed_in(app, people["fran"])
     response = fran.post(f"/b/{board.id}/rota/slots", data=slot_form(people["lena"].id))
     assert response.status_code == 403
     assert fran.post(f"/b/{board.id}/rota/slots/1/remove").status_code == 403
-    olga = client_of(app, people["olga"])
+    olga = signed_in(app, people["olga"])
     assert (
         olga.post(f"/b/{board.id}/rota/slots", data=slot_form(people["olga"].id)).status_code == 403
     )
-    morgan = client_of(app, people["morgan"])
+    morgan = signed_in(app, people["morgan"])
     assert (
         morgan.post(f"/b/{board.id}/rota/slots", data=slot_form(people["morgan"].id)).status_code
         == 403
@@ -157,7 +147,7 @@ def test_a_facilitator_cannot_change_someone_elses_rota(app, world) -> None:
 @pytest.mark.parametrize("who", ["lena", "admin"])
 def test_the_lead_and_admins_change_anyones_rota_and_it_is_logged(app, world, who) -> None:
     board, _other, people = world
-    browser = client_of(app, people[who])
+    browser = signed_in(app, people[who])
     response = browser.post(f"/b/{board.id}/rota/slots", data=slot_form(people["fran"].id))
     assert response.status_code == 302
     slot = db.session.scalar(select(DutySlot))
@@ -174,7 +164,7 @@ def test_the_lead_and_admins_change_anyones_rota_and_it_is_logged(app, world, wh
 
 def test_swaps_given_away_and_taken_on_the_page(app, world) -> None:
     board, _other, people = world
-    fran = client_of(app, people["fran"])
+    fran = signed_in(app, people["fran"])
     day = (utcnow() + timedelta(days=3)).date().isoformat()
     response = fran.post(
         f"/b/{board.id}/rota/changes",
@@ -192,7 +182,7 @@ def test_swaps_given_away_and_taken_on_the_page(app, world) -> None:
     change = db.session.scalar(select(DutyChange))
     assert change.on_duty is False
     assert change.starts_at.astimezone(ZoneInfo("Europe/Berlin")).hour == 9
-    page = text(fran.get(f"/b/{board.id}/rota"))
+    page = markup(fran.get(f"/b/{board.id}/rota"))
     assert "Fran off duty" in page and "Hospital appointment" in page
     far = (utcnow() + timedelta(days=70)).date().isoformat()
     response = fran.post(
@@ -207,7 +197,7 @@ def test_swaps_given_away_and_taken_on_the_page(app, world) -> None:
         },
     )
     assert response.status_code == 422
-    assert "at most 60 days ahead" in text(response)
+    assert "at most 60 days ahead" in markup(response)
     assert fran.post(f"/b/{board.id}/rota/changes/{change.id}/remove").status_code == 302
     assert counts()[1] == 0
 
@@ -225,25 +215,25 @@ def test_on_duty_now_and_uncovered_hours_on_the_dashboard(app, world) -> None:
         now - timedelta(hours=2),
     )
     db.session.commit()
-    page = text(client_of(app, people["lena"]).get("/moderation"))
+    page = markup(signed_in(app, people["lena"]).get("/moderation"))
     assert "On duty now" in page and "Fran" in page
     assert "Uncovered hours this week" in page
     assert "Carers" not in page  # not her board
-    admin_page = text(client_of(app, people["admin"]).get("/moderation"))
+    admin_page = markup(signed_in(app, people["admin"]).get("/moderation"))
     assert "Carers" in admin_page and "No one is on duty now." in admin_page
     assert "168 hours" in admin_page  # the Carers' week: nobody on its rota
 
 
 def test_time_away(app, world) -> None:
     board, _other, people = world
-    fran = client_of(app, people["fran"])
+    fran = signed_in(app, people["fran"])
     today = utcnow().date()
     response = fran.post(
         "/moderation/away",
         data={"first_day": today.isoformat(), "last_day": (today + timedelta(days=3)).isoformat()},
     )
     assert response.status_code == 302
-    page = text(fran.get("/moderation/away"))
+    page = markup(fran.get("/moderation/away"))
     assert "You are away" in page
     duty.add_change(
         people["fran"],
@@ -255,16 +245,16 @@ def test_time_away(app, world) -> None:
         utcnow() - timedelta(minutes=1),
     )
     db.session.commit()
-    assert "No one is on duty now." in text(fran.get(f"/b/{board.id}/rota"))
+    assert "No one is on duty now." in markup(fran.get(f"/b/{board.id}/rota"))
     response = fran.post(
         "/moderation/away",
         data={"first_day": today.isoformat(), "last_day": (today - timedelta(days=3)).isoformat()},
     )
     assert response.status_code == 422
-    assert "The last day must be on or after the first." in text(response)
+    assert "The last day must be on or after the first." in markup(response)
     assert fran.post("/moderation/away/end").status_code == 302
-    assert "You have no time away set." in text(fran.get("/moderation/away"))
-    morgan = client_of(app, people["morgan"])
+    assert "You have no time away set." in markup(fran.get("/moderation/away"))
+    morgan = signed_in(app, people["morgan"])
     assert morgan.get("/moderation/away").status_code == 403
     assert morgan.post("/moderation/away/end").status_code == 403
 
@@ -273,34 +263,36 @@ def test_a_lapsed_facilitator_reads_the_rota_but_changes_nothing(app, world) -> 
     board, _other, people = world
     db.session.add(TrainingModule(name="Peer facilitation basics", required=True))
     db.session.commit()
-    fran = client_of(app, people["fran"])
-    page = text(fran.get(f"/b/{board.id}/rota"))
+    fran = signed_in(app, people["fran"])
+    page = markup(fran.get(f"/b/{board.id}/rota"))
     assert "Add a weekly slot" not in page
     response = fran.post(f"/b/{board.id}/rota/slots", data=slot_form(people["fran"].id))
     assert response.status_code == 403
     assert counts()[0] == 0
-    admin_page = text(client_of(app, people["admin"]).get(f"/b/{board.id}/rota"))
+    admin_page = markup(signed_in(app, people["admin"]).get(f"/b/{board.id}/rota"))
     assert "Add a weekly slot" in admin_page
 
 
 def test_the_board_links_to_its_rota_for_facilitators(app, world) -> None:
     board, _other, people = world
-    assert f"/b/{board.id}/rota" in text(client_of(app, people["fran"]).get(f"/b/{board.id}"))
-    assert f"/b/{board.id}/rota" not in text(client_of(app, people["morgan"]).get(f"/b/{board.id}"))
+    assert f"/b/{board.id}/rota" in markup(signed_in(app, people["fran"]).get(f"/b/{board.id}"))
+    assert f"/b/{board.id}/rota" not in markup(
+        signed_in(app, people["morgan"]).get(f"/b/{board.id}")
+    )
 
 
 def test_a_slot_reads_in_the_readers_zone_with_its_own_clock_beside_it(app, world) -> None:
     board, _other, people = world
     duty.add_slot(people["fran"], board, people["fran"], 0, "09:00", "12:00")
     db.session.commit()
-    page = text(client_of(app, people["admin"]).get(f"/b/{board.id}/rota"))  # admin reads UTC
+    page = markup(signed_in(app, people["admin"]).get(f"/b/{board.id}/rota"))  # admin reads UTC
     assert "(Berlin time: 09:00–12:00)" in page
-    assert "(Berlin time" not in text(client_of(app, people["fran"]).get(f"/b/{board.id}/rota"))
+    assert "(Berlin time" not in markup(signed_in(app, people["fran"]).get(f"/b/{board.id}/rota"))
 
 
 def test_a_person_that_cannot_exist_is_refused_cleanly(app, world) -> None:
     board, _other, people = world
-    lena = client_of(app, people["lena"])
+    lena = signed_in(app, people["lena"])
     for person in (str(2**40), "-1", "nobody"):
         response = lena.post(
             f"/b/{board.id}/rota/slots", data=slot_form(0, **{"slot-person": person})

@@ -12,14 +12,12 @@ risk, and help is one tap away on every page.
 
 from __future__ import annotations
 
-import html
 import re
 from collections import Counter
 from datetime import date
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from forum.countries import CODES
@@ -38,10 +36,9 @@ from forum.models import (
     WatchedWord,
     WatchedWordAction,
 )
-from forum.services import ServiceError, boards, watchwords
-from tests.conftest import login
+from forum.services import ServiceError, watchwords
+from tests.helpers import signed_in, text
 
-TAG = re.compile(r"<[^>]+>")
 HOPELESS = "Some nights I still feel hopeless"
 POST_SENTENCES = (
     "Your post is up",
@@ -52,20 +49,9 @@ POST_SENTENCES = (
 )
 
 
-def text(response) -> str:
-    body = response if isinstance(response, str) else response.get_data(as_text=True)
-    return " ".join(html.unescape(TAG.sub(" ", body)).split())
-
-
 def main_text(response) -> str:
     body = response.get_data(as_text=True)
     return text(body[body.index("<main") : body.index("</main>")])
-
-
-def signed_in(app: Flask, user: User) -> FlaskClient:
-    browser = app.test_client()
-    assert login(browser, user).status_code == 302
-    return browser
 
 
 def tel_links(response) -> dict[str, str]:
@@ -83,18 +69,6 @@ def starter(app: Flask) -> None:
     """What a fresh install has: the installer the migration runs."""
     safety_net.install(db.session.connection())
     db.session.commit()
-
-
-@pytest.fixture
-def admin_client(app, admin) -> FlaskClient:
-    return signed_in(app, admin)
-
-
-@pytest.fixture
-def facilitator(board, make_user) -> User:
-    user = make_user("fran", display_name="Fran")
-    boards.add_member(board, user, facilitator=True)
-    return user
 
 
 def default_action(page: str) -> str:

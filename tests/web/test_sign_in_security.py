@@ -10,7 +10,6 @@ import os
 import re
 import time
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
 import pytest
 import redis
@@ -22,7 +21,7 @@ from forum.models import Post, User, Visibility
 from forum.models.security import SecurityEvent
 from forum.services import accounts, boards, moderation, posting
 from forum.web.auth.views import LAST_ACTIVE, SIGNED_IN_AT, SIGNED_IN_COOKIE, SIGNED_IN_SALT
-from tests.conftest import PASSWORD, login
+from tests.helpers import PASSWORD, is_signed_in, login, markup, where_redirected
 
 COMMON = "Password123"  # long enough, and in the list of the most common passwords
 COMMON_MESSAGE = "That password is one of the most common passwords"
@@ -31,23 +30,9 @@ IDLE_MESSAGE = "You were signed out after a while without activity"
 REDIS_HOST, REDIS_PORT, REDIS_DB = "127.0.0.1", 6379, 0
 
 
-def page(response) -> str:
-    return response.get_data(as_text=True)
-
-
 def same_page(text: str) -> str:
     """A page without its per-session form tokens."""
     return re.sub(r'value="[A-Za-z0-9_.\-]{40,}"', 'value="TOKEN"', text)
-
-
-def location(response) -> str:
-    assert response.status_code in (302, 303), page(response)
-    parts = urlsplit(response.headers["Location"])
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-def is_signed_in(client) -> bool:
-    return client.get("/settings").status_code == 200
 
 
 def events(kind: str | None = None) -> list[SecurityEvent]:
@@ -74,7 +59,7 @@ def register(client, **changes):
 
 def test_a_common_password_is_refused_at_joining_and_what_was_typed_is_kept(client):
     response = register(client, password=COMMON)
-    body = page(response)
+    body = markup(response)
 
     assert response.status_code == 422
     assert COMMON_MESSAGE in body
@@ -88,7 +73,7 @@ def test_a_common_password_is_refused_at_joining_and_what_was_typed_is_kept(clie
 def test_common_passwords_are_refused_whatever_their_case(client, password):
     response = register(client, password=password)
     assert response.status_code == 422
-    assert COMMON_MESSAGE in page(response)
+    assert COMMON_MESSAGE in markup(response)
 
 
 @pytest.mark.parametrize("field", ["username", "email"])
@@ -96,7 +81,7 @@ def test_the_username_or_email_as_password_is_refused(client, field):
     typed = {"username": "long_username_1", "email": "someone.long@example.org"}
     response = register(client, **typed, password=typed[field].upper())
     assert response.status_code == 422
-    assert "Your password cannot be your username or e-mail address." in page(response)
+    assert "Your password cannot be your username or e-mail address." in markup(response)
 
 
 def test_a_common_password_is_refused_when_changing_it(member_client, member):
@@ -105,8 +90,8 @@ def test_a_common_password_is_refused_when_changing_it(member_client, member):
         data={"current_password": PASSWORD, "new_password": COMMON, "confirm": COMMON},
     )
     assert response.status_code == 422
-    assert COMMON_MESSAGE in page(response)
-    assert COMMON not in page(response)
+    assert COMMON_MESSAGE in markup(response)
+    assert COMMON not in markup(response)
     assert db.session.get(User, member.id).check_password(PASSWORD)
 
 
@@ -114,7 +99,7 @@ def test_a_common_password_is_refused_at_a_reset(client, member):
     token = accounts.reset_token(member)
     response = client.post(f"/reset/{token}", data={"password": COMMON, "confirm": COMMON})
     assert response.status_code == 422
-    assert COMMON_MESSAGE in page(response)
+    assert COMMON_MESSAGE in markup(response)
     assert db.session.get(User, member.id).check_password(PASSWORD)
 
 
@@ -126,8 +111,8 @@ def test_unknown_account_and_wrong_password_get_identical_answers(client, member
     wrong = login(client, "jen", "wrong password 1")
 
     assert unknown.status_code == wrong.status_code == 422
-    assert WRONG_LOGIN in page(wrong)
-    assert page(unknown).replace("nobody_here", "NAME") == page(wrong).replace("jen", "NAME")
+    assert WRONG_LOGIN in markup(wrong)
+    assert markup(unknown).replace("nobody_here", "NAME") == markup(wrong).replace("jen", "NAME")
 
 
 def test_a_wrong_password_for_an_account_with_two_step_sign_in_looks_the_same(client, member):
@@ -140,7 +125,7 @@ def test_a_wrong_password_for_an_account_with_two_step_sign_in_looks_the_same(cl
     wrong = login(client, "jen", "wrong password 1")
     unknown = login(client, "nobody_here", "wrong password 1")
     assert unknown.status_code == wrong.status_code == 422
-    assert page(unknown).replace("nobody_here", "NAME") == page(wrong).replace("jen", "NAME")
+    assert markup(unknown).replace("nobody_here", "NAME") == markup(wrong).replace("jen", "NAME")
 
 
 def test_joining_with_a_taken_email_shows_the_same_page_as_joining_with_a_new_one(app, make_user):
@@ -150,10 +135,10 @@ def test_joining_with_a_taken_email_shows_the_same_page_as_joining_with_a_new_on
 
     assert taken.status_code == new.status_code == 200
     # Each page names the address that was typed (issue 16), and nothing else differs.
-    assert page(taken).replace("OWNER@example.org", "@") == page(new).replace(
+    assert markup(taken).replace("OWNER@example.org", "@") == markup(new).replace(
         "fresh@example.org", "@"
     )
-    assert "Check your e-mail" in page(taken)
+    assert "Check your e-mail" in markup(taken)
     assert db.session.scalar(select(User).where(User.username == "first_try")) is None
     assert db.session.scalar(select(User).where(User.username == "second_try")) is not None
 
@@ -161,14 +146,14 @@ def test_joining_with_a_taken_email_shows_the_same_page_as_joining_with_a_new_on
 def test_a_taken_username_may_be_said_since_usernames_are_public(client, member):
     response = register(client, username="JEN")
     assert response.status_code == 422
-    assert "That username is taken" in page(response)
+    assert "That username is taken" in markup(response)
 
 
 def test_a_reset_for_an_unknown_and_a_known_account_looks_the_same(client, member):
     unknown = client.post("/reset", data={"login": "nobody@example.org"})
     known = client.post("/reset", data={"login": "jen@example.org"})
     assert unknown.status_code == known.status_code == 200
-    assert page(unknown) == page(known)
+    assert markup(unknown) == markup(known)
 
 
 # --- slowing down guessing ----------------------------------------------------------------------
@@ -235,7 +220,7 @@ class TestThrottling:
         refused = login(from_address(app, "10.0.1.1"), "jen", PASSWORD)
         assert refused.status_code == 429
         # Other accounts are not affected, from any of those addresses.
-        assert location(login(from_address(app, "10.0.0.1"), "other")) == "/"
+        assert where_redirected(login(from_address(app, "10.0.0.1"), "other")) == "/"
 
     def test_the_wait_page_does_not_tell_whether_the_account_exists(self, app, member):
         for n in range(10):
@@ -244,9 +229,9 @@ class TestThrottling:
         known = login(from_address(app, "10.0.2.1"), "jen", "guessing again")
         unknown = login(from_address(app, "10.0.2.2"), "ghost", "guessing again")
         assert known.status_code == unknown.status_code == 429
-        assert same_page(page(known)).replace("jen", "NAME") == same_page(page(unknown)).replace(
-            "ghost", "NAME"
-        )
+        assert same_page(markup(known)).replace("jen", "NAME") == same_page(
+            markup(unknown)
+        ).replace("ghost", "NAME")
 
     def test_guessing_many_accounts_from_one_address_is_stopped(self, app, member):
         client = from_address(app, "192.0.2.7")
@@ -255,11 +240,11 @@ class TestThrottling:
 
         assert login(client, "jen", PASSWORD).status_code == 429
         # Another address signs in as usual.
-        assert location(login(from_address(app, "192.0.2.8"), "jen")) == "/"
+        assert where_redirected(login(from_address(app, "192.0.2.8"), "jen")) == "/"
 
     def test_successful_sign_ins_do_not_use_up_the_accounts_limit(self, app, member):
         for n in range(12):
-            assert location(login(from_address(app, f"10.1.0.{n}"), "jen")) == "/"
+            assert where_redirected(login(from_address(app, f"10.1.0.{n}"), "jen")) == "/"
 
 
 # --- a fresh session that ends after a while ----------------------------------------------------
@@ -290,7 +275,7 @@ def test_sign_out_everywhere_ends_other_sessions_and_keeps_this_one(app, member)
 
     response = here.post("/settings/security/sign-out-everywhere")
 
-    assert location(response) == "/settings/security"
+    assert where_redirected(response) == "/settings/security"
     assert is_signed_in(here)
     assert not is_signed_in(there)
     assert [e.kind for e in events("signed_out_everywhere")] == ["signed_out_everywhere"]
@@ -302,8 +287,8 @@ def test_after_an_hour_without_activity_the_member_is_signed_out_calmly(member_c
 
     response = member_client.get("/notifications")
 
-    assert location(response) == "/login?next=/notifications"
-    assert IDLE_MESSAGE in page(member_client.get("/login"))
+    assert where_redirected(response) == "/login?next=/notifications"
+    assert IDLE_MESSAGE in markup(member_client.get("/login"))
     assert not is_signed_in(member_client)
 
 
@@ -321,7 +306,7 @@ def test_the_idle_limit_is_configurable(app, member):
     login(client, member)
     with client.session_transaction() as session:
         session[LAST_ACTIVE] = time.time() - 6 * 60
-    assert location(client.get("/settings")).startswith("/login")
+    assert where_redirected(client.get("/settings")).startswith("/login")
 
 
 def test_twelve_hours_after_signing_in_the_member_is_signed_out_even_when_active(member_client):
@@ -331,8 +316,8 @@ def test_twelve_hours_after_signing_in_the_member_is_signed_out_even_when_active
 
     response = member_client.get("/settings")
 
-    assert location(response) == "/login?next=/settings"
-    assert "You were signed out after a while" in page(member_client.get("/login"))
+    assert where_redirected(response) == "/login?next=/settings"
+    assert "You were signed out after a while" in markup(member_client.get("/login"))
 
 
 def test_keep_me_signed_in_survives_a_closed_browser_within_the_limit(app, member):
@@ -354,7 +339,7 @@ def test_keep_me_signed_in_ends_twelve_hours_after_signing_in(app, member):
     )
     client.set_cookie(SIGNED_IN_COOKIE, note, domain="kindred.test")
 
-    assert location(client.get("/settings")).startswith("/login")
+    assert where_redirected(client.get("/settings")).startswith("/login")
     assert client.get_cookie("remember_token", domain="kindred.test") is None
     assert not is_signed_in(client)
 
@@ -427,7 +412,7 @@ def test_a_member_sees_their_own_sign_ins_and_failures_but_not_others(app, membe
     client = from_address(app, "198.51.100.5")
     login(client, member)
 
-    body = page(client.get("/settings/security"))
+    body = markup(client.get("/settings/security"))
 
     assert "Recent sign-ins and security changes" in body
     assert "Signed in" in body and "198.51.100.5" in body
@@ -444,11 +429,11 @@ def test_an_admin_sees_every_event_and_can_filter_by_member(app, admin, member):
     client = app.test_client()
     login(client, admin)
 
-    everyone = page(client.get("/admin/security-events"))
+    everyone = markup(client.get("/admin/security-events"))
     assert "198.51.100.66" in everyone and "198.51.100.67" in everyone
     assert "Failed sign-in" in everyone
 
-    jen_only = page(client.get("/admin/security-events?username=JEN"))
+    jen_only = markup(client.get("/admin/security-events?username=JEN"))
     assert "198.51.100.66" in jen_only and "198.51.100.67" not in jen_only
 
 
@@ -459,8 +444,8 @@ def test_the_admin_event_list_is_paginated_newest_first(app, admin, member):
         security.record("sign_in_failed", member, detail=f"try-{n:03d}")
     client = app.test_client()
     login(client, admin)
-    first = page(client.get("/admin/security-events?username=jen"))
-    second = page(client.get("/admin/security-events?username=jen&page=2"))
+    first = markup(client.get("/admin/security-events?username=jen"))
+    second = markup(client.get("/admin/security-events?username=jen&page=2"))
     assert f"try-{security.EVENTS_PER_PAGE + 4:03d}" in first
     assert "try-000" not in first and "try-000" in second
 

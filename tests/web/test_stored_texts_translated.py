@@ -20,7 +20,8 @@ from forum.services import messaging, posting, reports
 from forum.services.erasure import delete_account
 from forum.stored_texts import ERASED_MESSAGE, ERASED_POST, ERASED_TITLE, QUOTE_REMOVED, shown
 from tests.conftest import PASSWORD, login
-from tests.web.test_messages import browser, person
+from tests.helpers import signed_in
+from tests.web.test_messages import person
 
 GERMAN = {"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"}
 ENGLISH = {"Accept-Language": "en-GB,en;q=0.9"}
@@ -86,7 +87,7 @@ def test_a_german_reader_sees_the_erased_thread_and_quote_in_german(app, client,
 
 
 def test_a_german_reader_sees_an_erased_message_in_german(app, erased):
-    bob = browser(app, erased["bob"])
+    bob = signed_in(app, erased["bob"])
     words = page(bob, f"/messages/{erased['conversation']}", GERMAN)
 
     assert f"<p>{german(ERASED_MESSAGE)}</p>" in words
@@ -95,7 +96,7 @@ def test_a_german_reader_sees_an_erased_message_in_german(app, erased):
 
 
 def test_a_german_admin_reads_the_erased_reported_post_in_german(app, erased):
-    admin = browser(app, erased["admin"])
+    admin = signed_in(app, erased["admin"])
     words = page(admin, f"/moderation/reports/{erased['report']}", GERMAN)
 
     assert german(ERASED_POST) in words and ERASED_POST not in words
@@ -106,7 +107,7 @@ def test_a_german_reader_is_notified_under_the_erased_title_in_german(app, erase
     carol = person("carol")
     thread = db.session.get(Thread, erased["thread"])
     posting.reply(carol, thread, "Carol answers Bob", parent=erased["bobs_reply"])
-    bob = browser(app, erased["bob"])
+    bob = signed_in(app, erased["bob"])
     words = page(bob, "/notifications", GERMAN)
 
     assert "Carol" in words

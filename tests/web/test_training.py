@@ -4,8 +4,6 @@ acts on nothing; reminders before and after a lapse, once each."""
 
 from __future__ import annotations
 
-import html
-import re
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -38,24 +36,11 @@ from forum.services import (
     reports,
     training,
 )
-from tests.conftest import login
-
-TAG = re.compile(r"<[^>]+>")
-
-
-def text(response) -> str:
-    return " ".join(html.unescape(TAG.sub(" ", response.get_data(as_text=True))).split())
+from tests.helpers import login, text
 
 
 def today():
     return utcnow().date()
-
-
-@pytest.fixture
-def admin_client(app, admin):
-    browser = app.test_client()
-    login(browser, admin)
-    return browser
 
 
 @pytest.fixture

@@ -17,7 +17,8 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.models import Participant, User
 from forum.services import ServiceError, boards, messaging, sanctions
-from tests.web.test_messages import browser, message_by, person, text
+from tests.helpers import signed_in, text
+from tests.web.test_messages import message_by, person
 
 ROLES = ["member", "facilitator", "admin", "suspended"]
 
@@ -33,7 +34,7 @@ def cast(app: Flask, make_board):
         if role == "facilitator":
             boards.add_member(make_board("Carers"), actor, facilitator=True)
             db.session.commit()
-        client = browser(app, actor)
+        client = signed_in(app, actor)
         return actor, client, bob, carol
 
     make.suspend = lambda user: sanctions.suspend(site_admin, user, 7, "Matrix")  # type: ignore[attr-defined]
@@ -52,7 +53,7 @@ def in_it(conversation_id: int) -> set[int]:
 
 def reads(app: Flask, user: User, conversation_id: int) -> str:
     """The conversation page's words as ``user`` sees them ("" when they may not open it)."""
-    response = browser(app, user).get(f"/messages/{conversation_id}")
+    response = signed_in(app, user).get(f"/messages/{conversation_id}")
     return text(response) if response.status_code == 200 else ""
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import time
-from urllib.parse import urlsplit
 
 import pyotp
 import pytest
@@ -18,28 +17,9 @@ from forum.models.security import RecoveryCode, SecurityEvent, SiteSetting
 from forum.policy import Viewer
 from forum.services import boards, membership, security, twofactor
 from forum.web.auth.views import PENDING
-from tests.conftest import PASSWORD, login
+from tests.helpers import PASSWORD, fresh, is_signed_in, login, markup, where_redirected
 
 CODE_PATTERN = re.compile(r"<code>([a-z0-9]{5}-[a-z0-9]{5})</code>")
-
-
-def page(response) -> str:
-    return response.get_data(as_text=True)
-
-
-def location(response) -> str:
-    assert response.status_code in (302, 303), page(response)
-    parts = urlsplit(response.headers["Location"])
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-def is_signed_in(client) -> bool:
-    return client.get("/settings").status_code == 200
-
-
-def fresh(user: User) -> User:
-    db.session.expire_all()
-    return db.session.get(User, user.id)
 
 
 def code_for(user: User, offset: int = 0) -> str:
@@ -66,8 +46,8 @@ def enrol(client, user: User) -> list[str]:
     """Turn two-step sign-in on through the pages; returns the recovery codes shown."""
     client.post("/settings/security/two-factor/start")
     response = client.post("/settings/security/two-factor/confirm", data={"code": next_code(user)})
-    assert response.status_code == 200, page(response)
-    return CODE_PATTERN.findall(page(response))
+    assert response.status_code == 200, markup(response)
+    return CODE_PATTERN.findall(markup(response))
 
 
 @pytest.fixture
@@ -84,12 +64,12 @@ def enrolled(member):
 
 
 def test_a_member_turns_on_two_step_sign_in_with_an_app(member_client, member):
-    start = page(member_client.get("/settings/security"))
+    start = markup(member_client.get("/settings/security"))
     assert "Two-step sign-in is <strong>off</strong>" in start
 
     response = member_client.post("/settings/security/two-factor/start")
     assert response.headers["Location"].endswith("/settings/security#two-factor")
-    setup = page(member_client.get("/settings/security"))
+    setup = markup(member_client.get("/settings/security"))
     secret = fresh(member).totp_secret
     assert secret and secret in setup
     assert "<svg" in setup  # the QR code, inline (no script, no data: image)
@@ -100,16 +80,16 @@ def test_a_member_turns_on_two_step_sign_in_with_an_app(member_client, member):
     shown = member_client.post(
         "/settings/security/two-factor/confirm", data={"code": next_code(member)}
     )
-    codes = CODE_PATTERN.findall(page(shown))
+    codes = CODE_PATTERN.findall(markup(shown))
     assert len(codes) == 10 and len(set(codes)) == 10
-    assert "We show them only now" in page(shown)
+    assert "We show them only now" in markup(shown)
     assert fresh(member).two_factor_enabled_at is not None
 
     # Stored only as hashes, and never shown again.
     hashes = db.session.scalars(select(RecoveryCode.code_hash)).all()
     assert len(hashes) == 10
     assert not any(code.replace("-", "") in h for code in codes for h in hashes)
-    later = page(member_client.get("/settings/security"))
+    later = markup(member_client.get("/settings/security"))
     assert "Two-step sign-in is <strong>on</strong>" in later
     assert not any(code in later for code in codes)
     assert "10 unused recovery codes" in later
@@ -120,7 +100,7 @@ def test_a_wrong_confirmation_code_leaves_it_off(member_client, member):
     member_client.post("/settings/security/two-factor/start")
     response = member_client.post("/settings/security/two-factor/confirm", data={"code": "000000"})
     assert response.status_code == 422
-    assert "That code did not work" in page(response)
+    assert "That code did not work" in markup(response)
     assert fresh(member).two_factor_enabled_at is None
 
 
@@ -131,11 +111,11 @@ def test_signing_in_asks_for_a_code_after_the_password(client, enrolled):
     response = login(client, enrolled)
 
     assert response.status_code == 200
-    assert "One more step" in page(response)
+    assert "One more step" in markup(response)
     assert not is_signed_in(client)  # not signed in before the second step
 
     done = client.post("/login/two-factor", data={"code": next_code(enrolled)})
-    assert location(done) == "/"
+    assert where_redirected(done) == "/"
     assert is_signed_in(client)
     assert kinds()[-1] == "sign_in"
 
@@ -143,7 +123,7 @@ def test_signing_in_asks_for_a_code_after_the_password(client, enrolled):
 def test_the_second_step_keeps_where_the_member_was_going(client, enrolled):
     client.post("/login", data={"login": "jen", "password": PASSWORD, "next": "/notifications"})
     done = client.post("/login/two-factor", data={"code": next_code(enrolled)})
-    assert location(done) == "/notifications"
+    assert where_redirected(done) == "/notifications"
 
 
 def test_a_wrong_code_does_not_sign_in(client, enrolled):
@@ -151,7 +131,7 @@ def test_a_wrong_code_does_not_sign_in(client, enrolled):
     response = client.post("/login/two-factor", data={"code": "123456"})
 
     assert response.status_code == 422
-    assert "That code did not work" in page(response)
+    assert "That code did not work" in markup(response)
     assert not is_signed_in(client)
     failed = db.session.scalars(
         select(SecurityEvent).where(SecurityEvent.kind == "sign_in_failed")
@@ -163,7 +143,7 @@ def test_a_recovery_code_signs_in_once(app, enrolled):
     code = enrolled.codes[3]
     first = app.test_client()
     login(first, enrolled)
-    assert location(first.post("/login/two-factor", data={"code": code.upper()})) == "/"
+    assert where_redirected(first.post("/login/two-factor", data={"code": code.upper()})) == "/"
     assert "recovery_code_used" in kinds()
 
     second = app.test_client()
@@ -179,13 +159,13 @@ def test_a_code_that_signed_in_once_does_not_sign_in_again(app, enrolled):
     code = next_code(enrolled)
     first = app.test_client()
     login(first, enrolled)
-    assert location(first.post("/login/two-factor", data={"code": code})) == "/"
+    assert where_redirected(first.post("/login/two-factor", data={"code": code})) == "/"
 
     thief = app.test_client()
     login(thief, enrolled)
     again = thief.post("/login/two-factor", data={"code": code})
     assert again.status_code == 422
-    assert "That code did not work" in page(again)
+    assert "That code did not work" in markup(again)
     assert not is_signed_in(thief)
 
 
@@ -194,7 +174,7 @@ def test_an_older_code_is_refused_once_a_newer_one_was_used(app, enrolled):
     newer = code_for(enrolled, 30)
     first = app.test_client()
     login(first, enrolled)
-    assert location(first.post("/login/two-factor", data={"code": newer})) == "/"
+    assert where_redirected(first.post("/login/two-factor", data={"code": newer})) == "/"
 
     second = app.test_client()
     login(second, enrolled)
@@ -206,7 +186,7 @@ def test_the_code_that_signed_in_cannot_turn_two_step_sign_in_off(app, enrolled)
     code = next_code(enrolled)
     client = app.test_client()
     login(client, enrolled)
-    assert location(client.post("/login/two-factor", data={"code": code})) == "/"
+    assert where_redirected(client.post("/login/two-factor", data={"code": code})) == "/"
     response = client.post(
         "/settings/security/two-factor/disable", data={"password": PASSWORD, "code": code}
     )
@@ -223,16 +203,16 @@ def test_the_second_step_must_follow_the_password_within_five_minutes(client, en
 
     response = client.post("/login/two-factor", data={"code": next_code(enrolled)})
 
-    assert location(response) == "/login"
+    assert where_redirected(response) == "/login"
     assert not is_signed_in(client)
-    assert "not finished within 5 minutes" in page(client.get("/login"))
+    assert "not finished within 5 minutes" in markup(client.get("/login"))
 
 
 def test_the_second_step_cannot_be_opened_without_a_password(client, enrolled):
-    assert location(client.get("/login/two-factor")) == "/login"
-    assert location(client.post("/login/two-factor", data={"code": next_code(enrolled)})) == (
-        "/login"
-    )
+    assert where_redirected(client.get("/login/two-factor")) == "/login"
+    assert where_redirected(
+        client.post("/login/two-factor", data={"code": next_code(enrolled)})
+    ) == ("/login")
     assert not is_signed_in(client)
 
 
@@ -262,7 +242,7 @@ class TestThrottling:
         recovery = enrolled.codes[0]
         refused = client.post("/login/two-factor", data={"code": recovery})
         assert refused.status_code == 429
-        assert recovery not in page(refused)  # a code typed is never shown back
+        assert recovery not in markup(refused)  # a code typed is never shown back
 
 
 # --- turning it off, new recovery codes ---------------------------------------------------------
@@ -271,7 +251,7 @@ class TestThrottling:
 def signed_in_with_two_steps(app, user: User):
     client = app.test_client()
     login(client, user)
-    assert location(client.post("/login/two-factor", data={"code": next_code(user)})) == "/"
+    assert where_redirected(client.post("/login/two-factor", data={"code": next_code(user)})) == "/"
     return client
 
 
@@ -293,27 +273,27 @@ def test_turning_it_off_needs_the_password_and_a_code(app, enrolled):
         "/settings/security/two-factor/disable",
         data={"password": PASSWORD, "code": next_code(enrolled)},
     )
-    assert location(done) == "/settings/security"
+    assert where_redirected(done) == "/settings/security"
     user = fresh(enrolled)
     assert user.totp_secret is None and user.two_factor_enabled_at is None
     assert db.session.scalars(select(RecoveryCode)).all() == []
     assert "two_factor_disabled" in kinds()
     # The next sign-in is one step again.
     again = app.test_client()
-    assert location(login(again, enrolled)) == "/"
+    assert where_redirected(login(again, enrolled)) == "/"
 
 
 def test_new_recovery_codes_replace_the_old_ones(app, enrolled):
     client = signed_in_with_two_steps(app, enrolled)
     response = client.post("/settings/security/recovery-codes", data={"code": next_code(enrolled)})
-    new_codes = CODE_PATTERN.findall(page(response))
+    new_codes = CODE_PATTERN.findall(markup(response))
     assert len(new_codes) == 10
     assert "recovery_codes_regenerated" in kinds()
 
     old = app.test_client()
     login(old, enrolled)
     assert old.post("/login/two-factor", data={"code": enrolled.codes[0]}).status_code == 422
-    assert location(old.post("/login/two-factor", data={"code": new_codes[0]})) == "/"
+    assert where_redirected(old.post("/login/two-factor", data={"code": new_codes[0]})) == "/"
 
 
 # --- staff must use it when the site says so ----------------------------------------------------
@@ -334,14 +314,14 @@ def test_an_admin_requires_two_step_sign_in_of_staff_on_the_admin_pages(app, adm
     client = app.test_client()
     login(client, admin)
     enrol(client, admin)  # else the admin is sent to turn it on at once (see below)
-    form = page(client.get("/admin/security"))
+    form = markup(client.get("/admin/security"))
     assert "Admins and facilitators must use two-step sign-in" in form
     assert "checked" not in form
 
     turned_on = client.post("/admin/security", data={"require_two_factor_for_staff": "y"})
-    assert location(turned_on) == "/admin/security"
+    assert where_redirected(turned_on) == "/admin/security"
     assert security.staff_must_use_two_factor()
-    assert "checked" in page(client.get("/admin/security"))
+    assert "checked" in markup(client.get("/admin/security"))
     assert db.session.get(SiteSetting, "require_two_factor_for_staff").value == "1"
 
     client.post("/admin/security", data={})
@@ -357,10 +337,10 @@ def test_a_facilitator_without_it_must_turn_it_on_before_anything_else(
 
     response = login(client, facilitator)
 
-    assert location(response) == "/settings/security"
-    assert "Staff accounts need two-step sign-in" in page(client.get("/settings/security"))
-    assert location(client.get("/")) == "/settings/security"
-    assert location(client.get(f"/t/{thread.id}")) == "/settings/security"
+    assert where_redirected(response) == "/settings/security"
+    assert "Staff accounts need two-step sign-in" in markup(client.get("/settings/security"))
+    assert where_redirected(client.get("/")) == "/settings/security"
+    assert where_redirected(client.get(f"/t/{thread.id}")) == "/settings/security"
     assert client.get("/static/css/kindred.css").status_code == 200
 
     enrol(client, facilitator)
@@ -371,7 +351,7 @@ def test_a_facilitator_may_still_sign_out_before_turning_it_on(app, admin, facil
     require_for_staff(app, admin)
     client = app.test_client()
     login(client, facilitator)
-    assert location(client.post("/logout")) == "/"
+    assert where_redirected(client.post("/logout")) == "/"
     assert not is_signed_in(client)
 
 
@@ -379,14 +359,14 @@ def test_an_admin_without_it_is_sent_to_turn_it_on_too(app, admin, make_user):
     other_admin = make_user("second_admin", admin=True)
     require_for_staff(app, admin)
     client = app.test_client()
-    assert location(login(client, other_admin)) == "/settings/security"
-    assert location(client.get("/admin/")) == "/settings/security"
+    assert where_redirected(login(client, other_admin)) == "/settings/security"
+    assert where_redirected(client.get("/admin/")) == "/settings/security"
 
 
 def test_members_are_not_asked_for_it(app, admin, member):
     require_for_staff(app, admin)
     client = app.test_client()
-    assert location(login(client, member)) == "/"
+    assert where_redirected(login(client, member)) == "/"
     assert client.get("/").status_code == 200
 
 
@@ -396,7 +376,10 @@ def test_staff_who_have_it_carry_on_as_usual(app, admin, facilitator):
     require_for_staff(app, admin)
     client = app.test_client()
     login(client, facilitator)
-    assert location(client.post("/login/two-factor", data={"code": next_code(facilitator)})) == "/"
+    assert (
+        where_redirected(client.post("/login/two-factor", data={"code": next_code(facilitator)}))
+        == "/"
+    )
     assert client.get("/").status_code == 200
 
 
@@ -406,7 +389,7 @@ def test_a_remembered_facilitator_coming_back_must_turn_it_on_too(app, admin, fa
     require_for_staff(app, admin)
     client.delete_cookie("session", domain="kindred.test")  # the browser was closed
 
-    assert location(client.get("/")) == "/settings/security"
+    assert where_redirected(client.get("/")) == "/settings/security"
 
 
 # --- ... and on every request, not only when signing in ----------------------------------------
@@ -419,15 +402,15 @@ def test_a_member_made_facilitator_while_signed_in_must_turn_it_on_first(
     make_user("sam")
     boards.add_member(board, member)
     client = app.test_client()
-    assert location(login(client, member)) == "/"
+    assert where_redirected(login(client, member)) == "/"
 
     membership.set_role(Viewer(admin), board, member, MembershipRole.FACILITATOR)
 
-    assert location(client.get(f"/b/{board.id}/members")) == "/settings/security"
+    assert where_redirected(client.get(f"/b/{board.id}/members")) == "/settings/security"
     invited = client.post(f"/b/{board.id}/members", data={"username": "sam"})
-    assert location(invited) == "/settings/security"
+    assert where_redirected(invited) == "/settings/security"
     assert [m.user.username for m in membership.members(board)] == ["jen"]
-    assert "Staff accounts need two-step sign-in" in page(client.get("/settings/security"))
+    assert "Staff accounts need two-step sign-in" in markup(client.get("/settings/security"))
     enrol(client, member)
     assert client.get(f"/b/{board.id}/members").status_code == 200
 
@@ -435,12 +418,12 @@ def test_a_member_made_facilitator_while_signed_in_must_turn_it_on_first(
 def test_a_member_made_admin_while_signed_in_must_turn_it_on_first(app, admin, member):
     require_for_staff(app, admin)
     client = app.test_client()
-    assert location(login(client, member)) == "/"
+    assert where_redirected(login(client, member)) == "/"
     fresh(member).site_role = SiteRole.ADMIN
     db.session.commit()
 
-    assert location(client.get("/admin/")) == "/settings/security"
-    assert location(client.post("/u/admin/trust")) == "/settings/security"
+    assert where_redirected(client.get("/admin/")) == "/settings/security"
+    assert where_redirected(client.post("/u/admin/trust")) == "/settings/security"
     assert not fresh(admin).trusted
 
 
@@ -448,12 +431,12 @@ def test_staff_signed_in_when_it_becomes_required_must_turn_it_on_first(
     app, admin, facilitator, board
 ):
     client = app.test_client()
-    assert location(login(client, facilitator)) == "/"
+    assert where_redirected(login(client, facilitator)) == "/"
     assert client.get(f"/b/{board.id}/members").status_code == 200
 
     require_for_staff(app, admin)
 
-    assert location(client.get(f"/b/{board.id}/members")) == "/settings/security"
+    assert where_redirected(client.get(f"/b/{board.id}/members")) == "/settings/security"
 
 
 def test_staff_who_turn_it_off_must_turn_it_on_again_before_anything_else(
@@ -467,13 +450,13 @@ def test_staff_who_turn_it_off_must_turn_it_on_again_before_anything_else(
         "/settings/security/two-factor/disable",
         data={"password": PASSWORD, "code": next_code(facilitator)},
     )
-    assert location(done) == "/settings/security"
-    assert location(client.get(f"/b/{board.id}/members")) == "/settings/security"
+    assert where_redirected(done) == "/settings/security"
+    assert where_redirected(client.get(f"/b/{board.id}/members")) == "/settings/security"
 
 
 def test_staff_no_longer_asked_once_the_requirement_is_lifted(app, admin, facilitator, board):
     require_for_staff(app, admin)
     client = app.test_client()
-    assert location(login(client, facilitator)) == "/settings/security"
+    assert where_redirected(login(client, facilitator)) == "/settings/security"
     security.set_staff_must_use_two_factor(admin, False)
     assert client.get(f"/b/{board.id}/members").status_code == 200

@@ -10,7 +10,6 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, func, select
 
@@ -22,30 +21,13 @@ from forum.models import (
     Report,
     ReportReason,
     Thread,
-    User,
     WatchedWord,
     WatchedWordAction,
 )
-from forum.services import boards, escalation, posting, reports, watchwords
-from tests.conftest import login
+from forum.services import escalation, posting, reports, watchwords
+from tests.helpers import fresh, signed_in, text
 
-TAG = re.compile(r"<[^>]+>")
 DEFAULT_CRISIS_WORDS = "please call the emergency number 112 now"
-
-
-def text(response) -> str:
-    return " ".join(html.unescape(TAG.sub(" ", response.get_data(as_text=True))).split())
-
-
-def signed_in(app: Flask, user: User) -> FlaskClient:
-    browser = app.test_client()
-    assert login(browser, user).status_code == 302
-    return browser
-
-
-def fresh(model: type, id_: int):
-    db.session.expire_all()
-    return db.session.get(model, id_)
 
 
 def count(model: type) -> int:
@@ -60,28 +42,6 @@ def open_reports() -> list[Report]:
 
 def watch(pattern: str, action: str) -> WatchedWord:
     return watchwords.add(pattern, WatchedWordAction(action))
-
-
-@pytest.fixture
-def facilitator(board, make_user) -> User:
-    user = make_user("fran", display_name="Fran")
-    boards.add_member(board, user, facilitator=True)
-    return user
-
-
-@pytest.fixture
-def fran(app, facilitator) -> FlaskClient:
-    return signed_in(app, facilitator)
-
-
-@pytest.fixture
-def sam(app, make_user) -> FlaskClient:
-    return signed_in(app, make_user("sam", display_name="Sam"))
-
-
-@pytest.fixture
-def admin_client(app, admin) -> FlaskClient:
-    return signed_in(app, admin)
 
 
 def reply(browser: FlaskClient, thread: Thread, body: str):

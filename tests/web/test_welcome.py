@@ -16,12 +16,8 @@ from forum.models.fit import WelcomeAnswers
 from forum.models.types import utcnow
 from forum.policy import Viewer
 from forum.services import boards, directory, erasure, meetings, membership, welcome
-from tests.conftest import login
-from tests.web.test_accounts import confirm, confirmation_link, register, where_redirected
-
-
-def page(response) -> str:
-    return response.get_data(as_text=True)
+from tests.helpers import login, markup, where_redirected
+from tests.web.test_accounts import confirm, confirmation_link, register
 
 
 def checked(body: str, name: str, value: str) -> bool:
@@ -98,13 +94,13 @@ def test_confirming_leads_to_the_questions_and_the_answers_to_suggestions(app, c
 
     questions = client.get("/welcome")
     assert questions.status_code == 200
-    assert "Your answers are private." in page(questions)
-    assert "shown to nobody" in page(questions)
-    assert "Bereaved" in page(questions)  # every journey role is offered
+    assert "Your answers are private." in markup(questions)
+    assert "shown to nobody" in markup(questions)
+    assert "Bereaved" in markup(questions)  # every journey role is offered
     saved = client.post("/welcome", data=ANSWERS)
     assert where_redirected(saved) == "/welcome/suggestions"
 
-    body = page(client.get("/welcome/suggestions"))
+    body = markup(client.get("/welcome/suggestions"))
     assert "Follow Breast cancer together" in body
     assert "Follow Members breast room" in body
     assert "Ask to join Breast partners circle" in body
@@ -116,10 +112,10 @@ def test_confirming_leads_to_the_questions_and_the_answers_to_suggestions(app, c
 
 def test_the_questions_can_be_skipped_and_nothing_is_stored(client, member):
     login(client, member)
-    body = page(client.get("/welcome"))
+    body = markup(client.get("/welcome"))
     assert re.search(r'<a[^>]*href="/"[^>]*>Skip for now</a>', body)
     assert db.session.get(WelcomeAnswers, member.id) is None
-    assert "You have not answered the welcome questions yet." in page(
+    assert "You have not answered the welcome questions yet." in markup(
         client.get("/welcome/suggestions")
     )
 
@@ -127,10 +123,10 @@ def test_the_questions_can_be_skipped_and_nothing_is_stored(client, member):
 def test_answers_are_filled_in_again_and_can_be_changed_later(client, member):
     login(client, member)
     client.post("/welcome", data=ANSWERS)
-    settings = page(client.get("/settings"))
+    settings = markup(client.get("/settings"))
     assert 'href="/welcome"' in settings and "My welcome answers and suggestions" in settings
 
-    body = page(client.get("/welcome"))
+    body = markup(client.get("/welcome"))
     assert checked(body, "cancer_types", "breast")
     assert checked(body, "here_as", "caregiver")
     assert checked(body, "languages", "es")
@@ -138,7 +134,7 @@ def test_answers_are_filled_in_again_and_can_be_changed_later(client, member):
     assert checked(body, "wants_peer", "y")
 
     client.post("/welcome", data={"cancer_types": ["lung"], "here_as": "bereaved"})
-    body = page(client.get("/welcome"))
+    body = markup(client.get("/welcome"))
     assert checked(body, "cancer_types", "lung")
     assert not checked(body, "cancer_types", "breast")
     assert checked(body, "here_as", "bereaved")
@@ -149,7 +145,7 @@ def test_a_refused_answer_is_explained_at_its_field_and_nothing_typed_is_lost(cl
     login(client, member)
     response = client.post("/welcome", data={**ANSWERS, "cancer_types": ["breast", "not-a-cancer"]})
     assert response.status_code == 422
-    body = page(response)
+    body = markup(response)
     assert re.search(r'id="cancer_types-error">Please choose cancer types from the list.', body)
     assert checked(body, "cancer_types", "breast")
     assert checked(body, "here_as", "caregiver")
@@ -165,7 +161,7 @@ def test_suggestions_never_name_a_hidden_board_or_a_private_groups_meetings_to_a
 ):
     login(client, member)
     client.post("/welcome", data=ANSWERS)
-    body = page(client.get("/welcome/suggestions"))
+    body = markup(client.get("/welcome/suggestions"))
     assert "Breast hidden staff room" not in body
     assert "Meeting of Breast hidden staff room" not in body
     assert "Meeting of Breast partners circle" not in body
@@ -179,7 +175,7 @@ def test_a_member_of_the_private_group_sees_its_meetings_and_is_not_asked_to_joi
     boards.add_member(places["private"], member)
     login(client, member)
     client.post("/welcome", data=ANSWERS)
-    body = page(client.get("/welcome/suggestions"))
+    body = markup(client.get("/welcome/suggestions"))
     assert "Meeting of Breast partners circle" in body
     assert "Ask to join Breast partners circle" not in body
 
@@ -208,7 +204,7 @@ def test_each_suggestion_says_why(client, member, admin, make_board):
     outside_group("Cancer du sein Paris", country="FR", city="Paris", cancer_types=["breast"])
     login(client, member)
     client.post("/welcome", data=ANSWERS)
-    body = page(client.get("/welcome/suggestions"))
+    body = markup(client.get("/welcome/suggestions"))
     assert "Because you said you are a family member or friend." in body
     assert "Because you said you speak Spanish." in body
     assert "Grupo en línea" in body  # online, open to every country
@@ -235,9 +231,9 @@ def test_nothing_is_followed_or_joined_until_the_member_clicks(client, member, p
 
 def test_admins_map_answers_to_boards(client, admin, board):
     login(client, admin)
-    dashboard = page(client.get("/admin/"))
+    dashboard = markup(client.get("/admin/"))
     assert 'href="/admin/welcome"' in dashboard
-    assert board.name in page(client.get("/admin/welcome"))
+    assert board.name in markup(client.get("/admin/welcome"))
     response = client.post(
         "/admin/welcome",
         data={"board_id": str(board.id), "here_as": ["bereaved"], "stage": ["after", "remission"]},
@@ -245,14 +241,14 @@ def test_admins_map_answers_to_boards(client, admin, board):
     assert where_redirected(response) == "/admin/welcome"
     fits = welcome.fits_of(board)
     assert fits["here_as"] == ["bereaved"] and sorted(fits["stage"]) == ["after", "remission"]
-    body = page(client.get("/admin/welcome"))
+    body = markup(client.get("/admin/welcome"))
     assert checked(body, "stage", "remission")
 
     refused = client.post(
         "/admin/welcome", data={"board_id": str(board.id), "languages": ["klingon"]}
     )
     assert refused.status_code == 422
-    assert "Please choose answers from the lists." in page(refused)
+    assert "Please choose answers from the lists." in markup(refused)
     assert welcome.fits_of(board)["stage"] == ["after", "remission"]
 
 
@@ -284,11 +280,11 @@ def test_nobody_else_sees_a_members_answers(app, client, member, admin, make_use
         viewer = app.test_client()
         login(viewer, person)
         for path in (f"/u/{member.username}", "/admin/welcome", "/welcome/suggestions"):
-            body = page(viewer.get(path))
+            body = markup(viewer.get(path))
             if path != "/admin/welcome":  # the map offers every choice as a box to tick
                 assert not any(word in body for word in words), (person.username, path)
             assert not re.search(r"<input[^>]*\bchecked\b", body), (person.username, path)
-        own = page(viewer.get("/welcome"))
+        own = markup(viewer.get("/welcome"))
         assert not checked(own, "cancer_types", "pancreatic"), person.username
         assert not selected(own, "MT")
 
