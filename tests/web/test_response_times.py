@@ -28,6 +28,13 @@ MONDAY = week_start(NOW) - WEEK
 NEWER_DAYS = 30
 
 
+@pytest.fixture(autouse=True)
+def _the_week_stands_still(monkeypatch):
+    """The pages measure up to the instant this module was imported, so a run that crosses
+    Monday 00:00 UTC still finds the hand-made week where the tests put it."""
+    monkeypatch.setattr("forum.services.response_times.utc_now", lambda: NOW)
+
+
 def _at(thread: Thread, when: datetime) -> Thread:
     thread.created_at = when
     return thread
