@@ -71,6 +71,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     page_cache.init_app(app)  # last: every other request hook runs first
 
+    from forum.web import fragments
+
+    fragments.init_app(app)
+
     from forum.cli import register_cli
 
     register_cli(app)

@@ -143,6 +143,9 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "PAGE_CACHE": env_bool("FORUM_PAGE_CACHE", True),
         "PAGE_CACHE_SECONDS": env_int("FORUM_PAGE_CACHE_SECONDS", 60),
         "PAGE_CACHE_PAGES": env_int("FORUM_PAGE_CACHE_PAGES", 300),
+        # Rendered posts of members' thread pages, per worker (forum/web/fragments.py).
+        "FRAGMENT_CACHE_ITEMS": env_int("FORUM_FRAGMENT_CACHE_ITEMS", 2000),
+        "FRAGMENT_CACHE_SECONDS": env_int("FORUM_FRAGMENT_CACHE_SECONDS", 3600),
         #: Share the kept pages between servers (redis://…); unset, each worker keeps its own.
         "CACHE_REDIS_URL": env_str("FORUM_CACHE_REDIS_URL"),
         "CACHE_KEY_PREFIX": env_str("FORUM_CACHE_KEY_PREFIX", "kindred-page:"),

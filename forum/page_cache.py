@@ -54,7 +54,7 @@ from forum.web import security_headers_for
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-cache = Cache()
+cache = Cache(with_jinja2_ext=False)
 
 SITE = "site"
 STAMP_SQL = f"SELECT token FROM page_versions WHERE scope = '{SITE}'"  # noqa: S608 - constants

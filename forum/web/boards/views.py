@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, render_template, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user, login_required
 
 from forum import policy, queries
@@ -10,6 +11,7 @@ from forum.extensions import limiter
 from forum.policy import Action
 from forum.services import ServiceError, posting
 from forum.text import render_markdown
+from forum.web import fragments
 from forum.web.access import board_for, current_viewer
 from forum.web.boards import bp
 from forum.web.boards.forms import NewThreadForm
@@ -40,12 +42,15 @@ def board(board_id: int):
     page = queries.board_threads(
         viewer, board, request.args.get("page", 1, type=int), current_app.config["THREADS_PER_PAGE"]
     )
+    authors = {thread.id: policy.author_shown_to(viewer, thread) for thread in page.items}
     return board_page(
         board,
         render_template(
             "boards/board.html",
             board=board,
             page=page,
+            authors=authors,
+            row_keys=fragments.thread_row_keys(page.items, authors, str(get_locale())),
             # Forms only for members: a form gives the visitor a session (its CSRF secret).
             leave_form=LeaveForm() if viewer.user else None,
             **board_section(board),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -13,8 +14,9 @@ from forum.policy import Action, transitions
 from forum.policy.thread_page import post_rights
 from forum.services import ServiceError, accounts, posting, quotes, reactions
 from forum.text import quote_markdown, render_markdown
+from forum.web import fragments
 from forum.web.access import current_viewer, post_for, thread_for
-from forum.web.flashes import flash_on_post, show_posts_here
+from forum.web.flashes import flash_on_post, post_flashes, show_posts_here
 from forum.web.forms import ButtonForm, form_status, show_service_error
 from forum.web.hostile import row_id
 from forum.web.limits import per_member, previewing
@@ -61,24 +63,45 @@ def thread(thread_id: int):
     warned = bool(thread.content_warning) and request.args.get("read") != "1"
     if not warned:
         show_posts_here(p.id for p in page.items)
+    rights = post_rights(viewer, thread, page.items)
+    facilitators = set(queries.facilitator_ids(thread.board))
+    page_reactions = reactions.summaries(viewer, page.items)
+    max_depth = current_app.config["MAX_REPLY_DEPTH"]
+    keys = fragments.post_keys(
+        page.items,
+        rights,
+        viewer_id=viewer.id,
+        blocked=viewer.blocked_ids(),
+        facilitators=facilitators,
+        professional=thread.board.professionally_led,
+        reactions=page_reactions,
+        view=view,
+        max_depth=max_depth,
+        flashes={p.id: post_flashes(p.id) for p in page.items},
+        language=str(get_locale()),
+    )
     return board_page(
         thread.board,
-        render_template(
-            "threads/thread.html",
-            thread=thread,
-            board=thread.board,
-            page=page,
-            rights=post_rights(viewer, thread, page.items),
-            view=view,
-            form=form,
-            max_depth=current_app.config["MAX_REPLY_DEPTH"],
-            facilitators=set(queries.facilitator_ids(thread.board)),
-            warned=warned,
-            state_form=ButtonForm() if user else None,
-            reactions=reactions.summaries(viewer, page.items),
-            first_post=first_post_note(thread, user),
-            email_form=ButtonForm() if user else None,
-            own_lone_post=only_post_is_theirs(thread, user),
+        fragments.fill_token(
+            render_template(
+                "threads/thread.html",
+                thread=thread,
+                board=thread.board,
+                page=page,
+                rights=rights,
+                fragment_keys=keys,
+                token_slot=fragments.TOKEN_SLOT,
+                view=view,
+                form=form,
+                max_depth=max_depth,
+                facilitators=facilitators,
+                warned=warned,
+                state_form=ButtonForm() if user else None,
+                reactions=page_reactions,
+                first_post=first_post_note(thread, user),
+                email_form=ButtonForm() if user else None,
+                own_lone_post=only_post_is_theirs(thread, user),
+            )
         ),
     )
 
