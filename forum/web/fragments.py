@@ -27,7 +27,7 @@ from flask_caching.jinja2ext import JINJA_CACHE_ATTR_NAME, CacheExtension
 from flask_wtf.csrf import generate_csrf
 
 from forum.i18n import member_time_zone
-from forum.models import Post, Thread, User
+from forum.models import Message, Post, Thread, User
 from forum.policy.thread_page import PostRights
 
 #: Where a post's reaction and restore forms carry the page's form token.
@@ -154,3 +154,28 @@ def fill_token(page: str) -> str:
     if TOKEN_SLOT not in page:
         return page
     return page.replace(TOKEN_SLOT, generate_csrf())
+
+
+def message_keys(
+    messages: Sequence[Message], viewer_id: int | None, language: str
+) -> dict[int, str]:
+    """The fragment key of each written message of a conversation page
+    (``templates/messages/conversation.html``; event lines are not kept)."""
+    page = _page_part(language)
+    last = messages[-1].id if messages else None
+    return {
+        message.id: _digest(
+            (
+                page,
+                message.id,
+                message.conversation_id,
+                message.html,
+                message.created_at,
+                _person(message.author),
+                message.author_id == viewer_id,
+                message.id == last,
+            )
+        )
+        for message in messages
+        if not message.is_event
+    }

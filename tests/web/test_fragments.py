@@ -11,6 +11,8 @@ words of a post) and the pages would differ.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from flask import Flask
 from sqlalchemy import select
@@ -178,3 +180,29 @@ def test_reaction_buttons_carry_the_readers_own_form_token(app, scene):
         )
         assert answer.status_code == 302
     assert "Thank you" in text(browser.get(path))
+
+
+def test_a_conversation_reads_the_same_from_kept_messages_for_each_participant(app, make_user):
+    ann = make_user("annika", display_name="Ann")
+    raj = make_user("rajesh", display_name="Raj")
+    ann.created_at = raj.created_at = datetime.now(UTC) - timedelta(days=30)
+    conversation = messaging.start(ann, [raj], "Night sweats", "Does anyone else get them?")
+    messaging.reply(raj, conversation, "Every night on tamoxifen. A fan helps.")
+    db.session.commit()
+    path = f"/messages/{conversation.id}"
+    browsers = {"ann": signed_in(app, ann), "raj": signed_in(app, raj)}
+    expected = {}
+    for name, browser in browsers.items():
+        browser.get("/settings")  # the "Welcome" shown after signing in
+        with app.app_context():
+            fragment_cache.clear()
+        expected[name] = read(browser, path)
+    for name, browser in browsers.items():
+        assert read(browser, path) == expected[name], name
+    # Each is offered to report the other's message only.
+    assert text(expected["ann"]).count("Report this message") == 1
+    assert text(expected["raj"]).count("Report this message") == 1
+    raj = fresh(User, raj.id)
+    raj.display_name = "Rajesh"
+    db.session.commit()
+    assert "Rajesh" in text(read(browsers["ann"], path))

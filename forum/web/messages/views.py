@@ -13,8 +13,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from forum import policy, queries
@@ -24,6 +24,7 @@ from forum.models import Conversation, Post
 from forum.policy import fit as fit_policy
 from forum.policy import messages as message_policy
 from forum.services import ServiceError, addressing, messaging
+from forum.web import fragments
 from forum.web.access import current_viewer
 from forum.web.forms import ButtonForm, form_status, show_service_error
 from forum.web.hostile import row_id
@@ -50,6 +51,7 @@ def _conversation_page(conversation: Conversation, reply_form: ReplyForm, status
         conversation=conversation,
         people=message_policy.people_shown_to(me, conversation),
         page=page,
+        message_keys=fragments.message_keys(page.items, viewer.id, str(get_locale())),
         me=me,
         form=reply_form,
         add_form=AddPersonForm(),
