@@ -95,6 +95,9 @@ def busy_database(error: DBAPIError) -> ResponseReturnValue:
         )
         return _page("errors/busy_saved.html", headers, saved=True)
     if g.get("busy_attempts_left", 0) > 0:
+        current_app.logger.warning(
+            "Database busy on %s %s, running it again: %s", request.method, request.path, error
+        )
         raise _RunAgain from error
     current_app.logger.warning("Database busy on %s %s: %s", request.method, request.path, error)
     fields = kept_fields(request.form) if request.method == "POST" else []
