@@ -143,6 +143,9 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "PAGE_CACHE": env_bool("FORUM_PAGE_CACHE", True),
         "PAGE_CACHE_SECONDS": env_int("FORUM_PAGE_CACHE_SECONDS", 60),
         "PAGE_CACHE_PAGES": env_int("FORUM_PAGE_CACHE_PAGES", 300),
+        #: …and at most this many bytes of pages in each worker (a 20-post thread page is about
+        #: 25 KB), so the cache cannot grow a worker past its memory budget (issue 20).
+        "PAGE_CACHE_BYTES": env_int("FORUM_PAGE_CACHE_BYTES", 4 * 1024 * 1024),
         #: Share the kept pages between servers (redis://…); unset, each worker keeps its own.
         "CACHE_REDIS_URL": env_str("FORUM_CACHE_REDIS_URL"),
         "CACHE_KEY_PREFIX": env_str("FORUM_CACHE_KEY_PREFIX", "kindred-page:"),
