@@ -8,7 +8,7 @@ Files read (all written by bench/run):
   cpu__NAME.txt          wall_s server_ticks busy_ticks steal_ticks wrk_cpu_s ncpu clk_tck load1
   meta.json              how the run was made
   seed.json              bench-seed's summary (seeding time)
-  rss.txt                "pid rss_kib" of each gunicorn worker after the Kindred run
+  rss.txt                "pid rss_kib pss_kib uss_kib" of each gunicorn worker after the run
   peer_summary.json      FlaskBB's figures when PEER=1 ran (peer_bench_report.py's summary)
 """
 
@@ -205,9 +205,16 @@ def main(res: Path) -> None:
         workers = [line.split() for line in rss.read_text().splitlines() if line.strip()]
         print(
             "Worker RSS after the Kindred run: "
-            + ", ".join(f"pid {pid} {int(kib) / 1024:.0f} MiB" for pid, kib in workers)
+            + ", ".join(_worker_memory(*worker) for worker in workers)
             + "."
         )
+
+
+def _worker_memory(pid: str, rss_kib: str, *shared: str) -> str:
+    """``pid 1234 93 MiB``, with PSS (shared pages split between the processes sharing them)
+    and USS (this worker's own pages) where ``bench/run`` read them."""
+    mib = [f"{int(kib) / 1024:.0f}" for kib in (rss_kib, *shared)]
+    return f"pid {pid} {mib[0]} MiB" + (f" (PSS {mib[1]}, USS {mib[2]})" if len(mib) == 3 else "")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from forum import config as settings
-from forum.extensions import csrf, db, limiter, login_manager, migrate
+from forum.extensions import csrf, db, limiter, login_manager
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,17 +36,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from forum import models, search  # noqa: F401
 
     db.init_app(app)
-    from forum.database import include_in_migrations, render_migration_item
+    from forum.database import init_migrations
 
-    migrate.init_app(
-        app,
-        db,
-        directory=str(PROJECT_ROOT / "migrations"),
-        render_as_batch=True,
-        compare_type=True,
-        render_item=render_migration_item,
-        include_name=include_in_migrations,
-    )
+    init_migrations(app, str(PROJECT_ROOT / "migrations"))
     from forum.web import request_guard
 
     request_guard.init_app(app)  # first: a cross-site request is refused before the CSRF check

@@ -143,8 +143,12 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "PAGE_CACHE": env_bool("FORUM_PAGE_CACHE", True),
         "PAGE_CACHE_SECONDS": env_int("FORUM_PAGE_CACHE_SECONDS", 60),
         "PAGE_CACHE_PAGES": env_int("FORUM_PAGE_CACHE_PAGES", 300),
-        # Rendered posts of members' thread pages, per worker (forum/web/fragments.py).
-        "FRAGMENT_CACHE_ITEMS": env_int("FORUM_FRAGMENT_CACHE_ITEMS", 2000),
+        #: …and at most this many bytes of pages in each worker (a 20-post thread page is about
+        #: 25 KB), so the cache cannot grow a worker past its memory budget (issue 20).
+        "PAGE_CACHE_BYTES": env_int("FORUM_PAGE_CACHE_BYTES", 4 * 1024 * 1024),
+        #: Rendered posts, thread rows and messages of members' pages, per worker
+        #: (forum/web/fragments.py; 1 to 3 KB each).
+        "FRAGMENT_CACHE_ITEMS": env_int("FORUM_FRAGMENT_CACHE_ITEMS", 1000),
         "FRAGMENT_CACHE_SECONDS": env_int("FORUM_FRAGMENT_CACHE_SECONDS", 3600),
         #: Share the kept pages between servers (redis://…); unset, each worker keeps its own.
         "CACHE_REDIS_URL": env_str("FORUM_CACHE_REDIS_URL"),

@@ -7,6 +7,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from flask import Flask
 from sqlalchemy import event
@@ -14,6 +16,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
 from forum.extensions import db
+
+if TYPE_CHECKING:
+    from flask_migrate import Migrate
+    from flask_sqlalchemy import SQLAlchemy
+    from sqlalchemy import MetaData
 
 #: Turned off only while migrations rebuild tables (see migrations/env.py).
 enforce_sqlite_foreign_keys = True
@@ -150,3 +157,39 @@ def include_in_migrations(name: str | None, type_: str, parent_names: object) ->
     from forum.search import is_search_structure
 
     return not is_search_structure(name)
+
+
+class Migrations:
+    """``app.extensions["migrate"]`` as Flask-Migrate's commands and ``migrations/env.py`` read it
+    (``db``, ``directory``, ``configure_args``, ``migrate``), without importing Flask-Migrate:
+    it imports Alembic, about 10 MiB that no web worker uses. The ``Migrate`` object is made the
+    first time a migration command (``flask --app forum db …``, ``flask_migrate.upgrade()``)
+    asks for it."""
+
+    def __init__(self, database: SQLAlchemy, directory: str, **configure_args: object) -> None:
+        self.db = database
+        self.directory = directory
+        self.configure_args = configure_args
+
+    @property
+    def metadata(self) -> MetaData:
+        return self.db.metadata
+
+    @cached_property
+    def migrate(self) -> Migrate:
+        from flask_migrate import Migrate
+
+        return Migrate(db=self.db, directory=self.directory, **self.configure_args)
+
+
+def init_migrations(app: Flask, directory: str) -> None:
+    """What ``Migrate().init_app(app, db, …)`` does, Alembic left unimported: the settings here,
+    the ``db`` commands by ``forum.cli`` when the command line looks for a command."""
+    app.extensions["migrate"] = Migrations(
+        db,
+        directory,
+        compare_type=True,
+        render_as_batch=True,
+        render_item=render_migration_item,
+        include_name=include_in_migrations,
+    )

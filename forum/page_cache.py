@@ -33,10 +33,11 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Response, current_app, g, message_flashed, request, session
 from flask_caching import Cache
+from flask_caching.backends import SimpleCache
 from flask_login import current_user
 from sqlalchemy import Table, event, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -157,11 +158,12 @@ def init_app(app: Flask) -> None:
     cache.init_app(
         app,
         config={
-            "CACHE_TYPE": "RedisCache" if redis_url else "SimpleCache",
+            "CACHE_TYPE": "RedisCache" if redis_url else "forum.page_cache.WorkerPages",
             "CACHE_REDIS_URL": redis_url,
             "CACHE_KEY_PREFIX": app.config["CACHE_KEY_PREFIX"],
             "CACHE_DEFAULT_TIMEOUT": app.config["PAGE_CACHE_SECONDS"],
             "CACHE_THRESHOLD": app.config["PAGE_CACHE_PAGES"],
+            "CACHE_MAX_BYTES": app.config["PAGE_CACHE_BYTES"],
         },
     )
     if isinstance(app.wsgi_app, ProxyFix):  # behind the proxy fix: the client's own address
@@ -172,6 +174,31 @@ def init_app(app: Flask) -> None:
     app.after_request(keep_in_cache)
     message_flashed.connect(_not_for_everyone, app)
     install()
+
+
+class WorkerPages(SimpleCache):
+    """The pages a worker keeps in its own memory: at most ``FORUM_PAGE_CACHE_PAGES`` pages and
+    ``FORUM_PAGE_CACHE_BYTES`` bytes of them (as kept, pickled; checked before a page is added,
+    so one page more at most), the oldest dropped first. Pages of an old stamp are never asked
+    for again, so without a bound in bytes a busy site would fill every worker with its largest
+    pages (issue 20: a worker's memory)."""
+
+    def __init__(self, max_bytes: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._max_bytes = max_bytes
+
+    def kept_bytes(self) -> int:
+        return sum(len(kept) for _expires, kept in self._cache.values())
+
+    def _over_threshold(self) -> bool:
+        return super()._over_threshold() or self.kept_bytes() > self._max_bytes
+
+    @classmethod
+    def factory(
+        cls, app: Flask, config: dict[str, Any], args: list[Any], kwargs: dict[str, Any]
+    ) -> WorkerPages:
+        kwargs.update(threshold=config["CACHE_THRESHOLD"], max_bytes=config["CACHE_MAX_BYTES"])
+        return cls(*args, **kwargs)
 
 
 # --- the version stamp --------------------------------------------------------------------------

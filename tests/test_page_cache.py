@@ -205,6 +205,31 @@ def test_the_cache_can_be_switched_off(client, app, world):
         assert status == 200 and count > 1
 
 
+class TestAByteBudget:
+    """A worker keeps at most ``FORUM_PAGE_CACHE_BYTES`` of pages (one page more at most), the
+    oldest going first: a busy site cannot grow a worker past its memory budget (issue 20)."""
+
+    BUDGET = 30_000
+
+    @pytest.fixture
+    def app_config(self, app_config: dict) -> dict:
+        return {**app_config, "PAGE_CACHE_BYTES": self.BUDGET}
+
+    def test_the_oldest_pages_go_first_and_the_newest_is_served_kept(self, client, world, member):
+        threads = [
+            posting.start_thread(member, world["board"], f"Week {week} of treatment", BODY * 200)
+            for week in range(6)
+        ]
+        largest = 0
+        for thread in threads:
+            largest = max(largest, len(client.get(f"/t/{thread.id}").get_data()))
+            assert page_cache.cache.cache.kept_bytes() <= self.BUDGET + 2 * largest
+        assert 3 * largest > self.BUDGET  # six such pages would not fit
+        served_from_cache(client, f"/t/{threads[-1].id}")
+        status, _, count = statements(client, f"/t/{threads[0].id}")
+        assert status == 200 and count > 1  # no longer kept: rendered again
+
+
 # --- every kind of write moves the stamp -----------------------------------------------------
 
 

@@ -19,7 +19,6 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 from werkzeug.datastructures import FileStorage
 
 from forum.extensions import db
@@ -106,6 +105,9 @@ def _too_many_pixels() -> ServiceError:
 
 
 def _reencode(data: bytes) -> bytes:
+    # Imported here, by the one request that needs it: 2 MiB a worker would otherwise hold.
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     try:
         # Opening reads the header alone. Pillow refuses more than twice MAX_IMAGE_PIXELS itself
         # (DecompressionBombError) and only warns below that; MAX_SIDE² is far below both.

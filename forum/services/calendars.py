@@ -45,14 +45,13 @@ import math
 import secrets
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from icalendar import Calendar, Event
-from icalendar.enums import STATUS
 from sqlalchemy import select
 from werkzeug.routing import BuildError
 
@@ -67,6 +66,9 @@ from forum.policy import Viewer
 from forum.policy.meetings import can_see, can_see_address, mail_may_describe
 from forum.services import ServiceError
 from forum.text import plain_text
+
+if TYPE_CHECKING:  # icalendar is imported by the functions that write a file (4 MiB a worker)
+    from icalendar import Calendar, Event
 
 PRODID = "-//Kindred//Meetings//EN"
 #: What a feed holds, around the moment it is fetched.
@@ -118,6 +120,8 @@ def _calendar(
     describe: bool,
     name: str | None = None,
 ) -> Calendar:
+    from icalendar import Calendar
+
     calendar = Calendar.new(prodid=PRODID, method="PUBLISH", name=name)
     stamp = utcnow().replace(microsecond=0)
     shown = [o for o in occurrences if can_see(viewer, o.meeting)]
@@ -150,6 +154,9 @@ def sequence(occurrence: MeetingOccurrence) -> int:
 
 
 def _event(viewer: Viewer, occurrence: MeetingOccurrence, stamp: datetime, describe: bool) -> Event:
+    from icalendar import Event
+    from icalendar.enums import STATUS
+
     meeting = occurrence.meeting
     zone = ZoneInfo(meeting.timezone)
     url = page_url(occurrence)

@@ -7,7 +7,6 @@ import secrets
 import time
 
 import pyotp
-import segno
 from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -59,6 +58,8 @@ def qr_svg(uri: str) -> Markup:
 
     Safe to show as markup: segno writes only the SVG element and path data of the modules; the
     URI itself (which holds the username and site name) is encoded, never written as text."""
+    import segno  # here, for the one page that shows a code: 1 MiB a worker would otherwise hold
+
     svg = segno.make(uri, error="m").svg_inline(scale=4, dark="#000", light="#fff")
     return Markup(svg)  # noqa: S704 - generated drawing, no member text in it
 

@@ -3,10 +3,11 @@ where a member finds their feed's address and chooses reminder times."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from icalendar import Calendar
 
 from forum import queries
 from forum.services import ServiceError, calendars
@@ -14,6 +15,9 @@ from forum.web.access import current_viewer
 from forum.web.calendar import bp
 from forum.web.calendar.forms import CalendarAddressForm, ReminderForm
 from forum.web.forms import form_status, show_service_error
+
+if TYPE_CHECKING:
+    from icalendar import Calendar
 
 #: A calendar file is one person's view: no shared cache keeps it, no search engine lists it.
 ICS_HEADERS = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex"}
