@@ -3,7 +3,9 @@
  *  - a question before leaving a page with a half-written post,
  *  - keyboard shortcuts: "/" goes to search, "r" to the reply box (not while typing),
  *  - members suggested in a message's "To" field while a name is typed (a listbox),
- *  - the time zone of this device, suggested in settings to a member who never chose one.
+ *  - the time zone of this device, suggested in settings to a member who never chose one,
+ *  - the header's "More" menu closing on Escape (the focus back on its button) or on a click
+ *    elsewhere, as a drop-down menu does (it opens and closes by its button without script).
  * No inline scripts: the site's Content-Security-Policy allows only files from this site. */
 (function () {
   "use strict";
@@ -314,6 +316,24 @@
     }
   }
 
+  function setUpMoreMenu() {
+    var menu = document.querySelector(".more-menu");
+    if (!menu) {
+      return;
+    }
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.open) {
+        menu.open = false;
+        menu.querySelector("summary").focus();
+      }
+    });
+    document.addEventListener("click", function (event) {
+      if (menu.open && !menu.contains(event.target)) {
+        menu.open = false;
+      }
+    });
+  }
+
   document.querySelectorAll('select[data-browser-zone="suggest"]').forEach(suggestTimeZone);
 
   document.querySelectorAll("form").forEach(function (form) {
@@ -323,6 +343,7 @@
     }
   });
   setUpShortcuts();
+  setUpMoreMenu();
 
   // An error summary takes the focus, so that screen readers announce it (GOV.UK pattern).
   var summary = document.querySelector(".error-summary");

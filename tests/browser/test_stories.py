@@ -155,7 +155,7 @@ def test_join_post_reply_message_report_hide_and_be_told(open_page, circle, mode
     sign_in(author, "moira", PASSWORD)
     if MODES[mode]["viewport"] == PHONE:  # the header's links are in its menu: open it
         assert re.search(r"Menu\s*\(\d+ unread\)", author.page.inner_text("header"))
-        author.page.locator("header summary").click()
+        author.page.locator("header .site-menu > summary").click()
     assert re.search(r"Notifications\s*\(\d+ unread\)", author.page.inner_text("header"))
     author.go("/notifications")
     author.page.get_by_text(re.compile("A facilitator hid your post")).wait_for()

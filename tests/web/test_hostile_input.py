@@ -787,17 +787,18 @@ def meeting_world(app, make_user, make_board):
 def test_a_meeting_form_with_impossible_values_stores_nothing_and_keeps_what_was_typed(
     meeting_world, case
 ):
-    """Scheduling or changing a meeting with a value that cannot be: the form again (or a clear
-    400 for bytes that cannot be read) with a message, what was typed kept, nothing stored."""
+    """Scheduling or changing a meeting with a value that cannot be: the form again (422) with a
+    message, what was typed kept, nothing stored; a clear 400 for bytes that cannot be read."""
     client, board, meeting = meeting_world
     day = (utcnow() + timedelta(days=3)).date().isoformat()
     data = {**GOOD_MEETING, "day": day, **IMPOSSIBLE_MEETINGS[case]}
+    unreadable = any("\x00" in value for value in IMPOSSIBLE_MEETINGS[case].values())
     before = snapshot()
     for url in (f"/b/{board.id}/meetings/new", f"/meetings/{meeting.id}/edit"):
         response = client.post(url, data=data)
-        assert response.status_code in (200, 400, 413, 422), (url, response.status_code)
+        assert response.status_code == (400 if unreadable else 422), (url, response.status_code)
         page = response.get_data(as_text=True)
-        if response.status_code == 200:
+        if not unreadable:
             assert 'class="error' in page or "error-summary" in page, (url, page[:2000])
             if case not in ("an overlong title",):
                 assert "typedqz" in page or data["title"] != GOOD_MEETING["title"], url
@@ -815,7 +816,7 @@ def test_moving_a_meeting_to_an_impossible_time_changes_nothing(meeting_world, d
     response = client.post(
         f"/meetings/{meeting.id}/{occurrence.id}/move", data={"day": day, "starts": starts}
     )
-    assert response.status_code in (200, 400, 422)
+    assert response.status_code == 422  # the form again, with its message
     assert changed(before, snapshot()) == []
 
 
@@ -827,7 +828,7 @@ def test_recording_an_impossible_attendance_changes_nothing(meeting_world, count
     response = client.post(
         f"/meetings/{meeting.id}/{occurrence.id}/attendance", data={"count": count, "note": "x"}
     )
-    assert response.status_code in (200, 400, 422)
+    assert response.status_code == 422  # the form again, with its message
     assert changed(before, snapshot()) == []
 
 
@@ -839,7 +840,7 @@ def test_an_impossible_answer_to_a_meeting_changes_nothing(meeting_world, answer
     response = client.post(
         f"/meetings/{meeting.id}/{occurrence.id}/answer", data={"answer": answer}
     )
-    assert 400 <= response.status_code < 500 or response.status_code == 302
+    assert response.status_code == 400  # an answer the buttons never send
     assert changed(before, snapshot()) == []
 
 

@@ -358,7 +358,7 @@ def test_xss_payloads_typed_as_searches_come_back_inert(as_reader, board, writer
     found_any = False
     for payload in sample:
         response = as_reader.get("/search", query_string={"q": payload[:200], "author": ""})
-        assert response.status_code in (200, 422), payload
+        assert response.status_code == 200, payload  # any text may be searched for
         page = markup(response)
         assert_page_is_inert(f"search for {payload!r}", page)
         found_any = found_any or "<mark>" in page
