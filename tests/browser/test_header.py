@@ -10,6 +10,7 @@ import pytest
 
 from forum.extensions import db
 from forum.models import Conversation, User
+from forum.policy import Viewer
 from forum.services import messaging
 from tests.browser.conftest import PHONE, SMALL_PHONE, Page, sign_in
 from tests.browser.test_accessibility import community, violations  # noqa: F401 - a fixture
@@ -33,7 +34,7 @@ def unread_message(community):  # noqa: ANN001, F811
     """Moira has an unread message from Fran as well as an unread notification."""
     fran = db.session.scalars(db.select(User).where(User.username == "fran")).one()
     conversation = db.session.get(Conversation, community["conversation"])
-    messaging.reply(fran, conversation, "Glad it did.")
+    messaging.reply(Viewer(fran), conversation, "Glad it did.")
     db.session.commit()
     return community
 
