@@ -185,7 +185,7 @@ def world(app: Flask, make_user, category):
     bob_reply = posting.reply(bob, thread, "Thinking of you", parent=her_reply)
     posting.reply(ann, thread, m("answer"), parent=bob_reply)
     unsigned = posting.reply(ann, thread, m("anonymous"), anonymous=True)
-    moderation.relay_to_author(carol, unsigned, "Thank you for sharing this")
+    moderation.relay_to_author(Viewer(carol), unsigned, "Thank you for sharing this")
     posting.start_thread(ann, group, m("grouptitle"), m("groupwords"))
 
     # Quoted under her first name, then she is renamed and quoted again; a quote of a quote.
@@ -209,21 +209,21 @@ def world(app: Flask, make_user, category):
     target = posting.start_thread(carol, elsewhere, "Weekly check-in", "How is everyone?")
     moderation.merge(Viewer(carol), merged, target)
     hidden = posting.reply(ann, target, m("hiddenwords"))
-    moderation.hide_post(carol, hidden, "Off topic")
+    moderation.hide_post(Viewer(carol), hidden, "Off topic")
     sanctions.warn(Viewer(carol), ann, "Please keep to the topic", board=elsewhere)
 
     # Messages: a conversation she started, one she was added to, one she left.
-    talk = messaging.start(ann, [bob], m("subject"), m("message"))
-    messaging.reply(bob, talk, "Of course, any time")
-    messaging.add_participant(ann, talk, dave)
-    messaging.reply(ann, talk, m("secondmessage"))
-    chat = messaging.start(dave, [ann], "Coffee?", "Shall we meet?")
-    messaging.reply(ann, chat, m("chatreply"))
+    talk = messaging.start(Viewer(ann), [bob], m("subject"), m("message"))
+    messaging.reply(Viewer(bob), talk, "Of course, any time")
+    messaging.add_participant(Viewer(ann), talk, dave)
+    messaging.reply(Viewer(ann), talk, m("secondmessage"))
+    chat = messaging.start(Viewer(dave), [ann], "Coffee?", "Shall we meet?")
+    messaging.reply(Viewer(ann), chat, m("chatreply"))
     messaging.leave(ann, chat)
 
     # Reports: hers (with notes, with her messages as context) and about her.
     theirs = _message_by(talk, bob)
-    messaging.report(ann, talk, theirs, "other", m("messagereportnote"))
+    messaging.report(Viewer(ann), talk, theirs, "other", m("messagereportnote"))
     reports.report_post(ann, bob_reply, "other", m("postreportnote"))
     reports.report_post(bob, her_reply, "harassment", "Not kind")
     reports.report_thread(ann, other, _opening(other), "other", m("threadreportnote"))
@@ -231,7 +231,7 @@ def world(app: Flask, make_user, category):
     about_her = reports.report_user(bob, ann, "spam", "Selling things")
     reports.close(carol, about_her, dismiss=True, note="Looked fine")
     ann_message = _message_by(talk, ann)
-    messaging.report(bob, talk, ann_message, "privacy", "Shares details")
+    messaging.report(Viewer(bob), talk, ann_message, "privacy", "Shares details")
 
     # Mail: instant mail is queued for Bob and Dave; Carol's digest is queued too.
     notify.send_digests(utcnow() + timedelta(hours=1))

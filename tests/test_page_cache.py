@@ -246,7 +246,7 @@ def _edit(world):
 
 def _hide(world):
     admin = db.session.scalar(select(User).where(User.username == "admin"))
-    moderation.hide_post(admin, opening(world), "Spam")
+    moderation.hide_post(Viewer(admin), opening(world), "Spam")
     return [], [BODY]
 
 
@@ -259,7 +259,7 @@ def _remove_own(world):
 def _lock(world):
     admin = db.session.scalar(select(User).where(User.username == "admin"))
     before = world["thread"].locked
-    moderation.set_thread_state(admin, world["thread"], "lock")
+    moderation.set_thread_state(Viewer(admin), world["thread"], "lock")
     assert world["thread"].locked and not before
     return [], []
 
@@ -286,7 +286,7 @@ def _rename_board(world):
     board = world["board"]
     admin = db.session.scalar(select(User).where(User.username == "admin"))
     boards.update_board(
-        admin,
+        Viewer(admin),
         board,
         "Side effects together",
         board.description,
@@ -330,7 +330,7 @@ def test_every_write_a_guest_can_see_gives_guests_the_new_page(client, world, wr
 
 def test_a_board_made_private_answers_the_next_guest_with_not_found(client, world, admin):
     warm(client, *pages(world))
-    boards.update_settings(admin, world["board"], visibility=Visibility.PRIVATE)
+    boards.update_settings(Viewer(admin), world["board"], visibility=Visibility.PRIVATE)
     for path in pages(world)[1:]:
         status, body, _ = statements(client, path)
         assert status == 404
@@ -358,7 +358,7 @@ def test_an_erased_member_s_words_leave_the_kept_pages(client, world, member):
 def test_writes_no_guest_can_see_leave_the_kept_pages(client, world, member, admin):
     warm(client, *pages(world))
     stamp = page_cache.current_stamp()
-    conversation = messaging.start(member, [admin], "Hello", "A private hello.")
+    conversation = messaging.start(Viewer(member), [admin], "Hello", "A private hello.")
     member.last_seen_at = conversation.created_at
     db.session.commit()
     assert page_cache.current_stamp() == stamp

@@ -23,6 +23,7 @@ from forum.models.facilitation import (
     TrainingRecord,
 )
 from forum.models.types import utcnow
+from forum.policy import Viewer
 from forum.services import accounts, messaging, posting, reports, watchwords
 
 #: Name, what it covers, validity in days; all required.
@@ -179,7 +180,7 @@ def add_open_reports(users: dict[str, User]) -> int:
     seller.created_at = utcnow() - timedelta(days=60)  # past a new account's first limits
     db.session.commit()
     conversation = messaging.start(
-        seller,
+        Viewer(seller),
         [users["grace_m"]],
         "A herbal tea",
         "Hi Grace, I sell a herbal tea that clears cancer in weeks. Can I send you the link?",
@@ -188,6 +189,10 @@ def add_open_reports(users: dict[str, User]) -> int:
         select(Message).where(Message.conversation_id == conversation.id)
     ).first()
     messaging.report(
-        users["grace_m"], conversation, message, "spam", "Selling a cure by private message."
+        Viewer(users["grace_m"]),
+        conversation,
+        message,
+        "spam",
+        "Selling a cure by private message.",
     )
     return 3

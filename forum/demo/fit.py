@@ -20,6 +20,7 @@ from forum.models import Board, BoardFit, LegacyChoice, Thread, User, WelcomeAns
 from forum.models.facilitation import TrainingModule, TrainingRecord
 from forum.models.types import utcnow
 from forum.models.users import ConsentKind
+from forum.policy import Viewer
 from forum.services import accounts, matching, memorial, messaging, posting
 from forum.vocabulary import CANCER_TYPES, JOURNEY_ROLES, LANGUAGES, TREATMENT_STAGES, pack
 
@@ -179,7 +180,7 @@ def add_mentoring(users: dict[str, User], now: datetime | None = None) -> None:
         row.max_active = cap
     db.session.commit()
     member, shared, note = REQUEST
-    matching.request_mentor(users[member], shared, note)
+    matching.request_mentor(Viewer(users[member]), shared, note)
 
 
 def _member_long_since(username: str, display_name: str) -> User:
@@ -204,12 +205,12 @@ def add_memorial(users: dict[str, User]) -> User:
     for title, words in MEMORIAL_POSTS:
         posting.reply(helen, _thread(title), words)
     # A conversation with Jen that stays open: it shows that Helen has died, and Jen may leave.
-    messaging.start(helen, [users[LEGACY_CONTACT]], *MEMORIAL_CONVERSATION)
+    messaging.start(Viewer(helen), [users[LEGACY_CONTACT]], *MEMORIAL_CONVERSATION)
     memorial.set_legacy_contact(helen, users[LEGACY_CONTACT], LegacyChoice.ANONYMISE)
     family_name, family_display = MEMORIAL_FAMILY
     claire = _member_long_since(family_name, family_display)
-    request = memorial.ask(claire, helen, MEMORIAL_RELATIONSHIP, MEMORIAL_NOTE)
-    memorial.confirm(users["admin"], request)
+    request = memorial.ask(Viewer(claire), helen, MEMORIAL_RELATIONSHIP, MEMORIAL_NOTE)
+    memorial.confirm(Viewer(users["admin"]), request)
     return helen
 
 

@@ -38,6 +38,7 @@ from forum.models import (
 )
 from forum.models.posts import PostRevision
 from forum.models.users import Consent
+from forum.policy import Viewer
 from forum.services import messaging
 
 SEED = 2026
@@ -186,9 +187,9 @@ def add_conversations(users: dict[str, User], now: datetime) -> int:
         starter, *others = (users[name] for name in spec["between"])
         (first_author, first_words), *rest = spec["messages"]
         assert users[first_author] is starter, spec["subject"]
-        conversation = messaging.start(starter, others, spec["subject"], first_words)
+        conversation = messaging.start(Viewer(starter), others, spec["subject"], first_words)
         for author, words in rest:
-            messaging.reply(users[author], conversation, words)
+            messaging.reply(Viewer(users[author]), conversation, words)
         db.session.flush()
         _date_conversation(rng, conversation, now - timedelta(days=spec["days_ago"]), spec["read"])
     db.session.commit()

@@ -11,7 +11,7 @@ from forum.models import Board, BoardMembership, Category, JoinPolicy, User, Vis
 from forum.models.boards import DESCRIPTION_MAX, NAME_MAX, MembershipRole, MembershipStatus
 from forum.models.types import utcnow
 from forum.policy import Viewer, transitions
-from forum.services import ServiceError, clean_text, modlog
+from forum.services import ServiceError, acting_user, clean_text, modlog
 
 
 def _clean_name(name: str, what: str) -> str:
@@ -181,15 +181,16 @@ def create_board(
     return board
 
 
-def update_settings(actor: User, board: Board, **settings: object) -> None:
+def update_settings(viewer: Viewer, board: Board, **settings: object) -> None:
     """Change a board's confidentiality settings (by an admin or the board's facilitator).
 
     Facilitators may only narrow who reads the board; widening it takes a site admin who ticks
     ``confirm_widening`` (:func:`forum.policy.transitions.may_change_settings`). A change to the
     guidelines' text makes members accept them again. Each change is logged.
     """
+    actor = acting_user(viewer)
     confirmed = bool(settings.pop("confirm_widening", False))
-    refusal = transitions.may_change_settings(Viewer(actor), board, settings, confirmed)
+    refusal = transitions.may_change_settings(viewer, board, settings, confirmed)
     if refusal is not None:
         raise ServiceError(refusal.message, refusal.field)
     visibility = settings.get("visibility", board.visibility)
@@ -220,7 +221,7 @@ def update_settings(actor: User, board: Board, **settings: object) -> None:
 
 
 def update_board(
-    actor: User,
+    viewer: Viewer,
     board: Board,
     name: str,
     description: str,
@@ -231,11 +232,12 @@ def update_board(
 ) -> None:
     """An admin's edit of a board; widening who can read it needs ``confirm_widening``, as in
     :func:`update_settings`. A board made hidden is joined by invitation only."""
+    actor = acting_user(viewer)
     name = _clean_name(name, "board")
     if _name_taken(Board, name, board.id):
         raise ServiceError(_("A board called '%(name)s' already exists.", name=name), "name")
     refusal = transitions.may_change_settings(
-        Viewer(actor), board, {"visibility": visibility}, confirm_widening
+        viewer, board, {"visibility": visibility}, confirm_widening
     )
     if refusal is not None:
         raise ServiceError(refusal.message, refusal.field)

@@ -33,7 +33,14 @@ from forum.models.fit import NOTE_MAX, OPEN_STATES, QUESTIONS
 from forum.models.types import utcnow
 from forum.policy import Viewer
 from forum.policy import fit as fit_policy
-from forum.services import ServiceError, clean_text, facilitation_settings, messaging, modlog
+from forum.services import (
+    ServiceError,
+    acting_user,
+    clean_text,
+    facilitation_settings,
+    messaging,
+    modlog,
+)
 from forum.services.notify import notify
 from forum.vocabulary import CANCER_TYPES, JOURNEY_ROLES, LANGUAGES, TREATMENT_STAGES, pack, unpack
 
@@ -73,9 +80,10 @@ def _tell_coordinators(kind: str, match: PeerMatch, actor: User | None) -> None:
             notify(user_id, kind, actor_id=actor.id if actor else None, params={"match": match.id})
 
 
-def request_mentor(member: User, shared: Iterable[str], note: str = "") -> PeerMatch:
+def request_mentor(viewer: Viewer, shared: Iterable[str], note: str = "") -> PeerMatch:
     """The member asks for a mentor, sharing the welcome answers named in ``shared``."""
-    if not fit_policy.may_request_mentor(Viewer(member)):
+    member = acting_user(viewer)
+    if not fit_policy.may_request_mentor(viewer):
         raise ServiceError(_("This account cannot ask for a peer mentor."))
     if open_match_of(member) is not None:
         raise ServiceError(_("You have already asked for a peer mentor."))
@@ -93,9 +101,10 @@ def request_mentor(member: User, shared: Iterable[str], note: str = "") -> PeerM
     return match
 
 
-def update_request(member: User, match: PeerMatch, shared: Iterable[str], note: str) -> None:
+def update_request(viewer: Viewer, match: PeerMatch, shared: Iterable[str], note: str) -> None:
     """The member changes what they share or their note while no mentor has accepted."""
-    if not fit_policy.may_withdraw(Viewer(member), match):
+    member = acting_user(viewer)
+    if not fit_policy.may_withdraw(viewer, match):
         raise ServiceError(_("This request can no longer be changed."))
     match.shared = pack(shared, dict.fromkeys(QUESTIONS))
     match.member_note = _note(note, "note")
@@ -127,9 +136,10 @@ def mentor_refusal(match: PeerMatch, mentor: User) -> str | None:
     return None
 
 
-def propose(coordinator: User, match: PeerMatch, mentor: User) -> None:
+def propose(viewer: Viewer, match: PeerMatch, mentor: User) -> None:
     """A coordinator proposes ``mentor``; they are asked to accept or decline."""
-    if not fit_policy.may_propose(Viewer(coordinator), match):
+    coordinator = acting_user(viewer)
+    if not fit_policy.may_propose(viewer, match):
         raise ServiceError(_("This request cannot be proposed to a mentor now."))
     if match.state == MatchState.PROPOSED and match.mentor_id == mentor.id:
         raise ServiceError(_("This mentor has already been asked."))
@@ -146,9 +156,10 @@ def propose(coordinator: User, match: PeerMatch, mentor: User) -> None:
     db.session.commit()
 
 
-def decline(mentor: User, match: PeerMatch) -> None:
+def decline(viewer: Viewer, match: PeerMatch) -> None:
     """The mentor declines: the request goes back to the coordinators."""
-    if not fit_policy.may_answer_proposal(Viewer(mentor), match):
+    mentor = acting_user(viewer)
+    if not fit_policy.may_answer_proposal(viewer, match):
         raise ServiceError(_("This proposal is no longer waiting for your answer."))
     match.state = MatchState.REQUESTED
     match.mentor_id = None
@@ -161,12 +172,13 @@ def decline(mentor: User, match: PeerMatch) -> None:
     db.session.commit()
 
 
-def accept(mentor: User, match: PeerMatch, subject: str, greeting: str) -> None:
+def accept(viewer: Viewer, match: PeerMatch, subject: str, greeting: str) -> None:
     """The mentor accepts: the match is active and a private conversation between the two opens
     with the mentor's greeting."""
-    if not fit_policy.may_answer_proposal(Viewer(mentor), match):
+    mentor = acting_user(viewer)
+    if not fit_policy.may_answer_proposal(viewer, match):
         raise ServiceError(_("This proposal is no longer waiting for your answer."))
-    conversation = messaging.open_for_match(mentor, match.member, subject, greeting)
+    conversation = messaging.open_for_match(viewer, match.member, subject, greeting)
     weeks = facilitation_settings.load().mentor_check_in_weeks
     match.state = MatchState.ACTIVE
     match.conversation_id = conversation.id
@@ -181,9 +193,10 @@ def accept(mentor: User, match: PeerMatch, subject: str, greeting: str) -> None:
     db.session.commit()
 
 
-def withdraw(member: User, match: PeerMatch) -> None:
+def withdraw(viewer: Viewer, match: PeerMatch) -> None:
     """The member withdraws a request no mentor has accepted yet."""
-    if not fit_policy.may_withdraw(Viewer(member), match):
+    member = acting_user(viewer)
+    if not fit_policy.may_withdraw(viewer, match):
         raise ServiceError(_("This request can no longer be withdrawn."))
     proposed_to = match.mentor_id if match.state == MatchState.PROPOSED else None
     match.state = MatchState.ENDED
@@ -195,10 +208,11 @@ def withdraw(member: User, match: PeerMatch) -> None:
     db.session.commit()
 
 
-def end(person: User, match: PeerMatch, note: str = "") -> None:
+def end(viewer: Viewer, match: PeerMatch, note: str = "") -> None:
     """Either side (or a coordinator) ends an active match, with an optional note for the
     coordinator. The conversation stays theirs: each may keep it or leave it."""
-    if not fit_policy.may_end(Viewer(person), match):
+    person = acting_user(viewer)
+    if not fit_policy.may_end(viewer, match):
         raise ServiceError(_("This match is not active."))
     match.state = MatchState.ENDED
     match.ended_at = utcnow()
@@ -212,9 +226,10 @@ def end(person: User, match: PeerMatch, note: str = "") -> None:
     db.session.commit()
 
 
-def check_in(coordinator: User, match: PeerMatch) -> None:
+def check_in(viewer: Viewer, match: PeerMatch) -> None:
     """The coordinator checked in with both people: the next check-in is set."""
-    if not fit_policy.may_check_in(Viewer(coordinator), match):
+    coordinator = acting_user(viewer)
+    if not fit_policy.may_check_in(viewer, match):
         raise ServiceError(_("This match is not active."))
     weeks = facilitation_settings.load().mentor_check_in_weeks
     match.last_check_in_at = utcnow()

@@ -207,8 +207,9 @@ def decide_request(
     return membership
 
 
-def invite(facilitator: User, board: Board, user: User, note: str = "") -> BoardMembership:
-    _require_moderator(Viewer(facilitator), board)
+def invite(viewer: Viewer, board: Board, user: User, note: str = "") -> BoardMembership:
+    facilitator = acting_user(viewer)
+    _require_moderator(viewer, board)
     membership = find(board, user)
     if membership is not None and membership.status == MembershipStatus.MEMBER:
         raise ServiceError(_("%(name)s is already a member.", name=user.name), "username")
@@ -250,7 +251,8 @@ def accept_guidelines(user: User, board: Board, accepted: bool) -> None:
     db.session.commit()
 
 
-def leave(user: User, board: Board) -> None:
+def leave(viewer: Viewer, board: Board) -> None:
+    user = acting_user(viewer)
     membership = find(board, user)
     if membership is None or membership.status not in (
         MembershipStatus.MEMBER,
@@ -263,12 +265,13 @@ def leave(user: User, board: Board) -> None:
     db.session.commit()
 
 
-def remove(facilitator: User, board: Board, user: User, ban: bool, reason: str = "") -> None:
+def remove(viewer: Viewer, board: Board, user: User, ban: bool, reason: str = "") -> None:
     """Remove a member, or ban them so they cannot ask again. Takes effect on their next request."""
+    facilitator = acting_user(viewer)
     if user.id == facilitator.id:
         raise ServiceError(_("You can't remove yourself; leave the group instead."))
     membership = find(board, user)
-    _require_reach(Viewer(facilitator), board, membership)
+    _require_reach(viewer, board, membership)
     if ban:
         if membership is None:
             membership = BoardMembership(board_id=board.id, user_id=user.id)

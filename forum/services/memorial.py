@@ -27,7 +27,7 @@ from forum.models.fit import NOTE_MAX, OPEN_STATES, RELATIONSHIP_MAX
 from forum.models.types import utcnow
 from forum.policy import Viewer
 from forum.policy import fit as fit_policy
-from forum.services import ServiceError, clean_text, erasure, modlog
+from forum.services import ServiceError, acting_user, clean_text, erasure, modlog
 from forum.services.notify import notify
 
 
@@ -39,9 +39,11 @@ def open_request_for(user: User) -> MemorialRequest | None:
     )
 
 
-def ask(requester: User, subject: User, relationship_to: str, note: str) -> MemorialRequest:
-    """``requester`` asks that ``subject``'s account be memorialised; the admins are told."""
-    if not fit_policy.may_ask_to_memorialise(Viewer(requester), subject):
+def ask(viewer: Viewer, subject: User, relationship_to: str, note: str) -> MemorialRequest:
+    """The person acting through ``viewer`` asks that ``subject``'s account be memorialised; the
+    admins are told."""
+    requester = acting_user(viewer)
+    if not fit_policy.may_ask_to_memorialise(viewer, subject):
         raise ServiceError(_("This account cannot be memorialised."))
     relationship_to = clean_text(
         relationship_to,
@@ -95,9 +97,10 @@ def _end_matches(user: User, admin: User) -> None:
         )
 
 
-def confirm(admin: User, request: MemorialRequest) -> None:
+def confirm(viewer: Viewer, request: MemorialRequest) -> None:
     """An admin confirms: the account is memorialised from now on."""
-    if not fit_policy.may_decide_memorial(Viewer(admin)):
+    admin = acting_user(viewer)
+    if not fit_policy.may_decide_memorial(viewer):
         raise ServiceError(_("Only an administrator can memorialise an account."))
     if request.status != MemorialStatus.OPEN:
         raise ServiceError(_("This request has already been decided."))
@@ -124,8 +127,9 @@ def confirm(admin: User, request: MemorialRequest) -> None:
     db.session.commit()
 
 
-def decline(admin: User, request: MemorialRequest) -> None:
-    if not fit_policy.may_decide_memorial(Viewer(admin)):
+def decline(viewer: Viewer, request: MemorialRequest) -> None:
+    admin = acting_user(viewer)
+    if not fit_policy.may_decide_memorial(viewer):
         raise ServiceError(_("Only an administrator can decide this request."))
     if request.status != MemorialStatus.OPEN:
         raise ServiceError(_("This request has already been decided."))
@@ -138,9 +142,10 @@ def decline(admin: User, request: MemorialRequest) -> None:
     db.session.commit()
 
 
-def undo(admin: User, user: User, reason: str) -> None:
+def undo(viewer: Viewer, user: User, reason: str) -> None:
     """An admin undoes a memorialisation made in error: the member can sign in again."""
-    if not fit_policy.may_decide_memorial(Viewer(admin)):
+    admin = acting_user(viewer)
+    if not fit_policy.may_decide_memorial(viewer):
         raise ServiceError(_("Only an administrator can undo a memorialisation."))
     if not fit_policy.is_memorial(user):
         raise ServiceError(_("This account is not memorialised."))
@@ -167,10 +172,11 @@ def set_legacy_contact(user: User, contact: User | None, choice: LegacyChoice) -
     db.session.commit()
 
 
-def decide_legacy(contact: User, subject: User, choice: LegacyChoice) -> None:
+def decide_legacy(viewer: Viewer, subject: User, choice: LegacyChoice) -> None:
     """The legacy contact's decision: keep the posts as they are, make them anonymous ("Former
     member", the account removed) or erase them with the account."""
-    allowed = fit_policy.legacy_choices(Viewer(contact), subject)
+    contact = acting_user(viewer)
+    allowed = fit_policy.legacy_choices(viewer, subject)
     if choice not in allowed:
         raise ServiceError(_("This choice is not open to you."), "choice")
     action = {

@@ -28,8 +28,9 @@ from forum.models import (
 )
 from forum.models.messages import MESSAGE_MAX, PARTICIPANTS_MAX, SUBJECT_MAX
 from forum.models.types import utcnow
+from forum.policy import Viewer
 from forum.policy import messages as message_policy
-from forum.services import ServiceError, reports
+from forum.services import ServiceError, acting_user, reports
 from forum.services.notify import notify
 from forum.text import render_markdown
 
@@ -136,9 +137,11 @@ def new_account_note(sender: User) -> NewAccountNote | None:
     )
 
 
-def _wrote_to(author: User, reader: User) -> bool:
+def _wrote_to(author: User, reader: Viewer) -> bool:
     """Has ``author`` sent a message that ``reader`` could read (said while they were there)?"""
-    theirs = select(Participant.conversation_id).where(Participant.user_id == reader.id)
+    theirs = select(Participant.conversation_id).where(
+        Participant.user_id == acting_user(reader).id
+    )
     return (
         db.session.scalar(
             select(Message.id)
@@ -146,7 +149,7 @@ def _wrote_to(author: User, reader: User) -> bool:
                 Message.author_id == author.id,
                 Message.is_event.is_(False),
                 Message.conversation_id.in_(theirs),
-                message_policy.messages_readable_by(policy.Viewer(reader)),
+                message_policy.messages_readable_by(reader),
             )
             .limit(1)
         )
@@ -154,14 +157,15 @@ def _wrote_to(author: User, reader: User) -> bool:
     )
 
 
-def check_new_account_limits(sender: User, recipients: list[User]) -> None:
+def check_new_account_limits(viewer: Viewer, recipients: list[User]) -> None:
     """New accounts first only answer people who wrote to them, then send a few an hour."""
+    sender = acting_user(viewer)
     limits = Limits.from_config()
     if not _is_new(sender, limits) or policy.is_staff(sender):
         return
     if utcnow() - sender.created_at < timedelta(hours=limits.quiet_hours):
         for recipient in recipients:
-            if not _wrote_to(recipient, sender) and not policy.is_staff(recipient):
+            if not _wrote_to(recipient, viewer) and not policy.is_staff(recipient):
                 raise ServiceError(
                     _(
                         "New accounts can only answer people who wrote to them during their "
@@ -258,8 +262,8 @@ def _tell_recipients(conversation: Conversation, sender: User, message: Message)
         )
 
 
-def _not_suspended(sender: User) -> None:
-    if policy.Viewer(sender).is_suspended:
+def _not_suspended(viewer: Viewer) -> None:
+    if viewer.is_suspended:
         raise ServiceError(
             _("While your account is suspended you can read your messages, but not write.")
         )
@@ -283,8 +287,9 @@ def _close_stay(conversation: Conversation, user_id: int, now: datetime) -> None
     )
 
 
-def start(sender: User, recipients: list[User], subject: str, body: str) -> Conversation:
-    _not_suspended(sender)
+def start(viewer: Viewer, recipients: list[User], subject: str, body: str) -> Conversation:
+    sender = acting_user(viewer)
+    _not_suspended(viewer)
     subject, body = _clean_subject(subject), _clean_body(body)
     unique = {r.id: r for r in recipients if r.id != sender.id}
     if not unique:
@@ -308,15 +313,16 @@ def start(sender: User, recipients: list[User], subject: str, body: str) -> Conv
             ),
             "recipients",
         )
-    check_new_account_limits(sender, list(unique.values()))
+    check_new_account_limits(viewer, list(unique.values()))
     return _open(sender, list(unique.values()), subject, body)
 
 
-def open_for_match(mentor: User, member: User, subject: str, body: str) -> Conversation:
+def open_for_match(viewer: Viewer, member: User, subject: str, body: str) -> Conversation:
     """The private conversation an accepted peer match opens: the member asked for a mentor, so
     their message settings do not stand in the way (a block between the two does, and the
     coordinator was refused the proposal already)."""
-    _not_suspended(mentor)
+    mentor = acting_user(viewer)
+    _not_suspended(viewer)
     if policy.blocks_between([mentor.id, member.id]):
         raise ServiceError(
             _("%(name)s is not taking messages from you at the moment.", name=member.name)
@@ -363,9 +369,10 @@ def _closed_to(sender: User, conversation: Conversation) -> bool:
     return set(others) <= blockers
 
 
-def reply(sender: User, conversation: Conversation, body: str) -> Message:
+def reply(viewer: Viewer, conversation: Conversation, body: str) -> Message:
+    sender = acting_user(viewer)
     _active_participant(conversation, sender)
-    _not_suspended(sender)
+    _not_suspended(viewer)
     body = _clean_body(body)
     if _closed_to(sender, conversation) and not policy.is_staff(sender):
         raise ServiceError(
@@ -374,16 +381,17 @@ def reply(sender: User, conversation: Conversation, body: str) -> Message:
     others = [
         p.user for p in conversation.participants if p.left_at is None and p.user_id != sender.id
     ]
-    check_new_account_limits(sender, others)
+    check_new_account_limits(viewer, others)
     message = _add_message(conversation, sender, body, event=False)
     _tell_recipients(conversation, sender, message)
     db.session.commit()
     return message
 
 
-def add_participant(adder: User, conversation: Conversation, user: User) -> None:
+def add_participant(viewer: Viewer, conversation: Conversation, user: User) -> None:
     """Bring ``user`` in: they read what is said from now on, nothing said before
     (:mod:`forum.policy.messages`). A refusal never says why, beyond what the adder sees."""
+    adder = acting_user(viewer)
     _active_participant(conversation, adder)
     active = [p for p in conversation.participants if p.left_at is None]
     if any(p.user_id == user.id for p in active):
@@ -397,7 +405,7 @@ def add_participant(adder: User, conversation: Conversation, user: User) -> None
         )
     if refusal := message_policy.add_refusal(adder, conversation, user):
         raise ServiceError(refusal, "username")
-    check_new_account_limits(adder, [user])
+    check_new_account_limits(viewer, [user])
     existing = next((p for p in conversation.participants if p.user_id == user.id), None)
     now = utcnow()
     if existing is not None:
@@ -484,16 +492,16 @@ def unblock(blocker: User, blocked: User) -> None:
 
 
 def report(
-    reporter: User, conversation: Conversation, message: Message, reason: str, note: str
+    viewer: Viewer, conversation: Conversation, message: Message, reason: str, note: str
 ) -> Report:
     """Report a message to the site admins, with a copy of it and the few messages before it
     that the reporter could read: the only part of a conversation anyone outside it ever sees."""
+    reporter = acting_user(viewer)
     _active_participant(conversation, reporter)
-    reader = policy.Viewer(reporter)
     if (
         message.conversation_id != conversation.id
         or message.is_event
-        or not message_policy.can_read_message(reader, message)
+        or not message_policy.can_read_message(viewer, message)
     ):
         raise ServiceError(_("That message can't be reported."))
     reason_value = reports.parse_reason(reason)
@@ -503,7 +511,7 @@ def report(
             select(Message)
             .where(
                 Message.conversation_id == conversation.id,
-                message_policy.messages_readable_by(reader),
+                message_policy.messages_readable_by(viewer),
                 Message.is_event.is_(False),
                 Message.created_at <= message.created_at,
                 Message.id != message.id,

@@ -35,12 +35,13 @@ def _clean(text: str, limit: int, field: str, required: str | None = None) -> st
     )
 
 
-def reveal_author(admin: User, post: Post, reason: str) -> User | None:
+def reveal_author(viewer: Viewer, post: Post, reason: str) -> User | None:
     """An admin learns who wrote an anonymous post, after giving a reason that is logged.
 
     The log names the post and the reason, not the author, so that facilitators reading their
     board's log learn nothing more.
     """
+    admin = acting_user(viewer)
     if not admin.is_admin:
         raise ServiceError(_("Only site admins can reveal an anonymous author."))
     if not post.anonymous:
@@ -57,8 +58,9 @@ def reveal_author(admin: User, post: Post, reason: str) -> User | None:
     return post.author
 
 
-def relay_to_author(facilitator: User, post: Post, message: str) -> None:
+def relay_to_author(viewer: Viewer, post: Post, message: str) -> None:
     """Send the anonymous author of ``post`` a message without learning who they are."""
+    facilitator = acting_user(viewer)
     message = _clean(message, MESSAGE_MAX, "message", required=_("Please write a message."))
     if post.author_id is None:
         raise ServiceError(_("The author of this post has left the community."))
@@ -145,7 +147,8 @@ def recount_board(board: Board) -> None:
     )
 
 
-def approve_post(facilitator: User, post: Post) -> None:
+def approve_post(viewer: Viewer, post: Post) -> None:
+    facilitator = acting_user(viewer)
     posting.approve(post)
     if post.author_id is not None:
         notify(
@@ -159,7 +162,8 @@ def approve_post(facilitator: User, post: Post) -> None:
     db.session.commit()
 
 
-def reject_post(facilitator: User, post: Post, reason: str) -> None:
+def reject_post(viewer: Viewer, post: Post, reason: str) -> None:
+    facilitator = acting_user(viewer)
     if post.status != PostStatus.PENDING:
         raise ServiceError(_("That post is no longer waiting for approval."))
     reason = _clean(reason, REASON_MAX, "reason")
@@ -181,8 +185,9 @@ def reject_post(facilitator: User, post: Post, reason: str) -> None:
 # --- posts ----------------------------------------------------------------------------------
 
 
-def hide_post(actor: User, post: Post, reason: str) -> None:
+def hide_post(viewer: Viewer, post: Post, reason: str) -> None:
     """Hide a post: others see "hidden by a facilitator"; its author sees why."""
+    actor = acting_user(viewer)
     if post.status not in (PostStatus.VISIBLE,):
         raise ServiceError(_("Only a visible post can be hidden."))
     reason = _clean(
@@ -203,7 +208,8 @@ def hide_post(actor: User, post: Post, reason: str) -> None:
     db.session.commit()
 
 
-def restore_post(actor: User, post: Post) -> None:
+def restore_post(viewer: Viewer, post: Post) -> None:
+    actor = acting_user(viewer)
     if post.status != PostStatus.HIDDEN:
         raise ServiceError(_("That post is not hidden."))
     post.status = PostStatus.VISIBLE
@@ -220,8 +226,9 @@ def restore_post(actor: User, post: Post) -> None:
     db.session.commit()
 
 
-def set_note(actor: User, post: Post, note: str) -> None:
+def set_note(viewer: Viewer, post: Post, note: str) -> None:
     """A facilitator's note under a post (empty removes it)."""
+    actor = acting_user(viewer)
     note = _clean(note, MESSAGE_MAX, "note")
     post.facilitator_note = note or None
     modlog.record(actor, "set_note" if note else "remove_note", post=post, reason=note)
@@ -238,7 +245,8 @@ THREAD_STATES = {
 }
 
 
-def set_thread_state(actor: User, thread: Thread, action: str) -> None:
+def set_thread_state(viewer: Viewer, thread: Thread, action: str) -> None:
+    actor = acting_user(viewer)
     if action not in THREAD_STATES:
         raise ServiceError(_("Unknown action."))
     attribute, value = THREAD_STATES[action]
@@ -247,7 +255,8 @@ def set_thread_state(actor: User, thread: Thread, action: str) -> None:
     db.session.commit()
 
 
-def set_content_warning(actor: User, thread: Thread, warning: str) -> None:
+def set_content_warning(viewer: Viewer, thread: Thread, warning: str) -> None:
+    actor = acting_user(viewer)
     warning = " ".join((warning or "").split())
     if len(warning) > CONTENT_WARNING_MAX:
         raise ServiceError(

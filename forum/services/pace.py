@@ -25,9 +25,10 @@ def _in_range(value: int | None, bounds: tuple[int, int], message: str, field: s
     return value
 
 
-def set_slow_mode(actor: User, thread: Thread, minutes: int | None, hours: int | None) -> None:
+def set_slow_mode(viewer: Viewer, thread: Thread, minutes: int | None, hours: int | None) -> None:
     """One post per member every ``minutes`` for the next ``hours``."""
-    if not rules.can_set_slow_mode(Viewer(actor), thread):
+    actor = acting_user(viewer)
+    if not rules.can_set_slow_mode(viewer, thread):
         raise ServiceError(_("Only the board's facilitators and site admins can do that."))
     minutes = _in_range(
         minutes,
@@ -50,8 +51,9 @@ def set_slow_mode(actor: User, thread: Thread, minutes: int | None, hours: int |
     db.session.commit()
 
 
-def end_slow_mode(actor: User, thread: Thread) -> None:
-    if not rules.can_set_slow_mode(Viewer(actor), thread):
+def end_slow_mode(viewer: Viewer, thread: Thread) -> None:
+    actor = acting_user(viewer)
+    if not rules.can_set_slow_mode(viewer, thread):
         raise ServiceError(_("Only the board's facilitators and site admins can do that."))
     if not rules.slow_mode_on(thread):
         raise ServiceError(_("Slow mode is not on in this thread."))

@@ -79,18 +79,19 @@ def warn(viewer: Viewer, user: User, reason: str, board: Board | None = None) ->
             reason=reason,
         )
     try:
-        messaging.start(actor, [user], subject, body)
+        messaging.start(viewer, [user], subject, body)
     except ServiceError:
         db.session.rollback()  # a warning that could not be sent was not given
         raise
     return sanction
 
 
-def mute(actor: User, user: User, board: Board, days: int | None, reason: str) -> Sanction:
+def mute(viewer: Viewer, user: User, board: Board, days: int | None, reason: str) -> Sanction:
     """Read-only on one board for a while: by its facilitators (not on their peers) and admins."""
-    if not can_moderate(Viewer(actor), board):
+    actor = acting_user(viewer)
+    if not can_moderate(viewer, board):
         raise ServiceError(_("Choose a board you facilitate."), "board")
-    refusal = transitions.may_act_on_member(Viewer(actor), board, find_membership(board, user))
+    refusal = transitions.may_act_on_member(viewer, board, find_membership(board, user))
     if refusal is not None:
         raise ServiceError(refusal.message, refusal.field)
     reason = _reason(reason)

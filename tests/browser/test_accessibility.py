@@ -11,6 +11,7 @@ import pytest
 
 from forum.extensions import db
 from forum.models import Post, Visibility
+from forum.policy import Viewer
 from forum.services import accounts, boards, messaging, posting, reports
 from tests.browser.conftest import DESKTOP, PHONE, SMALL_PHONE, Page, sign_in
 from tests.conftest import PASSWORD
@@ -40,7 +41,7 @@ def build_community(category) -> dict:  # noqa: ANN001
     reply = posting.reply(fran, thread, "It is. What helps you pass the time?")
     posting.reply(moira, thread, "Long walks.", parent=reply)
     reports.report_post(fran, db.session.get(Post, thread.last_post_id), "harassment", "")
-    conversation = messaging.start(moira, [fran], "Thank you", "Your reply helped.")
+    conversation = messaging.start(Viewer(moira), [fran], "Thank you", "Your reply helped.")
     ids = {
         "board": board.id,
         "thread": thread.id,

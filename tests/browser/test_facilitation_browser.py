@@ -11,6 +11,7 @@ import pytest
 
 from forum.extensions import db
 from forum.models import Post, Visibility
+from forum.policy import Viewer
 from forum.services import accounts, boards, duty, pace, posting, reports, training
 from tests.browser.conftest import DESKTOP, SMALL_PHONE, sign_in, signed_in_tabs
 from tests.browser.test_accessibility import violations
@@ -127,7 +128,7 @@ def pages(circle: dict) -> dict[str, tuple[str, str]]:
     reports.close(fran, earlier, False, "Talked with her.")
     reports.write_debrief(fran, earlier, "It stayed with me all evening.")
     duty.add_slot(fran, board, fran, 1, "18:00", "22:00", None)
-    pace.set_slow_mode(fran, thread, 10, 24)
+    pace.set_slow_mode(Viewer(fran), thread, 10, 24)
     module = training.modules()[0]
     board_id = circle["board"]
     paths = {

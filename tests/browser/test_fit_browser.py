@@ -27,6 +27,7 @@ from forum.models import (
     Visibility,
     WelcomeAnswers,
 )
+from forum.policy import Viewer
 from forum.services import accounts, boards, matching, memorial, posting, welcome
 from tests.browser.conftest import DESKTOP, SMALL_PHONE, sign_in, signed_in_tabs
 from tests.browser.test_accessibility import violations
@@ -312,18 +313,20 @@ def world(category) -> dict[str, tuple[str, str]]:  # noqa: ANN001
         matching.make_mentor(ada, mentor)
     shared = ["here_as", "cancer_types", "stage"]
     requests = {
-        name: matching.request_mentor(members[name], shared, f"{name.capitalize()}'s note")
+        name: matching.request_mentor(Viewer(members[name]), shared, f"{name.capitalize()}'s note")
         for name in ("rita", "paul", "maya", "eddie")
     }
-    matching.propose(ada, requests["paul"], bea)
-    matching.propose(ada, requests["maya"], bea)
-    matching.accept(bea, requests["maya"], "Hello from your peer mentor", "Hello Maya.")
-    matching.propose(ada, requests["eddie"], carl)
-    matching.accept(carl, requests["eddie"], "Hello from your peer mentor", "Hello Eddie.")
-    matching.end(members["eddie"], requests["eddie"], "It helped.")
+    matching.propose(Viewer(ada), requests["paul"], bea)
+    matching.propose(Viewer(ada), requests["maya"], bea)
+    matching.accept(Viewer(bea), requests["maya"], "Hello from your peer mentor", "Hello Maya.")
+    matching.propose(Viewer(ada), requests["eddie"], carl)
+    matching.accept(Viewer(carl), requests["eddie"], "Hello from your peer mentor", "Hello Eddie.")
+    matching.end(Viewer(members["eddie"]), requests["eddie"], "It helped.")
     memorial.set_legacy_contact(hugh, jen, LegacyChoice.ERASE)
-    memorial.confirm(ada, memorial.ask(jen, hugh, "I am his daughter", "He died last week."))
-    memorial.ask(jen, ivan, "I facilitate his group", "")
+    memorial.confirm(
+        Viewer(ada), memorial.ask(Viewer(jen), hugh, "I am his daughter", "He died last week.")
+    )
+    memorial.ask(Viewer(jen), ivan, "I facilitate his group", "")
     paths = {
         "welcome-questions": ("nina", "/welcome"),
         "welcome-suggestions": ("nina", "/welcome/suggestions"),

@@ -11,6 +11,7 @@ import pytest
 
 from forum.extensions import db
 from forum.models import Conversation, Thread, User
+from forum.policy import Viewer
 from forum.services import messaging, posting
 from tests.browser.conftest import PHONE, SMALL_PHONE, Page, sign_in
 from tests.browser.test_accessibility import community, violations  # noqa: F401 - a fixture
@@ -49,7 +50,7 @@ def unread_message(community):  # noqa: ANN001, F811
     """Moira has an unread message from Fran as well as an unread notification."""
     fran = db.session.scalars(db.select(User).where(User.username == "fran")).one()
     conversation = db.session.get(Conversation, community["conversation"])
-    messaging.reply(fran, conversation, "Glad it did.")
+    messaging.reply(Viewer(fran), conversation, "Glad it did.")
     db.session.commit()
     return community
 
@@ -61,7 +62,7 @@ def everyone_has_unread(unread_message):  # noqa: ANN001, ANN201
         db.session.scalars(db.select(User).where(User.username == name)).one()
         for name in ("ada", "fran", "moira")
     )
-    messaging.start(moira, [ada, fran], "Coffee", "Shall we meet on Thursday?")
+    messaging.start(Viewer(moira), [ada, fran], "Coffee", "Shall we meet on Thursday?")
     thread = db.session.get(Thread, unread_message["thread"])
     posting.reply(moira, thread, "Thank you @ada and @fran for keeping this place kind.")
     db.session.commit()

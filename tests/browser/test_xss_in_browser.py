@@ -8,6 +8,7 @@ import pytest
 
 from forum.extensions import db
 from forum.models import Visibility
+from forum.policy import Viewer
 from forum.services import ServiceError, accounts, boards, messaging, posting
 from forum.services.profiles import update_profile
 from tests.browser.conftest import sign_in
@@ -43,9 +44,9 @@ def world(category):  # noqa: ANN001, ANN201
     for n, payload in enumerate(SAMPLE):
         posting.start_thread(reader, board, as_title(payload), "A payload is this title.")
         posting.reply(writers[n % PROFILES], holder, payload)
-    conversation = messaging.start(writers[0], [reader], "Payloads", SAMPLE[0])
+    conversation = messaging.start(Viewer(writers[0]), [reader], "Payloads", SAMPLE[0])
     for payload in SAMPLE[1:]:
-        messaging.reply(writers[0], conversation, payload)
+        messaging.reply(Viewer(writers[0]), conversation, payload)
     ids = {
         "board": board.id,
         "thread": holder.id,

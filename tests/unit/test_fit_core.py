@@ -17,15 +17,17 @@ def test_a_request_becomes_a_match_with_a_conversation_and_ends(make_user, admin
     db.session.add(WelcomeAnswers(user_id=member.id, cancer_types=",breast,", languages=",en,"))
     db.session.commit()
     matching.make_mentor(admin, mentor)
-    match = matching.request_mentor(member, ["cancer_types"], "Someone who had surgery")
+    match = matching.request_mentor(Viewer(member), ["cancer_types"], "Someone who had surgery")
     assert fit.shared_questions(Viewer(mentor), match) == []
-    matching.propose(admin, match, mentor)
+    matching.propose(Viewer(admin), match, mentor)
     assert fit.shared_questions(Viewer(mentor), match) == ["cancer_types"]
     assert not fit.mentor_named_to_member(match)
-    matching.accept(mentor, match, "Hello from your peer mentor", "Hi Rosa, glad to meet you.")
+    matching.accept(
+        Viewer(mentor), match, "Hello from your peer mentor", "Hi Rosa, glad to meet you."
+    )
     assert match.state == MatchState.ACTIVE and match.conversation_id
     assert fit.mentor_named_to_member(match)
-    matching.end(member, match, "Thank you, I am fine now")
+    matching.end(Viewer(member), match, "Thank you, I am fine now")
     assert match.state == MatchState.ENDED
     assert fit.shared_questions(Viewer(mentor), match) == []
     kinds = [
@@ -36,10 +38,10 @@ def test_a_request_becomes_a_match_with_a_conversation_and_ends(make_user, admin
 
 def test_a_memorial_account_cannot_sign_in_nor_be_written_to(make_user, admin) -> None:
     friend, gone = make_user("friend"), make_user("gone")
-    request = memorial.ask(friend, gone, "Her sister", "")
-    memorial.confirm(admin, request)
+    request = memorial.ask(Viewer(friend), gone, "Her sister", "")
+    memorial.confirm(Viewer(admin), request)
     assert accounts.authenticate("gone", PASSWORD) is None
     with pytest.raises(ServiceError):
-        messaging.start(friend, [gone], "Hello", "Thinking of you")
-    memorial.undo(admin, gone, "Made in error")
+        messaging.start(Viewer(friend), [gone], "Hello", "Thinking of you")
+    memorial.undo(Viewer(admin), gone, "Made in error")
     assert accounts.authenticate("gone", PASSWORD) is not None

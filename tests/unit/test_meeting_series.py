@@ -11,6 +11,7 @@ import pytest
 from forum.extensions import db
 from forum.models import Notification
 from forum.models.meetings import MeetingMode, Recurrence, RsvpAnswer
+from forum.policy import Viewer
 from forum.services import meetings
 from forum.services.meetings import MeetingDetails, MeetingError
 
@@ -206,6 +207,6 @@ def test_a_member_who_leaves_a_private_group_gives_up_their_place(admin, make_us
     meetings.answer(ann, occurrence, RsvpAnswer.GOING, now=NOW)
     meetings.answer(ben, occurrence, RsvpAnswer.GOING, now=NOW)
     db.session.commit()
-    membership.leave(ann, private)
+    membership.leave(Viewer(ann), private)
     answers = {r.user_id: r.answer for r in db.session.scalars(db.select(meetings.MeetingRsvp))}
     assert answers == {ann.id: RsvpAnswer.NOT_GOING, ben.id: RsvpAnswer.GOING}

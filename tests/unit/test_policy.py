@@ -61,9 +61,9 @@ def world(make_user, make_board):
     boards.add_member(other, people["facilitator_elsewhere"], facilitator=True)
     db.session.commit()
     for board in by_visibility.values():
-        membership.invite(people["facilitator"], board, people["invited"])
-        membership.leave(people["left"], board)
-        membership.remove(people["facilitator"], board, people["removed"], ban=False)
+        membership.invite(Viewer(people["facilitator"]), board, people["invited"])
+        membership.leave(Viewer(people["left"]), board)
+        membership.remove(Viewer(people["facilitator"]), board, people["removed"], ban=False)
     return by_visibility, other, people
 
 
@@ -302,7 +302,7 @@ def test_the_batched_message_rule_agrees_with_the_single_one(make_user, board):
     known_stranger.message_policy = MessagePolicy.KNOWN
     known_talking.trusted = True  # past the limits on new accounts, so it may write first
     db.session.commit()
-    messaging.start(known_talking, [sender], "Hello", "We talk already")
+    messaging.start(Viewer(known_talking), [sender], "Hello", "We talk already")
     messaging.block(sender, blocked_by_sender)
     messaging.block(blocker_of_sender, sender)
     people = [

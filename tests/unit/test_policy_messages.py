@@ -42,23 +42,23 @@ def story(make_user):
     """Who was there for which words: {person: set of message sources they may read}."""
     ann, ben, cat, dev, eve = (make_user(n) for n in ("ann", "ben", "cat", "dev", "eve"))
     make_user("stranger")
-    conversation = messaging.start(ann, [ben, cat], "Story", "m1 ann to all")
-    messaging.reply(ben, conversation, "m2 ben")
+    conversation = messaging.start(Viewer(ann), [ben, cat], "Story", "m1 ann to all")
+    messaging.reply(Viewer(ben), conversation, "m2 ben")
     messaging.leave(cat, conversation)  # event e1
-    messaging.reply(ann, conversation, "m3 while cat away")
-    messaging.add_participant(ann, conversation, dev)  # event e2
-    messaging.reply(dev, conversation, "m4 dev")
-    messaging.add_participant(ben, conversation, cat)  # event e3
-    messaging.reply(ben, conversation, "m5 cat back")
+    messaging.reply(Viewer(ann), conversation, "m3 while cat away")
+    messaging.add_participant(Viewer(ann), conversation, dev)  # event e2
+    messaging.reply(Viewer(dev), conversation, "m4 dev")
+    messaging.add_participant(Viewer(ben), conversation, cat)  # event e3
+    messaging.reply(Viewer(ben), conversation, "m5 cat back")
     messaging.block(ben, dev)
-    messaging.reply(dev, conversation, "m6 dev after ben blocked him")
+    messaging.reply(Viewer(dev), conversation, "m6 dev after ben blocked him")
     messaging.leave(cat, conversation)  # event e4
-    messaging.reply(ann, conversation, "m7 while cat away again")
-    messaging.add_participant(ann, conversation, cat)  # event e5
-    messaging.reply(ann, conversation, "m8 all")
-    messaging.add_participant(ann, conversation, eve)  # event e6
+    messaging.reply(Viewer(ann), conversation, "m7 while cat away again")
+    messaging.add_participant(Viewer(ann), conversation, cat)  # event e5
+    messaging.reply(Viewer(ann), conversation, "m8 all")
+    messaging.add_participant(Viewer(ann), conversation, eve)  # event e6
     messaging.leave(eve, conversation)  # event e7
-    messaging.reply(ann, conversation, "m9 after eve left")
+    messaging.reply(Viewer(ann), conversation, "m9 after eve left")
     return conversation
 
 
@@ -103,7 +103,7 @@ def test_the_add_rule_refuses_blocks_either_way_for_everyone_and_reads_the_same(
     ben = make_user("ben")
     db.session.commit()
     for adder in (admin, facilitator, make_user("member")):
-        conversation = messaging.start(adder, [ben], "Ours", "hello")
+        conversation = messaging.start(Viewer(adder), [ben], "Ours", "hello")
         refusals = set()
         for number, arrange in enumerate(
             [

@@ -45,6 +45,7 @@ from forum.models import (
 from forum.models.boards import MembershipStatus
 from forum.models.meetings import MeetingMode, Recurrence, RsvpAnswer
 from forum.models.types import utcnow
+from forum.policy import Viewer
 from forum.services import boards, meetings, membership, moderation, posting, reports, sanctions
 from forum.services.meetings import MeetingDetails
 
@@ -423,7 +424,7 @@ def _build_board(
     boards.add_member(board, facilitator, facilitator=True)
     boards.add_member(board, people["requester"]).status = MembershipStatus.REQUESTED
     db.session.commit()
-    membership.invite(facilitator, board, people["invited"])
+    membership.invite(Viewer(facilitator), board, people["invited"])
     for goer in goers:
         boards.add_member(board, goer)
     found_meetings = _build_meetings(vis, board, people, goers)
@@ -435,7 +436,7 @@ def _build_board(
     )
     hidden_open = posting.start_thread(writer, board, m("hidopentitle"), m("hiddenopening"))
     hidden_opening = db.session.get(Post, hidden_open.last_post_id)
-    moderation.hide_post(facilitator, hidden_opening, m("hidereason"))
+    moderation.hide_post(Viewer(facilitator), hidden_opening, m("hidereason"))
     thread = posting.start_thread(writer, board, m("oldtitle"), m("origbody"))
     opening = db.session.get(Post, thread.last_post_id)
     posting.edit(writer, opening, m("body"), title=m("title"))
@@ -443,7 +444,7 @@ def _build_board(
     nested = posting.reply(writer, thread, m("nested"), parent=reply)
     anon = posting.reply(anon_author, thread, f"{m('anon')} {everyone}", anonymous=True)
     hidden = posting.reply(writer, thread, f"{m('hidden')} {in_hidden}")
-    moderation.hide_post(facilitator, hidden, m("hidereason"))
+    moderation.hide_post(Viewer(facilitator), hidden, m("hidereason"))
     removed = posting.reply(writer, thread, m("removed"))
     posting.remove_own(writer, removed)
 
@@ -457,14 +458,16 @@ def _build_board(
     assert pending.status == PostStatus.PENDING, "the world needs a post waiting for approval"
     assert not pending_thread.approved, "the world needs a thread waiting for approval"
     assert rejected.status == PostStatus.PENDING
-    moderation.reject_post(facilitator, rejected, "")
+    moderation.reject_post(Viewer(facilitator), rejected, "")
     assert rejected.status != PostStatus.VISIBLE
-    moderation.relay_to_author(facilitator, anon, m("relay"))
+    moderation.relay_to_author(Viewer(facilitator), anon, m("relay"))
     report = reports.report_post(people["member"], anon, "other", m("reportnote"))
-    membership.remove(facilitator, board, people["banned"], ban=True, reason=m("banreason"))
-    membership.leave(people["former_member"], board)
-    membership.remove(facilitator, board, people["removed"], ban=False, reason=m("removereason"))
-    sanctions.mute(facilitator, newcomer, board, None, m("mutereason"))
+    membership.remove(Viewer(facilitator), board, people["banned"], ban=True, reason=m("banreason"))
+    membership.leave(Viewer(people["former_member"]), board)
+    membership.remove(
+        Viewer(facilitator), board, people["removed"], ban=False, reason=m("removereason")
+    )
+    sanctions.mute(Viewer(facilitator), newcomer, board, None, m("mutereason"))
     _after_leaving(vis, people, found_meetings)
 
     ids = {
@@ -534,7 +537,7 @@ def build_world(make_user, category: Category) -> World:
     boards.add_member(elsewhere, people["facilitator_elsewhere"], facilitator=True)
     boards.add_member(elsewhere, authors["newcomer"])
     membership.remove(
-        people["facilitator_elsewhere"],
+        Viewer(people["facilitator_elsewhere"]),
         elsewhere,
         authors["newcomer"],
         ban=True,

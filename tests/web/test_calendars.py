@@ -16,6 +16,7 @@ from forum.i18n import speaking_to
 from forum.models import Board, User, Visibility
 from forum.models.meetings import Meeting, MeetingMode, Recurrence, RsvpAnswer
 from forum.models.types import utcnow
+from forum.policy import Viewer
 from forum.services import boards, calendars, erasure, meetings, membership, sanctions
 from forum.services.meetings import MeetingDetails
 from tests.helpers import count_queries, login, signed_in
@@ -260,7 +261,7 @@ def test_a_member_removed_from_a_private_group_stops_seeing_its_meetings_at_once
     meeting = schedule(facilitator, private)
     assert len(feed_of(client, reader).events) == 4
 
-    membership.remove(facilitator, private, reader, ban=False)
+    membership.remove(Viewer(facilitator), private, reader, ban=False)
     assert feed_of(client, reader).events == []
     assert client.get(series_url(meeting)).status_code == 404
 

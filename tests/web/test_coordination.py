@@ -29,6 +29,7 @@ from forum.models import (
     WelcomeAnswers,
 )
 from forum.models.types import utcnow
+from forum.policy import Viewer
 from forum.services import boards, facilitation_settings, matching, messaging, training
 from tests.helpers import signed_in, text
 
@@ -74,14 +75,16 @@ def people(app, make_user, make_board, admin) -> dict[str, User]:
 
 def _request(people: dict) -> PeerMatch:
     return matching.request_mentor(
-        people["member"], ["cancer_types", "languages"], "Someone who had the same surgery"
+        Viewer(people["member"]), ["cancer_types", "languages"], "Someone who had the same surgery"
     )
 
 
 def _active(people: dict) -> PeerMatch:
     match = _request(people)
-    matching.propose(people["coordinator"], match, people["mentor"])
-    matching.accept(people["mentor"], match, "Hello Nell", "Glad to talk whenever suits you.")
+    matching.propose(Viewer(people["coordinator"]), match, people["mentor"])
+    matching.accept(
+        Viewer(people["mentor"]), match, "Hello Nell", "Glad to talk whenever suits you."
+    )
     return match
 
 
@@ -139,7 +142,7 @@ def test_a_refused_proposal_is_explained_and_changes_nothing(app, people):
 def test_active_matches_show_no_word_of_their_conversation_and_check_ins_are_recorded(app, people):
     match = _active(people)
     conversation = db.session.get(Conversation, match.conversation_id)
-    messaging.reply(people["member"], conversation, f"The {MARKER} helped me sleep.")
+    messaging.reply(Viewer(people["member"]), conversation, f"The {MARKER} helped me sleep.")
     cora = signed_in(app, people["coordinator"])
     pages = ["/coordinator", f"/coordinator/requests/{match.id}", "/admin/mentors"]
     admin = signed_in(app, people["admin"])
@@ -328,7 +331,7 @@ def test_the_check_in_job_tells_the_coordinator_once_per_due_date(app, people):
     assert told(people["coordinator"]) == 1
     assert told(people["admin"]) == 0  # the match has its coordinator
     # After a check-in the next due date is a new reminder, once again.
-    matching.check_in(people["coordinator"], match)
+    matching.check_in(Viewer(people["coordinator"]), match)
     match.check_in_due_on = utcnow().date()
     db.session.commit()
     assert matching.send_check_in_reminders(now) == 0  # same due date: told already
@@ -358,5 +361,5 @@ def test_the_check_in_interval_is_a_facilitation_setting(app, people):
     settings = facilitation_settings.load()
     facilitation_settings.save(dataclasses.replace(settings, mentor_check_in_weeks=2))
     db.session.commit()
-    matching.check_in(people["coordinator"], match)
+    matching.check_in(Viewer(people["coordinator"]), match)
     assert match.check_in_due_on == (match.last_check_in_at + timedelta(weeks=2)).date()

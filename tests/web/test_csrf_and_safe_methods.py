@@ -43,6 +43,7 @@ from forum.extensions import csrf, db
 from forum.models import EmailFrequency, Message, Participant, Visibility
 from forum.models.meetings import RsvpAnswer
 from forum.models.moderation import WatchedWordAction
+from forum.policy import Viewer
 from forum.services import (
     accounts,
     boards,
@@ -149,12 +150,12 @@ def world(app: Flask, make_user, category) -> World:
     reply = posting.reply(member, thread, "Me too")
     anon = posting.reply(sam, thread, "Quietly", anonymous=True)
     report = reports.report_post(member, anon, "spam", "a note")
-    conversation = messaging.start(sam, [member, admin], "Hello", "How are you both?")
+    conversation = messaging.start(Viewer(sam), [member, admin], "Hello", "How are you both?")
     db.session.commit()
     message_id = db.session.scalars(
         select(Message.id).where(Message.conversation_id == conversation.id)
     ).first()
-    sanction = sanctions.mute(admin, sam, public, 3, "cooling off")
+    sanction = sanctions.mute(Viewer(admin), sam, public, 3, "cooling off")
     word = watchwords.add("forbiddenword", WatchedWordAction.HOLD)
     group = directory.create(
         directory.GroupDetails(name="Local group", meeting_format="online", led_by="peers")
@@ -185,12 +186,12 @@ def world(app: Flask, make_user, category) -> World:
     from forum.services import matching
 
     matching.make_mentor(admin, member)
-    match = matching.request_mentor(sam, [], "Someone to talk to")
-    matching.propose(admin, match, member)
+    match = matching.request_mentor(Viewer(sam), [], "Someone to talk to")
+    matching.propose(Viewer(admin), match, member)
     # Coordination (issue 19, H3): a request waiting for a mentor, a mentor, a coordinator.
     from forum.services import matching as coordination
 
-    coordinated = coordination.request_mentor(asker, [], "Anyone who has been there")
+    coordinated = coordination.request_mentor(Viewer(asker), [], "Anyone who has been there")
     mentor = make_user("mira")
     coordination.make_mentor(admin, mentor)
     coordinator = make_user("cora")
@@ -199,7 +200,7 @@ def world(app: Flask, make_user, category) -> World:
     # Memorial accounts (issue 19): a request about the member, waiting for an admin.
     from forum.services import memorial
 
-    memorial_request = memorial.ask(sam, member, "A friend from the group", "")
+    memorial_request = memorial.ask(Viewer(sam), member, "A friend from the group", "")
     return World(
         ids={
             "board_id": public.id,

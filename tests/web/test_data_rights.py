@@ -151,9 +151,11 @@ def test_the_export_holds_my_data_and_only_mine(
     ann.email_notifications = EmailFrequency.DAILY
     db.session.commit()
     carol = make_user("carol", display_name="Carol Gone")
-    conversation = messaging.start(bob, [ann, carol], "Coffee?", "Hello from Bob msgbobword")
-    messaging.reply(carol, conversation, "Carol was here carolword")
-    messaging.reply(ann, conversation, "Ann replies annmsgword")
+    conversation = messaging.start(
+        Viewer(bob), [ann, carol], "Coffee?", "Hello from Bob msgbobword"
+    )
+    messaging.reply(Viewer(carol), conversation, "Carol was here carolword")
+    messaging.reply(Viewer(ann), conversation, "Ann replies annmsgword")
     delete_account(carol, PASSWORD, erase_posts=False)
     db.session.add(
         SecurityEvent(user_id=ann.id, kind="sign_in", ip_address="192.0.2.7", user_agent="Firefox")
@@ -249,10 +251,10 @@ def test_a_conversation_is_exported_without_what_a_blocked_sender_wrote_after_th
     as_ann, ann, bob, make_user
 ):
     dee = make_user("dee", display_name="Dee")
-    conversation = messaging.start(bob, [ann, dee], "Group chat", "Before the block")
+    conversation = messaging.start(Viewer(bob), [ann, dee], "Group chat", "Before the block")
     messaging.block(ann, bob)
-    messaging.reply(bob, conversation, "After the block blockedword")
-    messaging.reply(dee, conversation, "Dee is still here")
+    messaging.reply(Viewer(bob), conversation, "After the block blockedword")
+    messaging.reply(Viewer(dee), conversation, "Dee is still here")
 
     everything = all_text(exported(as_ann))
     assert "Before the block" in everything
@@ -458,9 +460,9 @@ def test_erase_leaves_placeholders_and_takes_the_words_everywhere(
 
 
 def test_erase_keeps_conversations_readable_for_the_others(app, client, ann, bob):
-    conversation = messaging.start(bob, [ann], "Hello", "Hi Ann")
-    messaging.reply(ann, conversation, "My private words whisperword")
-    messaging.reply(bob, conversation, "Thanks")
+    conversation = messaging.start(Viewer(bob), [ann], "Hello", "Hi Ann")
+    messaging.reply(Viewer(ann), conversation, "My private words whisperword")
+    messaging.reply(Viewer(bob), conversation, "Thanks")
     ann_id = ann.id
 
     delete_account(ann, PASSWORD, erase_posts=True)
@@ -480,7 +482,7 @@ def test_erase_keeps_conversations_readable_for_the_others(app, client, ann, bob
 
 
 def test_a_conversation_nobody_is_left_in_is_deleted(app, ann, bob):
-    conversation = messaging.start(bob, [ann], "Hello", "Hi Ann")
+    conversation = messaging.start(Viewer(bob), [ann], "Hello", "Hi Ann")
     conversation_id = conversation.id
     messaging.leave(bob, conversation)
     delete_account(ann, PASSWORD, erase_posts=False)
@@ -717,7 +719,7 @@ def test_my_posts_in_a_board_i_left_come_without_the_title_i_can_no_longer_read(
 ):
     thread = posting.start_thread(bob, private_board, "Bob's secret title", "Bob's words")
     posting.reply(ann, thread, "My reply there tealkite")
-    membership.leave(ann, private_board)
+    membership.leave(Viewer(ann), private_board)
 
     everything = all_text(exported(as_ann))
     assert "My reply there tealkite" in everything

@@ -220,13 +220,13 @@ def people(app, make_user, make_board, board):
         WelcomeAnswers(user_id=ann.id, here_as="survivor", cancer_types=",breast,", country="DE")
     )
     db.session.commit()
-    matching.request_mentor(ann, ["here_as"], "Someone who knows welcomenoteqz")
+    matching.request_mentor(Viewer(ann), ["here_as"], "Someone who knows welcomenoteqz")
     matching.make_mentor(admin, ann)
-    bobs_request = matching.request_mentor(bob, ["cancer_types"], "Bob hopes bobhopesqz")
-    matching.propose(admin, bobs_request, ann)
-    matching.accept(ann, bobs_request, "Hello from your mentor", "Hi Bob mentorhiqz")
-    matching.end(ann, bobs_request, "Ann's endnoteqz")
-    memorial.ask(ann, carol, "Her friend relationqz", "Carol died memorialnoteqz")
+    bobs_request = matching.request_mentor(Viewer(bob), ["cancer_types"], "Bob hopes bobhopesqz")
+    matching.propose(Viewer(admin), bobs_request, ann)
+    matching.accept(Viewer(ann), bobs_request, "Hello from your mentor", "Hi Bob mentorhiqz")
+    matching.end(Viewer(ann), bobs_request, "Ann's endnoteqz")
+    memorial.ask(Viewer(ann), carol, "Her friend relationqz", "Carol died memorialnoteqz")
 
     # Asking to join a private board, with a note; watching; reacting; blocking.
     membership.request_to_join(ann, private, "Please let me in joinnoteqz", True)
@@ -271,13 +271,13 @@ def people(app, make_user, make_board, board):
     posting.reply(bob, thread, "Bob answers Ann")  # a notification and an e-mail for her
 
     # Conversations: one she started, one she left.
-    started = messaging.start(ann, [bob], "Subject startedqz", "Hello Bob msgqz")
-    left = messaging.start(bob, [ann], "Subject leftqz", "Bob says hi")
-    messaging.reply(ann, left, "Words in the one I left leftmsgqz")
+    started = messaging.start(Viewer(ann), [bob], "Subject startedqz", "Hello Bob msgqz")
+    left = messaging.start(Viewer(bob), [ann], "Subject leftqz", "Bob says hi")
+    messaging.reply(Viewer(ann), left, "Words in the one I left leftmsgqz")
     messaging.leave(ann, left)
-    messaging.add_participant(ann, started, admin)  # an event line naming her as who added
-    joined = messaging.start(bob, [admin], "Subject joinedqz", "Hello both")
-    messaging.add_participant(bob, joined, ann)  # an event line naming her as who was added
+    messaging.add_participant(Viewer(ann), started, admin)  # an event line naming her as who added
+    joined = messaging.start(Viewer(bob), [admin], "Subject joinedqz", "Hello both")
+    messaging.add_participant(Viewer(bob), joined, ann)  # an event line naming her as who was added
 
     # What facilitators recorded about her, and a note she wrote about Bob (withheld).
     sanctions.warn(Viewer(admin), ann, "Be kind warnqz")
@@ -292,7 +292,7 @@ def people(app, make_user, make_board, board):
     message = db.session.scalars(
         select(Message).filter_by(conversation_id=started.id, author_id=ann.id)
     ).one()
-    messaging.report(bob, started, message, "harassment", "Bob's note bobnoteqz")
+    messaging.report(Viewer(bob), started, message, "harassment", "Bob's note bobnoteqz")
     messaging.block(bob, ann)  # withheld: who blocked her
     # Issue 18 (H1): her training, a verification, and a reminder sent about the record.
     module = training.add_module("Safeguarding", 365, True)

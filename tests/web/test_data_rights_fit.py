@@ -24,6 +24,7 @@ from forum.models import (
     User,
     WelcomeAnswers,
 )
+from forum.policy import Viewer
 from forum.services import matching, memorial
 from tests.conftest import PASSWORD, login
 
@@ -55,12 +56,14 @@ def world(app, make_user, admin):
     )
     db.session.commit()
     matching.make_mentor(admin, ola)
-    match = matching.request_mentor(mia, ["here_as", "cancer_types"], "Mia hopes miahopesqz")
-    matching.propose(admin, match, ola)
-    matching.accept(ola, match, "Hello Mia", "Hi Mia, I'm Ola olagreetsqz")
+    match = matching.request_mentor(
+        Viewer(mia), ["here_as", "cancer_types"], "Mia hopes miahopesqz"
+    )
+    matching.propose(Viewer(admin), match, ola)
+    matching.accept(Viewer(ola), match, "Hello Mia", "Hi Mia, I'm Ola olagreetsqz")
     memorial.set_legacy_contact(mia, ola, LegacyChoice.KEEP)
-    request = memorial.ask(mia, pat, "Pat's neighbour miarelationqz", "Pat died mianoteqz")
-    memorial.confirm(admin, request)
+    request = memorial.ask(Viewer(mia), pat, "Pat's neighbour miarelationqz", "Pat died mianoteqz")
+    memorial.confirm(Viewer(admin), request)
     return {"mia": mia, "ola": ola, "pat": pat, "match": match, "admin": admin}
 
 
@@ -82,7 +85,7 @@ def everything(archive: zipfile.ZipFile) -> str:
 
 def test_the_member_finds_her_answers_her_match_and_her_requests(client, world):
     mia, match = world["mia"], world["match"]
-    matching.end(mia, match, "Thank you, it helped miaendnoteqz")
+    matching.end(Viewer(mia), match, "Thank you, it helped miaendnoteqz")
     archive = export_of(client, mia)
 
     answers = read(archive, "welcome_answers.json")
@@ -121,7 +124,7 @@ def test_the_member_finds_her_answers_her_match_and_her_requests(client, world):
 
 def test_the_mentor_finds_dates_and_states_only(client, world):
     mia, match = world["mia"], world["match"]
-    matching.end(mia, match, "miaendnoteqz")
+    matching.end(Viewer(mia), match, "miaendnoteqz")
     archive = export_of(client, world["ola"])
 
     mentoring = read(archive, "peer_mentoring.json")
@@ -191,8 +194,8 @@ def test_a_mentor_who_leaves_leaves_the_members_history_with_former_member(clien
 def test_a_mentor_who_erases_their_words_leaves_the_member_the_conversation(client, world):
     ola, match = world["ola"], world["match"]
     conversation_id = match.conversation_id
-    matching.end(ola, match, "Ola's note olaendnoteqz")
-    memorial.ask(ola, world["admin"], "Colleague olarelationqz", "ola memorial olanoteqz")
+    matching.end(Viewer(ola), match, "Ola's note olaendnoteqz")
+    memorial.ask(Viewer(ola), world["admin"], "Colleague olarelationqz", "ola memorial olanoteqz")
     assert login(client, ola).status_code == 302
     response = client.post(
         "/settings/delete", data={"password": PASSWORD, "posts": "erase", "confirm": "y"}

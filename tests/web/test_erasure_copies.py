@@ -114,9 +114,9 @@ def _reports_of_every_kind(ann: User, bob: User, board: Board) -> None:
     own message as context and a note of hers."""
     thread = posting.start_thread(ann, board, f"My {MARK} title", f"My {MARK} words")
     reports.report_post(bob, opening(thread), "harassment", "Bob's note")
-    conversation = messaging.start(ann, [bob], f"A {MARK} subject", f"Ann's {MARK} message")
-    answer = messaging.reply(bob, conversation, "Bob's unkind answer")
-    messaging.report(ann, conversation, answer, "harassment", f"My {MARK} note")
+    conversation = messaging.start(Viewer(ann), [bob], f"A {MARK} subject", f"Ann's {MARK} message")
+    answer = messaging.reply(Viewer(bob), conversation, "Bob's unkind answer")
+    messaging.report(Viewer(ann), conversation, answer, "harassment", f"My {MARK} note")
 
 
 def test_erasure_takes_her_words_titles_subjects_notes_and_names_out_of_reports(
@@ -182,7 +182,7 @@ def test_the_purge_clears_the_reported_text_of_purged_posts(app, category, bob, 
 
 
 def test_erasure_replaces_the_subjects_she_wrote(app, client, ann, bob):
-    conversation = messaging.start(ann, [bob], f"About my {MARK} scan", "Hello Bob")
+    conversation = messaging.start(Viewer(ann), [bob], f"About my {MARK} scan", "Hello Bob")
     conversation_id = conversation.id
 
     erase(ann)
@@ -196,8 +196,8 @@ def test_erasure_replaces_the_subjects_she_wrote(app, client, ann, bob):
 def test_event_lines_name_people_as_they_are_now_and_former_member_once_deleted(
     app, client, ann, bob, carol
 ):
-    conversation = messaging.start(bob, [ann], "Group", "Hello")
-    messaging.add_participant(ann, conversation, carol)
+    conversation = messaging.start(Viewer(bob), [ann], "Group", "Hello")
+    messaging.add_participant(Viewer(ann), conversation, carol)
     messaging.leave(ann, conversation)
     conversation_id = conversation.id
     login(client, bob)
@@ -216,7 +216,7 @@ def test_event_lines_name_people_as_they_are_now_and_former_member_once_deleted(
 
 
 def test_event_lines_stored_as_sentences_lose_every_name_she_used(app, ann, bob):
-    conversation = messaging.start(bob, [ann], "Group", "Hello")
+    conversation = messaging.start(Viewer(bob), [ann], "Group", "Hello")
     db.session.add(
         Message(
             conversation_id=conversation.id,
@@ -295,8 +295,8 @@ def test_a_warning_does_not_greet_her_by_a_name_that_outlives_her(app, admin, an
 
 @pytest.mark.parametrize("keep", [True, False])
 def test_warnings_sent_before_lose_every_name_she_used(app, admin, ann, keep):
-    conversation = messaging.start(admin, [ann], "A note from the facilitators", "Hi")
-    messaging.reply(admin, conversation, "Hello Ann Example,\n\nThis is a formal warning.")
+    conversation = messaging.start(Viewer(admin), [ann], "A note from the facilitators", "Hi")
+    messaging.reply(Viewer(admin), conversation, "Hello Ann Example,\n\nThis is a formal warning.")
     db.session.commit()
 
     erase(ann, keep=keep)
@@ -332,8 +332,8 @@ def test_the_purge_clears_the_title_of_a_kept_thread_whose_opening_post_went(app
 
 
 def test_a_warning_from_someone_no_longer_a_facilitator_loses_her_names_too(app, ann, carol):
-    conversation = messaging.start(carol, [ann], "A note from the facilitators", "Hi")
-    messaging.reply(carol, conversation, "Hello Ann Example,\n\nThis is a formal warning.")
+    conversation = messaging.start(Viewer(carol), [ann], "A note from the facilitators", "Hi")
+    messaging.reply(Viewer(carol), conversation, "Hello Ann Example,\n\nThis is a formal warning.")
     db.session.add(
         Sanction(user_id=ann.id, kind=SanctionKind.WARNING, reason="x", created_by_id=carol.id)
     )

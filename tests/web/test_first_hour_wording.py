@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from forum.demo.content import CATEGORIES
 from forum.extensions import db
 from forum.models import Board, JoinPolicy, User, Visibility
+from forum.policy import Viewer
 from forum.services import boards, directory
 from forum.services.directory import GroupDetails
 from tests.helpers import markup, signed_in, text
@@ -73,7 +74,9 @@ def test_a_changed_agreement_is_shown_formatted_and_sanitised(app, group, fran, 
     moira = make_user("moira")
     boards.add_member(group, moira)
     boards.update_settings(
-        fran, group, guidelines=AGREEMENT + "\n\n<script>alert(1)</script> [x](javascript:alert(1))"
+        Viewer(fran),
+        group,
+        guidelines=AGREEMENT + "\n\n<script>alert(1)</script> [x](javascript:alert(1))",
     )
     page = markup(signed_in(app, moira).get(f"/b/{group.id}/agreement"))
     assert_formatted(page)

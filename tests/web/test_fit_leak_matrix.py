@@ -38,6 +38,7 @@ from forum.models import (
 )
 from forum.models.meetings import MeetingMode
 from forum.models.types import utcnow
+from forum.policy import Viewer
 from forum.services import boards, matching, meetings, memorial, messaging, posting, reports
 from forum.services import welcome as welcome_service
 from forum.services.meetings import MeetingDetails
@@ -173,7 +174,7 @@ def build(make_user) -> FitWorld:
         ANSWERS["country"],
         True,
     )
-    match = matching.request_mentor(people["member"], SHARED, NOTE)
+    match = matching.request_mentor(Viewer(people["member"]), SHARED, NOTE)
     return FitWorld(
         ids={kind: user.id for kind, user in people.items()},
         match_id=match.id,
@@ -201,15 +202,17 @@ def advance(fit: FitWorld, state: MatchState) -> None:
     conversation), ended by the member with a note for the coordinator."""
     if state == MatchState.REQUESTED:
         return
-    matching.propose(person(fit, "coordinator"), the_match(fit), person(fit, "mentor"))
+    matching.propose(Viewer(person(fit, "coordinator")), the_match(fit), person(fit, "mentor"))
     if state == MatchState.PROPOSED:
         return
-    matching.accept(person(fit, "mentor"), the_match(fit), "Hello from your mentor", GREETING)
+    matching.accept(
+        Viewer(person(fit, "mentor")), the_match(fit), "Hello from your mentor", GREETING
+    )
     conversation = db.session.get(Conversation, the_match(fit).conversation_id)
-    messaging.reply(person(fit, "member"), conversation, REPLY)
+    messaging.reply(Viewer(person(fit, "member")), conversation, REPLY)
     if state == MatchState.ACTIVE:
         return
-    matching.end(person(fit, "member"), the_match(fit), END_NOTE)
+    matching.end(Viewer(person(fit, "member")), the_match(fit), END_NOTE)
     assert the_match(fit).state == MatchState.ENDED
 
 
@@ -472,14 +475,14 @@ def memorialise(fit: FitWorld, state: str) -> None:
     if state == "before":
         return
     asked = memorial.ask(
-        person(fit, "other_member"), person(fit, "memorial"), "A friend", MEMORIAL_NOTE
+        Viewer(person(fit, "other_member")), person(fit, "memorial"), "A friend", MEMORIAL_NOTE
     )
     if state == "requested":
         return
-    memorial.confirm(person(fit, "admin"), db.session.get(MemorialRequest, asked.id))
+    memorial.confirm(Viewer(person(fit, "admin")), db.session.get(MemorialRequest, asked.id))
     if state == "memorialised":
         return
-    memorial.undo(person(fit, "admin"), person(fit, "memorial"), "Made in error")
+    memorial.undo(Viewer(person(fit, "admin")), person(fit, "memorial"), "Made in error")
 
 
 @pytest.mark.parametrize("state", MEMORIAL_STATES)

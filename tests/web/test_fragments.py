@@ -186,8 +186,8 @@ def test_a_conversation_reads_the_same_from_kept_messages_for_each_participant(a
     ann = make_user("annika", display_name="Ann")
     raj = make_user("rajesh", display_name="Raj")
     ann.created_at = raj.created_at = datetime.now(UTC) - timedelta(days=30)
-    conversation = messaging.start(ann, [raj], "Night sweats", "Does anyone else get them?")
-    messaging.reply(raj, conversation, "Every night on tamoxifen. A fan helps.")
+    conversation = messaging.start(Viewer(ann), [raj], "Night sweats", "Does anyone else get them?")
+    messaging.reply(Viewer(raj), conversation, "Every night on tamoxifen. A fan helps.")
     db.session.commit()
     path = f"/messages/{conversation.id}"
     browsers = {"ann": signed_in(app, ann), "raj": signed_in(app, raj)}

@@ -18,6 +18,7 @@ from forum.models import (
     User,
     Visibility,
 )
+from forum.policy import Viewer
 from forum.services import accounts, boards, posting
 from tests.helpers import signed_in, text
 
@@ -213,7 +214,7 @@ def test_a_declined_request_is_explained_and_the_group_stays_closed(
 
 
 def test_an_open_private_group_lets_a_member_in_at_once(member_client, group, member, admin):
-    boards.update_settings(admin, group, join_policy=JoinPolicy.OPEN, confirm_widening=True)
+    boards.update_settings(Viewer(admin), group, join_policy=JoinPolicy.OPEN, confirm_widening=True)
     closed = text(member_client.get(f"/b/{group.id}"))
     assert "Join this group" in closed
     assert "Ask to join this group" not in closed
@@ -502,7 +503,7 @@ def test_professionally_led_groups_badge_their_verified_facilitators_posts(
     assert "Cole Facilitator" in peer_led
     assert "Professional facilitator" not in peer_led
 
-    boards.update_settings(facilitator, group, professionally_led=True)
+    boards.update_settings(Viewer(facilitator), group, professionally_led=True)
     page = text(member_client.get(f"/t/{thread_id}"))
     assert "Led by professionals" in text(member_client.get(f"/b/{group.id}"))
     assert "Fran Professional facilitator" in page

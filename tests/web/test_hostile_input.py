@@ -176,7 +176,7 @@ def build_world(make_user, make_board) -> World:
     thread = posting.start_thread(other, public, "Scan days", "How do you cope with waiting?")
     reply = posting.reply(other, thread, "A walk helps me.")
     request = membership.request_to_join(walker, private, "Hello", True)
-    conversation = messaging.start(admin, [walker, other], "Hello", "A first message")
+    conversation = messaging.start(Viewer(admin), [walker, other], "Hello", "A first message")
     report = reports.report_post(walker, reply, "spam", "Looks like an advert")
     sanction = sanctions.warn(Viewer(admin), other, "Be kind")
     notify.notify(walker.id, "reply", post_id=reply.id)

@@ -955,7 +955,7 @@ def test_making_a_public_board_private_hides_it_everywhere_at_once(app, world, v
 
     admin = db.session.get(User, world.user_ids["admin"])
     board = db.session.get(Board, public.board_id)
-    boards.update_settings(admin, board, visibility=Visibility.PRIVATE)
+    boards.update_settings(Viewer(admin), board, visibility=Visibility.PRIVATE)
 
     matrix = Matrix(client, viewer, f"{viewer} after public → private")
     effective = {v: v for v in Visibility} | {Visibility.PUBLIC: Visibility.PRIVATE}
@@ -1007,7 +1007,7 @@ def test_a_public_board_that_asks_not_to_be_indexed_says_so(app, world):
     """noindex is its own setting: a public board may ask search engines to stay away too."""
     public = world.boards[Visibility.PUBLIC]
     admin = db.session.get(User, world.user_ids["admin"])
-    boards.update_settings(admin, db.session.get(Board, public.board_id), noindex=True)
+    boards.update_settings(Viewer(admin), db.session.get(Board, public.board_id), noindex=True)
     client = app.test_client()
     for url in (f"/b/{public.board_id}", f"/t/{public.threads['main']}"):
         response = client.get(url)

@@ -24,6 +24,7 @@ from forum.models.meetings import (
     RsvpAnswer,
 )
 from forum.models.types import utcnow
+from forum.policy import Viewer
 from forum.services import boards, erasure, escalation, meetings, membership
 from forum.services.export_map import EXPORTED
 from forum.services.meetings import MeetingDetails
@@ -112,7 +113,7 @@ def test_answers_name_a_meeting_only_while_the_member_may_read_its_group(
     assert "calendar feed" in files["README.md"]
 
     # Removed from the private group: that meeting is now only a date in her export.
-    membership.remove(facilitator, private, ann, ban=False)
+    membership.remove(Viewer(facilitator), private, ann, ban=False)
     db.session.commit()
     client.post("/logout")
     files = exported(client, ann)

@@ -20,6 +20,7 @@ from forum.models.meetings import (
     Recurrence,
     RsvpAnswer,
 )
+from forum.policy import Viewer
 from forum.services import boards, meetings
 from forum.services.meetings import MeetingDetails
 from tests.helpers import markup, signed_in, text
@@ -544,7 +545,7 @@ def test_a_private_groups_meetings_are_404_to_those_outside(
         db.session.commit()
         from forum.services import membership
 
-        membership.remove(facilitator, private, member, ban=False)
+        membership.remove(Viewer(facilitator), private, member, ban=False)
         db.session.commit()
     browser = app.test_client() if who == "guest" else signed_in(app, member)
     url = page_of(occurrence)

@@ -218,7 +218,7 @@ def test_a_member_removed_from_a_private_group_is_not_reminded(
 
     run(STARTS - timedelta(hours=24))
     assert reminders_of(member) == [1440]
-    membership.remove(facilitator, private, member, ban=False)
+    membership.remove(Viewer(facilitator), private, member, ban=False)
 
     run(STARTS - timedelta(hours=1))
     assert reminders_of(member) == [1440]  # nothing more, from the moment they are out
@@ -393,7 +393,7 @@ def test_a_member_who_left_a_private_group_reads_no_title_in_their_notifications
     run(STARTS - timedelta(hours=1))
     assert "Partners-only evening" in sentence_for(member)
 
-    membership.leave(member, private)
+    membership.leave(Viewer(member), private)
     assert sentence_for(member) == "Reminder: a meeting of one of your groups is coming up."
     login(client, member)
     page = text(client.get("/notifications"))
@@ -569,6 +569,6 @@ def test_reminder_times_are_read_leniently(setting, minutes):
 def test_a_member_banned_from_a_public_group_is_not_reminded(board, facilitator, member):
     occurrence = schedule(facilitator, board)
     say(member, occurrence, RsvpAnswer.GOING)
-    membership.remove(facilitator, board, member, ban=True)
+    membership.remove(Viewer(facilitator), board, member, ban=True)
     run(STARTS - timedelta(hours=1))
     assert reminders_of(member) == []

@@ -25,6 +25,7 @@ from forum.models import (
     User,
 )
 from forum.models.types import utcnow
+from forum.policy import Viewer
 from forum.services import memorial, messaging, notify, posting, profiles
 from tests.helpers import PASSWORD, signed_in, text
 
@@ -106,7 +107,7 @@ def test_the_admins_are_told_of_a_request(app, sister, admin, gone):
 
 
 def test_a_member_who_is_not_an_admin_cannot_confirm(app, sister, member, admin, gone):
-    memorial.ask(sister, gone, "Sister", "")
+    memorial.ask(Viewer(sister), gone, "Sister", "")
     request_id = db.session.scalar(select(MemorialRequest.id))
     as_member = signed_in(app, member)
     assert as_member.get("/admin/memorials").status_code == 404
@@ -115,7 +116,7 @@ def test_a_member_who_is_not_an_admin_cannot_confirm(app, sister, member, admin,
 
 
 def test_a_declined_request_changes_nothing_and_is_logged(app, sister, admin, gone):
-    memorial.ask(sister, gone, "A friend", "I heard she died")
+    memorial.ask(Viewer(sister), gone, "A friend", "I heard she died")
     request_id = db.session.scalar(select(MemorialRequest.id))
     as_admin = signed_in(app, admin)
     assert as_admin.post(f"/admin/memorials/{request_id}/decline").status_code == 302
@@ -206,7 +207,7 @@ def test_posts_are_kept_and_the_profile_says_remembered(app, client, sister, adm
 
 
 def test_a_conversation_says_the_person_has_died_and_can_be_left(app, sister, admin, gone):
-    conversation = messaging.start(sister, [gone], "Us", "See you on Friday")
+    conversation = messaging.start(Viewer(sister), [gone], "Us", "See you on Friday")
     ask_and_confirm(app, sister, admin, gone)
     as_sister = signed_in(app, sister)
     page = text(as_sister.get(f"/messages/{conversation.id}"))

@@ -92,7 +92,7 @@ def test_the_walk_through_every_state(app, people):
 
     # proposed to Bea: she sees what was shared and the note, not the country;
     # Mara is not told her name
-    matching.propose(admin, match, bea)
+    matching.propose(Viewer(admin), match, bea)
     match, seen = views(app, people, match)
     bea_page = text(seen["bea"]["mentoring"])
     assert "Mara would like a peer mentor" in bea_page
@@ -116,7 +116,7 @@ def test_the_walk_through_every_state(app, people):
     assert signed_in(app, bea).post(f"/mentoring/{match.id}/accept", data={}).status_code == 404
 
     # proposed to Carl, who accepts: a conversation opens between the two
-    matching.propose(admin, match, carl)
+    matching.propose(Viewer(admin), match, carl)
     as_carl = signed_in(app, carl)
     response = as_carl.post(
         f"/mentoring/{match.id}/accept",
@@ -169,7 +169,7 @@ def test_a_withdrawn_request_ends_and_the_proposed_mentor_stops_seeing_it(app, p
     as_mara = signed_in(app, mara)
     as_mara.post("/peer-mentor", data={"share": ["stage"], "note": NOTE, "ask": "1"})
     match = matching.open_match_of(mara)
-    matching.propose(people["admin"], match, bea)
+    matching.propose(Viewer(people["admin"]), match, bea)
     assert as_mara.post("/peer-mentor/withdraw", data={"withdraw": "1"}).status_code == 302
     match, seen = views(app, people, match)
     assert match.state == MatchState.ENDED
@@ -192,26 +192,26 @@ def test_a_paused_or_full_mentor_cannot_be_proposed_and_the_page_says_so(app, pe
     response = as_bea.post("/mentoring/pause", data={"pause": "1"}, follow_redirects=True)
     assert "Paused: no new matches will be proposed to you." in text(response)
     assert 'value="Resume"' in response.get_data(as_text=True)
-    match = matching.request_mentor(mara, [], "")
+    match = matching.request_mentor(Viewer(mara), [], "")
     with pytest.raises(matching.ServiceError, match="paused"):
-        matching.propose(admin, match, bea)
+        matching.propose(Viewer(admin), match, bea)
     response = as_bea.post("/mentoring/pause", data={"resume": "1"}, follow_redirects=True)
     assert "Resumed" in text(response)
     db.session.get(PeerMentor, bea.id).max_active = 1
     db.session.commit()
-    matching.propose(admin, match, bea)
+    matching.propose(Viewer(admin), match, bea)
     page = as_bea.get("/mentoring")
     assert "You take up to 1 match at a time." in text(page)
-    olga_match = matching.request_mentor(people["olga"], [], "")
+    olga_match = matching.request_mentor(Viewer(people["olga"]), [], "")
     with pytest.raises(matching.ServiceError, match="limit"):
-        matching.propose(admin, olga_match, bea)
+        matching.propose(Viewer(admin), olga_match, bea)
 
 
 def test_a_refused_accept_is_shown_and_nothing_changes(app, people):
     mara, bea = people["mara"], people["bea"]
-    match = matching.request_mentor(mara, [], "")
-    matching.propose(people["admin"], match, bea)
-    matching.withdraw(mara, match)
+    match = matching.request_mentor(Viewer(mara), [], "")
+    matching.propose(Viewer(people["admin"]), match, bea)
+    matching.withdraw(Viewer(mara), match)
     response = signed_in(app, bea).post(
         f"/mentoring/{match.id}/accept",
         data={f"accept-{match.id}-subject": "Hi", f"accept-{match.id}-body": "Hello"},
@@ -238,8 +238,8 @@ def test_bad_input_keeps_what_was_typed(app, people):
     assert response.status_code == 422
     assert NOTE in text(response)
 
-    match = matching.request_mentor(mara, ["stage"], NOTE)
-    matching.propose(people["admin"], match, bea)
+    match = matching.request_mentor(Viewer(mara), ["stage"], NOTE)
+    matching.propose(Viewer(people["admin"]), match, bea)
     response = signed_in(app, bea).post(
         f"/mentoring/{match.id}/accept",
         data={
@@ -267,8 +267,8 @@ def test_asking_twice_is_refused_and_the_first_request_stays(app, people):
 
 def test_the_member_changes_what_they_share_and_the_mentor_sees_the_change(app, people):
     mara, bea = people["mara"], people["bea"]
-    match = matching.request_mentor(mara, ["stage", "country"], NOTE)
-    matching.propose(people["admin"], match, bea)
+    match = matching.request_mentor(Viewer(mara), ["stage", "country"], NOTE)
+    matching.propose(Viewer(people["admin"]), match, bea)
     assert "Ireland" in text(signed_in(app, bea).get("/mentoring"))
     response = signed_in(app, mara).post(
         "/peer-mentor/share", data={"share": ["stage"], "note": NOTE, "ask": "1"}
@@ -348,9 +348,9 @@ def test_a_member_without_welcome_answers_is_sent_to_the_welcome(app, people):
 )
 def test_notification_texts(app, people, kind, reader, actor, expected, url):  # noqa: PLR0913
     mara, bea, admin = people["mara"], people["bea"], people["admin"]
-    match = matching.request_mentor(mara, [], NOTE)
-    matching.propose(admin, match, bea)
-    matching.accept(bea, match, "Hello", "Hi")
+    match = matching.request_mentor(Viewer(mara), [], NOTE)
+    matching.propose(Viewer(admin), match, bea)
+    matching.accept(Viewer(bea), match, "Hello", "Hi")
     db.session.execute(Notification.__table__.delete())
     db.session.commit()
     params = {"user": mara.id} if kind == "memorial_requested" else {"match": match.id}
@@ -369,8 +369,8 @@ def test_notification_texts(app, people, kind, reader, actor, expected, url):  #
 def test_the_mentor_is_not_named_to_the_member_before_accepting(app, people):
     """A notification read while the match is only proposed names no mentor."""
     mara, bea = people["mara"], people["bea"]
-    match = matching.request_mentor(mara, [], "")
-    matching.propose(people["admin"], match, bea)
+    match = matching.request_mentor(Viewer(mara), [], "")
+    matching.propose(Viewer(people["admin"]), match, bea)
     notify.notify(mara.id, "mentor_accepted", actor_id=bea.id, params={"match": match.id})
     db.session.commit()
     [note] = db.session.scalars(select(Notification).where(Notification.user_id == mara.id)).all()
@@ -380,8 +380,8 @@ def test_the_mentor_is_not_named_to_the_member_before_accepting(app, people):
 
 
 def test_mentoring_is_404_for_non_mentors_and_a_match_one_may_not_see(app, people):
-    match = matching.request_mentor(people["mara"], [], NOTE)
-    matching.propose(people["admin"], match, people["bea"])
+    match = matching.request_mentor(Viewer(people["mara"]), [], NOTE)
+    matching.propose(Viewer(people["admin"]), match, people["bea"])
     as_olga = signed_in(app, people["olga"])
     assert as_olga.get("/mentoring").status_code == 404
     assert as_olga.post(f"/mentoring/{match.id}/decline", data={"decline": "1"}).status_code == 404

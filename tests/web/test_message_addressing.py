@@ -15,6 +15,7 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.models import Conversation, MessagePolicy, Participant, User
 from forum.models.types import utcnow
+from forum.policy import Viewer
 from forum.policy import messages as message_policy
 from forum.services import messaging, sanctions
 from tests.helpers import signed_in, text
@@ -151,7 +152,7 @@ def test_someone_the_writer_already_talks_with_is_found_without_opting_in(app, w
     friend = member("quinn", "Quinn Friend", findable=False)
     client = signed_in(app, writer)
     assert suggestions(client, "qu") == []
-    messaging.start(friend, [writer], "Hello", "Hello writer")
+    messaging.start(Viewer(friend), [writer], "Hello", "Hello writer")
     assert suggestions(client, "qu") == ["Quinn Friend (@quinn)"]
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import MessagePolicy, Participant, Report, SiteRole, User
+from forum.policy import Viewer
 from forum.services import ServiceError, boards, messaging
 from tests.helpers import signed_in, text
 from tests.web.test_messages import (
@@ -141,9 +142,9 @@ def test_someone_re_added_does_not_read_what_was_said_while_away(app, alice, bob
 
 def test_someone_added_is_not_told_who_had_left_before_they_came(app, alice, bob, carol):
     dana = person("dana")
-    conversation = messaging.start(alice, [bob, dana], "Four of us", "Hello all")
+    conversation = messaging.start(Viewer(alice), [bob, dana], "Four of us", "Hello all")
     messaging.leave(dana, conversation)
-    messaging.add_participant(alice, conversation, carol)
+    messaging.add_participant(Viewer(alice), conversation, carol)
     messaging.leave(bob, conversation)
 
     page = text(signed_in(app, carol).get(f"/messages/{conversation.id}"))
@@ -156,20 +157,22 @@ def test_words_said_before_a_new_account_came_do_not_count_as_written_to_it(app,
     """A new account may at first only answer people who wrote to it: not people whose words
     it never saw because they were said before it was added."""
     newcomer = person("newbie", trusted=False)
-    conversation = messaging.start(alice, [bob], "Welcome", "Bob's words before the newcomer")
-    messaging.reply(bob, conversation, "More of Bob before the newcomer")
-    messaging.add_participant(alice, conversation, newcomer)
+    conversation = messaging.start(
+        Viewer(alice), [bob], "Welcome", "Bob's words before the newcomer"
+    )
+    messaging.reply(Viewer(bob), conversation, "More of Bob before the newcomer")
+    messaging.add_participant(Viewer(alice), conversation, newcomer)
     with pytest.raises(ServiceError):
-        messaging.start(newcomer, [bob], "Hello Bob", "Can we talk?")
-    messaging.reply(bob, conversation, "Hello newcomer")
-    assert messaging.start(newcomer, [bob], "Hello Bob", "Can we talk?")
+        messaging.start(Viewer(newcomer), [bob], "Hello Bob", "Can we talk?")
+    messaging.reply(Viewer(bob), conversation, "Hello newcomer")
+    assert messaging.start(Viewer(newcomer), [bob], "Hello Bob", "Can we talk?")
 
 
 def test_a_report_snapshot_holds_only_what_the_reporter_could_read(app, alice, bob, carol):
-    conversation = messaging.start(alice, [bob], "Before Carol", "earlyword one")
-    messaging.reply(bob, conversation, "earlyword two")
-    messaging.add_participant(alice, conversation, carol)
-    messaging.reply(bob, conversation, "Buy my cure, Carol")
+    conversation = messaging.start(Viewer(alice), [bob], "Before Carol", "earlyword one")
+    messaging.reply(Viewer(bob), conversation, "earlyword two")
+    messaging.add_participant(Viewer(alice), conversation, carol)
+    messaging.reply(Viewer(bob), conversation, "Buy my cure, Carol")
     reported = message_by(conversation.id, "Buy my cure, Carol")
 
     response = signed_in(app, carol).post(

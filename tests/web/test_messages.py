@@ -18,6 +18,7 @@ from forum.extensions import db
 from forum.models import Conversation, Message, Notification, Participant, Report, User
 from forum.models.messages import SUBJECT_MAX
 from forum.models.types import utcnow
+from forum.policy import Viewer
 from forum.services import accounts, boards, messaging, notify
 from tests.helpers import PASSWORD, count_queries, sent_mail, signed_in, text, without_site_script
 from tests.test_xss import PAYLOADS, inspect
@@ -272,7 +273,7 @@ def test_your_own_new_conversation_is_never_unread_to_you(app, alice, bob):
 def test_the_inbox_pages_its_conversations(app, alice, bob):
     app.config["CONVERSATIONS_PER_PAGE"] = 2
     for n in range(5):
-        messaging.start(alice, [bob], f"Topic number {n}", "Hello")
+        messaging.start(Viewer(alice), [bob], f"Topic number {n}", "Hello")
     as_bob = signed_in(app, bob)
     first_page = inbox_rows(as_bob.get("/messages"))
     assert len(first_page) == 2 and "Topic number 4" in first_page[0]
@@ -496,7 +497,7 @@ def test_no_one_outside_a_conversation_can_read_it_or_act_on_it(
 
 
 def test_a_guest_is_sent_to_sign_in(client, alice, bob):
-    conversation = messaging.start(alice, [bob], "Private", "Private words")
+    conversation = messaging.start(Viewer(alice), [bob], "Private", "Private words")
     for url in ("/messages", f"/messages/{conversation.id}", "/messages/new"):
         response = client.get(url)
         assert response.status_code == 302 and "/login" in response.headers["Location"], url
@@ -576,7 +577,7 @@ def test_reporting_a_message_keeps_a_snapshot_that_only_admins_see(app, alice, b
 
 def test_every_report_reason_is_accepted(app, alice, bob):
     reasons = ["at_risk", "harassment", "misinformation", "privacy", "spam", "other"]
-    conversation = messaging.start(alice, [bob], "Hello", "A message to report")
+    conversation = messaging.start(Viewer(alice), [bob], "Hello", "A message to report")
     message = message_by(conversation.id, "A message to report")
     as_bob = signed_in(app, bob)
     for reason in reasons:
@@ -829,11 +830,11 @@ def statements_for(client: FlaskClient, url: str) -> int:
 
 def test_the_inbox_costs_the_same_with_3_and_40_conversations(app, alice, bob, carol):
     for n in range(3):
-        messaging.start(alice, [bob, carol], f"Few {n}", "Hello")
+        messaging.start(Viewer(alice), [bob, carol], f"Few {n}", "Hello")
     as_bob = signed_in(app, bob)
     few = statements_for(as_bob, "/messages")
     for n in range(37):
-        messaging.start(carol if n % 2 else alice, [bob], f"Many {n}", "Hello")
+        messaging.start(Viewer(carol if n % 2 else alice), [bob], f"Many {n}", "Hello")
     assert len(inbox_rows(as_bob.get("/messages"))) == 25
     assert statements_for(as_bob, "/messages") == few
     assert statements_for(as_bob, "/messages?page=2") == few
@@ -857,14 +858,14 @@ def grow(conversation: Conversation, authors: list[User], total: int) -> None:
 
 
 def test_a_conversation_page_costs_the_same_with_5_and_200_messages(app, alice, bob, carol):
-    short = messaging.start(alice, [bob, carol], "Short", "Message 0")
-    long = messaging.start(alice, [bob, carol], "Long", "Message 0")
+    short = messaging.start(Viewer(alice), [bob, carol], "Short", "Message 0")
+    long = messaging.start(Viewer(alice), [bob, carol], "Long", "Message 0")
     grow(short, [alice, bob, carol], 5)
     grow(long, [alice, bob, carol], 200)
     # A few through the service too, as members write them.
-    messaging.reply(bob, long, "A reply from Bob")
-    messaging.reply(carol, short, "A reply from Carol")
-    messaging.reply(carol, long, "A reply from Carol")
+    messaging.reply(Viewer(bob), long, "A reply from Bob")
+    messaging.reply(Viewer(carol), short, "A reply from Carol")
+    messaging.reply(Viewer(carol), long, "A reply from Carol")
     as_bob = signed_in(app, bob)
     assert count(Message, Message.conversation_id == long.id) == 202
     # First visits (something unread: the read marker is written) cost the same...

@@ -293,7 +293,7 @@ def test_the_log_numbers_posts_as_the_thread_shows_them(app, board, member, faci
     thread, posts = long_thread(member, board, replies=4)
     target = posts[2]
     assert target.number == 4 and target.id != 4
-    moderation.hide_post(facilitator, target, "Please keep it kind")
+    moderation.hide_post(Viewer(facilitator), target, "Please keep it kind")
     row = log_rows(signed_in(app, facilitator))[0]
     assert "Hide post" in row
     assert f"post #4 in “{thread.title}”" in row
@@ -364,7 +364,7 @@ def test_post_approvals_name_the_group(app, make_board, make_user, facilitator):
     newcomer = make_user("newcomer", display_name="Nia")
     thread = posting.start_thread(newcomer, group, "First post", "Hello everyone")
     post = db.session.get(Post, thread.last_post_id)
-    moderation.approve_post(facilitator, post)
+    moderation.approve_post(Viewer(facilitator), post)
     rows = log_rows(signed_in(app, facilitator))
     approved = next(r for r in rows if "Approve post" in r)
     assert "post #1 in “First post” in Careful circle" in approved

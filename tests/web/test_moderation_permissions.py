@@ -317,7 +317,7 @@ def _post_status(post_id: int, status: PostStatus) -> None:
 
 def _hidden_post(w: World) -> Context:
     post = w.reply()
-    moderation.hide_post(w.people[ADMIN], post, "Names a doctor")
+    moderation.hide_post(Viewer(w.people[ADMIN]), post, "Names a doctor")
     return {"post": post.id}
 
 
@@ -325,7 +325,7 @@ def _state_thread(initial: str | None) -> Callable[[World], Context]:
     def prepare(w: World) -> Context:
         thread, _ = w.new_thread()
         if initial:
-            moderation.set_thread_state(w.people[ADMIN], thread, initial)
+            moderation.set_thread_state(Viewer(w.people[ADMIN]), thread, initial)
         return {"thread": thread.id}
 
     return prepare
@@ -406,7 +406,7 @@ def _note_added(w: World, ctx: Context, response, user: User) -> None:
 
 def _mute_to_lift(w: World) -> Context:
     target = w.newcomer()
-    mute = sanctions.mute(w.people[ADMIN], target, w.board, None, "Cooling off")
+    mute = sanctions.mute(Viewer(w.people[ADMIN]), target, w.board, None, "Cooling off")
     return {"sanction": mute.id}
 
 
@@ -422,7 +422,7 @@ def _lifted(w: World, ctx: Context, response, user: User) -> None:
 
 def _slowed_thread(w: World) -> Context:  # issue 18 (pace)
     thread, _ = w.new_thread()
-    pace.set_slow_mode(w.people[ADMIN], thread, 10, 2)
+    pace.set_slow_mode(Viewer(w.people[ADMIN]), thread, 10, 2)
     return {"thread": thread.id}
 
 
@@ -1042,13 +1042,13 @@ ROUTES += WELCOME_ROUTES
 
 def _memorial_request(w: World) -> Context:
     target = w.newcomer()
-    asked = memorial.ask(w.people[MEMBER], target, "Her sister", "She died last week.")
+    asked = memorial.ask(Viewer(w.people[MEMBER]), target, "Her sister", "She died last week.")
     return {"user": target.id, "request": asked.id}
 
 
 def _memorialised(w: World) -> Context:
     ctx = _memorial_request(w)
-    memorial.confirm(w.people[ADMIN], db.session.get(MemorialRequest, ctx["request"]))
+    memorial.confirm(Viewer(w.people[ADMIN]), db.session.get(MemorialRequest, ctx["request"]))
     return ctx
 
 
@@ -1101,7 +1101,7 @@ ROUTES += MEMORIAL_ROUTES
 
 def _a_request(w: World) -> PeerMatch:
     member = w.newcomer()
-    return matching.request_mentor(member, ["languages"], "Someone who has been there")
+    return matching.request_mentor(Viewer(member), ["languages"], "Someone who has been there")
 
 
 def _a_mentor(w: World) -> User:
@@ -1116,8 +1116,8 @@ def _request_and_mentor(w: World) -> Context:
 
 def _active_match(w: World) -> Context:
     match, mentor = _a_request(w), _a_mentor(w)
-    matching.propose(w.people[ADMIN], match, mentor)
-    matching.accept(mentor, match, "Hello", "Glad to talk")
+    matching.propose(Viewer(w.people[ADMIN]), match, mentor)
+    matching.accept(Viewer(mentor), match, "Hello", "Glad to talk")
     return {"match": match.id}
 
 
@@ -1400,7 +1400,7 @@ def elsewhere(world) -> dict:
     pending.status = PostStatus.PENDING
     db.session.commit()
     report = reports.report_post(world.people[MEMBER], post, "spam", "A link to a shop")
-    mute = sanctions.mute(world.people[ADMIN], world.newcomer(), world.other, None, "Spam")
+    mute = sanctions.mute(Viewer(world.people[ADMIN]), world.newcomer(), world.other, None, "Spam")
     return {"thread": thread, "post": post, "pending": pending, "report": report, "mute": mute}
 
 
@@ -1585,7 +1585,7 @@ def test_an_action_is_not_kept_when_its_log_entry_cannot_be_written(world, reque
 
 
 def test_log_entries_can_be_neither_changed_nor_deleted(world):
-    moderation.set_thread_state(world.people[FACILITATOR], world.thread, "lock")
+    moderation.set_thread_state(Viewer(world.people[FACILITATOR]), world.thread, "lock")
     entry = db.session.scalars(
         select(ModerationAction).where(ModerationAction.action == "lock_thread")
     ).one()

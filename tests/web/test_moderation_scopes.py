@@ -58,7 +58,7 @@ def group_of(people: dict[str, User]) -> Board:
 def test_report_this_thread_does_not_show_a_hidden_opening_post(app, people, board, member):
     thread = posting.start_thread(member, board, "Neighbours", HIDDEN_WORDS)
     opening = db.session.scalars(select(Post).where(Post.thread_id == thread.id)).one()
-    moderation.hide_post(people["fran"], opening, "Names a person who is not here")
+    moderation.hide_post(Viewer(people["fran"]), opening, "Names a person who is not here")
 
     page = signed_in(app, people["sam"]).get(f"/t/{thread.id}/report")
 
@@ -76,7 +76,7 @@ def test_report_this_thread_still_shows_a_visible_opening_post(app, people, boar
 def test_a_hidden_post_cannot_be_quoted_even_by_calling_the_service(people, board, member):
     thread = posting.start_thread(member, board, "Neighbours", "Opening words")
     hidden = posting.reply(member, thread, HIDDEN_WORDS)
-    moderation.hide_post(people["fran"], hidden, "Names a person who is not here")
+    moderation.hide_post(Viewer(people["fran"]), hidden, "Names a person who is not here")
 
     with pytest.raises(ServiceError):
         posting.reply(people["sam"], thread, "As she said:", quoted=hidden)
@@ -92,7 +92,7 @@ def test_a_facilitator_reads_only_the_records_of_their_own_boards_and_site_wide_
     app, people, board, member
 ):
     group = group_of(people)
-    sanctions.mute(people["hal"], member, group, 7, MUTE_REASON)
+    sanctions.mute(Viewer(people["hal"]), member, group, 7, MUTE_REASON)
     sanctions.add_note(Viewer(people["hal"]), member, GROUP_NOTE, group)
     sanctions.add_note(Viewer(people["fran"]), member, "Asked for fewer e-mails", board)
     sanctions.add_note(Viewer(people["admin"]), member, "Please be gentle: a hard month", None)
@@ -154,7 +154,7 @@ def test_only_an_admin_writes_a_note_every_facilitator_reads(people, member):
 
 def test_a_mute_on_a_board_the_actor_does_not_facilitate_is_refused(people, member):
     with pytest.raises(ServiceError):
-        sanctions.mute(people["fran"], member, group_of(people), 3, "Not her board")
+        sanctions.mute(Viewer(people["fran"]), member, group_of(people), 3, "Not her board")
     assert db.session.scalars(select(Sanction)).all() == []
 
 

@@ -348,7 +348,7 @@ def test_a_locked_thread_refuses_replies_until_unlocked(fran, jen, member, threa
 def test_a_facilitator_may_still_reply_to_a_locked_thread(fran, facilitator, thread):
     """The thread page offers the facilitator a reply box on a locked thread (policy allows a
     closing word from a moderator), so sending it must work."""
-    moderation.set_thread_state(facilitator, thread, "lock")
+    moderation.set_thread_state(Viewer(facilitator), thread, "lock")
     page = text(fran.get(f"/t/{thread.id}"))
     assert "Reply to this thread" in page
     response = fran.post(f"/t/{thread.id}/reply", data={"body": "Locking this now, take care."})
@@ -583,7 +583,7 @@ def test_a_board_mute_makes_the_board_read_only_until_it_expires(
 
 
 def test_a_mute_can_be_lifted_early(fran, jen, facilitator, member, board, thread):
-    mute = sanctions.mute(facilitator, member, board, None, "Until we talk")
+    mute = sanctions.mute(Viewer(facilitator), member, board, None, "Until we talk")
     assert jen.post(f"/t/{thread.id}/reply", data={"body": "Hello?"}).status_code == 403
     record = text(fran.get(f"/u/{member.username}/moderation"))
     assert "until lifted" in record and "Lift this mute now" in record

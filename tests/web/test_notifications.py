@@ -30,6 +30,7 @@ from forum.models import (
     Visibility,
 )
 from forum.models.types import utcnow
+from forum.policy import Viewer
 from forum.services import accounts, boards, messaging, notify, outbox, posting
 from forum.services.notification_mail import PRIVATE_BOARD_LINE
 from tests.conftest import PASSWORD
@@ -330,7 +331,7 @@ def test_a_post_held_for_approval_notifies_nobody_until_it_is_approved(
     as_jen, as_nina = signed_in(app, member), signed_in(app, nina)
     choose_email(as_jen, "immediate")
     set_level(signed_in(app, wendy), f"/b/{board.id}", "watch")
-    boards.update_settings(admin, board, premoderate_posts=1)
+    boards.update_settings(Viewer(admin), board, premoderate_posts=1)
 
     held = reply(as_nina, thread, "My first post here, @jen: hello.")
     held_thread = start(as_nina, board, "Hello from Nina", "Just diagnosed.")
@@ -546,7 +547,7 @@ def test_e_mail_about_a_private_message_carries_none_of_it(app):
     alice, bob = person("alice"), person("bob")
     alice.email_notifications = EmailFrequency.IMMEDIATE
     db.session.commit()
-    messaging.start(bob, [alice], "Hickman line", "Chemo-secret-words")
+    messaging.start(Viewer(bob), [alice], "Hickman line", "Chemo-secret-words")
     assert outbox.deliver_pending() == 1
     [mail] = sent_mail(app)
     everything = without_links(mail.get_content()) + mail["Subject"]

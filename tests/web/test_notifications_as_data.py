@@ -13,6 +13,7 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.models import EmailFrequency, Notification, OutgoingMail, User, Visibility
 from forum.models.types import utcnow
+from forum.policy import Viewer
 from forum.services import (
     accounts,
     boards,
@@ -98,7 +99,7 @@ def test_an_erased_member_is_former_member_in_the_page_and_in_mail_not_yet_sent(
     group = group_of(category, "Quiet room")
     boards.add_member(group, member, facilitator=True)
     membership.request_to_join(ann, group, "Hello", True)
-    messaging.start(ann, [member], "A word", "Hello Jen")
+    messaging.start(Viewer(ann), [member], "A word", "Hello Jen")
     assert db.session.scalar(select(sa.func.count()).select_from(OutgoingMail)) == 2
 
     erasure.delete_account(ann, PASSWORD, erase_posts=False)
@@ -148,7 +149,7 @@ def test_a_digest_queued_before_an_erasure_is_written_without_her_name(app, cate
 def test_what_an_erased_facilitator_wrote_to_a_member_is_cleared(app, member, board, thread):
     fiona = person("fiona", admin=True)
     post = opening_post(thread)
-    moderation.hide_post(fiona, post, "Fiona-reason-marker")
+    moderation.hide_post(Viewer(fiona), post, "Fiona-reason-marker")
     assert shown(signed_in(app, member)) == [
         f'A facilitator hid your post in "{TITLE}". Their reason: Fiona-reason-marker'
     ]
@@ -164,7 +165,7 @@ def test_a_post_hidden_before_the_mail_is_sent_is_not_in_it(app, member, thread)
     alice, bob = person("alice"), person("bob")
     kept = posting.reply(alice, thread, "Kept-excerpt-words here.")
     hidden = posting.reply(bob, thread, "Hidden-excerpt-words here.")
-    moderation.hide_post(person("admin2", admin=True), hidden, "Off topic")
+    moderation.hide_post(Viewer(person("admin2", admin=True)), hidden, "Off topic")
 
     outbox.deliver_pending()
     contents = [mail.get_content() for mail in sent_mail(app)]
@@ -179,12 +180,12 @@ def test_a_title_the_reader_can_no_longer_read_is_not_shown(app, category, membe
     assert group.visibility == Visibility.PRIVATE
     thread = posting.start_thread(member, group, "Group-title-marker", "Hard week.")
     posting.reply(alice, thread, "Same here.")
-    conversation = messaging.start(alice, [member], "Subject-marker", "Hello")
+    conversation = messaging.start(Viewer(alice), [member], "Subject-marker", "Hello")
     [reply_note, message_note] = notes_of(member)
     assert notify.shown_text(reply_note) == "Alice replied in your thread “Group-title-marker”"
     assert notify.shown_text(message_note) == "Alice sent you a message: “Subject-marker”"
 
-    membership.leave(member, group)
+    membership.leave(Viewer(member), group)
     messaging.leave(member, conversation)
     db.session.expire_all()
     assert notify.shown_text(reply_note) == "Alice replied in your thread"

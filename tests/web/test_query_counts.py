@@ -148,7 +148,7 @@ def test_notifications_cost_the_same_with_3_and_30(app, client, board, member, m
             elif n % 3 == 1:
                 notify(member.id, "membership_invited", actor_id=writer.id, board_id=board.id)
             else:  # the service notifies the recipient itself
-                messaging.start(admin, [member], f"A word from the admins ({n})", "Hello")
+                messaging.start(Viewer(admin), [member], f"A word from the admins ({n})", "Hello")
         db.session.commit()
 
     add_notifications(3)
@@ -174,14 +174,16 @@ def test_the_moderation_log_costs_the_same_with_3_and_30_entries(
         for n in range(start, start + count):
             if n % 3 == 0:
                 post = posting.reply(member, thread, f"Reply {n}")
-                moderation.hide_post(facilitator, post, "Please keep it kind")
+                moderation.hide_post(Viewer(facilitator), post, "Please keep it kind")
             elif n % 3 == 1:
-                moderation.set_thread_state(facilitator, thread, "pin" if n % 2 else "unpin")
+                moderation.set_thread_state(
+                    Viewer(facilitator), thread, "pin" if n % 2 else "unpin"
+                )
             else:
                 person = people[n % len(people)]
                 ban = membership.find(board, person) is None
                 if ban:
-                    membership.remove(facilitator, board, person, ban=True, reason="Spam")
+                    membership.remove(Viewer(facilitator), board, person, ban=True, reason="Spam")
                 else:
                     membership.lift_ban(Viewer(facilitator), board, person)
 
@@ -205,9 +207,9 @@ def test_a_boards_members_page_costs_the_same_with_3_and_30_members(
         for n in range(start, start + count):
             person = make_user(f"person{n}")
             if n % 3 == 0:
-                membership.invite(facilitator, group, person)
+                membership.invite(Viewer(facilitator), group, person)
             elif n % 3 == 1:
-                membership.remove(facilitator, group, person, ban=True)
+                membership.remove(Viewer(facilitator), group, person, ban=True)
             else:
                 boards.add_member(group, person)
 
@@ -225,7 +227,7 @@ def test_the_approval_queue_costs_the_same_with_3_and_30_pending_posts(
 ):
     facilitator = make_user("facilitator")
     boards.add_member(board, facilitator, facilitator=True)
-    boards.update_settings(admin, board, premoderate_posts=5)
+    boards.update_settings(Viewer(admin), board, premoderate_posts=5)
     thread = posting.start_thread(facilitator, board, "Welcome", "Say hello here.")
     newcomers = [make_user(f"newcomer{n}") for n in range(6)]
 
@@ -260,7 +262,7 @@ def test_settings_cost_the_same_with_little_and_much_behind_them(
             group = make_board(f"Group {n}", Visibility.PRIVATE)
             boards.add_member(group, member)
             notify(member.id, "membership_role", params={"role": "member"}, board_id=group.id)
-        messaging.start(admin, [member], f"Hello number {start}", "Welcome")
+        messaging.start(Viewer(admin), [member], f"Hello number {start}", "Welcome")
         db.session.commit()
 
     grow(3, 0)

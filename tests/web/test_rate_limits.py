@@ -28,6 +28,7 @@ from sqlalchemy import select
 
 from forum.extensions import db, limiter
 from forum.models import Message, Post, Thread, User
+from forum.policy import Viewer
 from forum.services import accounts, messaging, posting
 from tests.helpers import PASSWORD, signed_in
 
@@ -183,7 +184,7 @@ def test_starting_conversations_past_thirty_an_hour_keeps_the_words(app: Flask) 
 
 def test_replying_in_a_conversation_past_sixty_an_hour_keeps_the_words(app: Flask) -> None:
     sender, friend = trusted("sender"), trusted("friend")
-    conversation = messaging.start(friend, [sender], "Hello", "How are you?")
+    conversation = messaging.start(Viewer(friend), [sender], "Hello", "How are you?")
     db.session.commit()
     client = signed_in(app, sender)
     url = f"/messages/{conversation.id}/reply"
@@ -199,7 +200,7 @@ def test_replying_in_a_conversation_past_sixty_an_hour_keeps_the_words(app: Flas
 def test_reports_share_twenty_an_hour_and_keep_the_note(app: Flask, board, member) -> None:
     reporter, writer = trusted("reporter"), trusted("writer")
     posts = [posting.start_thread(writer, board, f"Thread {n}", f"Body {n}") for n in range(5)]
-    conversation = messaging.start(writer, [reporter], "Hello", "A message")
+    conversation = messaging.start(Viewer(writer), [reporter], "Hello", "A message")
     db.session.commit()
     message_id = db.session.scalars(
         select(Message.id).where(Message.conversation_id == conversation.id)

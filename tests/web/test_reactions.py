@@ -224,7 +224,7 @@ def test_a_hidden_post_takes_no_reaction(app, opening, thread, board, make_user,
     boards.add_member(board, facilitator, facilitator=True)
     reply = posting.reply(member, thread, "Something that will be hidden")
     reactions.toggle(Viewer(make_user("early")), reply, "hug")
-    moderation.hide_post(facilitator, reply, "Please keep it kind")
+    moderation.hide_post(Viewer(facilitator), reply, "Please keep it kind")
     client = signed_in(app, make_user("sam"))
 
     assert react(client, reply.id, "hug").status_code == 403
@@ -244,7 +244,7 @@ def test_a_removed_post_takes_no_reaction(app, opening, thread, member, make_use
 
 def test_a_member_muted_on_the_board_cannot_react(app, opening, board, admin, make_user):
     sam = make_user("sam")
-    sanctions.mute(admin, sam, board, 7, "Cooling off")
+    sanctions.mute(Viewer(admin), sam, board, 7, "Cooling off")
     client = signed_in(app, sam)
     assert buttons(post_html(client, opening)) == {}
     assert react(client, opening.id, "hug").status_code == 403
@@ -264,7 +264,7 @@ def test_a_suspended_member_cannot_react(app, opening, admin, make_user):
 def test_a_locked_thread_takes_no_new_reactions(app, opening, thread, admin, make_user):
     sam = make_user("sam")
     reactions.toggle(Viewer(sam), opening, "hug")
-    moderation.set_thread_state(admin, thread, "lock")
+    moderation.set_thread_state(Viewer(admin), thread, "lock")
     client = signed_in(app, sam)
     fragment = post_html(client, opening)
     assert buttons(fragment) == {}
@@ -337,7 +337,7 @@ def test_an_anonymous_thread_names_nobody_after_the_board_stops_allowing_it(
     reactions.toggle(
         Viewer(author), reply, "thank_you"
     )  # the anonymous author thanks those who answer
-    boards.update_settings(admin, board, anonymous_allowed=False, confirm_widening=True)
+    boards.update_settings(Viewer(admin), board, anonymous_allowed=False, confirm_widening=True)
 
     fragment = post_html(signed_in(app, make_user("viewer")), reply)
     assert buttons(fragment)["Thank you"]["shown"] == "Thank you (1)"
@@ -359,7 +359,7 @@ def test_reactions_near_an_anonymous_reply_name_nobody_after_the_board_stops_all
     anonymous = posting.reply(author, thread, "I still haven't told mine.", anonymous=True)
     reactions.toggle(Viewer(author), answer, "thank_you")  # thanks those who answer, anonymously
     reactions.toggle(Viewer(rowan), anonymous, "hug")  # reacted where no name was ever shown
-    boards.update_settings(admin, board, anonymous_allowed=False, confirm_widening=True)
+    boards.update_settings(Viewer(admin), board, anonymous_allowed=False, confirm_widening=True)
 
     viewer = signed_in(app, make_user("viewer"))
     for post, hidden_name in ((answer, "Secret Sky"), (anonymous, "Rowan Birch")):

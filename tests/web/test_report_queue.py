@@ -27,6 +27,7 @@ from forum.models import (
     User,
 )
 from forum.models.types import utcnow
+from forum.policy import Viewer
 from forum.services import boards, facilitation_settings, messaging, posting, reports
 from tests.helpers import PASSWORD, count_queries, fresh, login, signed_in, text
 
@@ -123,11 +124,11 @@ def test_each_card_shows_where_what_who_why_how_long_and_who_claimed_it(
 def test_message_and_profile_reports_show_their_snapshot_to_admins(app, admin, reader, member):
     db.session.execute(update(User).values(created_at=utcnow() - timedelta(days=30)))
     db.session.commit()
-    conversation = messaging.start(member, [reader], "Hello", "Send me your bank details.")
+    conversation = messaging.start(Viewer(member), [reader], "Hello", "Send me your bank details.")
     message = db.session.scalars(
         select(Message).where(Message.conversation_id == conversation.id)
     ).first()
-    about_message = messaging.report(reader, conversation, message, "spam", "Scam")
+    about_message = messaging.report(Viewer(reader), conversation, message, "spam", "Scam")
     about_profile = reports.report_user(reader, member, "spam", "Advert in the bio")
     page = signed_in(app, admin).get("/moderation").get_data(as_text=True)
     words = card(page, about_message.id)

@@ -12,6 +12,7 @@ from sqlalchemy import update
 from forum.extensions import db
 from forum.models import Post, Visibility
 from forum.models.types import utcnow
+from forum.policy import Viewer
 from forum.services import boards, messaging, moderation, posting
 from tests.helpers import login, markup, without_tokens
 
@@ -294,7 +295,7 @@ def test_hidden_removed_pending_and_anonymous_posts(client, make_board, writer, 
     db.session.commit()
     thread = posting.start_thread(writer, board, "Otter thread", "Otter opening.")
     hidden = posting.reply(writer, thread, "Otter hidden words.")
-    moderation.hide_post(admin, hidden, "Off topic")
+    moderation.hide_post(Viewer(admin), hidden, "Off topic")
     removed = posting.reply(writer, thread, "Otter removed words.")
     posting.remove_own(writer, removed)
     posting.reply(writer, thread, "Otter anonymous words.", anonymous=True)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.i18n import TRANSLATIONS
 from forum.models import Message, Post, PostQuote, Thread
+from forum.policy import Viewer
 from forum.services import messaging, posting, reports
 from forum.services.erasure import delete_account
 from forum.stored_texts import ERASED_MESSAGE, ERASED_POST, ERASED_TITLE, QUOTE_REMOVED, shown
@@ -61,8 +62,8 @@ def erased(app, client, board):
     )
     assert response.status_code == 302
     assert db.session.scalars(select(PostQuote)).one().quoted_post_id == opening.id
-    conversation = messaging.start(ann, [bob], "Hello Bob", "My private words")
-    messaging.reply(bob, conversation, "Hi Ann")
+    conversation = messaging.start(Viewer(ann), [bob], "Hello Bob", "My private words")
+    messaging.reply(Viewer(bob), conversation, "Hi Ann")
     report = reports.report_post(bob, opening, "other", "Worried")
     ids = {"thread": thread.id, "conversation": conversation.id, "report": report.id}
 

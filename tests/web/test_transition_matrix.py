@@ -297,7 +297,7 @@ def test_only_a_site_admin_widens_a_board_and_only_after_confirming(
         assert after_reach == before_reach, f"{role} let the outsider reach more ({case})"
         with pytest.raises(ServiceError):
             boards.update_settings(
-                fresh(User, actor.id), board, **as_values(change), confirm_widening=True
+                Viewer(fresh(User, actor.id)), board, **as_values(change), confirm_widening=True
             )
         assert settings_of(fresh(Board, board_id)) == before_settings
 
@@ -547,7 +547,9 @@ def test_only_the_boards_moderators_invite_into_a_hidden_group(app, category, ro
     assert before == (False, False, False)
     if role not in MODERATORS:
         with pytest.raises(ServiceError):
-            membership.invite(fresh(User, actor.id), fresh(Board, world.board.id), world.outsider)
+            membership.invite(
+                Viewer(fresh(User, actor.id)), fresh(Board, world.board.id), world.outsider
+            )
 
 
 TARGETS = ["member", "facilitator", "lead"]
@@ -595,7 +597,10 @@ def test_facilitators_are_out_of_their_peers_reach(app, category, role, target_r
     if not allowed:
         with pytest.raises(ServiceError):
             membership.remove(
-                fresh(User, actor.id), fresh(Board, world.board.id), target, ban=action == "ban"
+                Viewer(fresh(User, actor.id)),
+                fresh(Board, world.board.id),
+                target,
+                ban=action == "ban",
             )
         assert _still_in(world, target, target_role)
 
@@ -622,7 +627,9 @@ def test_a_facilitator_cannot_mute_their_peers_on_the_board(app, category, role,
     assert (muted is not None) == allowed, f"{role} mutes {target_role}"
     if not allowed:
         with pytest.raises(ServiceError):
-            sanctions.mute(fresh(User, actor.id), target, fresh(Board, world.board.id), None, "x")
+            sanctions.mute(
+                Viewer(fresh(User, actor.id)), target, fresh(Board, world.board.id), None, "x"
+            )
 
 
 ROLE_CHANGES = [
@@ -811,7 +818,7 @@ def test_narrowing_a_board_hides_its_meetings_from_those_outside_at_once(
     changes: dict[str, object] = {"visibility": to}
     if to in (Visibility.PRIVATE, Visibility.HIDDEN):
         changes["join_policy"] = boards.default_join_policy(to)
-    boards.update_settings(facilitator, fresh(Board, world.board.id), **changes)
+    boards.update_settings(Viewer(facilitator), fresh(Board, world.board.id), **changes)
     db.session.commit()
     meeting_service.move(
         facilitator,
@@ -851,10 +858,10 @@ def test_a_member_who_leaves_or_is_removed_stops_meeting_the_groups_meetings_at_
     }
 
     if how == "leaves":
-        membership.leave(fresh(User, member.id), fresh(Board, world.board.id))
+        membership.leave(Viewer(fresh(User, member.id)), fresh(Board, world.board.id))
     else:
         membership.remove(
-            facilitator,
+            Viewer(facilitator),
             fresh(Board, world.board.id),
             fresh(User, member.id),
             ban=how == "banned",
@@ -1014,7 +1021,9 @@ def test_a_place_that_frees_up_skips_someone_who_left_the_group(app, category):
     assert meeting_service.answer(second, occurrence, RsvpAnswer.GOING) == RsvpAnswer.WAITING
     assert meeting_service.answer(third, occurrence, RsvpAnswer.GOING) == RsvpAnswer.WAITING
     db.session.commit()
-    membership.remove(facilitator, fresh(Board, world.board.id), fresh(User, second.id), False)
+    membership.remove(
+        Viewer(facilitator), fresh(Board, world.board.id), fresh(User, second.id), False
+    )
     db.session.commit()
 
     meeting_service.answer(fresh(User, first.id), occurrence, RsvpAnswer.NOT_GOING)

@@ -20,6 +20,7 @@ from flask.testing import FlaskClient
 
 from forum.extensions import db
 from forum.models import MatchState, MemorialRequest, PeerMatch, User, WelcomeAnswers
+from forum.policy import Viewer
 from forum.services import boards, matching, memorial
 from forum.vocabulary import unpack
 from tests.conftest import login
@@ -62,7 +63,7 @@ def people(make_user, make_board, admin) -> dict[str, User]:
     db.session.commit()
     matching.make_mentor(admin, found["mentor"])
     matching.make_mentor(admin, found["other_mentor"])
-    matching.request_mentor(found["asker"], ["cancer_types"], NOTE)
+    matching.request_mentor(Viewer(found["asker"]), ["cancer_types"], NOTE)
     return found
 
 
@@ -120,7 +121,7 @@ def test_only_an_admin_memorialises_and_only_the_legacy_contact_decides(app, peo
     gone = people["member"]
     gone.legacy_contact_id = people["facilitator"].id
     db.session.commit()
-    request = memorial.ask(people["asker"], gone, "A friend", "")
+    request = memorial.ask(Viewer(people["asker"]), gone, "A friend", "")
     client = _client(app, people, actor)
     client.post(f"/admin/memorials/{request.id}/confirm")
     db.session.expire_all()

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import Participant, User
+from forum.policy import Viewer
 from forum.services import ServiceError, boards, messaging, sanctions
 from tests.helpers import signed_in, text
 from tests.web.test_messages import message_by, person
@@ -74,7 +75,7 @@ def test_start(app, cast, role):
     if role == "suspended":
         assert response.status_code == 403
         with pytest.raises(ServiceError):
-            messaging.start(actor, [bob], "Hi", "openingwords")
+            messaging.start(Viewer(actor), [bob], "Hi", "openingwords")
         assert not db.session.scalars(select(Participant)).first()
         return
     assert response.status_code == 302
@@ -86,20 +87,20 @@ def test_start(app, cast, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_add_someone_who_then_reads_only_from_joining(app, cast, role):
     actor, client, bob, carol = cast(role)
-    conversation = messaging.start(actor, [bob], "Ours", "beforewords from the actor")
-    messaging.reply(bob, conversation, "beforewords from Bob")
+    conversation = messaging.start(Viewer(actor), [bob], "Ours", "beforewords from the actor")
+    messaging.reply(Viewer(bob), conversation, "beforewords from Bob")
     if role == "suspended":
         cast.suspend(actor)
     status = add(client, conversation.id, "carol")
     if role == "suspended":
         assert status == 403
         with pytest.raises(ServiceError):
-            messaging.add_participant(actor, conversation, carol)
+            messaging.add_participant(Viewer(actor), conversation, carol)
         assert in_it(conversation.id) == {actor.id, bob.id}
         assert reads(app, carol, conversation.id) == ""
         return
     assert status == 302 and carol.id in in_it(conversation.id)
-    messaging.reply(bob, conversation, "afterwords from Bob")
+    messaging.reply(Viewer(bob), conversation, "afterwords from Bob")
     page = reads(app, carol, conversation.id)
     assert "afterwords from Bob" in page and "beforewords" not in page
     assert "beforewords" in reads(app, bob, conversation.id)
@@ -112,9 +113,9 @@ def test_no_newcomer_reads_what_came_before_whatever_their_role(app, make_board,
     if newcomer_role == "facilitator":
         boards.add_member(make_board("Carers"), newcomer, facilitator=True)
         db.session.commit()
-    conversation = messaging.start(alice, [bob], "Ours", "beforewords")
-    messaging.add_participant(alice, conversation, newcomer)
-    messaging.reply(bob, conversation, "afterwords")
+    conversation = messaging.start(Viewer(alice), [bob], "Ours", "beforewords")
+    messaging.add_participant(Viewer(alice), conversation, newcomer)
+    messaging.reply(Viewer(bob), conversation, "afterwords")
     page = reads(app, newcomer, conversation.id)
     assert "afterwords" in page and "beforewords" not in page
 
@@ -123,7 +124,7 @@ def test_no_newcomer_reads_what_came_before_whatever_their_role(app, make_board,
 def test_leave_and_be_added_again_reads_the_stays_not_the_absences(app, cast, role):
     """The actor leaves, is added back, leaves and is added back again."""
     actor, client, bob, carol = cast(role)
-    conversation = messaging.start(bob, [actor, carol], "Three of us", "stayone words")
+    conversation = messaging.start(Viewer(bob), [actor, carol], "Three of us", "stayone words")
     if role == "suspended":
         cast.suspend(actor)
         assert client.post(f"/messages/{conversation.id}/leave").status_code == 403
@@ -131,13 +132,13 @@ def test_leave_and_be_added_again_reads_the_stays_not_the_absences(app, cast, ro
         return
     assert client.post(f"/messages/{conversation.id}/leave").status_code == 302
     assert reads(app, actor, conversation.id) == ""
-    messaging.reply(bob, conversation, "awayone words")
-    messaging.add_participant(bob, conversation, actor)
-    messaging.reply(carol, conversation, "staytwo words")
+    messaging.reply(Viewer(bob), conversation, "awayone words")
+    messaging.add_participant(Viewer(bob), conversation, actor)
+    messaging.reply(Viewer(carol), conversation, "staytwo words")
     assert client.post(f"/messages/{conversation.id}/leave").status_code == 302
-    messaging.reply(carol, conversation, "awaytwo words")
-    messaging.add_participant(carol, conversation, actor)
-    messaging.reply(bob, conversation, "staythree words")
+    messaging.reply(Viewer(carol), conversation, "awaytwo words")
+    messaging.add_participant(Viewer(carol), conversation, actor)
+    messaging.reply(Viewer(bob), conversation, "staythree words")
 
     page = reads(app, actor, conversation.id)
     for seen in ("stayone", "staytwo", "staythree"):
@@ -161,13 +162,13 @@ BLOCKS = {
 @pytest.mark.parametrize("block", list(BLOCKS))
 def test_no_one_adds_someone_with_a_block_between_them_and_a_participant(app, cast, role, block):
     actor, client, bob, carol = cast(role)
-    conversation = messaging.start(actor, [bob], "Ours", "bobandactor words")
+    conversation = messaging.start(Viewer(actor), [bob], "Ours", "bobandactor words")
     if role == "suspended":
         cast.suspend(actor)
     BLOCKS[block](actor, bob, carol)
     assert add(client, conversation.id, "carol") == (403 if role == "suspended" else 302)
     with pytest.raises(ServiceError) as refused:
-        messaging.add_participant(actor, conversation, carol)
+        messaging.add_participant(Viewer(actor), conversation, carol)
     assert refused.value.message == "Carol can't be added to this conversation."
     assert in_it(conversation.id) == {actor.id, bob.id}
     assert reads(app, carol, conversation.id) == ""
@@ -179,14 +180,14 @@ def test_no_one_outside_a_conversation_adds_anyone(app, cast, role, where):
     actor, client, bob, carol = cast(role)
     dana = person("dana")
     if where == "never in it":
-        conversation = messaging.start(bob, [dana], "Not yours", "privatewords")
+        conversation = messaging.start(Viewer(bob), [dana], "Not yours", "privatewords")
     else:
-        conversation = messaging.start(bob, [dana, actor], "Was yours", "privatewords")
+        conversation = messaging.start(Viewer(bob), [dana, actor], "Was yours", "privatewords")
         messaging.leave(actor, conversation)
     if role == "suspended":
         cast.suspend(actor)
     assert add(client, conversation.id, "carol") == (403 if role == "suspended" else 404)
     with pytest.raises(ServiceError):
-        messaging.add_participant(actor, conversation, carol)
+        messaging.add_participant(Viewer(actor), conversation, carol)
     assert carol.id not in in_it(conversation.id)
     assert reads(app, carol, conversation.id) == ""

@@ -183,7 +183,7 @@ def test_a_member_of_the_private_group_sees_its_meetings_and_is_not_asked_to_joi
 def test_suggestions_leave_out_a_board_the_member_is_banned_from(member, admin, places):
     welcome.save_answers(member, None, ["breast"], None, None, None, False)
     boards.add_member(places["members"], member)
-    membership.remove(admin, places["members"], member, ban=True, reason="Unkind")
+    membership.remove(Viewer(admin), places["members"], member, ban=True, reason="Unkind")
     found = welcome.suggestions(Viewer(member))
     assert [s.board.name for s in found.boards] == ["Breast cancer together"]
 

@@ -6,7 +6,7 @@ import json
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
 from forum import policy, queries
@@ -114,7 +114,7 @@ def edit_board(board_id: int):
     if form.validate_on_submit():
         try:
             boards.update_board(
-                current_user,
+                current_viewer(),
                 board,
                 form.name.data,
                 form.description.data or "",

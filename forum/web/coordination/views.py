@@ -200,7 +200,7 @@ def propose(match_id: int):
     if mentor is None:
         return _match_page(found, refusal=_("Please choose a mentor from the list."))
     try:
-        matching.propose(current_user, found, mentor)
+        matching.propose(current_viewer(), found, mentor)
     except ServiceError as error:
         db.session.rollback()
         return _match_page(found, refusal=error.message)
@@ -215,7 +215,7 @@ def check_in(match_id: int):
     if not CheckInForm().validate_on_submit():
         abort(400)
     try:
-        matching.check_in(current_user, found)
+        matching.check_in(current_viewer(), found)
     except ServiceError as error:
         return _match_page(found, refusal=error.message)
     flash(_("Check-in recorded."), "success")
@@ -229,7 +229,7 @@ def end(match_id: int):
     form = EndMatchForm()
     if form.validate_on_submit():
         try:
-            matching.end(current_user, found, form.end_note.data or "")
+            matching.end(current_viewer(), found, form.end_note.data or "")
         except ServiceError as error:
             db.session.rollback()
             if error.field == "note":

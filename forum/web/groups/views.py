@@ -81,7 +81,7 @@ def leave(board_id: int):
     if not LeaveForm().validate_on_submit():
         abort(400)
     try:
-        membership.leave(current_user, board)
+        membership.leave(current_viewer(), board)
     except ServiceError as error:
         flash(error.message, "error")
     else:
@@ -135,7 +135,7 @@ def members(board_id: int):
     if form.validate_on_submit():
         try:
             invited = membership.invite(
-                current_user, board, _user_or_error(form.username.data), form.note.data or ""
+                current_viewer(), board, _user_or_error(form.username.data), form.note.data or ""
             )
         except ServiceError as error:
             show_service_error(form, error)
@@ -169,7 +169,7 @@ def remove(board_id: int, user_id: int):
     user = queries.get_user_or_404(user_id)
     try:
         membership.remove(
-            current_user, board, user, ban=bool(form.ban.data), reason=form.reason.data or ""
+            current_viewer(), board, user, ban=bool(form.ban.data), reason=form.reason.data or ""
         )
     except ServiceError as error:
         flash(error.message, "error")
@@ -213,7 +213,7 @@ def settings(board_id: int):
         }
         try:
             boards.update_settings(
-                current_user,
+                current_viewer(),
                 board,
                 visibility=Visibility(form.visibility.data),
                 join_policy=JoinPolicy(form.join_policy.data),
@@ -249,10 +249,10 @@ def approve(post_id: int):
         abort(400)
     try:
         if request.form.get("decision") == "reject":
-            moderation.reject_post(current_user, post, request.form.get("reason", ""))
+            moderation.reject_post(current_viewer(), post, request.form.get("reason", ""))
             flash(_("The post was not approved; its author has been told."), "success")
         else:
-            moderation.approve_post(current_user, post)
+            moderation.approve_post(current_viewer(), post)
             flash(_("The post is approved and visible."), "success")
     except ServiceError as error:
         flash(error.message, "error")

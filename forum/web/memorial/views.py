@@ -38,7 +38,7 @@ def ask(username: str):
     if form.validate_on_submit():
         try:
             memorial.ask(
-                current_user,
+                current_viewer(),
                 subject,
                 form.relationship_to.data,
                 normalise_newlines(form.note.data) or "",
@@ -103,7 +103,7 @@ def confirm(request_id: int):
         abort(400)
     name = asked.user.name
     try:
-        memorial.confirm(current_user, asked)
+        memorial.confirm(current_viewer(), asked)
     except ServiceError as error:
         flash(error.message, "error")
     else:
@@ -119,7 +119,7 @@ def decline(request_id: int):
     if not DecideForm().validate_on_submit():
         abort(400)
     try:
-        memorial.decline(current_user, asked)
+        memorial.decline(current_viewer(), asked)
     except ServiceError as error:
         flash(error.message, "error")
     else:
@@ -137,7 +137,7 @@ def undo(user_id: int):
     form = UndoForm(prefix=f"undo-{user.id}")
     if form.validate_on_submit():
         try:
-            memorial.undo(current_user, user, form.reason.data)
+            memorial.undo(current_viewer(), user, form.reason.data)
         except ServiceError as error:
             show_service_error(form, error)
         else:
@@ -198,7 +198,7 @@ def legacy(username: str):
         else:
             name = subject.name
             try:
-                memorial.decide_legacy(current_user, subject, choice)
+                memorial.decide_legacy(current_viewer(), subject, choice)
             except ServiceError as error:
                 show_service_error(form, error)
             else:

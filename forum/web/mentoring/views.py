@@ -98,7 +98,9 @@ def peer_mentor():
         if form.validate():
             try:
                 matching.request_mentor(
-                    current_user, form.share.data or [], normalise_newlines(form.note.data) or ""
+                    current_viewer(),
+                    form.share.data or [],
+                    normalise_newlines(form.note.data) or "",
                 )
             except ServiceError as error:
                 show_service_error(form, error)
@@ -118,7 +120,10 @@ def change_share():
     if form.validate_on_submit():
         try:
             matching.update_request(
-                current_user, match, form.share.data or [], normalise_newlines(form.note.data) or ""
+                current_viewer(),
+                match,
+                form.share.data or [],
+                normalise_newlines(form.note.data) or "",
             )
         except ServiceError as error:
             show_service_error(form, error)
@@ -135,7 +140,7 @@ def withdraw():
     if not WithdrawForm().validate_on_submit():
         abort(400)
     try:
-        matching.withdraw(current_user, match)
+        matching.withdraw(current_viewer(), match)
     except ServiceError as error:
         flash(error.message, "error")
     else:
@@ -150,7 +155,7 @@ def member_end():
     form = EndForm()
     if form.validate_on_submit():
         try:
-            matching.end(current_user, match, normalise_newlines(form.note.data) or "")
+            matching.end(current_viewer(), match, normalise_newlines(form.note.data) or "")
         except ServiceError as error:
             flash(error.message, "error")
         else:
@@ -223,7 +228,7 @@ def accept(match_id: int):
     if form.validate_on_submit():
         try:
             matching.accept(
-                current_user, match, form.subject.data, normalise_newlines(form.body.data) or ""
+                current_viewer(), match, form.subject.data, normalise_newlines(form.body.data) or ""
             )
         except ServiceError as error:
             if error.field in ("subject", "body"):
@@ -245,7 +250,7 @@ def decline(match_id: int):
     if not DeclineForm().validate_on_submit():
         abort(400)
     try:
-        matching.decline(current_user, match)
+        matching.decline(current_viewer(), match)
     except ServiceError as error:
         flash(error.message, "error")
     else:
@@ -261,7 +266,7 @@ def end(match_id: int):
     form = EndForm(prefix=f"end-{match.id}")
     if form.validate_on_submit():
         try:
-            matching.end(current_user, match, normalise_newlines(form.note.data) or "")
+            matching.end(current_viewer(), match, normalise_newlines(form.note.data) or "")
         except ServiceError as error:
             flash(error.message, "error")
         else:

@@ -109,7 +109,9 @@ def new():
     if form.validate_on_submit():
         try:
             people = addressing.resolve_recipients(current_user, form.recipients.data)
-            conversation = messaging.start(current_user, people, form.subject.data, form.body.data)
+            conversation = messaging.start(
+                current_viewer(), people, form.subject.data, form.body.data
+            )
         except ServiceError as error:
             show_service_error(form, error)
         else:
@@ -165,7 +167,7 @@ def reply(conversation_id: int):
     form = ReplyForm()
     if form.validate_on_submit():
         try:
-            messaging.reply(current_user, conversation, form.body.data)
+            messaging.reply(current_viewer(), conversation, form.body.data)
         except ServiceError as error:
             show_service_error(form, error)
         else:
@@ -183,7 +185,7 @@ def add_person(conversation_id: int):
     if form.validate_on_submit():
         try:
             user = addressing.resolve_one(current_user, form.username.data)
-            messaging.add_participant(current_user, conversation, user)
+            messaging.add_participant(current_viewer(), conversation, user)
         except ServiceError as error:
             flash(error.message, "error")
         else:

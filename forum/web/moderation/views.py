@@ -73,7 +73,7 @@ def reveal(post_id: int):
     author = None
     if form.validate_on_submit():
         try:
-            author = moderation.reveal_author(current_user, post, form.reason.data)
+            author = moderation.reveal_author(current_viewer(), post, form.reason.data)
         except ServiceError as error:
             show_service_error(form, error)
     return render_template(
@@ -103,7 +103,7 @@ def message_author(post_id: int):
         form.message.data = reach_out.starter_text(current_viewer(), post)
     if form.validate_on_submit():
         try:
-            moderation.relay_to_author(current_user, post, form.message.data)
+            moderation.relay_to_author(current_viewer(), post, form.message.data)
         except ServiceError as error:
             show_service_error(form, error)
         else:
@@ -270,7 +270,7 @@ def hide_from_report(report_id: int):
         flash(_("Please give a reason for the author before hiding the post."), "error")
         return _back_to_card(report)
     try:
-        moderation.hide_post(current_user, post, form.reason.data)
+        moderation.hide_post(current_viewer(), post, form.reason.data)
     except ServiceError as error:
         flash(error.message, "error")
     else:
@@ -348,7 +348,7 @@ def hide(post_id: int):
     form = HideForm()
     if form.validate_on_submit():
         try:
-            moderation.hide_post(current_user, post, form.reason.data)
+            moderation.hide_post(current_viewer(), post, form.reason.data)
         except ServiceError as error:
             show_service_error(form, error)
         else:
@@ -364,7 +364,7 @@ def restore(post_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
-        moderation.restore_post(current_user, post)
+        moderation.restore_post(current_viewer(), post)
     except ServiceError as error:
         flash_on_post(error.message, post.id, "error")
     else:
@@ -381,7 +381,7 @@ def note(post_id: int):
         form.note.data = post.facilitator_note or ""
     if form.validate_on_submit():
         try:
-            moderation.set_note(current_user, post, form.note.data or "")
+            moderation.set_note(current_viewer(), post, form.note.data or "")
         except ServiceError as error:
             show_service_error(form, error)
         else:
@@ -407,7 +407,7 @@ def thread_state(thread_id: int):
     action = request.form.get("action", "")
     if action not in moderation.THREAD_STATES:
         abort(400)
-    moderation.set_thread_state(current_user, thread, action)
+    moderation.set_thread_state(current_viewer(), thread, action)
     flash(str(THREAD_STATE_DONE[action]), "success")
     return redirect(url_for("threads.thread", thread_id=thread.id))
 
@@ -421,7 +421,7 @@ def content_warning(thread_id: int):
         form.warning.data = thread.content_warning or ""
     if form.validate_on_submit():
         try:
-            moderation.set_content_warning(current_user, thread, form.warning.data or "")
+            moderation.set_content_warning(current_viewer(), thread, form.warning.data or "")
         except ServiceError as error:
             show_service_error(form, error)
         else:
@@ -515,7 +515,7 @@ def member(username: str):
                 board = next((b for b in boards if b.id == form.board.data), None)
                 if board is None:
                     raise ServiceError(_("Choose a board you facilitate."), "board")
-                sanctions.mute(current_user, user, board, form.days.data, form.reason.data)
+                sanctions.mute(current_viewer(), user, board, form.days.data, form.reason.data)
                 flash(
                     _("%(name)s is muted on %(board)s.", name=user.name, board=board.name),
                     "success",

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from forum import queries
 from forum.models import Board, SanctionKind
@@ -28,11 +28,11 @@ def slow_mode(thread_id: int):
     ending = request.method == "POST" and request.form.get("which") == "end"
     try:
         if ending and end_form.validate_on_submit():
-            pace.end_slow_mode(current_user, thread)
+            pace.end_slow_mode(current_viewer(), thread)
             flash(_("Slow mode has ended in this thread."), "success")
             return redirect(url_for("threads.thread", thread_id=thread.id))
         if not ending and form.validate_on_submit():
-            pace.set_slow_mode(current_user, thread, form.minutes.data, form.hours.data)
+            pace.set_slow_mode(current_viewer(), thread, form.minutes.data, form.hours.data)
             flash(_("Slow mode is on in this thread."), "success")
             return redirect(url_for("threads.thread", thread_id=thread.id))
     except ServiceError as error:

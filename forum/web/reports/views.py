@@ -117,7 +117,7 @@ def report_message(conversation_id: int, message_id: int):
     if form.validate_on_submit():
         try:
             messaging.report(
-                current_user, conversation, message, form.reason.data, form.note.data or ""
+                current_viewer(), conversation, message, form.reason.data, form.note.data or ""
             )
         except ServiceError as error:
             show_service_error(form, error)
