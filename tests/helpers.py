@@ -177,14 +177,17 @@ def server_url(url: str) -> sa.URL:
 
 
 @contextmanager
-def throwaway_postgres_database(server: str, prefix: str) -> Iterator[str]:
-    """A new, empty PostgreSQL database on ``server`` (named ``prefix`` and a random part),
-    dropped when the block ends; yields its URL."""
+def throwaway_postgres_database(
+    server: str, prefix: str, template: str | None = None
+) -> Iterator[str]:
+    """A new PostgreSQL database on ``server`` (named ``prefix`` and a random part), empty or
+    a copy of the database ``template``, dropped when the block ends; yields its URL."""
     server_address = server_url(server)
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    copy_of = f' TEMPLATE "{template}"' if template else ""
     admin_engine = sa.create_engine(server_address, isolation_level="AUTOCOMMIT")
     with admin_engine.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"{copy_of}'))
         connection.execute(sa.text(NO_WAITING_FOR_THE_DISK.format(name=name)))
     try:
         yield server_address.set(database=name).render_as_string(hide_password=False)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-import uuid
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,7 +31,7 @@ from forum.models import Post, PostMention, PostQuote, User
 from forum.search import is_search_structure
 from forum.services import accounts, boards, posting
 from tests.conftest import PASSWORD, POSTGRES_URL
-from tests.helpers import NO_WAITING_FOR_THE_DISK, server_url, throwaway_postgres_database
+from tests.helpers import throwaway_postgres_database
 
 # SQLite cannot reflect expression indexes (lower(username), lower(email)), so Alembic cannot
 # compare them there; these two warnings say exactly that and nothing else is silenced. Upgrades
@@ -83,18 +82,9 @@ def fresh_database_url(migrated_template: str, tmp_path) -> Iterator[str]:
                 shutil.copyfile(source + suffix, f"{copy}{suffix}")
         yield f"sqlite:///{copy}"
         return
-    template = sa.make_url(migrated_template)
-    name = f"{template.database}_{uuid.uuid4().hex[:8]}"
-    admin_engine = sa.create_engine(server_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
-    with admin_engine.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template.database}"'))
-        connection.execute(sa.text(NO_WAITING_FOR_THE_DISK.format(name=name)))
-    try:
-        yield template.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin_engine.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin_engine.dispose()
+    template = sa.make_url(migrated_template).database
+    with throwaway_postgres_database(migrated_template, template, template=template) as url:
+        yield url
 
 
 @contextmanager
