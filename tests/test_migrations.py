@@ -71,6 +71,17 @@ def _upgrade_from_empty(url: str) -> None:
 
 
 @pytest.fixture
+def empty_database_url(tmp_path) -> Iterator[str]:
+    """A database with nothing in it, for a test that runs the migrations up to a revision of
+    its choosing (the test's own: a file, or a throw-away PostgreSQL database)."""
+    if not POSTGRES_URL:
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    with throwaway_postgres_database(POSTGRES_URL, "kindred_empty") as url:
+        yield url
+
+
+@pytest.fixture
 def fresh_database_url(migrated_template: str, tmp_path) -> Iterator[str]:
     """A database that nothing but the migrations touched, upgraded to the head revision: a
     copy of ``migrated_template``, the test's own."""

@@ -24,8 +24,7 @@ from forum.services import accounts, boards
 from tests.conftest import PASSWORD, RequestIsolatedClient
 from tests.test_migrations import (  # noqa: F401  (fixtures used by name)
     downgrade,
-    fresh_database_url,
-    postgres_scratch_database,
+    empty_database_url,
     upgrade,
 )
 from tests.web.test_safety_net import hopeless_night
@@ -34,11 +33,11 @@ BEFORE = "f2c4e6a8b0d1"  # the revision before the safety net
 
 
 @pytest.fixture
-def installed(fresh_database_url: str, tmp_path) -> Iterator[Flask]:  # noqa: F811
+def installed(empty_database_url: str, tmp_path) -> Iterator[Flask]:  # noqa: F811
     """A site as ``make run`` starts it: the migrations run on an empty database."""
     app = create_app(
         {
-            "SQLALCHEMY_DATABASE_URI": fresh_database_url,
+            "SQLALCHEMY_DATABASE_URI": empty_database_url,
             "TESTING": True,
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,

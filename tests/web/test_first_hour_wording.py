@@ -26,7 +26,7 @@ from tests.test_migrations import (  # noqa: F401 - fixtures used by name
     downgrade,
     fresh_database_url,
     migrated_app,
-    postgres_scratch_database,
+    migrated_template,
     upgrade,
 )
 

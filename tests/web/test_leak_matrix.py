@@ -490,7 +490,7 @@ SEARCH_HITS, SEARCH_HITS_BY_WRITER = 5, 3
 
 RESULTS = re.compile(r"(\d+) results? for")
 SEARCH_HIT = re.compile(r'<article class="search-hit">')
-UNREAD_BADGE = re.compile(r"Notifications\s*<span class=\"count\">\((\d+) unread\)")
+UNREAD_BADGE = re.compile(r"Notifications\s*<span class=\"count\">\s*\((\d+) unread\)")
 UNREAD_ITEM = re.compile(r'<li class="unread">')
 
 

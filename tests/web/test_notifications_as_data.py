@@ -31,7 +31,7 @@ from tests.test_migrations import (  # noqa: F401 - fixtures
     downgrade,
     fresh_database_url,
     migrated_app,
-    postgres_scratch_database,
+    migrated_template,
     upgrade,
 )
 from tests.web.test_messages import person
