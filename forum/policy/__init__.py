@@ -12,11 +12,12 @@ agreement. Nothing here reads Flask's request state; the web layer builds a :cla
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass, field
 
 from flask import abort
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, and_, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, bindparam, false, or_, select, true
 
 from forum.extensions import db
 from forum.models import (
@@ -94,9 +95,7 @@ class Viewer:
             if self.user is None:
                 self._memberships = {}
             else:
-                rows = db.session.scalars(
-                    select(BoardMembership).where(BoardMembership.user_id == self.user.id)
-                )
+                rows = db.session.scalars(_memberships_of(), {"user_id": self.user.id})
                 self._memberships = {m.board_id: m for m in rows}
         return self._memberships
 
@@ -148,9 +147,7 @@ class Viewer:
             self._blocked = frozenset(
                 ()
                 if self.user is None
-                else db.session.scalars(
-                    select(Block.blocked_id).where(Block.blocker_id == self.user.id)
-                )
+                else db.session.scalars(_blocked_by(), {"user_id": self.user.id})
             )
         return self._blocked
 
@@ -432,16 +429,29 @@ def can_see_post(viewer: Viewer, post: Post) -> bool:
 
 
 def active_sanctions(user_id: int) -> list[Sanction]:
-    now = utcnow()
-    return list(
-        db.session.scalars(
-            select(Sanction).where(
-                Sanction.user_id == user_id,
-                Sanction.kind != SanctionKind.WARNING,
-                Sanction.lifted_at.is_(None),
-                or_(Sanction.expires_at.is_(None), Sanction.expires_at > now),
-            )
-        )
+    return list(db.session.scalars(_sanctions_in_force(), {"user_id": user_id, "now": utcnow()}))
+
+
+# Asked for every signed-in request, so built once per worker (see forum.policy.kept).
+
+
+@functools.cache
+def _memberships_of() -> Select[tuple[BoardMembership]]:
+    return select(BoardMembership).where(BoardMembership.user_id == bindparam("user_id"))
+
+
+@functools.cache
+def _blocked_by() -> Select[tuple[int]]:
+    return select(Block.blocked_id).where(Block.blocker_id == bindparam("user_id"))
+
+
+@functools.cache
+def _sanctions_in_force() -> Select[tuple[Sanction]]:
+    return select(Sanction).where(
+        Sanction.user_id == bindparam("user_id"),
+        Sanction.kind != SanctionKind.WARNING,
+        Sanction.lifted_at.is_(None),
+        or_(Sanction.expires_at.is_(None), Sanction.expires_at > bindparam("now")),
     )
 
 

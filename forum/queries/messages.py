@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from flask import abort
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from forum.extensions import db
 from forum.models import Block, Conversation, Message, Participant, Stay
-from forum.policy import Viewer, conversations_of
+from forum.policy import Viewer, conversations_of, kept
 from forum.policy.messages import (
     blocked_by_then,
     can_read_message,
@@ -88,21 +89,20 @@ def inbox(viewer: Viewer, page: int, per_page: int, archived: bool = False) -> P
     return Page([InboxRow(c, p, counts.get(c.id, 0)) for c, p in rows], page, per_page, total)
 
 
+def _unread_conversations(viewer: Any) -> Select[Any]:
+    return (
+        select(func.count())
+        .select_from(Participant)
+        .where(_inbox_condition(viewer, False), Participant.muted.is_(False), _unread_condition())
+    )
+
+
 def unread_conversation_count(viewer: Viewer) -> int:
+    """The header's count, on every member's page: a statement kept per worker."""
     if viewer.is_guest:
         return 0
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Participant)
-            .where(
-                _inbox_condition(viewer, False),
-                Participant.muted.is_(False),
-                _unread_condition(),
-            )
-        )
-        or 0
-    )
+    count, params = kept.statement("messages.unread_count", viewer, _unread_conversations)
+    return db.session.scalar(count, params) or 0
 
 
 def get_conversation_or_404(viewer: Viewer, conversation_id: int) -> Conversation:

@@ -3,13 +3,14 @@ log, a member's record, watched words and crisis resources."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import abort
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from forum.extensions import db
@@ -121,17 +122,18 @@ def reports_named_in_log(entries: list[ModerationAction]) -> dict[int, Report]:
     }
 
 
-def facilitator_ids(board: Board) -> list[int]:
-    """The board's facilitators, for their badge on posts."""
-    return list(
-        db.session.scalars(
-            select(BoardMembership.user_id).where(
-                BoardMembership.board_id == board.id,
-                BoardMembership.role.in_(FACILITATOR_ROLES),
-                BoardMembership.status == MembershipStatus.MEMBER,
-            )
-        )
+@functools.cache
+def _facilitators() -> Select[tuple[int]]:
+    return select(BoardMembership.user_id).where(
+        BoardMembership.board_id == bindparam("board_id"),
+        BoardMembership.role.in_(FACILITATOR_ROLES),
+        BoardMembership.status == MembershipStatus.MEMBER,
     )
+
+
+def facilitator_ids(board: Board) -> list[int]:
+    """The board's facilitators, for their badge on posts (every thread page: kept)."""
+    return list(db.session.scalars(_facilitators(), {"board_id": board.id}))
 
 
 def open_reports(limit: int = 200) -> list[Report]:

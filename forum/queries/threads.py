@@ -6,12 +6,19 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, bindparam, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from forum.extensions import db
 from forum.models import Board, Post, PostRevision, Thread
-from forum.policy import Viewer, can_moderate, readable_boards, readable_threads, visible_posts
+from forum.policy import (
+    Viewer,
+    can_moderate,
+    kept,
+    readable_boards,
+    readable_threads,
+    visible_posts,
+)
 from forum.policy.moderation import moderated_filter
 from forum.queries.boards import readable_boards_for_select
 from forum.queries.paging import Page, clamp_page
@@ -31,8 +38,13 @@ def _thread_select(viewer: Viewer) -> Select[Any]:
     )
 
 
+def _one_thread(viewer: Any) -> Select[Any]:
+    return _thread_select(viewer).where(Thread.id == bindparam("thread_id"))
+
+
 def get_thread_or_404(viewer: Viewer, thread_id: int) -> Thread:
-    thread = db.session.scalars(_thread_select(viewer).where(Thread.id == thread_id)).first()
+    statement, params = kept.statement("threads.one", viewer, _one_thread, thread_id=thread_id)
+    thread = db.session.scalars(statement, params).first()
     if thread is None:
         abort(404)
     return thread
@@ -88,22 +100,45 @@ def _order(view: str):
     return Post.path if view == NESTED else Post.number
 
 
+def _posts_of_thread(viewer: Any) -> Any:
+    return and_(Post.thread_id == bindparam("thread_id"), visible_posts(viewer))
+
+
+def _count_of_thread(viewer: Any) -> Select[Any]:
+    return select(func.count()).select_from(Post).where(_posts_of_thread(viewer))
+
+
+def _page_of_thread(view: str):  # noqa: ANN202
+    def build(viewer: Any) -> Select[Any]:
+        return (
+            select(Post)
+            .options(joinedload(Post.author))
+            .where(_posts_of_thread(viewer))
+            .order_by(_order(view))
+            .offset(bindparam("offset"))
+            .limit(bindparam("limit"))
+        )
+
+    return build
+
+
 def thread_posts(
     viewer: Viewer, thread: Thread, page: int, per_page: int, view: str = NESTED
 ) -> Page[Post]:
     """One page of a thread the viewer may read, nested (by path) or flat (by time)."""
-    condition = and_(Post.thread_id == thread.id, visible_posts(viewer))
-    total = db.session.scalar(select(func.count()).select_from(Post).where(condition)) or 0
+    count, params = kept.statement("threads.count", viewer, _count_of_thread, thread_id=thread.id)
+    total = db.session.scalar(count, params) or 0
     page = clamp_page(page, total, per_page)
-    posts = db.session.scalars(
-        select(Post)
-        .options(joinedload(Post.author))
-        .where(condition)
-        .order_by(_order(view))
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
-    return Page(list(posts), page, per_page, total)
+    view = NESTED if view == NESTED else FLAT
+    posts, params = kept.statement(
+        f"threads.page.{view}",
+        viewer,
+        _page_of_thread(view),
+        thread_id=thread.id,
+        offset=(page - 1) * per_page,
+        limit=per_page,
+    )
+    return Page(list(db.session.scalars(posts, params).all()), page, per_page, total)
 
 
 def page_of_post(viewer: Viewer, post: Post, per_page: int, view: str = NESTED) -> int:

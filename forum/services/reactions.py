@@ -11,13 +11,15 @@ has blocked — those are only counted.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from babel.lists import format_list
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import Select, bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -132,23 +134,17 @@ def _may_hide_an_author(post: Post, threads_with_anonymous: set[int]) -> bool:
     )
 
 
-def summaries(viewer: Viewer, posts: Sequence[Post]) -> dict[int, list[ReactionSummary]]:
-    """Every kind of reaction to each visible post of ``posts``, in one query.
-
-    The posts are already filtered by policy for ``viewer``; a post that is not visible (hidden,
-    removed, waiting for approval) gets no summary: it takes no reactions and shows none.
-    """
-    shown = [post for post in posts if post.status == PostStatus.VISIBLE]
-    if not shown:
-        return {}
-    blocked = viewer.blocked_ids()
+@functools.cache
+def _reactions_to() -> Select[Any]:
+    """Every reaction to the posts ``:post_ids``, with its giver's name and whether its
+    thread has an anonymous post (built once per worker: it is on every thread page)."""
     reacted = aliased(Post)
     anonymous_in_thread = (
         select(Post.id)
         .where(Post.thread_id == reacted.thread_id, Post.anonymous.is_(True))
         .exists()
     )
-    rows = db.session.execute(
+    return (
         select(
             Reaction.post_id,
             Reaction.kind,
@@ -159,9 +155,22 @@ def summaries(viewer: Viewer, posts: Sequence[Post]) -> dict[int, list[ReactionS
         )
         .join(reacted, reacted.id == Reaction.post_id)
         .outerjoin(User, User.id == Reaction.user_id)
-        .where(Reaction.post_id.in_([post.id for post in shown]))
+        .where(Reaction.post_id.in_(bindparam("post_ids", expanding=True)))
         .order_by(Reaction.created_at, Reaction.id)
-    ).all()
+    )
+
+
+def summaries(viewer: Viewer, posts: Sequence[Post]) -> dict[int, list[ReactionSummary]]:
+    """Every kind of reaction to each visible post of ``posts``, in one query.
+
+    The posts are already filtered by policy for ``viewer``; a post that is not visible (hidden,
+    removed, waiting for approval) gets no summary: it takes no reactions and shows none.
+    """
+    shown = [post for post in posts if post.status == PostStatus.VISIBLE]
+    if not shown:
+        return {}
+    blocked = viewer.blocked_ids()
+    rows = db.session.execute(_reactions_to(), {"post_ids": [post.id for post in shown]}).all()
     counts: dict[tuple[int, ReactionKind], int] = {}
     mine: set[tuple[int, ReactionKind]] = set()
     names: dict[tuple[int, ReactionKind], list[str]] = {}

@@ -2,26 +2,37 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import functools
+
+from sqlalchemy import Select, bindparam, select
 
 from forum.extensions import db
 from forum.models import Board, BoardSubscription, Thread, ThreadSubscription, User, WatchLevel
 
 
-def thread_level(user: User, thread: Thread) -> WatchLevel | None:
-    return db.session.scalar(
-        select(ThreadSubscription.level).where(
-            ThreadSubscription.user_id == user.id, ThreadSubscription.thread_id == thread.id
-        )
+@functools.cache
+def _thread_level() -> Select[tuple[WatchLevel]]:
+    return select(ThreadSubscription.level).where(
+        ThreadSubscription.user_id == bindparam("user_id"),
+        ThreadSubscription.thread_id == bindparam("thread_id"),
     )
+
+
+@functools.cache
+def _board_level() -> Select[tuple[WatchLevel]]:
+    return select(BoardSubscription.level).where(
+        BoardSubscription.user_id == bindparam("user_id"),
+        BoardSubscription.board_id == bindparam("board_id"),
+    )
+
+
+def thread_level(user: User, thread: Thread) -> WatchLevel | None:
+    """Asked on every thread page a member opens (its watch buttons): a kept statement."""
+    return db.session.scalar(_thread_level(), {"user_id": user.id, "thread_id": thread.id})
 
 
 def board_level(user: User, board: Board) -> WatchLevel | None:
-    return db.session.scalar(
-        select(BoardSubscription.level).where(
-            BoardSubscription.user_id == user.id, BoardSubscription.board_id == board.id
-        )
-    )
+    return db.session.scalar(_board_level(), {"user_id": user.id, "board_id": board.id})
 
 
 def set_thread_level(user: User, thread: Thread, level: WatchLevel) -> None:
