@@ -55,7 +55,7 @@ def main() -> None:
 
     def after(conn, cursor, statement, parameters, context, executemany):
         elapsed = time.perf_counter() - started.pop(id(cursor), time.perf_counter())
-        statements.append((" ".join(statement.split())[:160], elapsed * 1e3))
+        statements.append((" ".join(statement.split())[: int(os.environ.get("SQL_WIDTH", "160"))], elapsed * 1e3))
 
     with app.app_context():
         engine = db.engine

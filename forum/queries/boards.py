@@ -4,14 +4,15 @@ a reader may pick from or search in."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import abort
-from sqlalchemy import ColumnElement, and_, literal, select, true
+from sqlalchemy import Select, and_, bindparam, literal, select, true
 from sqlalchemy.orm import aliased, joinedload
 
 from forum.extensions import db
 from forum.models import Board, Category, Thread
-from forum.policy import Viewer, listed_boards, readable_boards, readable_threads
+from forum.policy import Viewer, kept, listed_boards, readable_boards, readable_threads
 from forum.queries.paging import Page, clamp_page
 
 
@@ -44,43 +45,68 @@ def board_index(viewer: Viewer) -> list[tuple[Category, list[BoardRow]]]:
     return list(grouped.values())
 
 
-def get_board_or_404(viewer: Viewer, board_id: int) -> Board:
-    """A board the viewer may see listed (readable or not: the view decides what to show)."""
-    board = db.session.scalars(
+def _listed_board(viewer: Any) -> Select[Any]:
+    return (
         select(Board)
         .options(joinedload(Board.category))
-        .where(Board.id == board_id, listed_boards(viewer))
-    ).first()
+        .where(Board.id == bindparam("board_id"), listed_boards(viewer))
+    )
+
+
+def get_board_or_404(viewer: Viewer, board_id: int) -> Board:
+    """A board the viewer may see listed (readable or not: the view decides what to show)."""
+    statement, params = kept.statement("boards.listed", viewer, _listed_board, board_id=board_id)
+    board = db.session.scalars(statement, params).first()
     if board is None:
         abort(404)
     return board
 
 
-def _warned_filter(viewer: Viewer) -> ColumnElement[bool]:
+def _hides_warned_threads(viewer: Viewer) -> bool:
     """Members who asked not to see threads with a content warning in board lists."""
-    if viewer.user is not None and viewer.user.hide_warned_threads:
-        return Thread.content_warning.is_(None)
-    return true()
+    return viewer.user is not None and viewer.user.hide_warned_threads
+
+
+def _board_readable(viewer: Any) -> Select[Any]:
+    return select(literal(True)).where(Board.id == bindparam("board_id"), readable_boards(viewer))
+
+
+def _threads_of_board(hide_warned: bool):  # noqa: ANN202
+    def build(viewer: Any) -> Select[Any]:
+        return (
+            select(Thread)
+            .join(Thread.board)
+            .options(joinedload(Thread.author))
+            .where(
+                Thread.board_id == bindparam("board_id"),
+                readable_threads(viewer),
+                Thread.content_warning.is_(None) if hide_warned else true(),
+            )
+            .order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
+            .offset(bindparam("offset"))
+            .limit(bindparam("limit"))
+        )
+
+    return build
 
 
 def board_threads(viewer: Viewer, board: Board, page: int, per_page: int) -> Page[Thread]:
     """A readable board's threads: pinned first, then by last activity."""
-    if not db.session.scalar(
-        select(literal(True)).where(Board.id == board.id, readable_boards(viewer))
-    ):
+    readable, params = kept.statement("boards.readable", viewer, _board_readable, board_id=board.id)
+    if not db.session.scalar(readable, params):
         abort(404)
     total = board.thread_count
     page = clamp_page(page, total, per_page)
-    threads = db.session.scalars(
-        select(Thread)
-        .join(Thread.board)
-        .options(joinedload(Thread.author))
-        .where(Thread.board_id == board.id, readable_threads(viewer), _warned_filter(viewer))
-        .order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
-    return Page(list(threads), page, per_page, total)
+    hide_warned = _hides_warned_threads(viewer)
+    threads, params = kept.statement(
+        f"boards.threads.{'unwarned' if hide_warned else 'all'}",
+        viewer,
+        _threads_of_board(hide_warned),
+        board_id=board.id,
+        offset=(page - 1) * per_page,
+        limit=per_page,
+    )
+    return Page(list(db.session.scalars(threads, params).all()), page, per_page, total)
 
 
 def readable_boards_for_select(viewer: Viewer) -> list[Board]:

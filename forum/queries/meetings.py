@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from flask import abort
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from forum.extensions import db
 from forum.models import Board, Notification, User
 from forum.models.meetings import Meeting, MeetingMode, MeetingOccurrence, MeetingRsvp, RsvpAnswer
-from forum.policy import Viewer
+from forum.policy import Viewer, kept
 from forum.policy.meetings import readable_meetings
 
 
@@ -35,15 +36,12 @@ def upcoming(
     viewer: Viewer,
     now: datetime,
     *,
-    board_id: int | None = None,
     board_ids: list[int] | None = None,
     limit: int = 50,
     include_cancelled: bool = True,
 ) -> list[MeetingOccurrence]:
     """Occurrences not yet ended that ``viewer`` may see, soonest first (one query)."""
     query = _readable_occurrences(viewer).where(MeetingOccurrence.ends_at > now)
-    if board_id is not None:
-        query = query.where(Meeting.board_id == board_id)
     if board_ids is not None:
         query = query.where(Meeting.board_id.in_(board_ids))
     if not include_cancelled:
@@ -52,6 +50,34 @@ def upcoming(
         )
     query = query.order_by(MeetingOccurrence.starts_at, MeetingOccurrence.id).limit(limit)
     return list(db.session.scalars(query))
+
+
+def _upcoming_on_board(viewer: Any) -> Select[Any]:
+    return (
+        _readable_occurrences(viewer)
+        .where(
+            MeetingOccurrence.ends_at > bindparam("now"),
+            Meeting.board_id == bindparam("board_id"),
+        )
+        .order_by(MeetingOccurrence.starts_at, MeetingOccurrence.id)
+        .limit(bindparam("limit"))
+    )
+
+
+def upcoming_on_board(
+    viewer: Viewer, now: datetime, board_id: int, limit: int
+) -> list[MeetingOccurrence]:
+    """:func:`upcoming` on one board, cancelled ones included: on every board page, so its
+    statement is kept (:mod:`forum.policy.kept`)."""
+    statement, params = kept.statement(
+        "meetings.upcoming_on_board",
+        viewer,
+        _upcoming_on_board,
+        now=now,
+        board_id=board_id,
+        limit=limit,
+    )
+    return list(db.session.scalars(statement, params))
 
 
 def between(

@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from forum.extensions import db
-from forum.models import Block, Conversation, Message, Participant, Stay
+from forum.models import Block, Conversation, Message, Participant, Stay, User
 from forum.policy import Viewer, conversations_of, kept
 from forum.policy.messages import (
     blocked_by_then,
@@ -67,7 +67,11 @@ def inbox(viewer: Viewer, page: int, per_page: int, archived: bool = False) -> P
     rows = db.session.execute(
         select(Conversation, Participant)
         .join(Participant, Participant.conversation_id == Conversation.id)
-        .options(selectinload(Conversation.participants).joinedload(Participant.user))
+        .options(
+            selectinload(Conversation.participants)
+            .joinedload(Participant.user)
+            .load_only(User.id, User.username, User.display_name)
+        )
         .where(condition)
         .order_by(Participant.last_activity_at.desc(), Conversation.id.desc())
         .offset((page - 1) * per_page)

@@ -213,7 +213,7 @@ def upcoming():
 def board_meetings(board_id: int):
     viewer = current_viewer()
     board = _readable_board_or_404(board_id)
-    found = queries.meetings.upcoming(viewer, utcnow(), board_id=board.id, limit=LIST_LIMIT)
+    found = queries.meetings.upcoming_on_board(viewer, utcnow(), board.id, LIST_LIMIT)
     ids = [occurrence.id for occurrence in found]
     return board_page(
         board,
@@ -232,7 +232,7 @@ def board_meetings(board_id: int):
 def board_section(board: Board) -> dict:
     """What the board page shows of its meetings (the board's view calls this)."""
     viewer = current_viewer()
-    found = queries.meetings.upcoming(viewer, utcnow(), board_id=board.id, limit=ON_BOARD_PAGE)
+    found = queries.meetings.upcoming_on_board(viewer, utcnow(), board.id, ON_BOARD_PAGE)
     return {
         "next_meetings": found,
         "meeting_answers": queries.meetings.answers_of(viewer, [o.id for o in found]),
