@@ -11,6 +11,7 @@ member made staff while signed in, or staff who turn two-step off, meet it on th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from forum.policy import Viewer
@@ -48,11 +49,16 @@ def is_cross_site(method: str, fetch_site: str | None, origin: str | None, own_o
     return False
 
 
-def must_set_up_two_factor(viewer: Viewer, *, required_of_staff: bool, enabled: bool) -> bool:
+def must_set_up_two_factor(
+    viewer: Viewer, *, required_of_staff: Callable[[], bool], enabled: bool
+) -> bool:
     """Staff (admins, facilitators of any board) without two-step sign-in, while it is required.
 
-    ``required_of_staff`` is the site's setting and ``enabled`` whether the viewer has two-step
-    sign-in on; both are read by the caller, so that this rule stays free of storage."""
-    if not required_of_staff or enabled or viewer.user is None:
+    ``required_of_staff`` reads the site's setting and ``enabled`` is whether the viewer has
+    two-step sign-in on; the caller gives both, so that this rule stays free of storage. The
+    setting is read only for staff: this is asked on every signed-in request."""
+    if enabled or viewer.user is None:
         return False
-    return viewer.is_admin or bool(viewer.facilitated_board_ids())
+    if not (viewer.is_admin or viewer.facilitated_board_ids()):
+        return False
+    return required_of_staff()

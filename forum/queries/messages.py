@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import abort
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from forum.extensions import db
@@ -109,45 +109,71 @@ def unread_conversation_count(viewer: Viewer) -> int:
     return db.session.scalar(count, params) or 0
 
 
-def get_conversation_or_404(viewer: Viewer, conversation_id: int) -> Conversation:
-    """A conversation the viewer takes part in; anyone else, admins included, gets 404."""
-    conversation = db.session.scalars(
+def _one_conversation(viewer: Any) -> Select[Any]:
+    return (
         select(Conversation)
         .options(selectinload(Conversation.participants).joinedload(Participant.user))
-        .where(Conversation.id == conversation_id, conversations_of(viewer))
-    ).first()
+        .where(Conversation.id == bindparam("conversation_id"), conversations_of(viewer))
+    )
+
+
+def get_conversation_or_404(viewer: Viewer, conversation_id: int) -> Conversation:
+    """A conversation the viewer takes part in; anyone else, admins included, gets 404."""
+    statement, params = kept.statement(
+        "messages.conversation", viewer, _one_conversation, conversation_id=conversation_id
+    )
+    conversation = db.session.scalars(statement, params).first()
     if conversation is None:
         abort(404)
     return conversation
 
 
-def _messages_shown_to(viewer: Viewer, conversation: Conversation) -> ColumnElement[bool]:
-    """A conversation's messages that the viewer may read: said while they were in it, and not
-    by someone they had blocked by then (:mod:`forum.policy.messages`)."""
-    return and_(Message.conversation_id == conversation.id, messages_readable_by(viewer))
+def _messages_shown_to(viewer: Any) -> ColumnElement[bool]:
+    """The messages of conversation ``:conversation_id`` that the viewer may read: said while
+    they were in it, and not by someone they had blocked by then (:mod:`forum.policy.messages`)."""
+    return and_(
+        Message.conversation_id == bindparam("conversation_id"), messages_readable_by(viewer)
+    )
 
 
-def conversation_messages(
-    viewer: Viewer, conversation: Conversation, page: int | None, per_page: int
-) -> Page[Message]:
-    """One page of a conversation, oldest first; without a page, the latest page."""
-    condition = _messages_shown_to(viewer, conversation)
-    total = db.session.scalar(select(func.count()).select_from(Message).where(condition)) or 0
-    last = max(1, math.ceil(total / per_page))
-    number = clamp_page(page if page is not None else last, total, per_page)
-    messages = db.session.scalars(
+def _count_of_conversation(viewer: Any) -> Select[Any]:
+    return select(func.count()).select_from(Message).where(_messages_shown_to(viewer))
+
+
+def _page_of_conversation(viewer: Any) -> Select[Any]:
+    return (
         select(Message)
         .options(
             joinedload(Message.author),
             joinedload(Message.event_actor),
             joinedload(Message.event_target),
         )
-        .where(condition)
+        .where(_messages_shown_to(viewer))
         .order_by(Message.created_at, Message.id)
-        .offset((number - 1) * per_page)
-        .limit(per_page)
-    ).all()
-    return Page(list(messages), number, per_page, total)
+        .offset(bindparam("offset"))
+        .limit(bindparam("limit"))
+    )
+
+
+def conversation_messages(
+    viewer: Viewer, conversation: Conversation, page: int | None, per_page: int
+) -> Page[Message]:
+    """One page of a conversation, oldest first; without a page, the latest page."""
+    count, params = kept.statement(
+        "messages.count", viewer, _count_of_conversation, conversation_id=conversation.id
+    )
+    total = db.session.scalar(count, params) or 0
+    last = max(1, math.ceil(total / per_page))
+    number = clamp_page(page if page is not None else last, total, per_page)
+    messages, params = kept.statement(
+        "messages.page",
+        viewer,
+        _page_of_conversation,
+        conversation_id=conversation.id,
+        offset=(number - 1) * per_page,
+        limit=per_page,
+    )
+    return Page(list(db.session.scalars(messages, params).all()), number, per_page, total)
 
 
 def get_message_in(viewer: Viewer, conversation: Conversation, message_id: int) -> Message:

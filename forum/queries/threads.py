@@ -141,18 +141,30 @@ def thread_posts(
     return Page(list(db.session.scalars(posts, params).all()), page, per_page, total)
 
 
-def page_of_post(viewer: Viewer, post: Post, per_page: int, view: str = NESTED) -> int:
-    """The page of its thread that shows ``post`` in the given view."""
-    before = Post.path < post.path if view == NESTED else Post.number < post.number
-    earlier = (
-        db.session.scalar(
+def _posts_before(view: str):  # noqa: ANN202
+    def build(viewer: Any) -> Select[Any]:
+        ordered, at = (Post.path, "path") if view == NESTED else (Post.number, "number")
+        return (
             select(func.count())
             .select_from(Post)
-            .where(Post.thread_id == post.thread_id, visible_posts(viewer), before)
+            .where(_posts_of_thread(viewer), ordered < bindparam(at, type_=ordered.type))
         )
-        or 0
+
+    return build
+
+
+def page_of_post(viewer: Viewer, post: Post, per_page: int, view: str = NESTED) -> int:
+    """The page of its thread that shows ``post`` in the given view."""
+    view = NESTED if view == NESTED else FLAT
+    position = {"path": post.path} if view == NESTED else {"number": post.number}
+    earlier, params = kept.statement(
+        f"threads.before.{view}",
+        viewer,
+        _posts_before(view),
+        thread_id=post.thread_id,
+        **position,
     )
-    return earlier // per_page + 1
+    return (db.session.scalar(earlier, params) or 0) // per_page + 1
 
 
 def post_revisions(post: Post) -> list[PostRevision]:

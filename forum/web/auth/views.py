@@ -119,7 +119,7 @@ def must_enrol(viewer: Viewer) -> bool:
     if viewer.user is None or twofactor.is_enabled(viewer.user):
         return False
     return must_set_up_two_factor(
-        viewer, required_of_staff=security.staff_must_use_two_factor(), enabled=False
+        viewer, required_of_staff=security.staff_must_use_two_factor, enabled=False
     )
 
 

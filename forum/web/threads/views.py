@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum import policy, queries
+from forum.database import reading_only
 from forum.extensions import limiter
 from forum.models import EmailFrequency, Post, PostStatus, Thread
 from forum.policy import Action, transitions
@@ -204,9 +205,11 @@ def reply(thread_id: int):
             except ServiceError as error:
                 show_service_error(form, error)
             else:
-                if first:
-                    note_first_post(thread, posted.held)
-                url = post_url(posted.post, _view_mode())
+                # Saved: what is left only reads, so on SQLite it leaves the write lock be.
+                with reading_only():
+                    if first:
+                        note_first_post(thread, posted.held)
+                    url = post_url(posted.post, _view_mode())
                 return crisis_or(url, posted.screening, held=posted.held)
     status = form_status(form)
     return (
