@@ -117,7 +117,31 @@ def init_app(app: Flask) -> None:
         newstyle=True,
     )
     app.jinja_env.globals["page_language"] = lambda: str(get_locale() or site_language())
+
+    @app.before_request
+    def form_messages() -> None:
+        request.wtforms_translations = _FormMessages()  # read by flask_wtf.i18n
     app.jinja_env.globals["languages"] = LANGUAGES
+
+
+@cache
+def _form_catalogue(locale: str) -> Translations | NullTranslations:
+    from wtforms.i18n import messages_path
+
+    return Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class _FormMessages:
+    """WTForms' own messages ("Not a valid choice.") in the page's language, from a catalogue
+    read once per worker and language: Flask-WTF reads it from disk on every request that
+    builds a form (about 1 ms of a member's page, which has a form on it in every case)."""
+
+    def ugettext(self, string: str) -> str:
+        return _form_catalogue(str(get_locale() or site_language())).ugettext(string)
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        catalogue = _form_catalogue(str(get_locale() or site_language()))
+        return catalogue.ungettext(singular, plural, n)
 
 
 def _translations() -> Translations | NullTranslations:

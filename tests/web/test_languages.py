@@ -291,3 +291,26 @@ def test_a_password_reset_is_written_in_the_account_owners_language(app, client,
     [mail] = sent_mail(app)
     assert mail["Subject"] == said_in("fr", "Reset your %(site)s password") % {"site": "Kindred"}
     assert said_in("fr", "Hello %(name)s,") % {"name": "Jen"} in mail.get_content()
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("de", "Feld kann nicht länger als 500 Zeichen sein."),
+        ("fr", "Le champ ne peut pas contenir plus de 500 caractères."),
+        ("en", "Field cannot be longer than 500 characters."),
+        ("de", "Feld kann nicht länger als 500 Zeichen sein."),
+    ],
+)
+def test_the_form_librarys_own_messages_speak_the_pages_language(app, language, words):
+    """WTForms' built-in messages come from a catalogue kept per worker and language: each
+    page still gets its own language, whichever page came before it."""
+    from werkzeug.datastructures import MultiDict
+
+    from forum.web.admin.forms import CategoryForm
+
+    with app.test_request_context("/", headers={"Accept-Language": language}):
+        app.preprocess_request()
+        form = CategoryForm(formdata=MultiDict({"name": "Care", "description": "y" * 5000}))
+        assert not form.validate()
+        assert form.errors["description"] == [words]
