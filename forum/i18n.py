@@ -121,6 +121,7 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def form_messages() -> None:
         request.wtforms_translations = _FormMessages()  # read by flask_wtf.i18n
+
     app.jinja_env.globals["languages"] = LANGUAGES
 
 

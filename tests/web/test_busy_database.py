@@ -143,3 +143,19 @@ def test_a_reply_saved_before_the_database_got_busy_is_not_saved_twice(
     assert "What you sent was saved" in page
     assert "Please do not send it again" in page
     assert "Nothing was stored" not in page
+
+
+def test_a_reply_with_a_mistake_is_answered_while_another_write_holds_the_lock(
+    member_client, thread, monkeypatch
+):
+    """A reply reads (its checks, its form) without the write lock and takes it only to save:
+    while someone else's write holds the lock, a reply with nothing in it is told so at once,
+    with no wait and no "busy" page."""
+    pauses: list[int] = []
+    monkeypatch.setattr(database, "pause_before_retry", pauses.append)
+    thread_id = thread.id
+    with WriteLock().held():
+        response = member_client.post(f"/t/{thread_id}/reply", data={"body": ""})
+    assert pauses == []
+    assert response.status_code == 422
+    assert "Nothing you wrote is lost" not in response.get_data(as_text=True)

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum import policy, queries
-from forum.database import reading_only
+from forum.database import reading_only, reads_first, write_transaction
 from forum.extensions import limiter
 from forum.models import EmailFrequency, Post, PostStatus, Thread
 from forum.policy import Action, transitions
@@ -163,6 +163,7 @@ def _reply_target(thread: Thread, parent_id: str | int | None) -> Post | None:
 
 
 @bp.route("/t/<id:thread_id>/reply", methods=["GET", "POST"])
+@reads_first
 @login_required
 @limiter.limit("60 per hour", methods=["POST"], key_func=per_member, exempt_when=previewing)
 def reply(thread_id: int):
@@ -194,14 +195,15 @@ def reply(thread_id: int):
         else:
             first = is_first_post(current_user)
             try:
-                posted = posting.reply_screened(
-                    viewer,
-                    thread,
-                    form.body.data,
-                    parent=parent,
-                    anonymous=bool(form.anonymous.data),
-                    quoted=quoted,
-                )
+                with write_transaction():
+                    posted = posting.reply_screened(
+                        viewer,
+                        thread,
+                        form.body.data,
+                        parent=parent,
+                        anonymous=bool(form.anonymous.data),
+                        quoted=quoted,
+                    )
             except ServiceError as error:
                 show_service_error(form, error)
             else:
