@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from forum.extensions import db
-from forum.models import Block, Conversation, Message, Participant, Stay, User
+from forum.models import Block, Conversation, Message, Participant, Stay
 from forum.policy import Viewer, conversations_of, kept
 from forum.policy.messages import (
     blocked_by_then,
@@ -49,6 +49,16 @@ class InboxRow:
     def unread(self) -> bool:
         return _is_unread(self.participant)
 
+    @property
+    def others(self) -> list[str]:
+        """The names of the people still in the conversation besides the viewer."""
+        mine = self.participant.user_id
+        return [
+            p.user.name
+            for p in self.conversation.participants
+            if p.left_at is None and p.user_id != mine
+        ]
+
 
 def _inbox_condition(viewer: Viewer, archived: bool) -> ColumnElement[bool]:
     return and_(
@@ -67,11 +77,7 @@ def inbox(viewer: Viewer, page: int, per_page: int, archived: bool = False) -> P
     rows = db.session.execute(
         select(Conversation, Participant)
         .join(Participant, Participant.conversation_id == Conversation.id)
-        .options(
-            selectinload(Conversation.participants)
-            .joinedload(Participant.user)
-            .load_only(User.id, User.username, User.display_name)
-        )
+        .options(selectinload(Conversation.participants).joinedload(Participant.user))
         .where(condition)
         .order_by(Participant.last_activity_at.desc(), Conversation.id.desc())
         .offset((page - 1) * per_page)

@@ -29,6 +29,7 @@ from flask_wtf.csrf import generate_csrf
 from forum.i18n import member_time_zone
 from forum.models import Message, Post, Thread, User
 from forum.policy.thread_page import PostRights
+from forum.queries.messages import InboxRow
 
 #: Where a post's reaction and restore forms carry the page's form token.
 TOKEN_SLOT = "\x00form-token\x00"  # noqa: S105 - a placeholder, not a secret
@@ -178,4 +179,24 @@ def message_keys(
         )
         for message in messages
         if not message.is_event
+    }
+
+
+def inbox_row_keys(rows: Sequence[InboxRow], language: str) -> dict[int, str]:
+    """The fragment key of each row of the inbox (``templates/messages/inbox.html``)."""
+    page = _page_part(language)
+    return {
+        row.conversation.id: _digest(
+            (
+                page,
+                row.conversation.id,
+                row.conversation.subject,
+                row.unread,
+                row.participant.muted,
+                row.participant.last_activity_at or row.conversation.last_message_at,
+                tuple(row.others),
+                row.message_count,
+            )
+        )
+        for row in rows
     }

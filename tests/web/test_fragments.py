@@ -206,3 +206,30 @@ def test_a_conversation_reads_the_same_from_kept_messages_for_each_participant(a
     raj.display_name = "Rajesh"
     db.session.commit()
     assert "Rajesh" in text(read(browsers["ann"], path))
+
+
+def test_each_inbox_reads_the_same_from_kept_rows_and_shows_changes(app, make_user):
+    """Two people's inboxes share one conversation: each row names the *other* people, so a
+    row kept from one inbox must never be served in the other."""
+    ann = make_user("annika", display_name="Ann")
+    raj = make_user("rajesh", display_name="Raj")
+    ann.created_at = raj.created_at = datetime.now(UTC) - timedelta(days=30)
+    conversation = messaging.start(Viewer(ann), [raj], "Night sweats", "Does anyone else get them?")
+    db.session.commit()
+    browsers = {"ann": signed_in(app, ann), "raj": signed_in(app, raj)}
+    expected = {}
+    for name, browser in browsers.items():
+        browser.get("/settings")  # the "Welcome" shown after signing in
+        with app.app_context():
+            fragment_cache.clear()
+        expected[name] = read(browser, "/messages")
+    for name, browser in browsers.items():
+        assert read(browser, "/messages") == expected[name], name
+    assert "With Raj" in text(expected["ann"]) and "With Ann" in text(expected["raj"])
+    assert "Unread" in text(expected["raj"]) and "Unread" not in text(expected["ann"])
+    messaging.reply(Viewer(raj), fresh(type(conversation), conversation.id), "A fan helps.")
+    raj = fresh(User, raj.id)
+    raj.display_name = "Rajesh"
+    db.session.commit()
+    shown = text(read(browsers["ann"], "/messages"))
+    assert "With Rajesh" in shown and "Unread" in shown and "2 messages" in shown

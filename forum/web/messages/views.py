@@ -91,6 +91,7 @@ def inbox():
     return render_template(
         "messages/inbox.html",
         page=page,
+        row_keys=fragments.inbox_row_keys(page.items, str(get_locale())),
         archived=archived,
         limits_note=messaging.new_account_note(current_user),
     )
