@@ -27,6 +27,12 @@ from forum.queries.boards import (
     readable_boards_for_select,
     searchable_boards,
 )
+from forum.queries.header import (
+    UnreadCounts,
+    unread_conversation_count,
+    unread_counts,
+    unread_notification_count,
+)
 from forum.queries.members import (
     find_by_login,
     find_user_by_username,
@@ -41,7 +47,6 @@ from forum.queries.messages import (
     get_conversation_or_404,
     get_message_in,
     inbox,
-    unread_conversation_count,
 )
 from forum.queries.moderation import (
     REPORT_LOG_ACTIONS,
@@ -70,7 +75,6 @@ from forum.queries.notifications import (
     get_notification_or_404,
     notifications_among,
     notifications_for,
-    unread_notification_count,
 )
 from forum.queries.paging import Page, clamp_page
 from forum.queries.search import SEARCH_COUNT_CAP, SearchHit, SearchPage, search_posts
@@ -154,7 +158,9 @@ __all__ = [
     "thread_choices_for_merge",
     "thread_posts",
     "unanswered_threads",
+    "UnreadCounts",
     "unread_conversation_count",
+    "unread_counts",
     "unread_notification_count",
     "watched_words",
 ]

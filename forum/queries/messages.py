@@ -99,20 +99,13 @@ def inbox(viewer: Viewer, page: int, per_page: int, archived: bool = False) -> P
     return Page([InboxRow(c, p, counts.get(c.id, 0)) for c, p in rows], page, per_page, total)
 
 
-def _unread_conversations(viewer: Any) -> Select[Any]:
+def unread_count_statement(viewer: Any) -> Select[Any]:
+    """How many of the viewer's conversations (not archived, not muted) have news."""
     return (
         select(func.count())
         .select_from(Participant)
         .where(_inbox_condition(viewer, False), Participant.muted.is_(False), _unread_condition())
     )
-
-
-def unread_conversation_count(viewer: Viewer) -> int:
-    """The header's count, on every member's page: a statement kept per worker."""
-    if viewer.is_guest:
-        return 0
-    count, params = kept.statement("messages.unread_count", viewer, _unread_conversations)
-    return db.session.scalar(count, params) or 0
 
 
 def _one_conversation(viewer: Any) -> Select[Any]:

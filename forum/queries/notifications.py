@@ -9,7 +9,7 @@ from sqlalchemy import Select, and_, func, or_, select
 
 from forum.extensions import db
 from forum.models import Board, Conversation, Notification, Post, Thread
-from forum.policy import Viewer, conversations_of, kept, posts_worth_news, readable_threads
+from forum.policy import Viewer, conversations_of, posts_worth_news, readable_threads
 
 
 def _notification_select(viewer: Viewer) -> Select[Any]:
@@ -71,27 +71,7 @@ def get_notification_or_404(viewer: Viewer, notification_id: int) -> Notificatio
     return notification
 
 
-def _any_unread(viewer: Any) -> Select[Any]:
-    return (
-        select(Notification.id)
-        .where(Notification.user_id == viewer.id, Notification.read_at.is_(None))
-        .limit(1)
-    )
-
-
-def _unread_count(viewer: Any) -> Select[Any]:
+def unread_count_statement(viewer: Any) -> Select[Any]:
+    """How many of the viewer's notifications are unread and about something they may read."""
     query = _notification_select(viewer).where(Notification.read_at.is_(None))
     return select(func.count()).select_from(query.subquery())
-
-
-def unread_notification_count(viewer: Viewer) -> int:
-    """Asked on every member's page (the header): a member with nothing unread at all, the
-    usual case, costs one lookup on the (user, time) index, not the policy-filtered count.
-    Both statements are kept per worker (:mod:`forum.policy.kept`)."""
-    if viewer.is_guest:
-        return 0
-    anything_unread, params = kept.statement("notifications.any_unread", viewer, _any_unread)
-    if db.session.scalar(anything_unread, params) is None:
-        return 0
-    count, params = kept.statement("notifications.unread_count", viewer, _unread_count)
-    return db.session.scalar(count, params) or 0
