@@ -694,7 +694,20 @@ def seed(posts: int, seed_value: int, password: str, force: bool) -> Seeded:
     db.session.commit()
     counts = _write(plan, pool, messages_pool, password, ids)
     seconds = time.perf_counter() - started
+    _settle()
     return _describe(plan, ids, counts, seconds, password)
+
+
+def _settle() -> None:
+    """On PostgreSQL, give the planner the statistics (and the visibility map) that
+    autovacuum gives a running site: measured minutes after a bulk load, a 2,000-post thread
+    was planned as a 4-row one (8.8 ms for its first page instead of 0.07 ms)."""
+    engine = db.engine
+    if engine.dialect.name != "postgresql":
+        return
+    db.session.commit()
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("VACUUM (ANALYZE)")
 
 
 def _write(

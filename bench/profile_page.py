@@ -20,6 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("FORUM_RATELIMIT_ENABLED", "false")
+#: How much of each statement to print (``SQL_WIDTH=4000`` for whole statements).
+SQL_WIDTH = int(os.environ.get("SQL_WIDTH", "160"))
 
 from sqlalchemy import event  # noqa: E402
 
@@ -55,7 +57,8 @@ def main() -> None:
 
     def after(conn, cursor, statement, parameters, context, executemany):
         elapsed = time.perf_counter() - started.pop(id(cursor), time.perf_counter())
-        statements.append((" ".join(statement.split())[: int(os.environ.get("SQL_WIDTH", "160"))], elapsed * 1e3))
+        shown = " ".join(statement.split())[:SQL_WIDTH]
+        statements.append((shown, elapsed * 1e3))
 
     with app.app_context():
         engine = db.engine
