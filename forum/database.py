@@ -81,9 +81,12 @@ View = TypeVar("View", bound=Callable[..., Any])
 
 @contextmanager
 def write_transaction() -> Iterator[None]:
-    """Run a write during a GET (a read marker) in its own short transaction that takes the
-    write lock first, so that it waits its turn instead of failing on SQLite."""
-    db.session.commit()  # end the page's read transaction
+    """Run a write after reads (a read marker on a page, a ``reads_first`` view's save) in its
+    own short transaction that takes the write lock first, so that it waits its turn instead
+    of failing on SQLite. PostgreSQL has no such lock: the request's transaction goes on, and
+    what it loaded is not read again."""
+    if db.engine.dialect.name == "sqlite":
+        db.session.commit()  # end the page's read transaction
     token = _writing.set(True)
     try:
         yield
