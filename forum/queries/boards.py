@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased, joinedload
 from forum.extensions import db
 from forum.models import Board, Category, Thread
 from forum.policy import Viewer, kept, listed_boards, readable_boards, readable_threads
-from forum.queries.paging import Page, clamp_page
+from forum.queries.paging import Page, clamp_page, kept_page
 
 
 @dataclass(frozen=True)
@@ -98,15 +98,15 @@ def board_threads(viewer: Viewer, board: Board, page: int, per_page: int) -> Pag
     total = board.thread_count
     page = clamp_page(page, total, per_page)
     hide_warned = _hides_warned_threads(viewer)
-    threads, params = kept.statement(
+    return kept_page(
         f"boards.threads.{'unwarned' if hide_warned else 'all'}",
         viewer,
         _threads_of_board(hide_warned),
+        number=page,
+        per_page=per_page,
+        total=total,
         board_id=board.id,
-        offset=(page - 1) * per_page,
-        limit=per_page,
     )
-    return Page(list(db.session.scalars(threads, params).all()), page, per_page, total)
 
 
 def readable_boards_for_select(viewer: Viewer) -> list[Board]:

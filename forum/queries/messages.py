@@ -20,7 +20,7 @@ from forum.policy.messages import (
     messages_readable_by,
     said_during_stay,
 )
-from forum.queries.paging import Page, clamp_page
+from forum.queries.paging import Page, clamp_page, kept_page
 
 
 def _is_unread(participant: Participant) -> bool:
@@ -164,15 +164,15 @@ def conversation_messages(
     total = db.session.scalar(count, params) or 0
     last = max(1, math.ceil(total / per_page))
     number = clamp_page(page if page is not None else last, total, per_page)
-    messages, params = kept.statement(
+    return kept_page(
         "messages.page",
         viewer,
         _page_of_conversation,
+        number=number,
+        per_page=per_page,
+        total=total,
         conversation_id=conversation.id,
-        offset=(number - 1) * per_page,
-        limit=per_page,
     )
-    return Page(list(db.session.scalars(messages, params).all()), number, per_page, total)
 
 
 def get_message_in(viewer: Viewer, conversation: Conversation, message_id: int) -> Message:

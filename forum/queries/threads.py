@@ -21,7 +21,7 @@ from forum.policy import (
 )
 from forum.policy.moderation import moderated_filter
 from forum.queries.boards import readable_boards_for_select
-from forum.queries.paging import Page, clamp_page
+from forum.queries.paging import Page, clamp_page, kept_page
 
 NESTED = "nested"
 
@@ -130,15 +130,15 @@ def thread_posts(
     total = db.session.scalar(count, params) or 0
     page = clamp_page(page, total, per_page)
     view = NESTED if view == NESTED else FLAT
-    posts, params = kept.statement(
+    return kept_page(
         f"threads.page.{view}",
         viewer,
         _page_of_thread(view),
+        number=page,
+        per_page=per_page,
+        total=total,
         thread_id=thread.id,
-        offset=(page - 1) * per_page,
-        limit=per_page,
     )
-    return Page(list(db.session.scalars(posts, params).all()), page, per_page, total)
 
 
 def _posts_before(view: str):  # noqa: ANN202
