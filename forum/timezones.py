@@ -27,7 +27,7 @@ UTC = "UTC"
 
 def zones_of(country: str) -> list[str]:
     """The zones CLDR lists for ``country`` that this system knows, in CLDR's order."""
-    known = available_timezones()
+    known = known_zones()
     return [zone for zone in get_global("territory_zones").get(country, ()) if zone in known]
 
 
@@ -70,7 +70,7 @@ def timezone_choices(current: str | None = None) -> dict[str, list[tuple[str, st
     except (ValueError, LookupError):
         groups = _groups("en")
     choices: dict[str, list[tuple[str, str]]] = {}
-    if current and current not in listed_zones() and current in available_timezones():
+    if current and current not in listed_zones() and is_known_zone(current):
         choices[_("Your time zone now")] = [(current, current.replace("_", " "))]
     choices[_("Universal time")] = [(UTC, _("UTC (universal time)"))]
     for country, zones in groups:

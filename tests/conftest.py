@@ -140,24 +140,30 @@ def _sequences_of_tables() -> dict[str, str]:
 
 
 def _tables_in_use() -> list[str]:
-    """The tables a test left rows in (one query), and on PostgreSQL also those whose id
-    sequence moved (rows added and deleted again): only these need emptying."""
+    """The tables a test left rows in, and on PostgreSQL also those whose id sequence moved
+    (rows added and deleted again): only these need emptying. One query either way."""
     tables = _table_names()
     quote = db.engine.dialect.identifier_preparer.quote
     probes = " UNION ALL ".join(
         f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM {quote(name)})"  # noqa: S608 - our names
         for name in tables
     )
-    used = {name for (name,) in db.session.execute(sa.text(probes))}
-    if db.engine.dialect.name == "postgresql":
-        owners = _sequences_of_tables()
-        moved = db.session.execute(
-            sa.text(
-                "SELECT sequencename FROM pg_sequences"
-                " WHERE schemaname = current_schema() AND last_value IS NOT NULL"
-            )
-        ).scalars()
-        used.update(owners[name] for name in moved if name in owners)
+    if db.engine.dialect.name != "postgresql":
+        used = {name for (name,) in db.session.execute(sa.text(probes))}
+        return [name for name in tables if name in used]
+    owners = _sequences_of_tables()
+    # the moved sequences in the same answer, told apart from the tables by a leading space
+    probes += (
+        " UNION ALL SELECT ' ' || sequencename FROM pg_sequences"
+        " WHERE schemaname = current_schema() AND last_value IS NOT NULL"
+    )
+    used = set()
+    for (name,) in db.session.execute(sa.text(probes)):
+        if name.startswith(" "):
+            if name[1:] in owners:
+                used.add(owners[name[1:]])
+        else:
+            used.add(name)
     return [name for name in tables if name in used]
 
 
@@ -166,32 +172,35 @@ def _empty_all_tables() -> None:
 
     Only tables holding rows (or, on PostgreSQL, with a used id sequence) are touched, with
     DELETE: TRUNCATE makes new files for each table and its indexes, and with CASCADE takes in
-    every table that refers to one: about 0.9 s a test on PostgreSQL, against 0.03 s."""
+    every table that refers to one: about 0.9 s a test on PostgreSQL, against 0.03 s. On
+    PostgreSQL the statements go in one round trip (a few ms a test, thousands of tests)."""
     tables = _tables_in_use()
     if not tables:
         db.session.rollback()
         return
     quote = db.engine.dialect.identifier_preparer.quote
+    deletes = [f"DELETE FROM {quote(table)}" for table in tables]  # noqa: S608 - our names
     if db.engine.dialect.name == "postgresql":
+        restarts = [
+            f"ALTER SEQUENCE {quote(sequence)} RESTART"
+            for sequence, table in _sequences_of_tables().items()
+            if table in tables
+        ]
         try:
             # Foreign keys unchecked (rows of every table that has any go), as TRUNCATE does;
             # needs a superuser, as the test server's postgres is.
-            db.session.execute(sa.text("SET LOCAL session_replication_role = replica"))
+            statements = ["SET LOCAL session_replication_role = replica", *deletes, *restarts]
+            db.session.execute(sa.text("; ".join(statements)))
         except sa.exc.DBAPIError:
             db.session.rollback()
             listed = ", ".join(quote(name) for name in tables)
             db.session.execute(sa.text(f"TRUNCATE {listed} RESTART IDENTITY CASCADE"))
             db.session.commit()
             return
-        for table in tables:
-            db.session.execute(sa.text(f"DELETE FROM {quote(table)}"))  # noqa: S608 - our names
-        for sequence, table in _sequences_of_tables().items():
-            if table in tables:
-                db.session.execute(sa.text(f"ALTER SEQUENCE {quote(sequence)} RESTART"))
     else:
         db.session.execute(sa.text("PRAGMA defer_foreign_keys = ON"))
-        for table in tables:
-            db.session.execute(sa.text(f"DELETE FROM {quote(table)}"))  # noqa: S608 - our names
+        for statement in deletes:
+            db.session.execute(sa.text(statement))
     db.session.commit()
 
 

@@ -64,5 +64,8 @@ def test_the_reaction_confirmation_is_in_view_on_a_phone(open_page, long_thread)
     page.locator(f"#post-{target}").get_by_role("button", name="Hug").click()
     confirmation = page.locator(f"#post-{target} [role=status]")
     confirmation.get_by_text("You reacted").wait_for()
+    # the reaction is a form sent without script: as for a report, the browser scrolls to the
+    # post's fragment once the new page has laid out (the check raced that scroll when busy)
+    page.wait_for_function("() => window.scrollY > 1000")
     assert confirmation.evaluate(IN_VIEW), "the confirmation is off the screen"
     assert tab.dialogs == [] and tab.errors == []
