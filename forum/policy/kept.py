@@ -13,6 +13,10 @@ built once, for a :class:`StandIn` of the viewer's kind whose ``id`` is the boun
 A filter that needs anything else of the viewer (its loaded memberships, its blocked ids)
 raises ``AttributeError`` on a stand-in, so it can never be kept with one member's answers and
 served to another.
+
+Hot statements that do not depend on the viewer at all (a board's facilitators, a page's
+reactions, the viewer's own sanctions, memberships and blocks looked up by a plain
+``:user_id``) are simply built once with ``functools.cache`` beside the function that runs them.
 """
 
 from __future__ import annotations
