@@ -67,6 +67,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     fragments.init_app(app)
 
+    from forum import member_pages
+
+    member_pages.init_app(app)
+
     from forum.cli import register_cli
 
     register_cli(app)

@@ -146,6 +146,12 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         #: …and at most this many bytes of pages in each worker (a 20-post thread page is about
         #: 25 KB), so the cache cannot grow a worker past its memory budget (issue 20).
         "PAGE_CACHE_BYTES": env_int("FORUM_PAGE_CACHE_BYTES", 4 * 1024 * 1024),
+        #: A member's board, thread, inbox and conversation pages kept for them until anything is
+        #: written (forum/member_pages.py), in each worker's memory.
+        "MEMBER_PAGE_CACHE": env_bool("FORUM_MEMBER_PAGE_CACHE", True),
+        "MEMBER_PAGE_CACHE_SECONDS": env_int("FORUM_MEMBER_PAGE_CACHE_SECONDS", 30),
+        "MEMBER_PAGE_CACHE_PAGES": env_int("FORUM_MEMBER_PAGE_CACHE_PAGES", 200),
+        "MEMBER_PAGE_CACHE_BYTES": env_int("FORUM_MEMBER_PAGE_CACHE_BYTES", 4 * 1024 * 1024),
         #: Rendered posts, thread rows and messages of members' pages, per worker
         #: (forum/web/fragments.py; 1 to 3 KB each).
         "FRAGMENT_CACHE_ITEMS": env_int("FORUM_FRAGMENT_CACHE_ITEMS", 1000),

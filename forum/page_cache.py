@@ -5,7 +5,7 @@ guest sees such a page
 alike, so the page is rendered once and kept, keyed by its full address (scheme, host, path and
 query), the page's language and the site's *version stamp*: a random token in ``page_versions``
 that every write which could change what a guest reads replaces, in the same transaction
-(:func:`install` listens to SQLAlchemy's flushes and bulk statements). A post, an edit, a hide,
+(:mod:`forum.page_versions`). A post, an edit, a hide,
 a move or merge, a board's settings, a rename or an erasure all write such rows, so the next
 guest request after the commit misses the cache and renders the page anew: a board made private
 answers the next guest with 404.
@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -39,17 +38,14 @@ from flask import Flask, Response, current_app, g, message_flashed, request, ses
 from flask_caching import Cache
 from flask_caching.backends import SimpleCache
 from flask_login import current_user
-from sqlalchemy import Table, event, inspect, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import ORMExecuteState, Session
 from werkzeug.http import http_date, quote_etag
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Request
 
 from forum.extensions import db
 from forum.i18n import LANGUAGE_COOKIE, browser_language, page_language
-from forum.models.pages import PageVersion
+from forum.page_versions import SITE, current_stamp, install
 from forum.web import security_headers_for
 
 if TYPE_CHECKING:
@@ -57,7 +53,6 @@ if TYPE_CHECKING:
 
 cache = Cache(with_jinja2_ext=False)
 
-SITE = "site"
 STAMP_SQL = f"SELECT token FROM page_versions WHERE scope = '{SITE}'"  # noqa: S608 - constants
 #: The pages every guest sees alike: the board index, a board's thread list, a thread, and the
 #: results of a search (the same words find the same public posts for every guest).
@@ -69,60 +64,6 @@ CACHED_PATHS = re.compile(r"/|/b/[1-9][0-9]{0,17}|/t/[1-9][0-9]{0,17}|/search")
 HARMLESS_SESSION_KEYS = frozenset({"csrf_token", "_fresh", "_id", "_permanent"})
 #: Response headers kept with a page (the security headers are added again on every response).
 KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag")
-#: Tables whose rows no guest page shows: writing them leaves the stamp alone. Every other table
-#: moves it (a new table is covered until someone decides otherwise).
-QUIET_TABLES = frozenset(
-    {
-        "page_versions",
-        "notifications",
-        "outgoing_mail",
-        "security_events",
-        "recovery_codes",
-        "scheduled_jobs",
-        "escalation_notices",
-        "conversations",
-        "messages",
-        "participants",
-        "conversation_stays",
-        "blocks",
-        "consents",
-        "thread_subscriptions",
-        "board_subscriptions",
-        "meeting_reminders_sent",
-        "training_notices",
-        "join_request_notices",
-        "welcome_answers",
-        "peer_match_events",
-        "peer_matches",
-        "debrief_notes",
-        "member_notes",
-        "reports",
-    }
-)
-#: Columns of ``users`` that no guest page shows (sign-in, e-mail and private preferences).
-QUIET_USER_COLUMNS = frozenset(
-    {
-        "email",
-        "password_hash",
-        "email_confirmed_at",
-        "locale",
-        "timezone",
-        "session_version",
-        "last_seen_at",
-        "message_policy",
-        "email_notifications",
-        "digest_sent_until",
-        "hide_warned_threads",
-        "totp_secret",
-        "two_factor_enabled_at",
-        "totp_last_step",
-        "calendar_token",
-        "meeting_reminders",
-        "escalation_email",
-        "legacy_contact_id",
-        "legacy_choice",
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -199,85 +140,6 @@ class WorkerPages(SimpleCache):
     ) -> WorkerPages:
         kwargs.update(threshold=config["CACHE_THRESHOLD"], max_bytes=config["CACHE_MAX_BYTES"])
         return cls(*args, **kwargs)
-
-
-# --- the version stamp --------------------------------------------------------------------------
-
-
-def current_stamp() -> str | None:
-    """The site's stamp; None (nothing cached) until the first write of a new database."""
-    return db.session.scalar(select(PageVersion.token).where(PageVersion.scope == SITE))
-
-
-def _new_stamp_statement(dialect_name: str):
-    """One statement that replaces the token, or makes the row: no race between workers."""
-    insert = postgresql.insert if dialect_name == "postgresql" else sqlite.insert
-    statement = insert(PageVersion).values(scope=SITE, token=uuid.uuid4().hex)
-    return statement.on_conflict_do_update(
-        index_elements=[PageVersion.scope], set_={"token": statement.excluded.token}
-    )
-
-
-def move_stamp(session: Session) -> None:
-    """Every cached guest page is out of date from this transaction's commit on."""
-    connection = session.connection()
-    connection.execute(_new_stamp_statement(connection.dialect.name))
-
-
-DUE = "page_stamp_due"
-
-
-def _changes_guest_pages(instance: object, dirty: bool) -> bool:
-    table = getattr(type(instance), "__table__", None)
-    if not isinstance(table, Table) or table.name in QUIET_TABLES:
-        return False
-    if not dirty:
-        return True
-    state = inspect(instance)
-    changed = {attribute.key for attribute in state.attrs if attribute.history.has_changes()}
-    if table.name == "users":
-        changed -= QUIET_USER_COLUMNS
-    return bool(changed)
-
-
-def _after_flush(session: Session, _flush_context: object) -> None:
-    if session.info.get(DUE):
-        return
-    writes = [(instance, False) for instance in (*session.new, *session.deleted)]
-    writes += [(instance, True) for instance in session.dirty]
-    if any(_changes_guest_pages(instance, dirty) for instance, dirty in writes):
-        session.info[DUE] = True
-
-
-def _bulk_statement(state: ORMExecuteState) -> None:
-    """``update(Post)…``, ``delete(…)`` and ``insert(…)`` run outside the unit of work."""
-    if not (state.is_update or state.is_delete or state.is_insert):
-        return
-    table = getattr(state.statement, "table", None)
-    if isinstance(table, Table) and table.name not in QUIET_TABLES:
-        state.session.info[DUE] = True
-
-
-def _before_commit(session: Session) -> None:
-    """The stamp moves last, just before COMMIT: on PostgreSQL its row lock is then held for the
-    shortest time and always taken after every other lock (no deadlock between writers)."""
-    session.flush()
-    if session.info.pop(DUE, False):
-        move_stamp(session)
-
-
-def _forget(session: Session, *_args: object) -> None:
-    session.info.pop(DUE, None)
-
-
-def install() -> None:
-    """Listen to every session's writes (once per process)."""
-    if event.contains(Session, "after_flush", _after_flush):
-        return
-    event.listen(Session, "after_flush", _after_flush)
-    event.listen(Session, "do_orm_execute", _bulk_statement)
-    event.listen(Session, "before_commit", _before_commit)
-    event.listen(Session, "after_rollback", _forget)
 
 
 # --- serving ------------------------------------------------------------------------------------

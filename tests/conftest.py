@@ -43,6 +43,7 @@ os.environ.setdefault("FORUM_SECRET_KEY", "test-secret-key-not-for-production")
 from forum import create_app, page_cache  # noqa: E402
 from forum.config import from_environment as settings_from_environment  # noqa: E402
 from forum.extensions import db, limiter  # noqa: E402
+from forum.member_pages import member_pages  # noqa: E402
 from forum.models import Board, Category, User, Visibility  # noqa: E402
 from forum.services import accounts, boards, posting  # noqa: E402
 from tests.helpers import (  # noqa: E402, F401 - names tests import from here
@@ -341,7 +342,8 @@ def app(_schema: str, app_config: dict) -> Iterator[Flask]:
     put back as built after each test; see the module docstring."""
     app = _reused_app.take({"SQLALCHEMY_DATABASE_URI": _schema, **app_config})
     with app.app_context():
-        page_cache.clear()  # guest pages kept by an earlier test on the reused app
+        page_cache.clear()  # pages kept by an earlier test on the reused app
+        member_pages.clear()
         try:
             yield app
         finally:

@@ -829,6 +829,7 @@ def statements_for(client: FlaskClient, url: str) -> int:
 
 
 def test_the_inbox_costs_the_same_with_3_and_40_conversations(app, alice, bob, carol):
+    app.config["MEMBER_PAGE_CACHE"] = False  # the cost of rendering, not of a kept copy
     for n in range(3):
         messaging.start(Viewer(alice), [bob, carol], f"Few {n}", "Hello")
     as_bob = signed_in(app, bob)
@@ -858,6 +859,7 @@ def grow(conversation: Conversation, authors: list[User], total: int) -> None:
 
 
 def test_a_conversation_page_costs_the_same_with_5_and_200_messages(app, alice, bob, carol):
+    app.config["MEMBER_PAGE_CACHE"] = False  # the cost of rendering, not of a kept copy
     short = messaging.start(Viewer(alice), [bob, carol], "Short", "Message 0")
     long = messaging.start(Viewer(alice), [bob, carol], "Long", "Message 0")
     grow(short, [alice, bob, carol], 5)

@@ -19,6 +19,13 @@ from forum.services.notify import notify
 from tests.conftest import count_queries, login
 
 
+@pytest.fixture(autouse=True)
+def pages_rendered_every_time(app):
+    """What a page costs to *render*: a member's kept copy (forum/member_pages.py) is off here
+    (its own cost is tested in tests/test_member_pages.py)."""
+    app.config["MEMBER_PAGE_CACHE"] = False
+
+
 def grow_thread(thread, author, replies: int) -> None:
     """Add replies, half of them nested under earlier ones."""
     parent = None

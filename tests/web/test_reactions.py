@@ -433,6 +433,7 @@ def test_the_thread_page_costs_the_same_with_and_without_reactions(
             reactions.toggle(Viewer(person), post, list(ReactionKind)[n % 4])
     if signed_in:
         login(client, viewer)
+    app.config["MEMBER_PAGE_CACHE"] = False  # the cost of rendering, not of a kept copy
 
     def statements(url: str) -> int:
         with count_queries() as counter:

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from forum import policy, queries
 from forum.extensions import limiter
+from forum.member_pages import kept_for_the_member
 from forum.policy import Action
 from forum.services import ServiceError, posting
 from forum.text import render_markdown
@@ -24,11 +25,13 @@ from forum.web.pages import agreement_redirect, board_page, crisis_or
 
 
 @bp.get("/")
+@kept_for_the_member
 def index():
     return render_template("boards/index.html", categories=queries.board_index(current_viewer()))
 
 
 @bp.get("/b/<id:board_id>")
+@kept_for_the_member
 def board(board_id: int):
     viewer = current_viewer()
     board = queries.get_board_or_404(viewer, board_id)

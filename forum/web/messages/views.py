@@ -20,6 +20,7 @@ from flask_login import current_user, login_required
 from forum import policy, queries
 from forum.database import write_transaction
 from forum.extensions import limiter
+from forum.member_pages import kept_for_the_member
 from forum.models import Conversation, Post
 from forum.policy import fit as fit_policy
 from forum.policy import messages as message_policy
@@ -80,6 +81,7 @@ def _reaching_out_about(post_id: str | None, to: str) -> Post | None:
 
 @bp.get("")
 @login_required
+@kept_for_the_member
 def inbox():
     archived = request.args.get("archived") == "1"
     page = queries.inbox(
@@ -151,6 +153,7 @@ def recipients():
 
 @bp.get("/<id:conversation_id>")
 @login_required
+@kept_for_the_member
 def conversation(conversation_id: int):
     conversation = queries.get_conversation_or_404(current_viewer(), conversation_id)
     # Opening a conversation updates how far you have read: a read marker, not content.

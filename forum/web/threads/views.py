@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from forum import policy, queries
 from forum.database import reading_only, reads_first, write_transaction
 from forum.extensions import limiter
+from forum.member_pages import kept_for_the_member
 from forum.models import EmailFrequency, Post, PostStatus, Thread
 from forum.policy import Action, transitions
 from forum.policy.thread_page import post_rights
@@ -50,6 +51,7 @@ def post_url(post: Post, view: str = queries.NESTED) -> str:
 
 
 @bp.get("/t/<id:thread_id>")
+@kept_for_the_member
 def thread(thread_id: int):
     viewer = current_viewer()
     thread = queries.get_thread_or_404(viewer, thread_id)

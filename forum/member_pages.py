@@ -1,0 +1,139 @@
+"""A signed-in member's busiest pages kept for that member until anything at all is written.
+
+A member's board, thread, inbox and conversation pages are theirs alone (their name, their unread
+counts, their rights on each post, their reactions, their form token), so the guests' shared
+cache (:mod:`forum.page_cache`) never serves them. But a page depends on nothing but the
+database, the member's session, the address, the language and the clock. So each page is kept,
+*for the member who asked and no one else*, under a key made of:
+
+- the :data:`~forum.page_versions.EVERY_WRITE` stamp, which every committed write of any row of
+  any table moves (a post, a reaction, a message, a notification, a membership, a block, a
+  setting; :mod:`forum.page_versions` listens to every session's writes): a kept page is
+  only ever served while the database is exactly as it was when the page was rendered;
+- the member's id, a digest of their session (all but the keys that only time the sign-in
+  and protect the form), the page's language and its full address.
+
+The clock is bounded by ``FORUM_MEMBER_PAGE_CACHE_SECONDS``: a page that could change with time
+alone (relative times, a suspension or slow mode that ends) lives at most that long.
+
+Every ``before_request`` check (sign-in time limits, a suspension, changed consents, two-step
+sign-in for staff) still runs on every request: the kept page replaces only the view. Its one
+per-session value, the form token, is kept as a slot and filled in on every response. Nothing is
+kept from a request that flashed a message, changed the session, wrote to the database, or
+answered anything but a plain ``200``. Pages stay in each worker's own memory (never in Redis:
+members' private words do not leave the process), bounded in pages and bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from flask import Flask, Response, current_app, g, make_response, request, session
+from flask_caching import Cache
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from forum.extensions import db
+from forum.i18n import page_language
+from forum.page_versions import EVERY_WRITE, current_stamp, writes_seen
+from forum.web.fragments import TOKEN_SLOT
+
+member_pages = Cache(with_jinja2_ext=False)
+
+#: Session keys that say nothing about what a page shows: Flask-WTF's secret, Flask-Login's
+#: markers, and the times :func:`forum.web.auth.views.session_time_limits` keeps.
+TIMING_SESSION_KEYS = frozenset(
+    {"csrf_token", "_fresh", "_id", "_permanent", "signed_in_at", "last_active", "remembered"}
+)
+#: Response headers kept with a page (the others are added again on every response).
+KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag")
+
+
+@dataclass(frozen=True)
+class KeptPage:
+    headers: tuple[tuple[str, str], ...]
+    body: str
+
+    def response(self) -> Response:
+        return Response(self.body.replace(TOKEN_SLOT, generate_csrf()), headers=self.headers)
+
+
+def init_app(app: Flask) -> None:
+    """Each worker's own cache of members' pages; ``FORUM_MEMBER_PAGE_CACHE=false`` turns it off."""
+    member_pages.init_app(
+        app,
+        config={
+            "CACHE_TYPE": "forum.page_cache.WorkerPages",
+            "CACHE_DEFAULT_TIMEOUT": app.config["MEMBER_PAGE_CACHE_SECONDS"],
+            "CACHE_THRESHOLD": app.config["MEMBER_PAGE_CACHE_PAGES"],
+            "CACHE_MAX_BYTES": app.config["MEMBER_PAGE_CACHE_BYTES"],
+        },
+    )
+
+
+def kept_for_the_member(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Serve ``view``'s page from the member's kept copy, or render it and keep it."""
+
+    @wraps(view)
+    def serve(**kwargs: Any) -> Any:
+        stamp = _stamp()
+        key = None if stamp is None else _page_key(stamp)
+        if key is None:
+            return view(**kwargs)
+        kept: KeptPage | None = member_pages.get(key)
+        if kept is not None:
+            return kept.response()
+        writes = writes_seen(db.session)
+        response = make_response(view(**kwargs))
+        if _keepable(response) and writes_seen(db.session) == writes and _page_key(stamp) == key:
+            member_pages.set(key, _kept(response))
+        return response
+
+    return serve
+
+
+def _stamp() -> str | None:
+    """The stamp a signed-in member's page is kept under; None: the page is not kept."""
+    if not (
+        request.method in ("GET", "HEAD")
+        and current_app.config["MEMBER_PAGE_CACHE"]
+        and current_user.is_authenticated
+    ):
+        return None
+    return current_stamp(EVERY_WRITE)
+
+
+def _page_key(stamp: str) -> str | None:
+    """The key of this request's page; None while a message waits to be shown (once)."""
+    if "_flashes" in session:
+        return None
+    return f"{stamp}:{current_user.id}:{_session_digest()}:{page_language()}:{request.url}"
+
+
+def _session_digest() -> str:
+    shown = sorted((k, repr(v)) for k, v in session.items() if k not in TIMING_SESSION_KEYS)
+    return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+
+
+def _keepable(response: Response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.direct_passthrough
+        and "Set-Cookie" not in response.headers
+        and response.mimetype == "text/html"
+    )
+
+
+def _kept(response: Response) -> KeptPage:
+    body = response.get_data(as_text=True)
+    token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    if token:
+        body = body.replace(token, TOKEN_SLOT)
+    headers = tuple(
+        (name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers
+    )
+    return KeptPage(headers, body)

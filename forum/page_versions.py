@@ -1,0 +1,192 @@
+"""Version stamps: random tokens in ``page_versions`` that committed writes replace.
+
+Two stamps, each moved in the transaction of the write, just before its COMMIT:
+
+- :data:`SITE` moves with every write that could change what a *guest* reads (every table but
+  :data:`QUIET_TABLES`, every column of ``users`` but :data:`QUIET_USER_COLUMNS`): the guests'
+  shared pages (:mod:`forum.page_cache`) are keyed by it;
+- :data:`EVERY_WRITE` moves with every write of any row of any table: a member's own kept pages
+  (:mod:`forum.member_pages`) are keyed by it.
+
+:func:`install` listens to SQLAlchemy's flushes and to bulk ``insert``/``update``/``delete``
+statements run through a session; a write that bypasses the session (raw driver SQL) moves
+nothing, which the tests use to tell a kept page from a rendered one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from sqlalchemy import Table, event, inspect, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from forum.extensions import db
+from forum.models.pages import PageVersion
+
+SITE = "site"
+#: The stamp that every committed write of any row moves (members' kept pages,
+#: forum/member_pages.py).
+EVERY_WRITE = "every-write"
+#: Tables whose rows no guest page shows: writing them leaves the stamp alone. Every other table
+#: moves it (a new table is covered until someone decides otherwise).
+QUIET_TABLES = frozenset(
+    {
+        "page_versions",
+        "notifications",
+        "outgoing_mail",
+        "security_events",
+        "recovery_codes",
+        "scheduled_jobs",
+        "escalation_notices",
+        "conversations",
+        "messages",
+        "participants",
+        "conversation_stays",
+        "blocks",
+        "consents",
+        "thread_subscriptions",
+        "board_subscriptions",
+        "meeting_reminders_sent",
+        "training_notices",
+        "join_request_notices",
+        "welcome_answers",
+        "peer_match_events",
+        "peer_matches",
+        "debrief_notes",
+        "member_notes",
+        "reports",
+    }
+)
+#: Columns of ``users`` that no guest page shows (sign-in, e-mail and private preferences).
+QUIET_USER_COLUMNS = frozenset(
+    {
+        "email",
+        "password_hash",
+        "email_confirmed_at",
+        "locale",
+        "timezone",
+        "session_version",
+        "last_seen_at",
+        "message_policy",
+        "email_notifications",
+        "digest_sent_until",
+        "hide_warned_threads",
+        "totp_secret",
+        "two_factor_enabled_at",
+        "totp_last_step",
+        "calendar_token",
+        "meeting_reminders",
+        "escalation_email",
+        "legacy_contact_id",
+        "legacy_choice",
+    }
+)
+
+
+def current_stamp(scope: str = SITE) -> str | None:
+    """The stamp of ``scope`` (the site's guest pages, or :data:`EVERY_WRITE`); None (nothing
+    cached) until the first write of a new database."""
+    return db.session.scalar(select(PageVersion.token).where(PageVersion.scope == scope))
+
+
+def _new_stamp_statement(dialect_name: str, scopes: Iterable[str]):
+    """One statement that replaces the tokens, or makes the rows: no race between workers."""
+    insert = postgresql.insert if dialect_name == "postgresql" else sqlite.insert
+    statement = insert(PageVersion).values(
+        [{"scope": scope, "token": uuid.uuid4().hex} for scope in scopes]
+    )
+    return statement.on_conflict_do_update(
+        index_elements=[PageVersion.scope], set_={"token": statement.excluded.token}
+    )
+
+
+def move_stamp(session: Session, scopes: Iterable[str] = (SITE, EVERY_WRITE)) -> None:
+    """Every cached page of ``scopes`` is out of date from this transaction's commit on."""
+    connection = session.connection()
+    connection.execute(_new_stamp_statement(connection.dialect.name, scopes))
+
+
+#: ``session.info`` keys: this transaction's writes change a guest page / change anything.
+DUE = "page_stamp_due"
+EVERY_DUE = "every_write_stamp_due"
+#: ``session.info`` key: how many times this session has moved the stamps.
+MOVED = "stamps_moved"
+
+
+def writes_seen(session: Session) -> tuple[int, bool]:
+    """What ``session`` has written so far: compare two answers to tell whether anything was
+    written between them (committed, flushed, or still pending)."""
+    pending = bool(session.new or session.deleted or session.dirty)
+    return session.info.get(MOVED, 0), pending or bool(session.info.get(EVERY_DUE))
+
+
+def _changed_columns(instance: object, dirty: bool) -> tuple[str, set[str] | None] | None:
+    """The table ``instance`` writes and the columns it changes (None: a whole row comes or
+    goes), or None when it writes nothing a page could show."""
+    table = getattr(type(instance), "__table__", None)
+    if not isinstance(table, Table) or table.name == "page_versions":
+        return None
+    if not dirty:
+        return table.name, None
+    state = inspect(instance)
+    changed = {attribute.key for attribute in state.attrs if attribute.history.has_changes()}
+    return (table.name, changed) if changed else None
+
+
+def _changes_guest_pages(table: str, changed: set[str] | None) -> bool:
+    if table in QUIET_TABLES:
+        return False
+    return changed is None or table != "users" or bool(changed - QUIET_USER_COLUMNS)
+
+
+def _after_flush(session: Session, _flush_context: object) -> None:
+    if session.info.get(DUE):
+        return
+    writes = [(instance, False) for instance in (*session.new, *session.deleted)]
+    writes += [(instance, True) for instance in session.dirty]
+    for instance, dirty in writes:
+        found = _changed_columns(instance, dirty)
+        if found is None:
+            continue
+        session.info[EVERY_DUE] = True
+        if _changes_guest_pages(*found):
+            session.info[DUE] = True
+            return
+
+
+def _bulk_statement(state: ORMExecuteState) -> None:
+    """``update(Post)…``, ``delete(…)`` and ``insert(…)`` run outside the unit of work."""
+    if not (state.is_update or state.is_delete or state.is_insert):
+        return
+    table = getattr(state.statement, "table", None)
+    if isinstance(table, Table) and table.name != "page_versions":
+        state.session.info[EVERY_DUE] = True
+        if table.name not in QUIET_TABLES:
+            state.session.info[DUE] = True
+
+
+def _before_commit(session: Session) -> None:
+    """The stamps move last, just before COMMIT: on PostgreSQL their row locks are then held for
+    the shortest time and always taken after every other lock (no deadlock between writers)."""
+    session.flush()
+    guests = session.info.pop(DUE, False)
+    if session.info.pop(EVERY_DUE, False) or guests:
+        move_stamp(session, (SITE, EVERY_WRITE) if guests else (EVERY_WRITE,))
+        session.info[MOVED] = session.info.get(MOVED, 0) + 1
+
+
+def _forget(session: Session, *_args: object) -> None:
+    session.info.pop(DUE, None)
+    session.info.pop(EVERY_DUE, None)
+
+
+def install() -> None:
+    """Listen to every session's writes (once per process)."""
+    if event.contains(Session, "after_flush", _after_flush):
+        return
+    event.listen(Session, "after_flush", _after_flush)
+    event.listen(Session, "do_orm_execute", _bulk_statement)
+    event.listen(Session, "before_commit", _before_commit)
+    event.listen(Session, "after_rollback", _forget)
