@@ -15,6 +15,7 @@ nothing, which the tests use to tell a kept page from a rendered one.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterable
 
@@ -91,21 +92,25 @@ def current_stamp(scope: str = SITE) -> str | None:
     return db.session.scalar(select(PageVersion.token).where(PageVersion.scope == scope))
 
 
-def _new_stamp_statement(dialect_name: str, scopes: Iterable[str]):
-    """One statement that replaces the tokens, or makes the rows: no race between workers."""
+@functools.cache
+def _new_stamp_statement(dialect_name: str):
+    """One statement that replaces a token, or makes its row: no race between workers. Built
+    once per dialect (a write runs it with each scope's new token)."""
     insert = postgresql.insert if dialect_name == "postgresql" else sqlite.insert
-    statement = insert(PageVersion).values(
-        [{"scope": scope, "token": uuid.uuid4().hex} for scope in scopes]
-    )
+    statement = insert(PageVersion)
     return statement.on_conflict_do_update(
         index_elements=[PageVersion.scope], set_={"token": statement.excluded.token}
     )
 
 
 def move_stamp(session: Session, scopes: Iterable[str] = (SITE, EVERY_WRITE)) -> None:
-    """Every cached page of ``scopes`` is out of date from this transaction's commit on."""
+    """Every cached page of ``scopes`` is out of date from this transaction's commit on (the
+    rows always locked in the same order, :data:`SITE` first)."""
     connection = session.connection()
-    connection.execute(_new_stamp_statement(connection.dialect.name, scopes))
+    connection.execute(
+        _new_stamp_statement(connection.dialect.name),
+        [{"scope": scope, "token": uuid.uuid4().hex} for scope in scopes],
+    )
 
 
 #: ``session.info`` keys: this transaction's writes change a guest page / change anything.
