@@ -10,18 +10,19 @@ database, the member's session, the address, the language and the clock. So each
   any table moves (a post, a reaction, a message, a notification, a membership, a block, a
   setting; :mod:`forum.page_versions` listens to every session's writes): a kept page is
   only ever served while the database is exactly as it was when the page was rendered;
-- the member's id, a digest of their session (all but the keys that only time the sign-in
-  and protect the form), the page's language and its full address.
+- the member's id, a digest of their session (all but the keys that only time the sign-in),
+  the page's language and its full address.
 
 The clock is bounded by ``FORUM_MEMBER_PAGE_CACHE_SECONDS``: a page that could change with time
 alone (relative times, a suspension or slow mode that ends) lives at most that long.
 
 Every ``before_request`` check (sign-in time limits, a suspension, changed consents, two-step
-sign-in for staff) still runs on every request: the kept page replaces only the view. Its one
-per-session value, the form token, is kept as a slot and filled in on every response. Nothing is
-kept from a request that flashed a message, changed the session, wrote to the database, or
-answered anything but a plain ``200``. Pages stay in each worker's own memory (never in Redis:
-members' private words do not leave the process), bounded in pages and bytes.
+sign-in for staff) still runs on every request: the kept page replaces only the view. Its form
+tokens are this browser's own (the session's form secret is part of the key), made when the page
+was rendered and valid for an hour (``WTF_CSRF_TIME_LIMIT``), far longer than a page is kept.
+Nothing is kept from a request that flashed a message, changed the session, wrote to the
+database, or answered anything but a plain ``200``. Pages stay in each worker's own memory
+(never in Redis: members' private words do not leave the process), bounded in pages and bytes.
 """
 
 from __future__ import annotations
@@ -32,22 +33,21 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from flask import Flask, Response, current_app, g, make_response, request, session
+from flask import Flask, Response, current_app, make_response, request, session
 from flask_caching import Cache
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 
 from forum.extensions import db
 from forum.i18n import page_language
 from forum.page_versions import EVERY_WRITE, current_stamp, writes_seen
-from forum.web.fragments import TOKEN_SLOT
 
 member_pages = Cache(with_jinja2_ext=False)
 
-#: Session keys that say nothing about what a page shows: Flask-WTF's secret, Flask-Login's
-#: markers, and the times :func:`forum.web.auth.views.session_time_limits` keeps.
+#: Session keys that say nothing about what a page shows: Flask-Login's markers and the times
+#: :func:`forum.web.auth.views.session_time_limits` keeps. (Flask-WTF's secret is not one of
+#: them: each browser's pages carry form tokens made from its own.)
 TIMING_SESSION_KEYS = frozenset(
-    {"csrf_token", "_fresh", "_id", "_permanent", "signed_in_at", "last_active", "remembered"}
+    {"_fresh", "_id", "_permanent", "signed_in_at", "last_active", "remembered"}
 )
 #: Response headers kept with a page (the others are added again on every response).
 KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag")
@@ -56,10 +56,10 @@ KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag")
 @dataclass(frozen=True)
 class KeptPage:
     headers: tuple[tuple[str, str], ...]
-    body: str
+    body: bytes
 
     def response(self) -> Response:
-        return Response(self.body.replace(TOKEN_SLOT, generate_csrf()), headers=self.headers)
+        return Response(self.body, headers=self.headers)
 
 
 def init_app(app: Flask) -> None:
@@ -129,11 +129,7 @@ def _keepable(response: Response) -> bool:
 
 
 def _kept(response: Response) -> KeptPage:
-    body = response.get_data(as_text=True)
-    token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
-    if token:
-        body = body.replace(token, TOKEN_SLOT)
     headers = tuple(
         (name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers
     )
-    return KeptPage(headers, body)
+    return KeptPage(headers, response.get_data())

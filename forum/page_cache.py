@@ -45,7 +45,7 @@ from werkzeug.wrappers import Request
 
 from forum.extensions import db
 from forum.i18n import LANGUAGE_COOKIE, browser_language, page_language
-from forum.page_versions import SITE, current_stamp, install
+from forum.page_versions import SITE, STAMP_SQL, current_stamp, install
 from forum.web import security_headers_for
 
 if TYPE_CHECKING:
@@ -53,7 +53,6 @@ if TYPE_CHECKING:
 
 cache = Cache(with_jinja2_ext=False)
 
-STAMP_SQL = f"SELECT token FROM page_versions WHERE scope = '{SITE}'"  # noqa: S608 - constants
 #: The pages every guest sees alike: the board index, a board's thread list, a thread, and the
 #: results of a search (the same words find the same public posts for every guest).
 CACHED_ENDPOINTS = frozenset({"boards.index", "boards.board", "threads.thread", "search.results"})
@@ -227,7 +226,7 @@ class GuestPages:
         connection = self.engine.raw_connection()
         try:
             cursor = connection.cursor()
-            cursor.execute(STAMP_SQL)
+            cursor.execute(STAMP_SQL[SITE])
             row = cursor.fetchone()
             cursor.close()
         finally:
