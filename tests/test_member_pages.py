@@ -20,7 +20,7 @@ from forum.extensions import db
 from forum.models import Post, User, Visibility
 from forum.policy import Viewer
 from forum.services import boards, membership, messaging, posting, sanctions
-from tests.helpers import signed_in
+from tests.helpers import count_queries, signed_in
 
 OPENING = "Cold caps kept most of my hair through the first four cycles."
 SECRET = "What is said here stays here."
@@ -112,6 +112,15 @@ def test_each_page_is_rendered_once_then_kept(world, ann_browser):
         kept(ann_browser, path)
     change_words_unseen(world["public"])
     assert OPENING in kept(ann_browser, world["public"])
+
+
+def test_a_kept_page_costs_one_statement(world, ann_browser):
+    """The member, their sanctions in force, whether they facilitate, and the stamp: one round
+    trip (forum/queries/signed_in.py), then the kept page."""
+    rendered(ann_browser, world["public"])
+    with count_queries() as counted:
+        kept(ann_browser, world["public"])
+    assert counted.count == 1, counted.statements
 
 
 def test_a_kept_page_is_never_served_to_someone_else(app, world, ann_browser, member):

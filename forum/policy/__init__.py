@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from flask import abort
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, and_, bindparam, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, bindparam, false, func, or_, select, true
 
 from forum.extensions import db
 from forum.models import (
@@ -73,6 +73,7 @@ class Viewer:
     _blocked: frozenset[int] | None = field(default=None, repr=False)
     _sanctions: list[Sanction] | None = field(default=None, repr=False)
     _training_lapsed: bool | None = field(default=None, repr=False)
+    _facilitates_any: bool | None = field(default=None, repr=False)
 
     @classmethod
     def guest(cls) -> Viewer:
@@ -150,6 +151,22 @@ class Viewer:
                 else db.session.scalars(_blocked_by(), {"user_id": self.user.id})
             )
         return self._blocked
+
+    def know(self, facts: ViewerFacts) -> None:
+        """Take what the statement loading the member already told (:func:`viewer_facts`): with
+        no sanction in force and the answer to "facilitates any board?", a page that needs
+        nothing more costs no sanctions or memberships query."""
+        if facts.sanctions_in_force == 0:
+            self._sanctions = []
+        self._facilitates_any = facts.facilitates_any
+
+    def is_staff(self) -> bool:
+        """An admin, or a facilitator of any board."""
+        if self.is_admin:
+            return True
+        if self._facilitates_any is None:
+            self._facilitates_any = bool(self.facilitated_board_ids())
+        return self._facilitates_any
 
     def facilitated_board_ids(self) -> list[int]:
         return [
@@ -443,6 +460,31 @@ def _memberships_of() -> Select[tuple[BoardMembership]]:
 @functools.cache
 def _blocked_by() -> Select[tuple[int]]:
     return select(Block.blocked_id).where(Block.blocker_id == bindparam("user_id"))
+
+
+@dataclass(frozen=True)
+class ViewerFacts:
+    """What :func:`viewer_facts` answered for one member."""
+
+    sanctions_in_force: int
+    facilitates_any: bool
+
+
+@functools.cache
+def viewer_facts() -> tuple[ColumnElement[int], ColumnElement[bool]]:
+    """Two columns to load with a signed-in member (bound to ``:user_id`` and ``:now``): how
+    many of their sanctions are in force, and whether they facilitate any board. Asked on every
+    signed-in request, which then needs neither query in most cases (:meth:`Viewer.know`)."""
+    in_force = _sanctions_in_force().subquery()
+    facilitates = select(BoardMembership.id).where(
+        BoardMembership.user_id == bindparam("user_id"),
+        BoardMembership.status == MembershipStatus.MEMBER,
+        BoardMembership.role.in_(FACILITATOR_ROLES),
+    )
+    return (
+        select(func.count()).select_from(in_force).scalar_subquery(),
+        facilitates.exists(),
+    )
 
 
 @functools.cache

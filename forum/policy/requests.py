@@ -59,6 +59,6 @@ def must_set_up_two_factor(
     setting is read only for staff: this is asked on every signed-in request."""
     if enabled or viewer.user is None:
         return False
-    if not (viewer.is_admin or viewer.facilitated_board_ids()):
+    if not viewer.is_staff():
         return False
     return required_of_staff()

@@ -27,6 +27,7 @@ from forum.policy.moderation import (
     log_title_shown_to,
     moderates_anything,
 )
+from forum.queries.signed_in import signed_in
 from forum.services.reports import note_shown as report_note_shown
 from forum.text import excerpt
 from forum.web import busy, flashes, hostile
@@ -113,9 +114,13 @@ def load_user(session_key: str) -> User | None:
     user_id, _, version = session_key.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version) or not may_sign_in(user):
+    found = signed_in(int(user_id))
+    if found is None:
         return None
+    user = found.user
+    if user.session_version != int(version) or not may_sign_in(user):
+        return None
+    g.signed_in = found
     return user
 
 

@@ -20,6 +20,9 @@ def current_viewer() -> Viewer:
     if "viewer" not in g:
         user = current_user._get_current_object()  # the model itself: no proxy lookups per check
         g.viewer = Viewer(user) if user.is_authenticated else Viewer.guest()
+        found = g.get("signed_in")  # forum.web.load_user's
+        if found is not None and found.user is user:
+            g.viewer.know(found.facts)
     return g.viewer
 
 
