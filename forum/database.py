@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -68,11 +70,76 @@ def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
+    queue = None if in_memory else WriterQueue(f"{engine.url.database}-writers", busy_timeout_ms)
+
     @event.listens_for(engine, "begin")
     def on_begin(connection):
         # Take the write lock at the start: a reader that later writes would otherwise fail with
         # "database is locked" instead of waiting for the busy timeout.
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _writes_expected() else "BEGIN")
+        if not _writes_expected():
+            connection.exec_driver_sql("BEGIN")
+            return
+        if queue is not None and queue.wait_turn():
+            connection.info[WriterQueue.TURN] = True
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    def end_turn(_dbapi_connection: object, connection_record: Any, *_args: object) -> None:
+        """Back in the pool, or closed, or invalidated (which clears ``info``): the turn ends."""
+        if queue is not None and connection_record.info.pop(WriterQueue.TURN, False):
+            queue.end_turn()
+
+    for name in ("checkin", "invalidate", "close"):
+        event.listen(engine, name, end_turn)
+
+
+class WriterQueue:
+    """Writers to one SQLite file take turns as soon as the last one is done (issue 20: the slow
+    tail of replies under load).
+
+    A writer that finds the write lock taken is left to SQLite's busy handler, which sleeps
+    between tries, longer and longer up to 100 ms a sleep: meanwhile the holder's process may
+    finish, take its next request and write again, so under load one writer can wait several
+    turns. Here each process first takes an exclusive ``flock`` on a file beside the database,
+    asking every millisecond, and lets it go when the connection goes back to the pool (after
+    COMMIT or ROLLBACK); only then comes ``BEGIN IMMEDIATE``, which finds the lock free. The
+    kernel lets go of a crashed process's turn. After the busy timeout a writer stops waiting
+    for its turn and goes on to SQLite's own handler, as before (another program, such as a
+    command-line tool, may write without a turn). Threads of one process share its turn."""
+
+    TURN = "kindred_writer_turn"
+    POLL_SECONDS = 0.001
+
+    def __init__(self, path: str, timeout_ms: int) -> None:
+        self._path = path
+        self._timeout = timeout_ms / 1000
+        self._fd: int | None = None
+        self._pid = 0
+
+    def _file(self) -> int:
+        """This process's own open file: a file opened before a fork would be shared by the
+        forked workers, and a ``flock`` with it (and so their turns)."""
+        if self._fd is None or self._pid != os.getpid():
+            self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._pid = os.getpid()
+        return self._fd
+
+    def wait_turn(self) -> bool:
+        """Whether this process now has the turn (False: waited the whole busy timeout)."""
+        fd = self._file()
+        deadline = time.monotonic() + self._timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    return False
+                time.sleep(self.POLL_SECONDS)
+            else:
+                return True
+
+    def end_turn(self) -> None:
+        if self._fd is not None and self._pid == os.getpid():
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
 
 
 _writing: ContextVar[bool] = ContextVar("kindred_writing", default=False)
