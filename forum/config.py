@@ -88,7 +88,10 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
     return {
         "SECRET_KEY": load_secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # No "SELECT 1" before each request's first statement (a round trip to PostgreSQL on every
+        # page): a connection found dead instead fails its request as busy, and the request runs
+        # again on a new one (forum/web/busy.py), with nothing lost.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": env_bool("FORUM_DATABASE_PRE_PING", False)},
         "SITE_NAME": env_str("FORUM_SITE_NAME", "Kindred"),
         # Pages for browsers that ask for none of the site's languages, and e-mail to members who
         # follow their browser's language (the browser is not there when the e-mail is written).

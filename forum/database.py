@@ -206,10 +206,12 @@ BUSY_BACKOFF = (0.05, 0.25, 1.0)
 
 def is_busy(error: BaseException) -> bool:
     """Whether a database error means "busy, try again" rather than a mistake: SQLite's lock
-    wait ran past the busy timeout, or PostgreSQL gave up a transaction that may succeed if
-    run again."""
+    wait ran past the busy timeout, PostgreSQL gave up a transaction that may succeed if run
+    again, or the connection was found closed (the database restarted, a proxy dropped it)."""
     if not isinstance(error, DBAPIError):
         return False
+    if error.connection_invalidated:  # the connection was lost: a new one is taken next time
+        return True
     original = error.orig
     if getattr(original, "sqlstate", None) in BUSY_SQLSTATES:
         return True

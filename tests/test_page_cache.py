@@ -10,6 +10,7 @@ leaves the kept page in place.
 from __future__ import annotations
 
 import pytest
+from flask import template_rendered
 from flask.testing import FlaskClient
 from sqlalchemy import select, text
 
@@ -27,6 +28,7 @@ from forum.services import (
     reactions,
 )
 from tests.conftest import PASSWORD, count_queries, login
+from tests.helpers import signed_in
 
 BODY = "Cold caps kept most of my hair through the first four cycles."
 
@@ -326,6 +328,37 @@ def test_every_write_a_guest_can_see_gives_guests_the_new_page(client, world, wr
         assert words in body
     for words in gone:
         assert words not in body
+
+
+@pytest.mark.parametrize("write", WRITES, ids=list(WRITES))
+def test_every_such_write_gives_a_signed_in_reader_their_new_page_too(app, world, write, make_user):
+    """A member's own kept page (forum/member_pages.py) goes with any write at all."""
+    reader = signed_in(app, make_user("lou"))
+    reader.get("/privacy")  # the welcome message: a page showing one is never kept
+    thread_page = f"/t/{world['thread'].id}"
+    before = templates_for(reader, thread_page)
+    assert before[1] and not templates_for(reader, thread_page)[1], "kept the second time"
+    shown, gone = WRITES[write](world)
+    body, templates = templates_for(reader, thread_page)
+    assert templates, "rendered again after the write"
+    assert body != before[0]
+    for words in shown:
+        assert words in body
+    for words in gone:
+        assert words not in body
+
+
+def templates_for(browser: FlaskClient, path: str) -> tuple[str, list[str]]:
+    """The page and the templates rendering it took (none: a member's kept page)."""
+    names: list[str] = []
+
+    def record(_app: object, template: object, **_context: object) -> None:
+        names.append(getattr(template, "name", "?"))
+
+    with template_rendered.connected_to(record):
+        response = browser.get(path)
+    assert response.status_code == 200
+    return response.get_data(as_text=True), names
 
 
 def test_a_board_made_private_answers_the_next_guest_with_not_found(client, world, admin):

@@ -159,3 +159,26 @@ def test_a_reply_with_a_mistake_is_answered_while_another_write_holds_the_lock(
     assert pauses == []
     assert response.status_code == 422
     assert "Nothing you wrote is lost" not in response.get_data(as_text=True)
+
+
+def test_a_connection_lost_since_its_last_use_costs_the_reader_nothing(member_client, thread):
+    """No "SELECT 1" before each request (``FORUM_DATABASE_PRE_PING`` is off): a pooled connection
+    that died meanwhile (a database restart, a proxy's idle timeout) fails the request's first
+    statement, and the request runs again on a new connection."""
+    path = f"/t/{thread.id}"
+    db.session.commit()
+    closed: list[object] = []
+
+    def close_underneath(dbapi_connection, _record, _proxy) -> None:
+        if not closed:
+            closed.append(dbapi_connection)
+            dbapi_connection.close()
+
+    sa.event.listen(db.engine, "checkout", close_underneath)
+    try:
+        response = member_client.get(path)
+    finally:
+        sa.event.remove(db.engine, "checkout", close_underneath)
+    assert closed, "no connection was taken from the pool"
+    assert response.status_code == 200
+    assert "Scanxiety before my 6-month scan" in response.get_data(as_text=True)
