@@ -124,15 +124,24 @@ def move_stamp(session: Session, scopes: Iterable[str] = (SITE, EVERY_WRITE)) ->
 #: ``session.info`` keys: this transaction's writes change a guest page / change anything.
 DUE = "page_stamp_due"
 EVERY_DUE = "every_write_stamp_due"
-#: ``session.info`` key: how many times this session has moved the stamps.
+#: ``session.info`` keys: this transaction moved the stamps and is committing; how many
+#: transactions of this session that wrote something were committed.
+MOVING = "stamps_moving"
 MOVED = "stamps_moved"
+
+
+def writes_committed(session: Session) -> int:
+    """How many transactions of ``session`` that wrote something were committed: compare two
+    answers to tell whether a write was saved between them (forum/web/busy.py)."""
+    return session.info.get(MOVED, 0)
 
 
 def writes_seen(session: Session) -> tuple[int, bool]:
     """What ``session`` has written so far: compare two answers to tell whether anything was
     written between them (committed, flushed, or still pending)."""
     pending = bool(session.new or session.deleted or session.dirty)
-    return session.info.get(MOVED, 0), pending or bool(session.info.get(EVERY_DUE))
+    due = session.info.get(EVERY_DUE) or session.info.get(MOVING)
+    return writes_committed(session), pending or bool(due)
 
 
 def _changed_columns(instance: object, dirty: bool) -> tuple[str, set[str] | None] | None:
@@ -187,12 +196,17 @@ def _before_commit(session: Session) -> None:
     guests = session.info.pop(DUE, False)
     if session.info.pop(EVERY_DUE, False) or guests:
         move_stamp(session, (SITE, EVERY_WRITE) if guests else (EVERY_WRITE,))
-        session.info[MOVED] = session.info.get(MOVED, 0) + 1
+        session.info[MOVING] = True
+
+
+def _after_commit(session: Session) -> None:
+    if session.info.pop(MOVING, False):
+        session.info[MOVED] = writes_committed(session) + 1
 
 
 def _forget(session: Session, *_args: object) -> None:
-    session.info.pop(DUE, None)
-    session.info.pop(EVERY_DUE, None)
+    for key in (DUE, EVERY_DUE, MOVING):
+        session.info.pop(key, None)
 
 
 def install() -> None:
@@ -202,4 +216,5 @@ def install() -> None:
     event.listen(Session, "after_flush", _after_flush)
     event.listen(Session, "do_orm_execute", _bulk_statement)
     event.listen(Session, "before_commit", _before_commit)
+    event.listen(Session, "after_commit", _after_commit)
     event.listen(Session, "after_rollback", _forget)

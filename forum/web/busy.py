@@ -18,20 +18,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Flask, current_app, g, has_request_context, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask.typing import ResponseReturnValue
-from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import ORMExecuteState, Session
 
-from forum import database
+from forum import database, page_versions
 from forum.extensions import db
+from forum.page_versions import writes_committed
 from forum.web.drafts import kept_fields
 
 #: How many times one request is run before the person is told to try again.
 ATTEMPTS = 3
-#: ``session.info`` key: the open transaction has written something.
-_WROTE = "kindred_busy_wrote"
 
 
 class _RunAgain(Exception):  # noqa: N818 - a signal, not an error
@@ -40,6 +37,7 @@ class _RunAgain(Exception):  # noqa: N818 - a signal, not an error
 
 def _retrying(dispatch: Callable[[], object]) -> Callable[[], object]:
     def full_dispatch_request() -> object:
+        g.saves_before = writes_committed(db.session)
         for attempt in range(ATTEMPTS - 1):
             g.busy_attempts_left = ATTEMPTS - 1 - attempt
             try:
@@ -47,39 +45,12 @@ def _retrying(dispatch: Callable[[], object]) -> Callable[[], object]:
             except _RunAgain:
                 db.session.rollback()
                 g.pop("viewer", None)
+                g.pop("signed_in", None)  # what load_user read in the attempt given up
                 database.pause_before_retry(attempt)
         g.busy_attempts_left = 0  # the last attempt answers itself, with a 503 if still busy
         return dispatch()
 
     return full_dispatch_request
-
-
-def _wrote(session: Session, *_args: object) -> None:
-    session.info[_WROTE] = True
-
-
-def _wrote_in_bulk(state: ORMExecuteState) -> None:
-    if state.is_insert or state.is_update or state.is_delete:
-        state.session.info[_WROTE] = True
-
-
-def _committed(session: Session) -> None:
-    if session.info.pop(_WROTE, False) and has_request_context():
-        g.busy_saved = True
-
-
-def _rolled_back(session: Session, *_args: object) -> None:
-    session.info.pop(_WROTE, None)
-
-
-def _listen_for_commits() -> None:
-    """Note, per request, that a transaction which wrote something was committed."""
-    if event.contains(Session, "after_commit", _committed):
-        return
-    event.listen(Session, "after_flush", _wrote)
-    event.listen(Session, "do_orm_execute", _wrote_in_bulk)
-    event.listen(Session, "after_commit", _committed)
-    event.listen(Session, "after_rollback", _rolled_back)
 
 
 def busy_database(error: DBAPIError) -> ResponseReturnValue:
@@ -89,7 +60,7 @@ def busy_database(error: DBAPIError) -> ResponseReturnValue:
         current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         return render_template("errors/500.html"), 500
     headers = {"Retry-After": "5", "Cache-Control": "no-store"}
-    if g.get("busy_saved"):
+    if writes_committed(db.session) > g.get("saves_before", 0):
         current_app.logger.warning(
             "Database busy after saving, on %s %s: %s", request.method, request.path, error
         )
@@ -117,6 +88,6 @@ def _page(template: str, headers: dict[str, str], **context: object) -> Response
 
 
 def init_app(app: Flask) -> None:
-    _listen_for_commits()
+    page_versions.install()  # counts the transactions that saved something (writes_committed)
     app.full_dispatch_request = _retrying(app.full_dispatch_request)  # type: ignore[method-assign]
     app.register_error_handler(DBAPIError, busy_database)
