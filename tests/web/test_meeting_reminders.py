@@ -489,16 +489,16 @@ def test_a_group_that_keeps_its_words_out_of_e_mail_gets_no_title_place_or_time(
     ]
     for mail in mails:
         raw = mail.as_string()
-        for secret in (
-            "Partners",
-            "biscuits",
-            "Hidden room",
-            "Quiet Lane",
-            "2027",
-            "18:00",
-            "19:00",
-        ):
+        for secret in ("Partners", "biscuits", "Hidden room", "Quiet Lane"):
             assert secret not in raw, secret
+        # The meeting's date and times, in the words a person reads (the raw mail's own Date,
+        # Message-ID and unsubscribe token may hold such digits by chance).
+        written = "\n".join(
+            [str(mail["Subject"])]
+            + [part.get_content() for part in mail.walk() if part.get_content_maintype() == "text"]
+        )
+        for secret in ("2027", "18:00", "19:00"):
+            assert secret not in written, secret
         assert "For the group's privacy this e-mail does not say which" in mail.get_content()
     # In the forum itself the member reads it all.
     assert "Partners-only evening" in sentence_for(member)
