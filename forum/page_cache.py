@@ -12,8 +12,9 @@ answers the next guest with 404.
 
 What is never kept or served from the cache:
 
-- a request from anyone signed in (their pages carry their own links and counts), or from a
-  session holding anything but the CSRF secret (a flashed message, a half-done sign-in);
+- a request from anyone signed in (their pages carry their own links and counts; a member's
+  own pages are kept for them alone by :mod:`forum.member_pages`), or from a session holding
+  anything but the CSRF secret (a flashed message, a half-done sign-in);
 - any response but a plain ``200`` of a listed page (``CACHED_ENDPOINTS``): error pages, redirects,
   forms with a CSRF token, responses marked ``no-store`` or ``private`` by their view;
 - anything when ``FORUM_PAGE_CACHE`` is off.
