@@ -7,7 +7,7 @@ import os
 import random
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -16,6 +16,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from forum.extensions import db
 
@@ -140,6 +141,84 @@ class WriterQueue:
     def end_turn(self) -> None:
         if self._fd is not None and self._pid == os.getpid():
             fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+
+def reads_outside_transaction(engine: Engine) -> bool:
+    """Whether a request's first read is better sent on its own, outside a transaction.
+
+    On PostgreSQL a transaction costs two round trips of its own (``BEGIN``, and ``ROLLBACK``
+    when the request only read); a kept page needs one statement, so that was three. Under READ
+    COMMITTED every statement sees what was committed when it started, in a transaction or not,
+    so a statement sent alone sees exactly what it would have seen as the transaction's first.
+    SQLite has no round trip to save (and its transactions are ours, see :func:`_tune_sqlite`).
+    """
+    return engine.dialect.name == "postgresql"
+
+
+@contextmanager
+def _autocommit(driver_connection: Any) -> Iterator[None]:
+    """psycopg's connection in autocommit mode for a moment, while it has no transaction."""
+    from psycopg.pq import TransactionStatus
+
+    IDLE = TransactionStatus.IDLE  # noqa: N806
+    if driver_connection.info.transaction_status != IDLE:
+        yield
+        return
+    driver_connection.autocommit = True
+    try:
+        yield
+    finally:
+        if driver_connection.info.transaction_status == IDLE:  # not a connection lost meanwhile
+            driver_connection.autocommit = False
+
+
+@contextmanager
+def first_statement_alone(session: Session) -> Iterator[None]:
+    """Statements run in the block by ``session`` are sent outside a transaction if none has begun
+    yet on its connection (on PostgreSQL, see :func:`reads_outside_transaction`): a request that
+    reads nothing more then costs one round trip. Later statements begin the transaction."""
+    connection = session.connection()
+    if not reads_outside_transaction(connection.engine):
+        yield
+        return
+    with _autocommit(connection.connection.driver_connection):
+        yield
+
+
+def read_value_outside_transaction(engine: Engine, sql: str) -> Any:
+    """The first value of constant ``sql``, read through the driver itself (no statement to build
+    or compile) outside a transaction of SQLAlchemy's (on SQLite its BEGIN would be a write's),
+    and on PostgreSQL outside any (one round trip, not three)."""
+    connection = engine.raw_connection()
+    try:
+        with (
+            _autocommit(connection.driver_connection)
+            if reads_outside_transaction(engine)
+            else nullcontext()
+        ):
+            cursor = connection.cursor()
+            cursor.execute(sql)
+            row = cursor.fetchone()
+            cursor.close()
+    finally:
+        connection.close()
+    return row[0] if row else None
+
+
+def commit_keeping(*kept: object) -> None:
+    """Commit, then forget what was loaded (as a commit does) of everything but ``kept``: objects
+    this transaction wrote whole (a new post), which the response reads on (where the post is
+    shown) and which a commit would otherwise have the next statement load again."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+    keep = {id(obj) for obj in kept}
+    for obj in list(session.identity_map.values()):
+        if id(obj) not in keep:
+            session.expire(obj)
 
 
 _writing: ContextVar[bool] = ContextVar("kindred_writing", default=False)

@@ -44,6 +44,7 @@ from werkzeug.http import http_date, quote_etag
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Request
 
+from forum.database import read_value_outside_transaction
 from forum.extensions import db
 from forum.i18n import LANGUAGE_COOKIE, browser_language, page_language
 from forum.page_versions import SITE, STAMP_SQL, current_stamp, install
@@ -222,17 +223,9 @@ class GuestPages:
         return None if page is None else (page, asking)
 
     def _stamp(self) -> str | None:
-        """The stamp through the driver itself: outside a transaction of SQLAlchemy's (on SQLite
-        its BEGIN would be a write's, outside a request), a fifth of the cost."""
-        connection = self.engine.raw_connection()
-        try:
-            cursor = connection.cursor()
-            cursor.execute(STAMP_SQL[SITE])
-            row = cursor.fetchone()
-            cursor.close()
-        finally:
-            connection.close()
-        return row[0] if row else None
+        """The stamp outside a transaction of SQLAlchemy's (on SQLite its BEGIN would be a
+        write's, outside a request)."""
+        return read_value_outside_transaction(self.engine, STAMP_SQL[SITE])
 
 
 def _not_for_everyone(_app: Flask, **_message: object) -> None:

@@ -23,6 +23,7 @@ from sqlalchemy import Table, event, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from forum.database import first_statement_alone
 from forum.extensions import db
 from forum.models.pages import PageVersion
 
@@ -95,9 +96,11 @@ STAMP_SQL = {
 
 
 def current_stamp(scope: str = SITE) -> str | None:
-    """The stamp of ``scope`` (:data:`SITE` or :data:`EVERY_WRITE`) as this transaction sees it;
-    None (nothing cached) until the first write of a new database."""
-    return db.session.connection().exec_driver_sql(STAMP_SQL[scope]).scalar()
+    """The stamp of ``scope`` (:data:`SITE` or :data:`EVERY_WRITE`) as this request's transaction
+    sees it (read outside one if it has none yet); None (nothing cached) until the first write
+    of a new database."""
+    with first_statement_alone(db.session):
+        return db.session.connection().exec_driver_sql(STAMP_SQL[scope]).scalar()
 
 
 @functools.cache

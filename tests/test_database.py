@@ -71,3 +71,39 @@ def test_a_second_writer_waits_instead_of_failing(tmp_path):
 
         assert db.session.query(User).count() == 60
         db.engine.dispose()
+
+
+def test_reads_sent_without_a_transaction_leave_later_writes_all_or_nothing(app, make_user):
+    """A request's first statement, and a guest's version stamp, may be sent outside a
+    transaction (on PostgreSQL, forum.database.first_statement_alone); what that connection runs
+    next, even after a statement that failed, must still be undone by a rollback."""
+    from sqlalchemy import select
+    from sqlalchemy.exc import DBAPIError
+
+    from forum.database import first_statement_alone, read_value_outside_transaction
+    from forum.models import User
+
+    user_id = make_user("rowan", display_name="Rowan").id
+    db.session.remove()
+
+    def rename_then_undo() -> None:
+        db.session.get(User, user_id).display_name = "Not kept"
+        db.session.flush()
+        db.session.rollback()
+        db.session.remove()
+        assert db.session.get(User, user_id).display_name == "Rowan"
+        db.session.remove()
+
+    assert read_value_outside_transaction(db.engine, "SELECT 1") == 1
+    rename_then_undo()
+    with first_statement_alone(db.session):
+        assert db.session.execute(select(User.username).filter_by(id=user_id)).scalar() == "rowan"
+    rename_then_undo()
+    try:
+        with first_statement_alone(db.session):
+            db.session.execute(text("SELECT no_such_column FROM users"))
+    except DBAPIError:
+        db.session.rollback()
+    else:
+        raise AssertionError("the statement should have failed")
+    rename_then_undo()

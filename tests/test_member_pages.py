@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask import Flask, template_rendered
+from flask import Flask, request_finished, template_rendered
 from flask.testing import FlaskClient
 from sqlalchemy import select, text
 
@@ -121,6 +121,30 @@ def test_a_kept_page_costs_one_statement(world, ann_browser):
     with count_queries() as counted:
         kept(ann_browser, world["public"])
     assert counted.count == 1, counted.statements
+
+
+def test_a_kept_page_opens_no_transaction_on_postgresql(app, world, ann_browser):
+    """On PostgreSQL the one statement is sent alone: no BEGIN before it and nothing to roll
+    back after it (three round trips were one page's cost; forum.database.first_statement_alone).
+    SQLite's transactions cost no round trip and stay as they are."""
+    rendered(ann_browser, world["public"])
+    seen: list[tuple[bool, str]] = []
+
+    def look(_app: Flask, **_extra: object) -> None:
+        session = db.session()
+        driver = session.connection().connection.driver_connection
+        status = getattr(driver, "info", None)
+        seen.append((session.in_transaction(), status and status.transaction_status.name))
+
+    with request_finished.connected_to(look, app):
+        kept(ann_browser, world["public"])
+        rendered(ann_browser, "/privacy")
+    kept_page, rendered_page = seen
+    if db.engine.dialect.name == "postgresql":
+        assert kept_page == (True, "IDLE")
+        assert rendered_page == (True, "INTRANS")  # a page rendered reads in one transaction
+    else:
+        assert kept_page[0] and rendered_page[0]
 
 
 def test_a_kept_page_is_never_served_to_someone_else(app, world, ann_browser, member):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, bindparam, select
 
 from forum import policy
+from forum.database import first_statement_alone
 from forum.extensions import db
 from forum.models import User
 from forum.models.pages import PageVersion
@@ -24,7 +25,7 @@ from forum.page_versions import EVERY_WRITE
 @dataclass(frozen=True)
 class SignedIn:
     user: User
-    #: The :data:`~forum.page_versions.EVERY_WRITE` stamp as this request's transaction saw it.
+    #: The :data:`~forum.page_versions.EVERY_WRITE` stamp when the member was read.
     every_write_stamp: str | None
     facts: policy.ViewerFacts
 
@@ -37,9 +38,10 @@ def _member_and_facts() -> Select:
 
 def signed_in(user_id: int) -> SignedIn | None:
     """The member with this id and what is known of them, or None."""
-    row = db.session.execute(
-        _member_and_facts(), {"user_id": user_id, "now": utcnow()}
-    ).one_or_none()
+    with first_statement_alone(db.session):
+        row = db.session.execute(
+            _member_and_facts(), {"user_id": user_id, "now": utcnow()}
+        ).one_or_none()
     if row is None:
         return None
     user, stamp, sanctions_in_force, facilitates_any = row
