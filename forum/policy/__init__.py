@@ -17,7 +17,18 @@ from dataclasses import dataclass, field
 
 from flask import abort
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, and_, bindparam, false, func, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    false,
+    func,
+    inspect,
+    or_,
+    select,
+    true,
+)
 
 from forum.extensions import db
 from forum.models import (
@@ -85,7 +96,11 @@ class Viewer:
 
     @property
     def id(self) -> int | None:
-        return self.user.id if self.user else None
+        """The member's id, known without loading their row again after a commit."""
+        if self.user is None:
+            return None
+        identity = inspect(self.user).identity
+        return identity[0] if identity else self.user.id
 
     @property
     def is_admin(self) -> bool:

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func, literal, or_, select, update
 
 from forum import policy
+from forum.database import commit_keeping
 from forum.extensions import db
 from forum.i18n import number
 from forum.models import (
@@ -122,7 +123,7 @@ def needs_approval(viewer: Viewer, board: Board) -> bool:
     return (approved or 0) < board.premoderate_posts
 
 
-def _next_number(thread: Thread, counts_as_reply: bool) -> tuple[int, datetime]:
+def _next_number(thread: Thread) -> tuple[int, datetime]:
     """Take the thread's next post number, and the time of the post.
 
     The UPDATE locks the thread's row until commit, so concurrent replies to one thread queue
@@ -135,19 +136,11 @@ def _next_number(thread: Thread, counts_as_reply: bool) -> tuple[int, datetime]:
         .returning(Thread.post_counter),
         execution_options=_NO_SYNC,
     ).scalar_one()
-    when = utcnow()
-    if counts_as_reply:
-        db.session.execute(
-            update(Thread)
-            .where(Thread.id == thread.id)
-            .values(reply_count=Thread.reply_count + 1, last_post_at=when),
-            execution_options=_NO_SYNC,
-        )
-    return number, when
+    return number, utcnow()
 
 
 def _count_post(
-    board_id: int, author: User, when: datetime, thread_id: int, new_thread: bool
+    board_id: int, author_id: int, when: datetime, thread_id: int, new_thread: bool
 ) -> None:
     # Replies in different threads commit in any order: only a newer post moves "latest".
     at = literal(when, type_=Board.last_post_at.type)
@@ -163,7 +156,7 @@ def _count_post(
         update(Board).where(Board.id == board_id).values(**board_values), execution_options=_NO_SYNC
     )
     db.session.execute(
-        update(User).where(User.id == author.id).values(post_count=User.post_count + 1),
+        update(User).where(User.id == author_id).values(post_count=User.post_count + 1),
         execution_options=_NO_SYNC,
     )
 
@@ -220,7 +213,7 @@ def start_thread_screened(
     mentions.record(post)
     thread.last_post_id = post.id
     if not held:
-        _count_post(board.id, author, now, thread.id, new_thread=True)
+        _count_post(board.id, author.id, now, thread.id, new_thread=True)
         activity.announce(post)
     _report_matches(post, screening)
     db.session.commit()
@@ -286,10 +279,10 @@ def reply_screened(
     if parent_path is not None and len(parent_path) + 8 > PATH_MAX:
         parent_path = None
     held = needs_approval(viewer, thread.board) or screening.held
-    number, now = _next_number(thread, counts_as_reply=not held)
+    number, now = _next_number(thread)
     post = Post(
         thread_id=thread.id,
-        author_id=author.id,
+        author_id=viewer.id,  # not author.id: the commit before the write expired the row
         parent_id=parent.id if parent is not None else None,
         number=number,
         path=Post.make_path(parent_path, number),
@@ -309,10 +302,11 @@ def reply_screened(
             )
         )
     if not held:
-        _record_reply(thread, post, author, now)
+        _record_reply(thread, post, post.author_id, now, count_reply=True)
         activity.announce(post)
     _report_matches(post, screening)
-    db.session.commit()
+    db.session.expire(author, ["post_count"])  # counted in SQL by _count_post
+    commit_keeping(post, author)
     return Posted(thread, post, screening)
 
 
@@ -333,12 +327,18 @@ def _report_matches(post: Post, screening: watchwords.Screening) -> None:
         )
 
 
-def _record_reply(thread: Thread, post: Post, author: User, when: datetime) -> None:
+def _record_reply(
+    thread: Thread, post: Post, author_id: int, when: datetime, count_reply: bool = False
+) -> None:
+    """The thread's latest post (and, with ``count_reply``, its reply count and time), and the
+    board's and author's counts."""
+    values: dict = {"last_post_id": post.id}
+    if count_reply:
+        values.update(reply_count=Thread.reply_count + 1, last_post_at=when)
     db.session.execute(
-        update(Thread).where(Thread.id == thread.id).values(last_post_id=post.id),
-        execution_options=_NO_SYNC,
+        update(Thread).where(Thread.id == thread.id).values(**values), execution_options=_NO_SYNC
     )
-    _count_post(thread.board_id, author, when, thread.id, new_thread=False)
+    _count_post(thread.board_id, author_id, when, thread.id, new_thread=False)
 
 
 def approve(post: Post) -> None:
@@ -354,7 +354,7 @@ def approve(post: Post) -> None:
         thread.last_post_at = now
         db.session.flush()
         if author is not None:
-            _count_post(thread.board_id, author, now, thread.id, new_thread=True)
+            _count_post(thread.board_id, author.id, now, thread.id, new_thread=True)
         activity.announce(post)
         return
     db.session.execute(
@@ -364,7 +364,7 @@ def approve(post: Post) -> None:
         execution_options=_NO_SYNC,
     )
     if author is not None:
-        _record_reply(thread, post, author, now)
+        _record_reply(thread, post, author.id, now)
     activity.announce(post)
 
 

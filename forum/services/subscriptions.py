@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, bindparam, literal, select, union_all
 
 from forum.extensions import db
 from forum.models import Board, BoardSubscription, Thread, ThreadSubscription, User, WatchLevel
@@ -64,18 +64,14 @@ def _set(model: type, key: dict[str, int], level: WatchLevel, keep_normal: bool 
 
 def levels_for(thread: Thread) -> dict[int, WatchLevel]:
     """Each subscribed member's level for ``thread``: its own setting, else its board's."""
-    levels = {
-        user_id: level
-        for user_id, level in db.session.execute(
-            select(BoardSubscription.user_id, BoardSubscription.level).where(
-                BoardSubscription.board_id == thread.board_id
-            )
-        )
-    }
-    for user_id, level in db.session.execute(
-        select(ThreadSubscription.user_id, ThreadSubscription.level).where(
-            ThreadSubscription.thread_id == thread.id
-        )
-    ):
-        levels[user_id] = level
+    board_rows = select(
+        BoardSubscription.user_id, BoardSubscription.level, literal(False).label("own")
+    ).where(BoardSubscription.board_id == thread.board_id)
+    thread_rows = select(
+        ThreadSubscription.user_id, ThreadSubscription.level, literal(True).label("own")
+    ).where(ThreadSubscription.thread_id == thread.id)
+    levels: dict[int, WatchLevel] = {}
+    for user_id, level, own in db.session.execute(union_all(board_rows, thread_rows)):
+        if own or user_id not in levels:
+            levels[user_id] = WatchLevel(level)
     return levels

@@ -209,12 +209,13 @@ def reply(thread_id: int):
             except ServiceError as error:
                 show_service_error(form, error)
             else:
+                held = posted.held  # the post as saved (its row is not read again)
                 # Saved: what is left only reads, so on SQLite it leaves the write lock be.
                 with reading_only():
                     if first:
-                        note_first_post(thread, posted.held)
+                        note_first_post(thread, held)
                     url = post_url(posted.post, _view_mode())
-                return crisis_or(url, posted.screening, held=posted.held)
+                return crisis_or(url, posted.screening, held=held)
     status = form_status(form)
     return (
         render_template(
