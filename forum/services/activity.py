@@ -13,7 +13,7 @@ from forum import policy
 from forum.extensions import db
 from forum.models import Post, User, WatchLevel
 from forum.services import subscriptions
-from forum.services.notify import notify
+from forum.services.notify import notify_each
 
 MENTION = re.compile(r"(?<![\w@/])@([A-Za-z0-9_][A-Za-z0-9_.-]{0,29})")
 MAX_MENTIONS = 20
@@ -73,14 +73,8 @@ def announce(post: Post) -> None:
         for user_id in reasons
         if levels.get(user_id) != WatchLevel.MUTE and user_id not in blocked_by
     ]
+    notices = []
     for recipient in policy.readers_among(post, wanted):
         kind, reason = reasons[recipient.id]
-        notify(
-            recipient.id,
-            kind,
-            actor_id=actor_id,
-            params={"variant": reason} if kind == "reply" else None,
-            board_id=board.id,
-            post_id=post.id,
-            about_content=True,
-        )
+        notices.append((recipient, kind, {"variant": reason} if kind == "reply" else None))
+    notify_each(notices, actor_id=actor_id, board_id=board.id, post_id=post.id, about_content=True)
