@@ -671,12 +671,16 @@ def blocks_between(user_ids: list[int]) -> list[tuple[int, int]]:
     """Every (blocker, blocked) pair among these people."""
     if len(user_ids) < 2:
         return []
-    rows = db.session.execute(
-        select(Block.blocker_id, Block.blocked_id).where(
-            Block.blocker_id.in_(user_ids), Block.blocked_id.in_(user_ids)
-        )
-    )
+    rows = db.session.execute(_blocks_among(), {"ids": user_ids})
     return [(row[0], row[1]) for row in rows]
+
+
+@functools.cache
+def _blocks_among() -> Select[tuple[int, int]]:
+    ids = bindparam("ids", expanding=True)
+    return select(Block.blocker_id, Block.blocked_id).where(
+        Block.blocker_id.in_(ids), Block.blocked_id.in_(ids)
+    )
 
 
 def already_talk(a: User, b: User) -> bool:
@@ -705,13 +709,12 @@ def readers_among(post: Post, user_ids: list[int]) -> list[User]:
     if not user_ids:
         return []
     board_id = post.thread.board_id
-    users = db.session.scalars(select(User).where(User.id.in_(user_ids))).all()
+    users_statement, memberships_statement = _people_and_memberships()
+    users = db.session.scalars(users_statement, {"ids": user_ids}).all()
     memberships = {
         membership.user_id: membership
         for membership in db.session.scalars(
-            select(BoardMembership).where(
-                BoardMembership.board_id == board_id, BoardMembership.user_id.in_(user_ids)
-            )
+            memberships_statement, {"ids": user_ids, "board": board_id}
         )
     }
     readers = []
@@ -720,6 +723,14 @@ def readers_among(post: Post, user_ids: list[int]) -> list[User]:
         if can(Viewer(user, _memberships=own), Action.READ, post):
             readers.append(user)
     return readers
+
+
+@functools.cache
+def _people_and_memberships() -> tuple[Select[tuple[User]], Select[tuple[BoardMembership]]]:
+    ids = bindparam("ids", expanding=True)
+    return select(User).where(User.id.in_(ids)), select(BoardMembership).where(
+        BoardMembership.board_id == bindparam("board"), BoardMembership.user_id.in_(ids)
+    )
 
 
 def may_message(sender: User, recipients: list[User]) -> set[int]:

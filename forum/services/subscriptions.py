@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from sqlalchemy import Select, bindparam, literal, select, union_all
+from sqlalchemy import CompoundSelect, Select, bindparam, literal, select, union_all
 
 from forum.extensions import db
 from forum.models import Board, BoardSubscription, Thread, ThreadSubscription, User, WatchLevel
@@ -62,16 +62,23 @@ def _set(model: type, key: dict[str, int], level: WatchLevel, keep_normal: bool 
     db.session.commit()
 
 
-def levels_for(thread: Thread) -> dict[int, WatchLevel]:
-    """Each subscribed member's level for ``thread``: its own setting, else its board's."""
+@functools.cache
+def _levels() -> CompoundSelect:
+    """Board and thread settings in one query; ``own`` tells a thread's own setting."""
     board_rows = select(
         BoardSubscription.user_id, BoardSubscription.level, literal(False).label("own")
-    ).where(BoardSubscription.board_id == thread.board_id)
+    ).where(BoardSubscription.board_id == bindparam("board"))
     thread_rows = select(
         ThreadSubscription.user_id, ThreadSubscription.level, literal(True).label("own")
-    ).where(ThreadSubscription.thread_id == thread.id)
+    ).where(ThreadSubscription.thread_id == bindparam("thread"))
+    return union_all(board_rows, thread_rows)
+
+
+def levels_for(thread: Thread) -> dict[int, WatchLevel]:
+    """Each subscribed member's level for ``thread``: its own setting, else its board's."""
     levels: dict[int, WatchLevel] = {}
-    for user_id, level, own in db.session.execute(union_all(board_rows, thread_rows)):
+    rows = db.session.execute(_levels(), {"board": thread.board_id, "thread": thread.id})
+    for user_id, level, own in rows:
         if own or user_id not in levels:
             levels[user_id] = WatchLevel(level)
     return levels
