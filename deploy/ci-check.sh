@@ -101,11 +101,16 @@ unit_command() {  # the ExecStart= of a systemd unit, its continuation lines joi
     sed -n '/^ExecStart=/,/[^\\]$/p' "$1" | sed 's/^ExecStart=//; s/\\$//' | tr '\n' ' '
 }
 
+unit_environment() {  # the Environment= assignments of a systemd unit, on one line
+    sed -n 's/^Environment=//p' "$1" | tr '\n' ' '
+}
+
 run_unit() {  # run_unit NAME UNIT: what systemd would run, as User=kindred with the env file
-    local command
+    local command environment
     command=$(unit_command "$2")
+    environment=$(unit_environment "$2")
     background "$1" runuser -u kindred -- bash -c \
-        "umask 027; set -a; . '$ENV_FILE'; set +a; cd '$CODE'; exec $command"
+        "umask 027; set -a; . '$ENV_FILE'; set +a; ${environment:+export $environment;} cd '$CODE'; exec $command"
 }
 
 start_site() {
@@ -212,6 +217,16 @@ if [ "$listening" = "0100007F" ]; then
     ok "gunicorn listens on 127.0.0.1 only"
 else
     fail "gunicorn listens on 127.0.0.1 only" "listening sockets (hex addresses): '$listening'"
+fi
+workers=$(pgrep -g "$(cat "$WORK/gunicorn.pgid")" -f gunicorn | tr '\n' ' ')
+optimised=0
+for pid in $workers; do
+    tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx PYTHONOPTIMIZE=2 && optimised=$((optimised + 1))
+done
+if [ -n "$workers" ] && [ "$optimised" -eq "$(wc -w <<<"$workers")" ]; then
+    ok "gunicorn's processes keep no docstrings (PYTHONOPTIMIZE=2, from the unit)"
+else
+    fail "gunicorn's processes keep no docstrings" "processes '$workers', $optimised with PYTHONOPTIMIZE=2"
 fi
 
 mkdir -p "$WORK/nginx/tmp"

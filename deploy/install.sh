@@ -147,6 +147,10 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted_stamp" ]; then
 fi
 quietly "$CODE/.venv/bin/pybabel" compile -d "$CODE/forum/translations"
 quietly "$CODE/.venv/bin/python" -m compileall -q "$CODE/forum" "$CODE/wsgi.py" "$CODE/migrations"
+# The web workers run with PYTHONOPTIMIZE=2 (kindred.service): their bytecode, made once here,
+# as they cannot write it into root's folders.
+quietly "$CODE/.venv/bin/python" -OO -m compileall -q "$CODE/forum" "$CODE/wsgi.py" \
+    "$CODE/.venv/lib"
 
 # Root owns the code and the venv; the service writes only its instance folder.
 # (The instance folder is left alone, so a running site never loses access to its database.)
