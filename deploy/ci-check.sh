@@ -218,7 +218,7 @@ if [ "$listening" = "0100007F" ]; then
 else
     fail "gunicorn listens on 127.0.0.1 only" "listening sockets (hex addresses): '$listening'"
 fi
-workers=$(pgrep -g "$(cat "$WORK/gunicorn.pgid")" -f gunicorn | tr '\n' ' ')
+workers=$(pgrep -g "$(cat "$WORK/gunicorn.pgid")" -x gunicorn | tr '\n' ' ')
 optimised=0
 for pid in $workers; do
     tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx PYTHONOPTIMIZE=2 && optimised=$((optimised + 1))
