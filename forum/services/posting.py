@@ -138,8 +138,8 @@ def _next_number(thread: Thread) -> tuple[int, datetime]:
 
 @dataclass(frozen=True)
 class _CounterStatements:
-    """The counter updates every post makes, built once (a reply spent a fifth of its time
-    building and keying them); bound by the names below, which are no column's."""
+    """The counter updates every post makes, built once per worker rather than on every post;
+    bound by the names below, which are no column's."""
 
     next_number: Update
     latest_post: Update
