@@ -104,6 +104,8 @@ def sign_in(tab: Page, username: str, password: str, language: str = "en") -> No
     tab.page.get_by_role(
         "button", name=said_in(language, "Sign out"), include_hidden=True
     ).wait_for(state="attached")
+    # and laid out: until the stylesheet has loaded, a desktop header shows the phone's menu
+    tab.page.wait_for_load_state("load")
 
 
 def signed_in_tabs(open_page, password: str, **options):  # noqa: ANN001, ANN201
