@@ -15,8 +15,9 @@ What is never kept or served from the cache:
 - a request from anyone signed in (their pages carry their own links and counts; a member's
   own pages are kept for them alone by :mod:`forum.member_pages`), or from a session holding
   anything but the CSRF secret (a flashed message, a half-done sign-in);
-- any response but a plain ``200`` of a listed page (``CACHED_ENDPOINTS``): error pages, redirects,
-  forms with a CSRF token, responses marked ``no-store`` or ``private`` by their view;
+- any response but a plain ``200`` of a listed page (``CACHED_ENDPOINTS``), or the redirect of a
+  post's link to its page of its thread (``REDIRECTS``): error pages, other redirects, forms with
+  a CSRF token, responses marked ``no-store`` or ``private`` by their view;
 - anything when ``FORUM_PAGE_CACHE`` is off.
 
 Each worker reads the stamp from the database on every guest request (one primary-key read), so
@@ -40,7 +41,7 @@ from flask_caching import Cache
 from flask_caching.backends import SimpleCache
 from flask_login import current_user
 from sqlalchemy.exc import DBAPIError
-from werkzeug.http import http_date, quote_etag
+from werkzeug.http import HTTP_STATUS_CODES, http_date, quote_etag
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Request
 
@@ -55,16 +56,22 @@ if TYPE_CHECKING:
 
 cache = Cache(with_jinja2_ext=False)
 
-#: The pages every guest sees alike: the board index, a board's thread list, a thread, and the
-#: results of a search (the same words find the same public posts for every guest).
-CACHED_ENDPOINTS = frozenset({"boards.index", "boards.board", "threads.thread", "search.results"})
+#: The pages every guest sees alike: the board index, a board's thread list, a thread, the
+#: results of a search (the same words find the same public posts for every guest), and a post's
+#: link (``/p/<id>``), which sends every guest to the same page of its thread.
+CACHED_ENDPOINTS = frozenset(
+    {"boards.index", "boards.board", "threads.thread", "search.results", "threads.permalink"}
+)
 #: Their addresses, for :class:`GuestPages`, which runs before Flask's routing.
-CACHED_PATHS = re.compile(r"/|/b/[1-9][0-9]{0,17}|/t/[1-9][0-9]{0,17}|/search")
+CACHED_PATHS = re.compile(r"/|/b/[1-9][0-9]{0,17}|/t/[1-9][0-9]{0,17}|/p/[1-9][0-9]{0,17}|/search")
+#: The endpoints whose answer is kept when it is a redirect (and only then): where a post's link
+#: leads depends on the post's place in its thread, which only a write a guest sees can change.
+REDIRECTS = frozenset({"threads.permalink"})
 #: Session keys a guest may hold and still be served a shared page (Flask-WTF's CSRF secret and
 #: Flask-Login's markers): none of them changes what a page shows.
 HARMLESS_SESSION_KEYS = frozenset({"csrf_token", "_fresh", "_id", "_permanent"})
 #: Response headers kept with a page (the security headers are added again on every response).
-KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag")
+KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag", "Location")
 
 
 @dataclass(frozen=True)
@@ -84,14 +91,24 @@ class CachedPage:
         etag = hashlib.blake2b(body, digest_size=16).hexdigest()
         stored_at = datetime.now(UTC).replace(microsecond=0)
         kept = [(name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers]
+        if response.status_code == 200:  # a browser asks again for a page, not for a redirect
+            kept += [("ETag", quote_etag(etag)), ("Last-Modified", http_date(stored_at))]
         kept += [
-            ("ETag", quote_etag(etag)),
-            ("Last-Modified", http_date(stored_at)),
             ("Cache-Control", "no-cache"),
             ("Vary", "Cookie, Accept-Language"),
             ("Content-Length", str(len(body))),
         ]
         return cls(response.status_code, tuple(kept), body, etag, stored_at)
+
+    @property
+    def status_line(self) -> str:
+        return f"{self.status} {HTTP_STATUS_CODES[self.status]}"
+
+    def answer(self, asking: Request) -> Response:
+        """The kept page as a response to ``asking``: a page with its validators (and a 304 for
+        a browser that holds it), a redirect as it was."""
+        response = Response(self.body, status=self.status, headers=list(self.headers))
+        return revalidated(response, self, asking) if self.status == 200 else response
 
 
 def init_app(app: Flask) -> None:
@@ -172,7 +189,7 @@ def serve_from_cache() -> Response | None:
     if page is None:
         g.page_cache_key = key
         return None
-    return revalidated(kept_response(page), page, request)
+    return page.answer(request)
 
 
 class GuestPages:
@@ -195,10 +212,10 @@ class GuestPages:
         page, asking = found
         secure = security_headers_for(asking.is_secure).items()
         if _asks_whether_changed(environ):
-            response = kept_response(page)
+            response = page.answer(asking)
             response.headers.update(secure)
-            return revalidated(response, page, asking)(environ, start_response)
-        start_response("200 OK", [*page.headers, *secure])  # only 200s are kept
+            return response(environ, start_response)
+        start_response(page.status_line, [*page.headers, *secure])
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [page.body]
 
     def _may_serve(self, environ: WSGIEnvironment) -> bool:
@@ -240,13 +257,14 @@ def keep_in_cache(response: Response) -> Response:
         return response
     page = CachedPage.of(response)
     cache.set(key, page)
-    return revalidated(response, page, request)
+    return revalidated(response, page, request) if page.status == 200 else response
 
 
 def _keepable(response: Response) -> bool:
     cache_control = response.headers.get("Cache-Control", "")
+    kept_status = 302 if request.endpoint in REDIRECTS else 200
     return (
-        response.status_code == 200
+        response.status_code == kept_status
         and not response.direct_passthrough
         and "no-store" not in cache_control
         and "private" not in cache_control
@@ -254,10 +272,6 @@ def _keepable(response: Response) -> bool:
         and set(session.keys()) <= HARMLESS_SESSION_KEYS
         and b'name="csrf_token"' not in response.get_data()
     )
-
-
-def kept_response(page: CachedPage) -> Response:
-    return Response(page.body, status=page.status, headers=list(page.headers))
 
 
 def _asks_whether_changed(environ: WSGIEnvironment) -> bool:

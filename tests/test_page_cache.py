@@ -154,6 +154,26 @@ def test_each_language_and_address_has_its_own_page(client, world):
     assert pages_two.status_code == 200
 
 
+def test_a_post_s_link_sends_guests_on_from_the_cache_until_the_post_moves(client, world, admin):
+    path = f"/p/{opening(world).id}"
+    with count_queries() as rendered:
+        first = client.get(path)
+    assert first.status_code == 302 and rendered.count > 1
+    assert first.headers["Location"] == f"/t/{world['thread'].id}#post-{opening(world).id}"
+    with count_queries() as kept:
+        again = client.get(path)
+    assert again.status_code == 302 and kept.count <= 1
+    assert again.headers["Location"] == first.headers["Location"]
+    assert "ETag" not in again.headers and "Set-Cookie" not in again.headers
+    assert again.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
+    moderation.merge(Viewer(admin), world["thread"], world["other"])
+    assert client.get(path).headers["Location"].startswith(f"/t/{world['other'].id}#post-")
+    moderation.move_thread(Viewer(admin), world["other"], world["private"], confirmed=True)
+    for _ in range(2):
+        gone = client.get(path)
+        assert gone.status_code == 404 and "Location" not in gone.headers
+
+
 # --- who is never served a kept page ----------------------------------------------------------
 
 
