@@ -210,15 +210,19 @@ def commit_keeping(*kept: object) -> None:
     this transaction wrote whole (a new post), which the response reads on (where the post is
     shown) and which a commit would otherwise have the next statement load again."""
     session = db.session()
+    _commit_leaving_loaded(session)
+    keep = {id(obj) for obj in kept}
+    for obj in list(session.identity_map.values()):
+        if id(obj) not in keep:
+            session.expire(obj)
+
+
+def _commit_leaving_loaded(session: Session) -> None:
     session.expire_on_commit = False
     try:
         session.commit()
     finally:
         session.expire_on_commit = True
-    keep = {id(obj) for obj in kept}
-    for obj in list(session.identity_map.values()):
-        if id(obj) not in keep:
-            session.expire(obj)
 
 
 _writing: ContextVar[bool] = ContextVar("kindred_writing", default=False)
@@ -230,9 +234,11 @@ def write_transaction() -> Iterator[None]:
     """Run a write after reads (a read marker on a page, a ``reads_first`` view's save) in its
     own short transaction that takes the write lock first, so that it waits its turn instead
     of failing on SQLite. PostgreSQL has no such lock: the request's transaction goes on, and
-    what it loaded is not read again."""
+    what it loaded is not read again. Nor on SQLite, where the read transaction ends first: the
+    write relies on what it changes in SQL (counters, numbers), never on loaded values being
+    fresh, on both databases alike (issue 20: a reply read its thread, board and writer again)."""
     if db.engine.dialect.name == "sqlite":
-        db.session.commit()  # end the page's read transaction
+        _commit_leaving_loaded(db.session())  # end the page's read transaction
     token = _writing.set(True)
     try:
         yield
