@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import random
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -35,8 +36,59 @@ def configure_engine(app: Flask) -> None:
     if engine.dialect.name == "sqlite":
         busy_timeout_ms = int(app.config["SQLITE_BUSY_TIMEOUT_MS"])
         _tune_sqlite(engine, busy_timeout_ms)
-    elif engine.dialect.name == "postgresql" and app.config.get("POSTGRES_LOCK_TIMEOUT_MS"):
-        _limit_postgres_lock_waits(engine, int(app.config["POSTGRES_LOCK_TIMEOUT_MS"]))
+    elif engine.dialect.name == "postgresql":
+        if app.config.get("POSTGRES_LOCK_TIMEOUT_MS"):
+            _limit_postgres_lock_waits(engine, int(app.config["POSTGRES_LOCK_TIMEOUT_MS"]))
+        _note_writes(engine)
+        app.teardown_appcontext(
+            _end_request_reads
+        )  # before Flask-SQLAlchemy's (teardowns run last first)
+
+
+# --- PostgreSQL: a transaction that only read ends with COMMIT ------------------------------------
+
+#: ``connection.info`` key: the transaction has sent something other than a plain read.
+WROTE = "kindred_wrote"
+_PLAIN_READ = re.compile(r"\s*(SELECT|SHOW)\b", re.IGNORECASE)
+
+
+def _note_writes(engine: Engine) -> None:
+    """Mark a connection's transaction once it sends anything but a plain read (a statement
+    that does not begin with SELECT or SHOW counts as a write, whatever it does); COMMIT and
+    ROLLBACK clear the mark."""
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def before(connection, _cursor, statement, _parameters, _context, _executemany):  # noqa: ANN001
+        if not _PLAIN_READ.match(statement):
+            connection.info[WROTE] = True
+
+    def ended(connection) -> None:  # noqa: ANN001
+        connection.info.pop(WROTE, None)
+
+    event.listen(engine, "commit", ended)
+    event.listen(engine, "rollback", ended)
+
+
+def end_reads(session: Session) -> bool:
+    """End ``session``'s transaction with COMMIT if it only read (on PostgreSQL), and say so.
+
+    Ending a transaction that only read, COMMIT and ROLLBACK are the same to PostgreSQL, but not
+    to psycopg: after a ROLLBACK it forgets its prepared statements (``DEALLOCATE ALL``), so
+    with every request ending that way the statements a worker sends again and again were
+    parsed and planned anew each time (a third of the database's CPU for a reply, issue 20).
+    Anything written or about to be (pending ORM changes) is left to the usual ROLLBACK."""
+    if not session.in_transaction() or session.new or session.dirty or session.deleted:
+        return False
+    connection = session.connection()
+    if connection.engine.dialect.name != "postgresql" or connection.info.get(WROTE):
+        return False
+    session.commit()
+    return True
+
+
+def _end_request_reads(error: BaseException | None) -> None:
+    if error is None:
+        end_reads(db.session())
 
 
 def _limit_postgres_lock_waits(engine: Engine, lock_timeout_ms: int) -> None:
@@ -256,7 +308,8 @@ def reading_only() -> Iterator[None]:
         yield
     finally:
         _reading.reset(token)
-        db.session.rollback()
+        if not end_reads(db.session()):
+            db.session.rollback()
 
 
 _reading: ContextVar[bool] = ContextVar("kindred_reading", default=False)

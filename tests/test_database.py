@@ -107,3 +107,37 @@ def test_reads_sent_without_a_transaction_leave_later_writes_all_or_nothing(app,
     else:
         raise AssertionError("the statement should have failed")
     rename_then_undo()
+
+
+def test_a_transaction_that_only_read_ends_keeping_what_the_database_prepared(app, make_user):
+    """psycopg prepares a statement sent five times, and forgets every one after a ROLLBACK: a
+    transaction that only read ends with COMMIT on PostgreSQL (forum.database.end_reads), so a
+    worker's statements are planned once, not on every request. Anything written, or about to
+    be, is still left to ROLLBACK, and undone."""
+    from sqlalchemy import bindparam, select, update
+
+    from forum.database import end_reads
+    from forum.models import User
+
+    user_id = make_user("rowan", display_name="Rowan").id
+    db.session.remove()
+    session = db.session()
+    on_postgres = db.engine.dialect.name == "postgresql"
+    name = select(User.username).where(User.id == bindparam("id"))
+    for _ in range(6):
+        assert session.execute(name, {"id": user_id}).scalar() == "rowan"
+        assert end_reads(session) is on_postgres
+        if not on_postgres:
+            session.rollback()
+    if on_postgres:
+        prepared = "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%username%'"
+        assert session.execute(text(prepared)).scalar() >= 1
+        session.rollback()
+
+    session.execute(update(User).where(User.id == user_id).values(display_name="Not kept"))
+    assert end_reads(session) is False
+    session.rollback()
+    session.get(User, user_id).display_name = "Not kept either"
+    assert end_reads(session) is False
+    session.rollback()
+    assert session.get(User, user_id).display_name == "Rowan"
