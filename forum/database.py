@@ -82,6 +82,12 @@ def end_reads(session: Session) -> bool:
     connection = session.connection()
     if connection.engine.dialect.name != "postgresql" or connection.info.get(WROTE):
         return False
+    from psycopg.pq import TransactionStatus
+
+    # not a transaction that failed (COMMIT would be refused) or never sent anything
+    status = connection.connection.driver_connection.info.transaction_status
+    if status != TransactionStatus.INTRANS:
+        return False
     session.commit()
     return True
 

@@ -115,6 +115,7 @@ def test_a_transaction_that_only_read_ends_keeping_what_the_database_prepared(ap
     worker's statements are planned once, not on every request. Anything written, or about to
     be, is still left to ROLLBACK, and undone."""
     from sqlalchemy import bindparam, select, update
+    from sqlalchemy.exc import DBAPIError
 
     from forum.database import end_reads
     from forum.models import User
@@ -134,6 +135,13 @@ def test_a_transaction_that_only_read_ends_keeping_what_the_database_prepared(ap
         assert session.execute(text(prepared)).scalar() >= 1
         session.rollback()
 
+    try:
+        session.execute(text("SELECT no_such_column FROM users"))
+    except DBAPIError:
+        assert end_reads(session) is False  # a failed transaction is rolled back, not committed
+        session.rollback()
+    else:
+        raise AssertionError("the statement should have failed")
     session.execute(update(User).where(User.id == user_id).values(display_name="Not kept"))
     assert end_reads(session) is False
     session.rollback()
