@@ -63,7 +63,8 @@ def _note_writes(engine: Engine) -> None:
             connection.info[WROTE] = True
 
     def ended(connection) -> None:  # noqa: ANN001
-        connection.info.pop(WROTE, None)
+        if not connection.invalidated:  # (a connection lost has no info to keep, nor a mark)
+            connection.info.pop(WROTE, None)
 
     event.listen(engine, "commit", ended)
     event.listen(engine, "rollback", ended)

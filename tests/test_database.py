@@ -116,13 +116,16 @@ def test_a_transaction_that_only_read_ends_keeping_what_the_database_prepared(ap
     be, is still left to ROLLBACK, and undone."""
     from sqlalchemy import bindparam, select, update
     from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.orm import Session
 
     from forum.database import end_reads
     from forum.models import User
 
     user_id = make_user("rowan", display_name="Rowan").id
     db.session.remove()
-    session = db.session()
+    # one connection throughout (from a pool, each commit could hand the next statement another)
+    connection = db.engine.connect()
+    session = Session(bind=connection)
     on_postgres = db.engine.dialect.name == "postgresql"
     name = select(User.username).where(User.id == bindparam("id"))
     for _ in range(6):
@@ -149,3 +152,5 @@ def test_a_transaction_that_only_read_ends_keeping_what_the_database_prepared(ap
     assert end_reads(session) is False
     session.rollback()
     assert session.get(User, user_id).display_name == "Rowan"
+    session.close()
+    connection.close()
