@@ -40,9 +40,8 @@ def configure_engine(app: Flask) -> None:
         if app.config.get("POSTGRES_LOCK_TIMEOUT_MS"):
             _limit_postgres_lock_waits(engine, int(app.config["POSTGRES_LOCK_TIMEOUT_MS"]))
         _note_writes(engine)
-        app.teardown_appcontext(
-            _end_request_reads
-        )  # before Flask-SQLAlchemy's (teardowns run last first)
+        # runs before Flask-SQLAlchemy's teardown, registered earlier (the last one runs first)
+        app.teardown_appcontext(_end_request_reads)
 
 
 # --- PostgreSQL: a transaction that only read ends with COMMIT ------------------------------------
