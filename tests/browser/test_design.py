@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import DESKTOP, SMALL_PHONE, Page, sign_in
+from tests.browser.conftest import DESKTOP, SMALL_PHONE, Page, signed_in_quietly
 from tests.browser.test_accessibility import community, pages  # noqa: F401 - community: fixture
 from tests.conftest import PASSWORD
 
@@ -51,7 +51,7 @@ def _tabs(open_page, options: dict) -> dict:  # noqa: ANN001
         if who not in tabs:
             tabs[who] = open_page(**options)
             if who:
-                sign_in(tabs[who], who, PASSWORD)
+                signed_in_quietly(tabs[who], who, PASSWORD)
         return tabs[who]
 
     return tab_for

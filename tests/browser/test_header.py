@@ -13,7 +13,7 @@ from forum.extensions import db
 from forum.models import Conversation, Thread, User
 from forum.policy import Viewer
 from forum.services import messaging, posting
-from tests.browser.conftest import PHONE, SMALL_PHONE, Page, sign_in
+from tests.browser.conftest import PHONE, SMALL_PHONE, Page, signed_in_quietly
 from tests.browser.test_accessibility import community, violations  # noqa: F401 - a fixture
 from tests.conftest import PASSWORD
 from tests.web.test_languages import said_in
@@ -72,7 +72,7 @@ def everyone_has_unread(unread_message):  # noqa: ANN001, ANN201
 def _tab(open_page, who: str | None, *, javascript: bool = True, **options) -> Page:  # noqa: ANN001, ANN003
     tab = open_page(javascript=javascript, bypass_csp=True, **options)
     if who:
-        sign_in(tab, who, PASSWORD)
+        signed_in_quietly(tab, who, PASSWORD)
     tab.go("/")
     return tab
 
@@ -107,7 +107,7 @@ def test_the_phone_header_is_two_short_rows_with_the_links_in_a_menu(
 )
 def test_the_phone_header_is_as_short_in_every_language(open_page, unread_message, language, menu):
     tab = open_page(viewport=SMALL_PHONE, locale=f"{language}-{language.upper()}")
-    sign_in(tab, "moira", PASSWORD, language)
+    signed_in_quietly(tab, "moira", PASSWORD)
     tab.go("/")
     tab.shot(f"header-360-{language}")
     assert tab.page.evaluate(HEADER_HEIGHT) <= PHONE_HEADER_MAX
@@ -165,7 +165,7 @@ def test_the_desktop_header_is_one_row_for_every_role(
     longest two): at 1,280px every link of the header is on the name's row, nothing sticks out."""
     tab = open_page(viewport=WIDE, locale=f"{language}-{language.upper()}")
     if who:
-        sign_in(tab, who, PASSWORD, language)
+        signed_in_quietly(tab, who, PASSWORD)
     tab.go("/")
     tab.shot(f"header-desktop-{who or 'guest'}-{language}")
     assert not _menu(tab).is_visible()

@@ -467,12 +467,12 @@ def walk_routes(walk: Walk, clients: dict[str, FlaskClient]) -> None:
         n: fields[n] for n in _get_form_fields() if n in fields
     }
     get_variants = variants(get_names, for_get=True)
+    before = snapshot()
     for rule in _walked_rules(walk.app):
         args = {name: filler(walk.world, rule, name) for name in rule.arguments}
         real = _path(rule, {k: quote(v, safe="/") for k, v in args.items()})
         id_args = [n for n, c in rule._converters.items() if isinstance(c, IntegerConverter)]
         text_args = [n for n in rule.arguments if n not in id_args]
-        before = snapshot()
         if "POST" in (rule.methods or ()):
             own = (
                 _fields_on_page(clients["admin"], real, fields) if "GET" in rule.methods else fields
@@ -500,8 +500,10 @@ def walk_routes(walk: Walk, clients: dict[str, FlaskClient]) -> None:
                         continue
                     walk.send(client, role, method, path, variant, body_pairs=method == "POST")
         allowed = EXPECTED_CHANGES.get(rule.endpoint, set())
-        if changes := [t for t in changed(before, snapshot()) if t not in allowed]:
+        after = snapshot()  # and the next route's "before"
+        if changes := [t for t in changed(before, after) if t not in allowed]:
             walk.failures.append(f"{rule.rule} ({rule.endpoint}) changed stored rows in {changes}")
+        before = after
 
 
 def _walk(app: Flask, make_user, make_board) -> Walk:
