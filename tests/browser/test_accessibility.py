@@ -113,16 +113,16 @@ def violations(tab: Page) -> list[str]:
 
 #: How the pages are looked at: a desktop, a phone, the dark theme on a small phone, in German.
 VIEWS = {
-    "desktop": ({"viewport": DESKTOP}, "en"),
-    "phone": ({"viewport": PHONE}, "en"),
-    "dark-360": ({"viewport": SMALL_PHONE, "color_scheme": "dark"}, "en"),
-    "german": ({"viewport": DESKTOP, "locale": "de-DE"}, "de"),
+    "desktop": {"viewport": DESKTOP},
+    "phone": {"viewport": PHONE},
+    "dark-360": {"viewport": SMALL_PHONE, "color_scheme": "dark"},
+    "german": {"viewport": DESKTOP, "locale": "de-DE"},
 }
 
 
 @pytest.mark.parametrize("viewport", list(VIEWS))
 def test_no_wcag_violations_on_the_main_pages(open_page, community, viewport):
-    options, language = VIEWS[viewport]
+    options = VIEWS[viewport]
     tabs: dict[str | None, Page] = {}
     found: dict[str, list[str]] = {}
     for name, (who, path) in pages(community).items():
