@@ -19,9 +19,10 @@ import functools
 import uuid
 from collections.abc import Iterable
 
-from sqlalchemy import Table, event, inspect
+from sqlalchemy import CursorResult, Table, event, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.sql.dml import UpdateBase
 
 from forum.database import first_statement_alone
 from forum.extensions import db
@@ -31,6 +32,13 @@ SITE = "site"
 #: The stamp that every committed write of any row moves (members' kept pages,
 #: forum/member_pages.py).
 EVERY_WRITE = "every-write"
+#: The stamp of the watched words, which every post is screened against: each worker keeps the
+#: list while the stamp stands (forum/services/watchwords.py).
+WATCHED_WORDS = "watched-words"
+#: Tables that also move a stamp of their own, for a copy of the whole table a worker keeps. A
+#: write that bypasses the session (raw SQL, a migration) must move it too, or workers keep the
+#: old rows until they restart.
+OWN_STAMPS = {"watched_words": WATCHED_WORDS}
 #: Tables whose rows no guest page shows: writing them leaves the stamp alone. Every other table
 #: moves it (a new table is covered until someone decides otherwise).
 QUIET_TABLES = frozenset(
@@ -91,12 +99,12 @@ QUIET_USER_COLUMNS = frozenset(
 #: asked on every guest request and every signed-in member's page).
 STAMP_SQL = {
     scope: f"SELECT token FROM page_versions WHERE scope = '{scope}'"  # noqa: S608 - constants
-    for scope in (SITE, EVERY_WRITE)
+    for scope in (SITE, EVERY_WRITE, WATCHED_WORDS)
 }
 
 
 def current_stamp(scope: str = SITE) -> str | None:
-    """The stamp of ``scope`` (:data:`SITE` or :data:`EVERY_WRITE`) as this request's transaction
+    """The stamp of ``scope`` (:data:`SITE`, :data:`EVERY_WRITE`, ...) as this request's transaction
     sees it (read outside one if it has none yet); None (nothing cached) until the first write
     of a new database."""
     with first_statement_alone(db.session):
@@ -127,6 +135,8 @@ def move_stamp(session: Session, scopes: Iterable[str] = (SITE, EVERY_WRITE)) ->
 #: ``session.info`` keys: this transaction's writes change a guest page / change anything.
 DUE = "page_stamp_due"
 EVERY_DUE = "every_write_stamp_due"
+#: ``session.info`` key: the stamps of :data:`OWN_STAMPS` this transaction's writes move.
+OWN_DUE = "own_stamps_due"
 #: ``session.info`` keys: this transaction moved the stamps and is committing; how many
 #: transactions of this session that wrote something were committed.
 MOVING = "stamps_moving"
@@ -167,10 +177,12 @@ def _changes_guest_pages(table: str, changed: set[str] | None) -> bool:
 
 
 def _after_flush(session: Session, _flush_context: object) -> None:
-    if session.info.get(DUE):
-        return
     writes = [(instance, False) for instance in (*session.new, *session.deleted)]
     writes += [(instance, True) for instance in session.dirty]
+    for instance, _dirty in writes:
+        _mark_own_stamp(session, getattr(type(instance), "__table__", None))
+    if session.info.get(DUE):
+        return
     for instance, dirty in writes:
         found = _changed_columns(instance, dirty)
         if found is None:
@@ -183,13 +195,36 @@ def _after_flush(session: Session, _flush_context: object) -> None:
 
 def _bulk_statement(state: ORMExecuteState) -> None:
     """``update(Post)…``, ``delete(…)`` and ``insert(…)`` run outside the unit of work."""
-    if not (state.is_update or state.is_delete or state.is_insert):
-        return
-    table = getattr(state.statement, "table", None)
+    if state.is_update or state.is_delete or state.is_insert:
+        _mark_written(state.session, getattr(state.statement, "table", None))
+
+
+def _mark_written(session: Session, table: object) -> None:
     if isinstance(table, Table) and table.name != "page_versions":
-        state.session.info[EVERY_DUE] = True
+        session.info[EVERY_DUE] = True
         if table.name not in QUIET_TABLES:
-            state.session.info[DUE] = True
+            session.info[DUE] = True
+        _mark_own_stamp(session, table)
+
+
+def _mark_own_stamp(session: Session, table: object) -> None:
+    scope = OWN_STAMPS.get(table.name) if isinstance(table, Table) else None
+    if scope is not None:
+        session.info.setdefault(OWN_DUE, set()).add(scope)
+
+
+def execute_write(
+    session: Session, statement: UpdateBase, parameters: dict | list[dict] | None = None
+) -> CursorResult:
+    """Run a prepared Core ``insert``/``update``/``delete`` on the session's connection, moving
+    the stamps as a write through the session does.
+
+    The ORM's handling of a statement run through the session (``session.execute``) costs about
+    three times what the statement itself costs; a post's counter updates and the rows that tell
+    people of it need none of it (they load no objects, and their callers expire what they
+    change)."""
+    _mark_written(session, getattr(statement, "table", None))
+    return session.connection().execute(statement, parameters)
 
 
 def _before_commit(session: Session) -> None:
@@ -197,8 +232,9 @@ def _before_commit(session: Session) -> None:
     the shortest time and always taken after every other lock (no deadlock between writers)."""
     session.flush()
     guests = session.info.pop(DUE, False)
+    own = sorted(session.info.pop(OWN_DUE, ()))
     if session.info.pop(EVERY_DUE, False) or guests:
-        move_stamp(session, (SITE, EVERY_WRITE) if guests else (EVERY_WRITE,))
+        move_stamp(session, [*((SITE, EVERY_WRITE) if guests else (EVERY_WRITE,)), *own])
         session.info[MOVING] = True
 
 
@@ -208,7 +244,7 @@ def _after_commit(session: Session) -> None:
 
 
 def _forget(session: Session, *_args: object) -> None:
-    for key in (DUE, EVERY_DUE, MOVING):
+    for key in (DUE, EVERY_DUE, OWN_DUE, MOVING):
         session.info.pop(key, None)
 
 

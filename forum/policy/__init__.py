@@ -30,6 +30,7 @@ from sqlalchemy import (
     true,
 )
 
+from forum.database import read_columns
 from forum.extensions import db
 from forum.models import (
     Block,
@@ -671,7 +672,7 @@ def blocks_between(user_ids: list[int]) -> list[tuple[int, int]]:
     """Every (blocker, blocked) pair among these people."""
     if len(user_ids) < 2:
         return []
-    rows = db.session.execute(_blocks_among(), {"ids": user_ids})
+    rows = read_columns(db.session, _blocks_among(), {"ids": user_ids})
     return [(row[0], row[1]) for row in rows]
 
 
@@ -704,32 +705,30 @@ def already_talk(a: User, b: User) -> bool:
 
 def readers_among(post: Post, user_ids: list[int]) -> list[User]:
     """The people among ``user_ids`` who may read ``post``: :func:`can` ``READ`` for each, with
-    their accounts and their memberships of its board loaded in two queries for all of them
+    their accounts and their memberships of its board loaded in one query for all of them
     (the people a new post notifies)."""
     if not user_ids:
         return []
     board_id = post.thread.board_id
-    users_statement, memberships_statement = _people_and_memberships()
-    users = db.session.scalars(users_statement, {"ids": user_ids}).all()
-    memberships = {
-        membership.user_id: membership
-        for membership in db.session.scalars(
-            memberships_statement, {"ids": user_ids, "board": board_id}
-        )
-    }
     readers = []
-    for user in users:
-        own = {board_id: memberships[user.id]} if user.id in memberships else {}
+    rows = db.session.execute(_people_and_memberships(), {"ids": user_ids, "board": board_id})
+    for user, membership in rows:
+        own = {board_id: membership} if membership is not None else {}
         if can(Viewer(user, _memberships=own), Action.READ, post):
             readers.append(user)
     return readers
 
 
 @functools.cache
-def _people_and_memberships() -> tuple[Select[tuple[User]], Select[tuple[BoardMembership]]]:
-    ids = bindparam("ids", expanding=True)
-    return select(User).where(User.id.in_(ids)), select(BoardMembership).where(
-        BoardMembership.board_id == bindparam("board"), BoardMembership.user_id.in_(ids)
+def _people_and_memberships() -> Select[tuple[User, BoardMembership]]:
+    """Each person with their membership of one board, if any (one per person and board)."""
+    of_board = and_(
+        BoardMembership.user_id == User.id, BoardMembership.board_id == bindparam("board")
+    )
+    return (
+        select(User, BoardMembership)
+        .outerjoin(BoardMembership, of_board)
+        .where(User.id.in_(bindparam("ids", expanding=True)))
     )
 
 

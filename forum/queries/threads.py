@@ -9,6 +9,7 @@ from flask import abort
 from sqlalchemy import Select, and_, bindparam, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
+from forum.database import read_columns
 from forum.extensions import db
 from forum.models import Board, Post, PostRevision, Thread
 from forum.policy import (
@@ -164,7 +165,7 @@ def page_of_post(viewer: Viewer, post: Post, per_page: int, view: str = NESTED) 
         thread_id=post.thread_id,
         **position,
     )
-    return (db.session.scalar(earlier, params) or 0) // per_page + 1
+    return (read_columns(db.session, earlier, params).scalar() or 0) // per_page + 1
 
 
 def post_revisions(post: Post) -> list[PostRevision]:

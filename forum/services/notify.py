@@ -4,15 +4,17 @@ change they report. What the mail says is in :mod:`forum.services.notification_m
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Insert, delete, insert, select, update
 
 from forum import queries
 from forum.extensions import db
 from forum.models import EmailFrequency, Notification, User
 from forum.models.types import utcnow
+from forum.page_versions import execute_write
 from forum.policy import Viewer
 from forum.policy.accounts import mail_receivers, may_be_notified
 from forum.services import notification_text, outbox
@@ -71,10 +73,16 @@ def notify_each(notices: list[tuple[User, str, dict[str, Any] | None]], **common
         else:
             rows.append({**common, "user_id": recipient.id, "kind": kind, "params": params or None})
     if rows:
-        db.session.execute(
-            insert(Notification).execution_options(render_nulls=True),
+        execute_write(
+            db.session,
+            _insert_notifications(),
             [{**NOTIFICATION_DEFAULTS, **row} for row in rows],
         )
+
+
+@functools.cache
+def _insert_notifications() -> Insert:
+    return insert(Notification)
 
 
 #: Every column a notification row is given (so that all rows go in one statement).

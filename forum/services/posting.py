@@ -26,6 +26,7 @@ from forum.models import (
 )
 from forum.models.posts import BODY_MAX, PATH_MAX, TITLE_MAX
 from forum.models.types import utcnow
+from forum.page_versions import execute_write
 from forum.policy import Viewer
 from forum.policy.transitions import flow_widens
 from forum.services import (
@@ -130,8 +131,8 @@ def _next_number(thread: Thread) -> tuple[int, datetime]:
     The UPDATE locks the thread's row until commit, so concurrent replies to one thread queue
     here; the time is read only once the lock is held, so numbers and times agree.
     """
-    number = db.session.execute(
-        _counter_statements().next_number, {"t_id": thread.id}, execution_options=_NO_SYNC
+    number = execute_write(
+        db.session, _counter_statements().next_number, {"t_id": thread.id}
     ).scalar_one()
     return number, utcnow()
 
@@ -139,7 +140,9 @@ def _next_number(thread: Thread) -> tuple[int, datetime]:
 @dataclass(frozen=True)
 class _CounterStatements:
     """The counter updates every post makes, built once per worker rather than on every post;
-    bound by the names below, which are no column's."""
+    bound by the names below, which are no column's. They run on the session's connection
+    (:func:`~forum.page_versions.execute_write`): they load nothing, and callers expire what
+    they change."""
 
     next_number: Update
     latest_post: Update
@@ -182,12 +185,12 @@ def _count_post(
     board_id: int, author_id: int, when: datetime, thread_id: int, new_thread: bool
 ) -> None:
     statements = _counter_statements()
-    db.session.execute(
+    execute_write(
+        db.session,
         statements.board_thread if new_thread else statements.board_post,
         {"b_id": board_id, "at_time": when, "t_id": thread_id},
-        execution_options=_NO_SYNC,
     )
-    db.session.execute(statements.author_post, {"u_id": author_id}, execution_options=_NO_SYNC)
+    execute_write(db.session, statements.author_post, {"u_id": author_id})
 
 
 def start_thread(
@@ -362,10 +365,10 @@ def _record_reply(
     """The thread's latest post (and, with ``count_reply``, its reply count and time), and the
     board's and author's counts."""
     statements = _counter_statements()
-    db.session.execute(
+    execute_write(
+        db.session,
         statements.latest_reply if count_reply else statements.latest_post,
         {"t_id": thread.id, "p_id": post.id, "at_time": when},
-        execution_options=_NO_SYNC,
     )
     _count_post(thread.board_id, author_id, when, thread.id, new_thread=False)
 

@@ -6,6 +6,7 @@ import functools
 
 from sqlalchemy import CompoundSelect, Select, bindparam, literal, select, union_all
 
+from forum.database import read_columns
 from forum.extensions import db
 from forum.models import Board, BoardSubscription, Thread, ThreadSubscription, User, WatchLevel
 
@@ -77,7 +78,7 @@ def _levels() -> CompoundSelect:
 def levels_for(thread: Thread) -> dict[int, WatchLevel]:
     """Each subscribed member's level for ``thread``: its own setting, else its board's."""
     levels: dict[int, WatchLevel] = {}
-    rows = db.session.execute(_levels(), {"board": thread.board_id, "thread": thread.id})
+    rows = read_columns(db.session, _levels(), {"board": thread.board_id, "thread": thread.id})
     for user_id, level, own in rows:
         if own or user_id not in levels:
             levels[user_id] = WatchLevel(level)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
+from forum import page_versions
 from forum.data import at_risk_phrases
+from forum.database import read_columns
 from forum.extensions import db
 from forum.models import WatchedWord, WatchedWordAction
 from forum.services import ServiceError
@@ -62,8 +65,41 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){escaped}(?!\w)", re.IGNORECASE)
 
 
+@functools.cache
+def _select_words() -> Select[tuple[str, WatchedWordAction]]:
+    return select(WatchedWord.pattern, WatchedWord.action)
+
+
+@dataclass(frozen=True)
+class _KeptWords:
+    stamp: str
+    words: tuple[tuple[str, WatchedWordAction], ...]
+
+
+#: The watched words as this worker last read them, under the stamp they were read at.
+_kept: _KeptWords | None = None
+
+
+def watched_words() -> tuple[tuple[str, WatchedWordAction], ...]:
+    """Every watched word and its action. Every post is screened against them and they seldom
+    change, so a worker keeps them while their stamp (:data:`~forum.page_versions.WATCHED_WORDS`,
+    moved by every write to them) stands: one small read instead of every row. The stamp is read
+    first, so words read after a change are never kept under the stamp from before it."""
+    global _kept  # noqa: PLW0603 - one copy per worker, replaced whole
+    stamp = page_versions.current_stamp(page_versions.WATCHED_WORDS)
+    kept = _kept
+    if stamp is not None and kept is not None and kept.stamp == stamp:
+        return kept.words
+    words = tuple(
+        (pattern, action) for pattern, action in read_columns(db.session, _select_words())
+    )
+    if stamp is not None:
+        _kept = _KeptWords(stamp, words)
+    return words
+
+
 def screen(*texts: str) -> Screening:
-    words = db.session.execute(select(WatchedWord.pattern, WatchedWord.action)).all()
+    words = watched_words()
     if not words:
         return Screening()
     joined = "\n".join(texts)

@@ -10,9 +10,11 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import sqlalchemy as sa
 from flask.testing import FlaskClient
 from sqlalchemy import event, func, select
 
+from forum import page_versions
 from forum.extensions import db
 from forum.models import (
     CrisisResource,
@@ -25,7 +27,7 @@ from forum.models import (
     WatchedWordAction,
 )
 from forum.services import escalation, posting, reports, watchwords
-from tests.helpers import fresh, signed_in, text
+from tests.helpers import count_queries, fresh, signed_in, text
 
 DEFAULT_CRISIS_WORDS = "please call the emergency number 112 now"
 
@@ -120,6 +122,51 @@ def crisis_text_rows() -> list[tuple[str, str]]:
         (r.country, r.notes)
         for r in db.session.scalars(select(CrisisResource).order_by(CrisisResource.country))
     ]
+
+
+# --- the list each worker keeps ------------------------------------------------------------------
+
+REFUSED = "Your post contains words this community does not allow."
+
+
+def test_a_word_the_admins_add_catches_the_next_post_after_the_list_was_kept(
+    admin_client, member_client, thread
+):
+    watch("storm", "flag")
+    assert reply(member_client, thread, "Calm seas today.").status_code == 302  # list kept
+
+    response = admin_client.post(
+        "/admin/watched-words", data={"pattern": "thunder", "action": "block"}
+    )
+    assert response.status_code == 302
+    response = reply(member_client, thread, "Thunder all night, no sleep.")
+    assert response.status_code == 422 and REFUSED in text(response)
+
+
+def test_a_word_the_admins_remove_no_longer_catches_posts(admin_client, member_client, thread):
+    word = watch("thunder", "block")
+    assert REFUSED in text(reply(member_client, thread, "Thunder all night."))  # list kept
+
+    response = admin_client.post(f"/admin/watched-words/{word.id}/delete", data={})
+    assert response.status_code == 302
+    assert reply(member_client, thread, "Thunder all night.").status_code == 302
+
+
+def test_a_kept_list_is_read_again_only_once_its_stamp_moves(app):
+    watch("storm", "flag")
+    watchwords.screen("Calm seas.")
+    with count_queries() as queries:
+        assert watchwords.screen("A storm is coming.").flagged
+    assert not any("watched_words" in statement for statement in queries.statements)
+
+    # A change that bypasses the session moves no stamp: the kept list stands until one moves.
+    db.session.execute(sa.text("DELETE FROM watched_words"))
+    assert watchwords.screen("A storm is coming.").flagged
+    page_versions.move_stamp(db.session, [page_versions.WATCHED_WORDS])
+    with count_queries() as queries:
+        assert not watchwords.screen("A storm is coming.").flagged
+    assert any("watched_words" in statement for statement in queries.statements)
+    db.session.rollback()
 
 
 # --- what each action does -----------------------------------------------------------------------
