@@ -703,15 +703,18 @@ def already_talk(a: User, b: User) -> bool:
     )
 
 
-def readers_among(post: Post, user_ids: list[int]) -> list[User]:
+def readers_among(post: Post, user_ids: list[int], not_blocking: int | None = None) -> list[User]:
     """The people among ``user_ids`` who may read ``post``: :func:`can` ``READ`` for each, with
     their accounts and their memberships of its board loaded in one query for all of them
-    (the people a new post notifies)."""
+    (the people a new post notifies). With ``not_blocking``, not those who blocked that member
+    (the author of a post they would be told of)."""
     if not user_ids:
         return []
     board_id = post.thread.board_id
     readers = []
-    rows = db.session.execute(_people_and_memberships(), {"ids": user_ids, "board": board_id})
+    rows = db.session.execute(
+        _people_and_memberships(), {"ids": user_ids, "board": board_id, "author": not_blocking}
+    )
     for user, membership in rows:
         own = {board_id: membership} if membership is not None else {}
         if can(Viewer(user, _memberships=own), Action.READ, post):
@@ -721,14 +724,20 @@ def readers_among(post: Post, user_ids: list[int]) -> list[User]:
 
 @functools.cache
 def _people_and_memberships() -> Select[tuple[User, BoardMembership]]:
-    """Each person with their membership of one board, if any (one per person and board)."""
+    """Each person with their membership of one board, if any (one per person and board), but
+    not who blocked ``author`` (a NULL author blocks nobody's way)."""
     of_board = and_(
         BoardMembership.user_id == User.id, BoardMembership.board_id == bindparam("board")
+    )
+    blocking = (
+        select(Block.id)
+        .where(Block.blocker_id == User.id, Block.blocked_id == bindparam("author"))
+        .exists()
     )
     return (
         select(User, BoardMembership)
         .outerjoin(BoardMembership, of_board)
-        .where(User.id.in_(bindparam("ids", expanding=True)))
+        .where(User.id.in_(bindparam("ids", expanding=True)), ~blocking)
     )
 
 

@@ -60,21 +60,10 @@ def announce(post: Post) -> None:
                 add(user_id, "watched", "watched")
     if not reasons:
         return
-    blocked_by: set[int] = set()
-    if not post.anonymous and post.author_id is not None:
-        blocked_by = {
-            blocker
-            for blocker, blocked in policy.blocks_between([post.author_id, *reasons])
-            if blocked == post.author_id
-        }
     actor_id = None if post.anonymous else post.author_id
-    wanted = [
-        user_id
-        for user_id in reasons
-        if levels.get(user_id) != WatchLevel.MUTE and user_id not in blocked_by
-    ]
+    wanted = [user_id for user_id in reasons if levels.get(user_id) != WatchLevel.MUTE]
     notices = []
-    for recipient in policy.readers_among(post, wanted):
+    for recipient in policy.readers_among(post, wanted, not_blocking=actor_id):
         kind, reason = reasons[recipient.id]
         notices.append((recipient, kind, {"variant": reason} if kind == "reply" else None))
     notify_each(notices, actor_id=actor_id, board_id=board.id, post_id=post.id, about_content=True)
