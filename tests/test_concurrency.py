@@ -621,7 +621,8 @@ def test_concurrent_replies_through_real_servers_lose_nothing(
 
 
 def _race(app, first, second, pause_before: str) -> None:
-    """Run ``first`` until it is about to send a statement starting with ``pause_before``, run
+    """Run ``first`` until it is about to send a statement that has ``pause_before`` in it (on
+    PostgreSQL a reply's thread, board and author counters go in one statement), run
     ``second`` meanwhile (to its end; or, on SQLite, for 2 s while it waits for the write lock
     ``first`` took with its first statement), then let ``first`` go on. Each runs in a thread of
     its own, with its own app context, database session and connection."""
@@ -631,7 +632,7 @@ def _race(app, first, second, pause_before: str) -> None:
 
     def before(conn, cursor, statement, parameters, context, executemany):
         mine = paused and threading.get_ident() == paused[0] and not reached.is_set()
-        if mine and statement.lstrip().startswith(pause_before):
+        if mine and pause_before in statement:
             reached.set()
             release.wait(timeout=30)
 
