@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from forum import policy
 from forum.extensions import db
-from forum.models import Board, Post, PostStatus, Thread, Visibility
+from forum.models import Board, Post, PostStatus, Thread, User, Visibility
 from forum.models.boards import MembershipStatus
 from forum.policy import Action, Viewer
 from forum.services import boards, membership, posting
@@ -35,10 +35,21 @@ VIEWER_KINDS = [
 
 
 @pytest.fixture
-def world(make_user, make_board):
-    """One board of each visibility, plus people in every relation to them."""
-    by_visibility = {v: make_board(f"{v.value} board", v) for v in Visibility}
-    other = make_board("Another group", Visibility.PRIVATE)
+def world(saved_data, make_user):
+    """One board of each visibility, plus people in every relation to them: built by the
+    module's first test and copied back for each later one (conftest ``saved_data``)."""
+    ids = saved_data("policy world", lambda: _build_world(make_user))
+    by_visibility = {v: db.session.get(Board, board_id) for v, board_id in ids["boards"].items()}
+    people = {kind: db.session.get(User, user_id) for kind, user_id in ids["people"].items()}
+    return by_visibility, db.session.get(Board, ids["other"]), people
+
+
+def _build_world(make_user) -> dict:
+    category = boards.create_category("Living with cancer", "Treatment, side effects")
+    by_visibility = {
+        v: boards.create_board(f"{v.value} board", category, v, "About it") for v in Visibility
+    }
+    other = boards.create_board("Another group", category, Visibility.PRIVATE, "About it")
     people = {
         "signed_in": make_user("stranger"),
         "requester": make_user("requester"),
@@ -64,7 +75,12 @@ def world(make_user, make_board):
         membership.invite(Viewer(people["facilitator"]), board, people["invited"])
         membership.leave(Viewer(people["left"]), board)
         membership.remove(Viewer(people["facilitator"]), board, people["removed"], ban=False)
-    return by_visibility, other, people
+    db.session.commit()
+    return {
+        "boards": {v: board.id for v, board in by_visibility.items()},
+        "other": other.id,
+        "people": {kind: user.id for kind, user in people.items()},
+    }
 
 
 def viewer_for(kind: str, people) -> Viewer:

@@ -72,10 +72,25 @@ def _suspend(user: User) -> None:
 
 
 @pytest.fixture
-def world(make_user, make_board) -> World:
+def world(saved_data, make_user) -> World:
     """A board of each visibility (the members-only one kept out of site-wide search) and a
     private group elsewhere; in each, posts of every status by a writer and by a board member,
-    anonymous ones, and one by someone the board member blocked; and records on each board."""
+    anonymous ones, and one by someone the board member blocked; and records on each board.
+    Built by the module's first test and copied back for each later one (``saved_data``)."""
+    ids = saved_data("consistency world", lambda: _build_world(make_user))
+    w = World()
+    w.people = {kind: db.session.get(User, user_id) for kind, user_id in ids["people"].items()}
+    w.boards = [db.session.get(Board, board_id) for board_id in ids["boards"]]
+    w.posts = [db.session.get(Post, post_id) for post_id in ids["posts"]]
+    return w
+
+
+def _build_world(make_user) -> dict:
+    category = boards.create_category("Living with cancer", "Treatment, side effects")
+
+    def make_board(name: str, visibility: Visibility) -> Board:
+        return boards.create_board(name, category, visibility, "About it")
+
     w = World()
     for kind in VIEWERS[1:]:
         w.people[kind] = make_user(kind, admin=kind in ("admin", "suspended_admin"))
@@ -144,7 +159,11 @@ def world(make_user, make_board) -> World:
     _suspend(w.people["suspended_facilitator"])
     _suspend(w.people["suspended_admin"])
     db.session.commit()
-    return w
+    return {
+        "people": {kind: user.id for kind, user in w.people.items()},
+        "boards": [board.id for board in w.boards],
+        "posts": [post.id for post in w.posts],
+    }
 
 
 def _ids(query) -> set[int]:
