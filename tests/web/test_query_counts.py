@@ -41,24 +41,39 @@ def statements_for(client, url: str, status: int = 200) -> int:
     return counter.count
 
 
-@pytest.mark.parametrize("view", ["nested", "flat"])
-@pytest.mark.parametrize("signed_in", [False, True])
-def test_a_thread_page_costs_the_same_with_10_and_500_posts(
-    app, client, board, member, make_user, view, signed_in
-):
+def _short_and_long_threads(make_user) -> dict:
+    category = boards.create_category("Living with cancer", "Everyday life")
+    board = boards.create_board("Treatment", category, Visibility.PUBLIC, "About treatment")
+    member = make_user("jen", display_name="Jen")
     small = posting.start_thread(member, board, "Small thread", "Opening")
     large = posting.start_thread(member, board, "Large thread", "Opening")
     others = [make_user(f"writer{n}") for n in range(5)]
     grow_thread(small, member, 9)
     for n in range(0, 499, 100):
         grow_thread(large, others[n // 100], 100)
+    return {"small": small.id, "large": large.id, "member": member.username}
+
+
+@pytest.fixture
+def short_and_long(saved_data, make_user) -> dict:
+    """A thread of 10 posts and one of 500 (five writers), built by the first test that asks
+    and copied back for the others (conftest ``saved_data``)."""
+    return saved_data("short and long threads", lambda: _short_and_long_threads(make_user))
+
+
+@pytest.mark.parametrize("view", ["nested", "flat"])
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_a_thread_page_costs_the_same_with_10_and_500_posts(
+    client, short_and_long, view, signed_in
+):
+    small, large = short_and_long["small"], short_and_long["large"]
     if signed_in:
-        login(client, member)
+        login(client, short_and_long["member"])
     suffix = "?view=flat" if view == "flat" else ""
     last_page = "&page=25" if suffix else "?page=25"
-    small_count = statements_for(client, f"/t/{small.id}{suffix}")
-    assert statements_for(client, f"/t/{large.id}{suffix}") == small_count
-    assert statements_for(client, f"/t/{large.id}{suffix}{last_page}") == small_count
+    small_count = statements_for(client, f"/t/{small}{suffix}")
+    assert statements_for(client, f"/t/{large}{suffix}") == small_count
+    assert statements_for(client, f"/t/{large}{suffix}{last_page}") == small_count
 
 
 def test_board_and_home_pages_cost_the_same_with_few_and_many_threads(
