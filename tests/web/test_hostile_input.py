@@ -70,8 +70,7 @@ HUGE_IDS = (str(2**63), str(2**64), str(10**30), "-1", str(2**31))
 NUL = "scan\x00ning"
 LONG = "x" * 100_000
 #: A query parameter as long as gunicorn's whole request line: longer ones never reach the app
-#: (and 100,000 characters in each of 30 parameters made this walk spend half its time in the
-#: test client's and the pages' URL quoting).
+#: (100,000 characters in each of 30 parameters spent a fifth of this walk in URL quoting).
 LONG_IN_QUERY = "x" * 4096
 OVERLONG = "overlong values"
 TEXT_FIELDS = frozenset(
