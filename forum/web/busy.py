@@ -9,7 +9,7 @@ Should the database stay busy, the person gets a 503 page that shows what they t
 back into the form: never a 500, never lost words.
 
 Running again is safe only while nothing has been committed. A request that already saved its
-change (a reply) and then met a busy database afterwards (reading where the new post is shown)
+change (an edit) and then met a busy database afterwards (reading where the post is shown)
 is not run again, which would save the change twice: it answers a 503 that says the change was
 saved and must not be sent again.
 """

@@ -114,29 +114,56 @@ def test_an_error_that_is_not_busy_is_not_run_again(app, monkeypatch):
     assert pauses == []
 
 
-def test_a_reply_saved_before_the_database_got_busy_is_not_saved_twice(
-    member_client, thread, monkeypatch
-):
-    """The reply is committed; finding where it is shown then meets a busy database. Running the
-    request again would store it a second time: the person is told it was saved instead."""
-    from forum.web.threads import views
-
-    pauses: list[int] = []
-    monkeypatch.setattr(database, "pause_before_retry", pauses.append)
-    real_post_url = views.post_url
+def _busy_once(real):
+    """``real``, failing once first with SQLite's "database is locked"."""
     busy_once = [
         sa.exc.OperationalError("SELECT", {}, sqlite3.OperationalError("database is locked"))
     ]
 
-    def post_url_after_a_busy_read(*args, **kwargs):
+    def flaky(*args, **kwargs):
         if busy_once:
             raise busy_once.pop()
-        return real_post_url(*args, **kwargs)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(views, "post_url", post_url_after_a_busy_read)
+    return flaky
+
+
+def test_a_reply_whose_landing_meets_a_busy_database_is_stored_once(
+    member_client, thread, monkeypatch
+):
+    """Where the reply is shown is worked out before its transaction commits: a busy database
+    there gives the whole reply up, so running the request again stores it once, and the
+    person lands on it."""
+    from forum.web.threads import views
+
+    pauses: list[int] = []
+    monkeypatch.setattr(database, "pause_before_retry", pauses.append)
+    monkeypatch.setattr(views, "post_url", _busy_once(views.post_url))
     thread_id = thread.id
     response = member_client.post(f"/t/{thread_id}/reply", data={"body": REPLY})
     assert replies(thread_id).count(REPLY) == 1
+    assert pauses == [0]
+    assert response.status_code == 302
+    assert f"/t/{thread_id}" in response.headers["Location"]
+
+
+def test_an_edit_saved_before_the_database_got_busy_is_not_saved_twice(
+    member_client, thread, monkeypatch
+):
+    """The edit is committed; finding where the post is shown then meets a busy database.
+    Running the request again would store the change a second time: the person is told it was
+    saved instead."""
+    from forum.web.threads import views
+
+    pauses: list[int] = []
+    monkeypatch.setattr(database, "pause_before_retry", pauses.append)
+    monkeypatch.setattr(views, "post_url", _busy_once(views.post_url))
+    post_id = db.session.scalars(select(Post.id).where(Post.thread_id == thread.id)).one()
+    response = member_client.post(f"/p/{post_id}/edit", data={"body": REPLY})
+    db.session.expire_all()
+    post = db.session.get(Post, post_id)
+    assert post.source == REPLY
+    assert post.edit_count == 1
     assert pauses == []
     assert response.status_code == 503
     page = response.get_data(as_text=True)

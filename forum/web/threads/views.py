@@ -196,6 +196,7 @@ def reply(thread_id: int):
             preview = render_markdown(form.body.data)
         else:
             first = is_first_post(current_user)
+            view = _view_mode()
             try:
                 with write_transaction():
                     posted = posting.reply_screened(
@@ -205,17 +206,16 @@ def reply(thread_id: int):
                         parent=parent,
                         anonymous=bool(form.anonymous.data),
                         quoted=quoted,
+                        landing=lambda post: post_url(post, view),
                     )
             except ServiceError as error:
                 show_service_error(form, error)
             else:
                 held = posted.held  # the post as saved (its row is not read again)
-                # Saved: what is left only reads, so on SQLite it leaves the write lock be.
-                with reading_only():
-                    if first:
+                if first:
+                    with reading_only():  # the thread is read again after the commit
                         note_first_post(thread, held)
-                    url = post_url(posted.post, _view_mode())
-                return crisis_or(url, posted.screening, held=held)
+                return crisis_or(posted.landing, posted.screening, held=held)
     status = form_status(form)
     return (
         render_template(
