@@ -308,7 +308,7 @@ def reply_screened(
     author's words, or her name, also reaches the quote. The post and any report its words
     raise are stored in one transaction. ``landing`` (where the post is shown, which takes
     counting the posts before it) runs in that transaction, before its commit: afterwards it
-    would cost a transaction of its own, a tenth of a reply (issue 20)."""
+    would cost a transaction of its own, about a tenth of a reply (issue 20)."""
     author = acting_user(viewer)
     _check_board_open(thread.board)
     if thread.locked and not policy.can_moderate(viewer, thread.board):
@@ -380,9 +380,9 @@ _NEW_POST_DEFAULTS = {
 def _insert_post(**values: object) -> Post:
     """Store a new post with a statement built once per worker, run on the session's connection
     (:func:`~forum.page_versions.execute_write`), and return it as the session's own, as if
-    loaded: a flush of the unit of work cost a reply as much as its three counter updates
-    together (issue 20). Nothing in the database acts on a new post but its own triggers (the
-    search index), which fire either way."""
+    loaded: the unit of work's flush cost a reply 3.5% more instructions (issue 20). Nothing in
+    the database acts on a new post but its own triggers (the search index), which fire either
+    way."""
     values = {**_NEW_POST_DEFAULTS, **values}
     post_id = execute_write(db.session, _post_insert(), values).scalar_one()
     # A post of a transaction rolled back stays in the session (a rollback forgets only objects
